@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs every Debian package that building, running and testing liveclass needs.
+# Idempotent: packages already present are skipped, so `make run`/`make test` can call it each time.
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
+  libsoci-dev libsqlite3-dev libpq-dev
+  libjwt-dev libssl-dev libsodium-dev
+  libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
+  libgtest-dev libgmock-dev
+)
+# Servers and tools the tests and benchmarks start on loopback.
+TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps)
+
+want=("${BUILD_PKGS[@]}")
+if [[ "${1:-}" == "--test" ]]; then
+  want+=("${TEST_PKGS[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts nginx and the cluster on install; our scripts start their own instances.
+if command -v systemctl >/dev/null 2>&1; then
+  $SUDO systemctl stop nginx postgresql >/dev/null 2>&1 || true
+fi
+$SUDO service nginx stop >/dev/null 2>&1 || true
+$SUDO service postgresql stop >/dev/null 2>&1 || true

@@ -1,0 +1,162 @@
+#include "app/app.hpp"
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include <boost/json.hpp>
+
+#include "core/time.hpp"
+#include "infra/crypto.hpp"
+#include "store/migrations.hpp"
+
+namespace lc::app {
+
+namespace json = boost::json;
+
+Result<std::string> resolve_secret_key(const Config& cfg) {
+    if (!cfg.secret_key.empty()) return cfg.secret_key;
+    if (cfg.database_url.rfind("sqlite:", 0) != 0)
+        return Error::invalid("LIVE_SECRET_KEY is required with PostgreSQL (at least 32 characters; "
+                              "e.g. `openssl rand -hex 32`)");
+    std::string path = cfg.database_url.substr(7);
+    if (path.rfind("//", 0) == 0) path = path.substr(2);
+    path += ".key";
+    std::ifstream in(path);
+    std::string key;
+    if (in && std::getline(in, key) && key.size() >= 32) return key;
+    key = infra::random_hex(32);
+    {
+        std::ofstream out(path, std::ios::trunc);
+        if (!out) return Error::unavailable("cannot write the generated secret key file " + path);
+        out << key << "\n";
+    }
+    ::chmod(path.c_str(), 0600);
+    return key;
+}
+
+Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, const infra::Logger& log,
+                                         bool migrate) {
+    auto key = resolve_secret_key(cfg);
+    if (!key) return key.take_error();
+    std::unique_ptr<App> a(new App(cfg, clock, log));
+    auto db = store::Database::open(cfg.database_url, static_cast<std::size_t>(cfg.db_pool_size));
+    if (!db) return db.take_error();
+    a->db_ = std::move(db.value());
+    if (migrate) {
+        auto m = store::migrate(*a->db_);
+        if (!m) return m.take_error();
+        for (const auto& name : m.value()) log.info("migration applied", {{"name", name}});
+    }
+    a->providers_ = std::make_unique<providers::ProviderFactory>(
+        providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock);
+    a->ctx_ = std::make_unique<services::ServiceContext>(
+        services::ServiceContext{*a->db_, clock, services::Keys::derive(*key), *a->providers_, cfg.access_token_ttl});
+    a->auth_ = std::make_unique<services::AuthService>(*a->ctx_);
+    a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_);
+    a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_);
+    a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
+    a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_);
+    a->api_ = std::make_unique<http::Api>(
+        http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->db_}, log,
+        http::ApiOptions{cfg.trust_proxy});
+
+    // Job types (the seed's Celery tasks keep their names).
+    App* self = a.get();
+    a->registry_.add("calculate_attendance", [self](const store::Job& job) -> Status {
+        json::error_code ec;
+        auto v = json::parse(job.payload, ec);
+        if (ec || !v.is_object() || !v.as_object().if_contains("session_id"))
+            return Error::invalid("calculate_attendance needs {\"session_id\"}");
+        const auto& o = v.as_object();
+        std::string sid(o.at("session_id").as_string());
+        std::string tid = job.tenant_id;
+        if (auto* t = o.if_contains("tenant_id"); t && t->is_string()) tid = std::string(t->as_string());
+        return self->attendance_->calculate(tid, sid);
+    });
+    a->workers_ = std::make_unique<jobs::WorkerPool>(*a->db_, clock, a->registry_, log, "worker");
+    a->ctx_->jobs_enqueued = [self] { self->workers_->notify(); };
+    return a;
+}
+
+unsigned short App::serve() {
+    http::ServerOptions so;
+    so.host = cfg_.http_host;
+    so.port = static_cast<unsigned short>(cfg_.http_port);
+    so.io_threads = cfg_.http_threads;
+    so.handler_threads = cfg_.handler_threads;
+    server_ = std::make_unique<http::Server>(
+        so, [this](const http::Request& r, const http::ConnInfo& c) { return api_->handle(r, c); }, log_);
+    unsigned short port = server_->start();
+    if (cfg_.job_workers > 0) workers_->start(cfg_.job_workers);
+    return port;
+}
+
+void App::shutdown(int grace_seconds) {
+    if (server_) server_->stop(grace_seconds);
+    workers_->stop();
+}
+
+Result<std::vector<std::string>> App::seed_demo() {
+    return services::guarded([&]() -> Result<std::vector<std::string>> {
+        {
+            store::Conn c(*db_);
+            if (store::count_tenants(c.sql()) > 0) return std::vector<std::string>{};
+        }
+        const std::string password = "demo1234";
+        auto tenant = directory_->create_tenant({"demo", "Demo Okulu", {"localhost", "127.0.0.1"}, ""});
+        if (!tenant) return tenant.take_error();
+        struct Person {
+            const char* email;
+            const char* name;
+            domain::UserRole role;
+        };
+        const Person people[] = {{"admin@demo.test", "Ayşe Yönetici", domain::UserRole::kAdmin},
+                                 {"instructor@demo.test", "Mehmet Öğretmen", domain::UserRole::kInstructor},
+                                 {"student1@demo.test", "Ali Öğrenci", domain::UserRole::kStudent},
+                                 {"student2@demo.test", "Zeynep Öğrenci", domain::UserRole::kStudent},
+                                 {"student3@demo.test", "Can Öğrenci", domain::UserRole::kStudent}};
+        std::vector<domain::User> users;
+        for (const auto& p : people) {
+            services::NewUser nu;
+            nu.email = p.email;
+            nu.password = password;
+            nu.full_name = p.name;
+            nu.role = p.role;
+            auto u = directory_->create_user_in("demo", nu);
+            if (!u) return u.take_error();
+            users.push_back(u.value());
+        }
+        services::Principal admin{users[0], tenant.value()};
+        // The demo uses the operator's JITSI_* settings when given, else the public meet.jit.si
+        // (which ignores our token but opens the room, so the demo works without a Jitsi server).
+        services::ProviderConfigInput jitsi;
+        jitsi.provider = domain::ProviderKind::kJitsi;
+        jitsi.is_default = true;
+        jitsi.jitsi_domain = cfg_.jitsi_domain.empty() ? "meet.jit.si" : cfg_.jitsi_domain;
+        jitsi.jitsi_app_id = cfg_.jitsi_app_id.empty() ? "liveclass-demo" : cfg_.jitsi_app_id;
+        jitsi.jitsi_jwt_secret = cfg_.jitsi_jwt_secret.empty() ? infra::random_hex(32) : cfg_.jitsi_jwt_secret;
+        if (auto r = config_->put_live_config(admin, tenant->id, jitsi); !r) return r.take_error();
+        auto course = directory_->create_course(admin, {"Matematik 101", "Demo dersi", {users[1].id}});
+        if (!course) return course.take_error();
+        for (std::size_t i = 2; i < users.size(); ++i)
+            if (auto r = directory_->enroll(admin, course->id, users[i].id); !r) return r.take_error();
+        services::Principal instructor{users[1], tenant.value()};
+        services::SessionInput s;
+        s.course_id = course->id;
+        s.title = "Türev ve İntegral — Canlı Ders";
+        s.description = "Demo canlı dersi";
+        UnixTime start = (clock_.now() / 3600 + 24) * 3600;  // tomorrow, on the hour
+        s.scheduled_start = start;
+        s.scheduled_end = start + 3600;
+        auto session = sessions_->create(instructor, s, {});
+        if (!session) return session.take_error();
+        std::vector<std::string> lines = {"Demo school 'demo' created. Logins (password: " + password + "):"};
+        for (const auto& p : people) lines.push_back(std::string("  ") + domain::to_string(p.role) + ": " + p.email);
+        lines.push_back("  course: Matematik 101, session '" + session->session.title + "' at " +
+                        format_iso8601(start));
+        return lines;
+    });
+}
+
+}  // namespace lc::app

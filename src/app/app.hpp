@@ -1,0 +1,62 @@
+#pragma once
+// Wiring: builds every dependency once, in order, and owns them. No globals: main() and the
+// integration tests create an App and pass it what they want (database URL, clock, logger).
+#include <memory>
+
+#include "core/config.hpp"
+#include "http/api.hpp"
+#include "http/server.hpp"
+#include "jobs/worker.hpp"
+#include "services/attendance_service.hpp"
+
+namespace lc::app {
+
+class App {
+public:
+    /// Opens the database (and migrates it when `migrate` is true) and wires the services.
+    static Result<std::unique_ptr<App>> create(const Config& cfg, const Clock& clock, const infra::Logger& log,
+                                               bool migrate);
+
+    store::Database& db() { return *db_; }
+    services::ServiceContext& context() { return *ctx_; }
+    services::AuthService& auth() { return *auth_; }
+    services::DirectoryService& directory() { return *directory_; }
+    services::SessionService& sessions() { return *sessions_; }
+    services::ConfigService& config_service() { return *config_; }
+    services::AttendanceService& attendance() { return *attendance_; }
+    http::Api& api() { return *api_; }
+    jobs::JobRegistry& job_registry() { return registry_; }
+    jobs::WorkerPool& workers() { return *workers_; }
+    const Config& config() const { return cfg_; }
+
+    /// Listens and starts in-process job workers (cfg.job_workers); returns the bound port.
+    unsigned short serve();
+    void shutdown(int grace_seconds = 30);
+
+    /// Seeds the demo school on an empty database; returns the login lines to print (empty if not seeded).
+    Result<std::vector<std::string>> seed_demo();
+
+private:
+    App(Config cfg, const Clock& clock, const infra::Logger& log) : cfg_(std::move(cfg)), clock_(clock), log_(log) {}
+    Config cfg_;
+    const Clock& clock_;
+    const infra::Logger& log_;
+    std::unique_ptr<store::Database> db_;
+    std::unique_ptr<providers::ProviderFactory> providers_;
+    std::unique_ptr<services::ServiceContext> ctx_;
+    std::unique_ptr<services::AuthService> auth_;
+    std::unique_ptr<services::DirectoryService> directory_;
+    std::unique_ptr<services::SessionService> sessions_;
+    std::unique_ptr<services::ConfigService> config_;
+    std::unique_ptr<services::AttendanceService> attendance_;
+    std::unique_ptr<http::Api> api_;
+    jobs::JobRegistry registry_;
+    std::unique_ptr<jobs::WorkerPool> workers_;
+    std::unique_ptr<http::Server> server_;
+};
+
+/// LIVE_SECRET_KEY, or for an SQLite database without one, a key kept in "<db file>.key"
+/// (created once, mode 0600) so `make run` works with no configuration. PostgreSQL requires the variable.
+Result<std::string> resolve_secret_key(const Config& cfg);
+
+}  // namespace lc::app

@@ -1,0 +1,50 @@
+#include "core/config.hpp"
+
+#include <charconv>
+
+namespace lc {
+
+Result<Config> load_config(const std::function<const char*(const char*)>& getenv) {
+    Config c;
+    std::vector<FieldError> errors;
+    auto str = [&](const char* name, std::string& out) {
+        if (const char* v = getenv(name); v && *v) out = v;
+    };
+    auto num = [&](const char* name, int& out, int min, int max) {
+        const char* v = getenv(name);
+        if (!v || !*v) return;
+        int n = 0;
+        std::string_view s(v);
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+        if (ec != std::errc() || p != s.data() + s.size() || n < min || n > max)
+            errors.push_back({name, "must be an integer between " + std::to_string(min) + " and " +
+                                        std::to_string(max)});
+        else
+            out = n;
+    };
+    str("LIVE_DATABASE_URL", c.database_url);
+    str("LIVE_HTTP_HOST", c.http_host);
+    num("LIVE_HTTP_PORT", c.http_port, 0, 65535);
+    str("LIVE_SECRET_KEY", c.secret_key);
+    num("LIVE_HTTP_THREADS", c.http_threads, 1, 256);
+    num("LIVE_HANDLER_THREADS", c.handler_threads, 1, 1024);
+    num("LIVE_DB_POOL_SIZE", c.db_pool_size, 1, 1024);
+    num("LIVE_JOB_WORKERS", c.job_workers, 0, 64);
+    num("LIVE_ACCESS_TOKEN_TTL", c.access_token_ttl, 60, 86400);
+    str("LIVE_REDIS_URL", c.redis_url);
+    str("LIVE_LOG_LEVEL", c.log_level);
+    str("LIVE_WEB_ROOT", c.web_root);
+    if (const char* v = getenv("LIVE_TRUST_PROXY"); v && *v) {
+        std::string s = v;
+        c.trust_proxy = (s == "1" || s == "true" || s == "yes");
+    }
+    str("JITSI_DOMAIN", c.jitsi_domain);
+    str("JITSI_APP_ID", c.jitsi_app_id);
+    str("JITSI_JWT_SECRET", c.jitsi_jwt_secret);
+    if (!c.secret_key.empty() && c.secret_key.size() < 32)
+        errors.push_back({"LIVE_SECRET_KEY", "must be at least 32 characters"});
+    if (!errors.empty()) return Error::invalid("invalid configuration", std::move(errors));
+    return c;
+}
+
+}  // namespace lc

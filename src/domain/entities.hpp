@@ -1,0 +1,185 @@
+#pragma once
+// Plain entities of the live-class domain (seed section 2) plus the LMS objects around them.
+// Times are UnixTime (seconds, UTC); optional fields are std::optional.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+
+namespace lc::domain {
+
+enum class UserRole { kAdmin, kInstructor, kStudent };
+enum class SessionType { kScheduled, kAdhoc, kWebinar };
+enum class SessionStatus { kDraft, kScheduled, kLive, kEnded, kCancelled };
+enum class ParticipantRole { kHost, kModerator, kParticipant };
+enum class ProviderKind { kJitsi, kBbb, kZoom };
+enum class RecordingStatus { kProcessing, kReady, kPublished, kFailed, kDeleted };
+enum class ArtifactType { kWhiteboard, kChat, kFile, kPoll, kNotes };
+
+// Wire names ("admin", "scheduled", "bbb", ...). parse_* return nullopt for unknown names.
+const char* to_string(UserRole v);
+const char* to_string(SessionType v);
+const char* to_string(SessionStatus v);
+const char* to_string(ParticipantRole v);
+const char* to_string(ProviderKind v);
+const char* to_string(RecordingStatus v);
+const char* to_string(ArtifactType v);
+std::optional<UserRole> parse_user_role(std::string_view s);
+std::optional<SessionType> parse_session_type(std::string_view s);
+std::optional<SessionStatus> parse_session_status(std::string_view s);
+std::optional<ParticipantRole> parse_participant_role(std::string_view s);
+std::optional<ProviderKind> parse_provider_kind(std::string_view s);
+std::optional<RecordingStatus> parse_recording_status(std::string_view s);
+std::optional<ArtifactType> parse_artifact_type(std::string_view s);
+
+struct Tenant {
+    std::string id;
+    std::string slug;
+    std::string name;
+    std::vector<std::string> domains;
+    std::string lms_jwt_secret;  // decrypted; empty = single sign-on off
+    UnixTime created_at = 0;
+};
+
+struct User {
+    std::string id;
+    std::string tenant_id;
+    std::string email;
+    std::string full_name;
+    UserRole role = UserRole::kStudent;
+    std::string locale = "tr";
+    std::string password_hash;  // Argon2id (libsodium string form); empty for SSO-only users
+    std::optional<std::string> external_id;
+    std::string avatar_url;
+    bool is_active = true;
+    UnixTime created_at = 0;
+    UnixTime updated_at = 0;
+};
+
+struct Course {
+    std::string id;
+    std::string tenant_id;
+    std::string title;
+    std::string description;
+    std::vector<std::string> instructor_ids;
+    UnixTime created_at = 0;
+};
+
+struct LiveSession {
+    std::string id;
+    std::string tenant_id;
+    std::string course_id;
+    std::optional<std::string> content_id;
+    std::optional<std::string> created_by;
+    std::string title;
+    std::string description;
+    SessionType type = SessionType::kScheduled;
+    SessionStatus status = SessionStatus::kDraft;
+    UnixTime scheduled_start = 0;
+    UnixTime scheduled_end = 0;
+    std::optional<UnixTime> actual_start;
+    std::optional<UnixTime> actual_end;
+    ProviderKind provider = ProviderKind::kJitsi;
+    std::string room_id;
+    std::string room_url;
+    std::string room_password;
+    int max_participants = 100;
+    bool recording_enabled = true;
+    bool auto_recording = false;
+    bool waiting_room_enabled = true;
+    int participant_count = 0;
+    int peak_participants = 0;
+    int total_duration_minutes = 0;
+    std::vector<std::string> moderator_ids;
+    UnixTime created_at = 0;
+    UnixTime updated_at = 0;
+};
+
+struct Participant {
+    std::string id;
+    std::string session_id;
+    std::string user_id;
+    ParticipantRole role = ParticipantRole::kParticipant;
+    UnixTime joined_at = 0;
+    std::optional<UnixTime> left_at;
+    int duration_seconds = 0;
+    std::string device_type;
+    std::string browser;
+    std::string ip_hash;
+    bool is_active = true;
+    bool kicked = false;
+    std::string kick_reason;
+};
+
+struct AttendanceSummary {
+    std::string id;
+    std::string session_id;
+    std::string user_id;
+    int total_duration_seconds = 0;
+    int join_count = 1;
+    UnixTime first_join = 0;
+    std::optional<UnixTime> last_leave;
+    bool attended = false;
+    double attendance_percent = 0;
+    bool late_join = false;
+    bool early_leave = false;
+};
+
+/// Policy fields as stored at one level (tenant, course or session): nullopt = inherit.
+struct PolicyOverrides {
+    std::optional<bool> recording_required;
+    std::optional<bool> auto_recording;
+    std::optional<int> recording_retention_days;
+    std::optional<int> attendance_threshold_percent;
+    std::optional<int> minimum_duration_minutes;
+    std::optional<int> late_join_tolerance_minutes;
+    std::optional<int> early_leave_tolerance_minutes;
+    std::optional<bool> lobby_enabled;
+    std::optional<bool> require_authentication;
+    std::optional<bool> allow_guests;
+    std::optional<bool> students_can_share_screen;
+    std::optional<bool> students_can_use_whiteboard;
+    std::optional<bool> students_can_unmute_self;
+    std::optional<bool> students_start_muted;
+    std::optional<bool> students_video_off;
+};
+
+/// The policy in force for a session; defaults are the seed's (LiveSessionPolicy field defaults).
+struct EffectivePolicy {
+    bool recording_required = true;
+    bool auto_recording = false;
+    int recording_retention_days = 90;
+    int attendance_threshold_percent = 70;
+    int minimum_duration_minutes = 5;
+    int late_join_tolerance_minutes = 10;
+    int early_leave_tolerance_minutes = 10;
+    bool lobby_enabled = true;
+    bool require_authentication = true;
+    bool allow_guests = false;
+    bool students_can_share_screen = false;
+    bool students_can_use_whiteboard = true;
+    bool students_can_unmute_self = true;
+    bool students_start_muted = true;
+    bool students_video_off = false;
+};
+
+struct ProviderConfig {
+    std::string id;
+    std::string tenant_id;
+    ProviderKind provider = ProviderKind::kJitsi;
+    bool is_active = true;
+    bool is_default = false;
+    std::string jitsi_domain;
+    std::string jitsi_app_id;
+    std::string jitsi_jwt_secret;  // plaintext in memory, encrypted at rest
+    std::string bbb_server_url;
+    std::string bbb_shared_secret;
+    std::string zoom_account_id;
+    std::string zoom_client_id;
+    std::string zoom_client_secret;
+    int max_concurrent_rooms = 10;
+    int default_room_duration_minutes = 120;
+};
+
+}  // namespace lc::domain

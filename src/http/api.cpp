@@ -1,0 +1,661 @@
+#include "http/api.hpp"
+
+#include <chrono>
+
+#include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include "core/time.hpp"
+#include "http/body_reader.hpp"
+#include "http/problem.hpp"
+#include "http/serializers.hpp"
+#include "infra/crypto.hpp"
+
+namespace lc::http {
+
+namespace json = boost::json;
+using namespace lc::domain;
+using services::Principal;
+
+namespace {
+
+Response send(RequestContext& c, unsigned status, const json::value& body) {
+    return json_response(status, body, c.version(), c.keep_alive());
+}
+Response fail(RequestContext& c, const Error& e) { return problem_response(e, c.version(), c.keep_alive()); }
+Response no_content(RequestContext& c) {
+    Response res{bhttp::status::no_content, c.version()};
+    res.keep_alive(c.keep_alive());
+    return res;
+}
+
+template <class T, class F>
+Response reply(RequestContext& c, Result<T>&& r, unsigned status, F&& to) {
+    if (!r) return fail(c, r.error());
+    return send(c, status, to(r.value()));
+}
+
+Error bad_uuid(const char* what) {
+    return Error{Code::kBadRequest, std::string(what) + " in the URL must be a UUID", {}, {{what, "must be a UUID"}}};
+}
+
+/// Path parameter i as a lowercase UUID, or a 400.
+Result<std::string> path_id(RequestContext& c, std::size_t i, const char* what = "id") {
+    if (i >= c.params.size() || !infra::is_uuid(c.params[i])) return bad_uuid(what);
+    std::string s = c.params[i];
+    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+}
+
+Result<json::object> body_object(RequestContext& c) {
+    auto ct = c.req[bhttp::field::content_type];
+    if (!c.req.body().empty() && ct.find("json") == boost::string_view::npos)
+        return Error::bad_request("send the body as JSON with Content-Type: application/json");
+    return parse_json_object(c.req.body());
+}
+
+Status check_fields(BodyReader& r, const char* what) {
+    auto errors = r.finish();
+    if (!errors.empty()) return Error::invalid(std::string(what) + " has invalid fields", std::move(errors));
+    return ok_status();
+}
+
+struct Paging {
+    int page = 1, page_size = 20;
+    int offset() const { return (page - 1) * page_size; }
+};
+
+Result<Paging> paging(RequestContext& c) {
+    Paging p;
+    std::vector<FieldError> errs;
+    auto num = [&](const char* name, int& out, int max) {
+        auto it = c.query.find(name);
+        if (it == c.query.end()) return;
+        try {
+            std::size_t used = 0;
+            long v = std::stol(it->second, &used);
+            if (used != it->second.size() || v < 1 || v > max) throw std::out_of_range(name);
+            out = static_cast<int>(v);
+        } catch (const std::exception&) {
+            errs.push_back({name, "must be a whole number between 1 and " + std::to_string(max)});
+        }
+    };
+    num("page", p.page, 1000000);
+    num("page_size", p.page_size, 100);
+    if (!errs.empty()) return Error{Code::kBadRequest, "invalid query parameters", {}, errs};
+    return p;
+}
+
+json::object page_json(RequestContext& c, const std::string& base, const Paging& p, long long total,
+                       json::array results) {
+    auto link = [&](int page) -> json::value {
+        std::string q;
+        for (const auto& [k, v] : c.query) {
+            if (k == "page") continue;
+            q += (q.empty() ? "?" : "&") + k + "=" + boost::urls::encode(v, boost::urls::unreserved_chars);
+        }
+        q += (q.empty() ? "?" : "&") + std::string("page=") + std::to_string(page);
+        return json::value(base + q);
+    };
+    bool has_next = static_cast<long long>(p.page) * p.page_size < total;
+    return {{"count", total},
+            {"page", p.page},
+            {"page_size", p.page_size},
+            {"next", has_next ? link(p.page + 1) : json::value(nullptr)},
+            {"previous", p.page > 1 ? link(p.page - 1) : json::value(nullptr)},
+            {"results", std::move(results)}};
+}
+
+PolicyOverrides read_policy(BodyReader& r) {
+    PolicyOverrides p;
+    auto b = [&](const char* n, std::optional<bool>& out) {
+        if (!r.is_null(n)) out = r.boolean(n);
+        else r.string(n);  // mark as seen; null = inherit
+    };
+    auto i = [&](const char* n, std::optional<int>& out, long long max) {
+        if (r.is_null(n)) {
+            r.string(n);
+            return;
+        }
+        if (auto v = r.integer(n, 0, max)) out = static_cast<int>(*v);
+    };
+    b("recording_required", p.recording_required);
+    b("auto_recording", p.auto_recording);
+    i("recording_retention_days", p.recording_retention_days, 36500);
+    i("attendance_threshold_percent", p.attendance_threshold_percent, 100);
+    i("minimum_duration_minutes", p.minimum_duration_minutes, 1440);
+    i("late_join_tolerance_minutes", p.late_join_tolerance_minutes, 1440);
+    i("early_leave_tolerance_minutes", p.early_leave_tolerance_minutes, 1440);
+    b("lobby_enabled", p.lobby_enabled);
+    b("require_authentication", p.require_authentication);
+    b("allow_guests", p.allow_guests);
+    b("students_can_share_screen", p.students_can_share_screen);
+    b("students_can_use_whiteboard", p.students_can_use_whiteboard);
+    b("students_can_unmute_self", p.students_can_unmute_self);
+    b("students_start_muted", p.students_start_muted);
+    b("students_video_off", p.students_video_off);
+    return p;
+}
+
+Result<services::SessionInput> read_session_input(RequestContext& c) {
+    auto body = body_object(c);
+    if (!body) return body.take_error();
+    BodyReader r(*body);
+    services::SessionInput in;
+    in.course_id = r.uuid("course_id");
+    if (r.is_null("content_id")) {
+        r.string("content_id");
+        in.content_id = std::nullopt;
+    } else {
+        in.content_id = r.string("content_id", 100);
+    }
+    in.title = r.string("title", 100000);
+    in.description = r.string("description", 10000);
+    if (auto t = r.string("type")) {
+        in.type = parse_session_type(*t);
+        if (!in.type) r.add_error("type", "must be one of scheduled, adhoc, webinar");
+    }
+    if (auto s = r.string("status")) {
+        in.status = parse_session_status(*s);
+        if (!in.status) r.add_error("status", "must be one of draft, scheduled, live, ended, cancelled");
+    }
+    in.scheduled_start = r.datetime("scheduled_start");
+    in.scheduled_end = r.datetime("scheduled_end");
+    in.max_participants = r.integer("max_participants", 1, 10000);
+    in.recording_enabled = r.boolean("recording_enabled");
+    in.auto_recording = r.boolean("auto_recording");
+    in.waiting_room_enabled = r.boolean("waiting_room_enabled");
+    in.moderator_ids = r.uuid_list("moderator_ids");
+    if (const json::object* po = r.object("policy")) {
+        BodyReader pr(*po, "policy.");
+        in.policy = read_policy(pr);
+        r.absorb(pr);
+    }
+    if (auto s = check_fields(r, "the live session"); !s) return s.take_error();
+    return in;
+}
+
+std::optional<std::string> secret_field(BodyReader& r, const char* name) {
+    auto v = r.string(name, 500);
+    if (v && *v == "********") return std::nullopt;  // the masked value sent back unchanged: keep
+    return v;
+}
+
+}  // namespace
+
+Api::Api(Services s, const infra::Logger& log, ApiOptions opt) : s_(s), log_(log), opt_(opt) { register_routes(); }
+
+void Api::register_routes() {
+    auto authed = [this](auto fn) {
+        return [this, fn](RequestContext& c) -> Response {
+            auto auth = c.req[bhttp::field::authorization];
+            std::string bearer;
+            if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer "))
+                bearer = std::string(auth.substr(7));
+            auto p = s_.auth.authenticate(bearer);
+            if (!p) return fail(c, p.error());
+            c.principal = std::move(p.value());
+            return fn(c, *c.principal);
+        };
+    };
+
+    router_.add("GET", "/health", [this](RequestContext& c) {
+        bool db = s_.db.ping();
+        return send(c, db ? 200 : 503,
+                    json::object{{"status", db ? "ok" : "unavailable"}, {"database", db ? "ok" : "unreachable"}});
+    });
+
+    // ---- auth ----
+    router_.add("POST", "/api/v1/auth/login/", [this](RequestContext& c) {
+        auto body = body_object(c);
+        if (!body) return fail(c, body.error());
+        BodyReader r(*body);
+        r.require("email");
+        r.require("password");
+        auto email = r.string("email", 254);
+        auto password = r.string("password", 1024);
+        auto tenant = r.string("tenant", 63);
+        if (auto s = check_fields(r, "the login"); !s) return fail(c, s.error());
+        auto res = s_.auth.login(*email, *password, tenant.value_or(""), std::string(c.req[bhttp::field::host]));
+        if (!res) return fail(c, res.error());
+        return send(c, 200,
+                    json::object{{"access_token", res->access_token},
+                                 {"token_type", "Bearer"},
+                                 {"expires_in", res->expires_in},
+                                 {"user", to_json(res->user)},
+                                 {"tenant", to_json(res->tenant)}});
+    });
+    router_.add("GET", "/api/v1/auth/me/", authed([](RequestContext& c, const Principal& p) {
+                    return send(c, 200, json::object{{"user", to_json(p.user)}, {"tenant", to_json(p.tenant)}});
+                }));
+
+    // ---- live sessions ----
+    router_.add("GET", "/api/v1/live-sessions/", authed([this](RequestContext& c, const Principal& p) {
+                    auto pg = paging(c);
+                    if (!pg) return fail(c, pg.error());
+                    services::SessionQuery q;
+                    std::vector<FieldError> errs;
+                    for (const auto& [k, v] : c.query) {
+                        if (k == "page" || k == "page_size") continue;
+                        if (k == "course") {
+                            if (!infra::is_uuid(v)) errs.push_back({"course", "must be a course UUID"});
+                            q.course_id = v;
+                        } else if (k == "status") {
+                            q.status = parse_session_status(v);
+                            if (!q.status)
+                                errs.push_back({"status", "must be one of draft, scheduled, live, ended, cancelled"});
+                        } else if (k == "type") {
+                            q.type = parse_session_type(v);
+                            if (!q.type) errs.push_back({"type", "must be one of scheduled, adhoc, webinar"});
+                        } else if (k == "from" || k == "to") {
+                            auto t = parse_iso8601(v);
+                            if (!t) errs.push_back({k, "must be an ISO 8601 date-time like 2026-11-26T00:00:00Z"});
+                            (k == "from" ? q.from : q.to) = t;
+                        } else {
+                            errs.push_back({k, "is not a known filter (course, status, type, from, to, page, "
+                                               "page_size)"});
+                        }
+                    }
+                    if (!errs.empty()) return fail(c, Error{Code::kBadRequest, "invalid query parameters", {}, errs});
+                    q.limit = pg->page_size;
+                    q.offset = pg->offset();
+                    auto res = s_.sessions.list(p, q);
+                    if (!res) return fail(c, res.error());
+                    json::array items;
+                    for (const auto& v : res->items) items.push_back(to_json(v, false));
+                    return send(c, 200, page_json(c, "/api/v1/live-sessions/", *pg, res->total, std::move(items)));
+                }));
+    router_.add("POST", "/api/v1/live-sessions/", authed([this](RequestContext& c, const Principal& p) {
+                    auto in = read_session_input(c);
+                    if (!in) return fail(c, in.error());
+                    auto res = s_.sessions.create(p, *in, c.meta());
+                    if (res) c.session_id = res->session.id;
+                    return reply(c, std::move(res), 201, [](const auto& v) { return to_json(v, true); });
+                }));
+    router_.add("GET", "/api/v1/live-sessions/{id}/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    c.session_id = *id;
+                    return reply(c, s_.sessions.get(p, *id), 200, [](const auto& v) { return to_json(v, true); });
+                }));
+    router_.add("PATCH", "/api/v1/live-sessions/{id}/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    c.session_id = *id;
+                    auto in = read_session_input(c);
+                    if (!in) return fail(c, in.error());
+                    return reply(c, s_.sessions.update(p, *id, *in, c.meta()), 200,
+                                 [](const auto& v) { return to_json(v, true); });
+                }));
+    router_.add("DELETE", "/api/v1/live-sessions/{id}/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    c.session_id = *id;
+                    return reply(c, s_.sessions.cancel(p, *id, c.meta()), 200,
+                                 [](const auto& v) { return to_json(v, true); });
+                }));
+    auto action = [this, authed](const char* name,
+                                 Result<services::SessionView> (services::SessionService::*fn)(
+                                     const Principal&, const std::string&, const services::RequestMeta&)) {
+        router_.add("POST", std::string("/api/v1/live-sessions/{id}/") + name + "/",
+                    authed([this, fn](RequestContext& c, const Principal& p) {
+                        auto id = path_id(c, 0);
+                        if (!id) return fail(c, id.error());
+                        c.session_id = *id;
+                        return reply(c, (s_.sessions.*fn)(p, *id, c.meta()), 200,
+                                     [](const auto& v) { return to_json(v, true); });
+                    }));
+    };
+    action("start", &services::SessionService::start);
+    action("end", &services::SessionService::end);
+    router_.add("POST", "/api/v1/live-sessions/{id}/join/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    c.session_id = *id;
+                    return reply(c, s_.sessions.join(p, *id, c.meta()), 200,
+                                 [](const auto& j) { return to_json(j); });
+                }));
+
+    // ---- tenant settings ----
+    router_.add("GET", "/api/v1/tenants/{id}/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    return reply(c, s_.directory.get_tenant(p, *id), 200, [](const auto& t) { return to_json(t); });
+                }));
+    router_.add("PATCH", "/api/v1/tenants/{id}/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto body = body_object(c);
+                    if (!body) return fail(c, body.error());
+                    BodyReader r(*body);
+                    services::TenantPatch patch;
+                    patch.name = r.string("name", 200);
+                    patch.domains = r.string_list("domains", 50);
+                    patch.lms_jwt_secret = secret_field(r, "lms_jwt_secret");
+                    if (auto s = check_fields(r, "the school"); !s) return fail(c, s.error());
+                    return reply(c, s_.directory.update_tenant(p, *id, patch), 200,
+                                 [](const auto& t) { return to_json(t); });
+                }));
+    auto configs_json = [](const std::vector<ProviderConfig>& v) {
+        json::array a;
+        for (const auto& cfg : v) a.push_back(to_json(cfg));
+        return json::object{{"configs", std::move(a)}};
+    };
+    router_.add("GET", "/api/v1/tenants/{id}/live-config/",
+                authed([this, configs_json](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    return reply(c, s_.config.get_live_config(p, *id), 200, configs_json);
+                }));
+    router_.add("PUT", "/api/v1/tenants/{id}/live-config/",
+                authed([this, configs_json](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto body = body_object(c);
+                    if (!body) return fail(c, body.error());
+                    BodyReader r(*body);
+                    services::ProviderConfigInput in;
+                    r.require("provider");
+                    if (auto pv = r.string("provider")) {
+                        auto k = parse_provider_kind(*pv);
+                        if (!k) r.add_error("provider", "must be one of jitsi, bbb, zoom");
+                        else in.provider = *k;
+                    }
+                    in.is_active = r.boolean("is_active");
+                    in.is_default = r.boolean("is_default");
+                    in.jitsi_domain = r.string("jitsi_domain", 200);
+                    in.jitsi_app_id = r.string("jitsi_app_id", 100);
+                    in.jitsi_jwt_secret = secret_field(r, "jitsi_jwt_secret");
+                    in.bbb_server_url = r.string("bbb_server_url", 500);
+                    in.bbb_shared_secret = secret_field(r, "bbb_shared_secret");
+                    in.zoom_account_id = r.string("zoom_account_id", 100);
+                    in.zoom_client_id = r.string("zoom_client_id", 100);
+                    in.zoom_client_secret = secret_field(r, "zoom_client_secret");
+                    in.max_concurrent_rooms = r.integer("max_concurrent_rooms", 1, 100000);
+                    in.default_room_duration_minutes = r.integer("default_room_duration_minutes", 1, 1440);
+                    if (auto s = check_fields(r, "the provider settings"); !s) return fail(c, s.error());
+                    return reply(c, s_.config.put_live_config(p, *id, in), 200, configs_json);
+                }));
+    auto policy_json = [](const services::ConfigService::PolicyView& v) {
+        return json::object{{"overrides", to_json(v.overrides)}, {"effective", to_json(v.effective)}};
+    };
+    auto policy_routes = [&](const std::string& base, auto get, auto put) {
+        router_.add("GET", base, authed([this, get, policy_json](RequestContext& c, const Principal& p) {
+                        auto id = path_id(c, 0);
+                        if (!id) return fail(c, id.error());
+                        return reply(c, (s_.config.*get)(p, *id), 200, policy_json);
+                    }));
+        router_.add("PUT", base, authed([this, put, policy_json](RequestContext& c, const Principal& p) {
+                        auto id = path_id(c, 0);
+                        if (!id) return fail(c, id.error());
+                        auto body = body_object(c);
+                        if (!body) return fail(c, body.error());
+                        BodyReader r(*body);
+                        PolicyOverrides in = read_policy(r);
+                        if (auto s = check_fields(r, "the policy"); !s) return fail(c, s.error());
+                        return reply(c, (s_.config.*put)(p, *id, in), 200, policy_json);
+                    }));
+    };
+    policy_routes("/api/v1/tenants/{id}/live-policy/", &services::ConfigService::get_tenant_policy,
+                  &services::ConfigService::put_tenant_policy);
+    policy_routes("/api/v1/courses/{id}/live-policy/", &services::ConfigService::get_course_policy,
+                  &services::ConfigService::put_course_policy);
+
+    // ---- users ----
+    router_.add("GET", "/api/v1/users/", authed([this](RequestContext& c, const Principal& p) {
+                    auto pg = paging(c);
+                    if (!pg) return fail(c, pg.error());
+                    store::UserFilter f;
+                    f.limit = pg->page_size;
+                    f.offset = pg->offset();
+                    if (auto it = c.query.find("role"); it != c.query.end()) {
+                        f.role = parse_user_role(it->second);
+                        if (!f.role)
+                            return fail(c, Error{Code::kBadRequest, "invalid query parameters", {},
+                                                 {{"role", "must be admin, instructor or student"}}});
+                    }
+                    if (auto it = c.query.find("search"); it != c.query.end()) f.search = it->second.substr(0, 100);
+                    auto res = s_.directory.list_users(p, f);
+                    if (!res) return fail(c, res.error());
+                    json::array items;
+                    for (const auto& u : res->items) items.push_back(to_json(u));
+                    return send(c, 200, page_json(c, "/api/v1/users/", *pg, res->total, std::move(items)));
+                }));
+    router_.add("POST", "/api/v1/users/", authed([this](RequestContext& c, const Principal& p) {
+                    auto body = body_object(c);
+                    if (!body) return fail(c, body.error());
+                    BodyReader r(*body);
+                    services::NewUser u;
+                    r.require("email");
+                    u.email = r.string("email", 254).value_or("");
+                    u.password = r.string("password", 1024).value_or("");
+                    u.full_name = r.string("full_name", 200).value_or("");
+                    if (auto role = r.string("role")) {
+                        auto parsed = parse_user_role(*role);
+                        if (!parsed) r.add_error("role", "must be admin, instructor or student");
+                        else u.role = *parsed;
+                    }
+                    u.locale = r.string("locale", 5).value_or("tr");
+                    u.external_id = r.string("external_id", 200);
+                    if (auto s = check_fields(r, "the user"); !s) return fail(c, s.error());
+                    return reply(c, s_.directory.create_user(p, u), 201, [](const auto& x) { return to_json(x); });
+                }));
+    router_.add("GET", "/api/v1/users/{id}/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    return reply(c, s_.directory.get_user(p, *id), 200, [](const auto& x) { return to_json(x); });
+                }));
+    router_.add("PATCH", "/api/v1/users/{id}/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto body = body_object(c);
+                    if (!body) return fail(c, body.error());
+                    BodyReader r(*body);
+                    services::UserPatch u;
+                    u.email = r.string("email", 254);
+                    u.password = r.string("password", 1024);
+                    u.full_name = r.string("full_name", 200);
+                    if (auto role = r.string("role")) {
+                        u.role = parse_user_role(*role);
+                        if (!u.role) r.add_error("role", "must be admin, instructor or student");
+                    }
+                    u.locale = r.string("locale", 5);
+                    u.is_active = r.boolean("is_active");
+                    if (auto s = check_fields(r, "the user"); !s) return fail(c, s.error());
+                    return reply(c, s_.directory.update_user(p, *id, u), 200,
+                                 [](const auto& x) { return to_json(x); });
+                }));
+
+    // ---- courses ----
+    router_.add("GET", "/api/v1/courses/", authed([this](RequestContext& c, const Principal& p) {
+                    auto pg = paging(c);
+                    if (!pg) return fail(c, pg.error());
+                    auto res = s_.directory.list_courses(p, pg->page_size, pg->offset());
+                    if (!res) return fail(c, res.error());
+                    json::array items;
+                    for (const auto& x : res->items) items.push_back(to_json(x));
+                    return send(c, 200, page_json(c, "/api/v1/courses/", *pg, res->total, std::move(items)));
+                }));
+    router_.add("POST", "/api/v1/courses/", authed([this](RequestContext& c, const Principal& p) {
+                    auto body = body_object(c);
+                    if (!body) return fail(c, body.error());
+                    BodyReader r(*body);
+                    services::NewCourse in;
+                    r.require("title");
+                    in.title = r.string("title", 100000).value_or("");
+                    in.description = r.string("description", 10000).value_or("");
+                    in.instructor_ids = r.uuid_list("instructor_ids").value_or(std::vector<std::string>{});
+                    if (auto s = check_fields(r, "the course"); !s) return fail(c, s.error());
+                    return reply(c, s_.directory.create_course(p, in), 201,
+                                 [](const auto& x) { return to_json(x); });
+                }));
+    router_.add("GET", "/api/v1/courses/{id}/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    return reply(c, s_.directory.get_course(p, *id), 200, [](const auto& x) { return to_json(x); });
+                }));
+    router_.add("PATCH", "/api/v1/courses/{id}/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto body = body_object(c);
+                    if (!body) return fail(c, body.error());
+                    BodyReader r(*body);
+                    services::CoursePatch in;
+                    in.title = r.string("title", 100000);
+                    in.description = r.string("description", 10000);
+                    if (auto s = check_fields(r, "the course"); !s) return fail(c, s.error());
+                    return reply(c, s_.directory.update_course(p, *id, in), 200,
+                                 [](const auto& x) { return to_json(x); });
+                }));
+    router_.add("DELETE", "/api/v1/courses/{id}/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto r = s_.directory.delete_course(p, *id);
+                    return r ? no_content(c) : fail(c, r.error());
+                }));
+    auto member_body = [](RequestContext& c) -> Result<std::string> {
+        auto body = body_object(c);
+        if (!body) return body.take_error();
+        BodyReader r(*body);
+        r.require("user_id");
+        auto uid = r.uuid("user_id");
+        if (auto s = check_fields(r, "the request"); !s) return s.take_error();
+        return *uid;
+    };
+    router_.add("POST", "/api/v1/courses/{id}/instructors/",
+                authed([this, member_body](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto uid = member_body(c);
+                    if (!uid) return fail(c, uid.error());
+                    return reply(c, s_.directory.add_instructor(p, *id, *uid), 200,
+                                 [](const auto& x) { return to_json(x); });
+                }));
+    router_.add("DELETE", "/api/v1/courses/{id}/instructors/{user_id}/",
+                authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto uid = path_id(c, 1, "user_id");
+                    if (!uid) return fail(c, uid.error());
+                    return reply(c, s_.directory.remove_instructor(p, *id, *uid), 200,
+                                 [](const auto& x) { return to_json(x); });
+                }));
+    router_.add("GET", "/api/v1/courses/{id}/enrollments/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    return reply(c, s_.directory.list_enrolled(p, *id), 200, [](const auto& users) {
+                        json::array a;
+                        for (const auto& u : users) a.push_back(to_json(u));
+                        return json::object{{"results", std::move(a)}};
+                    });
+                }));
+    router_.add("POST", "/api/v1/courses/{id}/enrollments/",
+                authed([this, member_body](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto uid = member_body(c);
+                    if (!uid) return fail(c, uid.error());
+                    auto added = s_.directory.enroll(p, *id, *uid);
+                    if (!added) return fail(c, added.error());
+                    return send(c, *added ? 201 : 200,
+                                json::object{{"course_id", *id}, {"user_id", *uid}, {"enrolled", true}});
+                }));
+    router_.add("DELETE", "/api/v1/courses/{id}/enrollments/{user_id}/",
+                authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto uid = path_id(c, 1, "user_id");
+                    if (!uid) return fail(c, uid.error());
+                    auto r = s_.directory.unenroll(p, *id, *uid);
+                    return r ? no_content(c) : fail(c, r.error());
+                }));
+}
+
+Response Api::dispatch(RequestContext& c, const std::string& path, std::string& route) {
+    if (c.req.body().size() > opt_.body_limit)
+        return fail(c, Error{Code::kPayloadTooLarge, "the request body is larger than 1 MiB", {}, {}});
+    auto m = router_.match(std::string(c.req.method_string()), path);
+    if (!m.route) {
+        if (m.path_matched) {
+            std::string allow;
+            for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+            Response r = fail(c, Error{Code::kBadRequest, "method not allowed here; use " + allow, {}, {}});
+            r.result(bhttp::status::method_not_allowed);
+            r.set(bhttp::field::allow, allow);
+            auto body = json::parse(r.body()).as_object();
+            body["status"] = 405;
+            body["title"] = "Method not allowed";
+            r.body() = json::serialize(body);
+            r.prepare_payload();
+            return r;
+        }
+        return fail(c, Error::not_found("no such endpoint: " + path));
+    }
+    c.params = std::move(m.params);
+    route = m.route->pattern;
+    return m.route->handler(c);
+}
+
+Response Api::handle(const Request& req, const ConnInfo& conn) {
+    auto t0 = std::chrono::steady_clock::now();
+    RequestContext c{req, conn};
+    auto rid = req["X-Request-Id"];
+    bool rid_ok = !rid.empty() && rid.size() <= 64 && std::all_of(rid.begin(), rid.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+    });
+    c.request_id = rid_ok ? std::string(rid) : infra::random_hex(8);
+    c.client_ip = conn.remote_ip;
+    if (opt_.trust_proxy) {
+        auto xff = req["X-Forwarded-For"];
+        if (!xff.empty()) {
+            std::string first(xff.substr(0, xff.find(',')));
+            first.erase(0, first.find_first_not_of(' '));
+            first.erase(first.find_last_not_of(' ') + 1);
+            if (!first.empty() && first.size() <= 45) c.client_ip = first;
+        }
+    }
+    std::string path;
+    std::string route = "unmatched";
+    Response res;
+    try {
+        auto target = boost::urls::parse_origin_form(std::string_view(req.target().data(), req.target().size()));
+        if (!target) {
+            res = fail(c, Error::bad_request("the request target is not a valid URL path"));
+        } else {
+            path = target->path();
+            for (auto qp : target->params()) c.query[qp.key] = qp.value;
+            if (path != "/health" && (path.empty() || path.back() != '/')) path += '/';
+            res = dispatch(c, path, route);
+        }
+    } catch (const std::exception& e) {
+        // Last resort: a bug, not the client's fault. Log it and answer 500 without details.
+        log_.error("unhandled exception", {{"request_id", c.request_id}, {"error", e.what()}});
+        res = fail(c, Error::internal_error(e.what()));
+    }
+    res.set("X-Request-Id", c.request_id);
+    res.set(bhttp::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    if (req.method() == bhttp::verb::head) res.body().clear();
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    {
+        json::object f{{"request_id", c.request_id},
+                       {"method", std::string(req.method_string())},
+                       {"route", route},
+                       {"status", res.result_int()},
+                       {"duration_ms", static_cast<double>(static_cast<long long>(ms * 100)) / 100}};
+        if (c.principal) {
+            f["tenant_id"] = c.principal->tenant.id;
+            f["user_id"] = c.principal->user.id;
+        }
+        if (!c.session_id.empty()) f["session_id"] = c.session_id;
+        if (res.result_int() >= 500)
+            log_.error("request", std::move(f));
+        else
+            log_.info("request", std::move(f));
+    }
+    return res;
+}
+
+}  // namespace lc::http

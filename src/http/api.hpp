@@ -1,0 +1,65 @@
+#pragma once
+// The REST API: routes, authentication, request ids, JSON-lines access logs and the
+// last-resort error handler. handle() is what the socket server calls and what tests call.
+#include <atomic>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "http/router.hpp"
+#include "infra/log.hpp"
+#include "services/attendance_service.hpp"
+#include "services/auth_service.hpp"
+#include "services/config_service.hpp"
+#include "services/directory_service.hpp"
+#include "services/session_service.hpp"
+
+namespace lc::http {
+
+struct ApiOptions {
+    bool trust_proxy = false;  // take the client IP from X-Forwarded-For (behind nginx)
+    std::size_t body_limit = 1024 * 1024;
+};
+
+struct Services {
+    services::AuthService& auth;
+    services::DirectoryService& directory;
+    services::SessionService& sessions;
+    services::ConfigService& config;
+    store::Database& db;
+};
+
+/// Per-request state handed to route handlers.
+struct RequestContext {
+    const Request& req;
+    const ConnInfo& conn;
+    std::vector<std::string> params;
+    std::map<std::string, std::string> query;
+    std::string request_id;
+    std::string client_ip;
+    std::optional<services::Principal> principal;
+    std::string session_id;  // for the access log, when the route names one
+    unsigned version() const { return req.version(); }
+    bool keep_alive() const { return req.keep_alive(); }
+    services::RequestMeta meta() const {
+        return {client_ip, std::string(req[boost::beast::http::field::user_agent]), request_id};
+    }
+};
+
+class Api {
+public:
+    Api(Services s, const infra::Logger& log, ApiOptions opt);
+    Response handle(const Request& req, const ConnInfo& conn);
+    const Router& router() const { return router_; }
+
+private:
+    void register_routes();
+    Response dispatch(RequestContext& ctx, const std::string& path, std::string& route);
+    Services s_;
+    const infra::Logger& log_;
+    ApiOptions opt_;
+    Router router_;
+    std::atomic<std::uint64_t> seq_{0};
+};
+
+}  // namespace lc::http

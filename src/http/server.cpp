@@ -1,0 +1,211 @@
+#include "http/server.hpp"
+
+#include <chrono>
+#include <mutex>
+#include <set>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+
+#include "http/problem.hpp"
+
+namespace lc::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+struct Server::Impl {
+    ServerOptions opt;
+    HandlerFn handler;
+    const infra::Logger& log;
+    asio::io_context ioc;
+    std::unique_ptr<asio::thread_pool> workers;
+    tcp::acceptor acceptor{ioc};
+    std::vector<std::thread> threads;
+    std::atomic<int> in_flight{0};
+    std::atomic<bool> stopping{false};
+    std::mutex conns_mu;
+    std::set<std::shared_ptr<void>> conns;  // keeps track so stop() can close idle connections
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+
+    Impl(ServerOptions o, HandlerFn h, const infra::Logger& l) : opt(std::move(o)), handler(std::move(h)), log(l) {}
+    void accept();
+};
+
+namespace {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    Connection(tcp::socket s, Server::Impl& srv) : stream_(std::move(s)), srv_(srv) {
+        beast::error_code ec;
+        auto ep = stream_.socket().remote_endpoint(ec);
+        if (!ec) info_.remote_ip = ep.address().to_string();
+    }
+    void run() { read(); }
+    void close() {
+        asio::post(stream_.get_executor(), [self = shared_from_this()] {
+            beast::error_code ec;
+            self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+            self->stream_.close();
+        });
+    }
+    bool busy() const { return busy_; }
+
+private:
+    void read() {
+        parser_.emplace();
+        parser_->body_limit(srv_.opt.body_limit);
+        parser_->header_limit(16 * 1024);
+        stream_.expires_after(std::chrono::seconds(srv_.opt.read_timeout_seconds));
+        bhttp::async_read(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+            ec == asio::error::connection_reset || ec == asio::error::eof) {
+            return finish();
+        }
+        if (ec) {
+            // Malformed or oversized request: answer with a problem document, then close.
+            Error err = ec == bhttp::error::body_limit
+                            ? Error{Code::kPayloadTooLarge, "the request body is larger than 1 MiB", {}, {}}
+                        : ec == bhttp::error::header_limit
+                            ? Error{Code::kBadRequest, "the request headers are too large", {}, {}}
+                            : Error::bad_request("the HTTP request is malformed");
+            auto res = std::make_shared<Response>(problem_response(err, 11, false));
+            return write(res, true);
+        }
+        if (srv_.stopping.load()) {
+            auto res = std::make_shared<Response>(
+                problem_response(Error::unavailable("the server is shutting down; retry"), 11, false));
+            return write(res, true);
+        }
+        busy_ = true;
+        srv_.in_flight.fetch_add(1);
+        auto req = std::make_shared<Request>(parser_->release());
+        // Blocking work (database) runs on the handler pool; the response comes back to this strand.
+        asio::post(*srv_.workers, [self = shared_from_this(), req] {
+            std::shared_ptr<Response> res;
+            try {
+                res = std::make_shared<Response>(self->srv_.handler(*req, self->info_));
+            } catch (const std::exception& e) {
+                self->srv_.log.error("handler threw", {{"error", e.what()}});
+                res = std::make_shared<Response>(
+                    problem_response(Error::internal_error(e.what()), req->version(), false));
+            }
+            bool close = !res->keep_alive() || self->srv_.stopping.load();
+            if (close) res->keep_alive(false);
+            asio::post(self->stream_.get_executor(), [self, res, close] { self->write(res, close); });
+        });
+    }
+
+    void write(std::shared_ptr<Response> res, bool close) {
+        bhttp::async_write(stream_, *res, [self = shared_from_this(), res, close](beast::error_code ec, std::size_t) {
+            if (self->busy_) {
+                self->busy_ = false;
+                self->srv_.in_flight.fetch_sub(1);
+            }
+            if (ec || close) {
+                beast::error_code ignored;
+                self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                return self->finish();
+            }
+            self->read();
+        });
+    }
+
+    void finish() {
+        std::lock_guard lk(srv_.conns_mu);
+        srv_.conns.erase(shared_from_this());
+    }
+
+    beast::tcp_stream stream_;
+    Server::Impl& srv_;
+    beast::flat_buffer buffer_;
+    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    ConnInfo info_;
+    bool busy_ = false;
+};
+
+}  // namespace
+
+void Server::Impl::accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec) {
+            if (!acceptor.is_open()) return;  // stopped
+        } else {
+            socket.set_option(tcp::no_delay(true), ec);
+            auto c = std::make_shared<Connection>(std::move(socket), *this);
+            {
+                std::lock_guard lk(conns_mu);
+                conns.insert(c);
+            }
+            c->run();
+        }
+        if (acceptor.is_open()) accept();
+    });
+}
+
+Server::Server(ServerOptions opt, HandlerFn handler, const infra::Logger& log)
+    : impl_(std::make_unique<Impl>(std::move(opt), std::move(handler), log)) {}
+
+Server::~Server() { stop(0); }
+
+unsigned short Server::start() {
+    auto& i = *impl_;
+    i.workers = std::make_unique<asio::thread_pool>(i.opt.handler_threads);
+    tcp::endpoint ep(asio::ip::make_address(i.opt.host), i.opt.port);
+    i.acceptor.open(ep.protocol());
+    i.acceptor.set_option(asio::socket_base::reuse_address(true));
+    i.acceptor.bind(ep);
+    i.acceptor.listen(4096);
+    i.guard.emplace(i.ioc.get_executor());
+    i.accept();
+    for (int n = 0; n < i.opt.io_threads; ++n) i.threads.emplace_back([&i] { i.ioc.run(); });
+    return port();
+}
+
+unsigned short Server::port() const {
+    beast::error_code ec;
+    auto ep = impl_->acceptor.local_endpoint(ec);
+    return ec ? 0 : ep.port();
+}
+
+void Server::stop(int grace_seconds) {
+    auto& i = *impl_;
+    if (i.threads.empty()) return;
+    i.stopping.store(true);
+    asio::post(i.ioc, [&i] {
+        beast::error_code ec;
+        i.acceptor.close(ec);
+    });
+    // Graceful: requests already being handled finish and their responses are written.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(grace_seconds);
+    while (i.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    {
+        std::lock_guard lk(i.conns_mu);
+        for (auto& c : i.conns) std::static_pointer_cast<Connection>(c)->close();
+    }
+    i.guard.reset();
+    // Give the close handlers a moment, then stop the loop.
+    auto close_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (std::chrono::steady_clock::now() < close_deadline) {
+        {
+            std::lock_guard lk(i.conns_mu);
+            if (i.conns.empty()) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    i.ioc.stop();
+    for (auto& t : i.threads)
+        if (t.joinable()) t.join();
+    i.threads.clear();
+    i.workers->join();
+}
+
+}  // namespace lc::http

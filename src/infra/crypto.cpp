@@ -1,0 +1,321 @@
+#include "infra/crypto.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <sodium.h>
+
+#include <array>
+#include <climits>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+namespace lc::infra {
+
+namespace {
+
+constexpr std::string_view kHexDigits = "0123456789abcdef";
+constexpr std::string_view kB64Std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kB64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+constexpr std::string_view kEnvelopePrefix = "v1:";
+constexpr std::size_t kGcmKeyBytes = 32;
+constexpr std::size_t kGcmNonceBytes = 12;
+constexpr std::size_t kGcmTagBytes = 16;
+
+const unsigned char* bytes_of(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+unsigned char* bytes_of(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+
+void fill_random(unsigned char* out, std::size_t n) {
+    while (n > 0) {
+        const int chunk = n > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(n);
+        if (RAND_bytes(out, chunk) != 1) throw std::runtime_error("RAND_bytes failed");
+        out += chunk;
+        n -= static_cast<std::size_t>(chunk);
+    }
+}
+
+std::string random_bytes(std::size_t n) {
+    std::string out(n, '\0');
+    fill_random(bytes_of(out), n);
+    return out;
+}
+
+std::string b64_encode(std::string_view in, std::string_view alphabet, bool pad) {
+    std::string out;
+    out.reserve((in.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= in.size(); i += 3) {
+        const std::uint32_t v = (std::uint32_t{static_cast<unsigned char>(in[i])} << 16) |
+                                (std::uint32_t{static_cast<unsigned char>(in[i + 1])} << 8) |
+                                std::uint32_t{static_cast<unsigned char>(in[i + 2])};
+        out += alphabet[(v >> 18) & 0x3F];
+        out += alphabet[(v >> 12) & 0x3F];
+        out += alphabet[(v >> 6) & 0x3F];
+        out += alphabet[v & 0x3F];
+    }
+    const std::size_t rest = in.size() - i;
+    if (rest == 1) {
+        const std::uint32_t v = std::uint32_t{static_cast<unsigned char>(in[i])} << 16;
+        out += alphabet[(v >> 18) & 0x3F];
+        out += alphabet[(v >> 12) & 0x3F];
+        if (pad) out += "==";
+    } else if (rest == 2) {
+        const std::uint32_t v = (std::uint32_t{static_cast<unsigned char>(in[i])} << 16) |
+                                (std::uint32_t{static_cast<unsigned char>(in[i + 1])} << 8);
+        out += alphabet[(v >> 18) & 0x3F];
+        out += alphabet[(v >> 12) & 0x3F];
+        out += alphabet[(v >> 6) & 0x3F];
+        if (pad) out += '=';
+    }
+    return out;
+}
+
+using DecodeTable = std::array<std::int8_t, 256>;
+
+constexpr DecodeTable make_decode_table(std::string_view alphabet) {
+    DecodeTable t{};
+    for (auto& e : t) e = -1;
+    for (std::size_t i = 0; i < alphabet.size(); ++i)
+        t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+    return t;
+}
+
+constexpr DecodeTable kStdTable = make_decode_table(kB64Std);
+constexpr DecodeTable kUrlTable = make_decode_table(kB64Url);
+
+/// Strict RFC 4648 decoding: only alphabet characters, correct padding when present (required when
+/// `padding_required`), and zero trailing bits, so every byte string has exactly one accepted encoding.
+std::optional<std::string> b64_decode(std::string_view s, const DecodeTable& table, bool padding_required) {
+    std::size_t pad = 0;
+    while (pad < 2 && !s.empty() && s.back() == '=') {
+        s.remove_suffix(1);
+        ++pad;
+    }
+    const std::size_t rem = s.size() % 4;
+    if (rem == 1) return std::nullopt;
+    const std::size_t needed_pad = rem == 0 ? 0 : 4 - rem;
+    if (pad != 0 && pad != needed_pad) return std::nullopt;
+    if (padding_required && pad != needed_pad) return std::nullopt;
+
+    std::string out;
+    out.reserve(s.size() / 4 * 3 + 2);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (const char c : s) {
+        const std::int8_t v = table[static_cast<unsigned char>(c)];
+        if (v < 0) return std::nullopt;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((acc >> bits) & 0xFF);
+        }
+    }
+    if ((acc & ((1U << bits) - 1)) != 0) return std::nullopt;  // non-canonical trailing bits
+    return out;
+}
+
+std::string digest_hex(const EVP_MD* md, std::string_view data) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1) {
+        throw std::runtime_error("EVP_Digest failed");
+    }
+    return hex_encode(std::string_view(reinterpret_cast<const char*>(out.data()), len));
+}
+
+struct CipherCtxFree {
+    void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+};
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
+
+/// libsodium declares its password arguments nonnull, even when the length is zero.
+const char* non_null(std::string_view s) { return s.data() != nullptr ? s.data() : ""; }
+
+void ensure_sodium() {
+    static const int rc = sodium_init();  // thread-safe one-time initialisation
+    if (rc < 0) throw std::runtime_error("sodium_init failed");
+}
+
+}  // namespace
+
+std::string new_uuid() {
+    std::array<unsigned char, 16> b{};
+    fill_random(b.data(), b.size());
+    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
+    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
+    std::string out;
+    out.reserve(36);
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+        out += kHexDigits[b[i] >> 4];
+        out += kHexDigits[b[i] & 0x0F];
+    }
+    return out;
+}
+
+bool is_uuid(std::string_view s) {
+    if (s.size() != 36) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-') return false;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string random_hex(std::size_t n) { return hex_encode(random_bytes(n)); }
+
+std::string hex_encode(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const char ch : bytes) {
+        const auto c = static_cast<unsigned char>(ch);
+        out += kHexDigits[c >> 4];
+        out += kHexDigits[c & 0x0F];
+    }
+    return out;
+}
+
+std::string base64url_encode(std::string_view bytes) { return b64_encode(bytes, kB64Url, false); }
+
+std::optional<std::string> base64url_decode(std::string_view s) { return b64_decode(s, kUrlTable, false); }
+
+std::string base64_encode(std::string_view bytes) { return b64_encode(bytes, kB64Std, true); }
+
+std::optional<std::string> base64_decode(std::string_view s) { return b64_decode(s, kStdTable, true); }
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+    static const unsigned char kEmpty = 0;  // OpenSSL wants a non-null key pointer even for an empty key
+    if (key.size() > static_cast<std::size_t>(INT_MAX)) throw std::invalid_argument("hmac_sha256: key too long");
+    std::string out(32, '\0');
+    unsigned int len = 0;
+    const unsigned char* k = key.empty() ? &kEmpty : bytes_of(key);
+    if (HMAC(EVP_sha256(), k, static_cast<int>(key.size()), bytes_of(data), data.size(), bytes_of(out), &len) ==
+            nullptr ||
+        len != out.size()) {
+        throw std::runtime_error("HMAC-SHA256 failed");
+    }
+    return out;
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) { return hex_encode(hmac_sha256(key, data)); }
+
+std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data); }
+
+std::string sha1_hex(std::string_view data) { return digest_hex(EVP_sha1(), data); }
+
+bool secure_equals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    if (a.empty()) return true;
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string derive_key(std::string_view master, std::string_view purpose) {
+    std::string label = "liveclass:";
+    label += purpose;
+    return hmac_sha256(master, label);
+}
+
+std::string aes_gcm_encrypt(std::string_view key, std::string_view plaintext) {
+    if (key.size() != kGcmKeyBytes) throw std::invalid_argument("aes_gcm_encrypt: key must be 32 bytes");
+    if (plaintext.size() > static_cast<std::size_t>(INT_MAX) - kGcmNonceBytes - kGcmTagBytes) {
+        throw std::invalid_argument("aes_gcm_encrypt: plaintext too large");
+    }
+    std::string raw(kGcmNonceBytes + plaintext.size() + kGcmTagBytes, '\0');
+    unsigned char* nonce = bytes_of(raw);
+    unsigned char* ct = nonce + kGcmNonceBytes;
+    unsigned char* tag = ct + plaintext.size();
+    fill_random(nonce, kGcmNonceBytes);
+
+    CipherCtx ctx(EVP_CIPHER_CTX_new());
+    if (!ctx) throw std::runtime_error("EVP_CIPHER_CTX_new failed");
+    int len = 0;
+    if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kGcmNonceBytes), nullptr) != 1 ||
+        EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, bytes_of(key), nonce) != 1) {
+        throw std::runtime_error("AES-GCM init failed");
+    }
+    if (!plaintext.empty() &&
+        (EVP_EncryptUpdate(ctx.get(), ct, &len, bytes_of(plaintext), static_cast<int>(plaintext.size())) != 1 ||
+         static_cast<std::size_t>(len) != plaintext.size())) {
+        throw std::runtime_error("AES-GCM encrypt failed");
+    }
+    if (EVP_EncryptFinal_ex(ctx.get(), ct + plaintext.size(), &len) != 1 || len != 0 ||
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kGcmTagBytes), tag) != 1) {
+        throw std::runtime_error("AES-GCM finalise failed");
+    }
+    return std::string(kEnvelopePrefix) + base64_encode(raw);
+}
+
+Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view envelope) {
+    if (key.size() != kGcmKeyBytes) return Error::internal_error("aes_gcm_decrypt: key must be 32 bytes");
+    if (envelope.substr(0, kEnvelopePrefix.size()) != kEnvelopePrefix) {
+        return Error::invalid("unsupported ciphertext format");
+    }
+    auto raw = base64_decode(envelope.substr(kEnvelopePrefix.size()));
+    if (!raw) return Error::invalid("malformed ciphertext");
+    if (raw->size() < kGcmNonceBytes + kGcmTagBytes) return Error::invalid("ciphertext too short");
+    if (raw->size() > static_cast<std::size_t>(INT_MAX)) return Error::invalid("ciphertext too large");
+
+    const unsigned char* nonce = bytes_of(*raw);
+    const std::size_t ct_len = raw->size() - kGcmNonceBytes - kGcmTagBytes;
+    const unsigned char* ct = nonce + kGcmNonceBytes;
+    std::array<unsigned char, kGcmTagBytes> tag{};
+    std::memcpy(tag.data(), ct + ct_len, kGcmTagBytes);
+
+    CipherCtx ctx(EVP_CIPHER_CTX_new());
+    if (!ctx) return Error::internal_error("EVP_CIPHER_CTX_new failed");
+    if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kGcmNonceBytes), nullptr) != 1 ||
+        EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, bytes_of(key), nonce) != 1) {
+        return Error::internal_error("AES-GCM init failed");
+    }
+    std::string plain(ct_len, '\0');
+    int len = 0;
+    if (ct_len > 0 && (EVP_DecryptUpdate(ctx.get(), bytes_of(plain), &len, ct, static_cast<int>(ct_len)) != 1 ||
+                       static_cast<std::size_t>(len) != ct_len)) {
+        return Error::internal_error("AES-GCM decrypt failed");
+    }
+    if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kGcmTagBytes), tag.data()) != 1) {
+        return Error::internal_error("AES-GCM set tag failed");
+    }
+    std::array<unsigned char, 16> final_block{};
+    if (EVP_DecryptFinal_ex(ctx.get(), final_block.data(), &len) != 1) {
+        OPENSSL_cleanse(plain.data(), plain.size());
+        return Error::invalid("ciphertext authentication failed");
+    }
+    return plain;
+}
+
+std::string hash_password(std::string_view password) {
+    ensure_sodium();
+    std::array<char, crypto_pwhash_STRBYTES> out{};
+    if (crypto_pwhash_str_alg(out.data(), non_null(password), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        throw std::runtime_error("crypto_pwhash_str_alg failed (out of memory?)");
+    }
+    return std::string(out.data());
+}
+
+bool verify_password(std::string_view hash, std::string_view password) {
+    constexpr std::string_view kPrefix = "$argon2id$";
+    // libsodium reads the hash as a C string of at most crypto_pwhash_STRBYTES - 1 characters.
+    if (hash.size() >= crypto_pwhash_STRBYTES || hash.substr(0, kPrefix.size()) != kPrefix ||
+        hash.find('\0') != std::string_view::npos) {
+        return false;
+    }
+    ensure_sodium();
+    std::array<char, crypto_pwhash_STRBYTES> buf{};
+    std::memcpy(buf.data(), hash.data(), hash.size());
+    return crypto_pwhash_str_verify(buf.data(), non_null(password), password.size()) == 0;
+}
+
+}  // namespace lc::infra

@@ -1,0 +1,45 @@
+#pragma once
+// Cryptographic primitives over OpenSSL 3 and libsodium. No hand-rolled crypto.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace lc::infra {
+
+/// Random UUID v4, lowercase canonical form.
+std::string new_uuid();
+/// Canonical 8-4-4-4-12 hex form (either case).
+bool is_uuid(std::string_view s);
+
+/// n random bytes, hex-encoded (2n characters).
+std::string random_hex(std::size_t n);
+
+std::string hex_encode(std::string_view bytes);
+std::string base64url_encode(std::string_view bytes);  // no padding
+std::optional<std::string> base64url_decode(std::string_view s);  // accepts missing padding
+std::string base64_encode(std::string_view bytes);
+std::optional<std::string> base64_decode(std::string_view s);
+
+/// Raw 32-byte HMAC-SHA256.
+std::string hmac_sha256(std::string_view key, std::string_view data);
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+std::string sha256_hex(std::string_view data);
+std::string sha1_hex(std::string_view data);
+/// Constant-time comparison.
+bool secure_equals(std::string_view a, std::string_view b);
+
+/// Derive a 32-byte subkey for one purpose from the master key (HMAC-SHA256(master, "liveclass:" + purpose)).
+std::string derive_key(std::string_view master, std::string_view purpose);
+
+/// AES-256-GCM. Output: "v1:" + base64(12-byte nonce || ciphertext || 16-byte tag). key must be 32 bytes.
+std::string aes_gcm_encrypt(std::string_view key, std::string_view plaintext);
+/// Fails (InvalidArgument/Internal) on a wrong key, tampering or a malformed envelope.
+Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view envelope);
+
+/// Argon2id (libsodium crypto_pwhash_str, interactive limits).
+std::string hash_password(std::string_view password);
+bool verify_password(std::string_view hash, std::string_view password);
+
+}  // namespace lc::infra

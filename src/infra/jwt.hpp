@@ -1,0 +1,27 @@
+#pragma once
+// HS256 JSON Web Tokens over libjwt. Verification is strict: the header must say
+// {"alg":"HS256"} (typ, when present, "JWT"); "none", any other algorithm, a bad signature,
+// a missing or non-numeric exp, an expired exp or a future nbf are all rejected.
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+
+namespace lc::infra {
+
+/// Signs `claims` with HS256; header is exactly {"alg":"HS256","typ":"JWT"}.
+std::string jwt_sign_hs256(const boost::json::object& claims, std::string_view secret);
+
+/// Reads the claims without verifying (to find the issuer before choosing the key).
+/// Fails on a malformed token. Never trust the result for anything but key selection.
+Result<boost::json::object> jwt_peek_claims(std::string_view token);
+
+/// Verifies signature and time claims (leeway seconds allowed on exp/nbf) and returns the claims.
+/// Errors are Unauthenticated with a short reason ("token expired", "bad signature", ...).
+Result<boost::json::object> jwt_verify_hs256(std::string_view token, std::string_view secret, UnixTime now,
+                                             int leeway_seconds = 0);
+
+}  // namespace lc::infra

@@ -1,0 +1,100 @@
+#include "jobs/worker.hpp"
+
+#include <boost/json.hpp>
+
+
+namespace lc::jobs {
+
+std::int64_t backoff_seconds(int attempt, std::int64_t base, std::int64_t cap) {
+    if (attempt < 1) attempt = 1;
+    std::int64_t d = base;
+    for (int i = 1; i < attempt && d < cap; ++i) d *= 2;
+    return d < cap ? d : cap;
+}
+
+bool WorkerPool::run_one(const std::string& worker_id) {
+    std::optional<store::Job> job;
+    try {
+        job = store::claim_job(db_, worker_id, clock_.now());
+    } catch (const std::exception& e) {
+        log_.error("job claim failed", {{"error", e.what()}});
+        return false;
+    }
+    if (!job) return false;
+    Status result = Error::internal_error("no handler for job type '" + job->type + "'");
+    if (const JobHandler* h = registry_.find(job->type)) {
+        try {
+            result = (*h)(*job);
+        } catch (const std::exception& e) {
+            result = Error::internal_error(e.what());
+        }
+    }
+    try {
+        UnixTime now = clock_.now();
+        if (result.ok()) {
+            store::complete_job(db_, job->id, now);
+            log_.info("job done", {{"job_id", job->id}, {"type", job->type}, {"tenant_id", job->tenant_id}});
+        } else {
+            const Error& e = result.error();
+            std::string why = e.internal.empty() ? e.message : e.message + ": " + e.internal;
+            store::fail_job(db_, *job, why, now + backoff_seconds(job->attempts), now);
+            log_.warn("job failed", {{"job_id", job->id},
+                                     {"type", job->type},
+                                     {"attempt", job->attempts},
+                                     {"dead", job->attempts >= job->max_attempts},
+                                     {"error", why}});
+        }
+    } catch (const std::exception& e) {
+        // The job stays 'running' and is re-queued by requeue_stale_jobs after the lock times out.
+        log_.error("job bookkeeping failed", {{"job_id", job->id}, {"error", e.what()}});
+    }
+    return true;
+}
+
+int WorkerPool::run_due() {
+    int n = 0;
+    while (run_one(name_ + "-inline")) ++n;
+    return n;
+}
+
+void WorkerPool::start(int n, int poll_ms) {
+    for (int i = 0; i < n; ++i) {
+        threads_.emplace_back([this, i, poll_ms] {
+            std::string id = name_ + "-" + std::to_string(i);
+            std::uint64_t seen = 0;
+            while (true) {
+                {
+                    std::unique_lock lk(mu_);
+                    if (stopping_) return;
+                }
+                bool worked = run_one(id);
+                if (worked) continue;
+                std::unique_lock lk(mu_);
+                cv_.wait_for(lk, std::chrono::milliseconds(poll_ms), [&] { return stopping_ || wakeups_ != seen; });
+                seen = wakeups_;
+                if (stopping_) return;
+            }
+        });
+    }
+}
+
+void WorkerPool::stop() {
+    {
+        std::lock_guard lk(mu_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+    threads_.clear();
+}
+
+void WorkerPool::notify() {
+    {
+        std::lock_guard lk(mu_);
+        ++wakeups_;
+    }
+    cv_.notify_all();
+}
+
+}  // namespace lc::jobs

@@ -1,0 +1,69 @@
+#pragma once
+// Job workers: claim due jobs from the durable queue, run the handler registered for the job's
+// type, and complete, retry with exponential backoff, or move to the dead-letter state.
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "infra/log.hpp"
+#include "store/database.hpp"
+#include "store/job_repo.hpp"
+
+namespace lc::jobs {
+
+using JobHandler = std::function<Status(const store::Job&)>;
+
+/// Job types and their handlers, registered explicitly at wiring time.
+class JobRegistry {
+public:
+    void add(const std::string& type, JobHandler h) { handlers_[type] = std::move(h); }
+    const JobHandler* find(const std::string& type) const {
+        auto it = handlers_.find(type);
+        return it == handlers_.end() ? nullptr : &it->second;
+    }
+
+private:
+    std::map<std::string, JobHandler> handlers_;
+};
+
+/// Delay before retry n (1-based): base * 2^(n-1), capped at `cap` seconds.
+std::int64_t backoff_seconds(int attempt, std::int64_t base = 10, std::int64_t cap = 3600);
+
+class WorkerPool {
+public:
+    WorkerPool(store::Database& db, const Clock& clock, const JobRegistry& registry, const infra::Logger& log,
+               std::string name)
+        : db_(db), clock_(clock), registry_(registry), log_(log), name_(std::move(name)) {}
+    ~WorkerPool() { stop(); }
+
+    /// Starts n threads that poll every `poll_ms` or when notify() is called.
+    void start(int n, int poll_ms = 1000);
+    /// Asks the threads to finish their current job and stop; waits for them.
+    void stop();
+    /// Wakes idle workers (a job was just committed).
+    void notify();
+    /// Runs due jobs on the calling thread until none is due; returns how many ran (tests, CLI).
+    int run_due();
+
+private:
+    bool run_one(const std::string& worker_id);
+    store::Database& db_;
+    const Clock& clock_;
+    const JobRegistry& registry_;
+    const infra::Logger& log_;
+    std::string name_;
+    std::vector<std::thread> threads_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    std::uint64_t wakeups_ = 0;
+};
+
+}  // namespace lc::jobs

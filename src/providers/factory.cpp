@@ -1,0 +1,54 @@
+#include "providers/factory.hpp"
+
+namespace lc::providers {
+
+using namespace lc::domain;
+
+Result<std::unique_ptr<LiveClassProvider>> ProviderFactory::for_config(const ProviderConfig& c) {
+    switch (c.provider) {
+        case ProviderKind::kJitsi: {
+            JitsiSettings s{c.jitsi_domain, c.jitsi_app_id, c.jitsi_jwt_secret};
+            // Fields left empty in the tenant's row fall back to the environment's defaults.
+            if (s.domain.empty()) s.domain = env_.domain;
+            if (s.app_id.empty()) s.app_id = env_.app_id;
+            if (s.secret.empty()) s.secret = env_.secret;
+            return std::unique_ptr<LiveClassProvider>(std::make_unique<JitsiProvider>(s, clock_));
+        }
+        case ProviderKind::kBbb:
+            return Error::unimplemented("BigBlueButton is not available in this version yet; choose Jitsi");
+        case ProviderKind::kZoom:
+            return Error::unimplemented("Zoom is not available in this version yet; choose Jitsi");
+    }
+    return Error::internal_error("unknown provider kind");
+}
+
+Result<std::unique_ptr<LiveClassProvider>> ProviderFactory::for_tenant(const std::vector<ProviderConfig>& configs) {
+    const ProviderConfig* pick = nullptr;
+    for (const auto& c : configs)
+        if (c.is_active && c.is_default) pick = &c;
+    if (!pick)
+        for (const auto& c : configs)
+            if (c.is_active) {
+                pick = &c;
+                break;
+            }
+    if (pick) return for_config(*pick);
+    if (env_.domain.empty())
+        return Error::unavailable(
+            "no live-class provider is configured: an admin must set one up (live-config) or the operator must set "
+            "JITSI_DOMAIN");
+    ProviderConfig env_cfg;
+    env_cfg.provider = ProviderKind::kJitsi;
+    return for_config(env_cfg);
+}
+
+Result<std::unique_ptr<LiveClassProvider>> ProviderFactory::for_kind(const std::vector<ProviderConfig>& configs,
+                                                                     ProviderKind kind) {
+    for (const auto& c : configs)
+        if (c.provider == kind) return for_config(c);
+    ProviderConfig env_cfg;
+    env_cfg.provider = kind;
+    return for_config(env_cfg);
+}
+
+}  // namespace lc::providers

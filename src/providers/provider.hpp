@@ -1,0 +1,91 @@
+#pragma once
+// Seed 3.1: the provider-agnostic interface every conferencing adapter implements,
+// and seed 3.6: webhook payloads normalised into one event shape.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "domain/entities.hpp"
+
+namespace lc::providers {
+
+struct RoomInfo {
+    std::string room_id;
+    std::string room_url;
+    std::optional<std::string> password;
+    std::optional<std::string> moderator_url;
+    std::optional<std::string> dial_in;
+};
+
+struct JoinInfo {
+    std::string join_url;
+    std::optional<std::string> token;
+    std::optional<UnixTime> expires_at;
+};
+
+struct ParticipantInfo {
+    std::string user_id;
+    std::string name;
+    std::string role;
+    bool is_presenter = false;
+    bool has_video = false;
+    bool has_audio = false;
+    UnixTime joined_at = 0;
+};
+
+struct RecordingInfo {
+    std::string recording_id;
+    std::string url;
+    long long duration_seconds = 0;
+    long long size_bytes = 0;
+    std::string format;
+    UnixTime created_at = 0;
+};
+
+/// event_type: session_started | session_ended | participant_joined | participant_left |
+/// participant_joined_lobby | recording_ready.
+struct NormalizedEvent {
+    std::string event_type;
+    std::string session_id;  // our session UUID, derived from the provider's room/meeting id
+    std::string room_id;
+    UnixTime timestamp = 0;
+    boost::json::object payload;
+    std::string provider;
+    boost::json::object raw_event;
+};
+
+/// Everything an adapter needs to know about the joining user.
+struct JoinRequest {
+    const domain::LiveSession* session = nullptr;
+    const domain::User* user = nullptr;
+    domain::ParticipantRole role = domain::ParticipantRole::kParticipant;
+    bool moderator = false;  // moderator rights in the room
+    domain::EffectivePolicy policy;
+};
+
+/// The seed's LiveClassProvider. Calls that the provider cannot serve return Unimplemented with a reason.
+class LiveClassProvider {
+public:
+    virtual ~LiveClassProvider() = default;
+    virtual domain::ProviderKind kind() const = 0;
+    /// Creates (or names) the room for a session; room ids are unique per tenant and session.
+    virtual Result<RoomInfo> create_room(const domain::LiveSession& session, const std::string& tenant_slug) = 0;
+    virtual Result<bool> start_session(const domain::LiveSession& session) = 0;
+    virtual Result<bool> end_session(const domain::LiveSession& session) = 0;
+    /// A short-lived, role-bearing join link for one user.
+    virtual Result<JoinInfo> generate_join_url(const JoinRequest& request) = 0;
+    virtual Result<std::vector<ParticipantInfo>> get_participants(const domain::LiveSession& session) = 0;
+    virtual Result<std::string> start_recording(const domain::LiveSession& session) = 0;
+    virtual Result<bool> stop_recording(const domain::LiveSession& session) = 0;
+    virtual Result<std::vector<RecordingInfo>> get_recordings(const domain::LiveSession& session) = 0;
+    virtual Result<bool> delete_room(const domain::LiveSession& session) = 0;
+    /// Turns a provider webhook body into a NormalizedEvent (signature checks happen before this).
+    virtual Result<NormalizedEvent> handle_webhook(const boost::json::object& payload) = 0;
+};
+
+}  // namespace lc::providers

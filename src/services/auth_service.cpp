@@ -1,0 +1,161 @@
+#include "services/auth_service.hpp"
+
+#include <algorithm>
+
+#include <boost/json.hpp>
+
+#include "infra/crypto.hpp"
+#include "infra/jwt.hpp"
+
+namespace lc::services {
+
+namespace json = boost::json;
+using namespace lc::domain;
+
+namespace {
+constexpr const char* kIssuer = "liveclass";
+
+std::string claim_string(const json::object& c, const char* key) {
+    auto* v = c.if_contains(key);
+    if (!v) return {};
+    if (v->is_string()) return std::string(v->as_string());
+    if (v->is_int64()) return std::to_string(v->as_int64());
+    if (v->is_uint64()) return std::to_string(v->as_uint64());
+    return {};
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+}  // namespace
+
+Keys Keys::derive(const std::string& master) {
+    Keys k;
+    k.access_token = infra::derive_key(master, "access-token");
+    k.ip_salt = infra::derive_key(master, "ip-hash");
+    k.box.key = infra::derive_key(master, "secrets-at-rest");
+    return k;
+}
+
+std::string AuthService::issue_access_token(const User& user, const Tenant& tenant) const {
+    UnixTime now = ctx_.clock.now();
+    json::object claims{{"iss", kIssuer},        {"sub", user.id},
+                        {"tid", tenant.id},      {"role", to_string(user.role)},
+                        {"iat", now},            {"exp", now + ctx_.access_token_ttl}};
+    return infra::jwt_sign_hs256(claims, ctx_.keys.access_token);
+}
+
+Result<LoginResult> AuthService::login(const std::string& email_in, const std::string& password,
+                                       const std::string& tenant_hint, const std::string& host) {
+    return guarded([&]() -> Result<LoginResult> {
+        const Error bad = Error::unauthenticated("wrong e-mail or password");
+        std::string email = lower(email_in);
+        store::Conn c(ctx_.db);
+        std::optional<Tenant> tenant;
+        if (!tenant_hint.empty()) {
+            tenant = store::find_tenant_by_slug(c.sql(), tenant_hint, ctx_.keys.box);
+            if (!tenant) return bad;
+        } else if (!host.empty()) {
+            std::string h = lower(host.substr(0, host.find(':')));
+            tenant = store::find_tenant_by_domain(c.sql(), h, ctx_.keys.box);
+        }
+        std::optional<User> user;
+        if (tenant) {
+            user = store::find_user_by_email(c.sql(), tenant->id, email);
+        } else {
+            auto all = store::find_users_by_email_any_tenant(c.sql(), email);
+            if (all.size() > 1)
+                return Error::bad_request(
+                    "this e-mail has accounts in several schools; send \"tenant\" with the school's slug");
+            if (all.size() == 1) {
+                user = all.front();
+                tenant = store::find_tenant(c.sql(), user->tenant_id, ctx_.keys.box);
+            }
+        }
+        // Verify a hash even when the user is unknown, so timing does not reveal which e-mails exist.
+        static const std::string kDummy = infra::hash_password("liveclass-timing-equaliser");
+        if (!user || !tenant) {
+            (void)infra::verify_password(kDummy, password);
+            return bad;
+        }
+        if (user->password_hash.empty() || !infra::verify_password(user->password_hash, password)) return bad;
+        if (!user->is_active) return Error::denied("this account is deactivated");
+        LoginResult r{issue_access_token(*user, *tenant), ctx_.access_token_ttl, *user, *tenant};
+        return r;
+    });
+}
+
+Result<Principal> AuthService::authenticate(const std::string& bearer) {
+    return guarded([&]() -> Result<Principal> {
+        if (bearer.empty()) return Error::unauthenticated("authentication required: send Authorization: Bearer <token>");
+        auto peek = infra::jwt_peek_claims(bearer);
+        if (!peek) return peek.take_error();
+        std::string iss = claim_string(*peek, "iss");
+        if (iss != kIssuer) return authenticate_sso(bearer, iss);
+        auto claims = infra::jwt_verify_hs256(bearer, ctx_.keys.access_token, ctx_.clock.now());
+        if (!claims) return claims.take_error();
+        std::string uid = claim_string(*claims, "sub"), tid = claim_string(*claims, "tid");
+        if (!infra::is_uuid(uid) || !infra::is_uuid(tid)) return Error::unauthenticated("malformed token");
+        store::Conn c(ctx_.db);
+        auto user = store::find_user(c.sql(), tid, uid);
+        if (!user || !user->is_active) return Error::unauthenticated("the account no longer exists or is deactivated");
+        auto tenant = store::find_tenant(c.sql(), tid, ctx_.keys.box);
+        if (!tenant) return Error::unauthenticated("the school no longer exists");
+        return Principal{std::move(*user), std::move(*tenant)};
+    });
+}
+
+Result<Principal> AuthService::authenticate_sso(const std::string& token, const std::string& issuer) {
+    if (issuer.empty()) return Error::unauthenticated("token has no issuer");
+    std::optional<Tenant> tenant;
+    {
+        store::Conn c(ctx_.db);
+        tenant = store::find_tenant_by_slug(c.sql(), issuer, ctx_.keys.box);
+    }
+    if (!tenant || tenant->lms_jwt_secret.empty())
+        return Error::unauthenticated("unknown token issuer or single sign-on is not enabled for it");
+    auto claims = infra::jwt_verify_hs256(token, tenant->lms_jwt_secret, ctx_.clock.now());
+    if (!claims) return claims.take_error();
+    std::string sub = claim_string(*claims, "sub");
+    std::string email = lower(claim_string(*claims, "email"));
+    std::string name = claim_string(*claims, "name");
+    auto role = parse_user_role(claim_string(*claims, "role"));
+    if (sub.empty() || sub.size() > 200) return Error::unauthenticated("token needs a sub (the LMS user id)");
+    if (email.empty() || email.find('@') == std::string::npos || email.size() > 254)
+        return Error::unauthenticated("token needs a valid email");
+    if (!role) return Error::unauthenticated("token role must be admin, instructor or student");
+    if (name.size() > 200) name.resize(200);
+
+    store::Tx tx(ctx_.db);
+    auto user = store::find_user_by_external_id(tx.sql(), tenant->id, sub);
+    if (!user) user = store::find_user_by_email(tx.sql(), tenant->id, email);  // link a local account
+    UnixTime now = ctx_.clock.now();
+    if (!user) {
+        User u;
+        u.id = infra::new_uuid();
+        u.tenant_id = tenant->id;
+        u.email = email;
+        u.full_name = name;
+        u.role = *role;
+        u.external_id = sub;
+        u.created_at = u.updated_at = now;
+        store::insert_user(tx.sql(), u);
+        user = u;
+    } else if (user->email != email || user->full_name != name || user->role != *role || user->external_id != sub) {
+        // The LMS is the source of truth for SSO users: keep name, e-mail and role in step.
+        if (user->email != email && store::find_user_by_email(tx.sql(), tenant->id, email))
+            return Error::unauthenticated("another account of this school already uses this email");
+        user->email = email;
+        user->full_name = name;
+        user->role = *role;
+        user->external_id = sub;
+        user->updated_at = now;
+        store::update_user(tx.sql(), *user);
+    }
+    tx.commit();
+    if (!user->is_active) return Error::unauthenticated("this account is deactivated");
+    return Principal{std::move(*user), std::move(*tenant)};
+}
+
+}  // namespace lc::services

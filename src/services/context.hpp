@@ -1,0 +1,56 @@
+#pragma once
+// What every use case needs, passed in once at wiring time (no globals).
+#include <functional>
+#include <string>
+
+#include "core/clock.hpp"
+#include "domain/entities.hpp"
+#include "providers/factory.hpp"
+#include "store/database.hpp"
+#include "store/repositories.hpp"
+
+namespace lc::services {
+
+/// Keys derived from LIVE_SECRET_KEY, one per purpose.
+struct Keys {
+    std::string access_token;  // HS256 key for our own access tokens
+    std::string ip_salt;       // HMAC key for ip_hash (KVKK: never store the raw IP)
+    store::SecretBox box;      // AES-256-GCM for secrets at rest
+    static Keys derive(const std::string& master);
+};
+
+struct ServiceContext {
+    store::Database& db;
+    const Clock& clock;
+    Keys keys;
+    providers::ProviderFactory& providers;
+    int access_token_ttl = 3600;
+    /// Called after a commit that enqueued jobs, so in-process workers wake at once.
+    std::function<void()> jobs_enqueued = [] {};
+};
+
+/// The authenticated caller.
+struct Principal {
+    domain::User user;
+    domain::Tenant tenant;
+    bool is_admin() const { return user.role == domain::UserRole::kAdmin; }
+};
+
+/// Where a request came from (for participant rows and the audit log); raw IP never stored.
+struct RequestMeta {
+    std::string ip;
+    std::string user_agent;
+    std::string request_id;
+};
+
+/// Runs a use case and turns library exceptions (SOCI, JSON) into Result errors at the service boundary.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const std::exception& e) {
+        return Error::internal_error(e.what());
+    }
+}
+
+}  // namespace lc::services

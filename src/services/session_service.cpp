@@ -1,0 +1,378 @@
+#include "services/session_service.hpp"
+
+#include <algorithm>
+
+#include <boost/json.hpp>
+
+#include "domain/policy.hpp"
+#include "domain/session_rules.hpp"
+#include "domain/user_agent.hpp"
+#include "infra/crypto.hpp"
+#include "services/config_service.hpp"
+#include "store/job_repo.hpp"
+
+namespace lc::services {
+
+namespace json = boost::json;
+using namespace lc::domain;
+
+namespace {
+Error session_not_found() { return Error::not_found("no such live session"); }
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// Field checks that apply to both create and patch.
+void validate_input(const SessionInput& in, std::vector<FieldError>& errors) {
+    if (in.title) validate_title(*in.title, errors);
+    if (in.description && in.description->size() > 10000)
+        errors.push_back({"description", "must be at most 10000 characters"});
+    if (in.max_participants) validate_max_participants(*in.max_participants, errors);
+    if (in.content_id && in.content_id->size() > 100) errors.push_back({"content_id", "must be at most 100 characters"});
+    if (in.policy) validate_policy(*in.policy, "policy.", errors);
+}
+}  // namespace
+
+std::string SessionService::ip_hash(const std::string& ip) const {
+    return ip.empty() ? std::string() : infra::hmac_sha256_hex(ctx_.keys.ip_salt, ip);
+}
+
+void SessionService::audit(soci::session& sql, const Principal& p, const std::string& action,
+                           const std::string& session_id, const RequestMeta& meta, const std::string& details) {
+    store::AuditEntry e;
+    e.id = infra::new_uuid();
+    e.tenant_id = p.tenant.id;
+    e.actor_id = p.user.id;
+    e.action = action;
+    e.resource_type = "live_session";
+    e.resource_id = session_id;
+    e.ip_hash = ip_hash(meta.ip);
+    e.details = details;
+    e.created_at = ctx_.clock.now();
+    store::insert_audit(sql, e);
+}
+
+EffectivePolicy SessionService::effective_policy(soci::session& sql, const LiveSession& s) {
+    auto t = store::find_tenant_policy(sql, s.tenant_id);
+    auto c = store::find_course_policy(sql, s.course_id);
+    auto ss = store::find_session_policy(sql, s.id);
+    return apply_session_type(resolve_policy(t ? &*t : nullptr, c ? &*c : nullptr, ss ? &*ss : nullptr), s.type);
+}
+
+Result<SessionService::Loaded> SessionService::load(soci::session& sql, const Principal& p, const std::string& id) {
+    auto s = store::find_session(sql, p.tenant.id, id);
+    if (!s) return session_not_found();
+    auto course = store::find_course(sql, p.tenant.id, s->course_id);
+    if (!course) return session_not_found();
+    ActorFacts f;
+    f.user_role = p.user.role;
+    f.is_course_instructor = contains(course->instructor_ids, p.user.id);
+    f.is_session_creator = s->created_by && *s->created_by == p.user.id;
+    f.is_session_moderator = contains(s->moderator_ids, p.user.id);
+    f.is_enrolled = !f.is_course_instructor && store::is_enrolled(sql, s->course_id, p.user.id);
+    auto actor = session_actor(f);
+    if (!actor) return session_not_found();  // not enrolled: the session does not exist for this caller
+    return Loaded{std::move(*s), std::move(*course), *actor};
+}
+
+Result<SessionView> SessionService::create(const Principal& p, const SessionInput& in, const RequestMeta& meta) {
+    return guarded([&]() -> Result<SessionView> {
+        std::vector<FieldError> errors;
+        if (!in.course_id) errors.push_back({"course_id", "is required"});
+        if (!in.title) errors.push_back({"title", "is required"});
+        SessionType type = in.type.value_or(SessionType::kScheduled);
+        UnixTime now = ctx_.clock.now();
+        if (type != SessionType::kAdhoc) {
+            if (!in.scheduled_start) errors.push_back({"scheduled_start", "is required"});
+            if (!in.scheduled_end) errors.push_back({"scheduled_end", "is required"});
+        }
+        if (in.status && *in.status != SessionStatus::kDraft && *in.status != SessionStatus::kScheduled)
+            errors.push_back({"status", "a new session is \"draft\" or \"scheduled\""});
+        if (in.status && type == SessionType::kAdhoc && *in.status == SessionStatus::kDraft)
+            errors.push_back({"status", "an ad-hoc session starts at once and cannot be a draft"});
+        validate_input(in, errors);
+
+        store::Tx tx(ctx_.db);
+        std::optional<Course> course;
+        if (in.course_id) {
+            course = store::find_course(tx.sql(), p.tenant.id, *in.course_id);
+            if (!course) errors.push_back({"course_id", "no such course in this school"});
+        }
+        if (in.moderator_ids)
+            for (const auto& m : *in.moderator_ids)
+                if (!store::find_user(tx.sql(), p.tenant.id, m))
+                    errors.push_back({"moderator_ids", "no user " + m + " in this school"});
+        if (course && !p.is_admin() && !contains(course->instructor_ids, p.user.id))
+            return Error::denied("only the course's instructors and school admins can schedule its live classes");
+        if (!errors.empty() || !course) return Error::invalid("the live session cannot be created", errors);
+
+        auto configs = store::list_provider_configs(tx.sql(), p.tenant.id, ctx_.keys.box);
+        auto provider = ctx_.providers.for_tenant(configs);
+        if (!provider) return provider.take_error();
+        int default_minutes = 120;
+        for (const auto& c : configs)
+            if (c.provider == (*provider)->kind()) default_minutes = c.default_room_duration_minutes;
+
+        LiveSession s;
+        s.id = infra::new_uuid();
+        s.tenant_id = p.tenant.id;
+        s.course_id = course->id;
+        s.content_id = in.content_id;
+        s.created_by = p.user.id;
+        s.title = *in.title;
+        s.description = in.description.value_or("");
+        s.type = type;
+        s.scheduled_start = in.scheduled_start.value_or(now);
+        s.scheduled_end = in.scheduled_end.value_or(s.scheduled_start + default_minutes * 60);
+        validate_schedule(s.scheduled_start, s.scheduled_end, errors);
+        if (!errors.empty()) return Error::invalid("the live session cannot be created", errors);
+        s.status = in.status.value_or(SessionStatus::kScheduled);
+        s.provider = (*provider)->kind();
+        s.max_participants = static_cast<int>(in.max_participants.value_or(100));
+        s.recording_enabled = in.recording_enabled.value_or(true);
+        s.auto_recording = in.auto_recording.value_or(false);
+        s.waiting_room_enabled = in.waiting_room_enabled.value_or(true);
+        s.moderator_ids = in.moderator_ids.value_or(std::vector<std::string>{});
+        s.created_at = s.updated_at = now;
+        auto room = (*provider)->create_room(s, p.tenant.slug);
+        if (!room) return room.take_error();
+        s.room_id = room->room_id;
+        s.room_url = room->room_url;
+        s.room_password = room->password.value_or("");
+        if (type == SessionType::kAdhoc) {  // "start now": the room is ready when this call returns
+            auto started = (*provider)->start_session(s);
+            if (!started) return started.take_error();
+            s.status = SessionStatus::kLive;
+            s.actual_start = now;
+        }
+        store::insert_session(tx.sql(), s);
+        if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
+        audit(tx.sql(), p, "session.create", s.id, meta,
+              json::serialize(json::object{{"type", to_string(s.type)}, {"status", to_string(s.status)}}));
+        if (s.status == SessionStatus::kLive) audit(tx.sql(), p, "session.start", s.id, meta);
+        SessionView v{s, course->title, p.is_admin() ? SessionActor::kAdmin : SessionActor::kHost};
+        v.policy = effective_policy(tx.sql(), s);
+        tx.commit();
+        return v;
+    });
+}
+
+Result<Page<SessionView>> SessionService::list(const Principal& p, const SessionQuery& q) {
+    return guarded([&]() -> Result<Page<SessionView>> {
+        store::Conn c(ctx_.db);
+        store::SessionFilter f;
+        f.course_id = q.course_id;
+        f.status = q.status;
+        f.type = q.type;
+        f.from = q.from;
+        f.to = q.to;
+        f.limit = q.limit;
+        f.offset = q.offset;
+        if (!p.is_admin()) f.visible_to = p.user.id;
+        Page<SessionView> page;
+        for (auto& s : store::list_sessions(c.sql(), p.tenant.id, f, &page.total)) {
+            SessionView v;
+            v.session = std::move(s);
+            page.items.push_back(std::move(v));
+        }
+        return page;
+    });
+}
+
+Result<SessionView> SessionService::get(const Principal& p, const std::string& id) {
+    return guarded([&]() -> Result<SessionView> {
+        store::Conn c(ctx_.db);
+        auto l = load(c.sql(), p, id);
+        if (!l) return l.take_error();
+        SessionView v{l->session, l->course.title, l->actor};
+        v.participants_count = store::count_distinct_participants(c.sql(), id);
+        v.recordings_count = store::count_recordings(c.sql(), id);
+        v.policy = effective_policy(c.sql(), l->session);
+        return v;
+    });
+}
+
+Result<SessionView> SessionService::update(const Principal& p, const std::string& id, const SessionInput& in,
+                                           const RequestMeta& meta) {
+    return guarded([&]() -> Result<SessionView> {
+        std::vector<FieldError> errors;
+        if (in.course_id) errors.push_back({"course_id", "cannot be changed; create a session in the other course"});
+        if (in.type) errors.push_back({"type", "cannot be changed after creation"});
+        if (in.status && *in.status != SessionStatus::kScheduled)
+            errors.push_back({"status", "only \"scheduled\" (publish a draft) can be set here; use start/, end/ or "
+                                        "DELETE to change the status otherwise"});
+        validate_input(in, errors);
+        store::Tx tx(ctx_.db);
+        auto l = load(tx.sql(), p, id);
+        if (!l) return l.take_error();
+        if (l->actor != SessionActor::kHost && l->actor != SessionActor::kAdmin)
+            return Error::denied("only the course's instructors and school admins can change this session");
+        if (in.moderator_ids)
+            for (const auto& m : *in.moderator_ids)
+                if (!store::find_user(tx.sql(), p.tenant.id, m))
+                    errors.push_back({"moderator_ids", "no user " + m + " in this school"});
+        LiveSession& s = l->session;
+        auto edit = apply_action(s.status, SessionAction::kEdit);
+        if (!edit) return edit.take_error();
+        if (in.status && s.status != SessionStatus::kDraft && s.status != SessionStatus::kScheduled)
+            errors.push_back({"status", "only a draft can be published"});
+        if (s.status == SessionStatus::kLive && (in.scheduled_start))
+            errors.push_back({"scheduled_start", "cannot be changed once the session is live"});
+        if (in.title) s.title = *in.title;
+        if (in.description) s.description = *in.description;
+        if (in.content_id) s.content_id = *in.content_id;
+        if (in.scheduled_start) s.scheduled_start = *in.scheduled_start;
+        if (in.scheduled_end) s.scheduled_end = *in.scheduled_end;
+        if (in.max_participants) s.max_participants = static_cast<int>(*in.max_participants);
+        if (in.recording_enabled) s.recording_enabled = *in.recording_enabled;
+        if (in.auto_recording) s.auto_recording = *in.auto_recording;
+        if (in.waiting_room_enabled) s.waiting_room_enabled = *in.waiting_room_enabled;
+        if (in.moderator_ids) s.moderator_ids = *in.moderator_ids;
+        if (in.scheduled_start || in.scheduled_end) validate_schedule(s.scheduled_start, s.scheduled_end, errors);
+        if (!errors.empty()) return Error::invalid("the live session cannot be changed", errors);
+        if (in.status) s.status = SessionStatus::kScheduled;
+        s.updated_at = ctx_.clock.now();
+        store::update_session(tx.sql(), s);
+        if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
+        audit(tx.sql(), p, in.status ? "session.publish" : "session.update", s.id, meta);
+        SessionView v{s, l->course.title, l->actor};
+        v.participants_count = store::count_distinct_participants(tx.sql(), id);
+        v.recordings_count = store::count_recordings(tx.sql(), id);
+        v.policy = effective_policy(tx.sql(), s);
+        tx.commit();
+        return v;
+    });
+}
+
+Result<SessionView> SessionService::transition(const Principal& p, const std::string& id, SessionAction action,
+                                               const RequestMeta& meta) {
+    return guarded([&]() -> Result<SessionView> {
+        store::Tx tx(ctx_.db);
+        auto l = load(tx.sql(), p, id);
+        if (!l) return l.take_error();
+        LiveSession& s = l->session;
+        EffectivePolicy policy = effective_policy(tx.sql(), s);
+        Permission needed = action == SessionAction::kEnd ? Permission::kEndSession : Permission::kStartSession;
+        bool manager = l->actor == SessionActor::kHost || l->actor == SessionActor::kAdmin;
+        if (action == SessionAction::kCancel ? !manager : !is_allowed(l->actor, needed, policy))
+            return Error::denied(std::string("your role (") + to_string(l->actor) + ") cannot " +
+                                 (action == SessionAction::kStart ? "start"
+                                  : action == SessionAction::kEnd ? "end"
+                                                                  : "cancel") +
+                                 " this session");
+        auto next = apply_action(s.status, action);
+        if (!next) return next.take_error();
+        UnixTime now = ctx_.clock.now();
+        auto configs = store::list_provider_configs(tx.sql(), p.tenant.id, ctx_.keys.box);
+        std::string audit_action;
+        if (action == SessionAction::kStart) {
+            auto provider = ctx_.providers.for_kind(configs, s.provider);
+            if (!provider) return provider.take_error();
+            auto r = (*provider)->start_session(s);
+            if (!r) return r.take_error();
+            s.actual_start = now;
+            audit_action = "session.start";
+        } else if (action == SessionAction::kEnd) {
+            auto provider = ctx_.providers.for_kind(configs, s.provider);
+            if (provider) {
+                // The provider may already have closed the room; ending here must still succeed.
+                (void)(*provider)->end_session(s);
+            }
+            s.actual_end = now;
+            UnixTime started = s.actual_start.value_or(now);
+            s.total_duration_minutes = static_cast<int>(std::max<UnixTime>(0, now - started) / 60);
+            store::close_active_participants(tx.sql(), s.id, now);
+            s.participant_count = 0;
+            store::Job job;
+            job.id = infra::new_uuid();
+            job.tenant_id = p.tenant.id;
+            job.type = "calculate_attendance";
+            job.payload = json::serialize(json::object{{"session_id", s.id}, {"tenant_id", p.tenant.id}});
+            store::enqueue_job(tx.sql(), job, now);
+            audit_action = "session.end";
+        } else {
+            audit_action = "session.cancel";
+        }
+        s.status = next.value();
+        s.updated_at = now;
+        store::update_session(tx.sql(), s);
+        audit(tx.sql(), p, audit_action, s.id, meta);
+        SessionView v{s, l->course.title, l->actor};
+        v.participants_count = store::count_distinct_participants(tx.sql(), id);
+        v.recordings_count = store::count_recordings(tx.sql(), id);
+        v.policy = policy;
+        tx.commit();
+        if (action == SessionAction::kEnd) ctx_.jobs_enqueued();
+        return v;
+    });
+}
+
+Result<SessionView> SessionService::cancel(const Principal& p, const std::string& id, const RequestMeta& meta) {
+    return transition(p, id, SessionAction::kCancel, meta);
+}
+Result<SessionView> SessionService::start(const Principal& p, const std::string& id, const RequestMeta& meta) {
+    return transition(p, id, SessionAction::kStart, meta);
+}
+Result<SessionView> SessionService::end(const Principal& p, const std::string& id, const RequestMeta& meta) {
+    return transition(p, id, SessionAction::kEnd, meta);
+}
+
+Result<JoinResult> SessionService::join(const Principal& p, const std::string& id, const RequestMeta& meta) {
+    return guarded([&]() -> Result<JoinResult> {
+        store::Tx tx(ctx_.db);
+        auto l = load(tx.sql(), p, id);
+        if (!l) return l.take_error();
+        LiveSession& s = l->session;
+        bool moderator = has_moderator_rights(l->actor);
+        if (auto ok = can_join(s.status, moderator); !ok) return ok.take_error();
+        long long active = store::count_active_users(tx.sql(), s.id, p.user.id);
+        if (!moderator && s.max_participants > 0 && active >= s.max_participants)
+            return Error::conflict("the session is full (" + std::to_string(s.max_participants) +
+                                   " participants); try again when someone leaves");
+        EffectivePolicy policy = effective_policy(tx.sql(), s);
+        auto configs = store::list_provider_configs(tx.sql(), p.tenant.id, ctx_.keys.box);
+        auto provider = ctx_.providers.for_kind(configs, s.provider);
+        if (!provider) return provider.take_error();
+        providers::JoinRequest req;
+        req.session = &s;
+        req.user = &p.user;
+        req.role = participant_role(l->actor);
+        req.moderator = moderator;
+        req.policy = policy;
+        auto info = (*provider)->generate_join_url(req);
+        if (!info) return info.take_error();
+
+        UnixTime now = ctx_.clock.now();
+        Participant part;
+        part.id = infra::new_uuid();
+        part.session_id = s.id;
+        part.user_id = p.user.id;
+        part.role = req.role;
+        part.joined_at = now;
+        auto dev = classify_user_agent(meta.user_agent);
+        part.device_type = dev.device_type;
+        part.browser = dev.browser;
+        part.ip_hash = ip_hash(meta.ip);
+        store::insert_participant(tx.sql(), part);
+        int current = static_cast<int>(active + 1);
+        if (current != s.participant_count || current > s.peak_participants) {
+            s.participant_count = current;
+            s.peak_participants = std::max(s.peak_participants, current);
+            store::update_session_counts(tx.sql(), s.id, s.participant_count, s.peak_participants);
+        }
+        audit(tx.sql(), p, "session.join", s.id, meta,
+              json::serialize(json::object{{"role", to_string(req.role)}, {"participant_id", part.id}}));
+        tx.commit();
+        JoinResult r;
+        r.join_url = info->join_url;
+        r.token = info->token.value_or("");
+        r.role = req.role;
+        r.expires_at = info->expires_at.value_or(now);
+        r.provider = s.provider;
+        r.participant_id = part.id;
+        return r;
+    });
+}
+
+}  // namespace lc::services

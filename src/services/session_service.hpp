@@ -1,0 +1,93 @@
+#pragma once
+// Live-session use cases (seed 4.1, 4.4, 4.5, 3.2): create (scheduled, ad-hoc, webinar), list,
+// detail, update, cancel, start, end, join. Each state change commits together with its audit
+// row and the jobs it implies (transactional outbox).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/permissions.hpp"
+#include "domain/session_rules.hpp"
+#include "services/context.hpp"
+#include "services/directory_service.hpp"
+
+namespace lc::services {
+
+/// Create/patch input: nullopt = not given.
+struct SessionInput {
+    std::optional<std::string> course_id;
+    std::optional<std::string> content_id;
+    std::optional<std::string> title;
+    std::optional<std::string> description;
+    std::optional<domain::SessionType> type;
+    std::optional<domain::SessionStatus> status;  // create: draft|scheduled; patch: scheduled (publish a draft)
+    std::optional<UnixTime> scheduled_start;
+    std::optional<UnixTime> scheduled_end;
+    std::optional<long long> max_participants;
+    std::optional<bool> recording_enabled;
+    std::optional<bool> auto_recording;
+    std::optional<bool> waiting_room_enabled;
+    std::optional<std::vector<std::string>> moderator_ids;
+    std::optional<domain::PolicyOverrides> policy;  // session-level overrides (replaces the session's row)
+};
+
+struct SessionView {
+    domain::LiveSession session;
+    std::string course_title;
+    domain::SessionActor actor = domain::SessionActor::kParticipant;  // the caller's role in it
+    long long participants_count = 0;                                 // detail only
+    long long recordings_count = 0;                                   // detail only
+    domain::EffectivePolicy policy;                                   // detail only
+};
+
+struct JoinResult {
+    std::string join_url;
+    std::string token;
+    domain::ParticipantRole role = domain::ParticipantRole::kParticipant;
+    UnixTime expires_at = 0;
+    domain::ProviderKind provider = domain::ProviderKind::kJitsi;
+    std::string participant_id;
+};
+
+struct SessionQuery {
+    std::string course_id;
+    std::optional<domain::SessionStatus> status;
+    std::optional<domain::SessionType> type;
+    std::optional<UnixTime> from, to;
+    int limit = 20, offset = 0;
+};
+
+class SessionService {
+public:
+    explicit SessionService(ServiceContext& ctx) : ctx_(ctx) {}
+
+    Result<SessionView> create(const Principal& p, const SessionInput& in, const RequestMeta& meta);
+    Result<Page<SessionView>> list(const Principal& p, const SessionQuery& q);
+    Result<SessionView> get(const Principal& p, const std::string& id);
+    Result<SessionView> update(const Principal& p, const std::string& id, const SessionInput& in,
+                               const RequestMeta& meta);
+    Result<SessionView> cancel(const Principal& p, const std::string& id, const RequestMeta& meta);
+    Result<SessionView> start(const Principal& p, const std::string& id, const RequestMeta& meta);
+    Result<SessionView> end(const Principal& p, const std::string& id, const RequestMeta& meta);
+    Result<JoinResult> join(const Principal& p, const std::string& id, const RequestMeta& meta);
+
+    /// The effective policy of a session (session > course > tenant > defaults, then the session type).
+    domain::EffectivePolicy effective_policy(soci::session& sql, const domain::LiveSession& s);
+
+private:
+    struct Loaded {
+        domain::LiveSession session;
+        domain::Course course;
+        domain::SessionActor actor;
+    };
+    /// Loads a session of the caller's tenant and the caller's role in it; NotFound when invisible.
+    Result<Loaded> load(soci::session& sql, const Principal& p, const std::string& id);
+    Result<SessionView> transition(const Principal& p, const std::string& id, domain::SessionAction action,
+                                   const RequestMeta& meta);
+    std::string ip_hash(const std::string& ip) const;
+    void audit(soci::session& sql, const Principal& p, const std::string& action, const std::string& session_id,
+               const RequestMeta& meta, const std::string& details = "{}");
+    ServiceContext& ctx_;
+};
+
+}  // namespace lc::services

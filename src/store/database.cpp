@@ -1,0 +1,77 @@
+#include "store/database.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+namespace lc::store {
+
+Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::size_t pool_size) {
+    Dialect dialect;
+    std::string conn;
+    if (url.rfind("sqlite:", 0) == 0) {
+        dialect = Dialect::kSqlite;
+        std::string path = url.substr(7);
+        if (path.rfind("//", 0) == 0) path = path.substr(2);  // accept sqlite://PATH too
+        if (path.empty()) return Error::invalid("LIVE_DATABASE_URL: sqlite: needs a file path");
+        conn = "db=" + path + " timeout=30";
+    } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+        dialect = Dialect::kPostgres;
+        conn = url;
+    } else {
+        return Error::invalid("LIVE_DATABASE_URL must start with sqlite: or postgresql://");
+    }
+    if (pool_size == 0) pool_size = 1;
+    std::unique_ptr<Database> db(new Database(dialect, pool_size));
+    try {
+        for (std::size_t i = 0; i < pool_size; ++i) {
+            soci::session& s = db->pool_->at(i);
+            if (dialect == Dialect::kSqlite) {
+                s.open(soci::sqlite3, conn);
+                // WAL: readers never block the writer; NORMAL sync is durable across app crashes
+                // (an OS crash may lose the last commits, which WAL makes safe to recover).
+                s << "PRAGMA journal_mode=WAL";
+                s << "PRAGMA synchronous=NORMAL";
+                s << "PRAGMA foreign_keys=ON";
+                s << "PRAGMA busy_timeout=30000";
+            } else {
+                s.open(soci::postgresql, conn);
+                s << "SET TIME ZONE 'UTC'";
+            }
+        }
+    } catch (const std::exception& e) {
+        return Error::unavailable("cannot open the database", e.what());
+    }
+    return db;
+}
+
+bool Database::ping() {
+    try {
+        soci::session s(*pool_);
+        int one = 0;
+        s << "SELECT 1", soci::into(one);
+        return one == 1;
+    } catch (const std::exception&) {
+        return false;  // reported as "database unreachable" by the caller
+    }
+}
+
+Tx::Tx(Database& db) : sql_(db.pool()), dialect_(db.dialect()) {
+    sql_ << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Tx::~Tx() {
+    if (!done_) {
+        try {
+            sql_ << "ROLLBACK";
+        } catch (const std::exception&) {
+            // The connection is broken; the pool hands it out again and the next query reports it.
+        }
+    }
+}
+
+void Tx::commit() {
+    sql_ << "COMMIT";
+    done_ = true;
+}
+
+}  // namespace lc::store

@@ -1,0 +1,66 @@
+#pragma once
+// The database: a SOCI connection pool over SQLite (embedded default) or PostgreSQL.
+#include <memory>
+#include <string>
+
+#include <soci/soci.h>
+
+#include "core/result.hpp"
+
+namespace lc::store {
+
+enum class Dialect { kSqlite, kPostgres };
+
+class Database {
+public:
+    /// url: "sqlite:PATH" or "postgresql://..." / "postgres://...". SQLite runs in WAL mode with
+    /// foreign keys on and a busy timeout, so several pooled connections can share the file.
+    static Result<std::unique_ptr<Database>> open(const std::string& url, std::size_t pool_size);
+
+    Dialect dialect() const { return dialect_; }
+    soci::connection_pool& pool() { return *pool_; }
+    std::size_t pool_size() const { return size_; }
+
+    /// True when a trivial query succeeds (health check).
+    bool ping();
+
+private:
+    Database(Dialect d, std::size_t n) : dialect_(d), size_(n), pool_(std::make_unique<soci::connection_pool>(n)) {}
+    Dialect dialect_;
+    std::size_t size_;
+    std::unique_ptr<soci::connection_pool> pool_;
+};
+
+/// An explicit write transaction on one pooled connection. SQLite takes the write lock up front
+/// (BEGIN IMMEDIATE) so a read-then-write transaction cannot fail on a stale snapshot.
+/// Rolls back in the destructor unless commit() was called.
+class Tx {
+public:
+    explicit Tx(Database& db);
+    ~Tx();
+    Tx(const Tx&) = delete;
+    Tx& operator=(const Tx&) = delete;
+
+    soci::session& sql() { return sql_; }
+    Dialect dialect() const { return dialect_; }
+    void commit();
+
+private:
+    soci::session sql_;
+    Dialect dialect_;
+    bool done_ = false;
+};
+
+/// A read on one pooled connection, no explicit transaction.
+class Conn {
+public:
+    explicit Conn(Database& db) : sql_(db.pool()), dialect_(db.dialect()) {}
+    soci::session& sql() { return sql_; }
+    Dialect dialect() const { return dialect_; }
+
+private:
+    soci::session sql_;
+    Dialect dialect_;
+};
+
+}  // namespace lc::store

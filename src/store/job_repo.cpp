@@ -1,0 +1,85 @@
+#include "store/job_repo.hpp"
+
+namespace lc::store {
+
+void enqueue_job(soci::session& sql, const Job& job, UnixTime now) {
+    long long run_at = job.run_at ? job.run_at : now, t = now;
+    sql << "INSERT INTO jobs(id, tenant_id, type, payload, status, attempts, max_attempts, run_at, created_at, "
+           "updated_at) VALUES(:i, :t, :ty, :p, 'queued', 0, :m, :r, :c, :u)",
+        soci::use(job.id), soci::use(job.tenant_id), soci::use(job.type), soci::use(job.payload),
+        soci::use(job.max_attempts), soci::use(run_at), soci::use(t), soci::use(t);
+}
+
+std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTime now) {
+    soci::session sql(db.pool());
+    long long t = now;
+    std::string pick =
+        db.dialect() == Dialect::kPostgres
+            ? "(SELECT id FROM jobs WHERE status = 'queued' AND run_at <= :n ORDER BY run_at, created_at LIMIT 1 "
+              "FOR UPDATE SKIP LOCKED)"
+            : "(SELECT id FROM jobs WHERE status = 'queued' AND run_at <= :n ORDER BY run_at, created_at LIMIT 1)";
+    Job j;
+    long long run_at = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = :w, locked_at = :n2, "
+           "updated_at = :n3 WHERE id = " + pick +
+               " RETURNING id, tenant_id, type, payload, attempts, max_attempts, run_at",
+        soci::use(worker_id), soci::use(t), soci::use(t), soci::use(t), soci::into(j.id, ind),
+        soci::into(j.tenant_id), soci::into(j.type), soci::into(j.payload), soci::into(j.attempts),
+        soci::into(j.max_attempts), soci::into(run_at);
+    if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+    j.status = "running";
+    j.run_at = run_at;
+    return j;
+}
+
+void complete_job(Database& db, const std::string& id, UnixTime now) {
+    soci::session sql(db.pool());
+    long long t = now;
+    sql << "UPDATE jobs SET status = 'done', last_error = '', updated_at = :u WHERE id = :i", soci::use(t),
+        soci::use(id);
+}
+
+void fail_job(Database& db, const Job& job, const std::string& error, UnixTime retry_at, UnixTime now) {
+    soci::session sql(db.pool());
+    long long t = now, r = retry_at;
+    std::string status = job.attempts >= job.max_attempts ? "dead" : "queued";
+    std::string err = error.substr(0, 2000);
+    sql << "UPDATE jobs SET status = :s, last_error = :e, run_at = :r, locked_by = '', updated_at = :u WHERE id = :i",
+        soci::use(status), soci::use(err), soci::use(r), soci::use(t), soci::use(job.id);
+}
+
+long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now) {
+    soci::session sql(db.pool());
+    long long b = stale_before, t = now, n = 0;
+    sql << "SELECT COUNT(*) FROM jobs WHERE status = 'running' AND locked_at < :b", soci::into(n), soci::use(b);
+    if (n > 0) {
+        sql << "UPDATE jobs SET status = 'queued', locked_by = '', updated_at = :t WHERE status = 'running' AND "
+               "locked_at < :b",
+            soci::use(t), soci::use(b);
+    }
+    return n;
+}
+
+std::optional<Job> find_job(soci::session& sql, const std::string& id) {
+    Job j;
+    long long run_at = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT id, tenant_id, type, payload, status, attempts, max_attempts, run_at, last_error FROM jobs "
+           "WHERE id = :i",
+        soci::into(j.id, ind), soci::into(j.tenant_id), soci::into(j.type), soci::into(j.payload),
+        soci::into(j.status), soci::into(j.attempts), soci::into(j.max_attempts), soci::into(run_at),
+        soci::into(j.last_error), soci::use(id);
+    if (!sql.got_data()) return std::nullopt;
+    j.run_at = run_at;
+    return j;
+}
+
+long long count_jobs(soci::session& sql, const std::string& type, const std::string& status) {
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM jobs WHERE type = :t AND status = :s", soci::into(n), soci::use(type),
+        soci::use(status);
+    return n;
+}
+
+}  // namespace lc::store

@@ -1,0 +1,38 @@
+#pragma once
+// The durable job queue's SQL. Enqueue inside the caller's transaction (outbox); claim is one
+// atomic statement: FOR UPDATE SKIP LOCKED on PostgreSQL so workers never wait on each other,
+// and SQLite's single writer makes the same UPDATE ... RETURNING atomic there.
+#include <optional>
+#include <string>
+
+#include <soci/soci.h>
+
+#include "core/clock.hpp"
+#include "store/database.hpp"
+
+namespace lc::store {
+
+struct Job {
+    std::string id;
+    std::string tenant_id;
+    std::string type;
+    std::string payload = "{}";
+    std::string status = "queued";
+    int attempts = 0;
+    int max_attempts = 5;
+    UnixTime run_at = 0;
+    std::string last_error;
+};
+
+void enqueue_job(soci::session& sql, const Job& job, UnixTime now);
+/// Claims the oldest due queued job (attempts is incremented); nullopt when none is due.
+std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTime now);
+void complete_job(Database& db, const std::string& id, UnixTime now);
+/// Schedules a retry at retry_at, or moves the job to 'dead' when attempts reached max_attempts.
+void fail_job(Database& db, const Job& job, const std::string& error, UnixTime retry_at, UnixTime now);
+/// Running jobs locked before `stale_before` go back to the queue (their worker died).
+long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now);
+std::optional<Job> find_job(soci::session& sql, const std::string& id);
+long long count_jobs(soci::session& sql, const std::string& type, const std::string& status);
+
+}  // namespace lc::store

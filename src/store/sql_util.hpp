@@ -1,0 +1,61 @@
+#pragma once
+// Small helpers for binding optional values and building filtered queries with SOCI.
+#include <deque>
+#include <optional>
+#include <string>
+
+#include <soci/soci.h>
+
+namespace lc::store::detail {
+
+/// A column that may be NULL, read with an indicator.
+template <class T>
+struct Nullable {
+    T value{};
+    soci::indicator ind = soci::i_null;
+    std::optional<T> get() const { return ind == soci::i_ok ? std::optional<T>(value) : std::nullopt; }
+    void set(const std::optional<T>& v) {
+        if (v) {
+            value = *v;
+            ind = soci::i_ok;
+        } else {
+            value = T{};
+            ind = soci::i_null;
+        }
+    }
+};
+
+/// Named parameters (:p1, :p2, ...) for queries whose WHERE clause depends on the filters given.
+/// Bound by name, so the order in which add() calls are evaluated inside one expression does not
+/// matter. Values live in deques so their addresses stay valid while the statement uses them.
+class Params {
+public:
+    std::string add(std::string v) {
+        strings_.push_back(std::move(v));
+        order_.push_back({true, strings_.size() - 1});
+        return next();
+    }
+    std::string add(long long v) {
+        ints_.push_back(v);
+        order_.push_back({false, ints_.size() - 1});
+        return next();
+    }
+    void bind(soci::statement& st) {
+        for (std::size_t i = 0; i < order_.size(); ++i) {
+            const auto& [is_string, idx] = order_[i];
+            std::string name = "p" + std::to_string(i + 1);
+            if (is_string)
+                st.exchange(soci::use(strings_[idx], name));
+            else
+                st.exchange(soci::use(ints_[idx], name));
+        }
+    }
+
+private:
+    std::string next() { return ":p" + std::to_string(order_.size()); }
+    std::deque<std::string> strings_;
+    std::deque<long long> ints_;
+    std::deque<std::pair<bool, std::size_t>> order_;
+};
+
+}  // namespace lc::store::detail
