@@ -1,9 +1,43 @@
 #include "store/database.hpp"
 
+#include <boost/url/parse.hpp>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 namespace lc::store {
+
+namespace {
+std::string conninfo_quote(std::string_view v) {
+    std::string out = "'";
+    for (char c : v) {
+        if (c == '\\' || c == '\'') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+}  // namespace
+
+Result<std::string> postgres_conninfo(const std::string& url) {
+    // libpq accepts URIs itself, but SOCI reads its own options out of the connection string and
+    // mangles URI query parameters; the keyword=value form passes through intact.
+    auto u = boost::urls::parse_uri(url);
+    if (!u) return Error::invalid("LIVE_DATABASE_URL is not a valid postgresql:// URL");
+    std::string out;
+    auto add = [&](const char* k, std::string_view v) {
+        if (v.empty()) return;
+        if (!out.empty()) out += ' ';
+        out += std::string(k) + "=" + conninfo_quote(v);
+    };
+    add("host", u->host_address().empty() ? std::string() : std::string(u->encoded_host().decode()));
+    add("port", u->port());
+    std::string db(u->encoded_path().decode());
+    if (!db.empty() && db.front() == '/') db.erase(0, 1);
+    add("dbname", db);
+    add("user", std::string(u->encoded_user().decode()));
+    add("password", std::string(u->encoded_password().decode()));
+    for (auto p : u->params()) add(std::string(p.key).c_str(), p.value);
+    return out;
+}
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::size_t pool_size) {
     Dialect dialect;
@@ -16,7 +50,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::si
         conn = "db=" + path + " timeout=30";
     } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
         dialect = Dialect::kPostgres;
-        conn = url;
+        auto ci = postgres_conninfo(url);
+        if (!ci) return ci.take_error();
+        conn = ci.value();
     } else {
         return Error::invalid("LIVE_DATABASE_URL must start with sqlite: or postgresql://");
     }

@@ -31,6 +31,9 @@ private:
     std::unique_ptr<soci::connection_pool> pool_;
 };
 
+/// "postgresql://user:pw@host:port/db?sslmode=require&options=..." -> libpq keyword/value string.
+Result<std::string> postgres_conninfo(const std::string& url);
+
 /// An explicit write transaction on one pooled connection. SQLite takes the write lock up front
 /// (BEGIN IMMEDIATE) so a read-then-write transaction cannot fail on a stale snapshot.
 /// Rolls back in the destructor unless commit() was called.

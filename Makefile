@@ -1,0 +1,48 @@
+# The two commands a new machine needs: `make run` and `make test` (each installs what it needs).
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+LIVE_DATABASE_URL ?= sqlite:liveclass.db
+export LIVE_DATABASE_URL
+
+.PHONY: all deps test-deps configure build run test test-asan bench format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+test-deps:
+	@bash scripts/install-deps.sh --test
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+## Builds, migrates, seeds the demo school on an empty database and serves http://127.0.0.1:8080
+run: build
+	$(BUILD_DIR)/liveclass serve --demo
+
+## Builds and runs every test (unit, integration on SQLite and PostgreSQL, CLI, benchmark smoke run)
+test: test-deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+	bash scripts/run-tests.sh $(BUILD_DIR)
+
+## The same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+test-asan: test-deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIVECLASS_SANITIZE=ON
+	cmake --build build-asan -j $(JOBS)
+	bash scripts/run-tests.sh build-asan
+
+bench: test-deps build
+	bash bench/join
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the whole test suite with CTest: starts a throw-away PostgreSQL server on loopback so the
+# storage and API integration tests run on PostgreSQL as well as SQLite, and stops it afterwards.
+set -euo pipefail
+build=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+pgdir=$(mktemp -d /tmp/liveclass-pg.XXXXXX)
+port=55432
+while (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
+cleanup() {
+  bash scripts/test-postgres.sh stop "$pgdir" || true
+  rm -rf "$pgdir" "$pgdir.initdb.log"
+}
+trap cleanup EXIT
+LIVE_TEST_POSTGRES_URL=$(bash scripts/test-postgres.sh start "$pgdir" "$port")
+export LIVE_TEST_POSTGRES_URL
+echo "run-tests: PostgreSQL on $LIVE_TEST_POSTGRES_URL"
+
+export LIVECLASS_BIN="$root/$build/liveclass"
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --timeout 600
