@@ -40,7 +40,9 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     auto key = resolve_secret_key(cfg);
     if (!key) return key.take_error();
     std::unique_ptr<App> a(new App(cfg, clock, log));
-    auto db = store::Database::open(cfg.database_url, static_cast<std::size_t>(cfg.db_pool_size));
+    // Every handler thread, job worker and the group-commit writer may hold a connection at once.
+    int pool = std::max(cfg.db_pool_size, cfg.handler_threads + cfg.job_workers + 2);
+    auto db = store::Database::open(cfg.database_url, static_cast<std::size_t>(pool));
     if (!db) return db.take_error();
     a->db_ = std::move(db.value());
     if (migrate) {
@@ -50,8 +52,9 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     }
     a->providers_ = std::make_unique<providers::ProviderFactory>(
         providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock);
-    a->ctx_ = std::make_unique<services::ServiceContext>(
-        services::ServiceContext{*a->db_, clock, services::Keys::derive(*key), *a->providers_, cfg.access_token_ttl});
+    a->writes_ = std::make_unique<store::WriteBatcher>(*a->db_);
+    a->ctx_ = std::make_unique<services::ServiceContext>(services::ServiceContext{
+        *a->db_, clock, services::Keys::derive(*key), *a->providers_, *a->writes_, cfg.access_token_ttl});
     a->auth_ = std::make_unique<services::AuthService>(*a->ctx_);
     a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_);
     a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_);

@@ -27,6 +27,9 @@ bool WorkerPool::run_one(const std::string& worker_id) {
             result = (*h)(*job);
         } catch (const std::exception& e) {
             result = Error::internal_error(e.what());
+        } catch (...) {
+            // Anything else escaping a worker thread would std::terminate the whole process.
+            result = Error::internal_error("the handler threw a non-standard exception");
         }
     }
     try {
@@ -51,7 +54,20 @@ bool WorkerPool::run_one(const std::string& worker_id) {
     return true;
 }
 
+long long WorkerPool::requeue_stale() {
+    try {
+        UnixTime now = clock_.now();
+        long long n = store::requeue_stale_jobs(db_, now - stale_after_, now);
+        if (n > 0) log_.warn("stale jobs re-queued", {{"count", n}, {"stale_after_seconds", stale_after_}});
+        return n;
+    } catch (const std::exception& e) {
+        log_.error("stale job sweep failed", {{"error", e.what()}});
+        return 0;
+    }
+}
+
 int WorkerPool::run_due() {
+    requeue_stale();
     int n = 0;
     while (run_one(name_ + "-inline")) ++n;
     return n;
@@ -69,6 +85,8 @@ void WorkerPool::start(int n, int poll_ms) {
                 }
                 bool worked = run_one(id);
                 if (worked) continue;
+                // Idle: one thread per pool sweeps jobs whose worker died (they would stay 'running').
+                if (i == 0 && requeue_stale() > 0) continue;
                 std::unique_lock lk(mu_);
                 cv_.wait_for(lk, std::chrono::milliseconds(poll_ms), [&] { return stopping_ || wakeups_ != seen; });
                 seen = wakeups_;

@@ -38,9 +38,16 @@ std::int64_t backoff_seconds(int attempt, std::int64_t base = 10, std::int64_t c
 
 class WorkerPool {
 public:
+    /// stale_after_seconds: a job 'running' longer than this is taken to have lost its worker (the
+    /// process died) and goes back to the queue (or to 'dead' once its attempts are used up).
     WorkerPool(store::Database& db, const Clock& clock, const JobRegistry& registry, const infra::Logger& log,
-               std::string name)
-        : db_(db), clock_(clock), registry_(registry), log_(log), name_(std::move(name)) {}
+               std::string name, std::int64_t stale_after_seconds = 900)
+        : db_(db),
+          clock_(clock),
+          registry_(registry),
+          log_(log),
+          name_(std::move(name)),
+          stale_after_(stale_after_seconds) {}
     ~WorkerPool() { stop(); }
 
     /// Starts n threads that poll every `poll_ms` or when notify() is called.
@@ -49,8 +56,11 @@ public:
     void stop();
     /// Wakes idle workers (a job was just committed).
     void notify();
-    /// Runs due jobs on the calling thread until none is due; returns how many ran (tests, CLI).
+    /// Re-queues stale jobs, then runs due jobs on the calling thread until none is due; returns
+    /// how many ran (tests, CLI).
     int run_due();
+    /// Puts jobs whose worker died back in the queue; returns how many.
+    long long requeue_stale();
 
 private:
     bool run_one(const std::string& worker_id);
@@ -59,6 +69,7 @@ private:
     const JobRegistry& registry_;
     const infra::Logger& log_;
     std::string name_;
+    std::int64_t stale_after_;
     std::vector<std::thread> threads_;
     std::mutex mu_;
     std::condition_variable cv_;

@@ -100,7 +100,7 @@ Result<Principal> AuthService::authenticate(const std::string& bearer) {
         store::Conn c(ctx_.db);
         auto user = store::find_user(c.sql(), tid, uid);
         if (!user || !user->is_active) return Error::unauthenticated("the account no longer exists or is deactivated");
-        auto tenant = store::find_tenant(c.sql(), tid, ctx_.keys.box);
+        auto tenant = store::find_tenant(c.sql(), tid, ctx_.keys.box, /*with_domains=*/false);
         if (!tenant) return Error::unauthenticated("the school no longer exists");
         return Principal{std::move(*user), std::move(*tenant)};
     });
@@ -127,6 +127,15 @@ Result<Principal> AuthService::authenticate_sso(const std::string& token, const 
     if (!role) return Error::unauthenticated("token role must be admin, instructor or student");
     if (name.size() > 200) name.resize(200);
 
+    // The common case (a known user whose LMS data has not changed) is read-only: no write lock.
+    {
+        store::Conn c(ctx_.db);
+        auto known = store::find_user_by_external_id(c.sql(), tenant->id, sub);
+        if (known && known->email == email && known->full_name == name && known->role == *role) {
+            if (!known->is_active) return Error::unauthenticated("this account is deactivated");
+            return Principal{std::move(*known), std::move(*tenant)};
+        }
+    }
     store::Tx tx(ctx_.db);
     auto user = store::find_user_by_external_id(tx.sql(), tenant->id, sub);
     if (!user) user = store::find_user_by_email(tx.sql(), tenant->id, email);  // link a local account

@@ -8,6 +8,7 @@
 #include "providers/factory.hpp"
 #include "store/database.hpp"
 #include "store/repositories.hpp"
+#include "store/write_batcher.hpp"
 
 namespace lc::services {
 
@@ -24,6 +25,7 @@ struct ServiceContext {
     const Clock& clock;
     Keys keys;
     providers::ProviderFactory& providers;
+    store::WriteBatcher& writes;  // group commit for hot small writes (joins)
     int access_token_ttl = 3600;
     /// Called after a commit that enqueued jobs, so in-process workers wake at once.
     std::function<void()> jobs_enqueued = [] {};

@@ -40,6 +40,12 @@ std::string SessionService::ip_hash(const std::string& ip) const {
 
 void SessionService::audit(soci::session& sql, const Principal& p, const std::string& action,
                            const std::string& session_id, const RequestMeta& meta, const std::string& details) {
+    store::insert_audit(sql, audit_entry(p, action, session_id, meta, details));
+}
+
+store::AuditEntry SessionService::audit_entry(const Principal& p, const std::string& action,
+                                              const std::string& session_id, const RequestMeta& meta,
+                                              const std::string& details) const {
     store::AuditEntry e;
     e.id = infra::new_uuid();
     e.tenant_id = p.tenant.id;
@@ -50,30 +56,35 @@ void SessionService::audit(soci::session& sql, const Principal& p, const std::st
     e.ip_hash = ip_hash(meta.ip);
     e.details = details;
     e.created_at = ctx_.clock.now();
-    store::insert_audit(sql, e);
+    return e;
 }
 
 EffectivePolicy SessionService::effective_policy(soci::session& sql, const LiveSession& s) {
-    auto t = store::find_tenant_policy(sql, s.tenant_id);
-    auto c = store::find_course_policy(sql, s.course_id);
-    auto ss = store::find_session_policy(sql, s.id);
-    return apply_session_type(resolve_policy(t ? &*t : nullptr, c ? &*c : nullptr, ss ? &*ss : nullptr), s.type);
+    auto chain = store::find_policy_chain(sql, s.tenant_id, s.course_id, s.id);
+    auto ptr = [](const std::optional<PolicyOverrides>& p) { return p ? &*p : nullptr; };
+    return apply_session_type(resolve_policy(ptr(chain.tenant), ptr(chain.course), ptr(chain.session)), s.type);
 }
 
 Result<SessionService::Loaded> SessionService::load(soci::session& sql, const Principal& p, const std::string& id) {
     auto s = store::find_session(sql, p.tenant.id, id);
     if (!s) return session_not_found();
-    auto course = store::find_course(sql, p.tenant.id, s->course_id);
-    if (!course) return session_not_found();
     ActorFacts f;
     f.user_role = p.user.role;
-    f.is_course_instructor = contains(course->instructor_ids, p.user.id);
+    if (p.user.role != UserRole::kAdmin) {
+        auto access = store::course_access(sql, s->course_id, p.user.id);
+        f.is_course_instructor = access.is_instructor;
+        f.is_enrolled = access.is_enrolled;
+    }
     f.is_session_creator = s->created_by && *s->created_by == p.user.id;
     f.is_session_moderator = contains(s->moderator_ids, p.user.id);
-    f.is_enrolled = !f.is_course_instructor && store::is_enrolled(sql, s->course_id, p.user.id);
     auto actor = session_actor(f);
     if (!actor) return session_not_found();  // not enrolled: the session does not exist for this caller
-    return Loaded{std::move(*s), std::move(*course), *actor};
+    return Loaded{std::move(*s), *actor};
+}
+
+std::string SessionService::course_title(soci::session& sql, const LiveSession& s) {
+    auto c = store::find_course(sql, s.tenant_id, s.course_id);
+    return c ? c->title : std::string();
 }
 
 Result<SessionView> SessionService::create(const Principal& p, const SessionInput& in, const RequestMeta& meta) {
@@ -185,7 +196,7 @@ Result<SessionView> SessionService::get(const Principal& p, const std::string& i
         store::Conn c(ctx_.db);
         auto l = load(c.sql(), p, id);
         if (!l) return l.take_error();
-        SessionView v{l->session, l->course.title, l->actor};
+        SessionView v{l->session, course_title(c.sql(), l->session), l->actor};
         v.participants_count = store::count_distinct_participants(c.sql(), id);
         v.recordings_count = store::count_recordings(c.sql(), id);
         v.policy = effective_policy(c.sql(), l->session);
@@ -236,7 +247,7 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
         store::update_session(tx.sql(), s);
         if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
         audit(tx.sql(), p, in.status ? "session.publish" : "session.update", s.id, meta);
-        SessionView v{s, l->course.title, l->actor};
+        SessionView v{s, course_title(tx.sql(), s), l->actor};
         v.participants_count = store::count_distinct_participants(tx.sql(), id);
         v.recordings_count = store::count_recordings(tx.sql(), id);
         v.policy = effective_policy(tx.sql(), s);
@@ -298,7 +309,7 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
         s.updated_at = now;
         store::update_session(tx.sql(), s);
         audit(tx.sql(), p, audit_action, s.id, meta);
-        SessionView v{s, l->course.title, l->actor};
+        SessionView v{s, course_title(tx.sql(), s), l->actor};
         v.participants_count = store::count_distinct_participants(tx.sql(), id);
         v.recordings_count = store::count_recordings(tx.sql(), id);
         v.policy = policy;
@@ -320,25 +331,36 @@ Result<SessionView> SessionService::end(const Principal& p, const std::string& i
 
 Result<JoinResult> SessionService::join(const Principal& p, const std::string& id, const RequestMeta& meta) {
     return guarded([&]() -> Result<JoinResult> {
-        store::Tx tx(ctx_.db);
-        auto l = load(tx.sql(), p, id);
-        if (!l) return l.take_error();
+        // Reads first, on a pooled connection and without a write lock; the write then goes through
+        // the group-commit writer (one transaction for many concurrent joins).
+        std::optional<Loaded> l;
+        EffectivePolicy policy;
+        std::vector<ProviderConfig> configs;
+        bool already_active = false;
+        {
+            store::Conn c(ctx_.db);
+            auto loaded = load(c.sql(), p, id);
+            if (!loaded) return loaded.take_error();
+            l = std::move(loaded.value());
+            bool moderator = has_moderator_rights(l->actor);
+            if (auto ok = can_join(l->session.status, moderator); !ok) return ok.take_error();
+            already_active = store::has_active_participation(c.sql(), id, p.user.id);
+            // Capacity counts users present now (participant_count); hosts and moderators always get in.
+            if (!moderator && !already_active && l->session.max_participants > 0 &&
+                l->session.participant_count >= l->session.max_participants)
+                return Error::conflict("the session is full (" + std::to_string(l->session.max_participants) +
+                                       " participants); try again when someone leaves");
+            policy = effective_policy(c.sql(), l->session);
+            configs = store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box);
+        }
         LiveSession& s = l->session;
-        bool moderator = has_moderator_rights(l->actor);
-        if (auto ok = can_join(s.status, moderator); !ok) return ok.take_error();
-        long long active = store::count_active_users(tx.sql(), s.id, p.user.id);
-        if (!moderator && s.max_participants > 0 && active >= s.max_participants)
-            return Error::conflict("the session is full (" + std::to_string(s.max_participants) +
-                                   " participants); try again when someone leaves");
-        EffectivePolicy policy = effective_policy(tx.sql(), s);
-        auto configs = store::list_provider_configs(tx.sql(), p.tenant.id, ctx_.keys.box);
         auto provider = ctx_.providers.for_kind(configs, s.provider);
         if (!provider) return provider.take_error();
         providers::JoinRequest req;
         req.session = &s;
         req.user = &p.user;
         req.role = participant_role(l->actor);
-        req.moderator = moderator;
+        req.moderator = has_moderator_rights(l->actor);
         req.policy = policy;
         auto info = (*provider)->generate_join_url(req);
         if (!info) return info.take_error();
@@ -354,16 +376,15 @@ Result<JoinResult> SessionService::join(const Principal& p, const std::string& i
         part.device_type = dev.device_type;
         part.browser = dev.browser;
         part.ip_hash = ip_hash(meta.ip);
-        store::insert_participant(tx.sql(), part);
-        int current = static_cast<int>(active + 1);
-        if (current != s.participant_count || current > s.peak_participants) {
-            s.participant_count = current;
-            s.peak_participants = std::max(s.peak_participants, current);
-            store::update_session_counts(tx.sql(), s.id, s.participant_count, s.peak_participants);
-        }
-        audit(tx.sql(), p, "session.join", s.id, meta,
-              json::serialize(json::object{{"role", to_string(req.role)}, {"participant_id", part.id}}));
-        tx.commit();
+        store::AuditEntry audit_row = audit_entry(p, "session.join", s.id, meta,
+                                                  json::serialize(json::object{{"role", to_string(req.role)},
+                                                                               {"participant_id", part.id}}));
+        ctx_.writes.run([&](soci::session& sql) {
+            // Re-checked inside the write: two joins of one user in the same batch count once.
+            bool newly_active = !store::has_active_participation(sql, s.id, p.user.id);
+            store::record_join(sql, part, newly_active);
+            store::insert_audit(sql, audit_row);
+        });
         JoinResult r;
         r.join_url = info->join_url;
         r.token = info->token.value_or("");

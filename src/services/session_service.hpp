@@ -77,7 +77,6 @@ public:
 private:
     struct Loaded {
         domain::LiveSession session;
-        domain::Course course;
         domain::SessionActor actor;
     };
     /// Loads a session of the caller's tenant and the caller's role in it; NotFound when invisible.
@@ -85,6 +84,9 @@ private:
     Result<SessionView> transition(const Principal& p, const std::string& id, domain::SessionAction action,
                                    const RequestMeta& meta);
     std::string ip_hash(const std::string& ip) const;
+    std::string course_title(soci::session& sql, const domain::LiveSession& s);
+    store::AuditEntry audit_entry(const Principal& p, const std::string& action, const std::string& session_id,
+                                  const RequestMeta& meta, const std::string& details) const;
     void audit(soci::session& sql, const Principal& p, const std::string& action, const std::string& session_id,
                const RequestMeta& meta, const std::string& details = "{}");
     ServiceContext& ctx_;

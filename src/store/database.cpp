@@ -57,6 +57,11 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::si
         return Error::invalid("LIVE_DATABASE_URL must start with sqlite: or postgresql://");
     }
     if (pool_size == 0) pool_size = 1;
+    if (dialect == Dialect::kSqlite) {
+        // SQLite's memory statistics take a process-wide mutex on every allocation, which serialises
+        // all connections under load. Must precede the first open; later calls are harmless no-ops.
+        sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    }
     std::unique_ptr<Database> db(new Database(dialect, pool_size));
     try {
         for (std::size_t i = 0; i < pool_size; ++i) {
@@ -69,6 +74,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::si
                 s << "PRAGMA synchronous=NORMAL";
                 s << "PRAGMA foreign_keys=ON";
                 s << "PRAGMA busy_timeout=30000";
+                // Read pages through a memory map instead of a pread() per page: another connection's
+                // commit invalidates this one's page cache, and re-reading by syscall dominated joins.
+                s << "PRAGMA mmap_size=268435456";
             } else {
                 s.open(soci::postgresql, conn);
                 s << "SET TIME ZONE 'UTC'";
@@ -91,7 +99,9 @@ bool Database::ping() {
     }
 }
 
-Tx::Tx(Database& db) : sql_(db.pool()), dialect_(db.dialect()) {
+Tx::Tx(Database& db)
+    : write_lock_(db.write_mutex(), std::defer_lock), sql_(db.pool()), dialect_(db.dialect()) {
+    if (dialect_ == Dialect::kSqlite) write_lock_.lock();
     sql_ << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The database: a SOCI connection pool over SQLite (embedded default) or PostgreSQL.
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <soci/soci.h>
@@ -24,11 +25,16 @@ public:
     /// True when a trivial query succeeds (health check).
     bool ping();
 
+    /// SQLite allows one writer at a time and its busy handler waits by sleeping; writers of this
+    /// process take turns on this mutex instead (other processes still meet the busy timeout).
+    std::mutex& write_mutex() { return write_mu_; }
+
 private:
     Database(Dialect d, std::size_t n) : dialect_(d), size_(n), pool_(std::make_unique<soci::connection_pool>(n)) {}
     Dialect dialect_;
     std::size_t size_;
     std::unique_ptr<soci::connection_pool> pool_;
+    std::mutex write_mu_;
 };
 
 /// "postgresql://user:pw@host:port/db?sslmode=require&options=..." -> libpq keyword/value string.
@@ -49,6 +55,7 @@ public:
     void commit();
 
 private:
+    std::unique_lock<std::mutex> write_lock_;
     soci::session sql_;
     Dialect dialect_;
     bool done_ = false;

@@ -23,7 +23,7 @@ namespace {
 constexpr const char* kTenantCols = "id, slug, name, lms_jwt_secret, created_at";
 
 std::optional<Tenant> load_tenant(soci::session& sql, const std::string& where, const std::string& arg,
-                                  const SecretBox& box) {
+                                  const SecretBox& box, bool with_domains = true) {
     Tenant t;
     std::string secret;
     long long created = 0;
@@ -33,6 +33,7 @@ std::optional<Tenant> load_tenant(soci::session& sql, const std::string& where, 
     if (!sql.got_data()) return std::nullopt;
     t.lms_jwt_secret = box.open(secret);
     t.created_at = created;
+    if (!with_domains) return t;
     soci::rowset<std::string> rs = (sql.prepare << "SELECT domain FROM tenant_domains WHERE tenant_id = :t ORDER BY domain",
                                     soci::use(t.id));
     for (const auto& d : rs) t.domains.push_back(d);
@@ -117,8 +118,9 @@ void insert_tenant(soci::session& sql, const Tenant& t, const SecretBox& box) {
     write_domains(sql, t);
 }
 
-std::optional<Tenant> find_tenant(soci::session& sql, const std::string& id, const SecretBox& box) {
-    return load_tenant(sql, "id = :a", id, box);
+std::optional<Tenant> find_tenant(soci::session& sql, const std::string& id, const SecretBox& box,
+                                  bool with_domains) {
+    return load_tenant(sql, "id = :a", id, box, with_domains);
 }
 std::optional<Tenant> find_tenant_by_slug(soci::session& sql, const std::string& slug, const SecretBox& box) {
     return load_tenant(sql, "slug = :a", slug, box);
@@ -318,6 +320,15 @@ bool is_course_instructor(soci::session& sql, const std::string& course_id, cons
     sql << "SELECT COUNT(*) FROM course_instructors WHERE course_id = :c AND user_id = :u", soci::into(n),
         soci::use(course_id), soci::use(user_id);
     return n > 0;
+}
+
+CourseAccess course_access(soci::session& sql, const std::string& course_id, const std::string& user_id) {
+    int teaches = 0, enrolled = 0;
+    sql << "SELECT (SELECT COUNT(*) FROM course_instructors WHERE course_id = :c1 AND user_id = :u1), "
+           "(SELECT COUNT(*) FROM enrollments WHERE course_id = :c2 AND user_id = :u2)",
+        soci::into(teaches), soci::into(enrolled), soci::use(course_id), soci::use(user_id), soci::use(course_id),
+        soci::use(user_id);
+    return {teaches > 0, enrolled > 0};
 }
 
 bool enroll(soci::session& sql, const std::string& id, const std::string& tenant_id, const std::string& course_id,

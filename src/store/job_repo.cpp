@@ -51,14 +51,16 @@ void fail_job(Database& db, const Job& job, const std::string& error, UnixTime r
 
 long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now) {
     soci::session sql(db.pool());
-    long long b = stale_before, t = now, n = 0;
-    sql << "SELECT COUNT(*) FROM jobs WHERE status = 'running' AND locked_at < :b", soci::into(n), soci::use(b);
-    if (n > 0) {
-        sql << "UPDATE jobs SET status = 'queued', locked_by = '', updated_at = :t WHERE status = 'running' AND "
-               "locked_at < :b",
-            soci::use(t), soci::use(b);
-    }
-    return n;
+    long long b = stale_before, t = now;
+    // One statement: counting first and updating after could report rows another sweeper took.
+    // A job whose attempts are used up goes to 'dead' rather than crash-looping its workers forever.
+    soci::statement st =
+        (sql.prepare << "UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END, "
+                        "last_error = 'worker lost while running the job (lock expired)', locked_by = '', "
+                        "run_at = :t, updated_at = :t2 WHERE status = 'running' AND locked_at < :b",
+         soci::use(t), soci::use(t), soci::use(b));
+    st.execute(true);
+    return st.get_affected_rows();
 }
 
 std::optional<Job> find_job(soci::session& sql, const std::string& id) {

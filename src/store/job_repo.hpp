@@ -30,7 +30,8 @@ std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTim
 void complete_job(Database& db, const std::string& id, UnixTime now);
 /// Schedules a retry at retry_at, or moves the job to 'dead' when attempts reached max_attempts.
 void fail_job(Database& db, const Job& job, const std::string& error, UnixTime retry_at, UnixTime now);
-/// Running jobs locked before `stale_before` go back to the queue (their worker died).
+/// Running jobs locked before `stale_before` go back to the queue (their worker died), or to 'dead'
+/// when their attempts are used up; returns how many.
 long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now);
 std::optional<Job> find_job(soci::session& sql, const std::string& id);
 long long count_jobs(soci::session& sql, const std::string& type, const std::string& status);

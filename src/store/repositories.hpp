@@ -23,7 +23,9 @@ struct SecretBox {
 
 // ---- tenants ----
 void insert_tenant(soci::session& sql, const domain::Tenant& t, const SecretBox& box);
-std::optional<domain::Tenant> find_tenant(soci::session& sql, const std::string& id, const SecretBox& box);
+/// with_domains=false skips the domains query (authentication needs only the tenant row).
+std::optional<domain::Tenant> find_tenant(soci::session& sql, const std::string& id, const SecretBox& box,
+                                          bool with_domains = true);
 std::optional<domain::Tenant> find_tenant_by_slug(soci::session& sql, const std::string& slug, const SecretBox& box);
 std::optional<domain::Tenant> find_tenant_by_domain(soci::session& sql, const std::string& domain,
                                                     const SecretBox& box);
@@ -93,7 +95,19 @@ void set_session_moderators(soci::session& sql, const std::string& session_id, c
 long long count_distinct_participants(soci::session& sql, const std::string& session_id);
 long long count_recordings(soci::session& sql, const std::string& session_id);
 
+/// The caller's relation to a course, in one query.
+struct CourseAccess {
+    bool is_instructor = false;
+    bool is_enrolled = false;
+};
+CourseAccess course_access(soci::session& sql, const std::string& course_id, const std::string& user_id);
+
 // ---- participants ----
+/// True when the user has an open participation in the session.
+bool has_active_participation(soci::session& sql, const std::string& session_id, const std::string& user_id);
+/// Inserts the participation; when it is the user's only active one, counts them in
+/// participant_count and raises peak_participants if needed.
+void record_join(soci::session& sql, const domain::Participant& p, bool newly_active);
 void insert_participant(soci::session& sql, const domain::Participant& p);
 /// Distinct users currently active in the session, not counting `except_user`.
 long long count_active_users(soci::session& sql, const std::string& session_id, const std::string& except_user);
@@ -111,6 +125,12 @@ std::vector<domain::AttendanceSummary> list_attendance_summaries(soci::session& 
 std::optional<domain::PolicyOverrides> find_tenant_policy(soci::session& sql, const std::string& tenant_id);
 std::optional<domain::PolicyOverrides> find_course_policy(soci::session& sql, const std::string& course_id);
 std::optional<domain::PolicyOverrides> find_session_policy(soci::session& sql, const std::string& session_id);
+/// The three levels of a session's policy in one query.
+struct PolicyChain {
+    std::optional<domain::PolicyOverrides> tenant, course, session;
+};
+PolicyChain find_policy_chain(soci::session& sql, const std::string& tenant_id, const std::string& course_id,
+                              const std::string& session_id);
 /// Inserts or replaces the row of that level (course_id/session_id empty for the tenant level).
 void upsert_policy(soci::session& sql, const std::string& id_if_new, const std::string& tenant_id,
                    const std::string& course_id, const std::string& session_id, const domain::PolicyOverrides& p);

@@ -318,6 +318,24 @@ void insert_participant(soci::session& sql, const Participant& p) {
         soci::use(p.browser), soci::use(p.ip_hash), soci::use(active), soci::use(kicked), soci::use(p.kick_reason);
 }
 
+bool has_active_participation(soci::session& sql, const std::string& session_id, const std::string& user_id) {
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM (SELECT 1 FROM live_session_participants WHERE session_id = :s AND user_id = :u "
+           "AND is_active = 1 LIMIT 1) AS a",
+        soci::into(n), soci::use(session_id), soci::use(user_id);
+    return n > 0;
+}
+
+void record_join(soci::session& sql, const Participant& p, bool newly_active) {
+    insert_participant(sql, p);
+    if (newly_active) {
+        sql << "UPDATE live_sessions SET participant_count = participant_count + 1, "
+               "peak_participants = CASE WHEN participant_count + 1 > peak_participants THEN participant_count + 1 "
+               "ELSE peak_participants END WHERE id = :i",
+            soci::use(p.session_id);
+    }
+}
+
 long long count_active_users(soci::session& sql, const std::string& session_id, const std::string& except_user) {
     long long n = 0;
     sql << "SELECT COUNT(DISTINCT user_id) FROM live_session_participants WHERE session_id = :s AND is_active = 1 "
@@ -425,6 +443,38 @@ std::optional<PolicyOverrides> find_course_policy(soci::session& sql, const std:
 }
 std::optional<PolicyOverrides> find_session_policy(soci::session& sql, const std::string& session_id) {
     return find_policy(sql, "session_id = :a", session_id);
+}
+
+PolicyChain find_policy_chain(soci::session& sql, const std::string& tenant_id, const std::string& course_id,
+                              const std::string& session_id) {
+    PolicyChain chain;
+    PolicyRow row;
+    Nullable<std::string> course, session;
+    soci::statement st(sql);
+    st.exchange(soci::into(course.value, course.ind));
+    st.exchange(soci::into(session.value, session.ind));
+    for (auto& c : row.v) st.exchange(soci::into(c.value, c.ind));
+    std::string t = tenant_id, c = course_id, s = session_id;
+    st.exchange(soci::use(t, "t"));
+    st.exchange(soci::use(c, "c"));
+    st.exchange(soci::use(s, "s"));
+    st.alloc();
+    st.prepare(std::string("SELECT course_id, session_id, ") + kPolicyCols +
+               " FROM live_session_policies WHERE tenant_id = :t AND (session_id = :s OR "
+               "(session_id IS NULL AND (course_id IS NULL OR course_id = :c)))");
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) {
+        if (session.ind == soci::i_ok)
+            chain.session = row.to();
+        else if (course.ind == soci::i_ok)
+            chain.course = row.to();
+        else
+            chain.tenant = row.to();
+        course.ind = session.ind = soci::i_null;
+        for (auto& col : row.v) col.ind = soci::i_null;
+    }
+    return chain;
 }
 
 void upsert_policy(soci::session& sql, const std::string& id_if_new, const std::string& tenant_id,
