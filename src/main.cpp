@@ -112,7 +112,14 @@ int main(int argc, char** argv) {
             if (!lines) return fail(lines.error());
             for (const auto& l : lines.value()) std::cout << l << std::endl;
         }
-        unsigned short port = (*app)->serve();
+        unsigned short port = 0;
+        try {
+            port = (*app)->serve();
+        } catch (const std::exception& e) {
+            // e.g. the port is taken or LIVE_HTTP_HOST is not an address: a message, not an abort().
+            return fail(lc::Error::unavailable(
+                "cannot listen on " + cfg->http_host + ":" + std::to_string(cfg->http_port), e.what()));
+        }
         log.info("listening", {{"host", cfg->http_host}, {"port", port}});
         std::cout << "liveclass listening on http://" << cfg->http_host << ":" << port << std::endl;
         int sig = wait_for_signal();

@@ -1,6 +1,9 @@
 #include "http/api.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <initializer_list>
+#include <string_view>
 
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
@@ -88,6 +91,16 @@ Result<Paging> paging(RequestContext& c) {
     return p;
 }
 
+/// A 400 naming every query parameter that is not in `known`: a mistyped filter must not silently widen a list.
+Status only_known_params(RequestContext& c, std::initializer_list<std::string_view> known, const std::string& hint) {
+    std::vector<FieldError> errs;
+    for (const auto& kv : c.query)
+        if (std::find(known.begin(), known.end(), kv.first) == known.end())
+            errs.push_back({kv.first, "is not a known filter (" + hint + ")"});
+    if (!errs.empty()) return Error{Code::kBadRequest, "invalid query parameters", {}, errs};
+    return ok_status();
+}
+
 json::object page_json(RequestContext& c, const std::string& base, const Paging& p, long long total,
                        json::array results) {
     auto link = [&](int page) -> json::value {
@@ -112,11 +125,11 @@ PolicyOverrides read_policy(BodyReader& r) {
     PolicyOverrides p;
     auto b = [&](const char* n, std::optional<bool>& out) {
         if (!r.is_null(n)) out = r.boolean(n);
-        else r.string(n);  // mark as seen; null = inherit
+        else r.skip(n);  // null = inherit
     };
     auto i = [&](const char* n, std::optional<int>& out, long long max) {
         if (r.is_null(n)) {
-            r.string(n);
+            r.skip(n);  // null = inherit
             return;
         }
         if (auto v = r.integer(n, 0, max)) out = static_cast<int>(*v);
@@ -146,7 +159,7 @@ Result<services::SessionInput> read_session_input(RequestContext& c) {
     services::SessionInput in;
     in.course_id = r.uuid("course_id");
     if (r.is_null("content_id")) {
-        r.string("content_id");
+        r.skip("content_id");
         in.content_id = std::nullopt;
     } else {
         in.content_id = r.string("content_id", 100);
@@ -405,6 +418,10 @@ void Api::register_routes() {
 
     // ---- users ----
     router_.add("GET", "/api/v1/users/", authed([this](RequestContext& c, const Principal& p) {
+                    if (auto s = only_known_params(c, {"page", "page_size", "role", "search"},
+                                                   "role, search, page, page_size");
+                        !s)
+                        return fail(c, s.error());
                     auto pg = paging(c);
                     if (!pg) return fail(c, pg.error());
                     store::UserFilter f;
@@ -470,6 +487,8 @@ void Api::register_routes() {
 
     // ---- courses ----
     router_.add("GET", "/api/v1/courses/", authed([this](RequestContext& c, const Principal& p) {
+                    if (auto s = only_known_params(c, {"page", "page_size"}, "page, page_size"); !s)
+                        return fail(c, s.error());
                     auto pg = paging(c);
                     if (!pg) return fail(c, pg.error());
                     auto res = s_.directory.list_courses(p, pg->page_size, pg->offset());

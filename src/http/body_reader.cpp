@@ -54,6 +54,10 @@ std::optional<std::string> BodyReader::string(const char* name, std::size_t max_
         return std::nullopt;
     }
     std::string s(v->as_string());
+    if (s.find('\0') != std::string::npos) {  // PostgreSQL text cannot hold it; libpq would cut the string there
+        add_error(name, "must not contain NUL (U+0000) characters");
+        return std::nullopt;
+    }
     if (utf8_length(s) > max_chars) {
         add_error(name, "must be at most " + std::to_string(max_chars) + " characters");
         return std::nullopt;
@@ -123,8 +127,8 @@ std::optional<std::vector<std::string>> BodyReader::string_list(const char* name
     }
     std::vector<std::string> out;
     for (const auto& item : v->as_array()) {
-        if (!item.is_string()) {
-            add_error(name, "must contain only strings");
+        if (!item.is_string() || item.as_string().find('\0') != boost::json::string::npos) {
+            add_error(name, "must contain only strings (without NUL characters)");
             return std::nullopt;
         }
         out.emplace_back(item.as_string());

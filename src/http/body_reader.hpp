@@ -33,6 +33,8 @@ public:
     /// nullptr when absent; true if present and null.
     bool is_null(const char* name) const;
     void require(const char* name);
+    /// Marks a field as read without checking its type (e.g. an explicit null that means "inherit").
+    void skip(const char* name) { seen_.insert(name); }
     void add_error(const std::string& field, const std::string& detail) { errors_.push_back({prefix_ + field, detail}); }
     void absorb(BodyReader& nested);
 

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <array>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -77,6 +78,7 @@ private:
                             ? Error{Code::kBadRequest, "the request headers are too large", {}, {}}
                             : Error::bad_request("the HTTP request is malformed");
             auto res = std::make_shared<Response>(problem_response(err, 11, false));
+            linger_ = true;  // the client may still be sending the rest of its request
             return write(res, true);
         }
         if (srv_.stopping.load()) {
@@ -112,9 +114,23 @@ private:
             if (ec || close) {
                 beast::error_code ignored;
                 self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                if (!ec && self->linger_) return self->drain();
                 return self->finish();
             }
             self->read();
+        });
+    }
+
+    /// Lingering close after an early error answer (e.g. 413 right after the headers): read and drop what the
+    /// client still sends, for a bounded time and amount, so that closing the socket with unread data does not
+    /// reset the connection (ECONNRESET/EPIPE at the client) before the client has read the answer.
+    void drain() {
+        stream_.expires_after(std::chrono::seconds(5));
+        stream_.async_read_some(asio::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec,
+                                                                                      std::size_t n) {
+            self->drained_ += n;
+            if (ec || self->drained_ > kMaxDrainBytes) return self->finish();
+            self->drain();
         });
     }
 
@@ -129,6 +145,10 @@ private:
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     ConnInfo info_;
     bool busy_ = false;
+    bool linger_ = false;
+    static constexpr std::size_t kMaxDrainBytes = 64 * 1024 * 1024;
+    std::size_t drained_ = 0;
+    std::array<char, 16 * 1024> drain_buf_{};
 };
 
 }  // namespace

@@ -78,6 +78,7 @@ void WorkerPool::start(int n, int poll_ms) {
         threads_.emplace_back([this, i, poll_ms] {
             std::string id = name_ + "-" + std::to_string(i);
             std::uint64_t seen = 0;
+            UnixTime last_sweep = 0;
             while (true) {
                 {
                     std::unique_lock lk(mu_);
@@ -85,8 +86,12 @@ void WorkerPool::start(int n, int poll_ms) {
                 }
                 bool worked = run_one(id);
                 if (worked) continue;
-                // Idle: one thread per pool sweeps jobs whose worker died (they would stay 'running').
-                if (i == 0 && requeue_stale() > 0) continue;
+                // Idle: one thread per pool sweeps, once a minute, jobs whose worker died (they would
+                // otherwise stay 'running' for ever).
+                if (i == 0 && clock_.now() - last_sweep >= 60) {
+                    last_sweep = clock_.now();
+                    if (requeue_stale() > 0) continue;
+                }
                 std::unique_lock lk(mu_);
                 cv_.wait_for(lk, std::chrono::milliseconds(poll_ms), [&] { return stopping_ || wakeups_ != seen; });
                 seen = wakeups_;

@@ -121,6 +121,8 @@ Result<Principal> AuthService::authenticate_sso(const std::string& token, const 
     std::string email = lower(claim_string(*claims, "email"));
     std::string name = claim_string(*claims, "name");
     auto role = parse_user_role(claim_string(*claims, "role"));
+    for (const std::string* v : {&sub, &email, &name})  // the database cannot store U+0000 (PostgreSQL cuts there)
+        if (v->find('\0') != std::string::npos) return Error::unauthenticated("token claims must not contain NUL");
     if (sub.empty() || sub.size() > 200) return Error::unauthenticated("token needs a sub (the LMS user id)");
     if (email.empty() || email.find('@') == std::string::npos || email.size() > 254)
         return Error::unauthenticated("token needs a valid email");
@@ -139,6 +141,8 @@ Result<Principal> AuthService::authenticate_sso(const std::string& token, const 
     store::Tx tx(ctx_.db);
     auto user = store::find_user_by_external_id(tx.sql(), tenant->id, sub);
     if (!user) user = store::find_user_by_email(tx.sql(), tenant->id, email);  // link a local account
+    // A deactivated account is refused before anything is written: a rejected token changes nothing.
+    if (user && !user->is_active) return Error::unauthenticated("this account is deactivated");
     UnixTime now = ctx_.clock.now();
     if (!user) {
         User u;

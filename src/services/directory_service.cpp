@@ -411,8 +411,11 @@ Result<std::vector<User>> DirectoryService::list_enrolled(const Principal& p, co
         store::Conn c(ctx_.db);
         auto course = store::find_course(c.sql(), p.tenant.id, course_id);
         if (!course) return course_not_found();
-        if (!p.is_admin() && !store::is_course_instructor(c.sql(), course_id, p.user.id))
+        if (!p.is_admin() && !store::is_course_instructor(c.sql(), course_id, p.user.id)) {
+            // Someone outside the course must not learn that it exists (as with GET /courses/{id}/).
+            if (!store::is_enrolled(c.sql(), course_id, p.user.id)) return course_not_found();
             return Error::denied("only the course's instructors and school admins can see its students");
+        }
         return store::list_enrolled_users(c.sql(), p.tenant.id, course_id);
     });
 }
