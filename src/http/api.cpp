@@ -10,6 +10,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "http/body_reader.hpp"
 #include "http/problem.hpp"
@@ -433,7 +434,7 @@ void Api::register_routes() {
                             return fail(c, Error{Code::kBadRequest, "invalid query parameters", {},
                                                  {{"role", "must be admin, instructor or student"}}});
                     }
-                    if (auto it = c.query.find("search"); it != c.query.end()) f.search = it->second.substr(0, 100);
+                    if (auto it = c.query.find("search"); it != c.query.end()) f.search = utf8_prefix(it->second, 100);
                     auto res = s_.directory.list_users(p, f);
                     if (!res) return fail(c, res.error());
                     json::array items;
@@ -605,6 +606,7 @@ Response Api::dispatch(RequestContext& c, const std::string& path, std::string& 
             r.set(bhttp::field::allow, allow);
             auto body = json::parse(r.body()).as_object();
             body["status"] = 405;
+            body["type"] = "https://liveclass.dev/problems/method-not-allowed";
             body["title"] = "Method not allowed";
             r.body() = json::serialize(body);
             r.prepare_payload();
@@ -644,9 +646,16 @@ Response Api::handle(const Request& req, const ConnInfo& conn) {
             res = fail(c, Error::bad_request("the request target is not a valid URL path"));
         } else {
             path = target->path();
-            for (auto qp : target->params()) c.query[qp.key] = qp.value;
+            bool utf8 = true;
+            for (auto qp : target->params()) {
+                utf8 = utf8 && is_valid_utf8(qp.key) && is_valid_utf8(qp.value);
+                c.query[qp.key] = qp.value;
+            }
             if (path != "/health" && (path.empty() || path.back() != '/')) path += '/';
-            res = dispatch(c, path, route);
+            if (!utf8 || !is_valid_utf8(path))
+                res = fail(c, Error::bad_request("the URL must be UTF-8 text (percent-encoded)"));
+            else
+                res = dispatch(c, path, route);
         }
     } catch (const std::exception& e) {
         // Last resort: a bug, not the client's fault. Log it and answer 500 without details.

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "infra/crypto.hpp"
 
@@ -23,14 +24,6 @@ Result<json::object> parse_json_object(const std::string& body, bool allow_empty
     return std::move(v.as_object());
 }
 
-namespace {
-std::size_t utf8_length(std::string_view s) {
-    std::size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++n;
-    return n;
-}
-}  // namespace
 
 const json::value* BodyReader::get(const char* name) {
     seen_.insert(name);

@@ -47,6 +47,7 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
         if (!match_pattern(r.pattern, segs, params)) continue;
         m.path_matched = true;
         m.allowed.push_back(r.method);
+        if (r.method == "GET") m.allowed.push_back("HEAD");
         if (r.method == method || (method == "HEAD" && r.method == "GET")) {
             if (!m.route) {
                 m.route = &r;

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/text.hpp"
 #include "infra/crypto.hpp"
 #include "infra/jwt.hpp"
 
@@ -87,11 +88,23 @@ Result<LoginResult> AuthService::login(const std::string& email_in, const std::s
 }
 
 Result<Principal> AuthService::authenticate(const std::string& bearer) {
+    if (bearer.empty()) return Error::unauthenticated("authentication required: send Authorization: Bearer <token>");
+    if (auto hit = verified_.get(bearer)) return std::move(*hit);
+    std::uint64_t generation = ctx_.db.generation().current();
+    UnixTime expires_at = 0;
+    auto r = authenticate_uncached(bearer, &expires_at);
+    if (r) verified_.put(bearer, r.value(), generation, expires_at);
+    return r;
+}
+
+Result<Principal> AuthService::authenticate_uncached(const std::string& bearer, UnixTime* expires_at) {
     return guarded([&]() -> Result<Principal> {
-        if (bearer.empty()) return Error::unauthenticated("authentication required: send Authorization: Bearer <token>");
         auto peek = infra::jwt_peek_claims(bearer);
         if (!peek) return peek.take_error();
         std::string iss = claim_string(*peek, "iss");
+        // Verified tokens always carry a numeric exp; the cache never outlives it.
+        if (auto* exp = peek->if_contains("exp"); exp && exp->is_number())
+            *expires_at = static_cast<UnixTime>(exp->to_number<double>());
         if (iss != kIssuer) return authenticate_sso(bearer, iss);
         auto claims = infra::jwt_verify_hs256(bearer, ctx_.keys.access_token, ctx_.clock.now());
         if (!claims) return claims.take_error();
@@ -127,7 +140,7 @@ Result<Principal> AuthService::authenticate_sso(const std::string& token, const 
     if (email.empty() || email.find('@') == std::string::npos || email.size() > 254)
         return Error::unauthenticated("token needs a valid email");
     if (!role) return Error::unauthenticated("token role must be admin, instructor or student");
-    if (name.size() > 200) name.resize(200);
+    name = utf8_prefix(name, 200);
 
     // The common case (a known user whose LMS data has not changed) is read-only: no write lock.
     {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "core/ttl_cache.hpp"
 #include "services/context.hpp"
 
 namespace lc::services {
@@ -17,7 +18,12 @@ struct LoginResult {
 
 class AuthService {
 public:
-    explicit AuthService(ServiceContext& ctx) : ctx_(ctx) {}
+    explicit AuthService(ServiceContext& ctx)
+        : ctx_(ctx), verified_(ctx.clock, ctx.db.generation(), kPrincipalCacheSeconds, 100000) {}
+
+    /// How long a verified bearer token's caller is served from memory. Writes through this process
+    /// (deactivation, role change) take effect at once; writes by another process within this time.
+    static constexpr int kPrincipalCacheSeconds = 10;
 
     /// tenant_hint: a slug from the body; host: the request's Host header (tenant domains).
     /// Without either, the e-mail must belong to exactly one tenant.
@@ -30,7 +36,9 @@ public:
 
 private:
     Result<Principal> authenticate_sso(const std::string& token, const std::string& issuer);
+    Result<Principal> authenticate_uncached(const std::string& bearer, UnixTime* expires_at);
     ServiceContext& ctx_;
+    TtlCache<std::string, Principal> verified_;  // bearer token -> caller, for tokens already verified
 };
 
 }  // namespace lc::services

@@ -145,16 +145,19 @@ Result<ConfigService::PolicyView> ConfigService::get_course_policy(const Princip
 
 Result<ConfigService::PolicyView> ConfigService::put_course_policy(const Principal& p, const std::string& course_id,
                                                                    const PolicyOverrides& in) {
-    std::vector<FieldError> errors;
-    validate_policy(in, "", errors);
-    if (!errors.empty()) return Error::invalid("the policy cannot be saved", errors);
     return guarded([&]() -> Result<PolicyView> {
         store::Tx tx(ctx_.db);
         auto course = store::find_course(tx.sql(), p.tenant.id, course_id);
-        if (!course) return Error::not_found("no such course in this school");
-        bool teaches = std::find(course->instructor_ids.begin(), course->instructor_ids.end(), p.user.id) !=
-                       course->instructor_ids.end();
-        if (!p.is_admin() && !teaches) return Error::denied("only the course's instructors and school admins can");
+        bool teaches = course && std::find(course->instructor_ids.begin(), course->instructor_ids.end(),
+                                           p.user.id) != course->instructor_ids.end();
+        // Same visibility as GET: a course the caller cannot see does not exist for them.
+        if (!course || (!p.is_admin() && !teaches && !store::is_enrolled(tx.sql(), course_id, p.user.id)))
+            return Error::not_found("no such course in this school");
+        if (!p.is_admin() && !teaches)
+            return Error::denied("only the course's instructors and school admins can change its policy");
+        std::vector<FieldError> errors;
+        validate_policy(in, "", errors);
+        if (!errors.empty()) return Error::invalid("the policy cannot be saved", errors);
         store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, course_id, "", in);
         auto t = store::find_tenant_policy(tx.sql(), p.tenant.id);
         tx.commit();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
 #include "domain/session_rules.hpp"
 #include "infra/crypto.hpp"
 
@@ -19,7 +20,7 @@ Error user_not_found() { return Error::not_found("no such user in this school");
 Error course_not_found() { return Error::not_found("no such course in this school"); }
 
 void validate_name(const std::string& v, const char* field, std::size_t max, std::vector<FieldError>& errors) {
-    if (v.size() > max) errors.push_back({field, "must be at most " + std::to_string(max) + " characters"});
+    if (utf8_length(v) > max) errors.push_back({field, "must be at most " + std::to_string(max) + " characters"});
 }
 }  // namespace
 
@@ -281,7 +282,10 @@ Result<Course> DirectoryService::create_course(const Principal& p, const NewCour
         store::Tx tx(ctx_.db);
         for (const auto& id : in.instructor_ids) {
             auto u = store::find_user(tx.sql(), p.tenant.id, id);
-            if (!u) errors.push_back({"instructor_ids", "no user " + id + " in this school"});
+            if (!u)
+                errors.push_back({"instructor_ids", "no user " + id + " in this school"});
+            else if (u->role == UserRole::kStudent)
+                errors.push_back({"instructor_ids", "user " + id + " is a student and cannot teach a course"});
         }
         if (!errors.empty()) return Error::invalid("the course cannot be created", errors);
         Course c;
@@ -344,6 +348,12 @@ Status DirectoryService::delete_course(const Principal& p, const std::string& id
     return guarded([&]() -> Status {
         store::Tx tx(ctx_.db);
         if (!store::find_course(tx.sql(), p.tenant.id, id)) return course_not_found();
+        store::SessionFilter live;
+        live.course_id = id;
+        live.status = SessionStatus::kLive;
+        live.limit = 1;
+        if (!store::list_sessions(tx.sql(), p.tenant.id, live, nullptr).empty())
+            return Error::conflict("the course has a live session right now; end it before deleting the course");
         store::delete_course(tx.sql(), p.tenant.id, id);
         tx.commit();
         return ok_status();

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/text.hpp"
 #include "domain/policy.hpp"
 #include "domain/session_rules.hpp"
 #include "domain/user_agent.hpp"
@@ -26,10 +27,10 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
 // Field checks that apply to both create and patch.
 void validate_input(const SessionInput& in, std::vector<FieldError>& errors) {
     if (in.title) validate_title(*in.title, errors);
-    if (in.description && in.description->size() > 10000)
+    if (in.description && utf8_length(*in.description) > 10000)
         errors.push_back({"description", "must be at most 10000 characters"});
     if (in.max_participants) validate_max_participants(*in.max_participants, errors);
-    if (in.content_id && in.content_id->size() > 100) errors.push_back({"content_id", "must be at most 100 characters"});
+    if (in.content_id && utf8_length(*in.content_id) > 100) errors.push_back({"content_id", "must be at most 100 characters"});
     if (in.policy) validate_policy(*in.policy, "policy.", errors);
 }
 }  // namespace
@@ -242,11 +243,12 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
         if (in.moderator_ids) s.moderator_ids = *in.moderator_ids;
         if (in.scheduled_start || in.scheduled_end) validate_schedule(s.scheduled_start, s.scheduled_end, errors);
         if (!errors.empty()) return Error::invalid("the live session cannot be changed", errors);
-        if (in.status) s.status = SessionStatus::kScheduled;
+        bool publishing = in.status && s.status == SessionStatus::kDraft;
+        if (publishing) s.status = SessionStatus::kScheduled;
         s.updated_at = ctx_.clock.now();
         store::update_session(tx.sql(), s);
         if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
-        audit(tx.sql(), p, in.status ? "session.publish" : "session.update", s.id, meta);
+        audit(tx.sql(), p, publishing ? "session.publish" : "session.update", s.id, meta);
         SessionView v{s, course_title(tx.sql(), s), l->actor};
         v.participants_count = store::count_distinct_participants(tx.sql(), id);
         v.recordings_count = store::count_recordings(tx.sql(), id);
@@ -329,38 +331,63 @@ Result<SessionView> SessionService::end(const Principal& p, const std::string& i
     return transition(p, id, SessionAction::kEnd, meta);
 }
 
+Result<SessionService::JoinContext> SessionService::join_context(const Principal& p, const std::string& id) {
+    if (auto hit = join_contexts_.get(id); hit && hit->session.tenant_id == p.tenant.id) return std::move(*hit);
+    std::uint64_t generation = ctx_.db.generation().current();
+    store::Conn c(ctx_.db);
+    auto s = store::find_session(c.sql(), p.tenant.id, id);
+    if (!s) return session_not_found();
+    JoinContext jc{*s, effective_policy(c.sql(), *s), store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box)};
+    join_contexts_.put(id, jc, generation);
+    return jc;
+}
+
+store::CourseAccess SessionService::course_access(const std::string& course_id, const std::string& user_id) {
+    std::string key = course_id + "|" + user_id;
+    if (auto hit = access_.get(key)) return *hit;
+    std::uint64_t generation = ctx_.db.generation().current();
+    store::Conn c(ctx_.db);
+    auto a = store::course_access(c.sql(), course_id, user_id);
+    access_.put(key, a, generation);
+    return a;
+}
+
 Result<JoinResult> SessionService::join(const Principal& p, const std::string& id, const RequestMeta& meta) {
     return guarded([&]() -> Result<JoinResult> {
         // Reads first, on a pooled connection and without a write lock; the write then goes through
         // the group-commit writer (one transaction for many concurrent joins).
-        std::optional<Loaded> l;
-        EffectivePolicy policy;
-        std::vector<ProviderConfig> configs;
-        bool already_active = false;
-        {
-            store::Conn c(ctx_.db);
-            auto loaded = load(c.sql(), p, id);
-            if (!loaded) return loaded.take_error();
-            l = std::move(loaded.value());
-            bool moderator = has_moderator_rights(l->actor);
-            if (auto ok = can_join(l->session.status, moderator); !ok) return ok.take_error();
-            already_active = store::has_active_participation(c.sql(), id, p.user.id);
-            // Capacity counts users present now (participant_count); hosts and moderators always get in.
-            if (!moderator && !already_active && l->session.max_participants > 0 &&
-                l->session.participant_count >= l->session.max_participants)
-                return Error::conflict("the session is full (" + std::to_string(l->session.max_participants) +
-                                       " participants); try again when someone leaves");
-            policy = effective_policy(c.sql(), l->session);
-            configs = store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box);
+        auto jc = join_context(p, id);
+        if (!jc) return jc.take_error();
+        LiveSession& s = jc->session;
+        ActorFacts f;
+        f.user_role = p.user.role;
+        if (p.user.role != UserRole::kAdmin) {
+            auto access = course_access(s.course_id, p.user.id);
+            f.is_course_instructor = access.is_instructor;
+            f.is_enrolled = access.is_enrolled;
         }
-        LiveSession& s = l->session;
+        f.is_session_creator = s.created_by && *s.created_by == p.user.id;
+        f.is_session_moderator = contains(s.moderator_ids, p.user.id);
+        auto actor = session_actor(f);
+        if (!actor) return session_not_found();
+        bool moderator = has_moderator_rights(*actor);
+        if (auto ok = can_join(s.status, moderator); !ok) return ok.take_error();
+        if (!moderator && s.max_participants > 0 && s.participant_count >= s.max_participants) {
+            // Looks full: a user already in the room may still rejoin (the write re-checks exactly).
+            store::Conn c(ctx_.db);
+            if (!store::has_active_participation(c.sql(), id, p.user.id))
+                return Error::conflict("the session is full (" + std::to_string(s.max_participants) +
+                                       " participants); try again when someone leaves");
+        }
+        const EffectivePolicy& policy = jc->policy;
+        const std::vector<ProviderConfig>& configs = jc->configs;
         auto provider = ctx_.providers.for_kind(configs, s.provider);
         if (!provider) return provider.take_error();
         providers::JoinRequest req;
         req.session = &s;
         req.user = &p.user;
-        req.role = participant_role(l->actor);
-        req.moderator = has_moderator_rights(l->actor);
+        req.role = participant_role(*actor);
+        req.moderator = moderator;
         req.policy = policy;
         auto info = (*provider)->generate_join_url(req);
         if (!info) return info.take_error();
@@ -379,12 +406,23 @@ Result<JoinResult> SessionService::join(const Principal& p, const std::string& i
         store::AuditEntry audit_row = audit_entry(p, "session.join", s.id, meta,
                                                   json::serialize(json::object{{"role", to_string(req.role)},
                                                                                {"participant_id", part.id}}));
-        ctx_.writes.run([&](soci::session& sql) {
-            // Re-checked inside the write: two joins of one user in the same batch count once.
-            bool newly_active = !store::has_active_participation(sql, s.id, p.user.id);
-            store::record_join(sql, part, newly_active);
-            store::insert_audit(sql, audit_row);
-        });
+        struct SessionFull {};
+        bool limited = !req.moderator && s.max_participants > 0;
+        try {
+            ctx_.writes.run([&](soci::session& sql) {
+                // Re-checked inside the write, where concurrent joins are serialised: two joins of one user
+                // count once, and the capacity cannot be overshot by joins racing past the read above.
+                bool newly_active = !store::has_active_participation(sql, s.id, p.user.id);
+                bool lock = ctx_.db.dialect() == store::Dialect::kPostgres;
+                if (newly_active && limited && store::current_participant_count(sql, s.id, lock) >= s.max_participants)
+                    throw SessionFull{};
+                store::record_join(sql, part, newly_active);
+                store::insert_audit(sql, audit_row);
+            });
+        } catch (const SessionFull&) {
+            return Error::conflict("the session is full (" + std::to_string(s.max_participants) +
+                                   " participants); try again when someone leaves");
+        }
         JoinResult r;
         r.join_url = info->join_url;
         r.token = info->token.value_or("");

@@ -8,6 +8,7 @@
 
 #include "domain/permissions.hpp"
 #include "domain/session_rules.hpp"
+#include "core/ttl_cache.hpp"
 #include "services/context.hpp"
 #include "services/directory_service.hpp"
 
@@ -59,7 +60,15 @@ struct SessionQuery {
 
 class SessionService {
 public:
-    explicit SessionService(ServiceContext& ctx) : ctx_(ctx) {}
+    explicit SessionService(ServiceContext& ctx)
+        : ctx_(ctx),
+          join_contexts_(ctx.clock, ctx.db.generation(), kJoinCacheSeconds, 10000),
+          access_(ctx.clock, ctx.db.generation(), kJoinCacheSeconds, 200000) {}
+
+    /// Joins read the session, its policy, the school's provider settings and the caller's course
+    /// relation from memory for this long (writes through this process are seen at once; writes by
+    /// other processes within this time). Capacity is always re-checked inside the join's write.
+    static constexpr int kJoinCacheSeconds = 2;
 
     Result<SessionView> create(const Principal& p, const SessionInput& in, const RequestMeta& meta);
     Result<Page<SessionView>> list(const Principal& p, const SessionQuery& q);
@@ -83,6 +92,13 @@ private:
     Result<Loaded> load(soci::session& sql, const Principal& p, const std::string& id);
     Result<SessionView> transition(const Principal& p, const std::string& id, domain::SessionAction action,
                                    const RequestMeta& meta);
+    struct JoinContext {
+        domain::LiveSession session;
+        domain::EffectivePolicy policy;
+        std::vector<domain::ProviderConfig> configs;
+    };
+    Result<JoinContext> join_context(const Principal& p, const std::string& id);
+    store::CourseAccess course_access(const std::string& course_id, const std::string& user_id);
     std::string ip_hash(const std::string& ip) const;
     std::string course_title(soci::session& sql, const domain::LiveSession& s);
     store::AuditEntry audit_entry(const Principal& p, const std::string& action, const std::string& session_id,
@@ -90,6 +106,8 @@ private:
     void audit(soci::session& sql, const Principal& p, const std::string& action, const std::string& session_id,
                const RequestMeta& meta, const std::string& details = "{}");
     ServiceContext& ctx_;
+    TtlCache<std::string, JoinContext> join_contexts_;
+    TtlCache<std::string, store::CourseAccess> access_;
 };
 
 }  // namespace lc::services

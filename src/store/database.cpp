@@ -99,8 +99,11 @@ bool Database::ping() {
     }
 }
 
-Tx::Tx(Database& db)
-    : write_lock_(db.write_mutex(), std::defer_lock), sql_(db.pool()), dialect_(db.dialect()) {
+Tx::Tx(Database& db, bool bump_generation)
+    : write_lock_(db.write_mutex(), std::defer_lock),
+      generation_(bump_generation ? &db.generation() : nullptr),
+      sql_(db.pool()),
+      dialect_(db.dialect()) {
     if (dialect_ == Dialect::kSqlite) write_lock_.lock();
     sql_ << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
 }
@@ -118,6 +121,7 @@ Tx::~Tx() {
 void Tx::commit() {
     sql_ << "COMMIT";
     done_ = true;
+    if (generation_) generation_->bump();
 }
 
 }  // namespace lc::store

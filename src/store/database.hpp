@@ -7,6 +7,7 @@
 #include <soci/soci.h>
 
 #include "core/result.hpp"
+#include "core/ttl_cache.hpp"
 
 namespace lc::store {
 
@@ -29,12 +30,16 @@ public:
     /// process take turns on this mutex instead (other processes still meet the busy timeout).
     std::mutex& write_mutex() { return write_mu_; }
 
+    /// Bumped by every committed Tx (except the join writer's): read caches compare against it.
+    WriteGeneration& generation() { return generation_; }
+
 private:
     Database(Dialect d, std::size_t n) : dialect_(d), size_(n), pool_(std::make_unique<soci::connection_pool>(n)) {}
     Dialect dialect_;
     std::size_t size_;
     std::unique_ptr<soci::connection_pool> pool_;
     std::mutex write_mu_;
+    WriteGeneration generation_;
 };
 
 /// "postgresql://user:pw@host:port/db?sslmode=require&options=..." -> libpq keyword/value string.
@@ -45,7 +50,8 @@ Result<std::string> postgres_conninfo(const std::string& url);
 /// Rolls back in the destructor unless commit() was called.
 class Tx {
 public:
-    explicit Tx(Database& db);
+    /// bump_generation=false for writes that cached reads do not depend on (participation rows).
+    explicit Tx(Database& db, bool bump_generation = true);
     ~Tx();
     Tx(const Tx&) = delete;
     Tx& operator=(const Tx&) = delete;
@@ -56,6 +62,7 @@ public:
 
 private:
     std::unique_lock<std::mutex> write_lock_;
+    WriteGeneration* generation_;
     soci::session sql_;
     Dialect dialect_;
     bool done_ = false;

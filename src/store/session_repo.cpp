@@ -336,6 +336,13 @@ void record_join(soci::session& sql, const Participant& p, bool newly_active) {
     }
 }
 
+int current_participant_count(soci::session& sql, const std::string& session_id, bool lock) {
+    int n = 0;
+    sql << std::string("SELECT participant_count FROM live_sessions WHERE id = :i") + (lock ? " FOR UPDATE" : ""),
+        soci::into(n), soci::use(session_id);
+    return n;
+}
+
 long long count_active_users(soci::session& sql, const std::string& session_id, const std::string& except_user) {
     long long n = 0;
     sql << "SELECT COUNT(DISTINCT user_id) FROM live_session_participants WHERE session_id = :s AND is_active = 1 "

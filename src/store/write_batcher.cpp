@@ -43,7 +43,7 @@ void WriteBatcher::loop() {
         }
         std::vector<std::exception_ptr> errors(batch.size());
         try {
-            Tx tx(db_);
+            Tx tx(db_, /*bump_generation=*/false);
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 tx.sql() << "SAVEPOINT w";
                 try {

@@ -435,13 +435,13 @@ TEST_P(ApiErrors, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
         std::set<std::string> allow;
     };
     std::vector<Case> cases{
-        {"PUT", "/api/v1/live-sessions/", {"GET", "POST"}},
-        {"DELETE", "/api/v1/live-sessions/", {"GET", "POST"}},
-        {"PUT", "/api/v1/live-sessions/" + s.course.id + "/", {"GET", "PATCH", "DELETE"}},
+        {"PUT", "/api/v1/live-sessions/", {"GET", "HEAD", "POST"}},
+        {"DELETE", "/api/v1/live-sessions/", {"GET", "HEAD", "POST"}},
+        {"PUT", "/api/v1/live-sessions/" + s.course.id + "/", {"GET", "HEAD", "PATCH", "DELETE"}},
         {"GET", "/api/v1/live-sessions/" + s.course.id + "/start/", {"POST"}},
         {"GET", "/api/v1/auth/login/", {"POST"}},
-        {"POST", "/api/v1/tenants/" + s.tenant.id + "/live-config/", {"GET", "PUT"}},
-        {"DELETE", "/api/v1/courses/" + s.course.id + "/live-policy/", {"GET", "PUT"}},
+        {"POST", "/api/v1/tenants/" + s.tenant.id + "/live-config/", {"GET", "HEAD", "PUT"}},
+        {"DELETE", "/api/v1/courses/" + s.course.id + "/live-policy/", {"GET", "HEAD", "PUT"}},
     };
     for (const auto& c : cases) {
         auto r = http_request(srv.port(), c.method, c.target, "", s.admin_token);

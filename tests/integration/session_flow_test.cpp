@@ -1,5 +1,8 @@
 // The live-session lifecycle over HTTP: create, list, detail, start, join (Jitsi token), end
 // (attendance job enqueued and run), cancel, on SQLite and PostgreSQL.
+#include <atomic>
+#include <thread>
+
 #include <boost/json.hpp>
 
 #include "core/time.hpp"
@@ -178,6 +181,91 @@ TEST_P(SessionFlow, ListFiltersAndPagination) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, SessionFlow, ::testing::ValuesIn(available_engines()), engine_name);
+
+}  // namespace
+}  // namespace lc::testing
+
+namespace lc::testing {
+namespace {
+
+class SessionEdges : public ::testing::TestWithParam<Engine> {
+protected:
+    TestServer srv{GetParam()};
+};
+
+// The join path reads from short-lived caches; a change made through this process must be seen at once.
+TEST_P(SessionEdges, CachedJoinPathSeesChangesImmediately) {
+    auto s = srv.make_school("eps", 2);
+    auto created = srv.create_session(s);
+    std::string id(created.at("id").as_string());
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[0]).status, 200u);
+    // Unenrolled: the next join is refused although the course relation was cached a moment ago.
+    ASSERT_EQ(srv.del("/api/v1/courses/" + s.course.id + "/enrollments/" + s.students[0].id + "/", s.admin_token)
+                  .status,
+              204u);
+    EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[0]).status, 404u);
+    // Deactivated: the cached bearer token stops working at once.
+    ASSERT_EQ(srv.patch_json("/api/v1/users/" + s.students[1].id + "/", json::object{{"is_active", false}},
+                             s.admin_token)
+                  .status,
+              200u);
+    EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[1]).status, 401u);
+    // Ended: nobody joins any more, even with the session context cached.
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.instructor_token).status, 200u);
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 200u);
+    EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.instructor_token).status, 409u);
+}
+
+// max_participants holds under concurrent joins (the capacity check happens inside the write).
+TEST_P(SessionEdges, CapacityHoldsUnderConcurrentJoins) {
+    auto s = srv.make_school("zeta", 8);
+    auto created = srv.create_session(s, {{"max_participants", 3}});
+    std::string id(created.at("id").as_string());
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0}, full{0};
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back([&, i] {
+            auto r = srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[i]);
+            if (r.status == 200) ++ok;
+            if (r.status == 409) ++full;
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 3);
+    EXPECT_EQ(full.load(), 5);
+    // A participant already in the room may rejoin (reload) although the session is full.
+    auto again = srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[0]);
+    auto again2 = srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[1]);
+    EXPECT_TRUE(again.status == 200 || again2.status == 200);
+    // Hosts always get in.
+    EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.instructor_token).status, 200u);
+    auto detail = srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token);
+    EXPECT_EQ(detail.obj().at("participant_count").as_int64(), 4);
+    EXPECT_EQ(detail.obj().at("peak_participants").as_int64(), 4);
+}
+
+TEST_P(SessionEdges, CourseRulesAndBadQueryText) {
+    auto s = srv.make_school("eta", 1);
+    // A student cannot be made an instructor of a new course.
+    auto bad = srv.post_json("/api/v1/courses/",
+                             json::object{{"title", "X"}, {"instructor_ids", json::array{json::value(s.students[0].id)}}},
+                             s.admin_token);
+    EXPECT_EQ(bad.status, 422u) << bad.body;
+    // A course with a live session cannot be deleted.
+    auto created = srv.create_session(s);
+    std::string id(created.at("id").as_string());
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
+    EXPECT_EQ(srv.del("/api/v1/courses/" + s.course.id + "/", s.admin_token).status, 409u);
+    EXPECT_EQ(srv.get("/api/v1/live-sessions/" + id + "/", s.admin_token).status, 200u);
+    // Query text that is not UTF-8 is a 400, not a database error.
+    EXPECT_EQ(srv.get("/api/v1/users/?search=%FF%FE", s.admin_token).status, 400u);
+    auto long_search = srv.get("/api/v1/users/?search=" + std::string(150, 'a'), s.admin_token);
+    EXPECT_EQ(long_search.status, 200u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, SessionEdges, ::testing::ValuesIn(available_engines()), engine_name);
 
 }  // namespace
 }  // namespace lc::testing

@@ -1,0 +1,16 @@
+#pragma once
+// UTF-8 helpers: lengths are counted in characters (code points), as a person counts them.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace lc {
+
+/// Number of code points (assumes valid UTF-8; counts lead bytes).
+std::size_t utf8_length(std::string_view s);
+/// Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+/// The first `max_chars` code points of `s`, never cutting a character in half.
+std::string utf8_prefix(std::string_view s, std::size_t max_chars);
+
+}  // namespace lc
