@@ -89,7 +89,10 @@ unsigned short App::serve() {
     so.io_threads = cfg_.http_threads;
     so.handler_threads = cfg_.handler_threads;
     server_ = std::make_unique<http::Server>(
-        so, [this](const http::Request& r, const http::ConnInfo& c) { return api_->handle(r, c); }, log_);
+        so,
+        [this](std::shared_ptr<const http::Request> r, const http::ConnInfo& c, const http::Offload& offload,
+               http::Respond respond) { api_->handle_async(std::move(r), c, offload, std::move(respond)); },
+        log_);
     unsigned short port = server_->start();
     if (cfg_.job_workers > 0) workers_->start(cfg_.job_workers);
     return port;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <initializer_list>
 #include <string_view>
 
@@ -39,6 +40,13 @@ template <class T, class F>
 Response reply(RequestContext& c, Result<T>&& r, unsigned status, F&& to) {
     if (!r) return fail(c, r.error());
     return send(c, status, to(r.value()));
+}
+
+std::string bearer_of(const RequestContext& c) {
+    auto auth = c.req[bhttp::field::authorization];
+    if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer "))
+        return std::string(auth.substr(7));
+    return {};
 }
 
 Error bad_uuid(const char* what) {
@@ -204,11 +212,7 @@ Api::Api(Services s, const infra::Logger& log, ApiOptions opt) : s_(s), log_(log
 void Api::register_routes() {
     auto authed = [this](auto fn) {
         return [this, fn](RequestContext& c) -> Response {
-            auto auth = c.req[bhttp::field::authorization];
-            std::string bearer;
-            if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer "))
-                bearer = std::string(auth.substr(7));
-            auto p = s_.auth.authenticate(bearer);
+            auto p = s_.auth.authenticate(bearer_of(c));
             if (!p) return fail(c, p.error());
             c.principal = std::move(p.value());
             return fn(c, *c.principal);
@@ -324,13 +328,22 @@ void Api::register_routes() {
     };
     action("start", &services::SessionService::start);
     action("end", &services::SessionService::end);
-    router_.add("POST", "/api/v1/live-sessions/{id}/join/", authed([this](RequestContext& c, const Principal& p) {
-                    auto id = path_id(c, 0);
-                    if (!id) return fail(c, id.error());
-                    c.session_id = *id;
-                    return reply(c, s_.sessions.join(p, *id, c.meta()), 200,
-                                 [](const auto& j) { return to_json(j); });
-                }));
+    // Join is the hot path: it runs on the I/O thread (cached reads, token signing) and answers when
+    // the group commit holding its participation row is durable, without tying up a handler thread.
+    router_.add_async("POST", "/api/v1/live-sessions/{id}/join/",
+                      [this](std::shared_ptr<RequestContext> c, Respond done) {
+                          auto p = s_.auth.authenticate(bearer_of(*c));
+                          if (!p) return done(fail(*c, p.error()));
+                          c->principal = std::move(p.value());
+                          auto id = path_id(*c, 0);
+                          if (!id) return done(fail(*c, id.error()));
+                          c->session_id = *id;
+                          s_.sessions.join_async(*c->principal, *id, c->meta(),
+                                                 [c, done](Result<services::JoinResult> r) {
+                                                     done(reply(*c, std::move(r), 200,
+                                                                [](const auto& j) { return to_json(j); }));
+                                                 });
+                      });
 
     // ---- tenant settings ----
     router_.add("GET", "/api/v1/tenants/{id}/", authed([this](RequestContext& c, const Principal& p) {
@@ -594,8 +607,6 @@ void Api::register_routes() {
 }
 
 Response Api::dispatch(RequestContext& c, const std::string& path, std::string& route) {
-    if (c.req.body().size() > opt_.body_limit)
-        return fail(c, Error{Code::kPayloadTooLarge, "the request body is larger than 1 MiB", {}, {}});
     auto m = router_.match(std::string(c.req.method_string()), path);
     if (!m.route) {
         if (m.path_matched) {
@@ -619,15 +630,14 @@ Response Api::dispatch(RequestContext& c, const std::string& path, std::string& 
     return m.route->handler(c);
 }
 
-Response Api::handle(const Request& req, const ConnInfo& conn) {
-    auto t0 = std::chrono::steady_clock::now();
-    RequestContext c{req, conn};
+std::optional<Response> Api::prepare(RequestContext& c, std::string& path) {
+    const Request& req = c.req;
     auto rid = req["X-Request-Id"];
     bool rid_ok = !rid.empty() && rid.size() <= 64 && std::all_of(rid.begin(), rid.end(), [](char ch) {
         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
     });
     c.request_id = rid_ok ? std::string(rid) : infra::random_hex(8);
-    c.client_ip = conn.remote_ip;
+    c.client_ip = c.conn.remote_ip;
     if (opt_.trust_proxy) {
         auto xff = req["X-Forwarded-For"];
         if (!xff.empty()) {
@@ -637,53 +647,82 @@ Response Api::handle(const Request& req, const ConnInfo& conn) {
             if (!first.empty() && first.size() <= 45) c.client_ip = first;
         }
     }
-    std::string path;
-    std::string route = "unmatched";
-    Response res;
-    try {
-        auto target = boost::urls::parse_origin_form(std::string_view(req.target().data(), req.target().size()));
-        if (!target) {
-            res = fail(c, Error::bad_request("the request target is not a valid URL path"));
-        } else {
-            path = target->path();
-            bool utf8 = true;
-            for (auto qp : target->params()) {
-                utf8 = utf8 && is_valid_utf8(qp.key) && is_valid_utf8(qp.value);
-                c.query[qp.key] = qp.value;
-            }
-            if (path != "/health" && (path.empty() || path.back() != '/')) path += '/';
-            if (!utf8 || !is_valid_utf8(path))
-                res = fail(c, Error::bad_request("the URL must be UTF-8 text (percent-encoded)"));
-            else
-                res = dispatch(c, path, route);
-        }
-    } catch (const std::exception& e) {
-        // Last resort: a bug, not the client's fault. Log it and answer 500 without details.
-        log_.error("unhandled exception", {{"request_id", c.request_id}, {"error", e.what()}});
-        res = fail(c, Error::internal_error(e.what()));
+    auto target = boost::urls::parse_origin_form(std::string_view(req.target().data(), req.target().size()));
+    if (!target) return fail(c, Error::bad_request("the request target is not a valid URL path"));
+    path = target->path();
+    bool utf8 = true;
+    for (auto qp : target->params()) {
+        utf8 = utf8 && is_valid_utf8(qp.key) && is_valid_utf8(qp.value);
+        c.query[qp.key] = qp.value;
     }
+    if (path != "/health" && (path.empty() || path.back() != '/')) path += '/';
+    if (!utf8 || !is_valid_utf8(path)) return fail(c, Error::bad_request("the URL must be UTF-8 text (percent-encoded)"));
+    if (req.body().size() > opt_.body_limit)
+        return fail(c, Error{Code::kPayloadTooLarge, "the request body is larger than 1 MiB", {}, {}});
+    return std::nullopt;
+}
+
+void Api::finish(RequestContext& c, Response res, const Respond& respond) {
+    const Request& req = c.req;
     res.set("X-Request-Id", c.request_id);
     res.set(bhttp::field::cache_control, "no-store");
     res.set("X-Content-Type-Options", "nosniff");
     if (req.method() == bhttp::verb::head) res.body().clear();
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    {
-        json::object f{{"request_id", c.request_id},
-                       {"method", std::string(req.method_string())},
-                       {"route", route},
-                       {"status", res.result_int()},
-                       {"duration_ms", static_cast<double>(static_cast<long long>(ms * 100)) / 100}};
-        if (c.principal) {
-            f["tenant_id"] = c.principal->tenant.id;
-            f["user_id"] = c.principal->user.id;
-        }
-        if (!c.session_id.empty()) f["session_id"] = c.session_id;
-        if (res.result_int() >= 500)
-            log_.error("request", std::move(f));
-        else
-            log_.info("request", std::move(f));
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c.t0).count();
+    json::object f{{"request_id", c.request_id},
+                   {"method", std::string(req.method_string())},
+                   {"route", c.route},
+                   {"status", res.result_int()},
+                   {"duration_ms", static_cast<double>(static_cast<long long>(ms * 100)) / 100}};
+    if (c.principal) {
+        f["tenant_id"] = c.principal->tenant.id;
+        f["user_id"] = c.principal->user.id;
     }
-    return res;
+    if (!c.session_id.empty()) f["session_id"] = c.session_id;
+    if (res.result_int() >= 500)
+        log_.error("request", std::move(f));
+    else
+        log_.info("request", std::move(f));
+    respond(std::move(res));
+}
+
+void Api::handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const Offload& offload, Respond respond) {
+    auto c = std::make_shared<RequestContext>(std::move(req), std::move(conn));
+    auto last_resort = [this, c, respond](const std::exception& e) {
+        // A bug, not the client's fault: log it and answer 500 without details.
+        log_.error("unhandled exception", {{"request_id", c->request_id}, {"error", e.what()}});
+        finish(*c, fail(*c, Error::internal_error(e.what())), respond);
+    };
+    std::string path;
+    try {
+        if (auto early = prepare(*c, path)) return finish(*c, std::move(*early), respond);
+        auto m = router_.match(std::string(c->req.method_string()), path);
+        if (m.route && m.route->async_handler) {
+            c->params = std::move(m.params);
+            c->route = m.route->pattern;
+            m.route->async_handler(c, [this, c, respond](Response r) { finish(*c, std::move(r), respond); });
+            return;
+        }
+    } catch (const std::exception& e) {
+        return last_resort(e);
+    }
+    offload([this, c, path, respond, last_resort] {
+        Response res;
+        try {
+            res = dispatch(*c, path, c->route);
+        } catch (const std::exception& e) {
+            return last_resort(e);
+        }
+        finish(*c, std::move(res), respond);
+    });
+}
+
+Response Api::handle(const Request& req, const ConnInfo& conn) {
+    auto promise = std::make_shared<std::promise<Response>>();
+    auto answer = promise->get_future();
+    handle_async(std::make_shared<const Request>(req), conn, [](std::function<void()> fn) { fn(); },
+                 [promise](Response r) { promise->set_value(std::move(r)); });
+    return answer.get();
 }
 
 }  // namespace lc::http

@@ -2,6 +2,8 @@
 // The REST API: routes, authentication, request ids, JSON-lines access logs and the
 // last-resort error handler. handle() is what the socket server calls and what tests call.
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,8 +33,13 @@ struct Services {
 
 /// Per-request state handed to route handlers.
 struct RequestContext {
+    RequestContext(std::shared_ptr<const Request> r, ConnInfo c)
+        : req_ptr(std::move(r)), req(*req_ptr), conn(std::move(c)), t0(std::chrono::steady_clock::now()) {}
+    std::shared_ptr<const Request> req_ptr;  // keeps the request alive for asynchronous handlers
     const Request& req;
-    const ConnInfo& conn;
+    ConnInfo conn;
+    std::chrono::steady_clock::time_point t0;
+    std::string route = "unmatched";  // the matched pattern, for the access log
     std::vector<std::string> params;
     std::map<std::string, std::string> query;
     std::string request_id;
@@ -49,12 +56,20 @@ struct RequestContext {
 class Api {
 public:
     Api(Services s, const infra::Logger& log, ApiOptions opt);
+    /// Called on an I/O thread: answers non-blocking routes in place and hands every other request
+    /// to `offload`. Calls `respond` exactly once.
+    void handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const Offload& offload, Respond respond);
+    /// Blocking convenience for callers without an event loop: runs everything on this thread.
     Response handle(const Request& req, const ConnInfo& conn);
     const Router& router() const { return router_; }
 
 private:
     void register_routes();
     Response dispatch(RequestContext& ctx, const std::string& path, std::string& route);
+    /// Request id, client IP, target parsing; an early error answer when the target is unusable.
+    std::optional<Response> prepare(RequestContext& c, std::string& path);
+    /// Common headers and the access-log line, then `respond`.
+    void finish(RequestContext& c, Response res, const Respond& respond);
     Services s_;
     const infra::Logger& log_;
     ApiOptions opt_;

@@ -36,7 +36,11 @@ bool match_pattern(const std::string& pattern, const std::vector<std::string_vie
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, RouteHandler h) {
-    routes_.push_back({std::move(method), std::move(pattern), std::move(h)});
+    routes_.push_back({std::move(method), std::move(pattern), std::move(h), {}});
+}
+
+void Router::add_async(std::string method, std::string pattern, AsyncRouteHandler h) {
+    routes_.push_back({std::move(method), std::move(pattern), {}, std::move(h)});
 }
 
 RouteMatch Router::match(const std::string& method, const std::string& path) const {

@@ -1,6 +1,7 @@
 #pragma once
 // Method + path-pattern routing. Patterns use {name} for one path segment; every path ends in '/'.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,12 +11,17 @@
 namespace lc::http {
 
 struct RequestContext;
+/// A blocking handler: runs on the handler pool.
 using RouteHandler = std::function<Response(RequestContext&)>;
+/// A non-blocking handler: runs on the I/O thread and calls `done` when its answer is ready (the
+/// join hot path, whose only wait is the group commit).
+using AsyncRouteHandler = std::function<void(std::shared_ptr<RequestContext>, Respond done)>;
 
 struct Route {
     std::string method;   // "GET", "POST", ...
     std::string pattern;  // "/api/v1/live-sessions/{id}/"
     RouteHandler handler;
+    AsyncRouteHandler async_handler;
 };
 
 struct RouteMatch {
@@ -28,6 +34,7 @@ struct RouteMatch {
 class Router {
 public:
     void add(std::string method, std::string pattern, RouteHandler h);
+    void add_async(std::string method, std::string pattern, AsyncRouteHandler h);
     RouteMatch match(const std::string& method, const std::string& path) const;
     const std::vector<Route>& routes() const { return routes_; }
 

@@ -32,6 +32,8 @@ struct Server::Impl {
     std::set<std::shared_ptr<void>> conns;  // keeps track so stop() can close idle connections
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
 
+    Offload offload = [this](std::function<void()> fn) { asio::post(*workers, std::move(fn)); };
+
     Impl(ServerOptions o, HandlerFn h, const infra::Logger& l) : opt(std::move(o)), handler(std::move(h)), log(l) {}
     void accept();
 };
@@ -88,21 +90,21 @@ private:
         }
         busy_ = true;
         srv_.in_flight.fetch_add(1);
-        auto req = std::make_shared<Request>(parser_->release());
-        // Blocking work (database) runs on the handler pool; the response comes back to this strand.
-        asio::post(*srv_.workers, [self = shared_from_this(), req] {
-            std::shared_ptr<Response> res;
-            try {
-                res = std::make_shared<Response>(self->srv_.handler(*req, self->info_));
-            } catch (const std::exception& e) {
-                self->srv_.log.error("handler threw", {{"error", e.what()}});
-                res = std::make_shared<Response>(
-                    problem_response(Error::internal_error(e.what()), req->version(), false));
-            }
+        auto req = std::make_shared<const Request>(parser_->release());
+        // The response may come from any thread (handler pool, database writer); writing happens on
+        // this connection's strand.
+        Respond respond = [self = shared_from_this()](Response r) {
+            auto res = std::make_shared<Response>(std::move(r));
             bool close = !res->keep_alive() || self->srv_.stopping.load();
             if (close) res->keep_alive(false);
             asio::post(self->stream_.get_executor(), [self, res, close] { self->write(res, close); });
-        });
+        };
+        try {
+            srv_.handler(req, info_, srv_.offload, respond);
+        } catch (const std::exception& e) {
+            srv_.log.error("handler threw", {{"error", e.what()}});
+            respond(problem_response(Error::internal_error(e.what()), req->version(), false));
+        }
     }
 
     void write(std::shared_ptr<Response> res, bool close) {

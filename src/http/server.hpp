@@ -15,7 +15,9 @@
 
 namespace lc::http {
 
-using HandlerFn = std::function<Response(const Request&, const ConnInfo&)>;
+/// Called on an I/O thread for each request; must call `respond` exactly once (from any thread) and
+/// send blocking work through `offload` (the handler pool).
+using HandlerFn = std::function<void(std::shared_ptr<const Request>, const ConnInfo&, const Offload&, Respond)>;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";

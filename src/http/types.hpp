@@ -1,6 +1,7 @@
 #pragma once
 // Transport-independent request handling: a handler is a function of (request, context) -> response,
 // callable from tests without sockets (Beast's "advanced server" split).
+#include <functional>
 #include <map>
 #include <string>
 
@@ -17,5 +18,10 @@ using Response = bhttp::response<bhttp::string_body>;
 struct ConnInfo {
     std::string remote_ip;
 };
+
+/// Sends the response of one request (call exactly once, from any thread).
+using Respond = std::function<void(Response)>;
+/// Runs blocking work (database, password hashing) off the I/O threads.
+using Offload = std::function<void(std::function<void()>)>;
 
 }  // namespace lc::http

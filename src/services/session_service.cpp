@@ -1,6 +1,7 @@
 #include "services/session_service.hpp"
 
 #include <algorithm>
+#include <future>
 
 #include <boost/json.hpp>
 
@@ -353,7 +354,17 @@ store::CourseAccess SessionService::course_access(const std::string& course_id, 
 }
 
 Result<JoinResult> SessionService::join(const Principal& p, const std::string& id, const RequestMeta& meta) {
-    return guarded([&]() -> Result<JoinResult> {
+    auto promise = std::make_shared<std::promise<Result<JoinResult>>>();
+    auto f = promise->get_future();
+    join_async(p, id, meta, [promise](Result<JoinResult> r) { promise->set_value(std::move(r)); });
+    return f.get();
+}
+
+void SessionService::join_async(const Principal& p, const std::string& id, const RequestMeta& meta,
+                                std::function<void(Result<JoinResult>)> done) {
+    // Everything up to the write is synchronous (cached reads, token signing); the write joins the
+    // next group commit and `done` runs on the writer thread once it is durable.
+    auto prepared = guarded([&]() -> Result<PreparedJoin> {
         // Reads first, on a pooled connection and without a write lock; the write then goes through
         // the group-commit writer (one transaction for many concurrent joins).
         auto jc = join_context(p, id);
@@ -406,32 +417,53 @@ Result<JoinResult> SessionService::join(const Principal& p, const std::string& i
         store::AuditEntry audit_row = audit_entry(p, "session.join", s.id, meta,
                                                   json::serialize(json::object{{"role", to_string(req.role)},
                                                                                {"participant_id", part.id}}));
-        struct SessionFull {};
-        bool limited = !req.moderator && s.max_participants > 0;
-        try {
-            ctx_.writes.run([&](soci::session& sql) {
-                // Re-checked inside the write, where concurrent joins are serialised: two joins of one user
-                // count once, and the capacity cannot be overshot by joins racing past the read above.
-                bool newly_active = !store::has_active_participation(sql, s.id, p.user.id);
-                bool lock = ctx_.db.dialect() == store::Dialect::kPostgres;
-                if (newly_active && limited && store::current_participant_count(sql, s.id, lock) >= s.max_participants)
-                    throw SessionFull{};
-                store::record_join(sql, part, newly_active);
-                store::insert_audit(sql, audit_row);
-            });
-        } catch (const SessionFull&) {
-            return Error::conflict("the session is full (" + std::to_string(s.max_participants) +
-                                   " participants); try again when someone leaves");
-        }
-        JoinResult r;
-        r.join_url = info->join_url;
-        r.token = info->token.value_or("");
-        r.role = req.role;
-        r.expires_at = info->expires_at.value_or(now);
-        r.provider = s.provider;
-        r.participant_id = part.id;
-        return r;
+        PreparedJoin pj;
+        pj.part = part;
+        pj.audit = audit_row;
+        pj.limited = !req.moderator && s.max_participants > 0;
+        pj.max_participants = s.max_participants;
+        pj.result.join_url = info->join_url;
+        pj.result.token = info->token.value_or("");
+        pj.result.role = req.role;
+        pj.result.expires_at = info->expires_at.value_or(now);
+        pj.result.provider = s.provider;
+        pj.result.participant_id = part.id;
+        return pj;
     });
+    if (!prepared) return done(prepared.take_error());
+    auto pj = std::make_shared<PreparedJoin>(std::move(prepared.value()));
+    auto full = std::make_shared<bool>(false);
+    bool lock = ctx_.db.dialect() == store::Dialect::kPostgres;
+    ctx_.writes.submit(
+        [pj, full, lock](soci::session& sql) {
+            // Re-checked inside the write, where concurrent joins are serialised: two joins of one user
+            // count once, and the capacity cannot be overshot by joins racing past the read above.
+            bool newly_active = !store::has_active_participation(sql, pj->part.session_id, pj->part.user_id);
+            if (newly_active && pj->limited &&
+                store::current_participant_count(sql, pj->part.session_id, lock) >= pj->max_participants) {
+                *full = true;
+                return;  // nothing written; the savepoint is released empty
+            }
+            store::record_join(sql, pj->part, newly_active);
+            store::insert_audit(sql, pj->audit);
+        },
+        [pj, full, done = std::move(done)](std::exception_ptr e) {
+            if (e) {
+                std::string why = "join write failed";
+                try {
+                    std::rethrow_exception(e);
+                } catch (const std::exception& ex) {
+                    why = ex.what();
+                } catch (...) {
+                    // keep the generic reason
+                }
+                return done(Error::internal_error(why));
+            }
+            if (*full)
+                return done(Error::conflict("the session is full (" + std::to_string(pj->max_participants) +
+                                            " participants); try again when someone leaves"));
+            done(pj->result);
+        });
 }
 
 }  // namespace lc::services

@@ -2,6 +2,7 @@
 // Live-session use cases (seed 4.1, 4.4, 4.5, 3.2): create (scheduled, ad-hoc, webinar), list,
 // detail, update, cancel, start, end, join. Each state change commits together with its audit
 // row and the jobs it implies (transactional outbox).
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,10 @@ public:
     Result<SessionView> start(const Principal& p, const std::string& id, const RequestMeta& meta);
     Result<SessionView> end(const Principal& p, const std::string& id, const RequestMeta& meta);
     Result<JoinResult> join(const Principal& p, const std::string& id, const RequestMeta& meta);
+    /// The same without blocking: `done` runs once, on this thread for early errors or on the
+    /// database writer's thread after the participation row is committed.
+    void join_async(const Principal& p, const std::string& id, const RequestMeta& meta,
+                    std::function<void(Result<JoinResult>)> done);
 
     /// The effective policy of a session (session > course > tenant > defaults, then the session type).
     domain::EffectivePolicy effective_policy(soci::session& sql, const domain::LiveSession& s);
@@ -92,6 +97,13 @@ private:
     Result<Loaded> load(soci::session& sql, const Principal& p, const std::string& id);
     Result<SessionView> transition(const Principal& p, const std::string& id, domain::SessionAction action,
                                    const RequestMeta& meta);
+    struct PreparedJoin {
+        domain::Participant part;
+        store::AuditEntry audit;
+        bool limited = false;
+        int max_participants = 0;
+        JoinResult result;
+    };
     struct JoinContext {
         domain::LiveSession session;
         domain::EffectivePolicy policy;

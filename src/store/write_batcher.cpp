@@ -18,15 +18,27 @@ WriteBatcher::~WriteBatcher() {
 }
 
 void WriteBatcher::run(Op op) {
-    std::future<void> f;
+    auto promise = std::make_shared<std::promise<void>>();
+    auto f = promise->get_future();
+    submit(std::move(op), [promise](std::exception_ptr e) {
+        if (e)
+            promise->set_exception(e);
+        else
+            promise->set_value();
+    });
+    f.get();
+}
+
+void WriteBatcher::submit(Op op, Done done) {
     {
         std::lock_guard lk(mu_);
-        if (stopping_) throw std::runtime_error("the database writer is shutting down");
-        queue_.push_back(Pending{std::move(op), {}});
-        f = queue_.back().done.get_future();
+        if (stopping_) {
+            done(std::make_exception_ptr(std::runtime_error("the database writer is shutting down")));
+            return;
+        }
+        queue_.push_back(Pending{std::move(op), std::move(done)});
     }
     cv_.notify_one();
-    f.get();
 }
 
 void WriteBatcher::loop() {
@@ -59,15 +71,10 @@ void WriteBatcher::loop() {
         } catch (...) {
             // BEGIN or COMMIT failed: nothing of this batch is stored; every caller hears so.
             auto e = std::current_exception();
-            for (auto& p : batch) p.done.set_exception(e);
+            for (auto& p : batch) p.done(e);
             continue;
         }
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            if (errors[i])
-                batch[i].done.set_exception(errors[i]);
-            else
-                batch[i].done.set_value();
-        }
+        for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(errors[i]);
     }
 }
 

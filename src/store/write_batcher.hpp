@@ -22,14 +22,19 @@ public:
     WriteBatcher(const WriteBatcher&) = delete;
     WriteBatcher& operator=(const WriteBatcher&) = delete;
 
+    using Done = std::function<void(std::exception_ptr)>;
+
     /// Runs `op` inside the next batch; returns after the batch committed. Rethrows the op's own
     /// exception (its savepoint was rolled back) or the commit's.
     void run(Op op);
+    /// Non-blocking: `done` is called on the writer thread after the batch committed, with nullptr,
+    /// or with the op's own exception / the commit's exception. Keep `done` short.
+    void submit(Op op, Done done);
 
 private:
     struct Pending {
         Op op;
-        std::promise<void> done;
+        Done done;
     };
     void loop();
     Database& db_;
