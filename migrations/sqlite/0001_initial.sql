@@ -113,6 +113,8 @@ CREATE TABLE live_session_participants (
 );
 CREATE INDEX live_session_participants_session_user ON live_session_participants(session_id, user_id);
 CREATE INDEX live_session_participants_session_active ON live_session_participants(session_id, is_active);
+-- Join checks "is this user already in the room" on every join: answer it from the index alone.
+CREATE INDEX live_session_participants_presence ON live_session_participants(session_id, user_id, is_active);
 
 CREATE TABLE live_session_attendance_summaries (
     id TEXT PRIMARY KEY,

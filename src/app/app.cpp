@@ -52,9 +52,9 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     }
     a->providers_ = std::make_unique<providers::ProviderFactory>(
         providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock);
-    a->writes_ = std::make_unique<store::WriteBatcher>(*a->db_);
+    a->joins_ = std::make_unique<store::JoinWriter>(*a->db_);
     a->ctx_ = std::make_unique<services::ServiceContext>(services::ServiceContext{
-        *a->db_, clock, services::Keys::derive(*key), *a->providers_, *a->writes_, cfg.access_token_ttl});
+        *a->db_, clock, services::Keys::derive(*key), *a->providers_, *a->joins_, cfg.access_token_ttl});
     a->auth_ = std::make_unique<services::AuthService>(*a->ctx_);
     a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_);
     a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_);

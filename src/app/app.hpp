@@ -43,7 +43,7 @@ private:
     const infra::Logger& log_;
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<providers::ProviderFactory> providers_;
-    std::unique_ptr<store::WriteBatcher> writes_;
+    std::unique_ptr<store::JoinWriter> joins_;
     std::unique_ptr<services::ServiceContext> ctx_;
     std::unique_ptr<services::AuthService> auth_;
     std::unique_ptr<services::DirectoryService> directory_;

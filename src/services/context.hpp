@@ -8,7 +8,7 @@
 #include "providers/factory.hpp"
 #include "store/database.hpp"
 #include "store/repositories.hpp"
-#include "store/write_batcher.hpp"
+#include "store/join_writer.hpp"
 
 namespace lc::services {
 
@@ -25,7 +25,7 @@ struct ServiceContext {
     const Clock& clock;
     Keys keys;
     providers::ProviderFactory& providers;
-    store::WriteBatcher& writes;  // group commit for hot small writes (joins)
+    store::JoinWriter& joins;  // group commit for participation rows
     int access_token_ttl = 3600;
     /// Called after a commit that enqueued jobs, so in-process workers wake at once.
     std::function<void()> jobs_enqueued = [] {};

@@ -418,10 +418,10 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
                                                   json::serialize(json::object{{"role", to_string(req.role)},
                                                                                {"participant_id", part.id}}));
         PreparedJoin pj;
-        pj.part = part;
-        pj.audit = audit_row;
-        pj.limited = !req.moderator && s.max_participants > 0;
-        pj.max_participants = s.max_participants;
+        pj.write.participant = part;
+        pj.write.audit = audit_row;
+        pj.write.enforce_capacity = !req.moderator && s.max_participants > 0;
+        pj.write.max_participants = s.max_participants;
         pj.result.join_url = info->join_url;
         pj.result.token = info->token.value_or("");
         pj.result.role = req.role;
@@ -431,39 +431,19 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
         return pj;
     });
     if (!prepared) return done(prepared.take_error());
-    auto pj = std::make_shared<PreparedJoin>(std::move(prepared.value()));
-    auto full = std::make_shared<bool>(false);
-    bool lock = ctx_.db.dialect() == store::Dialect::kPostgres;
-    ctx_.writes.submit(
-        [pj, full, lock](soci::session& sql) {
-            // Re-checked inside the write, where concurrent joins are serialised: two joins of one user
-            // count once, and the capacity cannot be overshot by joins racing past the read above.
-            bool newly_active = !store::has_active_participation(sql, pj->part.session_id, pj->part.user_id);
-            if (newly_active && pj->limited &&
-                store::current_participant_count(sql, pj->part.session_id, lock) >= pj->max_participants) {
-                *full = true;
-                return;  // nothing written; the savepoint is released empty
-            }
-            store::record_join(sql, pj->part, newly_active);
-            store::insert_audit(sql, pj->audit);
-        },
-        [pj, full, done = std::move(done)](std::exception_ptr e) {
-            if (e) {
-                std::string why = "join write failed";
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& ex) {
-                    why = ex.what();
-                } catch (...) {
-                    // keep the generic reason
-                }
-                return done(Error::internal_error(why));
-            }
-            if (*full)
-                return done(Error::conflict("the session is full (" + std::to_string(pj->max_participants) +
-                                            " participants); try again when someone leaves"));
-            done(pj->result);
-        });
+    int max = prepared->write.max_participants;
+    ctx_.joins.submit(std::move(prepared->write),
+                      [result = std::move(prepared->result), max, done = std::move(done)](
+                          store::JoinOutcome outcome, const std::string& error) {
+                          switch (outcome) {
+                              case store::JoinOutcome::kRecorded: return done(result);
+                              case store::JoinOutcome::kFull:
+                                  return done(Error::conflict("the session is full (" + std::to_string(max) +
+                                                              " participants); try again when someone leaves"));
+                              case store::JoinOutcome::kFailed: break;
+                          }
+                          done(Error::unavailable("the join could not be recorded; try again", error));
+                      });
 }
 
 }  // namespace lc::services

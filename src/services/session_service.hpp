@@ -98,10 +98,7 @@ private:
     Result<SessionView> transition(const Principal& p, const std::string& id, domain::SessionAction action,
                                    const RequestMeta& meta);
     struct PreparedJoin {
-        domain::Participant part;
-        store::AuditEntry audit;
-        bool limited = false;
-        int max_participants = 0;
+        store::JoinWrite write;
         JoinResult result;
     };
     struct JoinContext {

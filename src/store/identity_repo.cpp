@@ -189,7 +189,11 @@ std::optional<User> find_user_by_external_id(soci::session& sql, const std::stri
 
 std::vector<User> find_users_by_email_any_tenant(soci::session& sql, const std::string& email) {
     Params p;
-    return query_users(sql, std::string("SELECT ") + kUserCols + " FROM users WHERE email = " + p.add(email), p);
+    std::string q = "SELECT ";
+    q += kUserCols;
+    q += " FROM users WHERE email = ";
+    q += p.add(email);
+    return query_users(sql, q, p);
 }
 
 std::vector<User> list_users(soci::session& sql, const std::string& tenant_id, const UserFilter& f, long long* total) {

@@ -105,15 +105,8 @@ CourseAccess course_access(soci::session& sql, const std::string& course_id, con
 // ---- participants ----
 /// True when the user has an open participation in the session.
 bool has_active_participation(soci::session& sql, const std::string& session_id, const std::string& user_id);
-/// Inserts the participation; when it is the user's only active one, counts them in
-/// participant_count and raises peak_participants if needed.
-void record_join(soci::session& sql, const domain::Participant& p, bool newly_active);
-/// The session's current participant_count column; lock=true (PostgreSQL) holds the row until commit
-/// so processes checking capacity at the same time take turns.
-int current_participant_count(soci::session& sql, const std::string& session_id, bool lock = false);
+
 void insert_participant(soci::session& sql, const domain::Participant& p);
-/// Distinct users currently active in the session, not counting `except_user`.
-long long count_active_users(soci::session& sql, const std::string& session_id, const std::string& except_user);
 /// Closes every active participation (left_at = now, duration computed); returns how many.
 long long close_active_participants(soci::session& sql, const std::string& session_id, UnixTime now);
 std::vector<domain::Participant> list_participants(soci::session& sql, const std::string& session_id);

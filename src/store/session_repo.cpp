@@ -326,31 +326,6 @@ bool has_active_participation(soci::session& sql, const std::string& session_id,
     return n > 0;
 }
 
-void record_join(soci::session& sql, const Participant& p, bool newly_active) {
-    insert_participant(sql, p);
-    if (newly_active) {
-        sql << "UPDATE live_sessions SET participant_count = participant_count + 1, "
-               "peak_participants = CASE WHEN participant_count + 1 > peak_participants THEN participant_count + 1 "
-               "ELSE peak_participants END WHERE id = :i",
-            soci::use(p.session_id);
-    }
-}
-
-int current_participant_count(soci::session& sql, const std::string& session_id, bool lock) {
-    int n = 0;
-    sql << std::string("SELECT participant_count FROM live_sessions WHERE id = :i") + (lock ? " FOR UPDATE" : ""),
-        soci::into(n), soci::use(session_id);
-    return n;
-}
-
-long long count_active_users(soci::session& sql, const std::string& session_id, const std::string& except_user) {
-    long long n = 0;
-    sql << "SELECT COUNT(DISTINCT user_id) FROM live_session_participants WHERE session_id = :s AND is_active = 1 "
-           "AND user_id <> :u",
-        soci::into(n), soci::use(session_id), soci::use(except_user);
-    return n;
-}
-
 long long close_active_participants(soci::session& sql, const std::string& session_id, UnixTime now) {
     long long t = now, n = 0;
     sql << "SELECT COUNT(*) FROM live_session_participants WHERE session_id = :s AND is_active = 1", soci::into(n),

@@ -1,0 +1,178 @@
+#include "store/join_writer.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace lc::store {
+
+// The batch's statements, prepared once on the writer's own connection and re-executed with new
+// values (re-parsing SQL per join cost more than the writes themselves).
+struct JoinWriter::Statements {
+    explicit Statements(soci::session& sql, Dialect dialect)
+        : has_active((sql.prepare << "SELECT COUNT(*) FROM (SELECT 1 FROM live_session_participants WHERE "
+                                     "session_id = :s AND user_id = :u AND is_active = 1 LIMIT 1) AS a",
+                      soci::into(count), soci::use(session_id), soci::use(user_id))),
+          current_count((sql.prepare << std::string("SELECT participant_count FROM live_sessions WHERE id = :s") +
+                                            (dialect == Dialect::kPostgres ? " FOR UPDATE" : ""),
+                         soci::into(count), soci::use(session_id))),
+          insert_participant((sql.prepare << "INSERT INTO live_session_participants(id, session_id, user_id, role, "
+                                             "joined_at, duration_seconds, device_type, browser, ip_hash, is_active, "
+                                             "kicked, kick_reason) VALUES(:a, :b, :c, :d, :e, 0, :h, :i, :j, 1, 0, '')",
+                              soci::use(participant_id), soci::use(session_id), soci::use(user_id), soci::use(role),
+                              soci::use(joined_at), soci::use(device_type), soci::use(browser),
+                              soci::use(ip_hash))),
+          count_in((sql.prepare << "UPDATE live_sessions SET participant_count = participant_count + 1, "
+                                   "peak_participants = CASE WHEN participant_count + 1 > peak_participants "
+                                   "THEN participant_count + 1 ELSE peak_participants END WHERE id = :s",
+                    soci::use(session_id))),
+          insert_audit((sql.prepare << "INSERT INTO audit_logs(id, tenant_id, actor_id, action, resource_type, "
+                                       "resource_id, ip_hash, details, created_at) "
+                                       "VALUES(:i, :t, :a, :ac, :rt, :ri, :ip, :d, :c)",
+                        soci::use(audit_id), soci::use(tenant_id), soci::use(actor_id, actor_ind),
+                        soci::use(action), soci::use(resource_type), soci::use(resource_id),
+                        soci::use(audit_ip_hash), soci::use(details), soci::use(created_at))) {}
+
+    /// Writes one join; returns false when the session is full for this user.
+    bool write(const JoinWrite& w) {
+        const auto& p = w.participant;
+        session_id = p.session_id;
+        user_id = p.user_id;
+        query(has_active);
+        bool newly_active = count == 0;
+        if (newly_active && w.enforce_capacity) {
+            query(current_count);
+            if (count >= w.max_participants) return false;
+        }
+        participant_id = p.id;
+        role = domain::to_string(p.role);
+        joined_at = p.joined_at;
+        device_type = p.device_type;
+        browser = p.browser;
+        ip_hash = p.ip_hash;
+        insert_participant.execute(true);
+        if (newly_active) count_in.execute(true);
+        const auto& a = w.audit;
+        audit_id = a.id;
+        tenant_id = a.tenant_id;
+        actor_id = a.actor_id.value_or("");
+        actor_ind = a.actor_id ? soci::i_ok : soci::i_null;
+        action = a.action;
+        resource_type = a.resource_type;
+        resource_id = a.resource_id;
+        audit_ip_hash = a.ip_hash;
+        details = a.details;
+        created_at = a.created_at;
+        insert_audit.execute(true);
+        return true;
+    }
+
+    /// Runs a one-row SELECT and steps it to the end: an SQLite statement left mid-result keeps a read
+    /// snapshot open after COMMIT, and the next BEGIN IMMEDIATE would fail on that stale snapshot.
+    static void query(soci::statement& st) {
+        st.execute(true);
+        while (st.fetch()) {
+        }
+    }
+
+    // Bound values (declared before the statements that bind them).
+    int count = 0;
+    std::string session_id, user_id, participant_id, role, device_type, browser, ip_hash;
+    long long joined_at = 0;
+    std::string audit_id, tenant_id, actor_id, action, resource_type, resource_id, audit_ip_hash, details;
+    soci::indicator actor_ind = soci::i_null;
+    long long created_at = 0;
+
+    soci::statement has_active;
+    soci::statement current_count;
+    soci::statement insert_participant;
+    soci::statement count_in;
+    soci::statement insert_audit;
+};
+
+JoinWriter::JoinWriter(Database& db, std::size_t max_batch) : db_(db), max_batch_(max_batch) {
+    thread_ = std::thread([this] { loop(); });
+}
+
+JoinWriter::~JoinWriter() {
+    {
+        std::lock_guard lk(mu_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void JoinWriter::submit(JoinWrite w, Done done) {
+    {
+        std::lock_guard lk(mu_);
+        if (!stopping_) {
+            queue_.push_back(Pending{std::move(w), std::move(done)});
+            cv_.notify_one();
+            return;
+        }
+    }
+    done(JoinOutcome::kFailed, "the server is shutting down");
+}
+
+void JoinWriter::loop() {
+    while (true) {
+        std::vector<Pending> batch;
+        {
+            std::unique_lock lk(mu_);
+            cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty() && stopping_) break;
+            while (!queue_.empty() && batch.size() < max_batch_) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        std::string error;
+        if (write_batch(batch, error)) {
+            for (auto& p : batch) p.done(p.outcome, "");
+            continue;
+        }
+        if (batch.size() == 1) {
+            batch[0].done(JoinOutcome::kFailed, error);
+            continue;
+        }
+        // One bad row must not fail its neighbours: write them one at a time to isolate it.
+        for (auto& p : batch) {
+            std::vector<Pending> one;
+            one.push_back(std::move(p));
+            std::string e;
+            bool ok = write_batch(one, e);
+            one[0].done(ok ? one[0].outcome : JoinOutcome::kFailed, ok ? "" : e);
+        }
+    }
+    st_.reset();
+    sql_.reset();
+}
+
+bool JoinWriter::write_batch(std::vector<Pending>& batch, std::string& error) {
+    std::unique_lock<std::mutex> lock(db_.write_mutex(), std::defer_lock);
+    if (db_.dialect() == Dialect::kSqlite) lock.lock();  // take turns with this process's other writers
+    try {
+        if (!sql_) {
+            // The writer keeps one pooled connection for its life: its prepared statements live there.
+            sql_.emplace(db_.pool());
+            st_ = std::make_unique<Statements>(*sql_, db_.dialect());
+        }
+        *sql_ << (db_.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+        try {
+            for (auto& p : batch) p.outcome = st_->write(p.w) ? JoinOutcome::kRecorded : JoinOutcome::kFull;
+            *sql_ << "COMMIT";
+        } catch (...) {
+            *sql_ << "ROLLBACK";
+            throw;
+        }
+        return true;
+    } catch (const std::exception& e) {
+        error = e.what();
+        // The connection may be broken: prepare afresh on a new one next time.
+        st_.reset();
+        sql_.reset();
+        return false;
+    }
+}
+
+}  // namespace lc::store
