@@ -668,6 +668,7 @@ void Api::finish(RequestContext& c, Response res, const Respond& respond) {
     res.set(bhttp::field::cache_control, "no-store");
     res.set("X-Content-Type-Options", "nosniff");
     if (req.method() == bhttp::verb::head) res.body().clear();
+    if (!log_.info_enabled() && res.result_int() < 500) return respond(std::move(res));
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c.t0).count();
     json::object f{{"request_id", c.request_id},
                    {"method", std::string(req.method_string())},

@@ -38,6 +38,7 @@ Logger Logger::quiet() {
 }
 
 bool Logger::debug_enabled() const { return l_->should_log(spdlog::level::debug); }
+bool Logger::info_enabled() const { return l_->should_log(spdlog::level::info); }
 
 void Logger::write(spdlog::level::level_enum lvl, std::string_view msg, boost::json::object&& fields) const {
     if (!l_->should_log(lvl)) return;

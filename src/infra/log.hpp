@@ -22,6 +22,7 @@ public:
     void warn(std::string_view msg, boost::json::object fields = {}) const;
     void error(std::string_view msg, boost::json::object fields = {}) const;
     bool debug_enabled() const;
+    bool info_enabled() const;
 
 private:
     void write(spdlog::level::level_enum lvl, std::string_view msg, boost::json::object&& fields) const;

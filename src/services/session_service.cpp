@@ -332,13 +332,15 @@ Result<SessionView> SessionService::end(const Principal& p, const std::string& i
     return transition(p, id, SessionAction::kEnd, meta);
 }
 
-Result<SessionService::JoinContext> SessionService::join_context(const Principal& p, const std::string& id) {
-    if (auto hit = join_contexts_.get(id); hit && hit->session.tenant_id == p.tenant.id) return std::move(*hit);
+Result<std::shared_ptr<const SessionService::JoinContext>> SessionService::join_context(const Principal& p,
+                                                                                      const std::string& id) {
+    if (auto hit = join_contexts_.get(id); hit && (*hit)->session.tenant_id == p.tenant.id) return std::move(*hit);
     std::uint64_t generation = ctx_.db.generation().current();
     store::Conn c(ctx_.db);
     auto s = store::find_session(c.sql(), p.tenant.id, id);
     if (!s) return session_not_found();
-    JoinContext jc{*s, effective_policy(c.sql(), *s), store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box)};
+    auto jc = std::make_shared<const JoinContext>(JoinContext{
+        *s, effective_policy(c.sql(), *s), store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box)});
     join_contexts_.put(id, jc, generation);
     return jc;
 }
@@ -367,9 +369,10 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
     auto prepared = guarded([&]() -> Result<PreparedJoin> {
         // Reads first, on a pooled connection and without a write lock; the write then goes through
         // the group-commit writer (one transaction for many concurrent joins).
-        auto jc = join_context(p, id);
-        if (!jc) return jc.take_error();
-        LiveSession& s = jc->session;
+        auto cached = join_context(p, id);
+        if (!cached) return cached.take_error();
+        std::shared_ptr<const JoinContext> jc = std::move(cached.value());
+        const LiveSession& s = jc->session;
         ActorFacts f;
         f.user_role = p.user.role;
         if (p.user.role != UserRole::kAdmin) {

@@ -106,7 +106,7 @@ private:
         domain::EffectivePolicy policy;
         std::vector<domain::ProviderConfig> configs;
     };
-    Result<JoinContext> join_context(const Principal& p, const std::string& id);
+    Result<std::shared_ptr<const JoinContext>> join_context(const Principal& p, const std::string& id);
     store::CourseAccess course_access(const std::string& course_id, const std::string& user_id);
     std::string ip_hash(const std::string& ip) const;
     std::string course_title(soci::session& sql, const domain::LiveSession& s);
@@ -115,7 +115,7 @@ private:
     void audit(soci::session& sql, const Principal& p, const std::string& action, const std::string& session_id,
                const RequestMeta& meta, const std::string& details = "{}");
     ServiceContext& ctx_;
-    TtlCache<std::string, JoinContext> join_contexts_;
+    TtlCache<std::string, std::shared_ptr<const JoinContext>> join_contexts_;
     TtlCache<std::string, store::CourseAccess> access_;
 };
 
