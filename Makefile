@@ -27,16 +27,18 @@ build: deps configure
 run: build
 	$(BUILD_DIR)/liveclass serve --demo
 
-## Builds and runs every test (unit, integration on SQLite and PostgreSQL, CLI, benchmark smoke run)
+## Builds and runs every test (unit, integration on SQLite and PostgreSQL, CLI, benchmark smoke run),
+## then the unit and integration tests again under AddressSanitizer + UndefinedBehaviorSanitizer
 test: test-deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	bash scripts/run-tests.sh $(BUILD_DIR)
+	$(MAKE) --no-print-directory test-asan
 
-## The same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+## Unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer (leak checks on)
 test-asan: test-deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIVECLASS_SANITIZE=ON
-	cmake --build build-asan -j $(JOBS)
-	bash scripts/run-tests.sh build-asan
+	cmake --build build-asan -j $(JOBS) --target unit_tests integration_tests
+	bash scripts/run-tests.sh build-asan -L "unit|integration"
 
 bench: test-deps build
 	bash bench/join

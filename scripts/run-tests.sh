@@ -3,6 +3,7 @@
 # storage and API integration tests run on PostgreSQL as well as SQLite, and stops it afterwards.
 set -euo pipefail
 build=${1:-build}
+shift || true  # remaining arguments go to ctest (e.g. -L "unit|integration")
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
@@ -19,4 +20,4 @@ export LIVE_TEST_POSTGRES_URL
 echo "run-tests: PostgreSQL on $LIVE_TEST_POSTGRES_URL"
 
 export LIVECLASS_BIN="$root/$build/liveclass"
-ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --timeout 600
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --timeout 600 "$@"

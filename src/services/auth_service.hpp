@@ -19,7 +19,7 @@ struct LoginResult {
 class AuthService {
 public:
     explicit AuthService(ServiceContext& ctx)
-        : ctx_(ctx), verified_(ctx.clock, ctx.db.generation(), kPrincipalCacheSeconds, 100000) {}
+        : ctx_(ctx), verified_(ctx.clock, ctx.db.generation(), kPrincipalCacheSeconds, 20000) {}
 
     /// How long a verified bearer token's caller is served from memory. Writes through this process
     /// (deactivation, role change) take effect at once; writes by another process within this time.

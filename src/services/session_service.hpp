@@ -64,7 +64,7 @@ public:
     explicit SessionService(ServiceContext& ctx)
         : ctx_(ctx),
           join_contexts_(ctx.clock, ctx.db.generation(), kJoinCacheSeconds, 10000),
-          access_(ctx.clock, ctx.db.generation(), kJoinCacheSeconds, 200000) {}
+          access_(ctx.clock, ctx.db.generation(), kJoinCacheSeconds, 50000) {}
 
     /// Joins read the session, its policy, the school's provider settings and the caller's course
     /// relation from memory for this long (writes through this process are seen at once; writes by

@@ -1,5 +1,6 @@
 #include "store/join_writer.hpp"
 
+#include <chrono>
 #include <optional>
 #include <vector>
 
@@ -91,6 +92,24 @@ struct JoinWriter::Statements {
 
 JoinWriter::JoinWriter(Database& db, std::size_t max_batch) : db_(db), max_batch_(max_batch) {
     thread_ = std::thread([this] { loop(); });
+    if (db_.dialect() == Dialect::kSqlite) checkpointer_ = std::thread([this] { checkpoint_loop(); });
+}
+
+void JoinWriter::checkpoint_loop() {
+    std::unique_lock lk(mu_);
+    while (!stopping_) {
+        stop_cv_.wait_for(lk, std::chrono::milliseconds(250));
+        if (stopping_) break;
+        lk.unlock();
+        try {
+            // PASSIVE: copies what no reader still needs, never waits for the writer or blocks it.
+            soci::session sql(db_.pool());
+            sql << "PRAGMA wal_checkpoint(PASSIVE)";
+        } catch (const std::exception&) {
+            // Retried at the next tick; a failed checkpoint only leaves the WAL longer for a while.
+        }
+        lk.lock();
+    }
 }
 
 JoinWriter::~JoinWriter() {
@@ -99,7 +118,9 @@ JoinWriter::~JoinWriter() {
         stopping_ = true;
     }
     cv_.notify_all();
+    stop_cv_.notify_all();
     if (thread_.joinable()) thread_.join();
+    if (checkpointer_.joinable()) checkpointer_.join();
 }
 
 void JoinWriter::submit(JoinWrite w, Done done) {
@@ -155,6 +176,7 @@ bool JoinWriter::write_batch(std::vector<Pending>& batch, std::string& error) {
         if (!sql_) {
             // The writer keeps one pooled connection for its life: its prepared statements live there.
             sql_.emplace(db_.pool());
+            if (db_.dialect() == Dialect::kSqlite) *sql_ << "PRAGMA wal_autocheckpoint=0";
             st_ = std::make_unique<Statements>(*sql_, db_.dialect());
         }
         *sql_ << (db_.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");

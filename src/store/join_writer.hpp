@@ -58,6 +58,11 @@ private:
     std::deque<Pending> queue_;
     bool stopping_ = false;
     std::thread thread_;
+    // SQLite: the writer's connection does not checkpoint the WAL itself (a checkpoint copies pages
+    // and fsyncs, stalling every waiting join); this thread does it in the background instead.
+    void checkpoint_loop();
+    std::condition_variable stop_cv_;
+    std::thread checkpointer_;
 };
 
 }  // namespace lc::store
