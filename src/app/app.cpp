@@ -66,17 +66,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
 
     // Job types (the seed's Celery tasks keep their names).
     App* self = a.get();
-    a->registry_.add("calculate_attendance", [self](const store::Job& job) -> Status {
-        json::error_code ec;
-        auto v = json::parse(job.payload, ec);
-        if (ec || !v.is_object() || !v.as_object().if_contains("session_id"))
-            return Error::invalid("calculate_attendance needs {\"session_id\"}");
-        const auto& o = v.as_object();
-        std::string sid(o.at("session_id").as_string());
-        std::string tid = job.tenant_id;
-        if (auto* t = o.if_contains("tenant_id"); t && t->is_string()) tid = std::string(t->as_string());
-        return self->attendance_->calculate(tid, sid);
-    });
+    a->registry_.add("calculate_attendance",
+                     [self](const store::Job& job) { return self->attendance_->run_job(job.tenant_id, job.payload); });
     a->workers_ = std::make_unique<jobs::WorkerPool>(*a->db_, clock, a->registry_, log, "worker");
     a->ctx_->jobs_enqueued = [self] { self->workers_->notify(); };
     return a;

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include <boost/json.hpp>
+
 #include "domain/attendance.hpp"
 #include "infra/crypto.hpp"
 #include "services/session_service.hpp"
@@ -9,6 +11,16 @@
 namespace lc::services {
 
 using namespace lc::domain;
+
+Status AttendanceService::run_job(const std::string& job_tenant_id, const std::string& payload) {
+    boost::json::error_code ec;
+    auto v = boost::json::parse(payload, ec);
+    const boost::json::value* sid = (!ec && v.is_object()) ? v.as_object().if_contains("session_id") : nullptr;
+    if (!sid || !sid->is_string()) return Error::invalid("calculate_attendance needs {\"session_id\": \"...\"}");
+    std::string tenant = job_tenant_id;
+    if (auto* t = v.as_object().if_contains("tenant_id"); t && t->is_string()) tenant = std::string(t->as_string());
+    return calculate(tenant, std::string(sid->as_string()));
+}
 
 Status AttendanceService::calculate(const std::string& tenant_id, const std::string& session_id) {
     return guarded([&]() -> Status {

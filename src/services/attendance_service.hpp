@@ -14,6 +14,8 @@ public:
     AttendanceService(ServiceContext& ctx, SessionService& sessions) : ctx_(ctx), sessions_(sessions) {}
     /// Recomputes every summary of the session (idempotent: safe to retry).
     Status calculate(const std::string& tenant_id, const std::string& session_id);
+    /// The `calculate_attendance` job: payload {"session_id": "...", "tenant_id": "..."}.
+    Status run_job(const std::string& job_tenant_id, const std::string& payload);
 
 private:
     ServiceContext& ctx_;

@@ -67,19 +67,27 @@ EffectivePolicy SessionService::effective_policy(soci::session& sql, const LiveS
     return apply_session_type(resolve_policy(ptr(chain.tenant), ptr(chain.course), ptr(chain.session)), s.type);
 }
 
-Result<SessionService::Loaded> SessionService::load(soci::session& sql, const Principal& p, const std::string& id) {
-    auto s = store::find_session(sql, p.tenant.id, id);
-    if (!s) return session_not_found();
+namespace {
+/// The caller's role in a session; nullopt = the session does not exist for this caller.
+template <class AccessFn>
+std::optional<SessionActor> actor_in(const Principal& p, const LiveSession& s, AccessFn&& course_access) {
     ActorFacts f;
     f.user_role = p.user.role;
-    if (p.user.role != UserRole::kAdmin) {
-        auto access = store::course_access(sql, s->course_id, p.user.id);
+    if (p.user.role != UserRole::kAdmin) {  // admins need no course relation
+        store::CourseAccess access = course_access();
         f.is_course_instructor = access.is_instructor;
         f.is_enrolled = access.is_enrolled;
     }
-    f.is_session_creator = s->created_by && *s->created_by == p.user.id;
-    f.is_session_moderator = contains(s->moderator_ids, p.user.id);
-    auto actor = session_actor(f);
+    f.is_session_creator = s.created_by && *s.created_by == p.user.id;
+    f.is_session_moderator = contains(s.moderator_ids, p.user.id);
+    return session_actor(f);
+}
+}  // namespace
+
+Result<SessionService::Loaded> SessionService::load(soci::session& sql, const Principal& p, const std::string& id) {
+    auto s = store::find_session(sql, p.tenant.id, id);
+    if (!s) return session_not_found();
+    auto actor = actor_in(p, *s, [&] { return store::course_access(sql, s->course_id, p.user.id); });
     if (!actor) return session_not_found();  // not enrolled: the session does not exist for this caller
     return Loaded{std::move(*s), *actor};
 }
@@ -367,22 +375,12 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
     // Everything up to the write is synchronous (cached reads, token signing); the write joins the
     // next group commit and `done` runs on the writer thread once it is durable.
     auto prepared = guarded([&]() -> Result<PreparedJoin> {
-        // Reads first, on a pooled connection and without a write lock; the write then goes through
-        // the group-commit writer (one transaction for many concurrent joins).
+        // Reads come from the short-lived caches (join_context, course_access) and take no write lock.
         auto cached = join_context(p, id);
         if (!cached) return cached.take_error();
         std::shared_ptr<const JoinContext> jc = std::move(cached.value());
         const LiveSession& s = jc->session;
-        ActorFacts f;
-        f.user_role = p.user.role;
-        if (p.user.role != UserRole::kAdmin) {
-            auto access = course_access(s.course_id, p.user.id);
-            f.is_course_instructor = access.is_instructor;
-            f.is_enrolled = access.is_enrolled;
-        }
-        f.is_session_creator = s.created_by && *s.created_by == p.user.id;
-        f.is_session_moderator = contains(s.moderator_ids, p.user.id);
-        auto actor = session_actor(f);
+        auto actor = actor_in(p, s, [&] { return course_access(s.course_id, p.user.id); });
         if (!actor) return session_not_found();
         bool moderator = has_moderator_rights(*actor);
         if (auto ok = can_join(s.status, moderator); !ok) return ok.take_error();
