@@ -44,7 +44,7 @@ struct RequestContext {
     std::map<std::string, std::string> query;
     std::string request_id;
     std::string client_ip;
-    std::optional<services::Principal> principal;
+    std::shared_ptr<const services::Principal> principal;
     std::string session_id;  // for the access log, when the route names one
     unsigned version() const { return req.version(); }
     bool keep_alive() const { return req.keep_alive(); }

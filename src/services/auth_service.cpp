@@ -87,14 +87,16 @@ Result<LoginResult> AuthService::login(const std::string& email_in, const std::s
     });
 }
 
-Result<Principal> AuthService::authenticate(const std::string& bearer) {
+Result<std::shared_ptr<const Principal>> AuthService::authenticate(const std::string& bearer) {
     if (bearer.empty()) return Error::unauthenticated("authentication required: send Authorization: Bearer <token>");
     if (auto hit = verified_.get(bearer)) return std::move(*hit);
     std::uint64_t generation = ctx_.db.generation().current();
     UnixTime expires_at = 0;
     auto r = authenticate_uncached(bearer, &expires_at);
-    if (r) verified_.put(bearer, r.value(), generation, expires_at);
-    return r;
+    if (!r) return r.take_error();
+    auto principal = std::make_shared<const Principal>(std::move(r.value()));
+    verified_.put(bearer, principal, generation, expires_at);
+    return principal;
 }
 
 Result<Principal> AuthService::authenticate_uncached(const std::string& bearer, UnixTime* expires_at) {

@@ -1,6 +1,7 @@
 #pragma once
 // Local logins (Argon2id) and bearer tokens: our own HS256 access tokens, and single sign-on
 // tokens signed by a host LMS with the tenant's lms_jwt_secret (iss = tenant slug).
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -30,7 +31,8 @@ public:
     Result<LoginResult> login(const std::string& email, const std::string& password, const std::string& tenant_hint,
                               const std::string& host);
     /// Verifies a bearer token and loads the caller; creates/updates SSO users on first use.
-    Result<Principal> authenticate(const std::string& bearer);
+    /// Shared and immutable: the same caller object serves every request with this token for a while.
+    Result<std::shared_ptr<const Principal>> authenticate(const std::string& bearer);
     /// Issues an access token for a user (used by login and tests).
     std::string issue_access_token(const domain::User& user, const domain::Tenant& tenant) const;
 
@@ -38,7 +40,7 @@ private:
     Result<Principal> authenticate_sso(const std::string& token, const std::string& issuer);
     Result<Principal> authenticate_uncached(const std::string& bearer, UnixTime* expires_at);
     ServiceContext& ctx_;
-    TtlCache<std::string, Principal> verified_;  // bearer token -> caller, for tokens already verified
+    TtlCache<std::string, std::shared_ptr<const Principal>> verified_;  // bearer token -> caller, for tokens already verified
 };
 
 }  // namespace lc::services
