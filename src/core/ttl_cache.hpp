@@ -43,9 +43,12 @@ public:
     /// `generation` is the value read BEFORE the database read that produced `value`, so a write
     /// that raced with that read leaves the entry stale rather than wrongly fresh.
     void put(const K& key, V value, std::uint64_t generation, std::optional<UnixTime> expires_at = std::nullopt) {
-        UnixTime exp = clock_.now() + ttl_;
-        if (expires_at && *expires_at < exp) exp = *expires_at;
         std::lock_guard lk(mu_);
+        // Entries filled in the same burst must not all expire in the same second (a wave of misses
+        // that stalls the hot path): spread lifetimes over the upper half of the TTL.
+        UnixTime exp =
+            clock_.now() + ttl_ - static_cast<std::int64_t>(spread_++ % static_cast<std::uint64_t>(ttl_ / 2 + 1));
+        if (expires_at && *expires_at < exp) exp = *expires_at;
         if (map_.size() >= max_) map_.clear();  // crude but bounded: the hot set refills at once
         map_[key] = Entry{std::move(value), exp, generation};
     }
@@ -65,6 +68,7 @@ private:
     const WriteGeneration& gen_;
     std::int64_t ttl_;
     std::size_t max_;
+    std::uint64_t spread_ = 0;
     std::mutex mu_;
     std::unordered_map<K, Entry, Hash> map_;
 };

@@ -31,7 +31,7 @@ enum class JoinOutcome { kRecorded, kFull, kFailed };
 class JoinWriter {
 public:
     using Done = std::function<void(JoinOutcome, const std::string& error)>;
-    explicit JoinWriter(Database& db, std::size_t max_batch = 512);
+    explicit JoinWriter(Database& db, std::size_t max_batch = 64);
     ~JoinWriter();  // writes what is queued, then stops
     JoinWriter(const JoinWriter&) = delete;
     JoinWriter& operator=(const JoinWriter&) = delete;
