@@ -669,12 +669,12 @@ void Api::finish(RequestContext& c, Response res, const Respond& respond) {
     res.set("X-Content-Type-Options", "nosniff");
     if (req.method() == bhttp::verb::head) res.body().clear();
     if (!log_.info_enabled() && res.result_int() < 500) return respond(std::move(res));
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c.t0).count();
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - c.t0).count();
     json::object f{{"request_id", c.request_id},
                    {"method", std::string(req.method_string())},
                    {"route", c.route},
                    {"status", res.result_int()},
-                   {"duration_ms", static_cast<double>(static_cast<long long>(ms * 100)) / 100}};
+                   {"duration_us", static_cast<std::int64_t>(us)}};
     if (c.principal) {
         f["tenant_id"] = c.principal->tenant.id;
         f["user_id"] = c.principal->user.id;
