@@ -15,7 +15,8 @@ deps:
 test-deps:
 	@bash scripts/install-deps.sh --test
 
-$(BUILD_DIR)/build.ninja: CMakeLists.txt
+# Order-only on deps: never configure before the packages are installed (also under make -j).
+$(BUILD_DIR)/build.ninja: CMakeLists.txt | deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
 configure: $(BUILD_DIR)/build.ninja

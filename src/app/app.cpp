@@ -91,6 +91,7 @@ unsigned short App::serve() {
 
 void App::shutdown(int grace_seconds) {
     if (server_) server_->stop(grace_seconds);
+    joins_->stop();  // drain queued joins while the API objects their answers go through still exist
     workers_->stop();
 }
 

@@ -29,7 +29,10 @@ namespace {
 Response send(RequestContext& c, unsigned status, const json::value& body) {
     return json_response(status, body, c.version(), c.keep_alive());
 }
-Response fail(RequestContext& c, const Error& e) { return problem_response(e, c.version(), c.keep_alive()); }
+Response fail(RequestContext& c, const Error& e) {
+    if (!e.internal.empty()) c.internal_error = e.internal;
+    return problem_response(e, c.version(), c.keep_alive());
+}
 Response no_content(RequestContext& c) {
     Response res{bhttp::status::no_content, c.version()};
     res.keep_alive(c.keep_alive());
@@ -680,6 +683,7 @@ void Api::finish(RequestContext& c, Response res, const Respond& respond) {
         f["user_id"] = c.principal->user.id;
     }
     if (!c.session_id.empty()) f["session_id"] = c.session_id;
+    if (res.result_int() >= 500 && !c.internal_error.empty()) f["error"] = c.internal_error;
     if (res.result_int() >= 500)
         log_.error("request", std::move(f));
     else

@@ -46,6 +46,7 @@ struct RequestContext {
     std::string client_ip;
     std::shared_ptr<const services::Principal> principal;
     std::string session_id;  // for the access log, when the route names one
+    std::string internal_error;  // the logged-only cause of a 5xx answer (never sent to the client)
     unsigned version() const { return req.version(); }
     bool keep_alive() const { return req.keep_alive(); }
     services::RequestMeta meta() const {

@@ -108,6 +108,8 @@ private:
     }
 
     void write(std::shared_ptr<Response> res, bool close) {
+        // A fresh deadline for the write: time spent waiting for the handler must not count against it.
+        stream_.expires_after(std::chrono::seconds(srv_.opt.read_timeout_seconds));
         bhttp::async_write(stream_, *res, [self = shared_from_this(), res, close](beast::error_code ec, std::size_t) {
             if (self->busy_) {
                 self->busy_ = false;
@@ -159,6 +161,13 @@ void Server::Impl::accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
         if (ec) {
             if (!acceptor.is_open()) return;  // stopped
+            // Out of file descriptors (or similar): retry shortly instead of spinning on the error.
+            log.warn("accept failed", {{"error", ec.message()}});
+            auto timer = std::make_shared<asio::steady_timer>(ioc, std::chrono::milliseconds(100));
+            timer->async_wait([this, timer](beast::error_code) {
+                if (acceptor.is_open()) accept();
+            });
+            return;
         } else {
             socket.set_option(tcp::no_delay(true), ec);
             auto c = std::make_shared<Connection>(std::move(socket), *this);

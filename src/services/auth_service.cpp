@@ -105,8 +105,10 @@ Result<Principal> AuthService::authenticate_uncached(const std::string& bearer, 
         if (!peek) return peek.take_error();
         std::string iss = claim_string(*peek, "iss");
         // Verified tokens always carry a numeric exp; the cache never outlives it.
-        if (auto* exp = peek->if_contains("exp"); exp && exp->is_number())
-            *expires_at = static_cast<UnixTime>(exp->to_number<double>());
+        if (auto* exp = peek->if_contains("exp"); exp && exp->is_number()) {
+            double e = exp->to_number<double>();  // saturate: a huge exp must not overflow the cast
+            *expires_at = e >= 9.0e15 ? static_cast<UnixTime>(9.0e15) : e <= 0 ? 0 : static_cast<UnixTime>(e);
+        }
         if (iss != kIssuer) return authenticate_sso(bearer, iss);
         auto claims = infra::jwt_verify_hs256(bearer, ctx_.keys.access_token, ctx_.clock.now());
         if (!claims) return claims.take_error();
@@ -153,37 +155,48 @@ Result<Principal> AuthService::authenticate_sso(const std::string& token, const 
             return Principal{std::move(*known), std::move(*tenant)};
         }
     }
-    store::Tx tx(ctx_.db);
-    auto user = store::find_user_by_external_id(tx.sql(), tenant->id, sub);
-    if (!user) user = store::find_user_by_email(tx.sql(), tenant->id, email);  // link a local account
-    // A deactivated account is refused before anything is written: a rejected token changes nothing.
-    if (user && !user->is_active) return Error::unauthenticated("this account is deactivated");
-    UnixTime now = ctx_.clock.now();
-    if (!user) {
-        User u;
-        u.id = infra::new_uuid();
-        u.tenant_id = tenant->id;
-        u.email = email;
-        u.full_name = name;
-        u.role = *role;
-        u.external_id = sub;
-        u.created_at = u.updated_at = now;
-        store::insert_user(tx.sql(), u);
-        user = u;
-    } else if (user->email != email || user->full_name != name || user->role != *role || user->external_id != sub) {
-        // The LMS is the source of truth for SSO users: keep name, e-mail and role in step.
-        if (user->email != email && store::find_user_by_email(tx.sql(), tenant->id, email))
-            return Error::unauthenticated("another account of this school already uses this email");
-        user->email = email;
-        user->full_name = name;
-        user->role = *role;
-        user->external_id = sub;
-        user->updated_at = now;
-        store::update_user(tx.sql(), *user);
+    // Two first requests with the same new token can race to create the user; the loser's insert
+    // hits the unique index, and its retry finds the winner's row.
+    auto sync = [&]() -> Result<Principal> {
+        store::Tx tx(ctx_.db);
+        auto user = store::find_user_by_external_id(tx.sql(), tenant->id, sub);
+        if (!user) user = store::find_user_by_email(tx.sql(), tenant->id, email);  // link a local account
+        // A deactivated account is refused before anything is written: a rejected token changes nothing.
+        if (user && !user->is_active) return Error::unauthenticated("this account is deactivated");
+        UnixTime now = ctx_.clock.now();
+        if (!user) {
+            User u;
+            u.id = infra::new_uuid();
+            u.tenant_id = tenant->id;
+            u.email = email;
+            u.full_name = name;
+            u.role = *role;
+            u.external_id = sub;
+            u.created_at = u.updated_at = now;
+            store::insert_user(tx.sql(), u);
+            user = u;
+        } else if (user->email != email || user->full_name != name || user->role != *role || user->external_id != sub) {
+            // The LMS is the source of truth for SSO users: keep name, e-mail and role in step.
+            if (user->email != email && store::find_user_by_email(tx.sql(), tenant->id, email))
+                return Error::unauthenticated("another account of this school already uses this email");
+            user->email = email;
+            user->full_name = name;
+            user->role = *role;
+            user->external_id = sub;
+            user->updated_at = now;
+            store::update_user(tx.sql(), *user);
+        }
+        tx.commit();
+        if (!user->is_active) return Error::unauthenticated("this account is deactivated");
+        return Principal{std::move(*user), std::move(*tenant)};
+    };
+    for (int attempt = 0;; ++attempt) {
+        try {
+            return sync();
+        } catch (const soci::soci_error&) {
+            if (attempt > 0) throw;
+        }
     }
-    tx.commit();
-    if (!user->is_active) return Error::unauthenticated("this account is deactivated");
-    return Principal{std::move(*user), std::move(*tenant)};
 }
 
 }  // namespace lc::services

@@ -84,8 +84,9 @@ std::optional<SessionActor> actor_in(const Principal& p, const LiveSession& s, A
 }
 }  // namespace
 
-Result<SessionService::Loaded> SessionService::load(soci::session& sql, const Principal& p, const std::string& id) {
-    auto s = store::find_session(sql, p.tenant.id, id);
+Result<SessionService::Loaded> SessionService::load(soci::session& sql, const Principal& p, const std::string& id,
+                                                    bool for_update) {
+    auto s = store::find_session(sql, p.tenant.id, id, for_update && ctx_.db.dialect() == store::Dialect::kPostgres);
     if (!s) return session_not_found();
     auto actor = actor_in(p, *s, [&] { return store::course_access(sql, s->course_id, p.user.id); });
     if (!actor) return session_not_found();  // not enrolled: the session does not exist for this caller
@@ -225,7 +226,7 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
                                         "DELETE to change the status otherwise"});
         validate_input(in, errors);
         store::Tx tx(ctx_.db);
-        auto l = load(tx.sql(), p, id);
+        auto l = load(tx.sql(), p, id, /*for_update=*/true);
         if (!l) return l.take_error();
         if (l->actor != SessionActor::kHost && l->actor != SessionActor::kAdmin)
             return Error::denied("only the course's instructors and school admins can change this session");
@@ -271,7 +272,7 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
                                                const RequestMeta& meta) {
     return guarded([&]() -> Result<SessionView> {
         store::Tx tx(ctx_.db);
-        auto l = load(tx.sql(), p, id);
+        auto l = load(tx.sql(), p, id, /*for_update=*/true);
         if (!l) return l.take_error();
         LiveSession& s = l->session;
         EffectivePolicy policy = effective_policy(tx.sql(), s);
@@ -305,6 +306,7 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
             UnixTime started = s.actual_start.value_or(now);
             s.total_duration_minutes = static_cast<int>(std::max<UnixTime>(0, now - started) / 60);
             store::close_active_participants(tx.sql(), s.id, now);
+            store::reset_participant_count(tx.sql(), s.id);
             s.participant_count = 0;
             store::Job job;
             job.id = infra::new_uuid();
@@ -423,6 +425,7 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
         pj.write.audit = audit_row;
         pj.write.enforce_capacity = !req.moderator && s.max_participants > 0;
         pj.write.max_participants = s.max_participants;
+        pj.write.moderator = moderator;
         pj.result.join_url = info->join_url;
         pj.result.token = info->token.value_or("");
         pj.result.role = req.role;
@@ -441,6 +444,8 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
                               case store::JoinOutcome::kFull:
                                   return done(Error::conflict("the session is full (" + std::to_string(max) +
                                                               " participants); try again when someone leaves"));
+                              case store::JoinOutcome::kClosed:
+                                  return done(Error::conflict("the session has just ended or is not open any more"));
                               case store::JoinOutcome::kFailed: break;
                           }
                           done(Error::unavailable("the join could not be recorded; try again", error));

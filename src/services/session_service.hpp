@@ -94,7 +94,7 @@ private:
         domain::SessionActor actor;
     };
     /// Loads a session of the caller's tenant and the caller's role in it; NotFound when invisible.
-    Result<Loaded> load(soci::session& sql, const Principal& p, const std::string& id);
+    Result<Loaded> load(soci::session& sql, const Principal& p, const std::string& id, bool for_update = false);
     Result<SessionView> transition(const Principal& p, const std::string& id, domain::SessionAction action,
                                    const RequestMeta& meta);
     struct PreparedJoin {

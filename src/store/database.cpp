@@ -100,12 +100,14 @@ bool Database::ping() {
     }
 }
 
+// The write mutex is taken BEFORE a connection is leased: a Tx never holds a pooled connection while
+// it waits, so waiting writers cannot exhaust the pool (only the join writer holds one and waits).
 Tx::Tx(Database& db, bool bump_generation)
-    : write_lock_(db.write_mutex(), std::defer_lock),
+    : write_lock_(db.dialect() == Dialect::kSqlite ? std::unique_lock<std::mutex>(db.write_mutex())
+                                                   : std::unique_lock<std::mutex>()),
       generation_(bump_generation ? &db.generation() : nullptr),
       sql_(db.pool()),
       dialect_(db.dialect()) {
-    if (dialect_ == Dialect::kSqlite) write_lock_.lock();
     sql_ << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 

@@ -10,12 +10,12 @@ namespace lc::store {
 // values (re-parsing SQL per join cost more than the writes themselves).
 struct JoinWriter::Statements {
     explicit Statements(soci::session& sql, Dialect dialect)
-        : has_active((sql.prepare << "SELECT COUNT(*) FROM (SELECT 1 FROM live_session_participants WHERE "
+        : session_state((sql.prepare << std::string("SELECT status, participant_count FROM live_sessions WHERE id = :s") +
+                                            (dialect == Dialect::kPostgres ? " FOR UPDATE" : ""),
+                         soci::into(status), soci::into(current), soci::use(session_id))),
+          has_active((sql.prepare << "SELECT COUNT(*) FROM (SELECT 1 FROM live_session_participants WHERE "
                                      "session_id = :s AND user_id = :u AND is_active = 1 LIMIT 1) AS a",
                       soci::into(count), soci::use(session_id), soci::use(user_id))),
-          current_count((sql.prepare << std::string("SELECT participant_count FROM live_sessions WHERE id = :s") +
-                                            (dialect == Dialect::kPostgres ? " FOR UPDATE" : ""),
-                         soci::into(count), soci::use(session_id))),
           insert_participant((sql.prepare << "INSERT INTO live_session_participants(id, session_id, user_id, role, "
                                              "joined_at, duration_seconds, device_type, browser, ip_hash, is_active, "
                                              "kicked, kick_reason) VALUES(:a, :b, :c, :d, :e, 0, :h, :i, :j, 1, 0, '')",
@@ -33,17 +33,18 @@ struct JoinWriter::Statements {
                         soci::use(action), soci::use(resource_type), soci::use(resource_id),
                         soci::use(audit_ip_hash), soci::use(details), soci::use(created_at))) {}
 
-    /// Writes one join; returns false when the session is full for this user.
-    bool write(const JoinWrite& w) {
+    /// Writes one join, or says why not. The session row is read (and on PostgreSQL locked) first:
+    /// the join was decided from a cached copy, and the session may have ended or filled up since.
+    JoinOutcome write(const JoinWrite& w) {
         const auto& p = w.participant;
         session_id = p.session_id;
         user_id = p.user_id;
+        status.clear();
+        query(session_state);
+        if (!(status == "live" || (w.moderator && status == "scheduled"))) return JoinOutcome::kClosed;
         query(has_active);
         bool newly_active = count == 0;
-        if (newly_active && w.enforce_capacity) {
-            query(current_count);
-            if (count >= w.max_participants) return false;
-        }
+        if (newly_active && w.enforce_capacity && current >= w.max_participants) return JoinOutcome::kFull;
         participant_id = p.id;
         role = domain::to_string(p.role);
         joined_at = p.joined_at;
@@ -64,7 +65,7 @@ struct JoinWriter::Statements {
         details = a.details;
         created_at = a.created_at;
         insert_audit.execute(true);
-        return true;
+        return JoinOutcome::kRecorded;
     }
 
     /// Runs a one-row SELECT and steps it to the end: an SQLite statement left mid-result keeps a read
@@ -77,14 +78,16 @@ struct JoinWriter::Statements {
 
     // Bound values (declared before the statements that bind them).
     int count = 0;
+    int current = 0;
+    std::string status;
     std::string session_id, user_id, participant_id, role, device_type, browser, ip_hash;
     long long joined_at = 0;
     std::string audit_id, tenant_id, actor_id, action, resource_type, resource_id, audit_ip_hash, details;
     soci::indicator actor_ind = soci::i_null;
     long long created_at = 0;
 
+    soci::statement session_state;
     soci::statement has_active;
-    soci::statement current_count;
     soci::statement insert_participant;
     soci::statement count_in;
     soci::statement insert_audit;
@@ -112,7 +115,9 @@ void JoinWriter::checkpoint_loop() {
     }
 }
 
-JoinWriter::~JoinWriter() {
+JoinWriter::~JoinWriter() { stop(); }
+
+void JoinWriter::stop() {
     {
         std::lock_guard lk(mu_);
         stopping_ = true;
@@ -170,18 +175,19 @@ void JoinWriter::loop() {
 }
 
 bool JoinWriter::write_batch(std::vector<Pending>& batch, std::string& error) {
-    std::unique_lock<std::mutex> lock(db_.write_mutex(), std::defer_lock);
-    if (db_.dialect() == Dialect::kSqlite) lock.lock();  // take turns with this process's other writers
     try {
         if (!sql_) {
             // The writer keeps one pooled connection for its life: its prepared statements live there.
+            // Leased before taking the write mutex (see Tx: lock order mutex -> pool only for Tx).
             sql_.emplace(db_.pool());
             if (db_.dialect() == Dialect::kSqlite) *sql_ << "PRAGMA wal_autocheckpoint=0";
             st_ = std::make_unique<Statements>(*sql_, db_.dialect());
         }
+        std::unique_lock<std::mutex> lock(db_.write_mutex(), std::defer_lock);
+        if (db_.dialect() == Dialect::kSqlite) lock.lock();  // take turns with this process's other writers
         *sql_ << (db_.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
         try {
-            for (auto& p : batch) p.outcome = st_->write(p.w) ? JoinOutcome::kRecorded : JoinOutcome::kFull;
+            for (auto& p : batch) p.outcome = st_->write(p.w);
             *sql_ << "COMMIT";
         } catch (...) {
             *sql_ << "ROLLBACK";

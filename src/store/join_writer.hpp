@@ -24,15 +24,21 @@ struct JoinWrite {
     /// When set, a user not already present is refused once participant_count reached the limit.
     bool enforce_capacity = false;
     int max_participants = 0;
+    /// Hosts and moderators may also join a scheduled session; everybody else only a live one.
+    bool moderator = false;
 };
 
-enum class JoinOutcome { kRecorded, kFull, kFailed };
+/// kClosed: the session ended or was cancelled (or is not open to this role) by the time the write ran.
+enum class JoinOutcome { kRecorded, kFull, kClosed, kFailed };
 
 class JoinWriter {
 public:
     using Done = std::function<void(JoinOutcome, const std::string& error)>;
     explicit JoinWriter(Database& db, std::size_t max_batch = 64);
-    ~JoinWriter();  // writes what is queued, then stops
+    ~JoinWriter();  // = stop()
+    /// Writes what is queued, reports it, and stops the threads; later submits fail at once. Call it
+    /// while the receivers of `done` (the HTTP layer) still exist.
+    void stop();
     JoinWriter(const JoinWriter&) = delete;
     JoinWriter& operator=(const JoinWriter&) = delete;
 

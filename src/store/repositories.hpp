@@ -72,9 +72,14 @@ std::vector<domain::User> list_enrolled_users(soci::session& sql, const std::str
 
 // ---- live sessions ----
 void insert_session(soci::session& sql, const domain::LiveSession& s);
+/// Writes the editable columns and the status fields; never participant_count/peak_participants,
+/// which only the join writer and reset_participant_count change.
 void update_session(soci::session& sql, const domain::LiveSession& s);
+void reset_participant_count(soci::session& sql, const std::string& session_id);
+/// for_update=true (inside a Tx on PostgreSQL) locks the row until commit, so concurrent state changes
+/// take turns instead of overwriting each other (SQLite's BEGIN IMMEDIATE already serialises writers).
 std::optional<domain::LiveSession> find_session(soci::session& sql, const std::string& tenant_id,
-                                                const std::string& id);
+                                                const std::string& id, bool for_update = false);
 struct SessionFilter {
     std::string course_id;
     std::optional<domain::SessionStatus> status;

@@ -214,22 +214,22 @@ void update_session(soci::session& sql, const LiveSession& s) {
     sql << "UPDATE live_sessions SET content_id = :a4, title = :a6, description = :a7, status = :a9, "
            "scheduled_start = :a10, scheduled_end = :a11, actual_start = :a12, actual_end = :a13, room_url = :a16, "
            "room_password = :a17, max_participants = :a18, recording_enabled = :a19, auto_recording = :a20, "
-           "waiting_room_enabled = :a21, participant_count = :a22, peak_participants = :a23, "
-           "total_duration_minutes = :a24, updated_at = :a26 WHERE id = :a1 AND tenant_id = :a2",
+           "waiting_room_enabled = :a21, total_duration_minutes = :a24, updated_at = :a26 "
+           "WHERE id = :a1 AND tenant_id = :a2",
         soci::use(b.content.value, b.content.ind), soci::use(s.title), soci::use(s.description), soci::use(b.status),
         soci::use(b.start), soci::use(b.end), soci::use(b.actual_start.value, b.actual_start.ind),
         soci::use(b.actual_end.value, b.actual_end.ind), soci::use(s.room_url), soci::use(s.room_password),
         soci::use(s.max_participants), soci::use(b.rec), soci::use(b.auto_rec), soci::use(b.waiting),
-        soci::use(s.participant_count), soci::use(s.peak_participants), soci::use(s.total_duration_minutes),
-        soci::use(b.updated), soci::use(s.id), soci::use(s.tenant_id);
+        soci::use(s.total_duration_minutes), soci::use(b.updated), soci::use(s.id), soci::use(s.tenant_id);
     set_session_moderators(sql, s.id, s.moderator_ids);
 }
 
-std::optional<LiveSession> find_session(soci::session& sql, const std::string& tenant_id, const std::string& id) {
+std::optional<LiveSession> find_session(soci::session& sql, const std::string& tenant_id, const std::string& id,
+                                        bool for_update) {
     Params p;
     auto v = query_sessions(sql,
                             std::string("SELECT ") + kSessionCols + " FROM live_sessions WHERE tenant_id = " +
-                                p.add(tenant_id) + " AND id = " + p.add(id),
+                                p.add(tenant_id) + " AND id = " + p.add(id) + (for_update ? " FOR UPDATE" : ""),
                             p);
     if (v.empty()) return std::nullopt;
     return v.front();
@@ -316,6 +316,10 @@ void insert_participant(soci::session& sql, const Participant& p) {
         soci::use(p.id), soci::use(p.session_id), soci::use(p.user_id), soci::use(role), soci::use(joined),
         soci::use(left.value, left.ind), soci::use(p.duration_seconds), soci::use(p.device_type),
         soci::use(p.browser), soci::use(p.ip_hash), soci::use(active), soci::use(kicked), soci::use(p.kick_reason);
+}
+
+void reset_participant_count(soci::session& sql, const std::string& session_id) {
+    sql << "UPDATE live_sessions SET participant_count = 0 WHERE id = :i", soci::use(session_id);
 }
 
 bool has_active_participation(soci::session& sql, const std::string& session_id, const std::string& user_id) {

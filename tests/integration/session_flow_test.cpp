@@ -218,6 +218,24 @@ TEST_P(SessionEdges, CachedJoinPathSeesChangesImmediately) {
     EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.instructor_token).status, 409u);
 }
 
+// The join is decided from cached data; the write re-reads the session, so a session closed behind the
+// cache's back (here: by another process, simulated with a direct UPDATE) refuses the join.
+TEST_P(SessionEdges, JoinWriterRechecksTheSessionStatus) {
+    auto s = srv.make_school("theta", 1);
+    auto created = srv.create_session(s);
+    std::string id(created.at("id").as_string());
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[0]).status, 200u);  // cached
+    {
+        soci::session sql(srv.app().db().pool());
+        sql << "UPDATE live_sessions SET status = 'ended' WHERE id = :i", soci::use(id);
+    }
+    auto r = srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[0]);
+    EXPECT_EQ(r.status, 409u) << r.body;
+    store::Conn c(srv.app().db());
+    EXPECT_EQ(store::list_participants(c.sql(), id).size(), 1u);  // nothing recorded for the refused join
+}
+
 // max_participants holds under concurrent joins (the capacity check happens inside the write).
 TEST_P(SessionEdges, CapacityHoldsUnderConcurrentJoins) {
     auto s = srv.make_school("zeta", 8);

@@ -492,8 +492,9 @@ TEST_P(Storage, SessionWithModeratorsRoundTrip) {
     EXPECT_EQ(after->actual_start, std::optional<UnixTime>(now()));
     EXPECT_EQ(after->title, "Renamed");
     EXPECT_FALSE(after->content_id.has_value());
-    EXPECT_EQ(after->participant_count, 3);
-    EXPECT_EQ(after->peak_participants, 4);
+    // The counters belong to the join writer: a stale copy written back must not overwrite them.
+    EXPECT_EQ(after->participant_count, s.participant_count);
+    EXPECT_EQ(after->peak_participants, s.peak_participants);
     EXPECT_EQ(after->updated_at, now() + 5);
     std::vector<std::string> mods = after->moderator_ids, want = {f.admin.id, f.student.id};
     std::sort(mods.begin(), mods.end());
