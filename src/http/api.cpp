@@ -335,17 +335,25 @@ void Api::register_routes() {
     // the group commit holding its participation row is durable, without tying up a handler thread.
     router_.add_async("POST", "/api/v1/live-sessions/{id}/join/",
                       [this](std::shared_ptr<RequestContext> c, Respond done) {
-                          auto p = s_.auth.authenticate(bearer_of(*c));
-                          if (!p) return done(fail(*c, p.error()));
-                          c->principal = std::move(p.value());
+                          auto run = [this, c, done] {
+                              auto p = s_.auth.authenticate(bearer_of(*c));
+                              if (!p) return done(fail(*c, p.error()));
+                              c->principal = std::move(p.value());
+                              auto id = path_id(*c, 0);
+                              if (!id) return done(fail(*c, id.error()));
+                              c->session_id = *id;
+                              s_.sessions.join_async(*c->principal, *id, c->meta(),
+                                                     [c, done](Result<services::JoinResult> r) {
+                                                         done(reply(*c, std::move(r), 200,
+                                                                    [](const auto& j) { return to_json(j); }));
+                                                     });
+                          };
+                          // Stay on the I/O thread only when everything the join reads is cached; a
+                          // miss means database reads, which belong on the handler pool.
+                          auto cached = s_.auth.cached(bearer_of(*c));
                           auto id = path_id(*c, 0);
-                          if (!id) return done(fail(*c, id.error()));
-                          c->session_id = *id;
-                          s_.sessions.join_async(*c->principal, *id, c->meta(),
-                                                 [c, done](Result<services::JoinResult> r) {
-                                                     done(reply(*c, std::move(r), 200,
-                                                                [](const auto& j) { return to_json(j); }));
-                                                 });
+                          if (cached && id && s_.sessions.join_is_cached(**cached, *id)) return run();
+                          c->offload(std::move(run));
                       });
 
     // ---- tenant settings ----
@@ -693,6 +701,7 @@ void Api::finish(RequestContext& c, Response res, const Respond& respond) {
 
 void Api::handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const Offload& offload, Respond respond) {
     auto c = std::make_shared<RequestContext>(std::move(req), std::move(conn));
+    c->offload = offload;
     auto last_resort = [this, c, respond](const std::exception& e) {
         // A bug, not the client's fault: log it and answer 500 without details.
         log_.error("unhandled exception", {{"request_id", c->request_id}, {"error", e.what()}});

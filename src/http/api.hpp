@@ -47,6 +47,7 @@ struct RequestContext {
     std::shared_ptr<const services::Principal> principal;
     std::string session_id;  // for the access log, when the route names one
     std::string internal_error;  // the logged-only cause of a 5xx answer (never sent to the client)
+    Offload offload;             // the handler pool, for asynchronous handlers that must block after all
     unsigned version() const { return req.version(); }
     bool keep_alive() const { return req.keep_alive(); }
     services::RequestMeta meta() const {

@@ -33,6 +33,8 @@ public:
     /// Verifies a bearer token and loads the caller; creates/updates SSO users on first use.
     /// Shared and immutable: the same caller object serves every request with this token for a while.
     Result<std::shared_ptr<const Principal>> authenticate(const std::string& bearer);
+    /// The caller for an already verified, still cached token; no verification and no I/O.
+    std::optional<std::shared_ptr<const Principal>> cached(const std::string& bearer) { return verified_.get(bearer); }
     /// Issues an access token for a user (used by login and tests).
     std::string issue_access_token(const domain::User& user, const domain::Tenant& tenant) const;
 

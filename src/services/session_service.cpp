@@ -365,6 +365,12 @@ store::CourseAccess SessionService::course_access(const std::string& course_id, 
     return a;
 }
 
+bool SessionService::join_is_cached(const Principal& p, const std::string& id) {
+    auto jc = join_contexts_.get(id);
+    if (!jc || (*jc)->session.tenant_id != p.tenant.id) return false;
+    return p.user.role == UserRole::kAdmin || access_.get((*jc)->session.course_id + "|" + p.user.id).has_value();
+}
+
 Result<JoinResult> SessionService::join(const Principal& p, const std::string& id, const RequestMeta& meta) {
     auto promise = std::make_shared<std::promise<Result<JoinResult>>>();
     auto f = promise->get_future();

@@ -80,6 +80,8 @@ public:
     Result<SessionView> start(const Principal& p, const std::string& id, const RequestMeta& meta);
     Result<SessionView> end(const Principal& p, const std::string& id, const RequestMeta& meta);
     Result<JoinResult> join(const Principal& p, const std::string& id, const RequestMeta& meta);
+    /// True when join_async would find everything it reads in memory (no database round trip).
+    bool join_is_cached(const Principal& p, const std::string& id);
     /// The same without blocking: `done` runs once, on this thread for early errors or on the
     /// database writer's thread after the participation row is committed.
     void join_async(const Principal& p, const std::string& id, const RequestMeta& meta,
