@@ -2,6 +2,15 @@
 
 namespace lc::store {
 
+namespace {
+/// On SQLite, job writes take their turn on the process's write mutex like every other writer
+/// (before leasing a connection, as Tx does) instead of meeting SQLite's sleeping busy handler.
+std::unique_lock<std::mutex> write_turn(Database& db) {
+    return db.dialect() == Dialect::kSqlite ? std::unique_lock<std::mutex>(db.write_mutex())
+                                            : std::unique_lock<std::mutex>();
+}
+}  // namespace
+
 void enqueue_job(soci::session& sql, const Job& job, UnixTime now) {
     long long run_at = job.run_at ? job.run_at : now, t = now;
     sql << "INSERT INTO jobs(id, tenant_id, type, payload, status, attempts, max_attempts, run_at, created_at, "
@@ -11,6 +20,7 @@ void enqueue_job(soci::session& sql, const Job& job, UnixTime now) {
 }
 
 std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTime now) {
+    auto turn = write_turn(db);
     soci::session sql(db.pool());
     long long t = now;
     std::string pick =
@@ -34,6 +44,7 @@ std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTim
 }
 
 void complete_job(Database& db, const std::string& id, UnixTime now) {
+    auto turn = write_turn(db);
     soci::session sql(db.pool());
     long long t = now;
     sql << "UPDATE jobs SET status = 'done', last_error = '', updated_at = :u WHERE id = :i", soci::use(t),
@@ -41,6 +52,7 @@ void complete_job(Database& db, const std::string& id, UnixTime now) {
 }
 
 void fail_job(Database& db, const Job& job, const std::string& error, UnixTime retry_at, UnixTime now) {
+    auto turn = write_turn(db);
     soci::session sql(db.pool());
     long long t = now, r = retry_at;
     std::string status = job.attempts >= job.max_attempts ? "dead" : "queued";
@@ -50,6 +62,7 @@ void fail_job(Database& db, const Job& job, const std::string& error, UnixTime r
 }
 
 long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now) {
+    auto turn = write_turn(db);
     soci::session sql(db.pool());
     long long b = stale_before, t = now;
     // One statement: counting first and updating after could report rows another sweeper took.
