@@ -468,15 +468,11 @@ void upsert_policy(soci::session& sql, const std::string& id_if_new, const std::
     Nullable<std::string> course, session;
     if (!course_id.empty()) course.set(course_id);
     if (!session_id.empty()) session.set(session_id);
-    // Delete-then-insert keeps one statement shape for both engines (no dialect-specific upsert).
-    if (!session_id.empty()) {
-        sql << "DELETE FROM live_session_policies WHERE session_id = :s", soci::use(session_id);
-    } else if (!course_id.empty()) {
-        sql << "DELETE FROM live_session_policies WHERE course_id = :c AND session_id IS NULL", soci::use(course_id);
-    } else {
-        sql << "DELETE FROM live_session_policies WHERE tenant_id = :t AND course_id IS NULL AND session_id IS NULL",
-            soci::use(tenant_id);
-    }
+    // One atomic upsert per level (SQLite >= 3.24 and PostgreSQL share the syntax): concurrent PUTs of
+    // the same level take turns on the partial unique index instead of one failing on it.
+    std::string conflict = !session_id.empty() ? "(session_id) WHERE session_id IS NOT NULL"
+                           : !course_id.empty() ? "(course_id) WHERE course_id IS NOT NULL AND session_id IS NULL"
+                                                : "(tenant_id) WHERE course_id IS NULL AND session_id IS NULL";
     PolicyRow row;
     row.from(p);
     soci::statement st(sql);
@@ -490,7 +486,19 @@ void upsert_policy(soci::session& sql, const std::string& id_if_new, const std::
     std::string q = std::string("INSERT INTO live_session_policies(id, tenant_id, course_id, session_id, ") +
                     kPolicyCols + ") VALUES(:i, :t, :c, :s";
     for (int i = 0; i < 15; ++i) q += ", :v" + std::to_string(i);
-    q += ")";
+    q += ") ON CONFLICT " + conflict + " DO UPDATE SET ";
+    std::string cols = kPolicyCols;
+    std::size_t start = 0;
+    bool first = true;
+    while (start < cols.size()) {
+        std::size_t end = cols.find(',', start);
+        if (end == std::string::npos) end = cols.size();
+        std::string col = cols.substr(start, end - start);
+        col.erase(0, col.find_first_not_of(' '));
+        q += (first ? "" : ", ") + col + " = excluded." + col;
+        first = false;
+        start = end + 1;
+    }
     st.prepare(q);
     st.define_and_bind();
     st.execute(true);

@@ -236,6 +236,31 @@ TEST_P(SessionEdges, JoinWriterRechecksTheSessionStatus) {
     EXPECT_EQ(store::list_participants(c.sql(), id).size(), 1u);  // nothing recorded for the refused join
 }
 
+// Concurrent saves of the same policy level all succeed (an atomic upsert, not delete-then-insert).
+TEST_P(SessionEdges, ConcurrentPolicySavesAllSucceed) {
+    auto s = srv.make_school("iota", 0);
+    std::vector<std::thread> threads;
+    std::vector<unsigned> status(6, 0);
+    for (int i = 0; i < 6; ++i) {
+        threads.emplace_back([&, i] {
+            status[i] = srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-policy/",
+                                     json::object{{"attendance_threshold_percent", 50 + i}}, s.admin_token)
+                            .status;
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(std::count(status.begin(), status.end(), 200u), 6);
+    soci::session sql(srv.app().db().pool());
+    int rows = 0;
+    sql << "SELECT COUNT(*) FROM live_session_policies WHERE tenant_id = :t AND course_id IS NULL", soci::into(rows),
+        soci::use(s.tenant.id);
+    EXPECT_EQ(rows, 1);
+    auto got = srv.get("/api/v1/tenants/" + s.tenant.id + "/live-policy/", s.admin_token);
+    auto pct = got.obj().at("effective").at("attendance_threshold_percent").as_int64();
+    EXPECT_GE(pct, 50);
+    EXPECT_LE(pct, 55);
+}
+
 // max_participants holds under concurrent joins (the capacity check happens inside the write).
 TEST_P(SessionEdges, CapacityHoldsUnderConcurrentJoins) {
     auto s = srv.make_school("zeta", 8);
