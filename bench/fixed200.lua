@@ -2,9 +2,4 @@
 function request()
   return wrk.format("POST", "/", {["Authorization"] = "Bearer x"}, "")
 end
-function done(summary, latency, requests)
-  io.write(string.format("BENCH_RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d errors=%d non2xx=%d\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status))
-end
+dofile(os.getenv("BENCH_DIR") .. "/report.lua")

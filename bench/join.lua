@@ -25,14 +25,4 @@ function request()
                                    ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36"}, "")
 end
 
-local non200 = 0
-function response(status, headers, body)
-  if status ~= 200 then non200 = non200 + 1 end
-end
-
-function done(summary, latency, requests)
-  io.write(string.format("BENCH_RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d errors=%d non2xx=%d\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status))
-end
+dofile(os.getenv("BENCH_DIR") .. "/report.lua")

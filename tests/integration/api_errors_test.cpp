@@ -59,12 +59,7 @@ protected:
     TestServer srv{GetParam()};
     TestServer::School s = srv.make_school("err", 1);
 
-    long long count_rows(const std::string& table) {
-        soci::session sql(srv.app().db().pool());
-        long long n = -1;
-        sql << "SELECT COUNT(*) FROM " + table, soci::into(n);
-        return n;
-    }
+    long long count_rows(const std::string& table) { return srv.count_rows(table); }
     /// Sessions visible to the school admin, through the API.
     long long listed_sessions() {
         auto r = srv.get("/api/v1/live-sessions/", s.admin_token);

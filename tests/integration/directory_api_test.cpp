@@ -33,12 +33,7 @@ protected:
     TestServer srv{GetParam()};
     TestServer::School s = srv.make_school("dir", 1);
 
-    long long count(const std::string& from_where) {
-        soci::session sql(srv.app().db().pool());
-        long long n = -1;
-        sql << "SELECT COUNT(*) FROM " + from_where, soci::into(n);
-        return n;
-    }
+    long long count(const std::string& from_where) { return srv.count_rows(from_where); }
     std::string stored_jitsi_secret() {
         soci::session sql(srv.app().db().pool());
         std::string v;

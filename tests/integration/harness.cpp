@@ -128,6 +128,13 @@ TestServer::~TestServer() {
     app_.reset();
 }
 
+long long TestServer::count_rows(const std::string& from_where) {
+    soci::session sql(app_->db().pool());
+    long long n = -1;
+    sql << "SELECT COUNT(*) FROM " + from_where, soci::into(n);
+    return n;
+}
+
 std::string TestServer::token_for(const domain::User& u, const domain::Tenant& t) {
     return app_->auth().issue_access_token(u, t);
 }

@@ -81,6 +81,9 @@ public:
         return http_request(port_, "DELETE", target, "", token);
     }
 
+    /// SELECT COUNT(*) FROM <from_where> straight from the database (tests only; the text is trusted).
+    long long count_rows(const std::string& from_where);
+
     // ---- fixtures, made through the services (fast; the HTTP and CLI paths have tests of their own) ----
     struct School {
         domain::Tenant tenant;

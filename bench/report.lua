@@ -1,0 +1,7 @@
+-- Shared by the wrk scripts: one machine-readable result line, read by bench/join.
+function done(summary, latency, requests)
+  io.write(string.format("BENCH_RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d errors=%d non2xx=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
