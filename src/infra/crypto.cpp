@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <chrono>
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -146,7 +147,11 @@ void ensure_sodium() {
 std::string new_uuid() {
     std::array<unsigned char, 16> b{};
     fill_random(b.data(), b.size());
-    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
+    const auto ms = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    for (int i = 0; i < 6; ++i) b[static_cast<std::size_t>(i)] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x70);  // version 7
     b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
     std::string out;
     out.reserve(36);

@@ -1,7 +1,10 @@
 #include "store/join_writer.hpp"
 
+#include "store/repositories.hpp"
+
 #include <chrono>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace lc::store {
@@ -13,8 +16,7 @@ struct JoinWriter::Statements {
         : session_state((sql.prepare << std::string("SELECT status, participant_count FROM live_sessions WHERE id = :s") +
                                             (dialect == Dialect::kPostgres ? " FOR UPDATE" : ""),
                          soci::into(status), soci::into(current), soci::use(session_id))),
-          has_active((sql.prepare << "SELECT COUNT(*) FROM (SELECT 1 FROM live_session_participants WHERE "
-                                     "session_id = :s AND user_id = :u AND is_active = 1 LIMIT 1) AS a",
+          has_active((sql.prepare << kHasActiveParticipationSql,
                       soci::into(count), soci::use(session_id), soci::use(user_id))),
           insert_participant((sql.prepare << "INSERT INTO live_session_participants(id, session_id, user_id, role, "
                                              "joined_at, duration_seconds, device_type, browser, ip_hash, is_active, "
@@ -39,12 +41,21 @@ struct JoinWriter::Statements {
         const auto& p = w.participant;
         session_id = p.session_id;
         user_id = p.user_id;
-        status.clear();
-        query(session_state);
-        if (!(status == "live" || (w.moderator && status == "scheduled"))) return JoinOutcome::kClosed;
+        // Within one transaction the row cannot change under us (SQLite: the write lock; PostgreSQL:
+        // FOR UPDATE), so it is read once per batch and then kept in step with our own updates.
+        auto seen = batch_sessions.find(session_id);
+        if (seen == batch_sessions.end()) {
+            status.clear();
+            query(session_state);
+            seen = batch_sessions.emplace(session_id, SessionState{status, current}).first;
+        }
+        auto& session = seen->second;
+        if (!(session.status == "live" || (w.moderator && session.status == "scheduled")))
+            return JoinOutcome::kClosed;
         query(has_active);
         bool newly_active = count == 0;
-        if (newly_active && w.enforce_capacity && current >= w.max_participants) return JoinOutcome::kFull;
+        if (newly_active && w.enforce_capacity && session.participants >= w.max_participants)
+            return JoinOutcome::kFull;
         participant_id = p.id;
         role = domain::to_string(p.role);
         joined_at = p.joined_at;
@@ -52,7 +63,10 @@ struct JoinWriter::Statements {
         browser = p.browser;
         ip_hash = p.ip_hash;
         insert_participant.execute(true);
-        if (newly_active) count_in.execute(true);
+        if (newly_active) {
+            count_in.execute(true);
+            ++session.participants;
+        }
         const auto& a = w.audit;
         audit_id = a.id;
         tenant_id = a.tenant_id;
@@ -75,6 +89,13 @@ struct JoinWriter::Statements {
         while (st.fetch()) {
         }
     }
+
+    struct SessionState {
+        std::string status;
+        int participants = 0;
+    };
+    /// Session rows already read in the current transaction; cleared when a batch begins.
+    std::unordered_map<std::string, SessionState> batch_sessions;
 
     // Bound values (declared before the statements that bind them).
     int count = 0;
@@ -187,6 +208,7 @@ bool JoinWriter::write_batch(std::vector<Pending>& batch, std::string& error) {
         if (db_.dialect() == Dialect::kSqlite) lock.lock();  // take turns with this process's other writers
         *sql_ << (db_.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
         try {
+            st_->batch_sessions.clear();
             for (auto& p : batch) p.outcome = st_->write(p.w);
             *sql_ << "COMMIT";
         } catch (...) {

@@ -324,9 +324,7 @@ void reset_participant_count(soci::session& sql, const std::string& session_id) 
 
 bool has_active_participation(soci::session& sql, const std::string& session_id, const std::string& user_id) {
     int n = 0;
-    sql << "SELECT COUNT(*) FROM (SELECT 1 FROM live_session_participants WHERE session_id = :s AND user_id = :u "
-           "AND is_active = 1 LIMIT 1) AS a",
-        soci::into(n), soci::use(session_id), soci::use(user_id);
+    sql << kHasActiveParticipationSql, soci::into(n), soci::use(session_id), soci::use(user_id);
     return n > 0;
 }
 

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "infra/crypto.hpp"
 
@@ -21,7 +23,7 @@ bool is_lower_hex(std::string_view s) {
 
 // ---------------------------------------------------------------- UUID / random
 
-TEST(InfraCryptoUuid, NewUuidIsCanonicalLowercaseV4) {
+TEST(InfraCryptoUuid, NewUuidIsCanonicalLowercaseV7) {
     for (int i = 0; i < 200; ++i) {
         const std::string u = new_uuid();
         ASSERT_EQ(u.size(), 36U) << u;
@@ -30,12 +32,29 @@ TEST(InfraCryptoUuid, NewUuidIsCanonicalLowercaseV4) {
         EXPECT_EQ(u[13], '-');
         EXPECT_EQ(u[18], '-');
         EXPECT_EQ(u[23], '-');
-        EXPECT_EQ(u[14], '4') << "version nibble: " << u;
+        EXPECT_EQ(u[14], '7') << "version nibble: " << u;
         EXPECT_NE(std::string_view("89ab").find(u[19]), std::string_view::npos) << "variant nibble: " << u;
         std::string hex = u;
         std::erase(hex, '-');
         EXPECT_TRUE(is_lower_hex(hex)) << u;
     }
+}
+
+TEST(InfraCryptoUuid, NewUuidCarriesTheCurrentTimeAndSortsByIt) {
+    const auto now_ms = [] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    };
+    const long long before = now_ms();
+    const std::string first = new_uuid();
+    const long long after = now_ms();
+    std::string hex = first.substr(0, 8) + first.substr(9, 4);
+    const long long stamped = std::stoll(hex, nullptr, 16);
+    EXPECT_GE(stamped, before);
+    EXPECT_LE(stamped, after);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    EXPECT_LT(first, new_uuid()) << "an id made later must sort later";
 }
 
 TEST(InfraCryptoUuid, NewUuidIsUnique) {
