@@ -1,5 +1,5 @@
 #pragma once
-// HS256 JSON Web Tokens over libjwt. Verification is strict: the header must say
+// HS256 JSON Web Tokens. Verification goes through libjwt and is strict: the header must say
 // {"alg":"HS256"} (typ, when present, "JWT"); "none", any other algorithm, a bad signature,
 // a missing or non-numeric exp, an expired exp or a future nbf are all rejected.
 #include <string>
@@ -12,7 +12,8 @@
 
 namespace lc::infra {
 
-/// Signs `claims` with HS256; header is exactly {"alg":"HS256","typ":"JWT"}.
+/// Signs `claims` with HS256 (OpenSSL's HMAC; jwt.cpp says why not libjwt);
+/// header is exactly {"alg":"HS256","typ":"JWT"}.
 std::string jwt_sign_hs256(const boost::json::object& claims, std::string_view secret);
 
 /// Reads the claims without verifying (to find the issuer before choosing the key).

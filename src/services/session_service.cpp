@@ -422,10 +422,10 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
         auto dev = classify_user_agent(meta.user_agent);
         part.device_type = dev.device_type;
         part.browser = dev.browser;
-        part.ip_hash = ip_hash(meta.ip);
         store::AuditEntry audit_row = audit_entry(p, "session.join", s.id, meta,
                                                   json::serialize(json::object{{"role", to_string(req.role)},
                                                                                {"participant_id", part.id}}));
+        part.ip_hash = audit_row.ip_hash;  // the same keyed hash of the same address: computed once
         PreparedJoin pj;
         pj.write.participant = part;
         pj.write.audit = audit_row;
