@@ -7,7 +7,7 @@ BUILD_PKGS=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libsoci-dev libsqlite3-dev libpq-dev
-  libjwt-dev libssl-dev libsodium-dev libjemalloc-dev
+  libjwt-dev libssl-dev libsodium-dev libjemalloc-dev libpugixml-dev
   libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
 )

@@ -50,8 +50,10 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         if (!m) return m.take_error();
         for (const auto& name : m.value()) log.info("migration applied", {{"name", name}});
     }
+    a->http_client_ = std::make_unique<infra::CurlHttpClient>();
     a->providers_ = std::make_unique<providers::ProviderFactory>(
-        providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock);
+        providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock, *a->http_client_,
+        cfg.public_url);
     a->joins_ = std::make_unique<store::JoinWriter>(*a->db_);
     a->ctx_ = std::make_unique<services::ServiceContext>(services::ServiceContext{
         *a->db_, clock, services::Keys::derive(*key), *a->providers_, *a->joins_, cfg.access_token_ttl});

@@ -42,6 +42,7 @@ private:
     const Clock& clock_;
     const infra::Logger& log_;
     std::unique_ptr<store::Database> db_;
+    std::unique_ptr<infra::HttpClient> http_client_;
     std::unique_ptr<providers::ProviderFactory> providers_;
     std::unique_ptr<store::JoinWriter> joins_;
     std::unique_ptr<services::ServiceContext> ctx_;

@@ -34,6 +34,10 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     str("LIVE_REDIS_URL", c.redis_url);
     str("LIVE_LOG_LEVEL", c.log_level);
     str("LIVE_WEB_ROOT", c.web_root);
+    str("LIVE_PUBLIC_URL", c.public_url);
+    while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+    if (!c.public_url.empty() && c.public_url.rfind("https://", 0) != 0 && c.public_url.rfind("http://", 0) != 0)
+        errors.push_back({"LIVE_PUBLIC_URL", "must be an http(s) URL such as https://lms.school.edu"});
     if (const char* v = getenv("LIVE_TRUST_PROXY"); v && *v) {
         std::string s = v;
         c.trust_proxy = (s == "1" || s == "true" || s == "yes");

@@ -21,6 +21,7 @@ struct Config {
     std::string log_level = "info";                    // LIVE_LOG_LEVEL
     bool trust_proxy = false;                          // LIVE_TRUST_PROXY: take client IP from X-Forwarded-For
     std::string web_root = "web/dist";                 // LIVE_WEB_ROOT
+    std::string public_url;                            // LIVE_PUBLIC_URL: how providers reach us (callbacks)
     std::string jitsi_domain;                          // JITSI_DOMAIN
     std::string jitsi_app_id;                          // JITSI_APP_ID
     std::string jitsi_jwt_secret;                      // JITSI_JWT_SECRET

@@ -175,9 +175,13 @@ struct ProviderConfig {
     std::string jitsi_jwt_secret;  // plaintext in memory, encrypted at rest
     std::string bbb_server_url;
     std::string bbb_shared_secret;
+    std::string bbb_checksum_algorithm = "sha256";  // sha1 | sha256 | sha512
     std::string zoom_account_id;
     std::string zoom_client_id;
     std::string zoom_client_secret;
+    std::string zoom_user_id;         // the Zoom user (id or e-mail) that hosts the school's meetings
+    std::string zoom_webhook_secret;  // Zoom's webhook "secret token"
+    std::string webhook_secret;       // signs Jitsi (prosody) event posts, see docs/webhooks.md
     int max_concurrent_rooms = 10;
     int default_room_duration_minutes = 120;
 };

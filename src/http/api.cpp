@@ -408,9 +408,13 @@ void Api::register_routes() {
                     in.jitsi_jwt_secret = secret_field(r, "jitsi_jwt_secret");
                     in.bbb_server_url = r.string("bbb_server_url", 500);
                     in.bbb_shared_secret = secret_field(r, "bbb_shared_secret");
+                    in.bbb_checksum_algorithm = r.string("bbb_checksum_algorithm", 10);
                     in.zoom_account_id = r.string("zoom_account_id", 100);
                     in.zoom_client_id = r.string("zoom_client_id", 100);
                     in.zoom_client_secret = secret_field(r, "zoom_client_secret");
+                    in.zoom_user_id = r.string("zoom_user_id", 200);
+                    in.zoom_webhook_secret = secret_field(r, "zoom_webhook_secret");
+                    in.webhook_secret = secret_field(r, "webhook_secret");
                     in.max_concurrent_rooms = r.integer("max_concurrent_rooms", 1, 100000);
                     in.default_room_duration_minutes = r.integer("default_room_duration_minutes", 1, 1440);
                     if (auto s = check_fields(r, "the provider settings"); !s) return fail(c, s.error());

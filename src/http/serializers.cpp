@@ -102,10 +102,16 @@ json::object to_json(const ProviderConfig& c) {
             {"bbb_server_url", c.bbb_server_url},
             {"bbb_shared_secret", mask(c.bbb_shared_secret)},
             {"bbb_shared_secret_set", !c.bbb_shared_secret.empty()},
+            {"bbb_checksum_algorithm", c.bbb_checksum_algorithm},
             {"zoom_account_id", c.zoom_account_id},
             {"zoom_client_id", c.zoom_client_id},
             {"zoom_client_secret", mask(c.zoom_client_secret)},
             {"zoom_client_secret_set", !c.zoom_client_secret.empty()},
+            {"zoom_user_id", c.zoom_user_id},
+            {"zoom_webhook_secret", mask(c.zoom_webhook_secret)},
+            {"zoom_webhook_secret_set", !c.zoom_webhook_secret.empty()},
+            {"webhook_secret", mask(c.webhook_secret)},
+            {"webhook_secret_set", !c.webhook_secret.empty()},
             {"max_concurrent_rooms", c.max_concurrent_rooms},
             {"default_room_duration_minutes", c.default_room_duration_minutes}};
 }

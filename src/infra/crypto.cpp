@@ -252,6 +252,8 @@ std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), 
 
 std::string sha1_hex(std::string_view data) { return digest_hex(EVP_sha1(), data); }
 
+std::string sha512_hex(std::string_view data) { return digest_hex(EVP_sha512(), data); }
+
 bool secure_equals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     if (a.empty()) return true;

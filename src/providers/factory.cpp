@@ -4,6 +4,11 @@ namespace lc::providers {
 
 using namespace lc::domain;
 
+std::string webhook_url(const std::string& public_url, ProviderKind kind, const std::string& tenant_id) {
+    if (public_url.empty()) return {};
+    return public_url + "/api/v1/live-sessions/webhooks/" + to_string(kind) + "/?tenant=" + tenant_id;
+}
+
 Result<std::unique_ptr<LiveClassProvider>> ProviderFactory::for_config(const ProviderConfig& c) {
     switch (c.provider) {
         case ProviderKind::kJitsi: {
@@ -14,8 +19,14 @@ Result<std::unique_ptr<LiveClassProvider>> ProviderFactory::for_config(const Pro
             if (s.secret.empty()) s.secret = env_.secret;
             return std::unique_ptr<LiveClassProvider>(std::make_unique<JitsiProvider>(s, clock_));
         }
-        case ProviderKind::kBbb:
-            return Error::unimplemented("BigBlueButton is not available in this version yet; choose Jitsi");
+        case ProviderKind::kBbb: {
+            BbbSettings s;
+            s.server_url = c.bbb_server_url;
+            s.secret = c.bbb_shared_secret;
+            s.checksum = parse_bbb_checksum(c.bbb_checksum_algorithm).value_or(BbbChecksum::kSha256);
+            if (!c.tenant_id.empty()) s.callback_url = webhook_url(public_url_, ProviderKind::kBbb, c.tenant_id);
+            return std::unique_ptr<LiveClassProvider>(std::make_unique<BbbProvider>(s, http_, clock_));
+        }
         case ProviderKind::kZoom:
             return Error::unimplemented("Zoom is not available in this version yet; choose Jitsi");
     }

@@ -4,6 +4,8 @@
 #include <optional>
 #include <vector>
 
+#include "infra/http_client.hpp"
+#include "providers/bbb.hpp"
 #include "providers/jitsi.hpp"
 
 namespace lc::providers {
@@ -15,9 +17,14 @@ struct EnvJitsiDefaults {
     std::string secret;
 };
 
+/// Where providers call us back: LIVE_PUBLIC_URL, e.g. https://lms.school.edu (no trailing slash).
+/// Empty: no callbacks are requested from providers.
+std::string webhook_url(const std::string& public_url, domain::ProviderKind kind, const std::string& tenant_id);
+
 class ProviderFactory {
 public:
-    ProviderFactory(EnvJitsiDefaults env, const Clock& clock) : env_(std::move(env)), clock_(clock) {}
+    ProviderFactory(EnvJitsiDefaults env, const Clock& clock, const infra::HttpClient& http, std::string public_url)
+        : env_(std::move(env)), clock_(clock), http_(http), public_url_(std::move(public_url)) {}
     virtual ~ProviderFactory() = default;
 
     /// The active default config among `configs` (else the first active one), else the environment's Jitsi.
@@ -34,6 +41,8 @@ public:
 private:
     EnvJitsiDefaults env_;
     const Clock& clock_;
+    const infra::HttpClient& http_;
+    std::string public_url_;
 };
 
 }  // namespace lc::providers

@@ -31,7 +31,7 @@ Result<RoomInfo> JitsiProvider::create_room(const LiveSession& session, const st
 }
 
 // A Jitsi room exists while someone is in it; there is nothing to call on start or end.
-Result<bool> JitsiProvider::start_session(const LiveSession&) { return true; }
+Result<bool> JitsiProvider::start_session(const LiveSession&, const EffectivePolicy&) { return true; }
 Result<bool> JitsiProvider::end_session(const LiveSession&) { return true; }
 Result<bool> JitsiProvider::delete_room(const LiveSession&) { return true; }
 

@@ -21,7 +21,7 @@ public:
 
     domain::ProviderKind kind() const override { return domain::ProviderKind::kJitsi; }
     Result<RoomInfo> create_room(const domain::LiveSession& session, const std::string& tenant_slug) override;
-    Result<bool> start_session(const domain::LiveSession& session) override;
+    Result<bool> start_session(const domain::LiveSession& session, const domain::EffectivePolicy& policy) override;
     Result<bool> end_session(const domain::LiveSession& session) override;
     Result<JoinInfo> generate_join_url(const JoinRequest& request) override;
     Result<std::vector<ParticipantInfo>> get_participants(const domain::LiveSession& session) override;

@@ -75,7 +75,9 @@ public:
     virtual domain::ProviderKind kind() const = 0;
     /// Creates (or names) the room for a session; room ids are unique per tenant and session.
     virtual Result<RoomInfo> create_room(const domain::LiveSession& session, const std::string& tenant_slug) = 0;
-    virtual Result<bool> start_session(const domain::LiveSession& session) = 0;
+    /// Opens the room for a session that is starting (BigBlueButton: create the meeting with the
+    /// policy's settings). Idempotent: starting a room that is already open succeeds.
+    virtual Result<bool> start_session(const domain::LiveSession& session, const domain::EffectivePolicy& policy) = 0;
     virtual Result<bool> end_session(const domain::LiveSession& session) = 0;
     /// A short-lived, role-bearing join link for one user.
     virtual Result<JoinInfo> generate_join_url(const JoinRequest& request) = 0;
@@ -84,6 +86,25 @@ public:
     virtual Result<bool> stop_recording(const domain::LiveSession& session) = 0;
     virtual Result<std::vector<RecordingInfo>> get_recordings(const domain::LiveSession& session) = 0;
     virtual Result<bool> delete_room(const domain::LiveSession& session) = 0;
+    /// Publishes or hides one provider recording (BigBlueButton publishRecordings).
+    virtual Result<bool> publish_recording(const std::string& recording_id, bool publish) {
+        (void)recording_id;
+        (void)publish;
+        return Error::unimplemented("this provider cannot publish or hide recordings");
+    }
+    /// Deletes one provider recording (BigBlueButton deleteRecordings).
+    virtual Result<bool> delete_recording(const std::string& recording_id) {
+        (void)recording_id;
+        return Error::unimplemented("this provider cannot delete recordings");
+    }
+    /// True when the provider knows the session's room is open right now.
+    virtual Result<bool> is_running(const domain::LiveSession& session) {
+        (void)session;
+        return Error::unimplemented("this provider cannot tell whether a room is open");
+    }
+    /// False when a room must be opened by start_session before anyone can join it (so a join URL
+    /// for a session that has not started would lead nowhere).
+    virtual bool rooms_open_on_join() const { return true; }
     /// Turns a provider webhook body into a NormalizedEvent (signature checks happen before this).
     virtual Result<NormalizedEvent> handle_webhook(const boost::json::object& payload) = 0;
 };

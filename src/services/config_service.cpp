@@ -66,9 +66,13 @@ Result<std::vector<ProviderConfig>> ConfigService::put_live_config(const Princip
         set(cfg.jitsi_jwt_secret, in.jitsi_jwt_secret);
         set(cfg.bbb_server_url, in.bbb_server_url);
         set(cfg.bbb_shared_secret, in.bbb_shared_secret);
+        set(cfg.bbb_checksum_algorithm, in.bbb_checksum_algorithm);
         set(cfg.zoom_account_id, in.zoom_account_id);
         set(cfg.zoom_client_id, in.zoom_client_id);
         set(cfg.zoom_client_secret, in.zoom_client_secret);
+        set(cfg.zoom_user_id, in.zoom_user_id);
+        set(cfg.zoom_webhook_secret, in.zoom_webhook_secret);
+        set(cfg.webhook_secret, in.webhook_secret);
         if (in.max_concurrent_rooms) cfg.max_concurrent_rooms = static_cast<int>(*in.max_concurrent_rooms);
         if (in.default_room_duration_minutes)
             cfg.default_room_duration_minutes = static_cast<int>(*in.default_room_duration_minutes);
@@ -79,6 +83,15 @@ Result<std::vector<ProviderConfig>> ConfigService::put_live_config(const Princip
         if (!cfg.bbb_server_url.empty() && cfg.bbb_server_url.rfind("https://", 0) != 0 &&
             cfg.bbb_server_url.rfind("http://", 0) != 0)
             errors.push_back({"bbb_server_url", "must be an http(s) URL like https://bbb.school.edu/bigbluebutton/"});
+        if (cfg.bbb_checksum_algorithm != "sha1" && cfg.bbb_checksum_algorithm != "sha256" &&
+            cfg.bbb_checksum_algorithm != "sha512")
+            errors.push_back({"bbb_checksum_algorithm", "must be one of sha1, sha256, sha512 (as set in bbb-web)"});
+        if (!cfg.webhook_secret.empty() && cfg.webhook_secret.size() < 16)
+            errors.push_back({"webhook_secret", "must be at least 16 characters"});
+        if (cfg.is_active && cfg.provider == ProviderKind::kBbb &&
+            (cfg.bbb_server_url.empty() || cfg.bbb_shared_secret.empty()))
+            errors.push_back({"bbb_server_url", "an active BigBlueButton config needs bbb_server_url and "
+                                                "bbb_shared_secret (from `bbb-conf --secret`)"});
         if (cfg.is_default && !cfg.is_active)
             errors.push_back({"is_default", "an inactive provider cannot be the default"});
         if (cfg.is_active && cfg.provider == ProviderKind::kJitsi &&

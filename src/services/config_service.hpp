@@ -14,8 +14,9 @@ struct ProviderConfigInput {
     domain::ProviderKind provider = domain::ProviderKind::kJitsi;
     std::optional<bool> is_active, is_default;
     std::optional<std::string> jitsi_domain, jitsi_app_id, jitsi_jwt_secret;
-    std::optional<std::string> bbb_server_url, bbb_shared_secret;
-    std::optional<std::string> zoom_account_id, zoom_client_id, zoom_client_secret;
+    std::optional<std::string> bbb_server_url, bbb_shared_secret, bbb_checksum_algorithm;
+    std::optional<std::string> zoom_account_id, zoom_client_id, zoom_client_secret, zoom_user_id, zoom_webhook_secret;
+    std::optional<std::string> webhook_secret;
     std::optional<long long> max_concurrent_rooms, default_room_duration_minutes;
 };
 

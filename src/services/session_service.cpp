@@ -98,73 +98,107 @@ std::string SessionService::course_title(soci::session& sql, const LiveSession& 
     return c ? c->title : std::string();
 }
 
+Result<SessionService::NewSession> SessionService::draft_session(soci::session& sql, const Principal& p,
+                                                                  const SessionInput& in, const std::string& id) {
+    std::vector<FieldError> errors;
+    if (!in.course_id) errors.push_back({"course_id", "is required"});
+    if (!in.title) errors.push_back({"title", "is required"});
+    SessionType type = in.type.value_or(SessionType::kScheduled);
+    UnixTime now = ctx_.clock.now();
+    if (type != SessionType::kAdhoc) {
+        if (!in.scheduled_start) errors.push_back({"scheduled_start", "is required"});
+        if (!in.scheduled_end) errors.push_back({"scheduled_end", "is required"});
+    }
+    if (in.status && *in.status != SessionStatus::kDraft && *in.status != SessionStatus::kScheduled)
+        errors.push_back({"status", "a new session is \"draft\" or \"scheduled\""});
+    if (in.status && type == SessionType::kAdhoc && *in.status == SessionStatus::kDraft)
+        errors.push_back({"status", "an ad-hoc session starts at once and cannot be a draft"});
+    validate_input(in, errors);
+
+    std::optional<Course> course;
+    if (in.course_id) {
+        course = store::find_course(sql, p.tenant.id, *in.course_id);
+        if (!course) errors.push_back({"course_id", "no such course in this school"});
+    }
+    if (in.moderator_ids)
+        for (const auto& m : *in.moderator_ids)
+            if (!store::find_user(sql, p.tenant.id, m))
+                errors.push_back({"moderator_ids", "no user " + m + " in this school"});
+    if (course && !p.is_admin() && !contains(course->instructor_ids, p.user.id))
+        return Error::denied("only the course's instructors and school admins can schedule its live classes");
+    if (!errors.empty() || !course) return Error::invalid("the live session cannot be created", errors);
+
+    auto configs = store::list_provider_configs(sql, p.tenant.id, ctx_.keys.box);
+    auto provider = ctx_.providers.for_tenant(configs);
+    if (!provider) return provider.take_error();
+    int default_minutes = 120;
+    for (const auto& c : configs)
+        if (c.provider == (*provider)->kind()) default_minutes = c.default_room_duration_minutes;
+
+    NewSession n;
+    LiveSession& s = n.session;
+    s.id = id;
+    s.tenant_id = p.tenant.id;
+    s.course_id = course->id;
+    s.content_id = in.content_id;
+    s.created_by = p.user.id;
+    s.title = *in.title;
+    s.description = in.description.value_or("");
+    s.type = type;
+    s.scheduled_start = in.scheduled_start.value_or(now);
+    s.scheduled_end = in.scheduled_end.value_or(s.scheduled_start + default_minutes * 60);
+    validate_schedule(s.scheduled_start, s.scheduled_end, errors);
+    if (!errors.empty()) return Error::invalid("the live session cannot be created", errors);
+    s.status = in.status.value_or(SessionStatus::kScheduled);
+    s.provider = (*provider)->kind();
+    s.max_participants = static_cast<int>(in.max_participants.value_or(100));
+    s.recording_enabled = in.recording_enabled.value_or(true);
+    s.auto_recording = in.auto_recording.value_or(false);
+    s.waiting_room_enabled = in.waiting_room_enabled.value_or(true);
+    s.moderator_ids = in.moderator_ids.value_or(std::vector<std::string>{});
+    s.created_at = s.updated_at = now;
+    auto room = (*provider)->create_room(s, p.tenant.slug);
+    if (!room) return room.take_error();
+    s.room_id = room->room_id;
+    s.room_url = room->room_url;
+    s.room_password = room->password.value_or("");
+    auto chain = store::find_policy_chain(sql, s.tenant_id, s.course_id, s.id);  // no session row yet
+    auto ptr = [](const std::optional<PolicyOverrides>& o) { return o ? &*o : nullptr; };
+    n.policy = apply_session_type(resolve_policy(ptr(chain.tenant), ptr(chain.course), in.policy ? &*in.policy : nullptr),
+                                  s.type);
+    n.course_title = course->title;
+    n.provider = std::move(provider.value());
+    return n;
+}
+
 Result<SessionView> SessionService::create(const Principal& p, const SessionInput& in, const RequestMeta& meta) {
     return guarded([&]() -> Result<SessionView> {
-        std::vector<FieldError> errors;
-        if (!in.course_id) errors.push_back({"course_id", "is required"});
-        if (!in.title) errors.push_back({"title", "is required"});
-        SessionType type = in.type.value_or(SessionType::kScheduled);
-        UnixTime now = ctx_.clock.now();
-        if (type != SessionType::kAdhoc) {
-            if (!in.scheduled_start) errors.push_back({"scheduled_start", "is required"});
-            if (!in.scheduled_end) errors.push_back({"scheduled_end", "is required"});
+        const std::string id = infra::new_uuid();
+        const bool adhoc = in.type.value_or(SessionType::kScheduled) == SessionType::kAdhoc;
+        bool room_opened = false;
+        if (adhoc) {
+            // "Start now": the room must be open when this call returns. A provider that opens rooms
+            // over the network (BigBlueButton) is called before the write transaction, never inside
+            // it, so a slow provider cannot hold up every other write.
+            store::Conn c(ctx_.db);
+            auto draft = draft_session(c.sql(), p, in, id);
+            if (!draft) return draft.take_error();
+            if (!draft->provider->rooms_open_on_join()) {
+                auto started = draft->provider->start_session(draft->session, draft->policy);
+                if (!started) return started.take_error();
+                room_opened = true;
+            }
         }
-        if (in.status && *in.status != SessionStatus::kDraft && *in.status != SessionStatus::kScheduled)
-            errors.push_back({"status", "a new session is \"draft\" or \"scheduled\""});
-        if (in.status && type == SessionType::kAdhoc && *in.status == SessionStatus::kDraft)
-            errors.push_back({"status", "an ad-hoc session starts at once and cannot be a draft"});
-        validate_input(in, errors);
-
         store::Tx tx(ctx_.db);
-        std::optional<Course> course;
-        if (in.course_id) {
-            course = store::find_course(tx.sql(), p.tenant.id, *in.course_id);
-            if (!course) errors.push_back({"course_id", "no such course in this school"});
-        }
-        if (in.moderator_ids)
-            for (const auto& m : *in.moderator_ids)
-                if (!store::find_user(tx.sql(), p.tenant.id, m))
-                    errors.push_back({"moderator_ids", "no user " + m + " in this school"});
-        if (course && !p.is_admin() && !contains(course->instructor_ids, p.user.id))
-            return Error::denied("only the course's instructors and school admins can schedule its live classes");
-        if (!errors.empty() || !course) return Error::invalid("the live session cannot be created", errors);
-
-        auto configs = store::list_provider_configs(tx.sql(), p.tenant.id, ctx_.keys.box);
-        auto provider = ctx_.providers.for_tenant(configs);
-        if (!provider) return provider.take_error();
-        int default_minutes = 120;
-        for (const auto& c : configs)
-            if (c.provider == (*provider)->kind()) default_minutes = c.default_room_duration_minutes;
-
-        LiveSession s;
-        s.id = infra::new_uuid();
-        s.tenant_id = p.tenant.id;
-        s.course_id = course->id;
-        s.content_id = in.content_id;
-        s.created_by = p.user.id;
-        s.title = *in.title;
-        s.description = in.description.value_or("");
-        s.type = type;
-        s.scheduled_start = in.scheduled_start.value_or(now);
-        s.scheduled_end = in.scheduled_end.value_or(s.scheduled_start + default_minutes * 60);
-        validate_schedule(s.scheduled_start, s.scheduled_end, errors);
-        if (!errors.empty()) return Error::invalid("the live session cannot be created", errors);
-        s.status = in.status.value_or(SessionStatus::kScheduled);
-        s.provider = (*provider)->kind();
-        s.max_participants = static_cast<int>(in.max_participants.value_or(100));
-        s.recording_enabled = in.recording_enabled.value_or(true);
-        s.auto_recording = in.auto_recording.value_or(false);
-        s.waiting_room_enabled = in.waiting_room_enabled.value_or(true);
-        s.moderator_ids = in.moderator_ids.value_or(std::vector<std::string>{});
-        s.created_at = s.updated_at = now;
-        auto room = (*provider)->create_room(s, p.tenant.slug);
-        if (!room) return room.take_error();
-        s.room_id = room->room_id;
-        s.room_url = room->room_url;
-        s.room_password = room->password.value_or("");
-        if (type == SessionType::kAdhoc) {  // "start now": the room is ready when this call returns
-            auto started = (*provider)->start_session(s);
-            if (!started) return started.take_error();
+        auto draft = draft_session(tx.sql(), p, in, id);
+        if (!draft) return draft.take_error();
+        LiveSession& s = draft->session;
+        UnixTime now = ctx_.clock.now();
+        if (adhoc) {
+            if (!room_opened) {
+                auto started = draft->provider->start_session(s, draft->policy);
+                if (!started) return started.take_error();
+            }
             s.status = SessionStatus::kLive;
             s.actual_start = now;
         }
@@ -173,7 +207,7 @@ Result<SessionView> SessionService::create(const Principal& p, const SessionInpu
         audit(tx.sql(), p, "session.create", s.id, meta,
               json::serialize(json::object{{"type", to_string(s.type)}, {"status", to_string(s.status)}}));
         if (s.status == SessionStatus::kLive) audit(tx.sql(), p, "session.start", s.id, meta);
-        SessionView v{s, course->title, p.is_admin() ? SessionActor::kAdmin : SessionActor::kHost};
+        SessionView v{s, draft->course_title, p.is_admin() ? SessionActor::kAdmin : SessionActor::kHost};
         v.policy = effective_policy(tx.sql(), s);
         tx.commit();
         return v;
@@ -271,37 +305,48 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
 Result<SessionView> SessionService::transition(const Principal& p, const std::string& id, SessionAction action,
                                                const RequestMeta& meta) {
     return guarded([&]() -> Result<SessionView> {
+        // Checks the caller may do this now; used before the provider call and again under the lock.
+        auto check = [&](const Loaded& l, const EffectivePolicy& policy) -> Status {
+            Permission needed = action == SessionAction::kEnd ? Permission::kEndSession : Permission::kStartSession;
+            bool manager = l.actor == SessionActor::kHost || l.actor == SessionActor::kAdmin;
+            if (action == SessionAction::kCancel ? !manager : !is_allowed(l.actor, needed, policy))
+                return Error::denied(std::string("your role (") + to_string(l.actor) + ") cannot " +
+                                     (action == SessionAction::kStart ? "start"
+                                      : action == SessionAction::kEnd ? "end"
+                                                                      : "cancel") +
+                                     " this session");
+            auto next = apply_action(l.session.status, action);
+            if (!next) return next.take_error();
+            return ok_status();
+        };
+        if (action == SessionAction::kStart) {
+            // Open the provider's room first, outside the write transaction (a network call must not
+            // hold up other writes). Opening is idempotent, so a lost race below costs nothing.
+            store::Conn c(ctx_.db);
+            auto l = load(c.sql(), p, id);
+            if (!l) return l.take_error();
+            EffectivePolicy policy = effective_policy(c.sql(), l->session);
+            if (auto ok = check(*l, policy); !ok) return ok.take_error();
+            auto configs = store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box);
+            auto provider = ctx_.providers.for_kind(configs, l->session.provider);
+            if (!provider) return provider.take_error();
+            auto r = (*provider)->start_session(l->session, policy);
+            if (!r) return r.take_error();
+        }
+        std::optional<LiveSession> ended;
         store::Tx tx(ctx_.db);
         auto l = load(tx.sql(), p, id, /*for_update=*/true);
         if (!l) return l.take_error();
         LiveSession& s = l->session;
         EffectivePolicy policy = effective_policy(tx.sql(), s);
-        Permission needed = action == SessionAction::kEnd ? Permission::kEndSession : Permission::kStartSession;
-        bool manager = l->actor == SessionActor::kHost || l->actor == SessionActor::kAdmin;
-        if (action == SessionAction::kCancel ? !manager : !is_allowed(l->actor, needed, policy))
-            return Error::denied(std::string("your role (") + to_string(l->actor) + ") cannot " +
-                                 (action == SessionAction::kStart ? "start"
-                                  : action == SessionAction::kEnd ? "end"
-                                                                  : "cancel") +
-                                 " this session");
+        if (auto ok = check(*l, policy); !ok) return ok.take_error();
         auto next = apply_action(s.status, action);
-        if (!next) return next.take_error();
         UnixTime now = ctx_.clock.now();
-        auto configs = store::list_provider_configs(tx.sql(), p.tenant.id, ctx_.keys.box);
         std::string audit_action;
         if (action == SessionAction::kStart) {
-            auto provider = ctx_.providers.for_kind(configs, s.provider);
-            if (!provider) return provider.take_error();
-            auto r = (*provider)->start_session(s);
-            if (!r) return r.take_error();
             s.actual_start = now;
             audit_action = "session.start";
         } else if (action == SessionAction::kEnd) {
-            auto provider = ctx_.providers.for_kind(configs, s.provider);
-            if (provider) {
-                // The provider may already have closed the room; ending here must still succeed.
-                (void)(*provider)->end_session(s);
-            }
             s.actual_end = now;
             UnixTime started = s.actual_start.value_or(now);
             s.total_duration_minutes = static_cast<int>(std::max<UnixTime>(0, now - started) / 60);
@@ -315,6 +360,7 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
             job.payload = json::serialize(json::object{{"session_id", s.id}, {"tenant_id", p.tenant.id}});
             store::enqueue_job(tx.sql(), job, now);
             audit_action = "session.end";
+            ended = s;
         } else {
             audit_action = "session.cancel";
         }
@@ -326,8 +372,14 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
         v.participants_count = store::count_distinct_participants(tx.sql(), id);
         v.recordings_count = store::count_recordings(tx.sql(), id);
         v.policy = policy;
+        auto configs = store::list_provider_configs(tx.sql(), p.tenant.id, ctx_.keys.box);
         tx.commit();
         if (action == SessionAction::kEnd) ctx_.jobs_enqueued();
+        if (ended) {
+            // Closing the provider's room is best effort and after the commit: the class has ended for
+            // us either way, and the provider may already have closed the room itself.
+            if (auto provider = ctx_.providers.for_kind(configs, ended->provider)) (void)(*provider)->end_session(*ended);
+        }
         return v;
     });
 }
@@ -403,6 +455,8 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
         const std::vector<ProviderConfig>& configs = jc->configs;
         auto provider = ctx_.providers.for_kind(configs, s.provider);
         if (!provider) return provider.take_error();
+        if (s.status != SessionStatus::kLive && !(*provider)->rooms_open_on_join())
+            return Error::conflict("this class's room opens when the session is started: start it first, then join");
         providers::JoinRequest req;
         req.session = &s;
         req.user = &p.user;

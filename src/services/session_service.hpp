@@ -3,6 +3,7 @@
 // detail, update, cancel, start, end, join. Each state change commits together with its audit
 // row and the jobs it implies (transactional outbox).
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -99,6 +100,15 @@ private:
     Result<Loaded> load(soci::session& sql, const Principal& p, const std::string& id, bool for_update = false);
     Result<SessionView> transition(const Principal& p, const std::string& id, domain::SessionAction action,
                                    const RequestMeta& meta);
+    /// A new session built and checked from `in` (reads only; nothing is written).
+    struct NewSession {
+        domain::LiveSession session;
+        domain::EffectivePolicy policy;
+        std::string course_title;
+        std::unique_ptr<providers::LiveClassProvider> provider;
+    };
+    Result<NewSession> draft_session(soci::session& sql, const Principal& p, const SessionInput& in,
+                                     const std::string& id);
     struct PreparedJoin {
         store::JoinWrite write;
         JoinResult result;

@@ -146,6 +146,9 @@ void upsert_policy(soci::session& sql, const std::string& id_if_new, const std::
 // ---- provider configs ----
 std::vector<domain::ProviderConfig> list_provider_configs(soci::session& sql, const std::string& tenant_id,
                                                           const SecretBox& box);
+/// Every school's active config of one provider (webhook registration, health checks).
+std::vector<domain::ProviderConfig> list_provider_configs_of_kind(soci::session& sql, domain::ProviderKind kind,
+                                                                  const SecretBox& box);
 /// Inserts or updates by (tenant, provider); if cfg.is_default, clears is_default on the others.
 void upsert_provider_config(soci::session& sql, const domain::ProviderConfig& cfg, const SecretBox& box, UnixTime now);
 

@@ -504,22 +504,28 @@ void upsert_policy(soci::session& sql, const std::string& id_if_new, const std::
 
 // ---- provider configs ----
 
-std::vector<ProviderConfig> list_provider_configs(soci::session& sql, const std::string& tenant_id,
+namespace {
+// Column order shared by the SELECT and the writes below.
+constexpr const char* kProviderConfigColumns =
+    "id, tenant_id, provider, is_active, is_default, jitsi_domain, jitsi_app_id, jitsi_jwt_secret, bbb_server_url, "
+    "bbb_shared_secret, bbb_checksum_algorithm, zoom_account_id, zoom_client_id, zoom_client_secret, zoom_user_id, "
+    "zoom_webhook_secret, webhook_secret, max_concurrent_rooms, default_room_duration_minutes";
+
+std::vector<ProviderConfig> read_provider_configs(soci::session& sql, const std::string& where, const std::string& arg,
                                                   const SecretBox& box) {
     std::vector<ProviderConfig> out;
     ProviderConfig c;
-    std::string provider, jitsi_secret, bbb_secret, zoom_secret;
+    std::string provider, jitsi_secret, bbb_secret, zoom_secret, zoom_hook_secret, hook_secret;
     int active = 0, is_default = 0;
     soci::statement st =
-        (sql.prepare << "SELECT id, tenant_id, provider, is_active, is_default, jitsi_domain, jitsi_app_id, "
-                        "jitsi_jwt_secret, bbb_server_url, bbb_shared_secret, zoom_account_id, zoom_client_id, "
-                        "zoom_client_secret, max_concurrent_rooms, default_room_duration_minutes "
-                        "FROM live_provider_configs WHERE tenant_id = :t ORDER BY provider",
+        (sql.prepare << std::string("SELECT ") + kProviderConfigColumns + " FROM live_provider_configs WHERE " + where +
+                            " ORDER BY tenant_id, provider",
          soci::into(c.id), soci::into(c.tenant_id), soci::into(provider), soci::into(active), soci::into(is_default),
          soci::into(c.jitsi_domain), soci::into(c.jitsi_app_id), soci::into(jitsi_secret),
-         soci::into(c.bbb_server_url), soci::into(bbb_secret), soci::into(c.zoom_account_id),
-         soci::into(c.zoom_client_id), soci::into(zoom_secret), soci::into(c.max_concurrent_rooms),
-         soci::into(c.default_room_duration_minutes), soci::use(tenant_id));
+         soci::into(c.bbb_server_url), soci::into(bbb_secret), soci::into(c.bbb_checksum_algorithm),
+         soci::into(c.zoom_account_id), soci::into(c.zoom_client_id), soci::into(zoom_secret),
+         soci::into(c.zoom_user_id), soci::into(zoom_hook_secret), soci::into(hook_secret),
+         soci::into(c.max_concurrent_rooms), soci::into(c.default_room_duration_minutes), soci::use(arg));
     st.execute();
     while (st.fetch()) {
         ProviderConfig o = c;
@@ -529,15 +535,28 @@ std::vector<ProviderConfig> list_provider_configs(soci::session& sql, const std:
         o.jitsi_jwt_secret = box.open(jitsi_secret);
         o.bbb_shared_secret = box.open(bbb_secret);
         o.zoom_client_secret = box.open(zoom_secret);
+        o.zoom_webhook_secret = box.open(zoom_hook_secret);
+        o.webhook_secret = box.open(hook_secret);
         out.push_back(o);
     }
     return out;
+}
+}  // namespace
+
+std::vector<ProviderConfig> list_provider_configs(soci::session& sql, const std::string& tenant_id,
+                                                  const SecretBox& box) {
+    return read_provider_configs(sql, "tenant_id = :t", tenant_id, box);
+}
+
+std::vector<ProviderConfig> list_provider_configs_of_kind(soci::session& sql, ProviderKind kind, const SecretBox& box) {
+    return read_provider_configs(sql, "provider = :p AND is_active = 1", to_string(kind), box);
 }
 
 void upsert_provider_config(soci::session& sql, const ProviderConfig& c, const SecretBox& box, UnixTime now) {
     std::string provider = to_string(c.provider);
     std::string js = box.seal(c.jitsi_jwt_secret), bs = box.seal(c.bbb_shared_secret),
-                zs = box.seal(c.zoom_client_secret);
+                zs = box.seal(c.zoom_client_secret), zws = box.seal(c.zoom_webhook_secret),
+                ws = box.seal(c.webhook_secret);
     int active = c.is_active, is_default = c.is_default;
     long long t = now;
     if (c.is_default) {
@@ -550,20 +569,24 @@ void upsert_provider_config(soci::session& sql, const ProviderConfig& c, const S
     if (exists) {
         sql << "UPDATE live_provider_configs SET is_active = :a, is_default = :d, jitsi_domain = :jd, "
                "jitsi_app_id = :ja, jitsi_jwt_secret = :js, bbb_server_url = :bu, bbb_shared_secret = :bs, "
-               "zoom_account_id = :za, zoom_client_id = :zc, zoom_client_secret = :zs, max_concurrent_rooms = :m, "
+               "bbb_checksum_algorithm = :bc, zoom_account_id = :za, zoom_client_id = :zc, zoom_client_secret = :zs, "
+               "zoom_user_id = :zu, zoom_webhook_secret = :zw, webhook_secret = :ws, max_concurrent_rooms = :m, "
                "default_room_duration_minutes = :r, updated_at = :u WHERE tenant_id = :t AND provider = :p",
             soci::use(active), soci::use(is_default), soci::use(c.jitsi_domain), soci::use(c.jitsi_app_id),
-            soci::use(js), soci::use(c.bbb_server_url), soci::use(bs), soci::use(c.zoom_account_id),
-            soci::use(c.zoom_client_id), soci::use(zs), soci::use(c.max_concurrent_rooms),
+            soci::use(js), soci::use(c.bbb_server_url), soci::use(bs), soci::use(c.bbb_checksum_algorithm),
+            soci::use(c.zoom_account_id), soci::use(c.zoom_client_id), soci::use(zs), soci::use(c.zoom_user_id),
+            soci::use(zws), soci::use(ws), soci::use(c.max_concurrent_rooms),
             soci::use(c.default_room_duration_minutes), soci::use(t), soci::use(c.tenant_id), soci::use(provider);
     } else {
         sql << "INSERT INTO live_provider_configs(id, tenant_id, provider, is_active, is_default, jitsi_domain, "
-               "jitsi_app_id, jitsi_jwt_secret, bbb_server_url, bbb_shared_secret, zoom_account_id, zoom_client_id, "
-               "zoom_client_secret, max_concurrent_rooms, default_room_duration_minutes, created_at, updated_at) "
-               "VALUES(:i, :t, :p, :a, :d, :jd, :ja, :js, :bu, :bs, :za, :zc, :zs, :m, :r, :c, :u)",
+               "jitsi_app_id, jitsi_jwt_secret, bbb_server_url, bbb_shared_secret, bbb_checksum_algorithm, "
+               "zoom_account_id, zoom_client_id, zoom_client_secret, zoom_user_id, zoom_webhook_secret, "
+               "webhook_secret, max_concurrent_rooms, default_room_duration_minutes, created_at, updated_at) "
+               "VALUES(:i, :t, :p, :a, :d, :jd, :ja, :js, :bu, :bs, :bc, :za, :zc, :zs, :zu, :zw, :ws, :m, :r, :c, :u)",
             soci::use(c.id), soci::use(c.tenant_id), soci::use(provider), soci::use(active), soci::use(is_default),
             soci::use(c.jitsi_domain), soci::use(c.jitsi_app_id), soci::use(js), soci::use(c.bbb_server_url),
-            soci::use(bs), soci::use(c.zoom_account_id), soci::use(c.zoom_client_id), soci::use(zs),
+            soci::use(bs), soci::use(c.bbb_checksum_algorithm), soci::use(c.zoom_account_id),
+            soci::use(c.zoom_client_id), soci::use(zs), soci::use(c.zoom_user_id), soci::use(zws), soci::use(ws),
             soci::use(c.max_concurrent_rooms), soci::use(c.default_room_duration_minutes), soci::use(t), soci::use(t);
     }
 }

@@ -1,0 +1,158 @@
+#include "infra/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+namespace lc::infra {
+
+namespace {
+
+constexpr std::size_t kMaxResponseBytes = std::size_t{8} * 1024 * 1024;
+
+struct EasyFree {
+    void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct SlistFree {
+    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+struct Sink {
+    std::string body;
+    std::string content_type;
+    long retry_after = 0;
+    bool too_large = false;
+};
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+    auto* sink = static_cast<Sink*>(user);
+    const size_t bytes = size * n;
+    if (sink->body.size() + bytes > kMaxResponseBytes) {
+        sink->too_large = true;
+        return 0;  // aborts the transfer
+    }
+    sink->body.append(data, bytes);
+    return bytes;
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+    auto* sink = static_cast<Sink*>(user);
+    const size_t bytes = size * n;
+    std::string line(data, bytes);
+    auto colon = line.find(':');
+    if (colon == std::string::npos) return bytes;
+    std::string name = lower(line.substr(0, colon));
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t\r\n") + 1);
+    if (name == "content-type") sink->content_type = value;
+    if (name == "retry-after") {
+        long v = 0;
+        bool digits = !value.empty() && value.size() < 10;
+        for (char c : value) {
+            if (c < '0' || c > '9') digits = false;
+            else v = v * 10 + (c - '0');
+        }
+        if (digits) sink->retry_after = v;
+    }
+    return bytes;
+}
+
+/// "5 s", "1.5 s", "0.25 s": a timeout as a person reads it.
+std::string seconds_text(long ms) {
+    std::string out = std::to_string(ms / 1000);
+    if (long frac = ms % 1000; frac != 0) {
+        std::string f = std::to_string(1000 + frac).substr(1);
+        f.erase(f.find_last_not_of('0') + 1);
+        out += "." + f;
+    }
+    return out + " s";
+}
+
+}  // namespace
+
+CurlHttpClient::CurlHttpClient() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) const {
+    std::unique_ptr<CURL, EasyFree> easy(curl_easy_init());
+    if (!easy) return Error::unavailable("could not start an outbound HTTP request", "curl_easy_init failed");
+    CURL* c = easy.get();
+    Sink sink;
+    std::unique_ptr<curl_slist, SlistFree> headers;
+    for (const auto& [name, value] : request.headers) {
+        std::string line = name + ": " + value;
+        curl_slist* next = curl_slist_append(headers.get(), line.c_str());
+        if (!next) return Error::unavailable("could not start an outbound HTTP request", "curl_slist_append failed");
+        (void)headers.release();
+        headers.reset(next);
+    }
+    // "Expect: 100-continue" would add a round trip to every POST larger than 1 KiB.
+    curl_slist* next = curl_slist_append(headers.get(), "Expect:");
+    if (next) {
+        (void)headers.release();
+        headers.reset(next);
+    }
+    const long timeout_ms = static_cast<long>(request.timeout.count());
+    curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: safe in threads
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "liveclass/0.1");
+    if (request.method == "GET") {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+        if (request.method != "DELETE" || !request.body.empty()) {
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        }
+    }
+    CURLcode rc = curl_easy_perform(c);
+    if (sink.too_large) return Error::unavailable("the provider's answer was too large", request.url);
+    if (rc != CURLE_OK) {
+        std::string reason = curl_easy_strerror(rc);
+        if (rc == CURLE_OPERATION_TIMEDOUT)
+            return Error::unavailable("the provider did not answer within " + seconds_text(timeout_ms), reason);
+        return Error::unavailable("the provider could not be reached", reason);
+    }
+    HttpResponse res;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res.status);
+    res.body = std::move(sink.body);
+    res.content_type = std::move(sink.content_type);
+    res.retry_after_seconds = sink.retry_after;
+    return res;
+}
+
+std::string url_encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::string out;
+    for (const auto& [name, value] : fields) {
+        if (!out.empty()) out += '&';
+        out += url_encode(name);
+        out += '=';
+        out += url_encode(value);
+    }
+    return out;
+}
+
+}  // namespace lc::infra

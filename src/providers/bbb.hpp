@@ -1,0 +1,84 @@
+#pragma once
+// BigBlueButton adapter (seed 3.3) over BBB's HTTP API: every call is GET {api}/{call}?{query}
+// &checksum=hex(SHA(call + query + shared secret)), answered with XML. Meetings are created when a
+// session starts (create is idempotent), joins are signed URLs (no network call), and BBB reports
+// back through three callbacks that all point at our webhook endpoint (see docs/bbb.md).
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "infra/http_client.hpp"
+#include "providers/provider.hpp"
+
+namespace lc::providers {
+
+enum class BbbChecksum { kSha1, kSha256, kSha512 };
+
+/// "sha1" | "sha256" | "sha512" (nullopt for anything else).
+std::optional<BbbChecksum> parse_bbb_checksum(std::string_view s);
+const char* to_string(BbbChecksum c);
+
+struct BbbSettings {
+    /// The API endpoint as admins copy it from `bbb-conf --secret`, e.g.
+    /// https://bbb.school.edu/bigbluebutton/ ("api" is appended when missing).
+    std::string server_url;
+    std::string secret;
+    BbbChecksum checksum = BbbChecksum::kSha256;
+    /// Our webhook URL for this school, e.g. https://lms.school.edu/api/v1/live-sessions/webhooks/bbb/?tenant=ID.
+    /// Empty: no callbacks are requested (then attendance and recordings need polling).
+    std::string callback_url;
+    std::chrono::milliseconds timeout{5000};
+};
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+/// The checksum BBB expects for `call` with the exact query string sent (without the checksum).
+std::string bbb_checksum(std::string_view call, std::string_view query, std::string_view secret, BbbChecksum algo);
+
+/// The token that authenticates the unsigned end-of-meeting callback (meta_endCallbackUrl): BBB
+/// calls that URL as given, so the URL itself carries HMAC-SHA256(secret, "end:" + meeting id).
+std::string bbb_end_callback_token(std::string_view secret, std::string_view meeting_id);
+
+class BbbProvider final : public LiveClassProvider {
+public:
+    BbbProvider(BbbSettings settings, const infra::HttpClient& http, const Clock& clock);
+
+    domain::ProviderKind kind() const override { return domain::ProviderKind::kBbb; }
+    Result<RoomInfo> create_room(const domain::LiveSession& session, const std::string& tenant_slug) override;
+    Result<bool> start_session(const domain::LiveSession& session, const domain::EffectivePolicy& policy) override;
+    Result<bool> end_session(const domain::LiveSession& session) override;
+    Result<JoinInfo> generate_join_url(const JoinRequest& request) override;
+    Result<std::vector<ParticipantInfo>> get_participants(const domain::LiveSession& session) override;
+    Result<std::string> start_recording(const domain::LiveSession& session) override;
+    Result<bool> stop_recording(const domain::LiveSession& session) override;
+    Result<std::vector<RecordingInfo>> get_recordings(const domain::LiveSession& session) override;
+    Result<bool> delete_room(const domain::LiveSession& session) override;
+    Result<NormalizedEvent> handle_webhook(const boost::json::object& payload) override;
+    Result<bool> publish_recording(const std::string& recording_id, bool publish) override;
+    Result<bool> delete_recording(const std::string& recording_id) override;
+    Result<bool> is_running(const domain::LiveSession& session) override;
+    bool rooms_open_on_join() const override { return false; }
+
+    /// hooks/create for our callback URL (all meetings on this server, or one meeting); returns the
+    /// hook id. Idempotent on BBB's side: registering the same URL again keeps one hook.
+    Result<std::string> register_hook(const std::string& meeting_id = {});
+
+    /// The full signed URL of an API call (exposed for tests and for the join URL).
+    std::string call_url(std::string_view call, const QueryParams& params) const;
+    /// The create parameters for a session (exposed for tests).
+    QueryParams create_params(const domain::LiveSession& session, const domain::EffectivePolicy& policy) const;
+
+private:
+    struct XmlAnswer;
+    Result<XmlAnswer> call(std::string_view call, const QueryParams& params) const;
+
+    BbbSettings s_;
+    std::string api_base_;  // .../bigbluebutton/api (no trailing slash)
+    const infra::HttpClient& http_;
+    const Clock& clock_;
+};
+
+}  // namespace lc::providers
