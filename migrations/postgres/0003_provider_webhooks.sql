@@ -5,6 +5,10 @@ ALTER TABLE live_provider_configs ADD COLUMN bbb_checksum_algorithm TEXT NOT NUL
 ALTER TABLE live_provider_configs ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';  -- encrypted
 ALTER TABLE live_provider_configs ADD COLUMN zoom_webhook_secret TEXT NOT NULL DEFAULT '';  -- encrypted
 ALTER TABLE live_provider_configs ADD COLUMN zoom_user_id TEXT NOT NULL DEFAULT '';
+-- Where a participation row came from: our join endpoint, a provider's join/leave events, or a
+-- provider's leave that arrived before its join (completed when the join comes in).
+ALTER TABLE live_session_participants ADD COLUMN source TEXT NOT NULL DEFAULT 'join'
+    CHECK (source IN ('join', 'provider', 'provider_leave_first'));
 
 CREATE TABLE webhook_events (
     id UUID PRIMARY KEY,
@@ -17,6 +21,8 @@ CREATE TABLE webhook_events (
     status TEXT NOT NULL CHECK (status IN ('received', 'processed', 'ignored', 'rejected', 'failed')),
     reason TEXT NOT NULL DEFAULT '',
     body TEXT NOT NULL,
+    -- The provider events found in the body (seed 3.6 NormalizedEvent, as a JSON array) once accepted.
+    normalized TEXT NOT NULL DEFAULT '[]',
     received_at BIGINT NOT NULL,
     processed_at BIGINT
 );

@@ -62,14 +62,16 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_);
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_);
+    a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);
     a->api_ = std::make_unique<http::Api>(
-        http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->db_}, log,
+        http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->db_}, log,
         http::ApiOptions{cfg.trust_proxy});
 
     // Job types (the seed's Celery tasks keep their names).
     App* self = a.get();
     a->registry_.add("calculate_attendance",
                      [self](const store::Job& job) { return self->attendance_->run_job(job.tenant_id, job.payload); });
+    a->registry_.add("process_webhook", [self](const store::Job& job) { return self->webhooks_->run_job(job.payload); });
     a->workers_ = std::make_unique<jobs::WorkerPool>(*a->db_, clock, a->registry_, log, "worker");
     a->ctx_->jobs_enqueued = [self] { self->workers_->notify(); };
     return a;

@@ -24,6 +24,7 @@ public:
     services::SessionService& sessions() { return *sessions_; }
     services::ConfigService& config_service() { return *config_; }
     services::AttendanceService& attendance() { return *attendance_; }
+    services::WebhookService& webhooks() { return *webhooks_; }
     http::Api& api() { return *api_; }
     jobs::JobRegistry& job_registry() { return registry_; }
     jobs::WorkerPool& workers() { return *workers_; }
@@ -51,6 +52,7 @@ private:
     std::unique_ptr<services::SessionService> sessions_;
     std::unique_ptr<services::ConfigService> config_;
     std::unique_ptr<services::AttendanceService> attendance_;
+    std::unique_ptr<services::WebhookService> webhooks_;
     std::unique_ptr<http::Api> api_;
     jobs::JobRegistry registry_;
     std::unique_ptr<jobs::WorkerPool> workers_;

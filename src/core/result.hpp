@@ -22,6 +22,7 @@ enum class Code {
     kPayloadTooLarge,     // 413
     kUnavailable,         // 503
     kUnimplemented,       // 501
+    kGone,                // 410: it existed and was removed on purpose
     kInternal,            // 500
 };
 
@@ -51,6 +52,7 @@ struct Error {
         return Error{Code::kUnavailable, std::move(msg), std::move(internal), {}};
     }
     static Error unimplemented(std::string msg) { return Error{Code::kUnimplemented, std::move(msg), {}, {}}; }
+    static Error gone(std::string msg) { return Error{Code::kGone, std::move(msg), {}, {}}; }
     static Error internal_error(std::string internal) {
         return Error{Code::kInternal, "internal error", std::move(internal), {}};
     }

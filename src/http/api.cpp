@@ -1,6 +1,7 @@
 #include "http/api.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <future>
 #include <initializer_list>
@@ -227,6 +228,28 @@ void Api::register_routes() {
         return send(c, db ? 200 : 503,
                     json::object{{"status", db ? "ok" : "unavailable"}, {"database", db ? "ok" : "unreachable"}});
     });
+
+    // ---- provider webhooks (seed 4.2): signed by the provider, not by a bearer token ----
+    // Registered before the /live-sessions/{id}/... routes so that "webhooks" is never read as an id.
+    auto webhook = [this](RequestContext& c) {
+        services::WebhookDelivery d;
+        d.provider = c.params.at(0);
+        d.method = std::string(c.req.method_string());
+        std::string_view target(c.req.target().data(), c.req.target().size());
+        if (auto q = target.find('?'); q != std::string_view::npos) d.raw_query = std::string(target.substr(q + 1));
+        d.query = c.query;
+        for (const auto& f : c.req) {
+            std::string name(f.name_string());
+            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
+            d.headers[name] = std::string(f.value());
+        }
+        d.body = c.req.body();
+        auto answer = s_.webhooks.receive(d);
+        if (!answer) return fail(c, answer.error());
+        return send(c, static_cast<unsigned>(answer->status), answer->body);
+    };
+    router_.add("POST", "/api/v1/live-sessions/webhooks/{provider}/", webhook);
+    router_.add("GET", "/api/v1/live-sessions/webhooks/{provider}/", webhook);  // BBB's end-of-meeting callback
 
     // ---- auth ----
     router_.add("POST", "/api/v1/auth/login/", [this](RequestContext& c) {

@@ -15,6 +15,7 @@
 #include "services/config_service.hpp"
 #include "services/directory_service.hpp"
 #include "services/session_service.hpp"
+#include "services/webhook_service.hpp"
 
 namespace lc::http {
 
@@ -28,6 +29,7 @@ struct Services {
     services::DirectoryService& directory;
     services::SessionService& sessions;
     services::ConfigService& config;
+    services::WebhookService& webhooks;
     store::Database& db;
 };
 

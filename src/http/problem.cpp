@@ -20,6 +20,7 @@ unsigned http_status(Code code) {
         case Code::kPayloadTooLarge: return 413;
         case Code::kUnavailable: return 503;
         case Code::kUnimplemented: return 501;
+        case Code::kGone: return 410;
         case Code::kInternal: return 500;
     }
     return 500;
@@ -43,6 +44,7 @@ ProblemType problem_type(Code code) {
         case Code::kPayloadTooLarge: return {"payload-too-large", "The request body is too large"};
         case Code::kUnavailable: return {"unavailable", "A service this depends on is unavailable"};
         case Code::kUnimplemented: return {"not-implemented", "Not available"};
+        case Code::kGone: return {"gone", "It was removed"};
         default: return {"internal-error", "Internal server error"};
     }
 }

@@ -130,7 +130,7 @@ Result<boost::json::object> jwt_peek_claims(std::string_view token) {
 }
 
 Result<boost::json::object> jwt_verify_hs256(std::string_view token, std::string_view secret, UnixTime now,
-                                             int leeway_seconds) {
+                                             int leeway_seconds, bool require_exp) {
     if (secret.empty() || secret.size() > static_cast<std::size_t>(INT_MAX)) {
         return reject("no verification key");  // libjwt 1.10 skips the signature check for an empty key
     }
@@ -167,10 +167,12 @@ Result<boost::json::object> jwt_verify_hs256(std::string_view token, std::string
 
     const std::int64_t leeway = leeway_seconds > 0 ? leeway_seconds : 0;
     const json::value* exp_v = claims->if_contains("exp");
-    if (exp_v == nullptr) return reject("missing exp");
-    const auto exp = numeric_date(*exp_v);
-    if (!exp) return reject("invalid exp");
-    if (now >= saturating_add(*exp, leeway)) return reject("token expired");
+    if (exp_v == nullptr && require_exp) return reject("missing exp");
+    if (exp_v != nullptr) {
+        const auto exp = numeric_date(*exp_v);
+        if (!exp) return reject("invalid exp");
+        if (now >= saturating_add(*exp, leeway)) return reject("token expired");
+    }
     if (const json::value* nbf_v = claims->if_contains("nbf"); nbf_v != nullptr) {
         const auto nbf = numeric_date(*nbf_v);
         if (!nbf) return reject("invalid nbf");

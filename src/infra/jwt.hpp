@@ -22,7 +22,9 @@ Result<boost::json::object> jwt_peek_claims(std::string_view token);
 
 /// Verifies signature and time claims (leeway seconds allowed on exp/nbf) and returns the claims.
 /// Errors are Unauthenticated with a short reason ("token expired", "bad signature", ...).
+/// require_exp=false only for peers whose tokens never carry exp (BigBlueButton's recording-ready
+/// callback); an exp that is present is still enforced.
 Result<boost::json::object> jwt_verify_hs256(std::string_view token, std::string_view secret, UnixTime now,
-                                             int leeway_seconds = 0);
+                                             int leeway_seconds = 0, bool require_exp = true);
 
 }  // namespace lc::infra

@@ -15,7 +15,7 @@ std::int64_t backoff_seconds(int attempt, std::int64_t base, std::int64_t cap) {
 bool WorkerPool::run_one(const std::string& worker_id) {
     std::optional<store::Job> job;
     try {
-        job = store::claim_job(db_, worker_id, clock_.now());
+        job = store::claim_job(db_, worker_id, clock_.now(), registry_.types());
     } catch (const std::exception& e) {
         log_.error("job claim failed", {{"error", e.what()}});
         return false;

@@ -24,6 +24,11 @@ using JobHandler = std::function<Status(const store::Job&)>;
 class JobRegistry {
 public:
     void add(const std::string& type, JobHandler h) { handlers_[type] = std::move(h); }
+    std::vector<std::string> types() const {
+        std::vector<std::string> out;
+        for (const auto& [name, handler] : handlers_) out.push_back(name);
+        return out;
+    }
     const JobHandler* find(const std::string& type) const {
         auto it = handlers_.find(type);
         return it == handlers_.end() ? nullptr : &it->second;

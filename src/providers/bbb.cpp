@@ -286,6 +286,10 @@ Result<std::string> BbbProvider::register_hook(const std::string& meeting_id) {
 }
 
 Result<NormalizedEvent> BbbProvider::handle_webhook(const json::object& payload) {
+    return normalize_bbb_event(payload, clock_);
+}
+
+Result<NormalizedEvent> normalize_bbb_event(const json::object& payload, const Clock& clock) {
     // One bbb-webhooks event: {"data":{"id":"user-joined","attributes":{"meeting":{...},"user":{...}},
     // "event":{"ts":ms}}}.
     const json::object* data = nullptr;
@@ -317,7 +321,7 @@ Result<NormalizedEvent> BbbProvider::handle_webhook(const json::object& payload)
     if (const json::object* e = obj(data, "event"); e && e->if_contains("ts") && e->at("ts").is_number())
         ev.timestamp = e->at("ts").to_number<std::int64_t>() / 1000;
     else
-        ev.timestamp = clock_.now();
+        ev.timestamp = clock.now();
     if (id == "meeting-created") ev.event_type = "session_started";
     else if (id == "meeting-ended") ev.event_type = "session_ended";
     else if (id == "user-joined") ev.event_type = "participant_joined";

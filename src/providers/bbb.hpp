@@ -42,6 +42,10 @@ std::string bbb_checksum(std::string_view call, std::string_view query, std::str
 /// calls that URL as given, so the URL itself carries HMAC-SHA256(secret, "end:" + meeting id).
 std::string bbb_end_callback_token(std::string_view secret, std::string_view meeting_id);
 
+/// One bbb-webhooks event ({"data":{"id":"user-joined","attributes":{...},"event":{"ts":ms}}}) in the
+/// seed's event model; events nothing here depends on (audio, camera, chat, polls) become "ignored".
+Result<NormalizedEvent> normalize_bbb_event(const boost::json::object& event, const Clock& clock);
+
 class BbbProvider final : public LiveClassProvider {
 public:
     BbbProvider(BbbSettings settings, const infra::HttpClient& http, const Clock& clock);

@@ -86,7 +86,7 @@ std::optional<SessionActor> actor_in(const Principal& p, const LiveSession& s, A
 
 Result<SessionService::Loaded> SessionService::load(soci::session& sql, const Principal& p, const std::string& id,
                                                     bool for_update) {
-    auto s = store::find_session(sql, p.tenant.id, id, for_update && ctx_.db.dialect() == store::Dialect::kPostgres);
+    auto s = store::find_session(sql, p.tenant.id, id, for_update);
     if (!s) return session_not_found();
     auto actor = actor_in(p, *s, [&] { return store::course_access(sql, s->course_id, p.user.id); });
     if (!actor) return session_not_found();  // not enrolled: the session does not exist for this caller
@@ -302,6 +302,21 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
     });
 }
 
+void close_session_rows(soci::session& sql, LiveSession& s, UnixTime at, UnixTime now) {
+    s.actual_end = at;
+    UnixTime started = s.actual_start.value_or(at);
+    s.total_duration_minutes = static_cast<int>(std::max<UnixTime>(0, at - started) / 60);
+    store::close_active_participants(sql, s.id, at);
+    store::reset_participant_count(sql, s.id);
+    s.participant_count = 0;
+    store::Job job;
+    job.id = infra::new_uuid();
+    job.tenant_id = s.tenant_id;
+    job.type = "calculate_attendance";
+    job.payload = json::serialize(json::object{{"session_id", s.id}, {"tenant_id", s.tenant_id}});
+    store::enqueue_job(sql, job, now);
+}
+
 Result<SessionView> SessionService::transition(const Principal& p, const std::string& id, SessionAction action,
                                                const RequestMeta& meta) {
     return guarded([&]() -> Result<SessionView> {
@@ -347,18 +362,7 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
             s.actual_start = now;
             audit_action = "session.start";
         } else if (action == SessionAction::kEnd) {
-            s.actual_end = now;
-            UnixTime started = s.actual_start.value_or(now);
-            s.total_duration_minutes = static_cast<int>(std::max<UnixTime>(0, now - started) / 60);
-            store::close_active_participants(tx.sql(), s.id, now);
-            store::reset_participant_count(tx.sql(), s.id);
-            s.participant_count = 0;
-            store::Job job;
-            job.id = infra::new_uuid();
-            job.tenant_id = p.tenant.id;
-            job.type = "calculate_attendance";
-            job.payload = json::serialize(json::object{{"session_id", s.id}, {"tenant_id", p.tenant.id}});
-            store::enqueue_job(tx.sql(), job, now);
+            close_session_rows(tx.sql(), s, now, now);
             audit_action = "session.end";
             ended = s;
         } else {

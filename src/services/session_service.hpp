@@ -60,6 +60,11 @@ struct SessionQuery {
     int limit = 20, offset = 0;
 };
 
+/// What ending a session writes, shared by the end endpoint and a provider's meeting-ended event:
+/// actual_end and duration set on `s` (the caller saves it), open participations closed at `at`,
+/// the live count reset, the attendance job queued.
+void close_session_rows(soci::session& sql, domain::LiveSession& s, UnixTime at, UnixTime now);
+
 class SessionService {
 public:
     explicit SessionService(ServiceContext& ctx)

@@ -1,5 +1,9 @@
 #include "store/job_repo.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
 namespace lc::store {
 
 namespace {
@@ -19,15 +23,27 @@ void enqueue_job(soci::session& sql, const Job& job, UnixTime now) {
         soci::use(job.max_attempts), soci::use(run_at), soci::use(t), soci::use(t);
 }
 
-std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTime now) {
+std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTime now,
+                             const std::vector<std::string>& types) {
     auto turn = write_turn(db);
     soci::session sql(db.pool());
     long long t = now;
+    std::string only;
+    for (const auto& type : types) {
+        // Job type names are identifiers chosen in code; anything else is refused rather than quoted.
+        bool plain = !type.empty() && std::all_of(type.begin(), type.end(), [](unsigned char ch) {
+            return std::isalnum(ch) || ch == '_' || ch == '.' || ch == '-';
+        });
+        if (!plain) throw std::invalid_argument("claim_job: unusual job type name '" + type + "'");
+        only += (only.empty() ? "'" : ", '") + type + "'";
+    }
+    std::string filter = only.empty() ? "" : " AND type IN (" + only + ")";
     std::string pick =
         db.dialect() == Dialect::kPostgres
-            ? "(SELECT id FROM jobs WHERE status = 'queued' AND run_at <= :n ORDER BY run_at, created_at LIMIT 1 "
-              "FOR UPDATE SKIP LOCKED)"
-            : "(SELECT id FROM jobs WHERE status = 'queued' AND run_at <= :n ORDER BY run_at, created_at LIMIT 1)";
+            ? "(SELECT id FROM jobs WHERE status = 'queued' AND run_at <= :n" + filter +
+                  " ORDER BY run_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+            : "(SELECT id FROM jobs WHERE status = 'queued' AND run_at <= :n" + filter +
+                  " ORDER BY run_at, created_at LIMIT 1)";
     Job j;
     long long run_at = 0;
     soci::indicator ind = soci::i_null;

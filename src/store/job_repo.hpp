@@ -4,6 +4,7 @@
 // and SQLite's single writer makes the same UPDATE ... RETURNING atomic there.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -25,8 +26,11 @@ struct Job {
 };
 
 void enqueue_job(soci::session& sql, const Job& job, UnixTime now);
-/// Claims the oldest due queued job (attempts is incremented); nullopt when none is due.
-std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTime now);
+/// Claims the oldest due queued job (attempts is incremented); nullopt when none is due. With
+/// `types`, only jobs of those types: a job this process has no handler for (e.g. one a newer
+/// version queued) waits for a worker that can run it instead of failing here.
+std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTime now,
+                             const std::vector<std::string>& types = {});
 void complete_job(Database& db, const std::string& id, UnixTime now);
 /// Schedules a retry at retry_at, or moves the job to 'dead' when attempts reached max_attempts.
 void fail_job(Database& db, const Job& job, const std::string& error, UnixTime retry_at, UnixTime now);

@@ -78,6 +78,8 @@ void update_session(soci::session& sql, const domain::LiveSession& s);
 void reset_participant_count(soci::session& sql, const std::string& session_id);
 /// for_update=true (inside a Tx on PostgreSQL) locks the row until commit, so concurrent state changes
 /// take turns instead of overwriting each other (SQLite's BEGIN IMMEDIATE already serialises writers).
+/// for_update: lock the row until the transaction ends (PostgreSQL; SQLite's write lock already
+/// serialises writers).
 std::optional<domain::LiveSession> find_session(soci::session& sql, const std::string& tenant_id,
                                                 const std::string& id, bool for_update = false);
 struct SessionFilter {

@@ -229,7 +229,9 @@ std::optional<LiveSession> find_session(soci::session& sql, const std::string& t
     Params p;
     auto v = query_sessions(sql,
                             std::string("SELECT ") + kSessionCols + " FROM live_sessions WHERE tenant_id = " +
-                                p.add(tenant_id) + " AND id = " + p.add(id) + (for_update ? " FOR UPDATE" : ""),
+                                p.add(tenant_id) + " AND id = " + p.add(id) +
+                                // SQLite has no row locks: its writers are serialised by the write lock.
+                                (for_update && sql.get_backend_name() == "postgresql" ? " FOR UPDATE" : ""),
                             p);
     if (v.empty()) return std::nullopt;
     return v.front();

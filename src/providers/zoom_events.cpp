@@ -1,0 +1,97 @@
+#include "providers/zoom_events.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/time.hpp"
+
+namespace lc::providers {
+
+namespace json = boost::json;
+
+namespace {
+
+const json::object* object_at(const json::object* o, const char* key) {
+    if (!o) return nullptr;
+    auto* v = o->if_contains(key);
+    return v && v->is_object() ? &v->get_object() : nullptr;
+}
+
+std::string text_at(const json::object* o, const char* key) {
+    if (!o) return {};
+    auto* v = o->if_contains(key);
+    if (!v) return {};
+    if (v->is_string()) return std::string(v->get_string());
+    if (v->is_int64()) return std::to_string(v->get_int64());
+    if (v->is_uint64()) return std::to_string(v->get_uint64());
+    return {};
+}
+
+}  // namespace
+
+Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clock& clock) {
+    const std::string event = text_at(&body, "event");
+    if (event.empty()) return Error::invalid("not a Zoom event", {{"event", "is required"}});
+    const json::object* payload = object_at(&body, "payload");
+    const json::object* object = object_at(payload, "object");
+    const json::object* participant = object_at(object, "participant");
+    NormalizedEvent ev;
+    ev.provider = "zoom";
+    ev.raw_event = body;
+    ev.room_id = text_at(object, "id");
+    auto when = [&](const json::object* o, const char* key) -> UnixTime {
+        if (auto t = parse_iso8601(text_at(o, key))) return *t;
+        if (auto* ts = body.if_contains("event_ts"); ts && ts->is_number()) return ts->to_number<std::int64_t>() / 1000;
+        return clock.now();
+    };
+    auto suffix = [&](const char* s) {
+        const std::string tail(s);
+        return event.size() > tail.size() && event.compare(event.size() - tail.size(), tail.size(), tail) == 0 &&
+               (event.rfind("meeting.", 0) == 0 || event.rfind("webinar.", 0) == 0);
+    };
+    if (suffix(".started")) {
+        ev.event_type = "session_started";
+        ev.timestamp = when(object, "start_time");
+    } else if (suffix(".ended")) {
+        ev.event_type = "session_ended";
+        ev.timestamp = when(object, "end_time");
+    } else if (suffix(".participant_joined")) {
+        ev.event_type = "participant_joined";
+        ev.timestamp = when(participant, "join_time");
+    } else if (suffix(".participant_left")) {
+        ev.event_type = "participant_left";
+        ev.timestamp = when(participant, "leave_time");
+    } else if (event == "recording.completed") {
+        ev.event_type = "recording_ready";
+        ev.timestamp = when(object, "start_time");
+        ev.payload["recording_id"] = text_at(object, "uuid");
+        long long size = 0;
+        std::string url;
+        if (auto* files = object ? object->if_contains("recording_files") : nullptr; files && files->is_array()) {
+            for (const auto& f : files->get_array()) {
+                if (!f.is_object()) continue;
+                const json::object& file = f.get_object();
+                if (text_at(&file, "file_type") != "MP4") continue;
+                url = text_at(&file, "download_url");
+                if (auto* s = file.if_contains("file_size"); s && s->is_number()) size = s->to_number<long long>();
+                break;
+            }
+        }
+        ev.payload["url"] = url;
+        ev.payload["size_bytes"] = size;
+        if (auto* d = object ? object->if_contains("duration") : nullptr; d && d->is_number())
+            ev.payload["duration_seconds"] = d->to_number<long long>() * 60;
+    } else {
+        ev.event_type = "ignored";
+        ev.timestamp = clock.now();
+    }
+    if (ev.event_type != "ignored" && ev.room_id.empty())
+        return Error::invalid("the event names no meeting", {{"payload.object.id", "is required"}});
+    if (participant) {
+        ev.payload["participant"] = json::object{{"email", text_at(participant, "email")},
+                                                 {"name", text_at(participant, "user_name")},
+                                                 {"provider_user_id", text_at(participant, "user_id")}};
+    }
+    return ev;
+}
+
+}  // namespace lc::providers

@@ -1,0 +1,484 @@
+#include "services/webhook_service.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include "core/text.hpp"
+#include "infra/crypto.hpp"
+#include "infra/jwt.hpp"
+#include "providers/bbb.hpp"
+#include "providers/jitsi.hpp"
+#include "providers/zoom_events.hpp"
+#include "services/session_service.hpp"
+#include "store/job_repo.hpp"
+#include "store/webhook_repo.hpp"
+
+namespace lc::services {
+
+namespace json = boost::json;
+using namespace lc::domain;
+
+namespace {
+
+std::string header(const WebhookDelivery& d, const char* name) {
+    auto it = d.headers.find(name);
+    return it == d.headers.end() ? std::string() : it->second;
+}
+
+std::string query(const WebhookDelivery& d, const char* name) {
+    auto it = d.query.find(name);
+    return it == d.query.end() ? std::string() : it->second;
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+std::optional<json::object> parse_object(std::string_view text) {
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec || !v.is_object()) return std::nullopt;
+    return std::move(v.get_object());
+}
+
+/// A decimal Unix time in seconds (or milliseconds, which Zoom and BBB also send), nullopt otherwise.
+std::optional<UnixTime> parse_unix(const std::string& s) {
+    if (s.empty() || s.size() > 16 || !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); }))
+        return std::nullopt;
+    long long v = std::stoll(s);
+    return v > 100'000'000'000LL ? v / 1000 : v;
+}
+
+Error bad_signature(std::string why) { return Error::unauthenticated(std::move(why)); }
+
+/// Form fields (application/x-www-form-urlencoded), '+' read as a space.
+std::map<std::string, std::string> parse_form(const std::string& body) {
+    std::map<std::string, std::string> out;
+    std::string ref = "?" + body;
+    std::replace(ref.begin(), ref.end(), '+', ' ');  // '+' is literal in URLs but a space in forms
+    auto parsed = boost::urls::parse_relative_ref(ref);
+    if (!parsed) return out;
+    for (auto p : parsed->params()) out[p.key] = p.value;
+    return out;
+}
+
+json::object to_json(const providers::NormalizedEvent& e) {
+    return json::object{{"event_type", e.event_type}, {"session_id", e.session_id}, {"room_id", e.room_id},
+                        {"timestamp", e.timestamp},   {"provider", e.provider},     {"payload", e.payload}};
+}
+
+std::string text_at(const json::object& o, const char* key) {
+    auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+const json::object* object_at(const json::object& o, const char* key) {
+    auto* v = o.if_contains(key);
+    return v && v->is_object() ? &v->get_object() : nullptr;
+}
+
+const ProviderConfig* config_of(const std::vector<ProviderConfig>& configs, ProviderKind kind) {
+    for (const auto& c : configs)
+        if (c.provider == kind) return &c;
+    return nullptr;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- receive
+
+Result<WebhookAnswer> WebhookService::receive(const WebhookDelivery& d) {
+    auto kind = parse_provider_kind(d.provider);
+    if (!kind) return Error::not_found("no webhook endpoint for \"" + d.provider + "\" (jitsi, bbb or zoom)");
+    std::optional<std::string> tenant;
+    return guarded([&]() -> Result<WebhookAnswer> {
+        auto fail = [&](Error e) -> Result<WebhookAnswer> {
+            reject(d, tenant, e);
+            return e;
+        };
+        if (d.body.size() > kMaxBodyBytes)
+            return fail(Error{Code::kPayloadTooLarge, "the webhook body is larger than 256 KiB", {}, {}});
+        if (!is_valid_utf8(d.body)) return fail(Error::bad_request("the webhook body is not UTF-8 text"));
+        if (d.method != "POST" && !(*kind == ProviderKind::kBbb && d.method == "GET"))
+            return fail(Error::bad_request("webhooks are delivered with POST"));
+        Result<Accepted> accepted = *kind == ProviderKind::kJitsi ? accept_jitsi(d, tenant)
+                                    : *kind == ProviderKind::kBbb ? accept_bbb(d, tenant)
+                                                                  : accept_zoom(d, tenant);
+        if (!accepted) return fail(accepted.take_error());
+        if (accepted->answer) return *accepted->answer;
+
+        json::array normalized;
+        std::optional<std::string> session;
+        std::string types;
+        for (const auto& e : accepted->events) {
+            normalized.push_back(to_json(e));
+            if (!session && !e.session_id.empty()) session = e.session_id;
+            if (types.find(e.event_type) == std::string::npos) types += (types.empty() ? "" : ",") + e.event_type;
+        }
+        store::WebhookEvent row;
+        row.id = infra::new_uuid();
+        row.provider = d.provider;
+        row.tenant_id = tenant;
+        row.session_id = session;
+        row.dedupe_key = accepted->dedupe_key;
+        row.event_type = types.substr(0, 200);
+        row.status = "received";
+        row.body = d.body;
+        row.normalized = json::serialize(normalized);
+        row.received_at = ctx_.clock.now();
+        store::Tx tx(ctx_.db);
+        if (!store::insert_webhook_event(tx.sql(), row)) {
+            tx.commit();
+            return WebhookAnswer{200, json::object{{"status", "duplicate"}}};
+        }
+        store::Job job;
+        job.id = infra::new_uuid();
+        job.tenant_id = tenant.value_or("");
+        job.type = "process_webhook";
+        job.payload = json::serialize(json::object{{"event_id", row.id}});
+        store::enqueue_job(tx.sql(), job, row.received_at);
+        tx.commit();
+        ctx_.jobs_enqueued();
+        return WebhookAnswer{200, json::object{{"status", "accepted"}, {"id", row.id}}};
+    });
+}
+
+void WebhookService::reject(const WebhookDelivery& d, const std::optional<std::string>& tenant, const Error& why) {
+    try {
+        store::WebhookEvent row;
+        row.id = infra::new_uuid();
+        row.provider = parse_provider_kind(d.provider) ? d.provider : "jitsi";
+        row.tenant_id = tenant;
+        row.dedupe_key = infra::sha256_hex(d.body);
+        row.status = "rejected";
+        row.reason = why.message + (why.internal.empty() ? "" : " (" + why.internal + ")");
+        // Enough to see what was sent, never the whole of an oversized or binary body.
+        row.body = is_valid_utf8(d.body) ? utf8_prefix(d.body, 4096)
+                                         : "(" + std::to_string(d.body.size()) + " bytes, not UTF-8)";
+        row.received_at = ctx_.clock.now();
+        store::Tx tx(ctx_.db);
+        store::insert_rejected_webhook(tx.sql(), row);
+        tx.commit();
+    } catch (const std::exception&) {
+        // Keeping the rejected copy is diagnostics; the provider still gets its 4xx.
+    }
+}
+
+Status WebhookService::resolve_sessions(soci::session& sql, const std::string& tenant,
+                                        std::vector<providers::NormalizedEvent>& evs) {
+    const bool names_rooms =
+        std::any_of(evs.begin(), evs.end(), [](const auto& e) { return e.event_type != "ignored"; });
+    std::vector<providers::NormalizedEvent> known;
+    for (auto& e : evs) {
+        if (e.event_type == "ignored") {
+            known.push_back(std::move(e));
+            continue;
+        }
+        std::optional<std::string> id;
+        if (e.provider == "zoom") {
+            id = store::session_by_room(sql, tenant, e.room_id);
+        } else if (infra::is_uuid(e.session_id)) {
+            auto s = store::find_session(sql, tenant, lower(e.session_id));
+            if (s && lower(s->room_id) == lower(e.room_id)) id = s->id;
+        }
+        if (!id) continue;
+        e.session_id = *id;
+        known.push_back(std::move(e));
+    }
+    bool found = std::any_of(known.begin(), known.end(), [](const auto& e) { return e.event_type != "ignored"; });
+    if (names_rooms && !found)
+        return Error::not_found("the event names a room that is not a live class of this school");
+    evs = std::move(known);
+    return ok_status();
+}
+
+// Jitsi: prosody's event module posts JSON signed by us: X-Live-Signature: sha256=hex(HMAC-SHA256(
+// webhook_secret, X-Live-Timestamp + "." + body)). The room name "{school}-{session uuid}" finds the school.
+Result<WebhookService::Accepted> WebhookService::accept_jitsi(const WebhookDelivery& d,
+                                                               std::optional<std::string>& tenant) {
+    auto body = parse_object(d.body);
+    if (!body) return Error::bad_request("the Jitsi event is not a JSON object");
+    providers::JitsiProvider parser(providers::JitsiSettings{}, ctx_.clock);
+    auto ev = parser.handle_webhook(*body);
+    if (!ev) return ev.take_error();
+    store::Conn c(ctx_.db);
+    if (infra::is_uuid(ev->session_id)) tenant = store::session_tenant(c.sql(), lower(ev->session_id));
+    if (!tenant) return Error::not_found("the event names a room that is not a live class here");
+    auto configs = store::list_provider_configs(c.sql(), *tenant, ctx_.keys.box);
+    const ProviderConfig* cfg = config_of(configs, ProviderKind::kJitsi);
+    if (!cfg || cfg->webhook_secret.empty())
+        return bad_signature("this school has no Jitsi webhook secret configured (live-config webhook_secret)");
+    auto ts = parse_unix(header(d, "x-live-timestamp"));
+    if (!ts) return bad_signature("X-Live-Timestamp is missing or not a Unix time");
+    if (std::llabs(ctx_.clock.now() - *ts) > kToleranceSeconds)
+        return bad_signature("X-Live-Timestamp is more than 5 minutes away from our clock (stale or replayed)");
+    std::string expected = "sha256=" + infra::hmac_sha256_hex(cfg->webhook_secret, header(d, "x-live-timestamp") + "." + d.body);
+    if (!infra::secure_equals(expected, header(d, "x-live-signature")))
+        return bad_signature("X-Live-Signature does not match the body");
+    Accepted a;
+    std::string id = text_at(*body, "id");
+    a.dedupe_key = id.empty() ? infra::sha256_hex(d.body) : "id:" + id.substr(0, 200);
+    a.events.push_back(std::move(ev.value()));
+    if (auto s = resolve_sessions(c.sql(), *tenant, a.events); !s) return s.take_error();
+    return a;
+}
+
+// BigBlueButton: three kinds of callback, all on ?tenant={id}:
+//  - bbb-webhooks posts event=[...]&timestamp=... with ?checksum=SHA(callback URL + body + secret);
+//  - the recording-ready callback posts signed_parameters=<HS256 JWT {meeting_id, record_id}>;
+//  - the end-of-meeting callback (meta_endCallbackUrl) carries our own HMAC token in its URL.
+Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDelivery& d,
+                                                             std::optional<std::string>& tenant) {
+    const std::string tenant_param = query(d, "tenant");
+    if (!infra::is_uuid(tenant_param)) return Error::bad_request("the callback URL names no school (?tenant=)");
+    store::Conn c(ctx_.db);
+    auto configs = store::list_provider_configs(c.sql(), lower(tenant_param), ctx_.keys.box);
+    const ProviderConfig* cfg = config_of(configs, ProviderKind::kBbb);
+    if (!cfg || cfg->bbb_shared_secret.empty())
+        return Error::not_found("this school has no BigBlueButton configuration");
+    tenant = cfg->tenant_id;
+    const std::string& secret = cfg->bbb_shared_secret;
+    Accepted a;
+    const std::string kind = query(d, "event");
+    if (kind == "meeting-ended") {
+        const std::string meeting = query(d, "meeting_id");
+        if (meeting.empty()) return Error::bad_request("the end callback names no meeting");
+        if (!infra::secure_equals(providers::bbb_end_callback_token(secret, meeting), query(d, "token")))
+            return bad_signature("the end callback's token does not match");
+        providers::NormalizedEvent ev;
+        ev.provider = "bbb";
+        ev.event_type = "session_ended";
+        ev.room_id = meeting;
+        ev.session_id = meeting.size() >= 36 ? meeting.substr(meeting.size() - 36) : "";
+        ev.timestamp = ctx_.clock.now();
+        a.dedupe_key = "end:" + meeting;
+        a.events.push_back(std::move(ev));
+    } else if (kind == "recording-ready") {
+        auto form = parse_form(d.body);
+        auto claims = infra::jwt_verify_hs256(form["signed_parameters"], secret, ctx_.clock.now(), 60,
+                                              /*require_exp=*/false);
+        if (!claims) return bad_signature("signed_parameters: " + claims.error().message);
+        const std::string meeting = text_at(*claims, "meeting_id");
+        const std::string record = text_at(*claims, "record_id");
+        if (meeting.empty() || record.empty())
+            return Error::bad_request("signed_parameters must name meeting_id and record_id");
+        if (store::provider_recording_status(c.sql(), *tenant, record) == std::optional<std::string>("deleted"))
+            return Error::gone("this recording was deleted in the school's system");
+        providers::NormalizedEvent ev;
+        ev.provider = "bbb";
+        ev.event_type = "recording_ready";
+        ev.room_id = meeting;
+        ev.session_id = meeting.size() >= 36 ? meeting.substr(meeting.size() - 36) : "";
+        ev.timestamp = ctx_.clock.now();
+        ev.payload["recording_id"] = record;
+        a.dedupe_key = "recording:" + record;
+        a.events.push_back(std::move(ev));
+    } else {
+        if (public_url_.empty())
+            return bad_signature("LIVE_PUBLIC_URL is not set, so BigBlueButton's hook checksum cannot be checked");
+        const std::string checksum = query(d, "checksum");
+        const std::string signed_text = providers::webhook_url(public_url_, ProviderKind::kBbb, *tenant) + d.body + secret;
+        std::string expected = checksum.size() == 40    ? infra::sha1_hex(signed_text)
+                               : checksum.size() == 64  ? infra::sha256_hex(signed_text)
+                               : checksum.size() == 128 ? infra::sha512_hex(signed_text)
+                                                        : std::string();
+        if (expected.empty() || !infra::secure_equals(expected, lower(checksum)))
+            return bad_signature("the hook checksum does not match");
+        auto form = parse_form(d.body);
+        boost::system::error_code ec;
+        json::value events = json::parse(form["event"], ec);
+        if (ec || !(events.is_array() || events.is_object()))
+            return Error::bad_request("the hook body has no event JSON");
+        json::array list = events.is_array() ? events.get_array() : json::array{events};
+        if (list.empty()) return Error::bad_request("the hook body has no events");
+        for (const auto& item : list) {
+            if (!item.is_object()) return Error::bad_request("each hook event must be a JSON object");
+            auto ev = providers::normalize_bbb_event(item.get_object(), ctx_.clock);
+            if (!ev) return ev.take_error();
+            a.events.push_back(std::move(ev.value()));
+        }
+        a.dedupe_key = infra::sha256_hex(d.body);
+    }
+    if (auto s = resolve_sessions(c.sql(), *tenant, a.events); !s) return s.take_error();
+    return a;
+}
+
+// Zoom: x-zm-signature = "v0=" + hex(HMAC-SHA256(secret token, "v0:" + x-zm-request-timestamp + ":" + body)).
+// The school comes from ?tenant= in the URL the admin registered, else from payload.account_id.
+Result<WebhookService::Accepted> WebhookService::accept_zoom(const WebhookDelivery& d,
+                                                              std::optional<std::string>& tenant) {
+    auto body = parse_object(d.body);
+    if (!body) return Error::bad_request("the Zoom event is not a JSON object");
+    store::Conn c(ctx_.db);
+    std::optional<ProviderConfig> cfg;
+    const std::string tenant_param = query(d, "tenant");
+    if (!tenant_param.empty()) {
+        if (!infra::is_uuid(tenant_param)) return Error::bad_request("?tenant= must be the school's id");
+        auto configs = store::list_provider_configs(c.sql(), lower(tenant_param), ctx_.keys.box);
+        if (const ProviderConfig* z = config_of(configs, ProviderKind::kZoom)) cfg = *z;
+    } else {
+        std::string account;
+        if (const json::object* payload = object_at(*body, "payload")) account = text_at(*payload, "account_id");
+        for (auto& z : store::list_provider_configs_of_kind(c.sql(), ProviderKind::kZoom, ctx_.keys.box))
+            if (!account.empty() && z.zoom_account_id == account) cfg = z;
+    }
+    if (!cfg) return Error::not_found("no school here uses this Zoom account");
+    tenant = cfg->tenant_id;
+    if (cfg->zoom_webhook_secret.empty())
+        return bad_signature("this school has no Zoom webhook secret token configured (live-config zoom_webhook_secret)");
+    const std::string ts_text = header(d, "x-zm-request-timestamp");
+    auto ts = parse_unix(ts_text);
+    if (!ts) return bad_signature("x-zm-request-timestamp is missing or not a Unix time");
+    if (std::llabs(ctx_.clock.now() - *ts) > kToleranceSeconds)
+        return bad_signature("x-zm-request-timestamp is more than 5 minutes away from our clock (stale or replayed)");
+    std::string expected = "v0=" + infra::hmac_sha256_hex(cfg->zoom_webhook_secret, "v0:" + ts_text + ":" + d.body);
+    if (!infra::secure_equals(expected, header(d, "x-zm-signature")))
+        return bad_signature("x-zm-signature does not match the body");
+    Accepted a;
+    if (text_at(*body, "event") == "endpoint.url_validation") {
+        const json::object* payload = object_at(*body, "payload");
+        std::string plain = payload ? text_at(*payload, "plainToken") : std::string();
+        if (plain.empty()) return Error::bad_request("endpoint.url_validation without payload.plainToken");
+        a.answer = WebhookAnswer{
+            200, json::object{{"plainToken", plain},
+                              {"encryptedToken", infra::hmac_sha256_hex(cfg->zoom_webhook_secret, plain)}}};
+        return a;
+    }
+    auto ev = providers::normalize_zoom_event(*body, ctx_.clock);
+    if (!ev) return ev.take_error();
+    a.dedupe_key = infra::sha256_hex(d.body);
+    a.events.push_back(std::move(ev.value()));
+    if (auto s = resolve_sessions(c.sql(), *tenant, a.events); !s) return s.take_error();
+    return a;
+}
+
+// ---------------------------------------------------------------- processing
+
+Status WebhookService::run_job(const std::string& payload) {
+    auto args = parse_object(payload);
+    if (!args) return Error::invalid("process_webhook: the payload is not a JSON object");
+    const std::string id = text_at(*args, "event_id");
+    return guarded([&]() -> Status {
+        bool jobs = false;
+        store::Tx tx(ctx_.db);
+        auto row = store::find_webhook_event(tx.sql(), id);
+        if (!row || row->status != "received" || !row->tenant_id) return ok_status();  // done already
+        boost::system::error_code ec;
+        json::value events = json::parse(row->normalized, ec);
+        std::vector<std::string> notes;
+        bool changed = false;
+        if (!ec && events.is_array()) {
+            for (const auto& e : events.get_array()) {
+                if (!e.is_object()) continue;
+                std::string note = apply(tx.sql(), *row->tenant_id, e.get_object(), jobs);
+                if (note.empty()) changed = true;
+                else notes.push_back(note);
+            }
+        }
+        std::string reason;
+        for (const auto& n : notes) reason += (reason.empty() ? "" : "; ") + n;
+        store::finish_webhook_event(tx.sql(), id, changed ? "processed" : "ignored", reason, ctx_.clock.now());
+        tx.commit();
+        if (jobs) ctx_.jobs_enqueued();
+        return ok_status();
+    });
+}
+
+std::string WebhookService::apply(soci::session& sql, const std::string& tenant, const json::object& ev, bool& jobs) {
+    const std::string type = text_at(ev, "event_type");
+    const std::string session_id = text_at(ev, "session_id");
+    UnixTime at = ctx_.clock.now();
+    if (auto* t = ev.if_contains("timestamp"); t && t->is_number()) at = t->to_number<std::int64_t>();
+    const json::object empty;
+    const json::object* payload = object_at(ev, "payload");
+    if (!payload) payload = &empty;
+    if (type == "ignored") return "nothing to do for this event";
+    if (!infra::is_uuid(session_id)) return "no session";
+    auto s = store::find_session(sql, tenant, session_id, /*for_update=*/true);
+    if (!s) return "the session no longer exists";
+    auto audit = [&](const char* action, const std::string& details) {
+        store::AuditEntry a;
+        a.id = infra::new_uuid();
+        a.tenant_id = tenant;
+        a.action = action;
+        a.resource_type = "live_session";
+        a.resource_id = s->id;
+        a.details = details;
+        a.created_at = ctx_.clock.now();
+        store::insert_audit(sql, a);
+    };
+    const std::string by = json::serialize(json::object{{"by", "provider"}, {"provider", text_at(ev, "provider")}});
+
+    if (type == "session_started") {
+        if (s->status == SessionStatus::kDraft || s->status == SessionStatus::kScheduled) {
+            s->status = SessionStatus::kLive;
+            s->actual_start = at;
+        } else if (!s->actual_start && (!s->actual_end || at <= *s->actual_end)) {
+            s->actual_start = at;  // the start arrived after the end: keep the real start time
+        } else {
+            return "the session had already started";
+        }
+        s->updated_at = ctx_.clock.now();
+        store::update_session(sql, *s);
+        audit("session.start", by);
+        return "";
+    }
+    if (type == "session_ended") {
+        if (s->status != SessionStatus::kLive && s->status != SessionStatus::kScheduled)
+            return "the session is not open (" + std::string(to_string(s->status)) + ")";
+        close_session_rows(sql, *s, at, ctx_.clock.now());
+        s->status = SessionStatus::kEnded;
+        s->updated_at = ctx_.clock.now();
+        store::update_session(sql, *s);
+        audit("session.end", by);
+        jobs = true;
+        return "";
+    }
+    if (type == "participant_joined" || type == "participant_left") {
+        const json::object* p = object_at(*payload, "participant");
+        if (!p) return "the event names no participant";
+        std::optional<User> user;
+        std::string uid = text_at(*p, "user_id");
+        if (uid.empty()) uid = text_at(*p, "id");
+        if (infra::is_uuid(uid)) user = store::find_user(sql, tenant, lower(uid));
+        if (!user && !text_at(*p, "email").empty()) user = store::find_user_by_email(sql, tenant, text_at(*p, "email"));
+        if (!user) return "the participant is not a user of this school";
+        std::string role = text_at(*p, "role") == "moderator" ? "moderator" : "participant";
+        if (auto* m = p->if_contains("moderator"); m && ((m->is_bool() && m->get_bool()) ||
+                                                         (m->is_string() && m->get_string() == "true")))
+            role = "moderator";
+        bool changed = type == "participant_joined"
+                           ? store::provider_join(sql, infra::new_uuid(), s->id, user->id, role, at)
+                           : store::provider_leave(sql, infra::new_uuid(), s->id, user->id, role, at);
+        if (!changed) return "already recorded";
+        store::recount_participants(sql, s->id);
+        return "";
+    }
+    if (type == "recording_ready") {
+        const std::string rec = text_at(*payload, "recording_id");
+        if (rec.empty()) return "the event names no recording";
+        long long size = 0, duration = 0;
+        if (auto* v = payload->if_contains("size_bytes"); v && v->is_number()) size = v->to_number<long long>();
+        if (auto* v = payload->if_contains("duration_seconds"); v && v->is_number()) duration = v->to_number<long long>();
+        std::string recording_id = infra::new_uuid();
+        std::string format = text_at(ev, "provider") == "bbb" ? "presentation" : "mp4";
+        if (!store::insert_provider_recording(sql, recording_id, tenant, s->id, rec, text_at(*payload, "url"), duration,
+                                              size, format, ctx_.clock.now()))
+            return "the recording is already known";
+        store::Job job;
+        job.id = infra::new_uuid();
+        job.tenant_id = tenant;
+        job.type = "process_recording";
+        job.payload = json::serialize(json::object{{"recording_id", recording_id}, {"tenant_id", tenant}});
+        store::enqueue_job(sql, job, ctx_.clock.now());
+        jobs = true;
+        return "";
+    }
+    return "unknown event type " + type;
+}
+
+}  // namespace lc::services

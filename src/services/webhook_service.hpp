@@ -1,0 +1,63 @@
+#pragma once
+// Provider callbacks (seed 4.2): POST /api/v1/live-sessions/webhooks/{jitsi|bbb|zoom}/.
+// receive() checks the provider's signature over the raw bytes, finds the school and the session,
+// and stores the delivery in the webhook inbox together with a "process_webhook" job in one commit
+// before answering 2xx; a delivery seen before is acknowledged again and changes nothing. Rejected
+// deliveries (bad signature, stale, unknown room, malformed, too large) get a 4xx and are kept with
+// the reason. run_job() applies the stored events (seed 3.6, 5.2, 6.1), idempotently and in any order.
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "providers/provider.hpp"
+#include "services/context.hpp"
+
+namespace lc::services {
+
+struct WebhookDelivery {
+    std::string provider;   // the {provider} path segment
+    std::string method;     // GET (BigBlueButton's end-of-meeting callback) or POST
+    std::string raw_query;  // as received, without '?'
+    std::map<std::string, std::string> query;    // decoded
+    std::map<std::string, std::string> headers;  // lower-case names
+    std::string body;                            // raw bytes
+};
+
+struct WebhookAnswer {
+    int status = 200;
+    boost::json::object body;
+};
+
+class WebhookService {
+public:
+    static constexpr std::size_t kMaxBodyBytes = 256 * 1024;
+    static constexpr int kToleranceSeconds = 300;  // signed timestamps older or newer than this are refused
+
+    WebhookService(ServiceContext& ctx, std::string public_url) : ctx_(ctx), public_url_(std::move(public_url)) {}
+
+    Result<WebhookAnswer> receive(const WebhookDelivery& d);
+    /// The "process_webhook" job ({"event_id": ...}).
+    Status run_job(const std::string& payload);
+
+private:
+    struct Accepted {
+        std::string dedupe_key;
+        std::vector<providers::NormalizedEvent> events;
+        std::optional<WebhookAnswer> answer;  // answered without storing (Zoom's URL validation)
+    };
+    Result<Accepted> accept_jitsi(const WebhookDelivery& d, std::optional<std::string>& tenant);
+    Result<Accepted> accept_bbb(const WebhookDelivery& d, std::optional<std::string>& tenant);
+    Result<Accepted> accept_zoom(const WebhookDelivery& d, std::optional<std::string>& tenant);
+    /// Keeps only events whose room is a session of `tenant` (filling session_id); NotFound if none is.
+    Status resolve_sessions(soci::session& sql, const std::string& tenant, std::vector<providers::NormalizedEvent>& evs);
+    void reject(const WebhookDelivery& d, const std::optional<std::string>& tenant, const Error& why);
+    /// Applies one event; returns "" when it changed something, else why not.
+    std::string apply(soci::session& sql, const std::string& tenant, const boost::json::object& ev, bool& jobs);
+
+    ServiceContext& ctx_;
+    std::string public_url_;
+};
+
+}  // namespace lc::services

@@ -1,0 +1,210 @@
+#include "store/webhook_repo.hpp"
+
+#include "store/sql_util.hpp"
+
+namespace lc::store {
+
+using detail::Nullable;
+
+namespace {
+
+void insert_event(soci::session& sql, const WebhookEvent& e, const char* conflict_clause) {
+    Nullable<std::string> tenant, session;
+    tenant.set(e.tenant_id);
+    session.set(e.session_id);
+    long long received = e.received_at;
+    sql << std::string("INSERT INTO webhook_events(id, provider, tenant_id, session_id, dedupe_key, event_type, status, "
+                       "reason, body, normalized, received_at) "
+                       "VALUES(:i, :p, :t, :s, :k, :e, :st, :r, :b, :n, :at)") +
+               conflict_clause,
+        soci::use(e.id), soci::use(e.provider), soci::use(tenant.value, tenant.ind), soci::use(session.value, session.ind),
+        soci::use(e.dedupe_key), soci::use(e.event_type), soci::use(e.status), soci::use(e.reason), soci::use(e.body),
+        soci::use(e.normalized), soci::use(received);
+}
+
+}  // namespace
+
+bool insert_webhook_event(soci::session& sql, const WebhookEvent& e) {
+    // Both engines accept the partial index's predicate as the conflict target.
+    insert_event(sql, e, " ON CONFLICT (provider, dedupe_key) WHERE status <> 'rejected' DO NOTHING");
+    int n = 0;
+    std::string id = e.id;
+    sql << "SELECT COUNT(*) FROM webhook_events WHERE id = :i", soci::into(n), soci::use(id);
+    return n > 0;
+}
+
+void insert_rejected_webhook(soci::session& sql, const WebhookEvent& e) { insert_event(sql, e, ""); }
+
+std::optional<WebhookEvent> find_webhook_event(soci::session& sql, const std::string& id) {
+    WebhookEvent e;
+    Nullable<std::string> tenant, session;
+    Nullable<long long> processed;
+    long long received = 0;
+    sql << "SELECT id, provider, tenant_id, session_id, dedupe_key, event_type, status, reason, body, normalized, "
+           "received_at, processed_at FROM webhook_events WHERE id = :i",
+        soci::into(e.id), soci::into(e.provider), soci::into(tenant.value, tenant.ind),
+        soci::into(session.value, session.ind), soci::into(e.dedupe_key), soci::into(e.event_type),
+        soci::into(e.status), soci::into(e.reason), soci::into(e.body), soci::into(e.normalized), soci::into(received),
+        soci::into(processed.value, processed.ind), soci::use(id);
+    if (!sql.got_data()) return std::nullopt;
+    e.tenant_id = tenant.get();
+    e.session_id = session.get();
+    e.received_at = received;
+    if (auto p = processed.get()) e.processed_at = *p;
+    return e;
+}
+
+void finish_webhook_event(soci::session& sql, const std::string& id, const std::string& status,
+                          const std::string& reason, UnixTime at) {
+    long long t = at;
+    std::string r = reason.substr(0, 1000);
+    sql << "UPDATE webhook_events SET status = :s, reason = :r, processed_at = :t WHERE id = :i", soci::use(status),
+        soci::use(r), soci::use(t), soci::use(id);
+}
+
+long long count_webhook_events(soci::session& sql, const std::string& provider, const std::string& status) {
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM webhook_events WHERE provider = :p AND status = :s", soci::into(n),
+        soci::use(provider), soci::use(status);
+    return n;
+}
+
+std::optional<std::string> session_tenant(soci::session& sql, const std::string& session_id) {
+    std::string tenant;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT tenant_id FROM live_sessions WHERE id = :i", soci::into(tenant, ind), soci::use(session_id);
+    if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+    return tenant;
+}
+
+std::optional<std::string> session_by_room(soci::session& sql, const std::string& tenant_id,
+                                           const std::string& room_id) {
+    std::string id;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT id FROM live_sessions WHERE tenant_id = :t AND room_id = :r", soci::into(id, ind),
+        soci::use(tenant_id), soci::use(room_id);
+    if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+    return id;
+}
+
+namespace {
+
+/// The id of the first row matching `where` (bound :s session, :u user, :t time), if any.
+std::optional<std::string> first_row(soci::session& sql, const std::string& where, const std::string& order,
+                                     const std::string& session_id, const std::string& user_id, long long at) {
+    std::string id;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT id FROM live_session_participants WHERE session_id = :s AND user_id = :u AND " + where +
+               " ORDER BY " + order + " LIMIT 1",
+        soci::into(id, ind), soci::use(session_id), soci::use(user_id), soci::use(at);
+    if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+    return id;
+}
+
+void insert_row(soci::session& sql, const std::string& id, const std::string& session_id, const std::string& user_id,
+                const std::string& role, long long joined, std::optional<long long> left, const char* source) {
+    Nullable<long long> l;
+    l.set(left);
+    int active = left ? 0 : 1;
+    int duration = 0;
+    std::string src = source;
+    sql << "INSERT INTO live_session_participants(id, session_id, user_id, role, joined_at, left_at, duration_seconds, "
+           "device_type, browser, ip_hash, is_active, kicked, kick_reason, source) "
+           "VALUES(:i, :s, :u, :r, :j, :l, :d, '', '', '', :a, 0, '', :src)",
+        soci::use(id), soci::use(session_id), soci::use(user_id), soci::use(role), soci::use(joined),
+        soci::use(l.value, l.ind), soci::use(duration), soci::use(active), soci::use(src);
+}
+
+}  // namespace
+
+bool provider_join(soci::session& sql, const std::string& new_id, const std::string& session_id,
+                   const std::string& user_id, const std::string& role, UnixTime at) {
+    long long t = at;
+    // The same join delivered again.
+    if (first_row(sql, "source = 'provider' AND joined_at = :t", "joined_at", session_id, user_id, t)) return false;
+    // Its leave came first: complete that row.
+    if (auto row = first_row(sql, "source = 'provider_leave_first' AND left_at >= :t", "left_at", session_id, user_id,
+                             t)) {
+        sql << "UPDATE live_session_participants SET joined_at = :t, duration_seconds = left_at - :t2, "
+               "source = 'provider' WHERE id = :i",
+            soci::use(t), soci::use(t), soci::use(*row);
+        return true;
+    }
+    // The user came in through our join endpoint: the provider's time is when they really entered.
+    if (auto row = first_row(sql, "source = 'join' AND is_active = 1 AND joined_at <= :t", "joined_at DESC",
+                             session_id, user_id, t)) {
+        sql << "UPDATE live_session_participants SET joined_at = :t, source = 'provider' WHERE id = :i", soci::use(t),
+            soci::use(*row);
+        return true;
+    }
+    insert_row(sql, new_id, session_id, user_id, role, t, std::nullopt, "provider");
+    return true;
+}
+
+bool provider_leave(soci::session& sql, const std::string& new_id, const std::string& session_id,
+                    const std::string& user_id, const std::string& role, UnixTime at) {
+    long long t = at;
+    if (first_row(sql, "source IN ('provider', 'provider_leave_first') AND left_at = :t", "joined_at", session_id,
+                  user_id, t))
+        return false;
+    auto close = [&](const std::string& id, const char* source) {
+        std::string src = source;
+        sql << "UPDATE live_session_participants SET is_active = 0, left_at = :t, "
+               "duration_seconds = CASE WHEN :t2 > joined_at THEN :t3 - joined_at ELSE 0 END, source = :src "
+               "WHERE id = :i",
+            soci::use(t), soci::use(t), soci::use(t), soci::use(src), soci::use(id);
+    };
+    if (auto row = first_row(sql, "source = 'provider' AND is_active = 1 AND joined_at <= :t", "joined_at DESC",
+                             session_id, user_id, t)) {
+        close(*row, "provider");
+        return true;
+    }
+    // Left before the provider's join reached us: close our endpoint's row and let the join, when it
+    // arrives, correct the start time.
+    if (auto row = first_row(sql, "source = 'join' AND is_active = 1 AND joined_at <= :t", "joined_at DESC",
+                             session_id, user_id, t)) {
+        close(*row, "provider_leave_first");
+        return true;
+    }
+    insert_row(sql, new_id, session_id, user_id, role, t, t, "provider_leave_first");
+    return true;
+}
+
+void recount_participants(soci::session& sql, const std::string& session_id) {
+    int n = 0;
+    sql << "SELECT COUNT(DISTINCT user_id) FROM live_session_participants WHERE session_id = :s AND is_active = 1",
+        soci::into(n), soci::use(session_id);
+    sql << "UPDATE live_sessions SET participant_count = :n, "
+           "peak_participants = CASE WHEN :n2 > peak_participants THEN :n3 ELSE peak_participants END WHERE id = :s",
+        soci::use(n), soci::use(n), soci::use(n), soci::use(session_id);
+}
+
+bool insert_provider_recording(soci::session& sql, const std::string& id, const std::string& tenant_id,
+                               const std::string& session_id, const std::string& provider_recording_id,
+                               const std::string& provider_url, long long duration_seconds, long long size_bytes,
+                               const std::string& format, UnixTime now) {
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM live_session_recordings WHERE session_id = :s AND provider_recording_id = :r",
+        soci::into(n), soci::use(session_id), soci::use(provider_recording_id);
+    if (n > 0) return false;
+    long long t = now;
+    int duration = static_cast<int>(duration_seconds);
+    sql << "INSERT INTO live_session_recordings(id, tenant_id, session_id, provider_recording_id, provider_url, "
+           "duration_seconds, file_size_bytes, format, status, created_at) "
+           "VALUES(:i, :t, :s, :r, :u, :d, :z, :f, 'processing', :c)",
+        soci::use(id), soci::use(tenant_id), soci::use(session_id), soci::use(provider_recording_id),
+        soci::use(provider_url), soci::use(duration), soci::use(size_bytes), soci::use(format), soci::use(t);
+    return true;
+}
+
+std::optional<std::string> provider_recording_status(soci::session& sql, const std::string& tenant_id,
+                                                     const std::string& provider_recording_id) {
+    std::string status;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT status FROM live_session_recordings WHERE tenant_id = :t AND provider_recording_id = :r",
+        soci::into(status, ind), soci::use(tenant_id), soci::use(provider_recording_id);
+    if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+    return status;
+}
+
+}  // namespace lc::store

@@ -1,0 +1,64 @@
+#pragma once
+// The webhook inbox (every provider callback, stored before it is acknowledged) and the writes that
+// provider events drive on sessions, participation rows and recordings.
+#include <optional>
+#include <string>
+
+#include <soci/soci.h>
+
+#include "core/clock.hpp"
+
+namespace lc::store {
+
+struct WebhookEvent {
+    std::string id;
+    std::string provider;
+    std::optional<std::string> tenant_id;
+    std::optional<std::string> session_id;
+    std::string dedupe_key;
+    std::string event_type;
+    std::string status;  // received | processed | ignored | rejected | failed
+    std::string reason;
+    std::string body;
+    std::string normalized = "[]";
+    UnixTime received_at = 0;
+    std::optional<UnixTime> processed_at;
+};
+
+/// Inserts an accepted event; false (and nothing written) when an accepted copy with the same
+/// (provider, dedupe_key) is already there.
+bool insert_webhook_event(soci::session& sql, const WebhookEvent& e);
+/// Inserts a rejected event (never conflicts: rejected copies are outside the de-duplication index).
+void insert_rejected_webhook(soci::session& sql, const WebhookEvent& e);
+std::optional<WebhookEvent> find_webhook_event(soci::session& sql, const std::string& id);
+void finish_webhook_event(soci::session& sql, const std::string& id, const std::string& status,
+                          const std::string& reason, UnixTime at);
+long long count_webhook_events(soci::session& sql, const std::string& provider, const std::string& status);
+
+/// The tenant of a session id, whatever the tenant (provider callbacks name rooms, not schools).
+std::optional<std::string> session_tenant(soci::session& sql, const std::string& session_id);
+/// A session of a tenant by its provider room id (Zoom meeting ids).
+std::optional<std::string> session_by_room(soci::session& sql, const std::string& tenant_id,
+                                           const std::string& room_id);
+
+// ---- participation from provider events (all idempotent) ----
+
+/// A provider says `user_id` entered at `at`. Returns false when this exact join is already recorded.
+bool provider_join(soci::session& sql, const std::string& new_id, const std::string& session_id,
+                   const std::string& user_id, const std::string& role, UnixTime at);
+/// A provider says `user_id` left at `at`. Returns false when this exact leave is already recorded.
+bool provider_leave(soci::session& sql, const std::string& new_id, const std::string& session_id,
+                    const std::string& user_id, const std::string& role, UnixTime at);
+/// participant_count = users in the room now; peak_participants grows with it.
+void recount_participants(soci::session& sql, const std::string& session_id);
+
+/// A recording the provider reported: false when it is already known (whatever its status).
+bool insert_provider_recording(soci::session& sql, const std::string& id, const std::string& tenant_id,
+                               const std::string& session_id, const std::string& provider_recording_id,
+                               const std::string& provider_url, long long duration_seconds, long long size_bytes,
+                               const std::string& format, UnixTime now);
+/// The status of a provider recording we know of (e.g. "deleted"), if any.
+std::optional<std::string> provider_recording_status(soci::session& sql, const std::string& tenant_id,
+                                                     const std::string& provider_recording_id);
+
+}  // namespace lc::store
