@@ -9,6 +9,9 @@ ALTER TABLE live_provider_configs ADD COLUMN zoom_user_id TEXT NOT NULL DEFAULT 
 -- provider's leave that arrived before its join (completed when the join comes in).
 ALTER TABLE live_session_participants ADD COLUMN source TEXT NOT NULL DEFAULT 'join'
     CHECK (source IN ('join', 'provider', 'provider_leave_first'));
+-- The provider's id for one connection of a user (BBB internal user id, Zoom participant uuid, the
+-- Jitsi occupant): pairs each leave with its join exactly, whatever order they arrive in.
+ALTER TABLE live_session_participants ADD COLUMN connection_id TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE webhook_events (
     id TEXT PRIMARY KEY,

@@ -72,7 +72,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->registry_.add("calculate_attendance",
                      [self](const store::Job& job) { return self->attendance_->run_job(job.tenant_id, job.payload); });
     a->registry_.add("process_webhook", [self](const store::Job& job) { return self->webhooks_->run_job(job.payload); });
-    a->workers_ = std::make_unique<jobs::WorkerPool>(*a->db_, clock, a->registry_, log, "worker");
+    a->workers_ =
+        std::make_unique<jobs::WorkerPool>(*a->db_, clock, a->registry_, log, "worker", cfg.job_lease_seconds);
     a->ctx_->jobs_enqueued = [self] { self->workers_->notify(); };
     return a;
 }

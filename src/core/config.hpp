@@ -16,6 +16,7 @@ struct Config {
     int handler_threads = 16;                          // LIVE_HANDLER_THREADS: blocking handler pool
     int db_pool_size = 16;                             // LIVE_DB_POOL_SIZE
     int job_workers = 1;                               // LIVE_JOB_WORKERS: in-process workers in serve (0 = none)
+    int job_lease_seconds = 60;                        // LIVE_JOB_LEASE_SECONDS: a dead worker's job is retried after
     int access_token_ttl = 3600;                       // LIVE_ACCESS_TOKEN_TTL seconds
     std::string redis_url;                             // LIVE_REDIS_URL (rate limits/replay cache; later)
     std::string log_level = "info";                    // LIVE_LOG_LEVEL

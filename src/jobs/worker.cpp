@@ -1,7 +1,10 @@
 #include "jobs/worker.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
+#include "infra/crypto.hpp"
 
 namespace lc::jobs {
 
@@ -11,6 +14,15 @@ std::int64_t backoff_seconds(int attempt, std::int64_t base, std::int64_t cap) {
     for (int i = 1; i < attempt && d < cap; ++i) d *= 2;
     return d < cap ? d : cap;
 }
+
+WorkerPool::WorkerPool(store::Database& db, const Clock& clock, const JobRegistry& registry, const infra::Logger& log,
+                       std::string name, std::int64_t lease_seconds)
+    : db_(db),
+      clock_(clock),
+      registry_(registry),
+      log_(log),
+      name_(std::move(name) + "@" + infra::random_hex(4)),
+      stale_after_(lease_seconds) {}
 
 bool WorkerPool::run_one(const std::string& worker_id) {
     std::optional<store::Job> job;
@@ -74,11 +86,12 @@ int WorkerPool::run_due() {
 }
 
 void WorkerPool::start(int n, int poll_ms) {
+    // Jobs a dead process left 'running' are picked up as soon as their lease has run out.
+    requeue_stale();
     for (int i = 0; i < n; ++i) {
         threads_.emplace_back([this, i, poll_ms] {
             std::string id = name_ + "-" + std::to_string(i);
             std::uint64_t seen = 0;
-            UnixTime last_sweep = 0;
             while (true) {
                 {
                     std::unique_lock lk(mu_);
@@ -86,12 +99,6 @@ void WorkerPool::start(int n, int poll_ms) {
                 }
                 bool worked = run_one(id);
                 if (worked) continue;
-                // Idle: one thread per pool sweeps, once a minute, jobs whose worker died (they would
-                // otherwise stay 'running' for ever).
-                if (i == 0 && clock_.now() - last_sweep >= 60) {
-                    last_sweep = clock_.now();
-                    if (requeue_stale() > 0) continue;
-                }
                 std::unique_lock lk(mu_);
                 cv_.wait_for(lk, std::chrono::milliseconds(poll_ms), [&] { return stopping_ || wakeups_ != seen; });
                 seen = wakeups_;
@@ -99,6 +106,23 @@ void WorkerPool::start(int n, int poll_ms) {
             }
         });
     }
+    // Renews this process's leases, then sweeps expired ones (never its own, which it just renewed),
+    // every quarter lease and at least every 5 s.
+    lease_keeper_ = std::thread([this] {
+        const auto every = std::chrono::milliseconds(std::clamp<std::int64_t>(stale_after_ * 250, 250, 5000));
+        while (true) {
+            {
+                std::unique_lock lk(mu_);
+                if (cv_.wait_for(lk, every, [&] { return stopping_; })) return;
+            }
+            try {
+                store::renew_job_leases(db_, name_ + "-", clock_.now());
+            } catch (const std::exception& e) {
+                log_.error("job lease renewal failed", {{"error", e.what()}});
+            }
+            if (requeue_stale() > 0) notify();
+        }
+    });
 }
 
 void WorkerPool::stop() {
@@ -110,6 +134,7 @@ void WorkerPool::stop() {
     for (auto& t : threads_)
         if (t.joinable()) t.join();
     threads_.clear();
+    if (lease_keeper_.joinable()) lease_keeper_.join();
 }
 
 void WorkerPool::notify() {

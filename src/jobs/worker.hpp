@@ -43,16 +43,11 @@ std::int64_t backoff_seconds(int attempt, std::int64_t base = 10, std::int64_t c
 
 class WorkerPool {
 public:
-    /// stale_after_seconds: a job 'running' longer than this is taken to have lost its worker (the
-    /// process died) and goes back to the queue (or to 'dead' once its attempts are used up).
+    /// lease_seconds: a running job's lock is a lease this process renews every lease/4 seconds; a
+    /// job whose lease ran out lost its worker (the process died) and goes back to the queue (or to
+    /// 'dead' once its attempts are used up).
     WorkerPool(store::Database& db, const Clock& clock, const JobRegistry& registry, const infra::Logger& log,
-               std::string name, std::int64_t stale_after_seconds = 900)
-        : db_(db),
-          clock_(clock),
-          registry_(registry),
-          log_(log),
-          name_(std::move(name)),
-          stale_after_(stale_after_seconds) {}
+               std::string name, std::int64_t lease_seconds = 60);
     ~WorkerPool() { stop(); }
 
     /// Starts n threads that poll every `poll_ms` or when notify() is called.
@@ -73,9 +68,10 @@ private:
     const Clock& clock_;
     const JobRegistry& registry_;
     const infra::Logger& log_;
-    std::string name_;
+    std::string name_;      // e.g. "worker@3f9c0a12": unique per process, so leases are told apart
     std::int64_t stale_after_;
     std::vector<std::thread> threads_;
+    std::thread lease_keeper_;
     std::mutex mu_;
     std::condition_variable cv_;
     bool stopping_ = false;

@@ -332,7 +332,7 @@ Result<NormalizedEvent> normalize_bbb_event(const json::object& payload, const C
         return Error::invalid("the event names no meeting", {{"event", "attributes.meeting.external-meeting-id is required"}});
     if (user) {
         json::object participant{{"user_id", str(user, "external-user-id")},
-                                 {"provider_user_id", str(user, "internal-user-id")},
+                                 {"connection_id", str(user, "internal-user-id")},
                                  {"name", str(user, "name")},
                                  {"role", str(user, "role") == "MODERATOR" ? "moderator" : "participant"}};
         ev.payload["participant"] = std::move(participant);

@@ -87,9 +87,12 @@ Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clo
     if (ev.event_type != "ignored" && ev.room_id.empty())
         return Error::invalid("the event names no meeting", {{"payload.object.id", "is required"}});
     if (participant) {
+        // A rejoin is a new participant record at Zoom: participant_uuid (or id) names one connection.
+        std::string connection = text_at(participant, "participant_uuid");
+        if (connection.empty()) connection = text_at(participant, "id");
         ev.payload["participant"] = json::object{{"email", text_at(participant, "email")},
                                                  {"name", text_at(participant, "user_name")},
-                                                 {"provider_user_id", text_at(participant, "user_id")}};
+                                                 {"connection_id", connection}};
     }
     return ev;
 }

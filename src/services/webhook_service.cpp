@@ -451,9 +451,10 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         if (auto* m = p->if_contains("moderator"); m && ((m->is_bool() && m->get_bool()) ||
                                                          (m->is_string() && m->get_string() == "true")))
             role = "moderator";
+        const std::string connection = text_at(*p, "connection_id").substr(0, 200);
         bool changed = type == "participant_joined"
-                           ? store::provider_join(sql, infra::new_uuid(), s->id, user->id, role, at)
-                           : store::provider_leave(sql, infra::new_uuid(), s->id, user->id, role, at);
+                           ? store::provider_join(sql, infra::new_uuid(), s->id, user->id, role, connection, at)
+                           : store::provider_leave(sql, infra::new_uuid(), s->id, user->id, role, connection, at);
         if (!changed) return "already recorded";
         store::recount_participants(sql, s->id);
         return "";

@@ -92,6 +92,17 @@ long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now) 
     return st.get_affected_rows();
 }
 
+long long renew_job_leases(Database& db, const std::string& worker_prefix, UnixTime now) {
+    auto turn = write_turn(db);
+    soci::session sql(db.pool());
+    long long t = now;
+    std::string like = worker_prefix + "%";
+    soci::statement st = (sql.prepare << "UPDATE jobs SET locked_at = :t WHERE status = 'running' AND locked_by LIKE :p",
+                          soci::use(t), soci::use(like));
+    st.execute(true);
+    return st.get_affected_rows();
+}
+
 std::optional<Job> find_job(soci::session& sql, const std::string& id) {
     Job j;
     long long run_at = 0;

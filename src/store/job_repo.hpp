@@ -37,6 +37,9 @@ void fail_job(Database& db, const Job& job, const std::string& error, UnixTime r
 /// Running jobs locked before `stale_before` go back to the queue (their worker died), or to 'dead'
 /// when their attempts are used up; returns how many.
 long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now);
+/// Keeps the locks of running jobs whose worker id starts with `worker_prefix` fresh (the live
+/// process's lease); returns how many.
+long long renew_job_leases(Database& db, const std::string& worker_prefix, UnixTime now);
 std::optional<Job> find_job(soci::session& sql, const std::string& id);
 long long count_jobs(soci::session& sql, const std::string& type, const std::string& status);
 

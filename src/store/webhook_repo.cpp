@@ -89,84 +89,100 @@ std::optional<std::string> session_by_room(soci::session& sql, const std::string
 
 namespace {
 
-/// The id of the first row matching `where` (bound :s session, :u user, :t time), if any.
+/// The id of the first row matching `where` (bound :s session, :u user, :c connection, :t time), if any.
 std::optional<std::string> first_row(soci::session& sql, const std::string& where, const std::string& order,
-                                     const std::string& session_id, const std::string& user_id, long long at) {
+                                     const std::string& session_id, const std::string& user_id,
+                                     const std::string& connection_id, long long at) {
     std::string id;
     soci::indicator ind = soci::i_null;
-    sql << "SELECT id FROM live_session_participants WHERE session_id = :s AND user_id = :u AND " + where +
-               " ORDER BY " + order + " LIMIT 1",
-        soci::into(id, ind), soci::use(session_id), soci::use(user_id), soci::use(at);
+    sql << "SELECT id FROM live_session_participants WHERE session_id = :s AND user_id = :u AND connection_id = :c "
+           "AND " + where + " ORDER BY " + order + " LIMIT 1",
+        soci::into(id, ind), soci::use(session_id), soci::use(user_id), soci::use(connection_id), soci::use(at);
     if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
     return id;
 }
 
+/// Our join endpoint's open row for the user (connection_id is unknown to it), if any.
+std::optional<std::string> open_endpoint_row(soci::session& sql, const std::string& session_id,
+                                             const std::string& user_id, long long at) {
+    return first_row(sql, "source = 'join' AND is_active = 1 AND joined_at <= :t", "joined_at DESC", session_id,
+                     user_id, "", at);
+}
+
 void insert_row(soci::session& sql, const std::string& id, const std::string& session_id, const std::string& user_id,
-                const std::string& role, long long joined, std::optional<long long> left, const char* source) {
+                const std::string& role, const std::string& connection_id, long long joined,
+                std::optional<long long> left, const char* source) {
     Nullable<long long> l;
     l.set(left);
     int active = left ? 0 : 1;
     int duration = 0;
     std::string src = source;
     sql << "INSERT INTO live_session_participants(id, session_id, user_id, role, joined_at, left_at, duration_seconds, "
-           "device_type, browser, ip_hash, is_active, kicked, kick_reason, source) "
-           "VALUES(:i, :s, :u, :r, :j, :l, :d, '', '', '', :a, 0, '', :src)",
+           "device_type, browser, ip_hash, is_active, kicked, kick_reason, source, connection_id) "
+           "VALUES(:i, :s, :u, :r, :j, :l, :d, '', '', '', :a, 0, '', :src, :c)",
         soci::use(id), soci::use(session_id), soci::use(user_id), soci::use(role), soci::use(joined),
-        soci::use(l.value, l.ind), soci::use(duration), soci::use(active), soci::use(src);
+        soci::use(l.value, l.ind), soci::use(duration), soci::use(active), soci::use(src), soci::use(connection_id);
+}
+
+void close_row(soci::session& sql, const std::string& id, long long at, const char* source,
+               const std::string& connection_id) {
+    std::string src = source;
+    sql << "UPDATE live_session_participants SET is_active = 0, left_at = :t, "
+           "duration_seconds = CASE WHEN :t2 > joined_at THEN :t3 - joined_at ELSE 0 END, source = :src, "
+           "connection_id = :c WHERE id = :i",
+        soci::use(at), soci::use(at), soci::use(at), soci::use(src), soci::use(connection_id), soci::use(id);
 }
 
 }  // namespace
 
+// Rows are keyed by (session, user, connection): a provider that names each connection (BBB, Zoom,
+// Jitsi occupants) gets exact join/leave pairs in any order. Without a connection id the key is
+// (session, user, ""), and a leave pairs with the user's latest open row.
 bool provider_join(soci::session& sql, const std::string& new_id, const std::string& session_id,
-                   const std::string& user_id, const std::string& role, UnixTime at) {
+                   const std::string& user_id, const std::string& role, const std::string& connection_id,
+                   UnixTime at) {
     long long t = at;
     // The same join delivered again.
-    if (first_row(sql, "source = 'provider' AND joined_at = :t", "joined_at", session_id, user_id, t)) return false;
+    if (first_row(sql, "source = 'provider' AND joined_at = :t", "joined_at", session_id, user_id, connection_id, t))
+        return false;
     // Its leave came first: complete that row.
     if (auto row = first_row(sql, "source = 'provider_leave_first' AND left_at >= :t", "left_at", session_id, user_id,
-                             t)) {
-        sql << "UPDATE live_session_participants SET joined_at = :t, duration_seconds = left_at - :t2, "
-               "source = 'provider' WHERE id = :i",
-            soci::use(t), soci::use(t), soci::use(*row);
+                             connection_id, t)) {
+        sql << "UPDATE live_session_participants SET joined_at = :t, duration_seconds = CASE WHEN left_at > :t2 "
+               "THEN left_at - :t3 ELSE 0 END, source = 'provider' WHERE id = :i",
+            soci::use(t), soci::use(t), soci::use(t), soci::use(*row);
         return true;
     }
     // The user came in through our join endpoint: the provider's time is when they really entered.
-    if (auto row = first_row(sql, "source = 'join' AND is_active = 1 AND joined_at <= :t", "joined_at DESC",
-                             session_id, user_id, t)) {
-        sql << "UPDATE live_session_participants SET joined_at = :t, source = 'provider' WHERE id = :i", soci::use(t),
-            soci::use(*row);
+    if (auto row = open_endpoint_row(sql, session_id, user_id, t)) {
+        sql << "UPDATE live_session_participants SET joined_at = :t, source = 'provider', connection_id = :c "
+               "WHERE id = :i",
+            soci::use(t), soci::use(connection_id), soci::use(*row);
         return true;
     }
-    insert_row(sql, new_id, session_id, user_id, role, t, std::nullopt, "provider");
+    insert_row(sql, new_id, session_id, user_id, role, connection_id, t, std::nullopt, "provider");
     return true;
 }
 
 bool provider_leave(soci::session& sql, const std::string& new_id, const std::string& session_id,
-                    const std::string& user_id, const std::string& role, UnixTime at) {
+                    const std::string& user_id, const std::string& role, const std::string& connection_id,
+                    UnixTime at) {
     long long t = at;
     if (first_row(sql, "source IN ('provider', 'provider_leave_first') AND left_at = :t", "joined_at", session_id,
-                  user_id, t))
+                  user_id, connection_id, t))
         return false;
-    auto close = [&](const std::string& id, const char* source) {
-        std::string src = source;
-        sql << "UPDATE live_session_participants SET is_active = 0, left_at = :t, "
-               "duration_seconds = CASE WHEN :t2 > joined_at THEN :t3 - joined_at ELSE 0 END, source = :src "
-               "WHERE id = :i",
-            soci::use(t), soci::use(t), soci::use(t), soci::use(src), soci::use(id);
-    };
     if (auto row = first_row(sql, "source = 'provider' AND is_active = 1 AND joined_at <= :t", "joined_at DESC",
-                             session_id, user_id, t)) {
-        close(*row, "provider");
+                             session_id, user_id, connection_id, t)) {
+        close_row(sql, *row, t, "provider", connection_id);
         return true;
     }
     // Left before the provider's join reached us: close our endpoint's row and let the join, when it
     // arrives, correct the start time.
-    if (auto row = first_row(sql, "source = 'join' AND is_active = 1 AND joined_at <= :t", "joined_at DESC",
-                             session_id, user_id, t)) {
-        close(*row, "provider_leave_first");
+    if (auto row = open_endpoint_row(sql, session_id, user_id, t)) {
+        close_row(sql, *row, t, "provider_leave_first", connection_id);
         return true;
     }
-    insert_row(sql, new_id, session_id, user_id, role, t, t, "provider_leave_first");
+    insert_row(sql, new_id, session_id, user_id, role, connection_id, t, t, "provider_leave_first");
     return true;
 }
 

@@ -43,12 +43,16 @@ std::optional<std::string> session_by_room(soci::session& sql, const std::string
 
 // ---- participation from provider events (all idempotent) ----
 
-/// A provider says `user_id` entered at `at`. Returns false when this exact join is already recorded.
+/// A provider says `user_id` entered at `at` over `connection_id` (may be empty). Returns false when
+/// this exact join is already recorded.
 bool provider_join(soci::session& sql, const std::string& new_id, const std::string& session_id,
-                   const std::string& user_id, const std::string& role, UnixTime at);
-/// A provider says `user_id` left at `at`. Returns false when this exact leave is already recorded.
+                   const std::string& user_id, const std::string& role, const std::string& connection_id,
+                   UnixTime at);
+/// A provider says `user_id`'s `connection_id` left at `at`. Returns false when this exact leave is
+/// already recorded.
 bool provider_leave(soci::session& sql, const std::string& new_id, const std::string& session_id,
-                    const std::string& user_id, const std::string& role, UnixTime at);
+                    const std::string& user_id, const std::string& role, const std::string& connection_id,
+                    UnixTime at);
 /// participant_count = users in the room now; peak_participants grows with it.
 void recount_participants(soci::session& sql, const std::string& session_id);
 

@@ -373,9 +373,9 @@ TEST_P(Jobs, WorkerPoolSweepsStaleJobsItself) {
     std::string id = enqueue("stale2");
     ASSERT_TRUE(store::claim_job(db(), "crashed-worker", now()).has_value());
     EXPECT_EQ(workers().run_due(), 0);  // still locked by the (dead) worker
-    srv.clock().advance(899);
+    srv.clock().advance(59);
     EXPECT_EQ(workers().run_due(), 0);
-    srv.clock().advance(2);  // past the pool's 900 s lock timeout
+    srv.clock().advance(2);  // past the pool's 60 s lease
     EXPECT_EQ(workers().run_due(), 1);
     EXPECT_EQ(calls, 1);
     EXPECT_EQ(get(id).status, "done");
@@ -392,11 +392,39 @@ TEST_P(Jobs, BackgroundWorkersSweepStaleJobsToo) {
     ASSERT_TRUE(store::claim_job(db(), "crashed-process", now()).has_value());
     workers().start(1, 10);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    EXPECT_EQ(calls.load(), 0) << "a job locked by a live worker is left alone";
-    srv.clock().advance(901);
+    EXPECT_EQ(calls.load(), 0) << "a job whose lease has not run out is left alone";
+    srv.clock().advance(61);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (get(id).status != "done" && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    workers().stop();
+    EXPECT_EQ(get(id).status, "done");
+    EXPECT_EQ(calls.load(), 1);
+}
+
+TEST_P(Jobs, ALiveWorkersLeaseIsRenewedSoALongJobIsNotRunTwice) {
+    std::atomic<int> calls{0};
+    std::atomic<bool> release{false};
+    registry().add("long", [&](const store::Job&) -> Status {
+        ++calls;
+        while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return ok_status();
+    });
+    std::string id = enqueue("long");
+    workers().start(2, 10);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (calls.load() == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(calls.load(), 1);
+    // Far past the lease while the job still runs: the pool's own keeper renews before it sweeps.
+    srv.clock().advance(600);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5500));  // > one keeper period (5 s)
+    EXPECT_EQ(get(id).status, "running");
+    EXPECT_EQ(calls.load(), 1) << "the job was handed to a second worker while its first was alive";
+    release = true;
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (get(id).status != "done" && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     workers().stop();
     EXPECT_EQ(get(id).status, "done");
     EXPECT_EQ(calls.load(), 1);
