@@ -53,7 +53,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->http_client_ = std::make_unique<infra::CurlHttpClient>();
     a->providers_ = std::make_unique<providers::ProviderFactory>(
         providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock, *a->http_client_,
-        cfg.public_url);
+        cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
     a->joins_ = std::make_unique<store::JoinWriter>(*a->db_);
     a->ctx_ = std::make_unique<services::ServiceContext>(services::ServiceContext{
         *a->db_, clock, services::Keys::derive(*key), *a->providers_, *a->joins_, cfg.access_token_ttl});
@@ -72,6 +72,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->registry_.add("calculate_attendance",
                      [self](const store::Job& job) { return self->attendance_->run_job(job.tenant_id, job.payload); });
     a->registry_.add("process_webhook", [self](const store::Job& job) { return self->webhooks_->run_job(job.payload); });
+    for (const char* type : {"provider_sync_room", "provider_delete_room"})
+        a->registry_.add(type, [self, type](const store::Job& job) { return self->sessions_->run_room_job(type, job.payload); });
     a->workers_ =
         std::make_unique<jobs::WorkerPool>(*a->db_, clock, a->registry_, log, "worker", cfg.job_lease_seconds);
     a->ctx_->jobs_enqueued = [self] { self->workers_->notify(); };

@@ -36,6 +36,8 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     str("LIVE_LOG_LEVEL", c.log_level);
     str("LIVE_WEB_ROOT", c.web_root);
     str("LIVE_PUBLIC_URL", c.public_url);
+    str("LIVE_ZOOM_API_URL", c.zoom_api_url);
+    str("LIVE_ZOOM_OAUTH_URL", c.zoom_oauth_url);
     while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
     if (!c.public_url.empty() && c.public_url.rfind("https://", 0) != 0 && c.public_url.rfind("http://", 0) != 0)
         errors.push_back({"LIVE_PUBLIC_URL", "must be an http(s) URL such as https://lms.school.edu"});

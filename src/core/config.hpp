@@ -23,6 +23,8 @@ struct Config {
     bool trust_proxy = false;                          // LIVE_TRUST_PROXY: take client IP from X-Forwarded-For
     std::string web_root = "web/dist";                 // LIVE_WEB_ROOT
     std::string public_url;                            // LIVE_PUBLIC_URL: how providers reach us (callbacks)
+    std::string zoom_api_url;                          // LIVE_ZOOM_API_URL (default https://api.zoom.us/v2)
+    std::string zoom_oauth_url;                        // LIVE_ZOOM_OAUTH_URL (default https://zoom.us/oauth/token)
     std::string jitsi_domain;                          // JITSI_DOMAIN
     std::string jitsi_app_id;                          // JITSI_APP_ID
     std::string jitsi_jwt_secret;                      // JITSI_JWT_SECRET

@@ -27,8 +27,16 @@ Result<std::unique_ptr<LiveClassProvider>> ProviderFactory::for_config(const Pro
             if (!c.tenant_id.empty()) s.callback_url = webhook_url(public_url_, ProviderKind::kBbb, c.tenant_id);
             return std::unique_ptr<LiveClassProvider>(std::make_unique<BbbProvider>(s, http_, clock_));
         }
-        case ProviderKind::kZoom:
-            return Error::unimplemented("Zoom is not available in this version yet; choose Jitsi");
+        case ProviderKind::kZoom: {
+            ZoomSettings s;
+            s.account_id = c.zoom_account_id;
+            s.client_id = c.zoom_client_id;
+            s.client_secret = c.zoom_client_secret;
+            s.user_id = c.zoom_user_id;
+            if (!zoom_.api_base.empty()) s.api_base = zoom_.api_base;
+            if (!zoom_.oauth_url.empty()) s.oauth_url = zoom_.oauth_url;
+            return std::unique_ptr<LiveClassProvider>(std::make_unique<ZoomProvider>(s, http_, zoom_tokens_, clock_));
+        }
     }
     return Error::internal_error("unknown provider kind");
 }

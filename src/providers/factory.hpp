@@ -7,6 +7,7 @@
 #include "infra/http_client.hpp"
 #include "providers/bbb.hpp"
 #include "providers/jitsi.hpp"
+#include "providers/zoom.hpp"
 
 namespace lc::providers {
 
@@ -17,14 +18,25 @@ struct EnvJitsiDefaults {
     std::string secret;
 };
 
+/// Where the Zoom adapter talks to Zoom (LIVE_ZOOM_API_URL / LIVE_ZOOM_OAUTH_URL; tests point them at a
+/// fake Zoom on loopback). Empty: Zoom's public endpoints.
+struct ZoomEndpoints {
+    std::string api_base;
+    std::string oauth_url;
+};
+
 /// Where providers call us back: LIVE_PUBLIC_URL, e.g. https://lms.school.edu (no trailing slash).
 /// Empty: no callbacks are requested from providers.
 std::string webhook_url(const std::string& public_url, domain::ProviderKind kind, const std::string& tenant_id);
 
+/// Providers whose rooms are objects at the provider that must follow edits and cancellation (Zoom).
+inline bool keeps_remote_rooms(domain::ProviderKind kind) { return kind == domain::ProviderKind::kZoom; }
+
 class ProviderFactory {
 public:
-    ProviderFactory(EnvJitsiDefaults env, const Clock& clock, const infra::HttpClient& http, std::string public_url)
-        : env_(std::move(env)), clock_(clock), http_(http), public_url_(std::move(public_url)) {}
+    ProviderFactory(EnvJitsiDefaults env, const Clock& clock, const infra::HttpClient& http, std::string public_url,
+                    ZoomEndpoints zoom = {})
+        : env_(std::move(env)), clock_(clock), http_(http), public_url_(std::move(public_url)), zoom_(std::move(zoom)) {}
     virtual ~ProviderFactory() = default;
 
     /// The active default config among `configs` (else the first active one), else the environment's Jitsi.
@@ -43,6 +55,8 @@ private:
     const Clock& clock_;
     const infra::HttpClient& http_;
     std::string public_url_;
+    ZoomEndpoints zoom_;
+    ZoomTokenCache zoom_tokens_;
 };
 
 }  // namespace lc::providers

@@ -36,6 +36,8 @@ struct ParticipantInfo {
     bool has_video = false;
     bool has_audio = false;
     UnixTime joined_at = 0;
+    std::optional<UnixTime> left_at;  // when the provider reports it (past meetings)
+    long long duration_seconds = 0;   // time present, rejoins merged (past meetings)
 };
 
 struct RecordingInfo {
@@ -105,6 +107,21 @@ public:
     /// False when a room must be opened by start_session before anyone can join it (so a join URL
     /// for a session that has not started would lead nowhere).
     virtual bool rooms_open_on_join() const { return true; }
+    /// True when the provider keeps a room object that must follow the session's edits and
+    /// cancellation (Zoom meetings); update_room/delete_room then run as retried jobs.
+    virtual bool has_remote_rooms() const { return false; }
+    /// Brings the provider's room in line with an edited session.
+    virtual Result<bool> update_room(const domain::LiveSession& session, const domain::EffectivePolicy& policy) {
+        (void)session;
+        (void)policy;
+        return true;
+    }
+    /// True when generate_join_url calls the provider over the network (so it must not run on an
+    /// I/O thread).
+    virtual bool join_needs_network(bool moderator) const {
+        (void)moderator;
+        return false;
+    }
     /// Turns a provider webhook body into a NormalizedEvent (signature checks happen before this).
     virtual Result<NormalizedEvent> handle_webhook(const boost::json::object& payload) = 0;
 };

@@ -98,8 +98,22 @@ std::string SessionService::course_title(soci::session& sql, const LiveSession& 
     return c ? c->title : std::string();
 }
 
+namespace {
+/// Queues a provider-room job (Zoom meeting edits and deletions) in the caller's transaction, so the
+/// change and the job commit together and the job retries with backoff while the provider is down.
+void enqueue_room_job(soci::session& sql, const LiveSession& s, const char* type, UnixTime now) {
+    store::Job job;
+    job.id = infra::new_uuid();
+    job.tenant_id = s.tenant_id;
+    job.type = type;
+    job.payload = json::serialize(json::object{{"session_id", s.id}, {"tenant_id", s.tenant_id}});
+    store::enqueue_job(sql, job, now);
+}
+}  // namespace
+
 Result<SessionService::NewSession> SessionService::draft_session(soci::session& sql, const Principal& p,
-                                                                  const SessionInput& in, const std::string& id) {
+                                                                  const SessionInput& in, const std::string& id,
+                                                                  const providers::RoomInfo* room_made) {
     std::vector<FieldError> errors;
     if (!in.course_id) errors.push_back({"course_id", "is required"});
     if (!in.title) errors.push_back({"title", "is required"});
@@ -157,11 +171,16 @@ Result<SessionService::NewSession> SessionService::draft_session(soci::session& 
     s.waiting_room_enabled = in.waiting_room_enabled.value_or(true);
     s.moderator_ids = in.moderator_ids.value_or(std::vector<std::string>{});
     s.created_at = s.updated_at = now;
-    auto room = (*provider)->create_room(s, p.tenant.slug);
-    if (!room) return room.take_error();
-    s.room_id = room->room_id;
-    s.room_url = room->room_url;
-    s.room_password = room->password.value_or("");
+    if (room_made) {
+        n.room = *room_made;
+    } else {
+        auto room = (*provider)->create_room(s, p.tenant.slug);
+        if (!room) return room.take_error();
+        n.room = std::move(room.value());
+    }
+    s.room_id = n.room.room_id;
+    s.room_url = n.room.room_url;
+    s.room_password = n.room.password.value_or("");
     auto chain = store::find_policy_chain(sql, s.tenant_id, s.course_id, s.id);  // no session row yet
     auto ptr = [](const std::optional<PolicyOverrides>& o) { return o ? &*o : nullptr; };
     n.policy = apply_session_type(resolve_policy(ptr(chain.tenant), ptr(chain.course), in.policy ? &*in.policy : nullptr),
@@ -175,30 +194,35 @@ Result<SessionView> SessionService::create(const Principal& p, const SessionInpu
     return guarded([&]() -> Result<SessionView> {
         const std::string id = infra::new_uuid();
         const bool adhoc = in.type.value_or(SessionType::kScheduled) == SessionType::kAdhoc;
-        bool room_opened = false;
-        if (adhoc) {
-            // "Start now": the room must be open when this call returns. A provider that opens rooms
-            // over the network (BigBlueButton) is called before the write transaction, never inside
-            // it, so a slow provider cannot hold up every other write.
+        // First without the write lock: check the input and make the provider's room (a Zoom meeting
+        // is an API call; "start now" opens a BigBlueButton meeting), so a slow provider never holds up
+        // other writes. The transaction below checks again and writes.
+        std::optional<NewSession> made;
+        {
             store::Conn c(ctx_.db);
-            auto draft = draft_session(c.sql(), p, in, id);
+            auto draft = draft_session(c.sql(), p, in, id, nullptr);
             if (!draft) return draft.take_error();
-            if (!draft->provider->rooms_open_on_join()) {
+            if (adhoc) {
                 auto started = draft->provider->start_session(draft->session, draft->policy);
-                if (!started) return started.take_error();
-                room_opened = true;
+                if (!started) {
+                    if (draft->provider->has_remote_rooms()) (void)draft->provider->delete_room(draft->session);
+                    return started.take_error();
+                }
             }
+            made = std::move(draft.value());
         }
+        auto undo_room = [&] {
+            if (made->provider->has_remote_rooms()) (void)made->provider->delete_room(made->session);
+        };
         store::Tx tx(ctx_.db);
-        auto draft = draft_session(tx.sql(), p, in, id);
-        if (!draft) return draft.take_error();
+        auto draft = draft_session(tx.sql(), p, in, id, &made->room);
+        if (!draft) {
+            undo_room();
+            return draft.take_error();
+        }
         LiveSession& s = draft->session;
         UnixTime now = ctx_.clock.now();
         if (adhoc) {
-            if (!room_opened) {
-                auto started = draft->provider->start_session(s, draft->policy);
-                if (!started) return started.take_error();
-            }
             s.status = SessionStatus::kLive;
             s.actual_start = now;
         }
@@ -293,6 +317,8 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
         store::update_session(tx.sql(), s);
         if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
         audit(tx.sql(), p, publishing ? "session.publish" : "session.update", s.id, meta);
+        bool sync_room = providers::keeps_remote_rooms(s.provider);
+        if (sync_room) enqueue_room_job(tx.sql(), s, "provider_sync_room", s.updated_at);
         SessionView v{s, course_title(tx.sql(), s), l->actor};
         v.participants_count = store::count_distinct_participants(tx.sql(), id);
         v.recordings_count = store::count_recordings(tx.sql(), id);
@@ -301,6 +327,7 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
         return v;
     });
 }
+
 
 void close_session_rows(soci::session& sql, LiveSession& s, UnixTime at, UnixTime now) {
     s.actual_end = at;
@@ -367,6 +394,7 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
             ended = s;
         } else {
             audit_action = "session.cancel";
+            if (providers::keeps_remote_rooms(s.provider)) enqueue_room_job(tx.sql(), s, "provider_delete_room", now);
         }
         s.status = next.value();
         s.updated_at = now;
@@ -378,13 +406,41 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
         v.policy = policy;
         auto configs = store::list_provider_configs(tx.sql(), p.tenant.id, ctx_.keys.box);
         tx.commit();
-        if (action == SessionAction::kEnd) ctx_.jobs_enqueued();
+        if (action != SessionAction::kStart) ctx_.jobs_enqueued();
         if (ended) {
             // Closing the provider's room is best effort and after the commit: the class has ended for
             // us either way, and the provider may already have closed the room itself.
             if (auto provider = ctx_.providers.for_kind(configs, ended->provider)) (void)(*provider)->end_session(*ended);
         }
         return v;
+    });
+}
+
+Status SessionService::run_room_job(const std::string& type, const std::string& payload) {
+    boost::system::error_code ec;
+    json::value v = json::parse(payload, ec);
+    if (ec || !v.is_object()) return Error::invalid(type + ": the payload is not a JSON object");
+    auto field = [&](const char* k) {
+        auto* x = v.get_object().if_contains(k);
+        return x && x->is_string() ? std::string(x->get_string()) : std::string();
+    };
+    const std::string tenant = field("tenant_id"), id = field("session_id");
+    return guarded([&]() -> Status {
+        store::Conn c(ctx_.db);
+        auto s = store::find_session(c.sql(), tenant, id);
+        if (!s) return ok_status();  // deleted meanwhile: nothing left to follow
+        auto configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
+        auto provider = ctx_.providers.for_kind(configs, s->provider);
+        if (!provider) return provider.take_error();
+        if (type == "provider_delete_room") {
+            auto r = (*provider)->delete_room(*s);
+            if (!r) return r.take_error();
+            return ok_status();
+        }
+        if (s->status == SessionStatus::kCancelled || s->status == SessionStatus::kEnded) return ok_status();
+        auto r = (*provider)->update_room(*s, effective_policy(c.sql(), *s));
+        if (!r) return r.take_error();
+        return ok_status();
     });
 }
 
@@ -424,6 +480,8 @@ store::CourseAccess SessionService::course_access(const std::string& course_id, 
 bool SessionService::join_is_cached(const Principal& p, const std::string& id) {
     auto jc = join_contexts_.get(id);
     if (!jc || (*jc)->session.tenant_id != p.tenant.id) return false;
+    // A Zoom host's join fetches a fresh start link from Zoom: that must not happen on an I/O thread.
+    if (providers::keeps_remote_rooms((*jc)->session.provider)) return false;
     return p.user.role == UserRole::kAdmin || access_.get((*jc)->session.course_id + "|" + p.user.id).has_value();
 }
 

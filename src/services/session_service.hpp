@@ -88,6 +88,9 @@ public:
     Result<JoinResult> join(const Principal& p, const std::string& id, const RequestMeta& meta);
     /// True when join_async would find everything it reads in memory (no database round trip).
     bool join_is_cached(const Principal& p, const std::string& id);
+    /// The "provider_sync_room" / "provider_delete_room" jobs: make the provider's room follow an
+    /// edited or cancelled session (Zoom meetings); retried with backoff while the provider is down.
+    Status run_room_job(const std::string& type, const std::string& payload);
     /// The same without blocking: `done` runs once, on this thread for early errors or on the
     /// database writer's thread after the participation row is committed.
     void join_async(const Principal& p, const std::string& id, const RequestMeta& meta,
@@ -110,10 +113,12 @@ private:
         domain::LiveSession session;
         domain::EffectivePolicy policy;
         std::string course_title;
+        providers::RoomInfo room;
         std::unique_ptr<providers::LiveClassProvider> provider;
     };
+    /// room_made: the room made in an earlier pass (else the provider's create_room is called).
     Result<NewSession> draft_session(soci::session& sql, const Principal& p, const SessionInput& in,
-                                     const std::string& id);
+                                     const std::string& id, const providers::RoomInfo* room_made);
     struct PreparedJoin {
         store::JoinWrite write;
         JoinResult result;
