@@ -51,8 +51,12 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         for (const auto& name : m.value()) log.info("migration applied", {{"name", name}});
     }
     a->http_client_ = std::make_unique<infra::CurlHttpClient>();
+    // Every provider call goes through one circuit breaker per destination (seed 12.4).
+    a->provider_http_ = std::make_unique<infra::CircuitBreakerHttpClient>(
+        *a->http_client_, clock,
+        infra::CircuitBreakerHttpClient::Options{cfg.provider_breaker_failures, cfg.provider_breaker_open_seconds});
     a->providers_ = std::make_unique<providers::ProviderFactory>(
-        providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock, *a->http_client_,
+        providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock, *a->provider_http_,
         cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
     a->joins_ = std::make_unique<store::JoinWriter>(*a->db_);
     a->ctx_ = std::make_unique<services::ServiceContext>(services::ServiceContext{
@@ -63,8 +67,11 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);
+    a->provider_health_ = std::make_unique<services::ProviderHealthService>(*a->ctx_);
     a->api_ = std::make_unique<http::Api>(
-        http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->db_}, log,
+        http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
+                       *a->db_},
+        log,
         http::ApiOptions{cfg.trust_proxy});
 
     // Job types (the seed's Celery tasks keep their names).

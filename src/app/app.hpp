@@ -44,6 +44,7 @@ private:
     const infra::Logger& log_;
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<infra::HttpClient> http_client_;
+    std::unique_ptr<infra::CircuitBreakerHttpClient> provider_http_;
     std::unique_ptr<providers::ProviderFactory> providers_;
     std::unique_ptr<store::JoinWriter> joins_;
     std::unique_ptr<services::ServiceContext> ctx_;
@@ -53,6 +54,7 @@ private:
     std::unique_ptr<services::ConfigService> config_;
     std::unique_ptr<services::AttendanceService> attendance_;
     std::unique_ptr<services::WebhookService> webhooks_;
+    std::unique_ptr<services::ProviderHealthService> provider_health_;
     std::unique_ptr<http::Api> api_;
     jobs::JobRegistry registry_;
     std::unique_ptr<jobs::WorkerPool> workers_;

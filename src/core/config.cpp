@@ -37,6 +37,8 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     str("LIVE_WEB_ROOT", c.web_root);
     str("LIVE_PUBLIC_URL", c.public_url);
     str("LIVE_ZOOM_API_URL", c.zoom_api_url);
+    num("LIVE_PROVIDER_BREAKER_FAILURES", c.provider_breaker_failures, 1, 1000);
+    num("LIVE_PROVIDER_BREAKER_OPEN_SECONDS", c.provider_breaker_open_seconds, 1, 3600);
     str("LIVE_ZOOM_OAUTH_URL", c.zoom_oauth_url);
     while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
     if (!c.public_url.empty() && c.public_url.rfind("https://", 0) != 0 && c.public_url.rfind("http://", 0) != 0)

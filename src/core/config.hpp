@@ -23,6 +23,8 @@ struct Config {
     bool trust_proxy = false;                          // LIVE_TRUST_PROXY: take client IP from X-Forwarded-For
     std::string web_root = "web/dist";                 // LIVE_WEB_ROOT
     std::string public_url;                            // LIVE_PUBLIC_URL: how providers reach us (callbacks)
+    int provider_breaker_failures = 5;                 // LIVE_PROVIDER_BREAKER_FAILURES: failures in a row that open it
+    int provider_breaker_open_seconds = 30;            // LIVE_PROVIDER_BREAKER_OPEN_SECONDS: how long calls pause
     std::string zoom_api_url;                          // LIVE_ZOOM_API_URL (default https://api.zoom.us/v2)
     std::string zoom_oauth_url;                        // LIVE_ZOOM_OAUTH_URL (default https://zoom.us/oauth/token)
     std::string jitsi_domain;                          // JITSI_DOMAIN

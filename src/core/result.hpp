@@ -38,6 +38,8 @@ struct Error {
     std::string message;
     std::string internal;
     std::vector<FieldError> fields;
+    /// For Unavailable: when to try again (HTTP Retry-After); 0 = the default.
+    int retry_after_seconds = 0;
 
     static Error invalid(std::string msg, std::vector<FieldError> f = {}) {
         return Error{Code::kInvalidArgument, std::move(msg), {}, std::move(f)};

@@ -229,6 +229,22 @@ void Api::register_routes() {
                     json::object{{"status", db ? "ok" : "unavailable"}, {"database", db ? "ok" : "unreachable"}});
     });
 
+    // Seed 10.3: every conferencing endpoint the schools use, checked in parallel within 5 s each.
+    router_.add("GET", "/health/live-provider/", [this](RequestContext& c) {
+        auto checked = s_.provider_health.check_all();
+        if (!checked) return fail(c, checked.error());
+        json::array list;
+        bool all_up = true;
+        for (const auto& h : *checked) {
+            all_up = all_up && h.up;
+            json::object o{{"provider", h.provider}, {"target", h.target},     {"status", h.up ? "up" : "down"},
+                           {"latency_ms", h.latency_ms}, {"schools", h.schools}};
+            if (!h.up) o["error"] = h.error;
+            list.push_back(std::move(o));
+        }
+        return send(c, all_up ? 200 : 503, json::object{{"status", all_up ? "ok" : "degraded"}, {"providers", list}});
+    });
+
     // ---- provider webhooks (seed 4.2): signed by the provider, not by a bearer token ----
     // Registered before the /live-sessions/{id}/... routes so that "webhooks" is never read as an id.
     auto webhook = [this](RequestContext& c) {

@@ -15,6 +15,7 @@
 #include "services/config_service.hpp"
 #include "services/directory_service.hpp"
 #include "services/session_service.hpp"
+#include "services/provider_health.hpp"
 #include "services/webhook_service.hpp"
 
 namespace lc::http {
@@ -30,6 +31,7 @@ struct Services {
     services::SessionService& sessions;
     services::ConfigService& config;
     services::WebhookService& webhooks;
+    services::ProviderHealthService& provider_health;
     store::Database& db;
 };
 

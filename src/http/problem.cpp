@@ -72,6 +72,8 @@ Response problem_response(const Error& e, unsigned version, bool keep_alive) {
     Response res{static_cast<bhttp::status>(status), version};
     res.set(bhttp::field::content_type, "application/problem+json");
     if (status == 401) res.set(bhttp::field::www_authenticate, "Bearer");
+    // A provider or dependency that is down: tell clients (and the web page) when to try again.
+    if (status == 503) res.set(bhttp::field::retry_after, std::to_string(e.retry_after_seconds > 0 ? e.retry_after_seconds : 30));
     res.keep_alive(keep_alive);
     res.body() = json::serialize(body);
     res.prepare_payload();

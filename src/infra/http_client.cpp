@@ -3,7 +3,9 @@
 #include <curl/curl.h>
 
 #include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -140,6 +142,56 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) const {
     res.content_type = std::move(sink.content_type);
     res.retry_after_seconds = sink.retry_after;
     return res;
+}
+
+std::string url_origin(std::string_view url) {
+    auto u = boost::urls::parse_uri(url);
+    if (!u) return {};
+    std::string out = std::string(u->scheme()) + "://" + std::string(u->encoded_host());
+    if (u->has_port()) out += ":" + std::string(u->port());
+    return out;
+}
+
+CircuitBreakerHttpClient::CircuitBreakerHttpClient(const HttpClient& inner, const Clock& clock, Options options)
+    : inner_(inner), clock_(clock), options_(options) {}
+
+Result<HttpResponse> CircuitBreakerHttpClient::send(const HttpRequest& request) const {
+    const std::string key = url_origin(request.url);
+    {
+        std::lock_guard lk(mu_);
+        State& st = states_[key];
+        UnixTime now = clock_.now();
+        if (st.open_until > now || (st.open_until != 0 && st.probing)) {
+            int left = static_cast<int>(std::max<UnixTime>(1, st.open_until - now));
+            Error e = Error::unavailable(
+                "the conferencing service is not answering; we pause calls to it for a moment so it can recover. "
+                "Try again in " + std::to_string(left) + " s",
+                key + ": circuit open after " + std::to_string(st.failures) + " failures in a row");
+            e.retry_after_seconds = left;
+            return e;
+        }
+        if (st.open_until != 0) st.probing = true;  // half-open: this request is the probe
+    }
+    auto res = inner_.send(request);
+    bool failed = !res || res->status >= 500;
+    std::lock_guard lk(mu_);
+    State& st = states_[key];
+    st.probing = false;
+    if (!failed) {
+        st = State{};
+        return res;
+    }
+    if (++st.failures >= options_.failures_to_open) st.open_until = clock_.now() + options_.open_seconds;
+    return res;
+}
+
+std::map<std::string, int> CircuitBreakerHttpClient::open_destinations() const {
+    std::map<std::string, int> out;
+    std::lock_guard lk(mu_);
+    UnixTime now = clock_.now();
+    for (const auto& [key, st] : states_)
+        if (st.open_until > now) out[key] = static_cast<int>(st.open_until - now);
+    return out;
 }
 
 std::string url_encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }

@@ -2,11 +2,14 @@
 // Outbound HTTP for the provider adapters (BigBlueButton, Zoom), over libcurl. An interface so that
 // services can be handed a client; tests use the real one against fake servers on loopback.
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/result.hpp"
 
 namespace lc::infra {
@@ -41,6 +44,37 @@ public:
     CurlHttpClient();
     Result<HttpResponse> send(const HttpRequest& request) const override;
 };
+
+/// A circuit breaker in front of another client, per destination (scheme://host:port): after
+/// `failures_to_open` transport failures or 5xx answers in a row it stops calling that destination for
+/// `open_seconds` and fails at once (Unavailable with Retry-After), then lets one probe through; a
+/// success closes it again. This keeps a dead provider from holding every request for its timeout.
+class CircuitBreakerHttpClient final : public HttpClient {
+public:
+    struct Options {
+        int failures_to_open = 5;
+        int open_seconds = 30;
+    };
+    struct State {
+        int failures = 0;
+        UnixTime open_until = 0;
+        bool probing = false;
+    };
+    CircuitBreakerHttpClient(const HttpClient& inner, const Clock& clock, Options options);
+    Result<HttpResponse> send(const HttpRequest& request) const override;
+    /// Destinations whose breaker is open now, with the seconds left.
+    std::map<std::string, int> open_destinations() const;
+
+private:
+    const HttpClient& inner_;
+    const Clock& clock_;
+    Options options_;
+    mutable std::mutex mu_;
+    mutable std::map<std::string, State> states_;
+};
+
+/// scheme://host[:port] of a URL ("" when it does not parse).
+std::string url_origin(std::string_view url);
 
 /// Percent-encodes everything but RFC 3986 unreserved characters (for query strings and form bodies).
 std::string url_encode(std::string_view s);

@@ -107,6 +107,7 @@ Result<BbbProvider::XmlAnswer> BbbProvider::call(std::string_view name, const Qu
     auto res = http_.send(req);
     if (!res) {
         Error e = res.take_error();
+        if (e.retry_after_seconds > 0) return e;  // paused by the circuit breaker: its message says when
         return Error::unavailable("the BigBlueButton server is not reachable right now; try again in a minute",
                                   std::string(name) + ": " + e.message + " (" + e.internal + ")");
     }
@@ -274,6 +275,13 @@ Result<bool> BbbProvider::is_running(const LiveSession& session) {
     auto r = call("isMeetingRunning", {{"meetingID", session.room_id}});
     if (!r) return r.take_error();
     return r->response.child("running").text().as_bool();
+}
+
+Result<std::string> BbbProvider::health_check() {
+    // getMeetings is signed: it proves the server answers and that our secret is the right one.
+    auto r = call("getMeetings", {});
+    if (!r) return r.take_error();
+    return infra::url_origin(api_base_);
 }
 
 Result<std::string> BbbProvider::register_hook(const std::string& meeting_id) {

@@ -65,6 +65,8 @@ public:
     Result<bool> delete_recording(const std::string& recording_id) override;
     Result<bool> is_running(const domain::LiveSession& session) override;
     bool rooms_open_on_join() const override { return false; }
+    /// BBB's API root answers its version without a checksum; a second, signed call checks the secret.
+    Result<std::string> health_check() override;
 
     /// hooks/create for our callback URL (all meetings on this server, or one meeting); returns the
     /// hook id. Idempotent on BBB's side: registering the same URL again keeps one hook.

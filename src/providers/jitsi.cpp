@@ -127,4 +127,17 @@ Result<NormalizedEvent> JitsiProvider::handle_webhook(const json::object& payloa
     return ev;
 }
 
+Result<std::string> JitsiProvider::health_check() {
+    if (s_.domain.empty()) return Error::unavailable("Jitsi is not configured (no domain)");
+    if (!http_) return Error::unimplemented("no HTTP client for the Jitsi health check");
+    infra::HttpRequest req;
+    req.url = "https://" + s_.domain + "/";
+    req.timeout = std::chrono::seconds(5);
+    auto res = http_->send(req);
+    if (!res) return res.take_error();
+    if (res->status >= 500)
+        return Error::unavailable("the Jitsi server answered HTTP " + std::to_string(res->status));
+    return s_.domain;
+}
+
 }  // namespace lc::providers

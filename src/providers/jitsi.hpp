@@ -3,6 +3,7 @@
 // token auth. Claims follow the seed's "Teknik Notlar" plus the two places stock setups read the
 // moderator flag: context.user.moderator ("true"/"false", 8x8 JaaS) and context.user.affiliation
 // ("owner"/"member", jitsi-contrib token_affiliation).
+#include "infra/http_client.hpp"
 #include "providers/provider.hpp"
 
 namespace lc::providers {
@@ -17,7 +18,9 @@ struct JitsiSettings {
 
 class JitsiProvider final : public LiveClassProvider {
 public:
-    JitsiProvider(JitsiSettings settings, const Clock& clock) : s_(std::move(settings)), clock_(clock) {}
+    /// `http` is only needed for health_check.
+    JitsiProvider(JitsiSettings settings, const Clock& clock, const infra::HttpClient* http = nullptr)
+        : s_(std::move(settings)), clock_(clock), http_(http) {}
 
     domain::ProviderKind kind() const override { return domain::ProviderKind::kJitsi; }
     Result<RoomInfo> create_room(const domain::LiveSession& session, const std::string& tenant_slug) override;
@@ -30,6 +33,8 @@ public:
     Result<std::vector<RecordingInfo>> get_recordings(const domain::LiveSession& session) override;
     Result<bool> delete_room(const domain::LiveSession& session) override;
     Result<NormalizedEvent> handle_webhook(const boost::json::object& payload) override;
+    /// The Jitsi web front answers on https://{domain}/.
+    Result<std::string> health_check() override;
 
     /// The claim set of a join token (exposed for tests and documentation).
     boost::json::object join_claims(const JoinRequest& request, UnixTime now) const;
@@ -37,6 +42,7 @@ public:
 private:
     JitsiSettings s_;
     const Clock& clock_;
+    const infra::HttpClient* http_;
 };
 
 }  // namespace lc::providers

@@ -116,6 +116,9 @@ public:
         (void)policy;
         return true;
     }
+    /// Checks that the provider answers with these settings (seed 10.3); returns what was checked
+    /// (e.g. the host) or why it failed.
+    virtual Result<std::string> health_check() { return Error::unimplemented("no health check for this provider"); }
     /// True when generate_join_url calls the provider over the network (so it must not run on an
     /// I/O thread).
     virtual bool join_needs_network(bool moderator) const {

@@ -109,6 +109,7 @@ Result<std::string> ZoomProvider::token(bool force_new) {
     auto res = http_.send(req);
     if (!res) {
         Error e = res.take_error();
+        if (e.retry_after_seconds > 0) return e;  // paused by the circuit breaker
         return Error::unavailable("Zoom is not reachable right now; try again in a minute",
                                   "oauth: " + e.message + " (" + e.internal + ")");
     }
@@ -149,6 +150,7 @@ Result<json::value> ZoomProvider::api(const std::string& method, const std::stri
         auto res = http_.send(req);
         if (!res) {
             Error e = res.take_error();
+            if (e.retry_after_seconds > 0) return e;  // paused by the circuit breaker
             return Error::unavailable("Zoom is not reachable right now; try again in a minute",
                                       method + " " + path + ": " + e.message + " (" + e.internal + ")");
         }
@@ -373,6 +375,12 @@ Result<bool> ZoomProvider::delete_recording(const std::string& recording_id) {
     if (!r && r.error().code == Code::kNotFound) return true;
     if (!r) return r.take_error();
     return true;
+}
+
+Result<std::string> ZoomProvider::health_check() {
+    auto t = token(false);
+    if (!t) return t.take_error();
+    return "zoom account " + s_.account_id;
 }
 
 Result<NormalizedEvent> ZoomProvider::handle_webhook(const json::object& payload) {

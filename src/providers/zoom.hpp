@@ -62,6 +62,8 @@ public:
     Result<bool> delete_recording(const std::string& recording_id) override;
     Result<bool> delete_room(const domain::LiveSession& session) override;
     Result<NormalizedEvent> handle_webhook(const boost::json::object& payload) override;
+    /// An access token for the school's app (cached, else fetched): Zoom answers and the credentials work.
+    Result<std::string> health_check() override;
 
     /// The meeting body for a session (exposed for tests).
     boost::json::object meeting_body(const domain::LiveSession& session, const domain::EffectivePolicy& policy) const;

@@ -45,6 +45,7 @@ FakeBbb::FakeBbb(std::string secret) : secret_(std::move(secret)), log_(infra::L
         so,
         [this](std::shared_ptr<const http::Request> req, const http::ConnInfo&, const http::Offload& offload,
                http::Respond respond) {
+            ++hits_;
             offload([this, req, respond] {
                 Mode mode = mode_.load();
                 http::Response res{boost::beast::http::status::ok, req->version()};
@@ -170,6 +171,13 @@ std::string FakeBbb::handle(const std::string& target, Call& call) {
     if (call.name == "end") {
         if (!meetings_.erase(meeting)) return failed("notFound", "We could not find a meeting with that meeting ID");
         return success("<messageKey>sentEndMeetingRequest</messageKey>");
+    }
+    if (call.name == "getMeetings") {
+        std::string out;
+        for (const auto& [id, attendees] : meetings_)
+            out += "<meeting><meetingID>" + xml_escape(id) + "</meetingID><participantCount>" +
+                   std::to_string(attendees.size()) + "</participantCount></meeting>";
+        return success("<meetings>" + out + "</meetings>");
     }
     if (call.name == "isMeetingRunning")
         return success(std::string("<running>") + (meetings_.count(meeting) ? "true" : "false") + "</running>");

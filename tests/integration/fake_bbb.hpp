@@ -39,6 +39,8 @@ public:
     /// What an admin puts in bbb_server_url, e.g. http://127.0.0.1:PORT/bigbluebutton/
     std::string server_url() const;
     void set_mode(Mode m) { mode_ = m; }
+    /// Requests received, whatever the mode.
+    int hits() const { return hits_.load(); }
     std::vector<Call> calls() const;
     std::vector<Call> calls_named(const std::string& name) const;
     bool meeting_exists(const std::string& id) const;
@@ -54,6 +56,7 @@ private:
 
     std::string secret_;
     std::atomic<Mode> mode_{Mode::kNormal};
+    std::atomic<int> hits_{0};
     infra::Logger log_;
     std::unique_ptr<http::Server> server_;
     unsigned short port_ = 0;

@@ -1,0 +1,74 @@
+#include "services/provider_health.hpp"
+
+#include <chrono>
+#include <future>
+#include <map>
+
+#include "infra/crypto.hpp"
+
+namespace lc::services {
+
+using namespace lc::domain;
+
+Result<std::vector<ProviderHealth>> ProviderHealthService::check_all() {
+    struct Group {
+        ProviderConfig config;
+        std::string target;
+        int schools = 0;
+    };
+    std::map<std::string, Group> groups;  // one check per distinct endpoint + credentials
+    auto add = [&](const ProviderConfig& c) {
+        std::string key, target;
+        switch (c.provider) {
+            case ProviderKind::kJitsi:
+                target = c.jitsi_domain.empty() ? ctx_.providers.env().domain : c.jitsi_domain;
+                key = "jitsi|" + target;
+                break;
+            case ProviderKind::kBbb:
+                target = infra::url_origin(c.bbb_server_url);
+                key = "bbb|" + c.bbb_server_url + "|" + infra::sha256_hex(c.bbb_shared_secret);
+                break;
+            case ProviderKind::kZoom:
+                target = "zoom account " + c.zoom_account_id;
+                key = "zoom|" + c.zoom_account_id + "|" + c.zoom_client_id;
+                break;
+        }
+        if (target.empty()) return;
+        auto [it, fresh] = groups.try_emplace(key, Group{c, target, 0});
+        ++it->second.schools;
+    };
+    auto listed = guarded([&]() -> Status {
+        store::Conn c(ctx_.db);
+        for (auto kind : {ProviderKind::kJitsi, ProviderKind::kBbb, ProviderKind::kZoom})
+            for (const auto& cfg : store::list_provider_configs_of_kind(c.sql(), kind, ctx_.keys.box)) add(cfg);
+        return ok_status();
+    });
+    if (!listed) return listed.take_error();
+    if (!ctx_.providers.env().domain.empty()) {
+        ProviderConfig env;  // the JITSI_* default that schools without a config of their own use
+        env.provider = ProviderKind::kJitsi;
+        add(env);
+    }
+    std::vector<std::future<ProviderHealth>> checks;
+    for (auto& [key, g] : groups) {
+        checks.push_back(std::async(std::launch::async, [this, g] {
+            ProviderHealth h;
+            h.provider = to_string(g.config.provider);
+            h.target = g.target;
+            h.schools = g.schools;
+            auto t0 = std::chrono::steady_clock::now();
+            auto provider = ctx_.providers.for_config(g.config);
+            Result<std::string> r = provider ? (*provider)->health_check() : Result<std::string>(provider.take_error());
+            h.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+                               .count();
+            h.up = r.ok();
+            if (!r) h.error = r.error().message;
+            return h;
+        }));
+    }
+    std::vector<ProviderHealth> out;
+    for (auto& f : checks) out.push_back(f.get());
+    return out;
+}
+
+}  // namespace lc::services

@@ -1,0 +1,30 @@
+#pragma once
+// Seed 10.3: is every conferencing service the schools use reachable, with their settings? Each
+// distinct endpoint (a Jitsi domain, a BigBlueButton server, a Zoom account) is checked once, all in
+// parallel, each within 5 s. Reports hosts and accounts, never secrets or school names.
+#include <string>
+#include <vector>
+
+#include "services/context.hpp"
+
+namespace lc::services {
+
+struct ProviderHealth {
+    std::string provider;  // jitsi | bbb | zoom
+    std::string target;    // what was checked: a host, or a Zoom account id
+    bool up = false;
+    long long latency_ms = 0;
+    std::string error;     // why it is down (client-safe text)
+    int schools = 0;       // schools using this endpoint
+};
+
+class ProviderHealthService {
+public:
+    explicit ProviderHealthService(ServiceContext& ctx) : ctx_(ctx) {}
+    Result<std::vector<ProviderHealth>> check_all();
+
+private:
+    ServiceContext& ctx_;
+};
+
+}  // namespace lc::services
