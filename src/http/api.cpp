@@ -267,6 +267,37 @@ void Api::register_routes() {
     router_.add("POST", "/api/v1/live-sessions/webhooks/{provider}/", webhook);
     router_.add("GET", "/api/v1/live-sessions/webhooks/{provider}/", webhook);  // BBB's end-of-meeting callback
 
+    // ---- moderation (seed 1.2 kick_participant, mute_others) ----
+    auto moderation_json = [](const services::ModerationResult& m) {
+        json::object o{{"user_id", m.user_id}, {"action", m.action}, {"provider_applied", m.provider_applied}};
+        if (!m.provider_applied) o["provider_detail"] = m.provider_detail;
+        return o;
+    };
+    router_.add("POST", "/api/v1/live-sessions/{id}/participants/{user_id}/kick/",
+                authed([this, moderation_json](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto user = path_id(c, 1);
+                    if (!user) return fail(c, user.error());
+                    std::string reason;
+                    if (!c.req.body().empty()) {
+                        auto body = body_object(c);
+                        if (!body) return fail(c, body.error());
+                        BodyReader r(*body);
+                        reason = r.string("reason", 500).value_or("");
+                        if (auto s = check_fields(r, "the kick"); !s) return fail(c, s.error());
+                    }
+                    return reply(c, s_.sessions.kick(p, *id, *user, reason, c.meta()), 200, moderation_json);
+                }));
+    router_.add("POST", "/api/v1/live-sessions/{id}/participants/{user_id}/mute/",
+                authed([this, moderation_json](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto user = path_id(c, 1);
+                    if (!user) return fail(c, user.error());
+                    return reply(c, s_.sessions.mute(p, *id, *user, c.meta()), 200, moderation_json);
+                }));
+
     // ---- auth ----
     router_.add("POST", "/api/v1/auth/login/", [this](RequestContext& c) {
         auto body = body_object(c);

@@ -116,6 +116,20 @@ public:
         (void)policy;
         return true;
     }
+    /// Removes / mutes one user in the live room through the provider's server API. None of the three
+    /// providers offers this over a documented server API (Jitsi and BBB have none; Zoom only in its
+    /// client SDKs), so the defaults say so and the moderator's meeting client does it (the web page
+    /// drives Jitsi's iframe API); the kick is still recorded and enforced at the next join.
+    virtual Result<bool> kick_participant(const domain::LiveSession& session, const std::string& user_id) {
+        (void)session;
+        (void)user_id;
+        return Error::unimplemented("the provider has no server API to remove a participant");
+    }
+    virtual Result<bool> mute_participant(const domain::LiveSession& session, const std::string& user_id) {
+        (void)session;
+        (void)user_id;
+        return Error::unimplemented("the provider has no server API to mute a participant");
+    }
     /// Checks that the provider answers with these settings (seed 10.3); returns what was checked
     /// (e.g. the host) or why it failed.
     virtual Result<std::string> health_check() { return Error::unimplemented("no health check for this provider"); }

@@ -1,5 +1,7 @@
 #include "services/session_service.hpp"
 
+#include "store/webhook_repo.hpp"
+
 #include <algorithm>
 #include <future>
 
@@ -444,6 +446,72 @@ Status SessionService::run_room_job(const std::string& type, const std::string& 
     });
 }
 
+Result<ModerationResult> SessionService::kick(const Principal& p, const std::string& session_id,
+                                              const std::string& user_id, const std::string& reason,
+                                              const RequestMeta& meta) {
+    return moderate(p, session_id, user_id, "kick", reason, meta);
+}
+
+Result<ModerationResult> SessionService::mute(const Principal& p, const std::string& session_id,
+                                              const std::string& user_id, const RequestMeta& meta) {
+    return moderate(p, session_id, user_id, "mute", "", meta);
+}
+
+Result<ModerationResult> SessionService::moderate(const Principal& p, const std::string& session_id,
+                                                  const std::string& user_id, const std::string& action,
+                                                  const std::string& reason, const RequestMeta& meta) {
+    const bool kicking = action == "kick";
+    return guarded([&]() -> Result<ModerationResult> {
+        std::optional<LiveSession> session;
+        {
+            store::Tx tx(ctx_.db);
+            auto l = load(tx.sql(), p, session_id, /*for_update=*/true);
+            if (!l) return l.take_error();
+            EffectivePolicy policy = effective_policy(tx.sql(), l->session);
+            if (!is_allowed(l->actor, kicking ? Permission::kKickParticipant : Permission::kMuteOthers, policy))
+                return Error::denied(std::string("your role (") + to_string(l->actor) + ") cannot " +
+                                     (kicking ? "remove participants" : "mute others") + " in this class");
+            if (l->session.status != SessionStatus::kLive)
+                return Error::conflict("the class is not live (" + std::string(to_string(l->session.status)) + ")");
+            auto target = store::find_user(tx.sql(), p.tenant.id, user_id);
+            if (!target) return Error::not_found("no such user in this school");
+            if (target->id == p.user.id) return Error::conflict("you cannot " + action + " yourself");
+            auto target_actor = actor_in(Principal{*target, p.tenant}, l->session,
+                                         [&] { return store::course_access(tx.sql(), l->session.course_id, target->id); });
+            if (target_actor && (*target_actor == SessionActor::kHost || *target_actor == SessionActor::kAdmin))
+                return Error::denied("the class's host and school admins cannot be " +
+                                     std::string(kicking ? "removed" : "muted") + " by other participants");
+            if (kicking) {
+                if (store::kick_participant(tx.sql(), l->session.id, target->id, reason, ctx_.clock.now()) == 0)
+                    return Error::not_found("this user has not joined the class");
+                store::recount_participants(tx.sql(), l->session.id);
+            }
+            audit(tx.sql(), p, kicking ? "participant.kick" : "participant.mute", l->session.id, meta,
+                  json::serialize(json::object{{"user_id", target->id}, {"reason", reason}}));
+            tx.commit();
+            session = l->session;
+        }
+        ModerationResult out;
+        out.user_id = user_id;
+        out.action = action;
+        // After the commit: the kick stands even if the provider cannot apply it right now.
+        store::Conn c(ctx_.db);
+        auto configs = store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box);
+        auto provider = ctx_.providers.for_kind(configs, session->provider);
+        if (!provider) {
+            out.provider_detail = provider.error().message;
+            return out;
+        }
+        auto applied = kicking ? (*provider)->kick_participant(*session, user_id)
+                               : (*provider)->mute_participant(*session, user_id);
+        out.provider_applied = applied.ok();
+        if (!applied)
+            out.provider_detail = applied.error().message + "; do it from the meeting's participant list" +
+                                  (kicking ? " (this user can no longer join the class from here)" : "");
+        return out;
+    });
+}
+
 Result<SessionView> SessionService::cancel(const Principal& p, const std::string& id, const RequestMeta& meta) {
     return transition(p, id, SessionAction::kCancel, meta);
 }
@@ -461,8 +529,9 @@ Result<std::shared_ptr<const SessionService::JoinContext>> SessionService::join_
     store::Conn c(ctx_.db);
     auto s = store::find_session(c.sql(), p.tenant.id, id);
     if (!s) return session_not_found();
-    auto jc = std::make_shared<const JoinContext>(JoinContext{
-        *s, effective_policy(c.sql(), *s), store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box)});
+    auto jc = std::make_shared<const JoinContext>(JoinContext{*s, effective_policy(c.sql(), *s),
+                                                              store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box),
+                                                              store::kicked_users(c.sql(), s->id)});
     join_contexts_.put(id, jc, generation);
     return jc;
 }
@@ -506,6 +575,8 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
         if (!actor) return session_not_found();
         bool moderator = has_moderator_rights(*actor);
         if (auto ok = can_join(s.status, moderator); !ok) return ok.take_error();
+        if (std::find(jc->kicked.begin(), jc->kicked.end(), p.user.id) != jc->kicked.end())
+            return Error::denied("you were removed from this class by its host and cannot join it again");
         if (!moderator && s.max_participants > 0 && s.participant_count >= s.max_participants) {
             // Looks full: a user already in the room may still rejoin (the write re-checks exactly).
             store::Conn c(ctx_.db);

@@ -52,6 +52,14 @@ struct JoinResult {
     std::string participant_id;
 };
 
+/// What a kick or mute did: recorded here always; at the provider only where its API allows it.
+struct ModerationResult {
+    std::string user_id;
+    std::string action;           // kick | mute
+    bool provider_applied = false;
+    std::string provider_detail;  // why the provider did not (the moderator's meeting client must)
+};
+
 struct SessionQuery {
     std::string course_id;
     std::optional<domain::SessionStatus> status;
@@ -88,6 +96,13 @@ public:
     Result<JoinResult> join(const Principal& p, const std::string& id, const RequestMeta& meta);
     /// True when join_async would find everything it reads in memory (no database round trip).
     bool join_is_cached(const Principal& p, const std::string& id);
+    /// Seed 1.2 kick_participant: hosts, moderators and admins remove a user from a live class; the
+    /// participation rows record it and the user cannot join this class again.
+    Result<ModerationResult> kick(const Principal& p, const std::string& session_id, const std::string& user_id,
+                                  const std::string& reason, const RequestMeta& meta);
+    /// Seed 1.2 mute_others.
+    Result<ModerationResult> mute(const Principal& p, const std::string& session_id, const std::string& user_id,
+                                  const RequestMeta& meta);
     /// The "provider_sync_room" / "provider_delete_room" jobs: make the provider's room follow an
     /// edited or cancelled session (Zoom meetings); retried with backoff while the provider is down.
     Status run_room_job(const std::string& type, const std::string& payload);
@@ -127,7 +142,10 @@ private:
         domain::LiveSession session;
         domain::EffectivePolicy policy;
         std::vector<domain::ProviderConfig> configs;
+        std::vector<std::string> kicked;  // users a moderator removed: they may not join again
     };
+    Result<ModerationResult> moderate(const Principal& p, const std::string& session_id, const std::string& user_id,
+                                      const std::string& action, const std::string& reason, const RequestMeta& meta);
     Result<std::shared_ptr<const JoinContext>> join_context(const Principal& p, const std::string& id);
     store::CourseAccess course_access(const std::string& course_id, const std::string& user_id);
     std::string ip_hash(const std::string& ip) const;

@@ -186,6 +186,33 @@ bool provider_leave(soci::session& sql, const std::string& new_id, const std::st
     return true;
 }
 
+long long kick_participant(soci::session& sql, const std::string& session_id, const std::string& user_id,
+                           const std::string& reason, UnixTime at) {
+    long long n = 0, t = at;
+    sql << "SELECT COUNT(*) FROM live_session_participants WHERE session_id = :s AND user_id = :u", soci::into(n),
+        soci::use(session_id), soci::use(user_id);
+    if (n == 0) return 0;
+    sql << "UPDATE live_session_participants SET left_at = :t, "
+           "duration_seconds = CASE WHEN :t2 > joined_at THEN :t3 - joined_at ELSE 0 END "
+           "WHERE session_id = :s AND user_id = :u AND is_active = 1",
+        soci::use(t), soci::use(t), soci::use(t), soci::use(session_id), soci::use(user_id);
+    sql << "UPDATE live_session_participants SET kicked = 1, kick_reason = :r, is_active = 0 "
+           "WHERE session_id = :s AND user_id = :u",
+        soci::use(reason), soci::use(session_id), soci::use(user_id);
+    return n;
+}
+
+std::vector<std::string> kicked_users(soci::session& sql, const std::string& session_id) {
+    std::vector<std::string> out;
+    std::string user;
+    soci::statement st = (sql.prepare << "SELECT DISTINCT user_id FROM live_session_participants "
+                                         "WHERE session_id = :s AND kicked = 1",
+                          soci::into(user), soci::use(session_id));
+    st.execute();
+    while (st.fetch()) out.push_back(user);
+    return out;
+}
+
 void recount_participants(soci::session& sql, const std::string& session_id) {
     int n = 0;
     sql << "SELECT COUNT(DISTINCT user_id) FROM live_session_participants WHERE session_id = :s AND is_active = 1",

@@ -3,6 +3,7 @@
 // provider events drive on sessions, participation rows and recordings.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -53,6 +54,12 @@ bool provider_join(soci::session& sql, const std::string& new_id, const std::str
 bool provider_leave(soci::session& sql, const std::string& new_id, const std::string& session_id,
                     const std::string& user_id, const std::string& role, const std::string& connection_id,
                     UnixTime at);
+/// Marks every participation row of the user in the session as kicked (open ones closed at `at`);
+/// returns how many rows the user has (0: never joined).
+long long kick_participant(soci::session& sql, const std::string& session_id, const std::string& user_id,
+                           const std::string& reason, UnixTime at);
+/// Users removed from a session by a moderator (they may not join it again).
+std::vector<std::string> kicked_users(soci::session& sql, const std::string& session_id);
 /// participant_count = users in the room now; peak_participants grows with it.
 void recount_participants(soci::session& sql, const std::string& session_id);
 
