@@ -79,6 +79,12 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->registry_.add("calculate_attendance",
                      [self](const store::Job& job) { return self->attendance_->run_job(job.tenant_id, job.payload); });
     a->registry_.add("process_webhook", [self](const store::Job& job) { return self->webhooks_->run_job(job.payload); });
+    a->registry_.add(providers::kBbbHookJob, [self](const store::Job&) -> Status {
+        // A periodic job: a failed round is logged, never retried (the next round is queued already).
+        if (auto st = self->webhooks_->register_hooks_job(); !st)
+            self->log_.warn("BigBlueButton hook registration", {{"error", st.error().message + ": " + st.error().internal}});
+        return ok_status();
+    });
     for (const char* type : {"provider_sync_room", "provider_delete_room"})
         a->registry_.add(type, [self, type](const store::Job& job) { return self->sessions_->run_room_job(type, job.payload); });
     a->workers_ =
@@ -99,6 +105,8 @@ unsigned short App::serve() {
                http::Respond respond) { api_->handle_async(std::move(r), c, offload, std::move(respond)); },
         log_);
     unsigned short port = server_->start();
+    if (auto st = webhooks_->schedule_hook_registration(); !st)
+        log_.warn("could not schedule BigBlueButton hook registration", {{"error", st.error().internal}});
     if (cfg_.job_workers > 0) workers_->start(cfg_.job_workers);
     return port;
 }

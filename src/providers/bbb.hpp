@@ -17,6 +17,10 @@ namespace lc::providers {
 
 enum class BbbChecksum { kSha1, kSha256, kSha512 };
 
+/// The periodic job that registers our bbb-webhooks hook again for live classes (see WebhookService).
+inline constexpr const char* kBbbHookJob = "bbb_register_hooks";
+inline constexpr int kBbbHookEverySeconds = 300;
+
 /// "sha1" | "sha256" | "sha512" (nullopt for anything else).
 std::optional<BbbChecksum> parse_bbb_checksum(std::string_view s);
 const char* to_string(BbbChecksum c);

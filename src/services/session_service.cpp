@@ -390,6 +390,13 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
         if (action == SessionAction::kStart) {
             s.actual_start = now;
             audit_action = "session.start";
+            if (s.provider == ProviderKind::kBbb && !store::job_pending(tx.sql(), providers::kBbbHookJob)) {
+                store::Job hooks;  // keeps the meeting's bbb-webhooks hook registered while it runs
+                hooks.id = infra::new_uuid();
+                hooks.type = providers::kBbbHookJob;
+                hooks.run_at = now + providers::kBbbHookEverySeconds;
+                store::enqueue_job(tx.sql(), hooks, now);
+            }
         } else if (action == SessionAction::kEnd) {
             close_session_rows(tx.sql(), s, now, now);
             audit_action = "session.end";

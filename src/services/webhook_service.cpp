@@ -356,6 +356,63 @@ Result<WebhookService::Accepted> WebhookService::accept_zoom(const WebhookDelive
     return a;
 }
 
+// ---------------------------------------------------------------- BigBlueButton hook upkeep
+
+Status WebhookService::schedule_hook_registration() {
+    return guarded([&]() -> Status {
+        store::Tx tx(ctx_.db);
+        if (store::job_pending(tx.sql(), providers::kBbbHookJob) || !store::any_live_rooms(tx.sql(), "bbb"))
+            return ok_status();
+        store::Job job;
+        job.id = infra::new_uuid();
+        job.type = providers::kBbbHookJob;
+        store::enqueue_job(tx.sql(), job, ctx_.clock.now());
+        tx.commit();
+        ctx_.jobs_enqueued();
+        return ok_status();
+    });
+}
+
+Status WebhookService::register_hooks_job() {
+    return guarded([&]() -> Status {
+        std::vector<ProviderConfig> configs;
+        std::map<std::string, std::vector<std::string>> rooms;  // tenant -> live BBB rooms
+        bool any_live = false;
+        {
+            store::Conn c(ctx_.db);
+            configs = store::list_provider_configs_of_kind(c.sql(), ProviderKind::kBbb, ctx_.keys.box);
+            for (const auto& cfg : configs) {
+                rooms[cfg.tenant_id] = store::live_rooms(c.sql(), cfg.tenant_id, "bbb");
+                any_live = any_live || !rooms[cfg.tenant_id].empty();
+            }
+        }
+        std::string failures;
+        for (const auto& cfg : configs) {
+            if (rooms[cfg.tenant_id].empty()) continue;
+            auto provider = ctx_.providers.for_config(cfg);
+            if (!provider) continue;
+            auto* bbb = dynamic_cast<providers::BbbProvider*>(provider->get());
+            if (!bbb) continue;
+            for (const auto& room : rooms[cfg.tenant_id]) {
+                auto r = bbb->register_hook(room);
+                if (!r) failures += (failures.empty() ? "" : "; ") + room + ": " + r.error().message;
+            }
+        }
+        if (any_live) {
+            store::Tx tx(ctx_.db);
+            store::Job next;
+            next.id = infra::new_uuid();
+            next.type = providers::kBbbHookJob;
+            next.run_at = ctx_.clock.now() + providers::kBbbHookEverySeconds;
+            store::enqueue_job(tx.sql(), next, ctx_.clock.now());
+            tx.commit();
+        }
+        // Not retried on failure: the next run is 5 minutes away (the caller logs what failed).
+        if (!failures.empty()) return Error::unavailable("some BigBlueButton hooks could not be registered", failures);
+        return ok_status();
+    });
+}
+
 // ---------------------------------------------------------------- processing
 
 Status WebhookService::run_job(const std::string& payload) {

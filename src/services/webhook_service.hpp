@@ -41,6 +41,14 @@ public:
     /// The "process_webhook" job ({"event_id": ...}).
     Status run_job(const std::string& payload);
 
+    /// bbb-webhooks drops a hook after repeated failed deliveries, and forgets hooks when it restarts:
+    /// the "bbb_register_hooks" job registers ours again for every live BigBlueButton class (hooks/create
+    /// is idempotent), then queues its next run in 5 minutes while any such class is live. Starting a
+    /// BigBlueButton class queues it; so does the server's start-up while classes are live.
+    Status register_hooks_job();
+    /// Queues a run now unless one is waiting already and no BigBlueButton class is live (start-up).
+    Status schedule_hook_registration();
+
 private:
     struct Accepted {
         std::string dedupe_key;

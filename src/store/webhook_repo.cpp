@@ -87,6 +87,31 @@ std::optional<std::string> session_by_room(soci::session& sql, const std::string
     return id;
 }
 
+std::vector<std::string> live_rooms(soci::session& sql, const std::string& tenant_id, const std::string& provider) {
+    std::vector<std::string> out;
+    std::string room;
+    soci::statement st = (sql.prepare << "SELECT room_id FROM live_sessions WHERE tenant_id = :t AND provider = :p "
+                                         "AND status = 'live' ORDER BY room_id",
+                          soci::into(room), soci::use(tenant_id), soci::use(provider));
+    st.execute();
+    while (st.fetch()) out.push_back(room);
+    return out;
+}
+
+bool any_live_rooms(soci::session& sql, const std::string& provider) {
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM (SELECT 1 FROM live_sessions WHERE provider = :p AND status = 'live' LIMIT 1) AS a",
+        soci::into(n), soci::use(provider);
+    return n > 0;
+}
+
+bool job_pending(soci::session& sql, const std::string& type) {
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM jobs WHERE type = :t AND status IN ('queued', 'running')", soci::into(n),
+        soci::use(type);
+    return n > 0;
+}
+
 namespace {
 
 /// The id of the first row matching `where` (bound :s session, :u user, :c connection, :t time), if any.

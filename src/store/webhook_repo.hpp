@@ -42,6 +42,13 @@ std::optional<std::string> session_tenant(soci::session& sql, const std::string&
 std::optional<std::string> session_by_room(soci::session& sql, const std::string& tenant_id,
                                            const std::string& room_id);
 
+/// Room ids of a tenant's live sessions on one provider.
+std::vector<std::string> live_rooms(soci::session& sql, const std::string& tenant_id, const std::string& provider);
+/// Whether any school has a live session on `provider`.
+bool any_live_rooms(soci::session& sql, const std::string& provider);
+/// Whether a job of `type` is waiting or running (periodic jobs keep one in the queue).
+bool job_pending(soci::session& sql, const std::string& type);
+
 // ---- participation from provider events (all idempotent) ----
 
 /// A provider says `user_id` entered at `at` over `connection_id` (may be empty). Returns false when

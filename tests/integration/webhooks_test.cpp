@@ -400,6 +400,40 @@ TEST_P(BbbWebhooks, EndCallbackCarriesItsOwnTokenAndRecordingReadyIsAVerifiedJwt
     EXPECT_EQ(post_ready(kBbbSecret, "rec-1").status, 410u);
 }
 
+TEST_P(BbbWebhooks, HooksAreRegisteredAgainEveryFiveMinutesWhileClassesAreLive) {
+    auto s = srv.make_school("bbbhooks", 1);
+    auto session = live_bbb_session(s);
+    std::string id(session.at("id").as_string()), room(session.at("room_id").as_string());
+    EXPECT_EQ(fake.calls_named("hooks/create").size(), 1U) << "registered when the meeting was created";
+    // Starting the class queued the upkeep five minutes out.
+    EXPECT_EQ(rows("jobs WHERE type = 'bbb_register_hooks' AND status = 'queued' AND run_at = " +
+                   std::to_string(srv.clock().now() + 300)),
+              1);
+    srv.app().workers().run_due();
+    EXPECT_EQ(fake.calls_named("hooks/create").size(), 1U) << "not before the five minutes are up";
+    srv.clock().advance(300);
+    srv.app().workers().run_due();
+    auto hooks = fake.calls_named("hooks/create");
+    ASSERT_EQ(hooks.size(), 2U);
+    EXPECT_EQ(hooks[1].params.at("meetingID"), room);
+    EXPECT_EQ(hooks[1].params.at("callbackURL"), hook_url(s));
+    EXPECT_EQ(rows("jobs WHERE type = 'bbb_register_hooks' AND status = 'queued'"), 1) << "and the next round";
+
+    srv.clock().advance(300);
+    fake.set_mode(FakeBbb::Mode::kHttp500);
+    srv.app().workers().run_due();
+    EXPECT_EQ(rows("jobs WHERE type = 'bbb_register_hooks' AND status = 'queued'"), 1)
+        << "a failed round still queues the next one, and only one";
+    EXPECT_EQ(rows("jobs WHERE type = 'bbb_register_hooks' AND status = 'dead'"), 0);
+
+    fake.set_mode(FakeBbb::Mode::kNormal);
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 200u);
+    srv.clock().advance(300);
+    srv.app().workers().run_due();
+    EXPECT_EQ(rows("jobs WHERE type = 'bbb_register_hooks' AND status = 'queued'"), 0)
+        << "no live BigBlueButton class: the upkeep stops";
+}
+
 // ---------------------------------------------------------------- Zoom
 
 class ZoomWebhooks : public Webhooks {
