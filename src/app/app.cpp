@@ -59,8 +59,10 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock, *a->provider_http_,
         cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
     a->joins_ = std::make_unique<store::JoinWriter>(*a->db_);
+    a->inbox_ = std::make_unique<store::GroupCommit>(*a->db_);
     a->ctx_ = std::make_unique<services::ServiceContext>(services::ServiceContext{
         *a->db_, clock, services::Keys::derive(*key), *a->providers_, *a->joins_, cfg.access_token_ttl});
+    a->ctx_->inbox = a->inbox_.get();
     a->auth_ = std::make_unique<services::AuthService>(*a->ctx_);
     a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_);
     a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_);
@@ -78,7 +80,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     App* self = a.get();
     a->registry_.add("calculate_attendance",
                      [self](const store::Job& job) { return self->attendance_->run_job(job.tenant_id, job.payload); });
-    a->registry_.add("process_webhook", [self](const store::Job& job) { return self->webhooks_->run_job(job.payload); });
+    a->registry_.add(services::WebhookService::kDrainJob,
+                     [self](const store::Job& job) { return self->webhooks_->run_job(job.payload); });
     a->registry_.add(providers::kBbbHookJob, [self](const store::Job&) -> Status {
         // A periodic job: a failed round is logged, never retried (the next round is queued already).
         if (auto st = self->webhooks_->register_hooks_job(); !st)
@@ -114,6 +117,7 @@ unsigned short App::serve() {
 void App::shutdown(int grace_seconds) {
     if (server_) server_->stop(grace_seconds);
     joins_->stop();  // drain queued joins while the API objects their answers go through still exist
+    inbox_->stop();
     workers_->stop();
 }
 

@@ -47,6 +47,7 @@ private:
     std::unique_ptr<infra::CircuitBreakerHttpClient> provider_http_;
     std::unique_ptr<providers::ProviderFactory> providers_;
     std::unique_ptr<store::JoinWriter> joins_;
+    std::unique_ptr<store::GroupCommit> inbox_;
     std::unique_ptr<services::ServiceContext> ctx_;
     std::unique_ptr<services::AuthService> auth_;
     std::unique_ptr<services::DirectoryService> directory_;

@@ -8,6 +8,7 @@
 #include "providers/factory.hpp"
 #include "store/database.hpp"
 #include "store/repositories.hpp"
+#include "store/group_commit.hpp"
 #include "store/join_writer.hpp"
 
 namespace lc::services {
@@ -27,6 +28,8 @@ struct ServiceContext {
     providers::ProviderFactory& providers;
     store::JoinWriter& joins;  // group commit for participation rows
     int access_token_ttl = 3600;
+    /// Group commit for webhook deliveries (null: each delivery commits on its own).
+    store::GroupCommit* inbox = nullptr;
     /// Called after a commit that enqueued jobs, so in-process workers wake at once.
     std::function<void()> jobs_enqueued = [] {};
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <thread>
 
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -130,18 +132,30 @@ Result<WebhookAnswer> WebhookService::receive(const WebhookDelivery& d) {
         row.body = d.body;
         row.normalized = json::serialize(normalized);
         row.received_at = ctx_.clock.now();
-        store::Tx tx(ctx_.db);
-        if (!store::insert_webhook_event(tx.sql(), row)) {
+        // The inbox row commits (in a group commit with other deliveries) before the provider hears
+        // 2xx, together with a drain job unless one is already waiting: nothing acknowledged is lost,
+        // and a burst of deliveries is processed in batches rather than one job each.
+        auto store_it = [&](soci::session& sql) {
+            if (!store::insert_webhook_event(sql, row)) return false;
+            if (!store::job_queued(sql, kDrainJob)) {
+                store::Job job;
+                job.id = infra::new_uuid();
+                job.type = kDrainJob;
+                store::enqueue_job(sql, job, row.received_at);
+            }
+            return true;
+        };
+        bool inserted = false;
+        if (ctx_.inbox) {
+            auto r = ctx_.inbox->run(store_it);
+            if (!r) return r.take_error();
+            inserted = *r;
+        } else {
+            store::Tx tx(ctx_.db, /*bump_generation=*/false);
+            inserted = store_it(tx.sql());
             tx.commit();
-            return WebhookAnswer{200, json::object{{"status", "duplicate"}}};
         }
-        store::Job job;
-        job.id = infra::new_uuid();
-        job.tenant_id = tenant.value_or("");
-        job.type = "process_webhook";
-        job.payload = json::serialize(json::object{{"event_id", row.id}});
-        store::enqueue_job(tx.sql(), job, row.received_at);
-        tx.commit();
+        if (!inserted) return WebhookAnswer{200, json::object{{"status", "duplicate"}}};
         ctx_.jobs_enqueued();
         return WebhookAnswer{200, json::object{{"status", "accepted"}, {"id", row.id}}};
     });
@@ -415,37 +429,52 @@ Status WebhookService::register_hooks_job() {
 
 // ---------------------------------------------------------------- processing
 
-Status WebhookService::run_job(const std::string& payload) {
-    auto args = parse_object(payload);
-    if (!args) return Error::invalid("process_webhook: the payload is not a JSON object");
-    const std::string id = text_at(*args, "event_id");
+Status WebhookService::run_job(const std::string&) {
     return guarded([&]() -> Status {
-        bool jobs = false;
-        store::Tx tx(ctx_.db);
-        auto row = store::find_webhook_event(tx.sql(), id);
-        if (!row || row->status != "received" || !row->tenant_id) return ok_status();  // done already
-        boost::system::error_code ec;
-        json::value events = json::parse(row->normalized, ec);
-        std::vector<std::string> notes;
-        bool changed = false;
-        if (!ec && events.is_array()) {
-            for (const auto& e : events.get_array()) {
-                if (!e.is_object()) continue;
-                std::string note = apply(tx.sql(), *row->tenant_id, e.get_object(), jobs);
-                if (note.empty()) changed = true;
-                else notes.push_back(note);
+        // Drains the inbox in batches, oldest first, until nothing is left. Each batch is one
+        // transaction: an event's effects and its "processed" mark commit together, so a crash
+        // repeats nothing. On PostgreSQL concurrent drainers take disjoint rows (SKIP LOCKED).
+        for (bool first = true;; first = false) {
+            // Between batches, step aside for a moment: intake (a provider waiting for its 2xx) and
+            // joins share SQLite's one writer with this drain and should not queue behind it.
+            if (!first) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            bool jobs = false;
+            std::set<std::string> touched;  // sessions whose live count this batch changed
+            store::Tx tx(ctx_.db);
+            auto ids = store::received_webhook_ids(tx.sql(), kDrainBatch);
+            if (ids.empty()) return ok_status();
+            for (const auto& id : ids) {
+                auto row = store::find_webhook_event(tx.sql(), id);
+                if (!row || row->status != "received") continue;  // another drainer was first
+                if (!row->tenant_id) {
+                    store::finish_webhook_event(tx.sql(), id, "ignored", "no school", ctx_.clock.now());
+                    continue;
+                }
+                boost::system::error_code ec;
+                json::value events = json::parse(row->normalized, ec);
+                std::vector<std::string> notes;
+                bool changed = false;
+                if (!ec && events.is_array()) {
+                    for (const auto& e : events.get_array()) {
+                        if (!e.is_object()) continue;
+                        std::string note = apply(tx.sql(), *row->tenant_id, e.get_object(), jobs, touched);
+                        if (note.empty()) changed = true;
+                        else notes.push_back(note);
+                    }
+                }
+                std::string reason;
+                for (const auto& n : notes) reason += (reason.empty() ? "" : "; ") + n;
+                store::finish_webhook_event(tx.sql(), id, changed ? "processed" : "ignored", reason, ctx_.clock.now());
             }
+            for (const auto& session : touched) store::recount_participants(tx.sql(), session);  // once per batch
+            tx.commit();
+            if (jobs) ctx_.jobs_enqueued();
         }
-        std::string reason;
-        for (const auto& n : notes) reason += (reason.empty() ? "" : "; ") + n;
-        store::finish_webhook_event(tx.sql(), id, changed ? "processed" : "ignored", reason, ctx_.clock.now());
-        tx.commit();
-        if (jobs) ctx_.jobs_enqueued();
-        return ok_status();
     });
 }
 
-std::string WebhookService::apply(soci::session& sql, const std::string& tenant, const json::object& ev, bool& jobs) {
+std::string WebhookService::apply(soci::session& sql, const std::string& tenant, const json::object& ev, bool& jobs,
+                                  std::set<std::string>& touched) {
     const std::string type = text_at(ev, "event_type");
     const std::string session_id = text_at(ev, "session_id");
     UnixTime at = ctx_.clock.now();
@@ -513,7 +542,7 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
                            ? store::provider_join(sql, infra::new_uuid(), s->id, user->id, role, connection, at)
                            : store::provider_leave(sql, infra::new_uuid(), s->id, user->id, role, connection, at);
         if (!changed) return "already recorded";
-        store::recount_participants(sql, s->id);
+        touched.insert(s->id);
         return "";
     }
     if (type == "recording_ready") {

@@ -1,11 +1,12 @@
 #pragma once
 // Provider callbacks (seed 4.2): POST /api/v1/live-sessions/webhooks/{jitsi|bbb|zoom}/.
 // receive() checks the provider's signature over the raw bytes, finds the school and the session,
-// and stores the delivery in the webhook inbox together with a "process_webhook" job in one commit
-// before answering 2xx; a delivery seen before is acknowledged again and changes nothing. Rejected
+// and stores the delivery in the webhook inbox (with a "process_webhooks" drain job when none is
+// waiting) in one commit before answering 2xx; a delivery seen before is acknowledged again and changes nothing. Rejected
 // deliveries (bad signature, stale, unknown room, malformed, too large) get a 4xx and are kept with
 // the reason. run_job() applies the stored events (seed 3.6, 5.2, 6.1), idempotently and in any order.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,9 @@ public:
     WebhookService(ServiceContext& ctx, std::string public_url) : ctx_(ctx), public_url_(std::move(public_url)) {}
 
     Result<WebhookAnswer> receive(const WebhookDelivery& d);
-    /// The "process_webhook" job ({"event_id": ...}).
+    static constexpr const char* kDrainJob = "process_webhooks";
+    static constexpr int kDrainBatch = 8;
+    /// The "process_webhooks" job: applies every received inbox event, in batches, oldest first.
     Status run_job(const std::string& payload);
 
     /// bbb-webhooks drops a hook after repeated failed deliveries, and forgets hooks when it restarts:
@@ -62,7 +65,8 @@ private:
     Status resolve_sessions(soci::session& sql, const std::string& tenant, std::vector<providers::NormalizedEvent>& evs);
     void reject(const WebhookDelivery& d, const std::optional<std::string>& tenant, const Error& why);
     /// Applies one event; returns "" when it changed something, else why not.
-    std::string apply(soci::session& sql, const std::string& tenant, const boost::json::object& ev, bool& jobs);
+    std::string apply(soci::session& sql, const std::string& tenant, const boost::json::object& ev, bool& jobs,
+                      std::set<std::string>& touched);
 
     ServiceContext& ctx_;
     std::string public_url_;

@@ -105,6 +105,26 @@ bool any_live_rooms(soci::session& sql, const std::string& provider) {
     return n > 0;
 }
 
+std::vector<std::string> received_webhook_ids(soci::session& sql, int limit) {
+    std::vector<std::string> out;
+    std::string id;
+    const bool pg = sql.get_backend_name() == "postgresql";
+    soci::statement st = (sql.prepare << std::string("SELECT id FROM webhook_events WHERE status = 'received' "
+                                                     "ORDER BY received_at LIMIT :n") +
+                                             (pg ? " FOR UPDATE SKIP LOCKED" : ""),
+                          soci::into(id), soci::use(limit));
+    st.execute();
+    while (st.fetch()) out.push_back(id);
+    return out;
+}
+
+bool job_queued(soci::session& sql, const std::string& type) {
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE type = :t AND status = 'queued' LIMIT 1) AS a",
+        soci::into(n), soci::use(type);
+    return n > 0;
+}
+
 bool job_pending(soci::session& sql, const std::string& type) {
     int n = 0;
     sql << "SELECT COUNT(*) FROM jobs WHERE type = :t AND status IN ('queued', 'running')", soci::into(n),

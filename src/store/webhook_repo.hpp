@@ -46,6 +46,11 @@ std::optional<std::string> session_by_room(soci::session& sql, const std::string
 std::vector<std::string> live_rooms(soci::session& sql, const std::string& tenant_id, const std::string& provider);
 /// Whether any school has a live session on `provider`.
 bool any_live_rooms(soci::session& sql, const std::string& provider);
+/// Up to `limit` inbox events waiting to be processed, oldest first (PostgreSQL: locked, skipping
+/// rows another transaction holds).
+std::vector<std::string> received_webhook_ids(soci::session& sql, int limit);
+/// Whether a job of `type` is waiting (not yet claimed).
+bool job_queued(soci::session& sql, const std::string& type);
 /// Whether a job of `type` is waiting or running (periodic jobs keep one in the queue).
 bool job_pending(soci::session& sql, const std::string& type);
 

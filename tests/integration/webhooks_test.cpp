@@ -82,7 +82,7 @@ TEST_P(Webhooks, JitsiJoinAndLeaveAreStoredBeforeTheAnswerAndProcessedOnce) {
     EXPECT_EQ(r.obj().at("status"), "accepted");
     // Stored (with its job) before the answer: the row is there even though no job has run yet.
     EXPECT_EQ(rows("webhook_events WHERE status = 'received' AND provider = 'jitsi'"), 1);
-    EXPECT_EQ(rows("jobs WHERE type = 'process_webhook' AND status = 'queued'"), 1);
+    EXPECT_EQ(rows("jobs WHERE type = 'process_webhooks' AND status = 'queued'"), 1);
     EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id + "'"), 0);
 
     // A retry of the same delivery is acknowledged and changes nothing.
