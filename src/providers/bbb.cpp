@@ -43,6 +43,11 @@ std::string bbb_checksum(std::string_view call, std::string_view query, std::str
     return infra::sha256_hex(data);
 }
 
+std::string bbb_hook_url(const std::string& callback_url, const std::string& meeting_id) {
+    return callback_url + (callback_url.find('?') == std::string::npos ? "?" : "&") +
+           "meeting=" + infra::url_encode(meeting_id);
+}
+
 std::string bbb_end_callback_token(std::string_view secret, std::string_view meeting_id) {
     return infra::hmac_sha256_hex(secret, std::string("end:").append(meeting_id));
 }
@@ -286,7 +291,8 @@ Result<std::string> BbbProvider::health_check() {
 
 Result<std::string> BbbProvider::register_hook(const std::string& meeting_id) {
     if (s_.callback_url.empty()) return Error::conflict("no callback URL is configured (LIVE_PUBLIC_URL)");
-    QueryParams p{{"callbackURL", s_.callback_url}};
+    // bbb-webhooks keeps one hook per callback URL, so each meeting's hook gets a URL of its own.
+    QueryParams p{{"callbackURL", meeting_id.empty() ? s_.callback_url : bbb_hook_url(s_.callback_url, meeting_id)}};
     if (!meeting_id.empty()) p.emplace_back("meetingID", meeting_id);
     auto r = call("hooks/create", p);
     if (!r) return r.take_error();
@@ -326,8 +332,8 @@ Result<NormalizedEvent> normalize_bbb_event(const json::object& payload, const C
     ev.room_id = str(meeting, "external-meeting-id");
     if (ev.room_id.empty()) ev.room_id = str(attrs, "meeting-id");  // rap-* events
     ev.session_id = ev.room_id.size() >= 36 ? ev.room_id.substr(ev.room_id.size() - 36) : "";
-    if (const json::object* e = obj(data, "event"); e && e->if_contains("ts") && e->at("ts").is_number())
-        ev.timestamp = e->at("ts").to_number<std::int64_t>() / 1000;
+    if (const json::object* e = obj(data, "event"); e && e->if_contains("ts") && e->at("ts").is_int64())
+        ev.timestamp = e->at("ts").get_int64() / 1000;
     else
         ev.timestamp = clock.now();
     if (id == "meeting-created") ev.event_type = "session_started";

@@ -42,6 +42,9 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 /// The checksum BBB expects for `call` with the exact query string sent (without the checksum).
 std::string bbb_checksum(std::string_view call, std::string_view query, std::string_view secret, BbbChecksum algo);
 
+/// The callback URL a meeting's bbb-webhooks hook is registered with (and signed over).
+std::string bbb_hook_url(const std::string& callback_url, const std::string& meeting_id);
+
 /// The token that authenticates the unsigned end-of-meeting callback (meta_endCallbackUrl): BBB
 /// calls that URL as given, so the URL itself carries HMAC-SHA256(secret, "end:" + meeting id).
 std::string bbb_end_callback_token(std::string_view secret, std::string_view meeting_id);

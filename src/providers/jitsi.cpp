@@ -119,8 +119,9 @@ Result<NormalizedEvent> JitsiProvider::handle_webhook(const json::object& payloa
     ev.session_id = session_id_from_room(room);
     ev.provider = "jitsi";
     ev.raw_event = payload;
-    if (auto* ts = payload.if_contains("timestamp"); ts && (ts->is_int64() || ts->is_uint64()))
-        ev.timestamp = ts->to_number<std::int64_t>();
+    // Only a timestamp that fits is used (a huge one must not throw on unauthenticated input).
+    if (auto* ts = payload.if_contains("timestamp"); ts && ts->is_int64())
+        ev.timestamp = ts->get_int64();
     else
         ev.timestamp = clock_.now();
     if (auto* p = payload.if_contains("participant"); p && p->is_object()) ev.payload["participant"] = *p;

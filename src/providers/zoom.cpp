@@ -53,7 +53,7 @@ std::string text_at(const json::object& o, const char* key) {
 
 long long number_at(const json::object& o, const char* key) {
     auto* v = o.if_contains(key);
-    return v && v->is_number() ? v->to_number<long long>() : 0;
+    return v && v->is_int64() ? v->get_int64() : 0;  // anything else (huge, fractional) reads as 0
 }
 
 /// Zoom's error body {"code": n, "message": "..."} turned into what a teacher or admin can act on.
@@ -95,7 +95,9 @@ ZoomProvider::ZoomProvider(ZoomSettings settings, const infra::HttpClient& http,
 
 Result<std::string> ZoomProvider::token(bool force_new) {
     if (s_.account_id.empty() || s_.client_id.empty() || s_.client_secret.empty()) return Error::unavailable(kNotConfigured);
-    const std::string key = s_.account_id + "|" + s_.client_id;
+    // The secret is part of the key: a school that names another school's account and client id
+    // without its secret must never be handed that school's cached token.
+    const std::string key = s_.account_id + "|" + s_.client_id + "|" + infra::sha256_hex(s_.client_secret);
     UnixTime now = clock_.now();
     if (force_new) tokens_.drop(key);
     else if (auto cached = tokens_.get(key, now)) return *cached;

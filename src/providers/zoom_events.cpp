@@ -40,7 +40,7 @@ Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clo
     ev.room_id = text_at(object, "id");
     auto when = [&](const json::object* o, const char* key) -> UnixTime {
         if (auto t = parse_iso8601(text_at(o, key))) return *t;
-        if (auto* ts = body.if_contains("event_ts"); ts && ts->is_number()) return ts->to_number<std::int64_t>() / 1000;
+        if (auto* ts = body.if_contains("event_ts"); ts && ts->is_int64()) return ts->get_int64() / 1000;
         return clock.now();
     };
     auto suffix = [&](const char* s) {
@@ -72,14 +72,15 @@ Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clo
                 const json::object& file = f.get_object();
                 if (text_at(&file, "file_type") != "MP4") continue;
                 url = text_at(&file, "download_url");
-                if (auto* s = file.if_contains("file_size"); s && s->is_number()) size = s->to_number<long long>();
+                if (auto* s = file.if_contains("file_size"); s && s->is_int64()) size = s->get_int64();
                 break;
             }
         }
         ev.payload["url"] = url;
         ev.payload["size_bytes"] = size;
-        if (auto* d = object ? object->if_contains("duration") : nullptr; d && d->is_number())
-            ev.payload["duration_seconds"] = d->to_number<long long>() * 60;
+        if (auto* d = object ? object->if_contains("duration") : nullptr; d && d->is_int64() && d->get_int64() >= 0 &&
+                                                                           d->get_int64() < 1'000'000)
+            ev.payload["duration_seconds"] = d->get_int64() * 60;
     } else {
         ev.event_type = "ignored";
         ev.timestamp = clock.now();

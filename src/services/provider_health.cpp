@@ -11,6 +11,18 @@ namespace lc::services {
 using namespace lc::domain;
 
 Result<std::vector<ProviderHealth>> ProviderHealthService::check_all() {
+    std::lock_guard lk(mu_);
+    UnixTime now = ctx_.clock.now();
+    if (last_ && now - last_at_ < kCacheSeconds && now >= last_at_) return *last_;
+    auto fresh = check_now();
+    if (fresh) {
+        last_ = *fresh;
+        last_at_ = now;
+    }
+    return fresh;
+}
+
+Result<std::vector<ProviderHealth>> ProviderHealthService::check_now() {
     struct Group {
         ProviderConfig config;
         std::string target;
@@ -30,7 +42,7 @@ Result<std::vector<ProviderHealth>> ProviderHealthService::check_all() {
                 break;
             case ProviderKind::kZoom:
                 target = "zoom account " + c.zoom_account_id;
-                key = "zoom|" + c.zoom_account_id + "|" + c.zoom_client_id;
+                key = "zoom|" + c.zoom_account_id + "|" + c.zoom_client_id + "|" + infra::sha256_hex(c.zoom_client_secret);
                 break;
         }
         if (target.empty()) return;

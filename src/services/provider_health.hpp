@@ -2,6 +2,8 @@
 // Seed 10.3: is every conferencing service the schools use reachable, with their settings? Each
 // distinct endpoint (a Jitsi domain, a BigBlueButton server, a Zoom account) is checked once, all in
 // parallel, each within 5 s. Reports hosts and accounts, never secrets or school names.
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,11 +22,18 @@ struct ProviderHealth {
 
 class ProviderHealthService {
 public:
+    static constexpr int kCacheSeconds = 30;
     explicit ProviderHealthService(ServiceContext& ctx) : ctx_(ctx) {}
+    /// The last report when it is under 30 s old; else one fresh round of checks (callers arriving
+    /// meanwhile wait for it), so polling the endpoint cannot multiply calls to the providers.
     Result<std::vector<ProviderHealth>> check_all();
 
 private:
+    Result<std::vector<ProviderHealth>> check_now();
     ServiceContext& ctx_;
+    std::mutex mu_;
+    std::optional<std::vector<ProviderHealth>> last_;
+    UnixTime last_at_ = 0;
 };
 
 }  // namespace lc::services

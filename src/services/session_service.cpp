@@ -173,13 +173,7 @@ Result<SessionService::NewSession> SessionService::draft_session(soci::session& 
     s.waiting_room_enabled = in.waiting_room_enabled.value_or(true);
     s.moderator_ids = in.moderator_ids.value_or(std::vector<std::string>{});
     s.created_at = s.updated_at = now;
-    if (room_made) {
-        n.room = *room_made;
-    } else {
-        auto room = (*provider)->create_room(s, p.tenant.slug);
-        if (!room) return room.take_error();
-        n.room = std::move(room.value());
-    }
+    if (room_made) n.room = *room_made;  // else the caller makes the room, holding no connection
     s.room_id = n.room.room_id;
     s.room_url = n.room.room_url;
     s.room_password = n.room.password.value_or("");
@@ -196,47 +190,61 @@ Result<SessionView> SessionService::create(const Principal& p, const SessionInpu
     return guarded([&]() -> Result<SessionView> {
         const std::string id = infra::new_uuid();
         const bool adhoc = in.type.value_or(SessionType::kScheduled) == SessionType::kAdhoc;
-        // First without the write lock: check the input and make the provider's room (a Zoom meeting
-        // is an API call; "start now" opens a BigBlueButton meeting), so a slow provider never holds up
-        // other writes. The transaction below checks again and writes.
+        // First check the input (reads only), then make the provider's room with no connection or
+        // lock held (a Zoom meeting is an API call; "start now" opens a BigBlueButton meeting), then
+        // check again and write in one transaction. A slow provider never holds up other requests.
         std::optional<NewSession> made;
         {
             store::Conn c(ctx_.db);
             auto draft = draft_session(c.sql(), p, in, id, nullptr);
             if (!draft) return draft.take_error();
-            if (adhoc) {
-                auto started = draft->provider->start_session(draft->session, draft->policy);
-                if (!started) {
-                    if (draft->provider->has_remote_rooms()) (void)draft->provider->delete_room(draft->session);
-                    return started.take_error();
-                }
-            }
             made = std::move(draft.value());
         }
+        auto room = made->provider->create_room(made->session, p.tenant.slug);
+        if (!room) return room.take_error();
+        made->room = room.value();
+        made->session.room_id = made->room.room_id;
+        made->session.room_url = made->room.room_url;
+        made->session.room_password = made->room.password.value_or("");
         auto undo_room = [&] {
             if (made->provider->has_remote_rooms()) (void)made->provider->delete_room(made->session);
         };
-        store::Tx tx(ctx_.db);
-        auto draft = draft_session(tx.sql(), p, in, id, &made->room);
-        if (!draft) {
-            undo_room();
-            return draft.take_error();
-        }
-        LiveSession& s = draft->session;
-        UnixTime now = ctx_.clock.now();
         if (adhoc) {
-            s.status = SessionStatus::kLive;
-            s.actual_start = now;
+            auto started = made->provider->start_session(made->session, made->policy);
+            if (!started) {
+                undo_room();
+                return started.take_error();
+            }
         }
-        store::insert_session(tx.sql(), s);
-        if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
-        audit(tx.sql(), p, "session.create", s.id, meta,
-              json::serialize(json::object{{"type", to_string(s.type)}, {"status", to_string(s.status)}}));
-        if (s.status == SessionStatus::kLive) audit(tx.sql(), p, "session.start", s.id, meta);
-        SessionView v{s, draft->course_title, p.is_admin() ? SessionActor::kAdmin : SessionActor::kHost};
-        v.policy = effective_policy(tx.sql(), s);
-        tx.commit();
-        return v;
+        std::optional<Result<SessionView>> written;
+        try {
+            store::Tx tx(ctx_.db);
+            auto draft = draft_session(tx.sql(), p, in, id, &made->room);
+            if (!draft) {
+                written = draft.take_error();
+            } else {
+                LiveSession& s = draft->session;
+                UnixTime now = ctx_.clock.now();
+                if (adhoc) {
+                    s.status = SessionStatus::kLive;
+                    s.actual_start = now;
+                }
+                store::insert_session(tx.sql(), s);
+                if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
+                audit(tx.sql(), p, "session.create", s.id, meta,
+                      json::serialize(json::object{{"type", to_string(s.type)}, {"status", to_string(s.status)}}));
+                if (s.status == SessionStatus::kLive) audit(tx.sql(), p, "session.start", s.id, meta);
+                SessionView v{s, draft->course_title, p.is_admin() ? SessionActor::kAdmin : SessionActor::kHost};
+                v.policy = effective_policy(tx.sql(), s);
+                tx.commit();
+                written = std::move(v);
+            }
+        } catch (...) {
+            undo_room();  // the transaction is over: no lock is held during the provider call
+            throw;
+        }
+        if (!*written) undo_room();
+        return std::move(*written);
     });
 }
 
@@ -364,14 +372,20 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
             return ok_status();
         };
         if (action == SessionAction::kStart) {
-            // Open the provider's room first, outside the write transaction (a network call must not
-            // hold up other writes). Opening is idempotent, so a lost race below costs nothing.
-            store::Conn c(ctx_.db);
-            auto l = load(c.sql(), p, id);
-            if (!l) return l.take_error();
-            EffectivePolicy policy = effective_policy(c.sql(), l->session);
+            // Open the provider's room first, holding no connection or lock (a network call must not
+            // hold up other requests). Opening is idempotent, so a lost race below costs nothing.
+            std::optional<Loaded> l;
+            EffectivePolicy policy;
+            std::vector<ProviderConfig> configs;
+            {
+                store::Conn c(ctx_.db);
+                auto loaded = load(c.sql(), p, id);
+                if (!loaded) return loaded.take_error();
+                l = std::move(loaded.value());
+                policy = effective_policy(c.sql(), l->session);
+                configs = store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box);
+            }
             if (auto ok = check(*l, policy); !ok) return ok.take_error();
-            auto configs = store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box);
             auto provider = ctx_.providers.for_kind(configs, l->session.provider);
             if (!provider) return provider.take_error();
             auto r = (*provider)->start_session(l->session, policy);
@@ -435,10 +449,16 @@ Status SessionService::run_room_job(const std::string& type, const std::string& 
     };
     const std::string tenant = field("tenant_id"), id = field("session_id");
     return guarded([&]() -> Status {
-        store::Conn c(ctx_.db);
-        auto s = store::find_session(c.sql(), tenant, id);
-        if (!s) return ok_status();  // deleted meanwhile: nothing left to follow
-        auto configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
+        std::optional<LiveSession> s;
+        std::vector<ProviderConfig> configs;
+        EffectivePolicy policy;
+        {
+            store::Conn c(ctx_.db);  // released before the provider is called
+            s = store::find_session(c.sql(), tenant, id);
+            if (!s) return ok_status();  // deleted meanwhile: nothing left to follow
+            configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
+            policy = effective_policy(c.sql(), *s);
+        }
         auto provider = ctx_.providers.for_kind(configs, s->provider);
         if (!provider) return provider.take_error();
         if (type == "provider_delete_room") {
@@ -447,7 +467,7 @@ Status SessionService::run_room_job(const std::string& type, const std::string& 
             return ok_status();
         }
         if (s->status == SessionStatus::kCancelled || s->status == SessionStatus::kEnded) return ok_status();
-        auto r = (*provider)->update_room(*s, effective_policy(c.sql(), *s));
+        auto r = (*provider)->update_room(*s, policy);
         if (!r) return r.take_error();
         return ok_status();
     });
@@ -502,8 +522,11 @@ Result<ModerationResult> SessionService::moderate(const Principal& p, const std:
         out.user_id = user_id;
         out.action = action;
         // After the commit: the kick stands even if the provider cannot apply it right now.
-        store::Conn c(ctx_.db);
-        auto configs = store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box);
+        std::vector<ProviderConfig> configs;
+        {
+            store::Conn c(ctx_.db);  // released before the provider is called
+            configs = store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box);
+        }
         auto provider = ctx_.providers.for_kind(configs, session->provider);
         if (!provider) {
             out.provider_detail = provider.error().message;

@@ -126,7 +126,7 @@ Result<WebhookAnswer> WebhookService::receive(const WebhookDelivery& d) {
         row.provider = d.provider;
         row.tenant_id = tenant;
         row.session_id = session;
-        row.dedupe_key = accepted->dedupe_key;
+        row.dedupe_key = tenant.value_or("") + ":" + accepted->dedupe_key;  // per school
         row.event_type = types.substr(0, 200);
         row.status = "received";
         row.body = d.body;
@@ -174,7 +174,7 @@ void WebhookService::reject(const WebhookDelivery& d, const std::optional<std::s
         row.body = is_valid_utf8(d.body) ? utf8_prefix(d.body, 4096)
                                          : "(" + std::to_string(d.body.size()) + " bytes, not UTF-8)";
         row.received_at = ctx_.clock.now();
-        store::Tx tx(ctx_.db);
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);  // nothing cached depends on rejected rows
         store::insert_rejected_webhook(tx.sql(), row);
         tx.commit();
     } catch (const std::exception&) {
@@ -189,6 +189,7 @@ Status WebhookService::resolve_sessions(soci::session& sql, const std::string& t
     std::vector<providers::NormalizedEvent> known;
     for (auto& e : evs) {
         if (e.event_type == "ignored") {
+            e.session_id.clear();  // never resolved, so never trusted (or stored) as a session id
             known.push_back(std::move(e));
             continue;
         }
@@ -249,8 +250,11 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
                                                              std::optional<std::string>& tenant) {
     const std::string tenant_param = query(d, "tenant");
     if (!infra::is_uuid(tenant_param)) return Error::bad_request("the callback URL names no school (?tenant=)");
-    store::Conn c(ctx_.db);
-    auto configs = store::list_provider_configs(c.sql(), lower(tenant_param), ctx_.keys.box);
+    std::vector<ProviderConfig> configs;
+    {
+        store::Conn c(ctx_.db);
+        configs = store::list_provider_configs(c.sql(), lower(tenant_param), ctx_.keys.box);
+    }
     const ProviderConfig* cfg = config_of(configs, ProviderKind::kBbb);
     if (!cfg || cfg->bbb_shared_secret.empty())
         return Error::not_found("this school has no BigBlueButton configuration");
@@ -263,6 +267,14 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
         if (meeting.empty()) return Error::bad_request("the end callback names no meeting");
         if (!infra::secure_equals(providers::bbb_end_callback_token(secret, meeting), query(d, "token")))
             return bad_signature("the end callback's token does not match");
+        // The callback URL travels in the meeting's metadata, which BBB's client can show: believe it
+        // only when BBB itself says the meeting is over (asked with no connection held).
+        if (auto provider = ctx_.providers.for_config(*cfg)) {
+            LiveSession probe;
+            probe.room_id = meeting;
+            if (auto running = (*provider)->is_running(probe); running && *running)
+                return Error::conflict("BigBlueButton says this meeting is still running");
+        }
         providers::NormalizedEvent ev;
         ev.provider = "bbb";
         ev.event_type = "session_ended";
@@ -280,6 +292,7 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
         const std::string record = text_at(*claims, "record_id");
         if (meeting.empty() || record.empty())
             return Error::bad_request("signed_parameters must name meeting_id and record_id");
+        store::Conn c(ctx_.db);
         if (store::provider_recording_status(c.sql(), *tenant, record) == std::optional<std::string>("deleted"))
             return Error::gone("this recording was deleted in the school's system");
         providers::NormalizedEvent ev;
@@ -295,7 +308,10 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
         if (public_url_.empty())
             return bad_signature("LIVE_PUBLIC_URL is not set, so BigBlueButton's hook checksum cannot be checked");
         const std::string checksum = query(d, "checksum");
-        const std::string signed_text = providers::webhook_url(public_url_, ProviderKind::kBbb, *tenant) + d.body + secret;
+        std::string callback = providers::webhook_url(public_url_, ProviderKind::kBbb, *tenant);
+        if (const std::string meeting = query(d, "meeting"); !meeting.empty())
+            callback = providers::bbb_hook_url(callback, meeting);  // a meeting's own hook
+        const std::string signed_text = callback + d.body + secret;
         std::string expected = checksum.size() == 40    ? infra::sha1_hex(signed_text)
                                : checksum.size() == 64  ? infra::sha256_hex(signed_text)
                                : checksum.size() == 128 ? infra::sha512_hex(signed_text)
@@ -317,6 +333,7 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
         }
         a.dedupe_key = infra::sha256_hex(d.body);
     }
+    store::Conn c(ctx_.db);
     if (auto s = resolve_sessions(c.sql(), *tenant, a.events); !s) return s.take_error();
     return a;
 }
@@ -337,8 +354,15 @@ Result<WebhookService::Accepted> WebhookService::accept_zoom(const WebhookDelive
     } else {
         std::string account;
         if (const json::object* payload = object_at(*body, "payload")) account = text_at(*payload, "account_id");
+        int matches = 0;
         for (auto& z : store::list_provider_configs_of_kind(c.sql(), ProviderKind::kZoom, ctx_.keys.box))
-            if (!account.empty() && z.zoom_account_id == account) cfg = z;
+            if (!account.empty() && z.zoom_account_id == account) {
+                cfg = z;
+                ++matches;
+            }
+        if (matches > 1)
+            return Error::bad_request("several schools use this Zoom account: add ?tenant={school id} to the "
+                                      "webhook URL in the Zoom app");
     }
     if (!cfg) return Error::not_found("no school here uses this Zoom account");
     tenant = cfg->tenant_id;
@@ -450,21 +474,32 @@ Status WebhookService::run_job(const std::string&) {
                     store::finish_webhook_event(tx.sql(), id, "ignored", "no school", ctx_.clock.now());
                     continue;
                 }
-                boost::system::error_code ec;
-                json::value events = json::parse(row->normalized, ec);
-                std::vector<std::string> notes;
-                bool changed = false;
-                if (!ec && events.is_array()) {
-                    for (const auto& e : events.get_array()) {
-                        if (!e.is_object()) continue;
-                        std::string note = apply(tx.sql(), *row->tenant_id, e.get_object(), jobs, touched);
-                        if (note.empty()) changed = true;
-                        else notes.push_back(note);
+                // One event that cannot be applied is marked failed with the error and skipped; it must
+                // not roll back its batch again and again and hold up everything behind it.
+                tx.sql() << "SAVEPOINT webhook_event";
+                try {
+                    boost::system::error_code ec;
+                    json::value events = json::parse(row->normalized, ec);
+                    std::vector<std::string> notes;
+                    bool changed = false;
+                    if (!ec && events.is_array()) {
+                        for (const auto& e : events.get_array()) {
+                            if (!e.is_object()) continue;
+                            std::string note = apply(tx.sql(), *row->tenant_id, e.get_object(), jobs, touched);
+                            if (note.empty()) changed = true;
+                            else notes.push_back(note);
+                        }
                     }
+                    std::string reason;
+                    for (const auto& n : notes) reason += (reason.empty() ? "" : "; ") + n;
+                    store::finish_webhook_event(tx.sql(), id, changed ? "processed" : "ignored", reason,
+                                                ctx_.clock.now());
+                    tx.sql() << "RELEASE SAVEPOINT webhook_event";
+                } catch (const std::exception& e) {
+                    tx.sql() << "ROLLBACK TO SAVEPOINT webhook_event";
+                    tx.sql() << "RELEASE SAVEPOINT webhook_event";
+                    store::finish_webhook_event(tx.sql(), id, "failed", e.what(), ctx_.clock.now());
                 }
-                std::string reason;
-                for (const auto& n : notes) reason += (reason.empty() ? "" : "; ") + n;
-                store::finish_webhook_event(tx.sql(), id, changed ? "processed" : "ignored", reason, ctx_.clock.now());
             }
             for (const auto& session : touched) store::recount_participants(tx.sql(), session);  // once per batch
             tx.commit();
@@ -478,7 +513,7 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
     const std::string type = text_at(ev, "event_type");
     const std::string session_id = text_at(ev, "session_id");
     UnixTime at = ctx_.clock.now();
-    if (auto* t = ev.if_contains("timestamp"); t && t->is_number()) at = t->to_number<std::int64_t>();
+    if (auto* t = ev.if_contains("timestamp"); t && t->is_int64()) at = t->get_int64();
     const json::object empty;
     const json::object* payload = object_at(ev, "payload");
     if (!payload) payload = &empty;
@@ -549,8 +584,8 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         const std::string rec = text_at(*payload, "recording_id");
         if (rec.empty()) return "the event names no recording";
         long long size = 0, duration = 0;
-        if (auto* v = payload->if_contains("size_bytes"); v && v->is_number()) size = v->to_number<long long>();
-        if (auto* v = payload->if_contains("duration_seconds"); v && v->is_number()) duration = v->to_number<long long>();
+        if (auto* v = payload->if_contains("size_bytes"); v && v->is_int64()) size = v->get_int64();
+        if (auto* v = payload->if_contains("duration_seconds"); v && v->is_int64()) duration = v->get_int64();
         std::string recording_id = infra::new_uuid();
         std::string format = text_at(ev, "provider") == "bbb" ? "presentation" : "mp4";
         if (!store::insert_provider_recording(sql, recording_id, tenant, s->id, rec, text_at(*payload, "url"), duration,

@@ -283,7 +283,7 @@ def main():
                         "AND status <> 'rejected'")
         per_key = {}
         for key, status in rows:
-            per_key.setdefault(key, []).append(status)
+            per_key.setdefault(key.split(":", 1)[1], []).append(status)  # keys are "{school}:{key}"
         for ev in events:
             got = per_key.get("id:" + ev["id"], [])
             if len(got) != 1:

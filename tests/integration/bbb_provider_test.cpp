@@ -99,7 +99,9 @@ TEST(BbbProvider, StartCreatesTheMeetingWithThePolicysSettingsUnderEveryChecksum
         auto hooks = f.fake.calls_named("hooks/create");
         ASSERT_EQ(hooks.size(), 1U);
         EXPECT_EQ(hooks[0].params.at("meetingID"), s.room_id);
-        EXPECT_EQ(hooks[0].params.at("callbackURL"), "https://lms.okul.test/api/v1/live-sessions/webhooks/bbb/?tenant=t");
+        EXPECT_EQ(hooks[0].params.at("callbackURL"),
+                  "https://lms.okul.test/api/v1/live-sessions/webhooks/bbb/?tenant=t&meeting=" + s.room_id)
+            << "one hook per meeting: bbb-webhooks keeps one hook per callback URL";
         // Starting again is harmless (create is idempotent on BBB).
         EXPECT_TRUE(f.provider.start_session(s, policy));
     }

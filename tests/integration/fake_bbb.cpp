@@ -95,6 +95,11 @@ bool FakeBbb::meeting_exists(const std::string& id) const {
     return meetings_.count(id) > 0;
 }
 
+void FakeBbb::end_meeting(const std::string& id) {
+    std::lock_guard lk(mu_);
+    meetings_.erase(id);
+}
+
 void FakeBbb::add_attendee(const std::string& meeting_id, Attendee a) {
     std::lock_guard lk(mu_);
     meetings_[meeting_id].push_back(std::move(a));

@@ -44,6 +44,8 @@ public:
     std::vector<Call> calls() const;
     std::vector<Call> calls_named(const std::string& name) const;
     bool meeting_exists(const std::string& id) const;
+    /// The meeting ends on the server (everyone left, or a moderator ended it in the client).
+    void end_meeting(const std::string& id);
     void add_attendee(const std::string& meeting_id, Attendee a);
     void add_recording(Recording r);
     std::vector<Recording> recordings() const;

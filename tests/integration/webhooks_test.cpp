@@ -254,15 +254,17 @@ protected:
     std::string hook_url(const School& s) {
         return std::string(kPublicUrl) + "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id;
     }
-    /// What bbb-webhooks posts: domain, event=[...], timestamp, checksum over URL + body + secret.
-    HttpResult post_hook(const School& s, const json::object& event, const std::string& secret = kBbbSecret) {
+    /// What bbb-webhooks posts to a meeting's hook: domain, event=[...], timestamp, and the checksum
+    /// over the hook's callback URL + body + secret appended to that URL.
+    HttpResult post_hook(const School& s, const std::string& room, const json::object& event,
+                         const std::string& secret = kBbbSecret) {
         std::string body = infra::form_encode({{"domain", "bbb.okul.test"},
                                                {"event", "[" + json::serialize(event) + "]"},
                                                {"timestamp", "1700000000000"}});
-        std::string checksum = infra::sha1_hex(hook_url(s) + body + secret);
-        return http_request(srv.port(), "POST",
-                            "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id + "&checksum=" + checksum, body,
-                            "", {{"Content-Type", "application/x-www-form-urlencoded"}});
+        std::string callback = providers::bbb_hook_url(hook_url(s), room);
+        std::string checksum = infra::sha1_hex(callback + body + secret);
+        return http_request(srv.port(), "POST", callback.substr(std::string(kPublicUrl).size()) + "&checksum=" + checksum,
+                            body, "", {{"Content-Type", "application/x-www-form-urlencoded"}});
     }
     json::object bbb_event(const char* id, const json::object& session, const domain::User* u, long long at) {
         json::object attributes{{"meeting",
@@ -335,24 +337,24 @@ TEST_P(BbbWebhooks, HookEventsWithAValidChecksumDriveParticipation) {
     auto session = live_bbb_session(s);
     std::string id(session.at("id").as_string());
     long long t0 = srv.clock().now();
-    auto r = post_hook(s, bbb_event("user-joined", session, &s.students[0], t0));
+    auto r = post_hook(s, js(session.at("room_id")), bbb_event("user-joined", session, &s.students[0], t0));
     ASSERT_EQ(r.status, 200u) << r.body;
-    auto audio = post_hook(s, bbb_event("user-audio-voice-enabled", session, &s.students[0], t0 + 1));
+    auto audio = post_hook(s, js(session.at("room_id")), bbb_event("user-audio-voice-enabled", session, &s.students[0], t0 + 1));
     ASSERT_EQ(audio.status, 200u) << audio.body;
     run_jobs();
     EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id + "' AND is_active = 1"), 1);
     EXPECT_EQ(rows("webhook_events WHERE status = 'ignored'"), 1) << "audio events are kept but change nothing";
-    post_hook(s, bbb_event("user-left", session, &s.students[0], t0 + 120));
+    post_hook(s, js(session.at("room_id")), bbb_event("user-left", session, &s.students[0], t0 + 120));
     run_jobs();
     EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id + "' AND duration_seconds = 120"), 1);
 
-    auto forged = post_hook(s, bbb_event("meeting-ended", session, nullptr, t0 + 200), "wrong-secret");
+    auto forged = post_hook(s, js(session.at("room_id")), bbb_event("meeting-ended", session, nullptr, t0 + 200), "wrong-secret");
     EXPECT_EQ(forged.status, 401u) << forged.body;
     auto no_tenant = http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/bbb/", "event=%5B%5D", "");
     EXPECT_EQ(no_tenant.status, 400u) << no_tenant.body;
     auto detail = srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token);
     EXPECT_EQ(detail.obj().at("status"), "live");
-    auto ended = post_hook(s, bbb_event("meeting-ended", session, nullptr, t0 + 200));
+    auto ended = post_hook(s, js(session.at("room_id")), bbb_event("meeting-ended", session, nullptr, t0 + 200));
     ASSERT_EQ(ended.status, 200u) << ended.body;
     run_jobs();
     detail = srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token);
@@ -369,8 +371,12 @@ TEST_P(BbbWebhooks, EndCallbackCarriesItsOwnTokenAndRecordingReadyIsAVerifiedJwt
     // meta_endCallbackUrl: BBB calls our URL with GET and appends its own parameters.
     auto forged = srv.get(base + "&event=meeting-ended&meeting_id=" + room + "&token=deadbeef&recordingmarks=false");
     EXPECT_EQ(forged.status, 401u) << forged.body;
-    auto end = srv.get(base + "&event=meeting-ended&meeting_id=" + room +
-                       "&token=" + providers::bbb_end_callback_token(kBbbSecret, room) + "&recordingmarks=true");
+    const std::string end_url = base + "&event=meeting-ended&meeting_id=" + room +
+                                "&token=" + providers::bbb_end_callback_token(kBbbSecret, room) + "&recordingmarks=true";
+    auto early = srv.get(end_url);
+    EXPECT_EQ(early.status, 409u) << "the URL is in the meeting's metadata: believed only once BBB says it ended";
+    fake.end_meeting(room);
+    auto end = srv.get(end_url);
     ASSERT_EQ(end.status, 200u) << end.body;
     run_jobs();
     EXPECT_EQ(srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token).obj().at("status"), "ended");
@@ -416,7 +422,7 @@ TEST_P(BbbWebhooks, HooksAreRegisteredAgainEveryFiveMinutesWhileClassesAreLive) 
     auto hooks = fake.calls_named("hooks/create");
     ASSERT_EQ(hooks.size(), 2U);
     EXPECT_EQ(hooks[1].params.at("meetingID"), room);
-    EXPECT_EQ(hooks[1].params.at("callbackURL"), hook_url(s));
+    EXPECT_EQ(hooks[1].params.at("callbackURL"), providers::bbb_hook_url(hook_url(s), room));
     EXPECT_EQ(rows("jobs WHERE type = 'bbb_register_hooks' AND status = 'queued'"), 1) << "and the next round";
 
     srv.clock().advance(300);
