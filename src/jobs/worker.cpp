@@ -47,12 +47,12 @@ bool WorkerPool::run_one(const std::string& worker_id) {
     try {
         UnixTime now = clock_.now();
         if (result.ok()) {
-            store::complete_job(db_, job->id, now);
+            store::complete_job(db_, job->id, now, worker_id);
             log_.info("job done", {{"job_id", job->id}, {"type", job->type}, {"tenant_id", job->tenant_id}});
         } else {
             const Error& e = result.error();
             std::string why = e.internal.empty() ? e.message : e.message + ": " + e.internal;
-            store::fail_job(db_, *job, why, now + backoff_seconds(job->attempts), now);
+            store::fail_job(db_, *job, why, now + backoff_seconds(job->attempts), now, worker_id);
             log_.warn("job failed", {{"job_id", job->id},
                                      {"type", job->type},
                                      {"attempt", job->attempts},

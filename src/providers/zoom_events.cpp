@@ -63,19 +63,21 @@ Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clo
     } else if (event == "recording.completed") {
         ev.event_type = "recording_ready";
         ev.timestamp = when(object, "start_time");
-        ev.payload["recording_id"] = text_at(object, "uuid");
         long long size = 0;
-        std::string url;
+        std::string url, file_id;
         if (auto* files = object ? object->if_contains("recording_files") : nullptr; files && files->is_array()) {
             for (const auto& f : files->get_array()) {
                 if (!f.is_object()) continue;
                 const json::object& file = f.get_object();
                 if (text_at(&file, "file_type") != "MP4") continue;
                 url = text_at(&file, "download_url");
+                file_id = text_at(&file, "id");
                 if (auto* s = file.if_contains("file_size"); s && s->is_int64()) size = s->get_int64();
                 break;
             }
         }
+        // "meeting uuid/file id", the id ZoomProvider lists and deletes recordings by.
+        ev.payload["recording_id"] = text_at(object, "uuid") + "/" + file_id;
         ev.payload["url"] = url;
         ev.payload["size_bytes"] = size;
         if (auto* d = object ? object->if_contains("duration") : nullptr; d && d->is_int64() && d->get_int64() >= 0 &&

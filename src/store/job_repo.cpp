@@ -59,22 +59,26 @@ std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTim
     return j;
 }
 
-void complete_job(Database& db, const std::string& id, UnixTime now) {
+void complete_job(Database& db, const std::string& id, UnixTime now, const std::string& worker_id) {
     auto turn = write_turn(db);
     soci::session sql(db.pool());
     long long t = now;
-    sql << "UPDATE jobs SET status = 'done', last_error = '', updated_at = :u WHERE id = :i", soci::use(t),
-        soci::use(id);
+    sql << "UPDATE jobs SET status = 'done', last_error = '', updated_at = :u WHERE id = :i AND "
+           "(:w = '' OR (status = 'running' AND locked_by = :w2))",
+        soci::use(t), soci::use(id), soci::use(worker_id), soci::use(worker_id);
 }
 
-void fail_job(Database& db, const Job& job, const std::string& error, UnixTime retry_at, UnixTime now) {
+void fail_job(Database& db, const Job& job, const std::string& error, UnixTime retry_at, UnixTime now,
+              const std::string& worker_id) {
     auto turn = write_turn(db);
     soci::session sql(db.pool());
     long long t = now, r = retry_at;
     std::string status = job.attempts >= job.max_attempts ? "dead" : "queued";
     std::string err = error.substr(0, 2000);
-    sql << "UPDATE jobs SET status = :s, last_error = :e, run_at = :r, locked_by = '', updated_at = :u WHERE id = :i",
-        soci::use(status), soci::use(err), soci::use(r), soci::use(t), soci::use(job.id);
+    sql << "UPDATE jobs SET status = :s, last_error = :e, run_at = :r, locked_by = '', updated_at = :u WHERE id = :i "
+           "AND (:w = '' OR (status = 'running' AND locked_by = :w2))",
+        soci::use(status), soci::use(err), soci::use(r), soci::use(t), soci::use(job.id), soci::use(worker_id),
+        soci::use(worker_id);
 }
 
 long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now) {

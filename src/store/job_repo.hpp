@@ -31,9 +31,12 @@ void enqueue_job(soci::session& sql, const Job& job, UnixTime now);
 /// version queued) waits for a worker that can run it instead of failing here.
 std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTime now,
                              const std::vector<std::string>& types = {});
-void complete_job(Database& db, const std::string& id, UnixTime now);
+/// Marks a job done, only while `worker_id` still holds it (empty: whoever holds it): a worker whose
+/// lease ran out and whose job went to another worker must not report it.
+void complete_job(Database& db, const std::string& id, UnixTime now, const std::string& worker_id = {});
 /// Schedules a retry at retry_at, or moves the job to 'dead' when attempts reached max_attempts.
-void fail_job(Database& db, const Job& job, const std::string& error, UnixTime retry_at, UnixTime now);
+void fail_job(Database& db, const Job& job, const std::string& error, UnixTime retry_at, UnixTime now,
+              const std::string& worker_id = {});
 /// Running jobs locked before `stale_before` go back to the queue (their worker died), or to 'dead'
 /// when their attempts are used up; returns how many.
 long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now);

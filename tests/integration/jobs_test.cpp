@@ -304,6 +304,18 @@ TEST_P(Jobs, AJobTypeWithoutAHandlerWaitsForAWorkerThatHasOne) {
     EXPECT_EQ(get(id).status, "done");
 }
 
+TEST_P(Jobs, OnlyTheWorkerHoldingAJobCanReportIt) {
+    std::string id = enqueue("held");
+    ASSERT_TRUE(store::claim_job(db(), "worker-now", now()).has_value());
+    // A worker whose lease ran out (the job went to another) reports late: nothing changes.
+    store::complete_job(db(), id, now(), "worker-before");
+    EXPECT_EQ(get(id).status, "running");
+    store::fail_job(db(), get(id), "late", now() + 10, now(), "worker-before");
+    EXPECT_EQ(get(id).status, "running");
+    store::complete_job(db(), id, now(), "worker-now");
+    EXPECT_EQ(get(id).status, "done");
+}
+
 TEST_P(Jobs, AJobTypeNameThatIsNotAnIdentifierIsRefusedByClaim) {
     EXPECT_THROW(store::claim_job(db(), "w", now(), {"x' OR '1'='1"}), std::invalid_argument);
 }
