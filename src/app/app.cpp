@@ -2,9 +2,8 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
-
 #include <boost/json.hpp>
+#include <fstream>
 
 #include "core/time.hpp"
 #include "infra/crypto.hpp"
@@ -17,8 +16,9 @@ namespace json = boost::json;
 Result<std::string> resolve_secret_key(const Config& cfg) {
     if (!cfg.secret_key.empty()) return cfg.secret_key;
     if (cfg.database_url.rfind("sqlite:", 0) != 0)
-        return Error::invalid("LIVE_SECRET_KEY is required with PostgreSQL (at least 32 characters; "
-                              "e.g. `openssl rand -hex 32`)");
+        return Error::invalid(
+            "LIVE_SECRET_KEY is required with PostgreSQL (at least 32 characters; "
+            "e.g. `openssl rand -hex 32`)");
     std::string path = cfg.database_url.substr(7);
     if (path.rfind("//", 0) == 0) path = path.substr(2);
     path += ".key";
@@ -56,8 +56,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         *a->http_client_, clock,
         infra::CircuitBreakerHttpClient::Options{cfg.provider_breaker_failures, cfg.provider_breaker_open_seconds});
     a->providers_ = std::make_unique<providers::ProviderFactory>(
-        providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock, *a->provider_http_,
-        cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
+        providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock,
+        *a->provider_http_, cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
     a->joins_ = std::make_unique<store::JoinWriter>(*a->db_);
     a->inbox_ = std::make_unique<store::GroupCommit>(*a->db_);
     a->ctx_ = std::make_unique<services::ServiceContext>(services::ServiceContext{
@@ -70,11 +70,9 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);
     a->provider_health_ = std::make_unique<services::ProviderHealthService>(*a->ctx_);
-    a->api_ = std::make_unique<http::Api>(
-        http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
-                       *a->db_},
-        log,
-        http::ApiOptions{cfg.trust_proxy});
+    a->api_ = std::make_unique<http::Api>(http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_,
+                                                         *a->webhooks_, *a->provider_health_, *a->db_},
+                                          log, http::ApiOptions{cfg.trust_proxy});
 
     // Job types (the seed's Celery tasks keep their names).
     App* self = a.get();
@@ -85,11 +83,13 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->registry_.add(providers::kBbbHookJob, [self](const store::Job&) -> Status {
         // A periodic job: a failed round is logged, never retried (the next round is queued already).
         if (auto st = self->webhooks_->register_hooks_job(); !st)
-            self->log_.warn("BigBlueButton hook registration", {{"error", st.error().message + ": " + st.error().internal}});
+            self->log_.warn("BigBlueButton hook registration",
+                            {{"error", st.error().message + ": " + st.error().internal}});
         return ok_status();
     });
     for (const char* type : {"provider_sync_room", "provider_delete_room"})
-        a->registry_.add(type, [self, type](const store::Job& job) { return self->sessions_->run_room_job(type, job.payload); });
+        a->registry_.add(
+            type, [self, type](const store::Job& job) { return self->sessions_->run_room_job(type, job.payload); });
     a->workers_ =
         std::make_unique<jobs::WorkerPool>(*a->db_, clock, a->registry_, log, "worker", cfg.job_lease_seconds);
     a->ctx_->jobs_enqueued = [self] { self->workers_->notify(); };

@@ -17,8 +17,8 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
         std::string_view s(v);
         auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
         if (ec != std::errc() || p != s.data() + s.size() || n < min || n > max)
-            errors.push_back({name, "must be an integer between " + std::to_string(min) + " and " +
-                                        std::to_string(max)});
+            errors.push_back(
+                {name, "must be an integer between " + std::to_string(min) + " and " + std::to_string(max)});
         else
             out = n;
     };

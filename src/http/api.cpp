@@ -1,16 +1,15 @@
 #include "http/api.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <cctype>
 #include <chrono>
 #include <future>
 #include <initializer_list>
 #include <string_view>
-
-#include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "core/text.hpp"
 #include "core/time.hpp"
@@ -137,8 +136,10 @@ json::object page_json(RequestContext& c, const std::string& base, const Paging&
 PolicyOverrides read_policy(BodyReader& r) {
     PolicyOverrides p;
     auto b = [&](const char* n, std::optional<bool>& out) {
-        if (!r.is_null(n)) out = r.boolean(n);
-        else r.skip(n);  // null = inherit
+        if (!r.is_null(n))
+            out = r.boolean(n);
+        else
+            r.skip(n);  // null = inherit
     };
     auto i = [&](const char* n, std::optional<int>& out, long long max) {
         if (r.is_null(n)) {
@@ -237,8 +238,11 @@ void Api::register_routes() {
         bool all_up = true;
         for (const auto& h : *checked) {
             all_up = all_up && h.up;
-            json::object o{{"provider", h.provider}, {"target", h.target},     {"status", h.up ? "up" : "down"},
-                           {"latency_ms", h.latency_ms}, {"schools", h.schools}};
+            json::object o{{"provider", h.provider},
+                           {"target", h.target},
+                           {"status", h.up ? "up" : "down"},
+                           {"latency_ms", h.latency_ms},
+                           {"schools", h.schools}};
             if (!h.up) o["error"] = h.error;
             list.push_back(std::move(o));
         }
@@ -345,8 +349,9 @@ void Api::register_routes() {
                             if (!t) errs.push_back({k, "must be an ISO 8601 date-time like 2026-11-26T00:00:00Z"});
                             (k == "from" ? q.from : q.to) = t;
                         } else {
-                            errs.push_back({k, "is not a known filter (course, status, type, from, to, page, "
-                                               "page_size)"});
+                            errs.push_back({k,
+                                            "is not a known filter (course, status, type, from, to, page, "
+                                            "page_size)"});
                         }
                     }
                     if (!errs.empty()) return fail(c, Error{Code::kBadRequest, "invalid query parameters", {}, errs});
@@ -403,28 +408,26 @@ void Api::register_routes() {
     action("end", &services::SessionService::end);
     // Join is the hot path: it runs on the I/O thread (cached reads, token signing) and answers when
     // the group commit holding its participation row is durable, without tying up a handler thread.
-    router_.add_async("POST", "/api/v1/live-sessions/{id}/join/",
-                      [this](std::shared_ptr<RequestContext> c, Respond done) {
-                          auto run = [this, c, done] {
-                              auto p = s_.auth.authenticate(bearer_of(*c));
-                              if (!p) return done(fail(*c, p.error()));
-                              c->principal = std::move(p.value());
-                              auto id = path_id(*c, 0);
-                              if (!id) return done(fail(*c, id.error()));
-                              c->session_id = *id;
-                              s_.sessions.join_async(*c->principal, *id, c->meta(),
-                                                     [c, done](Result<services::JoinResult> r) {
-                                                         done(reply(*c, std::move(r), 200,
-                                                                    [](const auto& j) { return to_json(j); }));
-                                                     });
-                          };
-                          // Stay on the I/O thread only when everything the join reads is cached; a
-                          // miss means database reads, which belong on the handler pool.
-                          auto cached = s_.auth.cached(bearer_of(*c));
-                          auto id = path_id(*c, 0);
-                          if (cached && id && s_.sessions.join_is_cached(**cached, *id)) return run();
-                          c->offload(std::move(run));
-                      });
+    router_.add_async(
+        "POST", "/api/v1/live-sessions/{id}/join/", [this](std::shared_ptr<RequestContext> c, Respond done) {
+            auto run = [this, c, done] {
+                auto p = s_.auth.authenticate(bearer_of(*c));
+                if (!p) return done(fail(*c, p.error()));
+                c->principal = std::move(p.value());
+                auto id = path_id(*c, 0);
+                if (!id) return done(fail(*c, id.error()));
+                c->session_id = *id;
+                s_.sessions.join_async(*c->principal, *id, c->meta(), [c, done](Result<services::JoinResult> r) {
+                    done(reply(*c, std::move(r), 200, [](const auto& j) { return to_json(j); }));
+                });
+            };
+            // Stay on the I/O thread only when everything the join reads is cached; a
+            // miss means database reads, which belong on the handler pool.
+            auto cached = s_.auth.cached(bearer_of(*c));
+            auto id = path_id(*c, 0);
+            if (cached && id && s_.sessions.join_is_cached(**cached, *id)) return run();
+            c->offload(std::move(run));
+        });
 
     // ---- tenant settings ----
     router_.add("GET", "/api/v1/tenants/{id}/", authed([this](RequestContext& c, const Principal& p) {
@@ -468,8 +471,10 @@ void Api::register_routes() {
                     r.require("provider");
                     if (auto pv = r.string("provider")) {
                         auto k = parse_provider_kind(*pv);
-                        if (!k) r.add_error("provider", "must be one of jitsi, bbb, zoom");
-                        else in.provider = *k;
+                        if (!k)
+                            r.add_error("provider", "must be one of jitsi, bbb, zoom");
+                        else
+                            in.provider = *k;
                     }
                     in.is_active = r.boolean("is_active");
                     in.is_default = r.boolean("is_default");
@@ -516,29 +521,31 @@ void Api::register_routes() {
                   &services::ConfigService::put_course_policy);
 
     // ---- users ----
-    router_.add("GET", "/api/v1/users/", authed([this](RequestContext& c, const Principal& p) {
-                    if (auto s = only_known_params(c, {"page", "page_size", "role", "search"},
-                                                   "role, search, page, page_size");
-                        !s)
-                        return fail(c, s.error());
-                    auto pg = paging(c);
-                    if (!pg) return fail(c, pg.error());
-                    store::UserFilter f;
-                    f.limit = pg->page_size;
-                    f.offset = pg->offset();
-                    if (auto it = c.query.find("role"); it != c.query.end()) {
-                        f.role = parse_user_role(it->second);
-                        if (!f.role)
-                            return fail(c, Error{Code::kBadRequest, "invalid query parameters", {},
-                                                 {{"role", "must be admin, instructor or student"}}});
-                    }
-                    if (auto it = c.query.find("search"); it != c.query.end()) f.search = utf8_prefix(it->second, 100);
-                    auto res = s_.directory.list_users(p, f);
-                    if (!res) return fail(c, res.error());
-                    json::array items;
-                    for (const auto& u : res->items) items.push_back(to_json(u));
-                    return send(c, 200, page_json(c, "/api/v1/users/", *pg, res->total, std::move(items)));
-                }));
+    router_.add(
+        "GET", "/api/v1/users/", authed([this](RequestContext& c, const Principal& p) {
+            if (auto s = only_known_params(c, {"page", "page_size", "role", "search"}, "role, search, page, page_size");
+                !s)
+                return fail(c, s.error());
+            auto pg = paging(c);
+            if (!pg) return fail(c, pg.error());
+            store::UserFilter f;
+            f.limit = pg->page_size;
+            f.offset = pg->offset();
+            if (auto it = c.query.find("role"); it != c.query.end()) {
+                f.role = parse_user_role(it->second);
+                if (!f.role)
+                    return fail(c, Error{Code::kBadRequest,
+                                         "invalid query parameters",
+                                         {},
+                                         {{"role", "must be admin, instructor or student"}}});
+            }
+            if (auto it = c.query.find("search"); it != c.query.end()) f.search = utf8_prefix(it->second, 100);
+            auto res = s_.directory.list_users(p, f);
+            if (!res) return fail(c, res.error());
+            json::array items;
+            for (const auto& u : res->items) items.push_back(to_json(u));
+            return send(c, 200, page_json(c, "/api/v1/users/", *pg, res->total, std::move(items)));
+        }));
     router_.add("POST", "/api/v1/users/", authed([this](RequestContext& c, const Principal& p) {
                     auto body = body_object(c);
                     if (!body) return fail(c, body.error());
@@ -550,8 +557,10 @@ void Api::register_routes() {
                     u.full_name = r.string("full_name", 200).value_or("");
                     if (auto role = r.string("role")) {
                         auto parsed = parse_user_role(*role);
-                        if (!parsed) r.add_error("role", "must be admin, instructor or student");
-                        else u.role = *parsed;
+                        if (!parsed)
+                            r.add_error("role", "must be admin, instructor or student");
+                        else
+                            u.role = *parsed;
                     }
                     u.locale = r.string("locale", 5).value_or("tr");
                     u.external_id = r.string("external_id", 200);
@@ -580,8 +589,7 @@ void Api::register_routes() {
                     u.locale = r.string("locale", 5);
                     u.is_active = r.boolean("is_active");
                     if (auto s = check_fields(r, "the user"); !s) return fail(c, s.error());
-                    return reply(c, s_.directory.update_user(p, *id, u), 200,
-                                 [](const auto& x) { return to_json(x); });
+                    return reply(c, s_.directory.update_user(p, *id, u), 200, [](const auto& x) { return to_json(x); });
                 }));
 
     // ---- courses ----
@@ -606,8 +614,7 @@ void Api::register_routes() {
                     in.description = r.string("description", 10000).value_or("");
                     in.instructor_ids = r.uuid_list("instructor_ids").value_or(std::vector<std::string>{});
                     if (auto s = check_fields(r, "the course"); !s) return fail(c, s.error());
-                    return reply(c, s_.directory.create_course(p, in), 201,
-                                 [](const auto& x) { return to_json(x); });
+                    return reply(c, s_.directory.create_course(p, in), 201, [](const auto& x) { return to_json(x); });
                 }));
     router_.add("GET", "/api/v1/courses/{id}/", authed([this](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
@@ -642,15 +649,14 @@ void Api::register_routes() {
         if (auto s = check_fields(r, "the request"); !s) return s.take_error();
         return *uid;
     };
-    router_.add("POST", "/api/v1/courses/{id}/instructors/",
-                authed([this, member_body](RequestContext& c, const Principal& p) {
-                    auto id = path_id(c, 0);
-                    if (!id) return fail(c, id.error());
-                    auto uid = member_body(c);
-                    if (!uid) return fail(c, uid.error());
-                    return reply(c, s_.directory.add_instructor(p, *id, *uid), 200,
-                                 [](const auto& x) { return to_json(x); });
-                }));
+    router_.add(
+        "POST", "/api/v1/courses/{id}/instructors/", authed([this, member_body](RequestContext& c, const Principal& p) {
+            auto id = path_id(c, 0);
+            if (!id) return fail(c, id.error());
+            auto uid = member_body(c);
+            if (!uid) return fail(c, uid.error());
+            return reply(c, s_.directory.add_instructor(p, *id, *uid), 200, [](const auto& x) { return to_json(x); });
+        }));
     router_.add("DELETE", "/api/v1/courses/{id}/instructors/{user_id}/",
                 authed([this](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
@@ -669,17 +675,16 @@ void Api::register_routes() {
                         return json::object{{"results", std::move(a)}};
                     });
                 }));
-    router_.add("POST", "/api/v1/courses/{id}/enrollments/",
-                authed([this, member_body](RequestContext& c, const Principal& p) {
-                    auto id = path_id(c, 0);
-                    if (!id) return fail(c, id.error());
-                    auto uid = member_body(c);
-                    if (!uid) return fail(c, uid.error());
-                    auto added = s_.directory.enroll(p, *id, *uid);
-                    if (!added) return fail(c, added.error());
-                    return send(c, *added ? 201 : 200,
-                                json::object{{"course_id", *id}, {"user_id", *uid}, {"enrolled", true}});
-                }));
+    router_.add(
+        "POST", "/api/v1/courses/{id}/enrollments/", authed([this, member_body](RequestContext& c, const Principal& p) {
+            auto id = path_id(c, 0);
+            if (!id) return fail(c, id.error());
+            auto uid = member_body(c);
+            if (!uid) return fail(c, uid.error());
+            auto added = s_.directory.enroll(p, *id, *uid);
+            if (!added) return fail(c, added.error());
+            return send(c, *added ? 201 : 200, json::object{{"course_id", *id}, {"user_id", *uid}, {"enrolled", true}});
+        }));
     router_.add("DELETE", "/api/v1/courses/{id}/enrollments/{user_id}/",
                 authed([this](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
@@ -741,7 +746,8 @@ std::optional<Response> Api::prepare(RequestContext& c, std::string& path) {
         c.query[qp.key] = qp.value;
     }
     if (path != "/health" && (path.empty() || path.back() != '/')) path += '/';
-    if (!utf8 || !is_valid_utf8(path)) return fail(c, Error::bad_request("the URL must be UTF-8 text (percent-encoded)"));
+    if (!utf8 || !is_valid_utf8(path))
+        return fail(c, Error::bad_request("the URL must be UTF-8 text (percent-encoded)"));
     if (req.body().size() > opt_.body_limit)
         return fail(c, Error{Code::kPayloadTooLarge, "the request body is larger than 1 MiB", {}, {}});
     return std::nullopt;
@@ -808,8 +814,9 @@ void Api::handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const 
 Response Api::handle(const Request& req, const ConnInfo& conn) {
     auto promise = std::make_shared<std::promise<Response>>();
     auto answer = promise->get_future();
-    handle_async(std::make_shared<const Request>(req), conn, [](std::function<void()> fn) { fn(); },
-                 [promise](Response r) { promise->set_value(std::move(r)); });
+    handle_async(
+        std::make_shared<const Request>(req), conn, [](std::function<void()> fn) { fn(); },
+        [promise](Response r) { promise->set_value(std::move(r)); });
     return answer.get();
 }
 

@@ -3,8 +3,8 @@
 // last-resort error handler. handle() is what the socket server calls and what tests call.
 #include <atomic>
 #include <chrono>
-#include <memory>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -14,8 +14,8 @@
 #include "services/auth_service.hpp"
 #include "services/config_service.hpp"
 #include "services/directory_service.hpp"
-#include "services/session_service.hpp"
 #include "services/provider_health.hpp"
+#include "services/session_service.hpp"
 #include "services/webhook_service.hpp"
 
 namespace lc::http {
@@ -49,7 +49,7 @@ struct RequestContext {
     std::string request_id;
     std::string client_ip;
     std::shared_ptr<const services::Principal> principal;
-    std::string session_id;  // for the access log, when the route names one
+    std::string session_id;      // for the access log, when the route names one
     std::string internal_error;  // the logged-only cause of a 5xx answer (never sent to the client)
     Offload offload;             // the handler pool, for asynchronous handlers that must block after all
     unsigned version() const { return req.version(); }

@@ -8,20 +8,34 @@ namespace json = boost::json;
 
 unsigned http_status(Code code) {
     switch (code) {
-        case Code::kOk: return 200;
-        case Code::kInvalidArgument: return 422;
-        case Code::kBadRequest: return 400;
-        case Code::kNotFound: return 404;
-        case Code::kAlreadyExists: return 409;
-        case Code::kFailedPrecondition: return 409;
-        case Code::kPermissionDenied: return 403;
-        case Code::kUnauthenticated: return 401;
-        case Code::kResourceExhausted: return 429;
-        case Code::kPayloadTooLarge: return 413;
-        case Code::kUnavailable: return 503;
-        case Code::kUnimplemented: return 501;
-        case Code::kGone: return 410;
-        case Code::kInternal: return 500;
+        case Code::kOk:
+            return 200;
+        case Code::kInvalidArgument:
+            return 422;
+        case Code::kBadRequest:
+            return 400;
+        case Code::kNotFound:
+            return 404;
+        case Code::kAlreadyExists:
+            return 409;
+        case Code::kFailedPrecondition:
+            return 409;
+        case Code::kPermissionDenied:
+            return 403;
+        case Code::kUnauthenticated:
+            return 401;
+        case Code::kResourceExhausted:
+            return 429;
+        case Code::kPayloadTooLarge:
+            return 413;
+        case Code::kUnavailable:
+            return 503;
+        case Code::kUnimplemented:
+            return 501;
+        case Code::kGone:
+            return 410;
+        case Code::kInternal:
+            return 500;
     }
     return 500;
 }
@@ -33,19 +47,32 @@ struct ProblemType {
 };
 ProblemType problem_type(Code code) {
     switch (code) {
-        case Code::kInvalidArgument: return {"validation-error", "Your request contains invalid fields"};
-        case Code::kBadRequest: return {"bad-request", "The request could not be read"};
-        case Code::kNotFound: return {"not-found", "Not found"};
-        case Code::kAlreadyExists: return {"already-exists", "It already exists"};
-        case Code::kFailedPrecondition: return {"conflict", "Not possible in the current state"};
-        case Code::kPermissionDenied: return {"forbidden", "You are not allowed to do this"};
-        case Code::kUnauthenticated: return {"unauthenticated", "Authentication required"};
-        case Code::kResourceExhausted: return {"rate-limited", "Too many requests"};
-        case Code::kPayloadTooLarge: return {"payload-too-large", "The request body is too large"};
-        case Code::kUnavailable: return {"unavailable", "A service this depends on is unavailable"};
-        case Code::kUnimplemented: return {"not-implemented", "Not available"};
-        case Code::kGone: return {"gone", "It was removed"};
-        default: return {"internal-error", "Internal server error"};
+        case Code::kInvalidArgument:
+            return {"validation-error", "Your request contains invalid fields"};
+        case Code::kBadRequest:
+            return {"bad-request", "The request could not be read"};
+        case Code::kNotFound:
+            return {"not-found", "Not found"};
+        case Code::kAlreadyExists:
+            return {"already-exists", "It already exists"};
+        case Code::kFailedPrecondition:
+            return {"conflict", "Not possible in the current state"};
+        case Code::kPermissionDenied:
+            return {"forbidden", "You are not allowed to do this"};
+        case Code::kUnauthenticated:
+            return {"unauthenticated", "Authentication required"};
+        case Code::kResourceExhausted:
+            return {"rate-limited", "Too many requests"};
+        case Code::kPayloadTooLarge:
+            return {"payload-too-large", "The request body is too large"};
+        case Code::kUnavailable:
+            return {"unavailable", "A service this depends on is unavailable"};
+        case Code::kUnimplemented:
+            return {"not-implemented", "Not available"};
+        case Code::kGone:
+            return {"gone", "It was removed"};
+        default:
+            return {"internal-error", "Internal server error"};
     }
 }
 
@@ -73,7 +100,8 @@ Response problem_response(const Error& e, unsigned version, bool keep_alive) {
     res.set(bhttp::field::content_type, "application/problem+json");
     if (status == 401) res.set(bhttp::field::www_authenticate, "Bearer");
     // A provider or dependency that is down: tell clients (and the web page) when to try again.
-    if (status == 503) res.set(bhttp::field::retry_after, std::to_string(e.retry_after_seconds > 0 ? e.retry_after_seconds : 30));
+    if (status == 503)
+        res.set(bhttp::field::retry_after, std::to_string(e.retry_after_seconds > 0 ? e.retry_after_seconds : 30));
     res.keep_alive(keep_alive);
     res.body() = json::serialize(body);
     res.prepare_payload();

@@ -2,15 +2,14 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
-#include <mutex>
-#include <optional>
-#include <set>
-
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <set>
 
 #include "http/problem.hpp"
 
@@ -136,12 +135,12 @@ private:
     /// reset the connection (ECONNRESET/EPIPE at the client) before the client has read the answer.
     void drain() {
         stream_.expires_after(std::chrono::seconds(5));
-        stream_.async_read_some(asio::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec,
-                                                                                      std::size_t n) {
-            self->drained_ += n;
-            if (ec || self->drained_ > kMaxDrainBytes) return self->finish();
-            self->drain();
-        });
+        stream_.async_read_some(asio::buffer(drain_buf_),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    self->drained_ += n;
+                                    if (ec || self->drained_ > kMaxDrainBytes) return self->finish();
+                                    self->drain();
+                                });
     }
 
     void finish() {

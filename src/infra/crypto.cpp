@@ -1,8 +1,8 @@
 #include "infra/crypto.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/core_names.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
 #include <sodium.h>
@@ -219,7 +219,8 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
             mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
             if (mac) ctx = EVP_MAC_CTX_new(mac);
             char digest[] = "SHA256";
-            OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+            OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                   OSSL_PARAM_construct_end()};
             if (ctx && EVP_MAC_CTX_set_params(ctx, params) != 1) {
                 EVP_MAC_CTX_free(ctx);
                 ctx = nullptr;

@@ -20,7 +20,7 @@ bool is_uuid(std::string_view s);
 std::string random_hex(std::size_t n);
 
 std::string hex_encode(std::string_view bytes);
-std::string base64url_encode(std::string_view bytes);  // no padding
+std::string base64url_encode(std::string_view bytes);             // no padding
 std::optional<std::string> base64url_decode(std::string_view s);  // accepts missing padding
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view s);

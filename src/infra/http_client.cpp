@@ -2,10 +2,10 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
-#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -61,8 +61,10 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
         long v = 0;
         bool digits = !value.empty() && value.size() < 10;
         for (char c : value) {
-            if (c < '0' || c > '9') digits = false;
-            else v = v * 10 + (c - '0');
+            if (c < '0' || c > '9')
+                digits = false;
+            else
+                v = v * 10 + (c - '0');
         }
         if (digits) sink->retry_after = v;
     }
@@ -165,7 +167,8 @@ Result<HttpResponse> CircuitBreakerHttpClient::send(const HttpRequest& request) 
             int left = static_cast<int>(std::max<UnixTime>(1, st.open_until - now));
             Error e = Error::unavailable(
                 "the conferencing service is not answering; we pause calls to it for a moment so it can recover. "
-                "Try again in " + std::to_string(left) + " s",
+                "Try again in " +
+                    std::to_string(left) + " s",
                 key + ": circuit open after " + std::to_string(st.failures) + " failures in a row");
             e.retry_after_seconds = left;
             return e;

@@ -2,10 +2,9 @@
 // HS256 JSON Web Tokens. Verification goes through libjwt and is strict: the header must say
 // {"alg":"HS256"} (typ, when present, "JWT"); "none", any other algorithm, a bad signature,
 // a missing or non-numeric exp, an expired exp or a future nbf are all rejected.
+#include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
 
 #include "core/clock.hpp"
 #include "core/result.hpp"

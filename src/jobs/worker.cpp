@@ -1,7 +1,6 @@
 #include "jobs/worker.hpp"
 
 #include <algorithm>
-
 #include <boost/json.hpp>
 
 #include "infra/crypto.hpp"

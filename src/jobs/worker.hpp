@@ -68,7 +68,7 @@ private:
     const Clock& clock_;
     const JobRegistry& registry_;
     const infra::Logger& log_;
-    std::string name_;      // e.g. "worker@3f9c0a12": unique per process, so leases are told apart
+    std::string name_;  // e.g. "worker@3f9c0a12": unique per process, so leases are told apart
     std::int64_t stale_after_;
     std::vector<std::thread> threads_;
     std::thread lease_keeper_;

@@ -1,11 +1,9 @@
 #include "providers/bbb.hpp"
 
-#include <pugixml.hpp>
-
 #include <algorithm>
-#include <memory>
-
 #include <boost/json.hpp>
+#include <memory>
+#include <pugixml.hpp>
 
 #include "domain/session_rules.hpp"
 #include "infra/crypto.hpp"
@@ -24,9 +22,12 @@ std::optional<BbbChecksum> parse_bbb_checksum(std::string_view s) {
 
 const char* to_string(BbbChecksum c) {
     switch (c) {
-        case BbbChecksum::kSha1: return "sha1";
-        case BbbChecksum::kSha256: return "sha256";
-        case BbbChecksum::kSha512: return "sha512";
+        case BbbChecksum::kSha1:
+            return "sha1";
+        case BbbChecksum::kSha256:
+            return "sha256";
+        case BbbChecksum::kSha512:
+            return "sha512";
     }
     return "sha256";
 }
@@ -36,9 +37,12 @@ std::string bbb_checksum(std::string_view call, std::string_view query, std::str
     data.reserve(call.size() + query.size() + secret.size());
     data.append(call).append(query).append(secret);
     switch (algo) {
-        case BbbChecksum::kSha1: return infra::sha1_hex(data);
-        case BbbChecksum::kSha512: return infra::sha512_hex(data);
-        case BbbChecksum::kSha256: break;
+        case BbbChecksum::kSha1:
+            return infra::sha1_hex(data);
+        case BbbChecksum::kSha512:
+            return infra::sha512_hex(data);
+        case BbbChecksum::kSha256:
+            break;
     }
     return infra::sha256_hex(data);
 }
@@ -67,8 +71,8 @@ Error bbb_failure(std::string_view call, const std::string& key, const std::stri
     if (key == "maxConcurrent")
         return Error::unavailable("the BigBlueButton server has reached its meeting limit; try again later", internal);
     if (key == "sentTooManyRequests" || key == "tooManyRequests")
-        return Error{Code::kResourceExhausted, "the BigBlueButton server is rate-limiting us; try again shortly",
-                     internal, {}};
+        return Error{
+            Code::kResourceExhausted, "the BigBlueButton server is rate-limiting us; try again shortly", internal, {}};
     return Error::unavailable("BigBlueButton refused the request: " + (message.empty() ? key : message), internal);
 }
 
@@ -169,9 +173,9 @@ QueryParams BbbProvider::create_params(const LiveSession& session, const Effecti
     if (session.max_participants > 0) p.emplace_back("maxParticipants", std::to_string(session.max_participants));
     if (!s_.callback_url.empty()) {
         const char* sep = s_.callback_url.find('?') == std::string::npos ? "?" : "&";
-        p.emplace_back("meta_endCallbackUrl", s_.callback_url + sep + "event=meeting-ended&meeting_id=" +
-                                                  infra::url_encode(session.room_id) + "&token=" +
-                                                  bbb_end_callback_token(s_.secret, session.room_id));
+        p.emplace_back("meta_endCallbackUrl",
+                       s_.callback_url + sep + "event=meeting-ended&meeting_id=" + infra::url_encode(session.room_id) +
+                           "&token=" + bbb_end_callback_token(s_.secret, session.room_id));
         p.emplace_back("meta_bbb-recording-ready-url", s_.callback_url + sep + "event=recording-ready");
     }
     return p;
@@ -206,7 +210,8 @@ Result<JoinInfo> BbbProvider::generate_join_url(const JoinRequest& req) {
         {"redirect", "true"},
     };
     if (!u.avatar_url.empty()) p.emplace_back("avatarURL", u.avatar_url);
-    if (!req.moderator && req.session->waiting_room_enabled && req.policy.lobby_enabled) p.emplace_back("guest", "true");
+    if (!req.moderator && req.session->waiting_room_enabled && req.policy.lobby_enabled)
+        p.emplace_back("guest", "true");
     JoinInfo info;
     info.join_url = call_url("join", p);
     return info;
@@ -336,14 +341,21 @@ Result<NormalizedEvent> normalize_bbb_event(const json::object& payload, const C
         ev.timestamp = e->at("ts").get_int64() / 1000;
     else
         ev.timestamp = clock.now();
-    if (id == "meeting-created") ev.event_type = "session_started";
-    else if (id == "meeting-ended") ev.event_type = "session_ended";
-    else if (id == "user-joined") ev.event_type = "participant_joined";
-    else if (id == "user-left") ev.event_type = "participant_left";
-    else if (id == "rap-publish-ended" || id == "rap-published") ev.event_type = "recording_ready";
-    else ev.event_type = "ignored";  // audio, camera, chat, polls...: nothing here depends on them
+    if (id == "meeting-created")
+        ev.event_type = "session_started";
+    else if (id == "meeting-ended")
+        ev.event_type = "session_ended";
+    else if (id == "user-joined")
+        ev.event_type = "participant_joined";
+    else if (id == "user-left")
+        ev.event_type = "participant_left";
+    else if (id == "rap-publish-ended" || id == "rap-published")
+        ev.event_type = "recording_ready";
+    else
+        ev.event_type = "ignored";  // audio, camera, chat, polls...: nothing here depends on them
     if (ev.room_id.empty() && ev.event_type != "ignored")
-        return Error::invalid("the event names no meeting", {{"event", "attributes.meeting.external-meeting-id is required"}});
+        return Error::invalid("the event names no meeting",
+                              {{"event", "attributes.meeting.external-meeting-id is required"}});
     if (user) {
         json::object participant{{"user_id", str(user, "external-user-id")},
                                  {"connection_id", str(user, "internal-user-id")},

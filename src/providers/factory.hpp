@@ -36,7 +36,11 @@ class ProviderFactory {
 public:
     ProviderFactory(EnvJitsiDefaults env, const Clock& clock, const infra::HttpClient& http, std::string public_url,
                     ZoomEndpoints zoom = {})
-        : env_(std::move(env)), clock_(clock), http_(http), public_url_(std::move(public_url)), zoom_(std::move(zoom)) {}
+        : env_(std::move(env)),
+          clock_(clock),
+          http_(http),
+          public_url_(std::move(public_url)),
+          zoom_(std::move(zoom)) {}
     virtual ~ProviderFactory() = default;
 
     /// The active default config among `configs` (else the first active one), else the environment's Jitsi.

@@ -1,9 +1,8 @@
 #include "providers/jitsi.hpp"
 
 #include <algorithm>
-#include <cctype>
-
 #include <boost/json.hpp>
+#include <cctype>
 
 #include "domain/session_rules.hpp"
 #include "infra/jwt.hpp"
@@ -19,7 +18,9 @@ std::string lower(std::string s) {
     return s;
 }
 // The session UUID is the last 36 characters of "{tenant-slug}-{uuid}".
-std::string session_id_from_room(const std::string& room) { return room.size() >= 36 ? room.substr(room.size() - 36) : ""; }
+std::string session_id_from_room(const std::string& room) {
+    return room.size() >= 36 ? room.substr(room.size() - 36) : "";
+}
 }  // namespace
 
 Result<RoomInfo> JitsiProvider::create_room(const LiveSession& session, const std::string& tenant_slug) {
@@ -105,13 +106,14 @@ Result<NormalizedEvent> JitsiProvider::handle_webhook(const json::object& payloa
     };
     std::string event = str("event");
     std::string room = lower(str("room"));
-    static const char* kKnown[] = {"participant_joined", "participant_left", "session_started", "session_ended",
-                                   "recording_ready", "participant_joined_lobby"};
+    static const char* kKnown[] = {"participant_joined", "participant_left", "session_started",
+                                   "session_ended",      "recording_ready",  "participant_joined_lobby"};
     if (std::find_if(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return event == k; }) ==
         std::end(kKnown))
-        return Error::invalid("unknown Jitsi event", {{"event", "must be one of participant_joined, participant_left, "
-                                                                "session_started, session_ended, recording_ready, "
-                                                                "participant_joined_lobby"}});
+        return Error::invalid("unknown Jitsi event", {{"event",
+                                                       "must be one of participant_joined, participant_left, "
+                                                       "session_started, session_ended, recording_ready, "
+                                                       "participant_joined_lobby"}});
     if (room.empty()) return Error::invalid("the event names no room", {{"room", "is required"}});
     NormalizedEvent ev;
     ev.event_type = event;
@@ -136,8 +138,7 @@ Result<std::string> JitsiProvider::health_check() {
     req.timeout = std::chrono::seconds(5);
     auto res = http_->send(req);
     if (!res) return res.take_error();
-    if (res->status >= 500)
-        return Error::unavailable("the Jitsi server answered HTTP " + std::to_string(res->status));
+    if (res->status >= 500) return Error::unavailable("the Jitsi server answered HTTP " + std::to_string(res->status));
     return s_.domain;
 }
 

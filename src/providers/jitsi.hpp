@@ -9,9 +9,9 @@
 namespace lc::providers {
 
 struct JitsiSettings {
-    std::string domain;   // meet.example.org (no scheme)
-    std::string app_id;   // prosody app_id, the token's iss
-    std::string secret;   // prosody app_secret
+    std::string domain;  // meet.example.org (no scheme)
+    std::string app_id;  // prosody app_id, the token's iss
+    std::string secret;  // prosody app_secret
     int token_ttl_seconds = 300;
     int not_before_skew_seconds = 10;
 };

@@ -1,12 +1,11 @@
 #pragma once
 // Seed 3.1: the provider-agnostic interface every conferencing adapter implements,
 // and seed 3.6: webhook payloads normalised into one event shape.
+#include <boost/json/object.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "core/clock.hpp"
 #include "core/result.hpp"

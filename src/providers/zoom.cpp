@@ -1,10 +1,9 @@
 #include "providers/zoom.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <map>
-
-#include <boost/json.hpp>
 
 #include "core/text.hpp"
 #include "core/time.hpp"
@@ -63,19 +62,19 @@ Error zoom_failure(const std::string& what, const infra::HttpResponse& res) {
     json::value v = json::parse(res.body, ec);
     if (!ec && v.is_object()) message = text_at(v.get_object(), "message");
     std::string internal = what + ": HTTP " + std::to_string(res.status) + (message.empty() ? "" : ": " + message);
-    if (res.status == 404) return Error::not_found("the Zoom meeting does not exist (it may have been deleted in Zoom)");
+    if (res.status == 404)
+        return Error::not_found("the Zoom meeting does not exist (it may have been deleted in Zoom)");
     if (res.status == 401 || res.status == 403)
         return Error::unavailable(
             "Zoom refused our credentials: check the account id, client id/secret and the app's scopes in the "
             "school's live-class settings",
             internal);
     if (res.status == 429)
-        return Error{Code::kResourceExhausted, "Zoom is rate-limiting this school's requests; try again shortly",
-                     internal, {}};
+        return Error{
+            Code::kResourceExhausted, "Zoom is rate-limiting this school's requests; try again shortly", internal, {}};
     if (res.status >= 500)
-        return Error::unavailable("Zoom is having trouble (HTTP " + std::to_string(res.status) +
-                                      "); try again in a minute",
-                                  internal);
+        return Error::unavailable(
+            "Zoom is having trouble (HTTP " + std::to_string(res.status) + "); try again in a minute", internal);
     return Error::unavailable("Zoom refused the request" + (message.empty() ? std::string() : ": " + message),
                               internal);
 }
@@ -94,13 +93,16 @@ ZoomProvider::ZoomProvider(ZoomSettings settings, const infra::HttpClient& http,
 }
 
 Result<std::string> ZoomProvider::token(bool force_new) {
-    if (s_.account_id.empty() || s_.client_id.empty() || s_.client_secret.empty()) return Error::unavailable(kNotConfigured);
+    if (s_.account_id.empty() || s_.client_id.empty() || s_.client_secret.empty())
+        return Error::unavailable(kNotConfigured);
     // The secret is part of the key: a school that names another school's account and client id
     // without its secret must never be handed that school's cached token.
     const std::string key = s_.account_id + "|" + s_.client_id + "|" + infra::sha256_hex(s_.client_secret);
     UnixTime now = clock_.now();
-    if (force_new) tokens_.drop(key);
-    else if (auto cached = tokens_.get(key, now)) return *cached;
+    if (force_new)
+        tokens_.drop(key);
+    else if (auto cached = tokens_.get(key, now))
+        return *cached;
     infra::HttpRequest req;
     req.method = "POST";
     req.url = s_.oauth_url;
@@ -127,7 +129,8 @@ Result<std::string> ZoomProvider::token(bool force_new) {
     boost::system::error_code ec;
     json::value v = json::parse(res->body, ec);
     if (ec || !v.is_object() || text_at(v.get_object(), "access_token").empty())
-        return Error::unavailable("Zoom sent an answer we cannot read; try again in a minute", "oauth: no access_token");
+        return Error::unavailable("Zoom sent an answer we cannot read; try again in a minute",
+                                  "oauth: no access_token");
     std::string access = text_at(v.get_object(), "access_token");
     long long ttl = number_at(v.get_object(), "expires_in");
     if (ttl <= 0) ttl = 3600;
@@ -161,8 +164,9 @@ Result<json::value> ZoomProvider::api(const std::string& method, const std::stri
         if (res->body.empty()) return json::value(json::object{});
         boost::system::error_code ec;
         json::value v = json::parse(res->body, ec);
-        if (ec) return Error::unavailable("Zoom sent an answer we cannot read; try again in a minute",
-                                          method + " " + path + ": not JSON");
+        if (ec)
+            return Error::unavailable("Zoom sent an answer we cannot read; try again in a minute",
+                                      method + " " + path + ": not JSON");
         return v;
     }
     return Error::unavailable("Zoom refused our credentials", "401 twice");
@@ -250,7 +254,8 @@ Result<JoinInfo> ZoomProvider::generate_join_url(const JoinRequest& req) {
     auto r = api("GET", room_path(*req.session));
     if (!r) return r.take_error();
     std::string start = r->is_object() ? text_at(r->get_object(), "start_url") : std::string();
-    if (start.empty()) return Error::unavailable("Zoom sent no start link for this meeting", "GET meeting: no start_url");
+    if (start.empty())
+        return Error::unavailable("Zoom sent no start link for this meeting", "GET meeting: no start_url");
     info.join_url = start;
     info.expires_at = clock_.now() + 2 * 3600;  // the host token in start_url lasts two hours
     return info;
@@ -279,9 +284,9 @@ Result<std::vector<ParticipantInfo>> ZoomProvider::get_participants(const LiveSe
                 if (!p.is_object()) continue;
                 const json::object& rec = p.get_object();
                 std::string email = lower(text_at(rec, "user_email"));
-                std::string key = !email.empty() ? "e:" + email
+                std::string key = !email.empty()                ? "e:" + email
                                   : !text_at(rec, "id").empty() ? "i:" + text_at(rec, "id")
-                                                                 : "n:" + text_at(rec, "name");
+                                                                : "n:" + text_at(rec, "name");
                 auto [it, fresh] = people.try_emplace(key);
                 if (fresh) {
                     order.push_back(key);
@@ -300,7 +305,8 @@ Result<std::vector<ParticipantInfo>> ZoomProvider::get_participants(const LiveSe
     std::vector<ParticipantInfo> out;
     for (const auto& key : order) {
         Person& p = people[key];
-        std::sort(p.intervals.begin(), p.intervals.end(), [](const Interval& a, const Interval& b) { return a.from < b.from; });
+        std::sort(p.intervals.begin(), p.intervals.end(),
+                  [](const Interval& a, const Interval& b) { return a.from < b.from; });
         long long total = 0;
         std::optional<Interval> cur;
         for (const auto& iv : p.intervals) {  // union of the intervals: overlapping records count once

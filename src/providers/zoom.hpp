@@ -3,12 +3,11 @@
 // cached until shortly before it expires), meetings and webinars through the REST API v2, in-meeting
 // controls for recording, the participant report (rejoins merged per user) and cloud recordings.
 // See docs/zoom.md for the app scopes a school must grant.
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
-
-#include <boost/json/object.hpp>
 
 #include "infra/http_client.hpp"
 #include "providers/provider.hpp"

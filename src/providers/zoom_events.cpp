@@ -80,8 +80,8 @@ Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clo
         ev.payload["recording_id"] = text_at(object, "uuid") + "/" + file_id;
         ev.payload["url"] = url;
         ev.payload["size_bytes"] = size;
-        if (auto* d = object ? object->if_contains("duration") : nullptr; d && d->is_int64() && d->get_int64() >= 0 &&
-                                                                           d->get_int64() < 1'000'000)
+        if (auto* d = object ? object->if_contains("duration") : nullptr;
+            d && d->is_int64() && d->get_int64() >= 0 && d->get_int64() < 1'000'000)
             ev.payload["duration_seconds"] = d->get_int64() * 60;
     } else {
         ev.event_type = "ignored";

@@ -18,14 +18,14 @@ Status tenant_admin(const Principal& p, const std::string& tenant_id) {
 
 bool valid_host(const std::string& h) {
     if (h.empty() || h.size() > 253) return false;
-    return std::all_of(h.begin(), h.end(), [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-' || c == ':'; });
+    return std::all_of(h.begin(), h.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-' || c == ':'; });
 }
 }  // namespace
 
 void validate_policy(const PolicyOverrides& p, const std::string& prefix, std::vector<FieldError>& errors) {
     auto range = [&](const std::optional<int>& v, const char* f, int max) {
-        if (v && (*v < 0 || *v > max))
-            errors.push_back({prefix + f, "must be between 0 and " + std::to_string(max)});
+        if (v && (*v < 0 || *v > max)) errors.push_back({prefix + f, "must be between 0 and " + std::to_string(max)});
     };
     range(p.attendance_threshold_percent, "attendance_threshold_percent", 100);
     range(p.recording_retention_days, "recording_retention_days", 36500);
@@ -90,15 +90,17 @@ Result<std::vector<ProviderConfig>> ConfigService::put_live_config(const Princip
             errors.push_back({"webhook_secret", "must be at least 16 characters"});
         if (cfg.is_active && cfg.provider == ProviderKind::kBbb &&
             (cfg.bbb_server_url.empty() || cfg.bbb_shared_secret.empty()))
-            errors.push_back({"bbb_server_url", "an active BigBlueButton config needs bbb_server_url and "
-                                                "bbb_shared_secret (from `bbb-conf --secret`)"});
+            errors.push_back({"bbb_server_url",
+                              "an active BigBlueButton config needs bbb_server_url and "
+                              "bbb_shared_secret (from `bbb-conf --secret`)"});
         if (cfg.is_default && !cfg.is_active)
             errors.push_back({"is_default", "an inactive provider cannot be the default"});
         if (cfg.is_active && cfg.provider == ProviderKind::kJitsi &&
             (cfg.jitsi_domain.empty() || cfg.jitsi_app_id.empty() || cfg.jitsi_jwt_secret.empty()) &&
             ctx_.providers.env().domain.empty())
-            errors.push_back({"jitsi_domain", "an active Jitsi config needs jitsi_domain, jitsi_app_id and "
-                                              "jitsi_jwt_secret (or the server's JITSI_* defaults)"});
+            errors.push_back({"jitsi_domain",
+                              "an active Jitsi config needs jitsi_domain, jitsi_app_id and "
+                              "jitsi_jwt_secret (or the server's JITSI_* defaults)"});
         if (!errors.empty()) return Error::invalid("the provider settings cannot be saved", errors);
         store::upsert_provider_config(tx.sql(), cfg, ctx_.keys.box, ctx_.clock.now());
         store::AuditEntry e;
@@ -144,8 +146,8 @@ Result<ConfigService::PolicyView> ConfigService::get_course_policy(const Princip
     return guarded([&]() -> Result<PolicyView> {
         store::Conn c(ctx_.db);
         auto course = store::find_course(c.sql(), p.tenant.id, course_id);
-        bool teaches = course && std::find(course->instructor_ids.begin(), course->instructor_ids.end(),
-                                           p.user.id) != course->instructor_ids.end();
+        bool teaches = course && std::find(course->instructor_ids.begin(), course->instructor_ids.end(), p.user.id) !=
+                                     course->instructor_ids.end();
         if (!course || (!p.is_admin() && !teaches && !store::is_enrolled(c.sql(), course_id, p.user.id)))
             return Error::not_found("no such course in this school");
         auto t = store::find_tenant_policy(c.sql(), p.tenant.id);
@@ -161,8 +163,8 @@ Result<ConfigService::PolicyView> ConfigService::put_course_policy(const Princip
     return guarded([&]() -> Result<PolicyView> {
         store::Tx tx(ctx_.db);
         auto course = store::find_course(tx.sql(), p.tenant.id, course_id);
-        bool teaches = course && std::find(course->instructor_ids.begin(), course->instructor_ids.end(),
-                                           p.user.id) != course->instructor_ids.end();
+        bool teaches = course && std::find(course->instructor_ids.begin(), course->instructor_ids.end(), p.user.id) !=
+                                     course->instructor_ids.end();
         // Same visibility as GET: a course the caller cannot see does not exist for them.
         if (!course || (!p.is_admin() && !teaches && !store::is_enrolled(tx.sql(), course_id, p.user.id)))
             return Error::not_found("no such course in this school");

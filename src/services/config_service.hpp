@@ -26,7 +26,7 @@ public:
 
     Result<std::vector<domain::ProviderConfig>> get_live_config(const Principal& p, const std::string& tenant_id);
     Result<std::vector<domain::ProviderConfig>> put_live_config(const Principal& p, const std::string& tenant_id,
-                                                               const ProviderConfigInput& in);
+                                                                const ProviderConfigInput& in);
 
     /// Stored overrides of a level (all nullopt when none) and the policy they make effective.
     struct PolicyView {

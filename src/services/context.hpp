@@ -7,9 +7,9 @@
 #include "domain/entities.hpp"
 #include "providers/factory.hpp"
 #include "store/database.hpp"
-#include "store/repositories.hpp"
 #include "store/group_commit.hpp"
 #include "store/join_writer.hpp"
+#include "store/repositories.hpp"
 
 namespace lc::services {
 

@@ -42,7 +42,8 @@ Result<std::vector<ProviderHealth>> ProviderHealthService::check_now() {
                 break;
             case ProviderKind::kZoom:
                 target = "zoom account " + c.zoom_account_id;
-                key = "zoom|" + c.zoom_account_id + "|" + c.zoom_client_id + "|" + infra::sha256_hex(c.zoom_client_secret);
+                key = "zoom|" + c.zoom_account_id + "|" + c.zoom_client_id + "|" +
+                      infra::sha256_hex(c.zoom_client_secret);
                 break;
         }
         if (target.empty()) return;
@@ -71,8 +72,8 @@ Result<std::vector<ProviderHealth>> ProviderHealthService::check_now() {
             auto t0 = std::chrono::steady_clock::now();
             auto provider = ctx_.providers.for_config(g.config);
             Result<std::string> r = provider ? (*provider)->health_check() : Result<std::string>(provider.take_error());
-            h.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-                               .count();
+            h.latency_ms =
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
             h.up = r.ok();
             if (!r) h.error = r.error().message;
             return h;

@@ -16,8 +16,8 @@ struct ProviderHealth {
     std::string target;    // what was checked: a host, or a Zoom account id
     bool up = false;
     long long latency_ms = 0;
-    std::string error;     // why it is down (client-safe text)
-    int schools = 0;       // schools using this endpoint
+    std::string error;  // why it is down (client-safe text)
+    int schools = 0;    // schools using this endpoint
 };
 
 class ProviderHealthService {

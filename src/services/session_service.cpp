@@ -1,11 +1,8 @@
 #include "services/session_service.hpp"
 
-#include "store/webhook_repo.hpp"
-
 #include <algorithm>
-#include <future>
-
 #include <boost/json.hpp>
+#include <future>
 
 #include "core/text.hpp"
 #include "domain/policy.hpp"
@@ -14,6 +11,7 @@
 #include "infra/crypto.hpp"
 #include "services/config_service.hpp"
 #include "store/job_repo.hpp"
+#include "store/webhook_repo.hpp"
 
 namespace lc::services {
 
@@ -33,7 +31,8 @@ void validate_input(const SessionInput& in, std::vector<FieldError>& errors) {
     if (in.description && utf8_length(*in.description) > 10000)
         errors.push_back({"description", "must be at most 10000 characters"});
     if (in.max_participants) validate_max_participants(*in.max_participants, errors);
-    if (in.content_id && utf8_length(*in.content_id) > 100) errors.push_back({"content_id", "must be at most 100 characters"});
+    if (in.content_id && utf8_length(*in.content_id) > 100)
+        errors.push_back({"content_id", "must be at most 100 characters"});
     if (in.policy) validate_policy(*in.policy, "policy.", errors);
 }
 }  // namespace
@@ -114,8 +113,8 @@ void enqueue_room_job(soci::session& sql, const LiveSession& s, const char* type
 }  // namespace
 
 Result<SessionService::NewSession> SessionService::draft_session(soci::session& sql, const Principal& p,
-                                                                  const SessionInput& in, const std::string& id,
-                                                                  const providers::RoomInfo* room_made) {
+                                                                 const SessionInput& in, const std::string& id,
+                                                                 const providers::RoomInfo* room_made) {
     std::vector<FieldError> errors;
     if (!in.course_id) errors.push_back({"course_id", "is required"});
     if (!in.title) errors.push_back({"title", "is required"});
@@ -179,8 +178,8 @@ Result<SessionService::NewSession> SessionService::draft_session(soci::session& 
     s.room_password = n.room.password.value_or("");
     auto chain = store::find_policy_chain(sql, s.tenant_id, s.course_id, s.id);  // no session row yet
     auto ptr = [](const std::optional<PolicyOverrides>& o) { return o ? &*o : nullptr; };
-    n.policy = apply_session_type(resolve_policy(ptr(chain.tenant), ptr(chain.course), in.policy ? &*in.policy : nullptr),
-                                  s.type);
+    n.policy = apply_session_type(
+        resolve_policy(ptr(chain.tenant), ptr(chain.course), in.policy ? &*in.policy : nullptr), s.type);
     n.course_title = course->title;
     n.provider = std::move(provider.value());
     return n;
@@ -290,8 +289,9 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
         if (in.course_id) errors.push_back({"course_id", "cannot be changed; create a session in the other course"});
         if (in.type) errors.push_back({"type", "cannot be changed after creation"});
         if (in.status && *in.status != SessionStatus::kScheduled)
-            errors.push_back({"status", "only \"scheduled\" (publish a draft) can be set here; use start/, end/ or "
-                                        "DELETE to change the status otherwise"});
+            errors.push_back({"status",
+                              "only \"scheduled\" (publish a draft) can be set here; use start/, end/ or "
+                              "DELETE to change the status otherwise"});
         validate_input(in, errors);
         store::Tx tx(ctx_.db);
         auto l = load(tx.sql(), p, id, /*for_update=*/true);
@@ -337,7 +337,6 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
         return v;
     });
 }
-
 
 void close_session_rows(soci::session& sql, LiveSession& s, UnixTime at, UnixTime now) {
     s.actual_end = at;
@@ -433,7 +432,8 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
         if (ended) {
             // Closing the provider's room is best effort and after the commit: the class has ended for
             // us either way, and the provider may already have closed the room itself.
-            if (auto provider = ctx_.providers.for_kind(configs, ended->provider)) (void)(*provider)->end_session(*ended);
+            if (auto provider = ctx_.providers.for_kind(configs, ended->provider))
+                (void)(*provider)->end_session(*ended);
         }
         return v;
     });
@@ -503,8 +503,9 @@ Result<ModerationResult> SessionService::moderate(const Principal& p, const std:
             auto target = store::find_user(tx.sql(), p.tenant.id, user_id);
             if (!target) return Error::not_found("no such user in this school");
             if (target->id == p.user.id) return Error::conflict("you cannot " + action + " yourself");
-            auto target_actor = actor_in(Principal{*target, p.tenant}, l->session,
-                                         [&] { return store::course_access(tx.sql(), l->session.course_id, target->id); });
+            auto target_actor = actor_in(Principal{*target, p.tenant}, l->session, [&] {
+                return store::course_access(tx.sql(), l->session.course_id, target->id);
+            });
             if (target_actor && (*target_actor == SessionActor::kHost || *target_actor == SessionActor::kAdmin))
                 return Error::denied("the class's host and school admins cannot be " +
                                      std::string(kicking ? "removed" : "muted") + " by other participants");
@@ -553,15 +554,15 @@ Result<SessionView> SessionService::end(const Principal& p, const std::string& i
 }
 
 Result<std::shared_ptr<const SessionService::JoinContext>> SessionService::join_context(const Principal& p,
-                                                                                      const std::string& id) {
+                                                                                        const std::string& id) {
     if (auto hit = join_contexts_.get(id); hit && (*hit)->session.tenant_id == p.tenant.id) return std::move(*hit);
     std::uint64_t generation = ctx_.db.generation().current();
     store::Conn c(ctx_.db);
     auto s = store::find_session(c.sql(), p.tenant.id, id);
     if (!s) return session_not_found();
-    auto jc = std::make_shared<const JoinContext>(JoinContext{*s, effective_policy(c.sql(), *s),
-                                                              store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box),
-                                                              store::kicked_users(c.sql(), s->id)});
+    auto jc = std::make_shared<const JoinContext>(JoinContext{
+        *s, effective_policy(c.sql(), *s), store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box),
+        store::kicked_users(c.sql(), s->id)});
     join_contexts_.put(id, jc, generation);
     return jc;
 }
@@ -639,9 +640,9 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
         auto dev = classify_user_agent(meta.user_agent);
         part.device_type = dev.device_type;
         part.browser = dev.browser;
-        store::AuditEntry audit_row = audit_entry(p, "session.join", s.id, meta,
-                                                  json::serialize(json::object{{"role", to_string(req.role)},
-                                                                               {"participant_id", part.id}}));
+        store::AuditEntry audit_row =
+            audit_entry(p, "session.join", s.id, meta,
+                        json::serialize(json::object{{"role", to_string(req.role)}, {"participant_id", part.id}}));
         part.ip_hash = audit_row.ip_hash;  // the same keyed hash of the same address: computed once
         PreparedJoin pj;
         pj.write.participant = part;
@@ -659,20 +660,21 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
     });
     if (!prepared) return done(prepared.take_error());
     int max = prepared->write.max_participants;
-    ctx_.joins.submit(std::move(prepared->write),
-                      [result = std::move(prepared->result), max, done = std::move(done)](
-                          store::JoinOutcome outcome, const std::string& error) {
-                          switch (outcome) {
-                              case store::JoinOutcome::kRecorded: return done(result);
-                              case store::JoinOutcome::kFull:
-                                  return done(Error::conflict("the session is full (" + std::to_string(max) +
-                                                              " participants); try again when someone leaves"));
-                              case store::JoinOutcome::kClosed:
-                                  return done(Error::conflict("the session has just ended or is not open any more"));
-                              case store::JoinOutcome::kFailed: break;
-                          }
-                          done(Error::unavailable("the join could not be recorded; try again", error));
-                      });
+    ctx_.joins.submit(std::move(prepared->write), [result = std::move(prepared->result), max, done = std::move(done)](
+                                                      store::JoinOutcome outcome, const std::string& error) {
+        switch (outcome) {
+            case store::JoinOutcome::kRecorded:
+                return done(result);
+            case store::JoinOutcome::kFull:
+                return done(Error::conflict("the session is full (" + std::to_string(max) +
+                                            " participants); try again when someone leaves"));
+            case store::JoinOutcome::kClosed:
+                return done(Error::conflict("the session has just ended or is not open any more"));
+            case store::JoinOutcome::kFailed:
+                break;
+        }
+        done(Error::unavailable("the join could not be recorded; try again", error));
+    });
 }
 
 }  // namespace lc::services

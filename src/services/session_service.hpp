@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "core/ttl_cache.hpp"
 #include "domain/permissions.hpp"
 #include "domain/session_rules.hpp"
-#include "core/ttl_cache.hpp"
 #include "services/context.hpp"
 #include "services/directory_service.hpp"
 
@@ -55,7 +55,7 @@ struct JoinResult {
 /// What a kick or mute did: recorded here always; at the provider only where its API allows it.
 struct ModerationResult {
     std::string user_id;
-    std::string action;           // kick | mute
+    std::string action;  // kick | mute
     bool provider_applied = false;
     std::string provider_detail;  // why the provider did not (the moderator's meeting client must)
 };

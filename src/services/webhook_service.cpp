@@ -1,12 +1,11 @@
 #include "services/webhook_service.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 #include <cctype>
 #include <chrono>
 #include <thread>
-
-#include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 
 #include "core/text.hpp"
 #include "infra/crypto.hpp"
@@ -214,7 +213,7 @@ Status WebhookService::resolve_sessions(soci::session& sql, const std::string& t
 // Jitsi: prosody's event module posts JSON signed by us: X-Live-Signature: sha256=hex(HMAC-SHA256(
 // webhook_secret, X-Live-Timestamp + "." + body)). The room name "{school}-{session uuid}" finds the school.
 Result<WebhookService::Accepted> WebhookService::accept_jitsi(const WebhookDelivery& d,
-                                                               std::optional<std::string>& tenant) {
+                                                              std::optional<std::string>& tenant) {
     auto body = parse_object(d.body);
     if (!body) return Error::bad_request("the Jitsi event is not a JSON object");
     providers::JitsiProvider parser(providers::JitsiSettings{}, ctx_.clock);
@@ -231,7 +230,8 @@ Result<WebhookService::Accepted> WebhookService::accept_jitsi(const WebhookDeliv
     if (!ts) return bad_signature("X-Live-Timestamp is missing or not a Unix time");
     if (std::llabs(ctx_.clock.now() - *ts) > kToleranceSeconds)
         return bad_signature("X-Live-Timestamp is more than 5 minutes away from our clock (stale or replayed)");
-    std::string expected = "sha256=" + infra::hmac_sha256_hex(cfg->webhook_secret, header(d, "x-live-timestamp") + "." + d.body);
+    std::string expected =
+        "sha256=" + infra::hmac_sha256_hex(cfg->webhook_secret, header(d, "x-live-timestamp") + "." + d.body);
     if (!infra::secure_equals(expected, header(d, "x-live-signature")))
         return bad_signature("X-Live-Signature does not match the body");
     Accepted a;
@@ -247,7 +247,7 @@ Result<WebhookService::Accepted> WebhookService::accept_jitsi(const WebhookDeliv
 //  - the recording-ready callback posts signed_parameters=<HS256 JWT {meeting_id, record_id}>;
 //  - the end-of-meeting callback (meta_endCallbackUrl) carries our own HMAC token in its URL.
 Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDelivery& d,
-                                                             std::optional<std::string>& tenant) {
+                                                            std::optional<std::string>& tenant) {
     const std::string tenant_param = query(d, "tenant");
     if (!infra::is_uuid(tenant_param)) return Error::bad_request("the callback URL names no school (?tenant=)");
     std::vector<ProviderConfig> configs;
@@ -341,7 +341,7 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
 // Zoom: x-zm-signature = "v0=" + hex(HMAC-SHA256(secret token, "v0:" + x-zm-request-timestamp + ":" + body)).
 // The school comes from ?tenant= in the URL the admin registered, else from payload.account_id.
 Result<WebhookService::Accepted> WebhookService::accept_zoom(const WebhookDelivery& d,
-                                                              std::optional<std::string>& tenant) {
+                                                             std::optional<std::string>& tenant) {
     auto body = parse_object(d.body);
     if (!body) return Error::bad_request("the Zoom event is not a JSON object");
     store::Conn c(ctx_.db);
@@ -361,13 +361,15 @@ Result<WebhookService::Accepted> WebhookService::accept_zoom(const WebhookDelive
                 ++matches;
             }
         if (matches > 1)
-            return Error::bad_request("several schools use this Zoom account: add ?tenant={school id} to the "
-                                      "webhook URL in the Zoom app");
+            return Error::bad_request(
+                "several schools use this Zoom account: add ?tenant={school id} to the "
+                "webhook URL in the Zoom app");
     }
     if (!cfg) return Error::not_found("no school here uses this Zoom account");
     tenant = cfg->tenant_id;
     if (cfg->zoom_webhook_secret.empty())
-        return bad_signature("this school has no Zoom webhook secret token configured (live-config zoom_webhook_secret)");
+        return bad_signature(
+            "this school has no Zoom webhook secret token configured (live-config zoom_webhook_secret)");
     const std::string ts_text = header(d, "x-zm-request-timestamp");
     auto ts = parse_unix(ts_text);
     if (!ts) return bad_signature("x-zm-request-timestamp is missing or not a Unix time");
@@ -486,8 +488,10 @@ Status WebhookService::run_job(const std::string&) {
                         for (const auto& e : events.get_array()) {
                             if (!e.is_object()) continue;
                             std::string note = apply(tx.sql(), *row->tenant_id, e.get_object(), jobs, touched);
-                            if (note.empty()) changed = true;
-                            else notes.push_back(note);
+                            if (note.empty())
+                                changed = true;
+                            else
+                                notes.push_back(note);
                         }
                     }
                     std::string reason;
@@ -569,8 +573,8 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         if (!user && !text_at(*p, "email").empty()) user = store::find_user_by_email(sql, tenant, text_at(*p, "email"));
         if (!user) return "the participant is not a user of this school";
         std::string role = text_at(*p, "role") == "moderator" ? "moderator" : "participant";
-        if (auto* m = p->if_contains("moderator"); m && ((m->is_bool() && m->get_bool()) ||
-                                                         (m->is_string() && m->get_string() == "true")))
+        if (auto* m = p->if_contains("moderator");
+            m && ((m->is_bool() && m->get_bool()) || (m->is_string() && m->get_string() == "true")))
             role = "moderator";
         const std::string connection = text_at(*p, "connection_id").substr(0, 200);
         bool changed = type == "participant_joined"

@@ -2,15 +2,14 @@
 // Provider callbacks (seed 4.2): POST /api/v1/live-sessions/webhooks/{jitsi|bbb|zoom}/.
 // receive() checks the provider's signature over the raw bytes, finds the school and the session,
 // and stores the delivery in the webhook inbox (with a "process_webhooks" drain job when none is
-// waiting) in one commit before answering 2xx; a delivery seen before is acknowledged again and changes nothing. Rejected
-// deliveries (bad signature, stale, unknown room, malformed, too large) get a 4xx and are kept with
-// the reason. run_job() applies the stored events (seed 3.6, 5.2, 6.1), idempotently and in any order.
+// waiting) in one commit before answering 2xx; a delivery seen before is acknowledged again and changes nothing.
+// Rejected deliveries (bad signature, stale, unknown room, malformed, too large) get a 4xx and are kept with the
+// reason. run_job() applies the stored events (seed 3.6, 5.2, 6.1), idempotently and in any order.
+#include <boost/json/object.hpp>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "providers/provider.hpp"
 #include "services/context.hpp"
@@ -18,9 +17,9 @@
 namespace lc::services {
 
 struct WebhookDelivery {
-    std::string provider;   // the {provider} path segment
-    std::string method;     // GET (BigBlueButton's end-of-meeting callback) or POST
-    std::string raw_query;  // as received, without '?'
+    std::string provider;                        // the {provider} path segment
+    std::string method;                          // GET (BigBlueButton's end-of-meeting callback) or POST
+    std::string raw_query;                       // as received, without '?'
     std::map<std::string, std::string> query;    // decoded
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;                            // raw bytes
@@ -62,7 +61,8 @@ private:
     Result<Accepted> accept_bbb(const WebhookDelivery& d, std::optional<std::string>& tenant);
     Result<Accepted> accept_zoom(const WebhookDelivery& d, std::optional<std::string>& tenant);
     /// Keeps only events whose room is a session of `tenant` (filling session_id); NotFound if none is.
-    Status resolve_sessions(soci::session& sql, const std::string& tenant, std::vector<providers::NormalizedEvent>& evs);
+    Status resolve_sessions(soci::session& sql, const std::string& tenant,
+                            std::vector<providers::NormalizedEvent>& evs);
     void reject(const WebhookDelivery& d, const std::optional<std::string>& tenant, const Error& why);
     /// Applies one event; returns "" when it changed something, else why not.
     std::string apply(soci::session& sql, const std::string& tenant, const boost::json::object& ev, bool& jobs,

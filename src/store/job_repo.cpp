@@ -38,21 +38,20 @@ std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTim
         only += (only.empty() ? "'" : ", '") + type + "'";
     }
     std::string filter = only.empty() ? "" : " AND type IN (" + only + ")";
-    std::string pick =
-        db.dialect() == Dialect::kPostgres
-            ? "(SELECT id FROM jobs WHERE status = 'queued' AND run_at <= :n" + filter +
-                  " ORDER BY run_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
-            : "(SELECT id FROM jobs WHERE status = 'queued' AND run_at <= :n" + filter +
-                  " ORDER BY run_at, created_at LIMIT 1)";
+    std::string pick = db.dialect() == Dialect::kPostgres
+                           ? "(SELECT id FROM jobs WHERE status = 'queued' AND run_at <= :n" + filter +
+                                 " ORDER BY run_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                           : "(SELECT id FROM jobs WHERE status = 'queued' AND run_at <= :n" + filter +
+                                 " ORDER BY run_at, created_at LIMIT 1)";
     Job j;
     long long run_at = 0;
     soci::indicator ind = soci::i_null;
     sql << "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = :w, locked_at = :n2, "
-           "updated_at = :n3 WHERE id = " + pick +
-               " RETURNING id, tenant_id, type, payload, attempts, max_attempts, run_at",
-        soci::use(worker_id), soci::use(t), soci::use(t), soci::use(t), soci::into(j.id, ind),
-        soci::into(j.tenant_id), soci::into(j.type), soci::into(j.payload), soci::into(j.attempts),
-        soci::into(j.max_attempts), soci::into(run_at);
+           "updated_at = :n3 WHERE id = " +
+               pick + " RETURNING id, tenant_id, type, payload, attempts, max_attempts, run_at",
+        soci::use(worker_id), soci::use(t), soci::use(t), soci::use(t), soci::into(j.id, ind), soci::into(j.tenant_id),
+        soci::into(j.type), soci::into(j.payload), soci::into(j.attempts), soci::into(j.max_attempts),
+        soci::into(run_at);
     if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
     j.status = "running";
     j.run_at = run_at;
@@ -101,8 +100,9 @@ long long renew_job_leases(Database& db, const std::string& worker_prefix, UnixT
     soci::session sql(db.pool());
     long long t = now;
     std::string like = worker_prefix + "%";
-    soci::statement st = (sql.prepare << "UPDATE jobs SET locked_at = :t WHERE status = 'running' AND locked_by LIKE :p",
-                          soci::use(t), soci::use(like));
+    soci::statement st =
+        (sql.prepare << "UPDATE jobs SET locked_at = :t WHERE status = 'running' AND locked_by LIKE :p", soci::use(t),
+         soci::use(like));
     st.execute(true);
     return st.get_affected_rows();
 }
@@ -113,9 +113,8 @@ std::optional<Job> find_job(soci::session& sql, const std::string& id) {
     soci::indicator ind = soci::i_null;
     sql << "SELECT id, tenant_id, type, payload, status, attempts, max_attempts, run_at, last_error FROM jobs "
            "WHERE id = :i",
-        soci::into(j.id, ind), soci::into(j.tenant_id), soci::into(j.type), soci::into(j.payload),
-        soci::into(j.status), soci::into(j.attempts), soci::into(j.max_attempts), soci::into(run_at),
-        soci::into(j.last_error), soci::use(id);
+        soci::into(j.id, ind), soci::into(j.tenant_id), soci::into(j.type), soci::into(j.payload), soci::into(j.status),
+        soci::into(j.attempts), soci::into(j.max_attempts), soci::into(run_at), soci::into(j.last_error), soci::use(id);
     if (!sql.got_data()) return std::nullopt;
     j.run_at = run_at;
     return j;

@@ -2,11 +2,11 @@
 // The durable job queue's SQL. Enqueue inside the caller's transaction (outbox); claim is one
 // atomic statement: FOR UPDATE SKIP LOCKED on PostgreSQL so workers never wait on each other,
 // and SQLite's single writer makes the same UPDATE ... RETURNING atomic there.
+#include <soci/soci.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "core/clock.hpp"
 #include "store/database.hpp"

@@ -1,11 +1,11 @@
 #include "store/join_writer.hpp"
 
-#include "store/repositories.hpp"
-
 #include <chrono>
 #include <optional>
 #include <unordered_map>
 #include <vector>
+
+#include "store/repositories.hpp"
 
 namespace lc::store {
 
@@ -13,17 +13,17 @@ namespace lc::store {
 // values (re-parsing SQL per join cost more than the writes themselves).
 struct JoinWriter::Statements {
     explicit Statements(soci::session& sql, Dialect dialect)
-        : session_state((sql.prepare << std::string("SELECT status, participant_count FROM live_sessions WHERE id = :s") +
-                                            (dialect == Dialect::kPostgres ? " FOR UPDATE" : ""),
-                         soci::into(status), soci::into(current), soci::use(session_id))),
-          has_active((sql.prepare << kHasActiveParticipationSql,
-                      soci::into(count), soci::use(session_id), soci::use(user_id))),
+        : session_state(
+              (sql.prepare << std::string("SELECT status, participant_count FROM live_sessions WHERE id = :s") +
+                                  (dialect == Dialect::kPostgres ? " FOR UPDATE" : ""),
+               soci::into(status), soci::into(current), soci::use(session_id))),
+          has_active((sql.prepare << kHasActiveParticipationSql, soci::into(count), soci::use(session_id),
+                      soci::use(user_id))),
           insert_participant((sql.prepare << "INSERT INTO live_session_participants(id, session_id, user_id, role, "
                                              "joined_at, duration_seconds, device_type, browser, ip_hash, is_active, "
                                              "kicked, kick_reason) VALUES(:a, :b, :c, :d, :e, 0, :h, :i, :j, 1, 0, '')",
                               soci::use(participant_id), soci::use(session_id), soci::use(user_id), soci::use(role),
-                              soci::use(joined_at), soci::use(device_type), soci::use(browser),
-                              soci::use(ip_hash))),
+                              soci::use(joined_at), soci::use(device_type), soci::use(browser), soci::use(ip_hash))),
           count_in((sql.prepare << "UPDATE live_sessions SET participant_count = participant_count + 1, "
                                    "peak_participants = CASE WHEN participant_count + 1 > peak_participants "
                                    "THEN participant_count + 1 ELSE peak_participants END WHERE id = :s",
@@ -31,9 +31,9 @@ struct JoinWriter::Statements {
           insert_audit((sql.prepare << "INSERT INTO audit_logs(id, tenant_id, actor_id, action, resource_type, "
                                        "resource_id, ip_hash, details, created_at) "
                                        "VALUES(:i, :t, :a, :ac, :rt, :ri, :ip, :d, :c)",
-                        soci::use(audit_id), soci::use(tenant_id), soci::use(actor_id, actor_ind),
-                        soci::use(action), soci::use(resource_type), soci::use(resource_id),
-                        soci::use(audit_ip_hash), soci::use(details), soci::use(created_at))) {}
+                        soci::use(audit_id), soci::use(tenant_id), soci::use(actor_id, actor_ind), soci::use(action),
+                        soci::use(resource_type), soci::use(resource_id), soci::use(audit_ip_hash), soci::use(details),
+                        soci::use(created_at))) {}
 
     /// Writes one join, or says why not. The session row is read (and on PostgreSQL locked) first:
     /// the join was decided from a cached copy, and the session may have ended or filled up since.
@@ -50,12 +50,10 @@ struct JoinWriter::Statements {
             seen = batch_sessions.emplace(session_id, SessionState{status, current}).first;
         }
         auto& session = seen->second;
-        if (!(session.status == "live" || (w.moderator && session.status == "scheduled")))
-            return JoinOutcome::kClosed;
+        if (!(session.status == "live" || (w.moderator && session.status == "scheduled"))) return JoinOutcome::kClosed;
         query(has_active);
         bool newly_active = count == 0;
-        if (newly_active && w.enforce_capacity && session.participants >= w.max_participants)
-            return JoinOutcome::kFull;
+        if (newly_active && w.enforce_capacity && session.participants >= w.max_participants) return JoinOutcome::kFull;
         participant_id = p.id;
         role = domain::to_string(p.role);
         joined_at = p.joined_at;

@@ -3,11 +3,11 @@
 // Every query that reads tenant data takes the tenant id and filters on it, so a caller cannot
 // reach another tenant's rows by guessing ids. Library exceptions stay inside store/: services get
 // values or throw a soci::soci_error that the service boundary turns into Unavailable.
+#include <soci/soci.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "domain/entities.hpp"
 #include "store/database.hpp"
@@ -80,8 +80,8 @@ void reset_participant_count(soci::session& sql, const std::string& session_id);
 /// take turns instead of overwriting each other (SQLite's BEGIN IMMEDIATE already serialises writers).
 /// for_update: lock the row until the transaction ends (PostgreSQL; SQLite's write lock already
 /// serialises writers).
-std::optional<domain::LiveSession> find_session(soci::session& sql, const std::string& tenant_id,
-                                                const std::string& id, bool for_update = false);
+std::optional<domain::LiveSession> find_session(soci::session& sql, const std::string& tenant_id, const std::string& id,
+                                                bool for_update = false);
 struct SessionFilter {
     std::string course_id;
     std::optional<domain::SessionStatus> status;
@@ -92,8 +92,8 @@ struct SessionFilter {
     int limit = 20;
     int offset = 0;
 };
-std::vector<domain::LiveSession> list_sessions(soci::session& sql, const std::string& tenant_id,
-                                               const SessionFilter& f, long long* total);
+std::vector<domain::LiveSession> list_sessions(soci::session& sql, const std::string& tenant_id, const SessionFilter& f,
+                                               long long* total);
 void update_session_counts(soci::session& sql, const std::string& session_id, int participant_count, int peak);
 /// The tenant of a course ("" when there is no such course); for operator calls that address a course by id.
 std::string course_tenant(soci::session& sql, const std::string& course_id);

@@ -228,8 +228,8 @@ std::optional<LiveSession> find_session(soci::session& sql, const std::string& t
                                         bool for_update) {
     Params p;
     auto v = query_sessions(sql,
-                            std::string("SELECT ") + kSessionCols + " FROM live_sessions WHERE tenant_id = " +
-                                p.add(tenant_id) + " AND id = " + p.add(id) +
+                            std::string("SELECT ") + kSessionCols +
+                                " FROM live_sessions WHERE tenant_id = " + p.add(tenant_id) + " AND id = " + p.add(id) +
                                 // SQLite has no row locks: its writers are serialised by the write lock.
                                 (for_update && sql.get_backend_name() == "postgresql" ? " FOR UPDATE" : ""),
                             p);
@@ -299,8 +299,8 @@ long long count_distinct_participants(soci::session& sql, const std::string& ses
 
 long long count_recordings(soci::session& sql, const std::string& session_id) {
     long long n = 0;
-    sql << "SELECT COUNT(*) FROM live_session_recordings WHERE session_id = :s AND status <> 'deleted'",
-        soci::into(n), soci::use(session_id);
+    sql << "SELECT COUNT(*) FROM live_session_recordings WHERE session_id = :s AND status <> 'deleted'", soci::into(n),
+        soci::use(session_id);
     return n;
 }
 
@@ -316,8 +316,8 @@ void insert_participant(soci::session& sql, const Participant& p) {
            "duration_seconds, device_type, browser, ip_hash, is_active, kicked, kick_reason) "
            "VALUES(:a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k, :l, :m)",
         soci::use(p.id), soci::use(p.session_id), soci::use(p.user_id), soci::use(role), soci::use(joined),
-        soci::use(left.value, left.ind), soci::use(p.duration_seconds), soci::use(p.device_type),
-        soci::use(p.browser), soci::use(p.ip_hash), soci::use(active), soci::use(kicked), soci::use(p.kick_reason);
+        soci::use(left.value, left.ind), soci::use(p.duration_seconds), soci::use(p.device_type), soci::use(p.browser),
+        soci::use(p.ip_hash), soci::use(active), soci::use(kicked), soci::use(p.kick_reason);
 }
 
 void reset_participant_count(soci::session& sql, const std::string& session_id) {
@@ -470,7 +470,7 @@ void upsert_policy(soci::session& sql, const std::string& id_if_new, const std::
     if (!session_id.empty()) session.set(session_id);
     // One atomic upsert per level (SQLite >= 3.24 and PostgreSQL share the syntax): concurrent PUTs of
     // the same level take turns on the partial unique index instead of one failing on it.
-    std::string conflict = !session_id.empty() ? "(session_id) WHERE session_id IS NOT NULL"
+    std::string conflict = !session_id.empty()  ? "(session_id) WHERE session_id IS NOT NULL"
                            : !course_id.empty() ? "(course_id) WHERE course_id IS NOT NULL AND session_id IS NULL"
                                                 : "(tenant_id) WHERE course_id IS NULL AND session_id IS NULL";
     PolicyRow row;
@@ -523,11 +523,11 @@ std::vector<ProviderConfig> read_provider_configs(soci::session& sql, const std:
         (sql.prepare << std::string("SELECT ") + kProviderConfigColumns + " FROM live_provider_configs WHERE " + where +
                             " ORDER BY tenant_id, provider",
          soci::into(c.id), soci::into(c.tenant_id), soci::into(provider), soci::into(active), soci::into(is_default),
-         soci::into(c.jitsi_domain), soci::into(c.jitsi_app_id), soci::into(jitsi_secret),
-         soci::into(c.bbb_server_url), soci::into(bbb_secret), soci::into(c.bbb_checksum_algorithm),
-         soci::into(c.zoom_account_id), soci::into(c.zoom_client_id), soci::into(zoom_secret),
-         soci::into(c.zoom_user_id), soci::into(zoom_hook_secret), soci::into(hook_secret),
-         soci::into(c.max_concurrent_rooms), soci::into(c.default_room_duration_minutes), soci::use(arg));
+         soci::into(c.jitsi_domain), soci::into(c.jitsi_app_id), soci::into(jitsi_secret), soci::into(c.bbb_server_url),
+         soci::into(bbb_secret), soci::into(c.bbb_checksum_algorithm), soci::into(c.zoom_account_id),
+         soci::into(c.zoom_client_id), soci::into(zoom_secret), soci::into(c.zoom_user_id),
+         soci::into(zoom_hook_secret), soci::into(hook_secret), soci::into(c.max_concurrent_rooms),
+         soci::into(c.default_room_duration_minutes), soci::use(arg));
     st.execute();
     while (st.fetch()) {
         ProviderConfig o = c;
@@ -602,8 +602,7 @@ void insert_audit(soci::session& sql, const AuditEntry& e) {
     sql << "INSERT INTO audit_logs(id, tenant_id, actor_id, action, resource_type, resource_id, ip_hash, details, "
            "created_at) VALUES(:i, :t, :a, :ac, :rt, :ri, :ip, :d, :c)",
         soci::use(e.id), soci::use(e.tenant_id), soci::use(actor.value, actor.ind), soci::use(e.action),
-        soci::use(e.resource_type), soci::use(e.resource_id), soci::use(e.ip_hash), soci::use(e.details),
-        soci::use(t);
+        soci::use(e.resource_type), soci::use(e.resource_id), soci::use(e.ip_hash), soci::use(e.details), soci::use(t);
 }
 
 std::vector<AuditEntry> list_audit(soci::session& sql, const std::string& tenant_id, int limit) {

@@ -13,13 +13,14 @@ void insert_event(soci::session& sql, const WebhookEvent& e, const char* conflic
     tenant.set(e.tenant_id);
     session.set(e.session_id);
     long long received = e.received_at;
-    sql << std::string("INSERT INTO webhook_events(id, provider, tenant_id, session_id, dedupe_key, event_type, status, "
-                       "reason, body, normalized, received_at) "
-                       "VALUES(:i, :p, :t, :s, :k, :e, :st, :r, :b, :n, :at)") +
+    sql << std::string(
+               "INSERT INTO webhook_events(id, provider, tenant_id, session_id, dedupe_key, event_type, status, "
+               "reason, body, normalized, received_at) "
+               "VALUES(:i, :p, :t, :s, :k, :e, :st, :r, :b, :n, :at)") +
                conflict_clause,
-        soci::use(e.id), soci::use(e.provider), soci::use(tenant.value, tenant.ind), soci::use(session.value, session.ind),
-        soci::use(e.dedupe_key), soci::use(e.event_type), soci::use(e.status), soci::use(e.reason), soci::use(e.body),
-        soci::use(e.normalized), soci::use(received);
+        soci::use(e.id), soci::use(e.provider), soci::use(tenant.value, tenant.ind),
+        soci::use(session.value, session.ind), soci::use(e.dedupe_key), soci::use(e.event_type), soci::use(e.status),
+        soci::use(e.reason), soci::use(e.body), soci::use(e.normalized), soci::use(received);
 }
 
 }  // namespace
@@ -141,7 +142,8 @@ std::optional<std::string> first_row(soci::session& sql, const std::string& wher
     std::string id;
     soci::indicator ind = soci::i_null;
     sql << "SELECT id FROM live_session_participants WHERE session_id = :s AND user_id = :u AND connection_id = :c "
-           "AND " + where + " ORDER BY " + order + " LIMIT 1",
+           "AND " +
+               where + " ORDER BY " + order + " LIMIT 1",
         soci::into(id, ind), soci::use(session_id), soci::use(user_id), soci::use(connection_id), soci::use(at);
     if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
     return id;
@@ -184,8 +186,7 @@ void close_row(soci::session& sql, const std::string& id, long long at, const ch
 // Jitsi occupants) gets exact join/leave pairs in any order. Without a connection id the key is
 // (session, user, ""), and a leave pairs with the user's latest open row.
 bool provider_join(soci::session& sql, const std::string& new_id, const std::string& session_id,
-                   const std::string& user_id, const std::string& role, const std::string& connection_id,
-                   UnixTime at) {
+                   const std::string& user_id, const std::string& role, const std::string& connection_id, UnixTime at) {
     long long t = at;
     // The same join delivered again.
     if (first_row(sql, "source = 'provider' AND joined_at = :t", "joined_at", session_id, user_id, connection_id, t))

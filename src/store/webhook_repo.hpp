@@ -1,11 +1,11 @@
 #pragma once
 // The webhook inbox (every provider callback, stored before it is acknowledged) and the writes that
 // provider events drive on sessions, participation rows and recordings.
+#include <soci/soci.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "core/clock.hpp"
 
@@ -59,13 +59,11 @@ bool job_pending(soci::session& sql, const std::string& type);
 /// A provider says `user_id` entered at `at` over `connection_id` (may be empty). Returns false when
 /// this exact join is already recorded.
 bool provider_join(soci::session& sql, const std::string& new_id, const std::string& session_id,
-                   const std::string& user_id, const std::string& role, const std::string& connection_id,
-                   UnixTime at);
+                   const std::string& user_id, const std::string& role, const std::string& connection_id, UnixTime at);
 /// A provider says `user_id`'s `connection_id` left at `at`. Returns false when this exact leave is
 /// already recorded.
 bool provider_leave(soci::session& sql, const std::string& new_id, const std::string& session_id,
-                    const std::string& user_id, const std::string& role, const std::string& connection_id,
-                    UnixTime at);
+                    const std::string& user_id, const std::string& role, const std::string& connection_id, UnixTime at);
 /// Marks every participation row of the user in the session as kicked (open ones closed at `at`);
 /// returns how many rows the user has (0: never joined).
 long long kick_participant(soci::session& sql, const std::string& session_id, const std::string& user_id,

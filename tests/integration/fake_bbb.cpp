@@ -1,9 +1,8 @@
 #include "fake_bbb.hpp"
 
+#include <boost/url.hpp>
 #include <chrono>
 #include <thread>
-
-#include <boost/url.hpp>
 
 #include "infra/crypto.hpp"
 
@@ -15,11 +14,20 @@ std::string xml_escape(const std::string& s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -123,8 +131,10 @@ bool FakeBbb::verify(const std::string& name, const std::string& raw_query, Call
     if (!parsed) return false;
     std::string checksum;
     for (auto p : parsed->params()) {
-        if (p.key == "checksum") checksum = p.value;
-        else call.params[p.key] = p.value;
+        if (p.key == "checksum")
+            checksum = p.value;
+        else
+            call.params[p.key] = p.value;
     }
     std::string rest = raw_query;
     for (const std::string& cut : {"&checksum=" + checksum, "checksum=" + checksum + "&", "checksum=" + checksum}) {
@@ -205,9 +215,8 @@ std::string FakeBbb::handle(const std::string& target, Call& call) {
                    xml_escape(r.meeting_id) + "</meetingID><published>" + (r.published ? "true" : "false") +
                    "</published><startTime>" + std::to_string(r.start_ms) + "</startTime><endTime>" +
                    std::to_string(r.end_ms) + "</endTime><size>" + std::to_string(r.size) +
-                   "</size><playback><format><type>presentation</type><url>" + xml_escape(r.url) +
-                   "</url><length>" + std::to_string((r.end_ms - r.start_ms) / 60000) +
-                   "</length></format></playback></recording>";
+                   "</size><playback><format><type>presentation</type><url>" + xml_escape(r.url) + "</url><length>" +
+                   std::to_string((r.end_ms - r.start_ms) / 60000) + "</length></format></playback></recording>";
         }
         return success("<recordings>" + out + "</recordings>");
     }

@@ -1,9 +1,8 @@
 #include "fake_zoom.hpp"
 
+#include <boost/url.hpp>
 #include <chrono>
 #include <thread>
-
-#include <boost/url.hpp>
 
 #include "infra/crypto.hpp"
 
@@ -140,7 +139,8 @@ void FakeZoom::handle(const std::string& method, const std::string& target, cons
                   form["grant_type"] == "account_credentials" && form["account_id"] == account_;
         if (!ok) {
             status = 400;
-            out = json::serialize(json::object{{"reason", "Invalid client_id or client_secret"}, {"error", "invalid_client"}});
+            out = json::serialize(
+                json::object{{"reason", "Invalid client_id or client_secret"}, {"error", "invalid_client"}});
             return;
         }
         std::string token = "zoom-token-" + std::to_string(++tokens_issued_);
@@ -242,10 +242,8 @@ void FakeZoom::handle(const std::string& method, const std::string& target, cons
         json::array page;
         for (std::size_t i = from; i < it->second.size() && i < from + 2; ++i) page.push_back(it->second[i]);
         std::string next = from + 2 < it->second.size() ? std::to_string(from + 2) : "";
-        out = json::serialize(json::object{{"page_size", 2},
-                                           {"total_records", it->second.size()},
-                                           {"next_page_token", next},
-                                           {"participants", page}});
+        out = json::serialize(json::object{
+            {"page_size", 2}, {"total_records", it->second.size()}, {"next_page_token", next}, {"participants", page}});
         return;
     }
     status = 404;

@@ -6,13 +6,12 @@
 // It can fail like the real one: HTTP 500, a body that is not JSON, answering too late, and revoking
 // every token it issued (the next call gets 401).
 #include <atomic>
+#include <boost/json.hpp>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "http/server.hpp"
 #include "infra/log.hpp"
@@ -45,8 +44,8 @@ public:
 
 private:
     std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    void handle(const std::string& method, const std::string& target, const std::string& auth,
-                const std::string& body, unsigned& status, std::string& out);
+    void handle(const std::string& method, const std::string& target, const std::string& auth, const std::string& body,
+                unsigned& status, std::string& out);
 
     std::string account_, client_, secret_;
     std::atomic<Mode> mode_{Mode::kNormal};

@@ -87,9 +87,9 @@ TEST_P(Moderation, BadKicksAreClear4xxAndChangeNothing) {
     EXPECT_EQ(code(kick_path(id, "not-a-uuid"), "", s.instructor_token), 400u);
     EXPECT_EQ(code(kick_path("not-a-uuid", s.students[0].id), "", s.instructor_token), 400u);
     EXPECT_EQ(code(kick_path(id, s.students[0].id), "{\"reason\": 5}", s.instructor_token), 422u);
-    EXPECT_EQ(code(kick_path(id, s.students[0].id), "{\"reason\": \"" + std::string(501, 'x') + "\"}",
-                   s.instructor_token),
-              422u);
+    EXPECT_EQ(
+        code(kick_path(id, s.students[0].id), "{\"reason\": \"" + std::string(501, 'x') + "\"}", s.instructor_token),
+        422u);
     EXPECT_EQ(code(kick_path(id, s.students[0].id), "{nope", s.instructor_token), 400u);
     EXPECT_EQ(code(kick_path(id, s.students[0].id), "", other.admin_token), 404u) << "another school's admin";
     EXPECT_EQ(code(kick_path(id, s.students[0].id), "", ""), 401u);

@@ -88,8 +88,8 @@ protected:
         EXPECT_EQ(r.status, 200u) << r.body;
         // The school's Jitsi settings (made by the harness) are switched off: their test host names do
         // not resolve here.
-        r = srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/", {{"provider", "jitsi"}, {"is_active", false}},
-                         s.admin_token);
+        r = srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/",
+                         {{"provider", "jitsi"}, {"is_active", false}}, s.admin_token);
         EXPECT_EQ(r.status, 200u) << r.body;
         return s;
     }

@@ -93,8 +93,8 @@ TEST_P(Webhooks, JitsiJoinAndLeaveAreStoredBeforeTheAnswerAndProcessedOnce) {
 
     EXPECT_EQ(run_jobs(), 1);
     EXPECT_EQ(rows("webhook_events WHERE status = 'processed'"), 1);
-    EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id + "' AND is_active = 1 AND source = 'provider'"),
-              1);
+    EXPECT_EQ(
+        rows("live_session_participants WHERE session_id = '" + id + "' AND is_active = 1 AND source = 'provider'"), 1);
     auto detail = srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token);
     EXPECT_EQ(detail.obj().at("participant_count").as_int64(), 1) << detail.body;
 
@@ -102,9 +102,9 @@ TEST_P(Webhooks, JitsiJoinAndLeaveAreStoredBeforeTheAnswerAndProcessedOnce) {
     auto left = post_jitsi(jitsi_event("participant_left", session, s.students[0], t0 + 600), t0 + 600);
     ASSERT_EQ(left.status, 200u) << left.body;
     run_jobs();
-    EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id +
-                   "' AND is_active = 0 AND duration_seconds = 600"),
-              1);
+    EXPECT_EQ(
+        rows("live_session_participants WHERE session_id = '" + id + "' AND is_active = 0 AND duration_seconds = 600"),
+        1);
     detail = srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token);
     EXPECT_EQ(detail.obj().at("participant_count").as_int64(), 0);
     EXPECT_EQ(detail.obj().at("peak_participants").as_int64(), 1);
@@ -121,8 +121,8 @@ TEST_P(Webhooks, JitsiProviderJoinAdoptsTheRowOurJoinEndpointOpened) {
     ASSERT_EQ(post_jitsi(jitsi_event("participant_joined", session, s.students[0], entered), entered).status, 200u);
     run_jobs();
     EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id + "'"), 1) << "one presence, not two";
-    EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id + "' AND source = 'provider' AND joined_at = " +
-                   std::to_string(entered)),
+    EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id +
+                   "' AND source = 'provider' AND joined_at = " + std::to_string(entered)),
               1);
 }
 
@@ -134,7 +134,8 @@ TEST_P(Webhooks, OutOfOrderAndRepeatedEventsGiveTheSameResult) {
     // The leave arrives (and is processed) before the join.
     ASSERT_EQ(post_jitsi(jitsi_event("participant_left", session, s.students[0], t2), srv.clock().now()).status, 200u);
     run_jobs();
-    ASSERT_EQ(post_jitsi(jitsi_event("participant_joined", session, s.students[0], t1), srv.clock().now()).status, 200u);
+    ASSERT_EQ(post_jitsi(jitsi_event("participant_joined", session, s.students[0], t1), srv.clock().now()).status,
+              200u);
     run_jobs();
     // ... and both again, with a different signature time (a different delivery of the same events).
     srv.clock().advance(1);
@@ -149,15 +150,15 @@ TEST_P(Webhooks, OutOfOrderAndRepeatedEventsGiveTheSameResult) {
     // session_ended before session_started: the class ends at the provider's time, and the late start
     // fills in the real start without reopening it.
     long long start_at = srv.clock().now() - 300, end_at = srv.clock().now() - 10;
-    auto ended = json::serialize(json::object{{"event", "session_ended"}, {"room", session.at("room_id")},
-                                              {"timestamp", end_at}});
+    auto ended = json::serialize(
+        json::object{{"event", "session_ended"}, {"room", session.at("room_id")}, {"timestamp", end_at}});
     ASSERT_EQ(post_jitsi(ended, srv.clock().now()).status, 200u);
     run_jobs();
     auto detail = srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token);
     EXPECT_EQ(detail.obj().at("status"), "ended");
     EXPECT_EQ(rows("jobs WHERE type = 'calculate_attendance'"), 1);
-    auto started = json::serialize(json::object{{"event", "session_started"}, {"room", session.at("room_id")},
-                                                {"timestamp", start_at}});
+    auto started = json::serialize(
+        json::object{{"event", "session_started"}, {"room", session.at("room_id")}, {"timestamp", start_at}});
     ASSERT_EQ(post_jitsi(started, srv.clock().now()).status, 200u);
     run_jobs();
     detail = srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token);
@@ -181,10 +182,10 @@ TEST_P(Webhooks, BadJitsiDeliveriesAre4xxKeptAsRejectedAndChangeNothing) {
     EXPECT_NE(stale.str("detail").find("5 minutes"), std::string::npos) << stale.body;
 
     std::string t = std::to_string(now);
-    auto tampered = http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/jitsi/", body + " ", "",
-                                 {{"X-Live-Timestamp", t},
-                                  {"X-Live-Signature", "sha256=" + infra::hmac_sha256_hex(kJitsiHookSecret,
-                                                                                          t + "." + body)}});
+    auto tampered =
+        http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/jitsi/", body + " ", "",
+                     {{"X-Live-Timestamp", t},
+                      {"X-Live-Signature", "sha256=" + infra::hmac_sha256_hex(kJitsiHookSecret, t + "." + body)}});
     EXPECT_EQ(tampered.status, 401u) << "the signature covers the raw bytes";
 
     auto unknown = post_jitsi(json::serialize(json::object{{"event", "participant_joined"},
@@ -195,8 +196,8 @@ TEST_P(Webhooks, BadJitsiDeliveriesAre4xxKeptAsRejectedAndChangeNothing) {
     auto malformed = post_jitsi("{\"event\": ", now);
     EXPECT_EQ(malformed.status, 400u) << malformed.body;
 
-    auto unknown_event = post_jitsi(json::serialize(json::object{{"event", "room_exploded"}, {"room", session.at("room_id")}}),
-                                    now);
+    auto unknown_event =
+        post_jitsi(json::serialize(json::object{{"event", "room_exploded"}, {"room", session.at("room_id")}}), now);
     EXPECT_EQ(unknown_event.status, 422u) << unknown_event.body;
 
     std::string huge = "{\"event\":\"participant_joined\",\"pad\":\"" + std::string(300 * 1024, 'x') + "\"}";
@@ -221,8 +222,8 @@ TEST_P(Webhooks, AnotherSchoolsSecretCannotDriveThisSchoolsSession) {
     auto session = live_jitsi_session(a);
     set_config(b, {{"provider", "jitsi"}, {"webhook_secret", "school-b-webhook-secret-0123"}});
     long long now = srv.clock().now();
-    auto r = post_jitsi(jitsi_event("participant_joined", session, a.students[0], now), now,
-                        "school-b-webhook-secret-0123");
+    auto r =
+        post_jitsi(jitsi_event("participant_joined", session, a.students[0], now), now, "school-b-webhook-secret-0123");
     EXPECT_EQ(r.status, 401u) << r.body;
     // A student of school B named in school A's room is not a participant of A.
     auto cross = post_jitsi(jitsi_event("participant_joined", session, b.students[0], now), now);
@@ -263,17 +264,18 @@ protected:
                                                {"timestamp", "1700000000000"}});
         std::string callback = providers::bbb_hook_url(hook_url(s), room);
         std::string checksum = infra::sha1_hex(callback + body + secret);
-        return http_request(srv.port(), "POST", callback.substr(std::string(kPublicUrl).size()) + "&checksum=" + checksum,
-                            body, "", {{"Content-Type", "application/x-www-form-urlencoded"}});
+        return http_request(srv.port(), "POST",
+                            callback.substr(std::string(kPublicUrl).size()) + "&checksum=" + checksum, body, "",
+                            {{"Content-Type", "application/x-www-form-urlencoded"}});
     }
     json::object bbb_event(const char* id, const json::object& session, const domain::User* u, long long at) {
-        json::object attributes{{"meeting",
-                                 {{"internal-meeting-id", "int-1"}, {"external-meeting-id", session.at("room_id")}}}};
+        json::object attributes{
+            {"meeting", {{"internal-meeting-id", "int-1"}, {"external-meeting-id", session.at("room_id")}}}};
         if (u)
-            attributes["user"] = json::object{{"internal-user-id", "w_abc"}, {"external-user-id", u->id},
-                                              {"name", u->full_name}, {"role", "VIEWER"}};
-        return json::object{{"data", {{"type", "event"}, {"id", id}, {"attributes", attributes},
-                                      {"event", {{"ts", at * 1000}}}}}};
+            attributes["user"] = json::object{
+                {"internal-user-id", "w_abc"}, {"external-user-id", u->id}, {"name", u->full_name}, {"role", "VIEWER"}};
+        return json::object{
+            {"data", {{"type", "event"}, {"id", id}, {"attributes", attributes}, {"event", {{"ts", at * 1000}}}}}};
     }
 };
 
@@ -339,7 +341,8 @@ TEST_P(BbbWebhooks, HookEventsWithAValidChecksumDriveParticipation) {
     long long t0 = srv.clock().now();
     auto r = post_hook(s, js(session.at("room_id")), bbb_event("user-joined", session, &s.students[0], t0));
     ASSERT_EQ(r.status, 200u) << r.body;
-    auto audio = post_hook(s, js(session.at("room_id")), bbb_event("user-audio-voice-enabled", session, &s.students[0], t0 + 1));
+    auto audio =
+        post_hook(s, js(session.at("room_id")), bbb_event("user-audio-voice-enabled", session, &s.students[0], t0 + 1));
     ASSERT_EQ(audio.status, 200u) << audio.body;
     run_jobs();
     EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id + "' AND is_active = 1"), 1);
@@ -348,7 +351,8 @@ TEST_P(BbbWebhooks, HookEventsWithAValidChecksumDriveParticipation) {
     run_jobs();
     EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id + "' AND duration_seconds = 120"), 1);
 
-    auto forged = post_hook(s, js(session.at("room_id")), bbb_event("meeting-ended", session, nullptr, t0 + 200), "wrong-secret");
+    auto forged =
+        post_hook(s, js(session.at("room_id")), bbb_event("meeting-ended", session, nullptr, t0 + 200), "wrong-secret");
     EXPECT_EQ(forged.status, 401u) << forged.body;
     auto no_tenant = http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/bbb/", "event=%5B%5D", "");
     EXPECT_EQ(no_tenant.status, 400u) << no_tenant.body;
@@ -372,7 +376,8 @@ TEST_P(BbbWebhooks, EndCallbackCarriesItsOwnTokenAndRecordingReadyIsAVerifiedJwt
     auto forged = srv.get(base + "&event=meeting-ended&meeting_id=" + room + "&token=deadbeef&recordingmarks=false");
     EXPECT_EQ(forged.status, 401u) << forged.body;
     const std::string end_url = base + "&event=meeting-ended&meeting_id=" + room +
-                                "&token=" + providers::bbb_end_callback_token(kBbbSecret, room) + "&recordingmarks=true";
+                                "&token=" + providers::bbb_end_callback_token(kBbbSecret, room) +
+                                "&recordingmarks=true";
     auto early = srv.get(end_url);
     EXPECT_EQ(early.status, 409u) << "the URL is in the meeting's metadata: believed only once BBB says it ended";
     fake.end_meeting(room);
@@ -474,8 +479,8 @@ TEST_P(ZoomWebhooks, UrlValidationIsAnsweredWithTheEncryptedToken) {
     auto forged = post_zoom("/api/v1/live-sessions/webhooks/zoom/?tenant=" + s.tenant.id, challenge, srv.clock().now(),
                             "wrong-zoom-secret-token-012345");
     EXPECT_EQ(forged.status, 401u) << forged.body;
-    auto stale = post_zoom("/api/v1/live-sessions/webhooks/zoom/?tenant=" + s.tenant.id, challenge,
-                           srv.clock().now() - 600);
+    auto stale =
+        post_zoom("/api/v1/live-sessions/webhooks/zoom/?tenant=" + s.tenant.id, challenge, srv.clock().now() - 600);
     EXPECT_EQ(stale.status, 401u) << stale.body;
 }
 

@@ -121,8 +121,11 @@ TEST(ZoomProvider, TheParticipantReportMergesRejoinsPerUser) {
     LiveSession s = f.session();
     s.room_id = "85746352";
     auto rec = [](const char* email, const char* name, const char* from, const char* to) {
-        return json::object{{"id", std::string("zid-") + name}, {"name", name}, {"user_email", email},
-                            {"join_time", from}, {"leave_time", to}};
+        return json::object{{"id", std::string("zid-") + name},
+                            {"name", name},
+                            {"user_email", email},
+                            {"join_time", from},
+                            {"leave_time", to}};
     };
     f.fake.set_report(s.room_id, json::array{
                                      rec("ali@okul.test", "Ali", "2026-11-26T10:00:00Z", "2026-11-26T10:20:00Z"),
@@ -153,15 +156,16 @@ TEST(ZoomProvider, CloudRecordingsAreListedAndDeleted) {
     LiveSession s = f.session();
     s.room_id = "85746352";
     f.fake.set_recordings(
-        s.room_id,
-        json::object{{"uuid", "abc/def+=="},
-                     {"id", 85746352},
-                     {"recording_files",
-                      json::array{json::object{{"id", "f-1"}, {"file_type", "MP4"}, {"file_size", 123456},
-                                               {"download_url", "https://zoom.test/rec/download/f-1"},
-                                               {"recording_start", "2026-11-26T10:00:00Z"},
-                                               {"recording_end", "2026-11-26T10:30:00Z"}},
-                                  json::object{{"id", "f-2"}, {"file_type", "M4A"}, {"file_size", 99}}}}});
+        s.room_id, json::object{{"uuid", "abc/def+=="},
+                                {"id", 85746352},
+                                {"recording_files",
+                                 json::array{json::object{{"id", "f-1"},
+                                                          {"file_type", "MP4"},
+                                                          {"file_size", 123456},
+                                                          {"download_url", "https://zoom.test/rec/download/f-1"},
+                                                          {"recording_start", "2026-11-26T10:00:00Z"},
+                                                          {"recording_end", "2026-11-26T10:30:00Z"}},
+                                             json::object{{"id", "f-2"}, {"file_type", "M4A"}, {"file_size", 99}}}}});
     auto list = f.provider.get_recordings(s);
     ASSERT_TRUE(list) << list.error().message;
     ASSERT_EQ(list->size(), 1U) << "audio-only files are not recordings to publish";
@@ -271,7 +275,8 @@ TEST_P(ZoomSchool, ClassesAreZoomMeetingsThatFollowEditsAndCancellation) {
     ASSERT_TRUE(fake.has_meeting(room)) << json::serialize(created);
     EXPECT_EQ(js(created.at("room_url")), "https://zoom.test/j/" + room + "?pwd=abc");
 
-    auto edited = srv.patch_json("/api/v1/live-sessions/" + id + "/", {{"title", "Biyoloji — Hücre"}}, s.instructor_token);
+    auto edited =
+        srv.patch_json("/api/v1/live-sessions/" + id + "/", {{"title", "Biyoloji — Hücre"}}, s.instructor_token);
     ASSERT_EQ(edited.status, 200u) << edited.body;
     EXPECT_EQ(srv.app().workers().run_due(), 1);
     EXPECT_EQ(fake.meeting(room).at("topic"), "Biyoloji — Hücre");
@@ -302,7 +307,9 @@ TEST_P(ZoomSchool, ZoomDownAtCreationIs503AndNothingIsCreated) {
     auto s = school("zoomdown");
     fake.set_mode(FakeZoom::Mode::kHttp500);
     auto r = srv.post_json("/api/v1/live-sessions/",
-                           {{"course_id", s.course.id}, {"title", "X"}, {"scheduled_start", "2030-01-01T10:00:00Z"},
+                           {{"course_id", s.course.id},
+                            {"title", "X"},
+                            {"scheduled_start", "2030-01-01T10:00:00Z"},
                             {"scheduled_end", "2030-01-01T11:00:00Z"}},
                            s.instructor_token);
     EXPECT_EQ(r.status, 503u) << r.body;

@@ -224,7 +224,7 @@ TEST(InfraCryptoKeys, DeriveKeyIsHmacOfPurpose) {
 // ---------------------------------------------------------------- AES-256-GCM
 
 class InfraCryptoAesGcm : public ::testing::Test {
-  protected:
+protected:
     const std::string key_ = derive_key("test-master", "encryption");
 };
 
