@@ -20,23 +20,33 @@ void GroupCommit::stop() {
 }
 
 Result<bool> GroupCommit::run(Work work) {
-    Pending p{std::move(work), {}};
-    auto answer = p.done.get_future();
+    // Shared with the writer: it may still be inside set_value() when get() below returns.
+    auto p = std::make_shared<Pending>(Pending{std::move(work), {}});
+    auto answer = p->done.get_future();
     {
         std::lock_guard lk(mu_);
         if (stopping_) return Error::unavailable("the server is shutting down; retry");
-        queue_.push_back(&p);
+        queue_.push_back(p);
     }
     cv_.notify_one();
-    return answer.get();  // `p` lives until the writer has answered
+    return answer.get();
 }
 
-bool GroupCommit::commit(std::vector<Pending*>& batch, std::vector<bool>& results, std::string& error) {
+bool GroupCommit::commit(std::vector<std::shared_ptr<Pending>>& batch, std::vector<bool>& results, std::string& error,
+                         bool& unit_failed) {
+    unit_failed = false;
     try {
         // Inbox writes change nothing the read caches hold: no generation bump.
         Tx tx(db_, /*bump_generation=*/false);
         results.clear();
-        for (auto* p : batch) results.push_back(p->work(tx.sql()));
+        for (auto& p : batch) {
+            try {
+                results.push_back(p->work(tx.sql()));
+            } catch (...) {
+                unit_failed = true;  // this unit's own statement failed, not the transaction
+                throw;
+            }
+        }
         tx.commit();
         return true;
     } catch (const std::exception& e) {
@@ -47,7 +57,7 @@ bool GroupCommit::commit(std::vector<Pending*>& batch, std::vector<bool>& result
 
 void GroupCommit::loop() {
     while (true) {
-        std::vector<Pending*> batch;
+        std::vector<std::shared_ptr<Pending>> batch;
         {
             std::unique_lock lk(mu_);
             cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
@@ -59,15 +69,24 @@ void GroupCommit::loop() {
         }
         std::vector<bool> results;
         std::string error;
-        if (commit(batch, results, error)) {
+        bool unit_failed = false;
+        if (commit(batch, results, error, unit_failed)) {
             for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(static_cast<bool>(results[i]));
             continue;
         }
+        if (!unit_failed) {
+            // The transaction itself failed (busy database, lost connection): retrying every unit
+            // alone would only repeat the wait; the callers answer 503 and the provider retries.
+            for (auto& p : batch)
+                p->done.set_value(Error::unavailable("the database is busy; retry", "group commit: " + error));
+            continue;
+        }
         // One bad unit must not fail its neighbours: run them one transaction each.
-        for (auto* p : batch) {
-            std::vector<Pending*> one{p};
+        for (auto& p : batch) {
+            std::vector<std::shared_ptr<Pending>> one{p};
             std::string e;
-            if (commit(one, results, e))
+            bool own = false;
+            if (commit(one, results, e, own))
                 p->done.set_value(static_cast<bool>(results[0]));
             else
                 p->done.set_value(Error::internal_error("the write could not be committed: " + e));

@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -38,13 +39,15 @@ private:
         std::promise<Result<bool>> done;
     };
     void loop();
-    bool commit(std::vector<Pending*>& batch, std::vector<bool>& results, std::string& error);
+    /// One transaction for the batch; unit_failed tells a unit's own failure from the transaction's.
+    bool commit(std::vector<std::shared_ptr<Pending>>& batch, std::vector<bool>& results, std::string& error,
+                bool& unit_failed);
 
     Database& db_;
     std::size_t max_batch_;
     std::mutex mu_;
     std::condition_variable cv_;
-    std::deque<Pending*> queue_;
+    std::deque<std::shared_ptr<Pending>> queue_;
     bool stopping_ = false;
     std::thread thread_;
 };

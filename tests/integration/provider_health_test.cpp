@@ -118,8 +118,11 @@ TEST_P(ProviderHealth, EveryEndpointIsCheckedOnceAndADownOneIs503) {
     EXPECT_EQ(fake.calls_named("getMeetings").size(), 1U) << "a report under 30 s old is served again";
     srv.clock().advance(31);
     r = srv.get("/health/live-provider");
-    for (const auto& p : r.obj().at("providers").as_array())
-        if (p.at("provider") == "bbb") EXPECT_EQ(p.at("status"), "down") << r.body;
+    for (const auto& p : r.obj().at("providers").as_array()) {
+        if (p.at("provider") == "bbb") {
+            EXPECT_EQ(p.at("status"), "down") << r.body;
+        }
+    }
 }
 
 TEST_P(ProviderHealth, ADownProviderIsPausedAndClassesAnswer503WithRetryAfter) {
