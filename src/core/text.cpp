@@ -55,4 +55,11 @@ std::string utf8_prefix(std::string_view s, std::size_t max_chars) {
     return std::string(s.substr(0, i));
 }
 
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 }  // namespace lc

@@ -59,9 +59,7 @@ Error bad_uuid(const char* what) {
 /// Path parameter i as a lowercase UUID, or a 400.
 Result<std::string> path_id(RequestContext& c, std::size_t i, const char* what = "id") {
     if (i >= c.params.size() || !infra::is_uuid(c.params[i])) return bad_uuid(what);
-    std::string s = c.params[i];
-    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return s;
+    return ascii_lower(c.params[i]);
 }
 
 Result<json::object> body_object(RequestContext& c) {
@@ -259,9 +257,7 @@ void Api::register_routes() {
         if (auto q = target.find('?'); q != std::string_view::npos) d.raw_query = std::string(target.substr(q + 1));
         d.query = c.query;
         for (const auto& f : c.req) {
-            std::string name(f.name_string());
-            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
-            d.headers[name] = std::string(f.value());
+            d.headers[ascii_lower(f.name_string())] = std::string(f.value());
         }
         d.body = c.req.body();
         auto answer = s_.webhooks.receive(d);

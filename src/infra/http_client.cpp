@@ -1,5 +1,7 @@
 #include "infra/http_client.hpp"
 
+#include "core/text.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -41,18 +43,13 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
     return bytes;
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 size_t on_header(char* data, size_t size, size_t n, void* user) {
     auto* sink = static_cast<Sink*>(user);
     const size_t bytes = size * n;
     std::string line(data, bytes);
     auto colon = line.find(':');
     if (colon == std::string::npos) return bytes;
-    std::string name = lower(line.substr(0, colon));
+    std::string name = ascii_lower(line.substr(0, colon));
     std::string value = line.substr(colon + 1);
     value.erase(0, value.find_first_not_of(" \t"));
     value.erase(value.find_last_not_of(" \t\r\n") + 1);

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 
+#include "core/text.hpp"
 #include "domain/session_rules.hpp"
 #include "infra/jwt.hpp"
 
@@ -13,10 +14,6 @@ namespace json = boost::json;
 using namespace lc::domain;
 
 namespace {
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
 // The session UUID is the last 36 characters of "{tenant-slug}-{uuid}".
 std::string session_id_from_room(const std::string& room) {
     return room.size() >= 36 ? room.substr(room.size() - 36) : "";
@@ -50,7 +47,7 @@ json::object JitsiProvider::join_claims(const JoinRequest& req, UnixTime now) co
     return json::object{{"aud", "jitsi"},
                         {"iss", s_.app_id},
                         {"sub", s_.domain},
-                        {"room", lower(req.session->room_id)},
+                        {"room", ascii_lower(req.session->room_id)},
                         {"exp", now + s_.token_ttl_seconds},
                         {"nbf", now - s_.not_before_skew_seconds},
                         {"iat", now},
@@ -65,7 +62,7 @@ Result<JoinInfo> JitsiProvider::generate_join_url(const JoinRequest& req) {
     JoinInfo info;
     info.token = infra::jwt_sign_hs256(join_claims(req, now), s_.secret);
     info.expires_at = now + s_.token_ttl_seconds;
-    info.join_url = "https://" + s_.domain + "/" + lower(req.session->room_id) + "?jwt=" + *info.token;
+    info.join_url = "https://" + s_.domain + "/" + ascii_lower(req.session->room_id) + "?jwt=" + *info.token;
     // Start muted/camera-off via Jitsi's URL config overrides (read by the web client).
     std::vector<std::string> config;
     if (!req.moderator) {
@@ -105,7 +102,7 @@ Result<NormalizedEvent> JitsiProvider::handle_webhook(const json::object& payloa
         return v && v->is_string() ? std::string(v->as_string()) : std::string();
     };
     std::string event = str("event");
-    std::string room = lower(str("room"));
+    std::string room = ascii_lower(str("room"));
     static const char* kKnown[] = {"participant_joined", "participant_left", "session_started",
                                    "session_ended",      "recording_ready",  "participant_joined_lobby"};
     if (std::find_if(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return event == k; }) ==

@@ -79,11 +79,6 @@ Error zoom_failure(const std::string& what, const infra::HttpResponse& res) {
                               internal);
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
 }  // namespace
 
 ZoomProvider::ZoomProvider(ZoomSettings settings, const infra::HttpClient& http, ZoomTokenCache& tokens,
@@ -283,7 +278,7 @@ Result<std::vector<ParticipantInfo>> ZoomProvider::get_participants(const LiveSe
             for (const auto& p : list->get_array()) {
                 if (!p.is_object()) continue;
                 const json::object& rec = p.get_object();
-                std::string email = lower(text_at(rec, "user_email"));
+                std::string email = ascii_lower(text_at(rec, "user_email"));
                 std::string key = !email.empty()                ? "e:" + email
                                   : !text_at(rec, "id").empty() ? "i:" + text_at(rec, "id")
                                                                 : "n:" + text_at(rec, "name");

@@ -25,10 +25,6 @@ std::string claim_string(const json::object& c, const char* key) {
     return {};
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
 }  // namespace
 
 Keys Keys::derive(const std::string& master) {
@@ -51,14 +47,14 @@ Result<LoginResult> AuthService::login(const std::string& email_in, const std::s
                                        const std::string& tenant_hint, const std::string& host) {
     return guarded([&]() -> Result<LoginResult> {
         const Error bad = Error::unauthenticated("wrong e-mail or password");
-        std::string email = lower(email_in);
+        std::string email = ascii_lower(email_in);
         store::Conn c(ctx_.db);
         std::optional<Tenant> tenant;
         if (!tenant_hint.empty()) {
             tenant = store::find_tenant_by_slug(c.sql(), tenant_hint, ctx_.keys.box);
             if (!tenant) return bad;
         } else if (!host.empty()) {
-            std::string h = lower(host.substr(0, host.find(':')));
+            std::string h = ascii_lower(host.substr(0, host.find(':')));
             tenant = store::find_tenant_by_domain(c.sql(), h, ctx_.keys.box);
         }
         std::optional<User> user;
@@ -135,7 +131,7 @@ Result<Principal> AuthService::authenticate_sso(const std::string& token, const 
     auto claims = infra::jwt_verify_hs256(token, tenant->lms_jwt_secret, ctx_.clock.now());
     if (!claims) return claims.take_error();
     std::string sub = claim_string(*claims, "sub");
-    std::string email = lower(claim_string(*claims, "email"));
+    std::string email = ascii_lower(claim_string(*claims, "email"));
     std::string name = claim_string(*claims, "name");
     auto role = parse_user_role(claim_string(*claims, "role"));
     for (const std::string* v : {&sub, &email, &name})  // the database cannot store U+0000 (PostgreSQL cuts there)

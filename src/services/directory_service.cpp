@@ -11,10 +11,6 @@ namespace lc::services {
 using namespace lc::domain;
 
 namespace {
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
 Error admin_only() { return Error::denied("only a school admin can do this"); }
 Error user_not_found() { return Error::not_found("no such user in this school"); }
 Error course_not_found() { return Error::not_found("no such course in this school"); }
@@ -53,13 +49,13 @@ Result<Tenant> DirectoryService::create_tenant(const NewTenant& in) {
         if (store::find_tenant_by_slug(tx.sql(), in.slug, ctx_.keys.box))
             return Error::exists("a school with slug '" + in.slug + "' already exists");
         for (const auto& d : in.domains)
-            if (store::find_tenant_by_domain(tx.sql(), lower(d), ctx_.keys.box))
+            if (store::find_tenant_by_domain(tx.sql(), ascii_lower(d), ctx_.keys.box))
                 return Error::exists("domain '" + d + "' already belongs to another school");
         Tenant t;
         t.id = infra::new_uuid();
         t.slug = in.slug;
         t.name = in.name;
-        for (const auto& d : in.domains) t.domains.push_back(lower(d));
+        for (const auto& d : in.domains) t.domains.push_back(ascii_lower(d));
         t.lms_jwt_secret = in.lms_jwt_secret;
         t.created_at = ctx_.clock.now();
         store::insert_tenant(tx.sql(), t, ctx_.keys.box);
@@ -80,7 +76,7 @@ Result<Tenant> DirectoryService::tenant_by_slug(const std::string& slug) {
 Result<User> DirectoryService::insert_user_checked(soci::session& sql, const std::string& tenant_id,
                                                    const NewUser& in) {
     std::vector<FieldError> errors;
-    std::string email = lower(in.email);
+    std::string email = ascii_lower(in.email);
     validate_email(email, errors);
     if (!in.password.empty()) validate_password(in.password, errors);
     validate_name(in.full_name, "full_name", 200, errors);
@@ -128,7 +124,7 @@ Result<Course> DirectoryService::create_course_in(const std::string& tenant_slug
         c.title = title;
         c.created_at = ctx_.clock.now();
         if (!instructor_email.empty()) {
-            auto u = store::find_user_by_email(tx.sql(), t->id, lower(instructor_email));
+            auto u = store::find_user_by_email(tx.sql(), t->id, ascii_lower(instructor_email));
             if (!u) return Error::not_found("no user with e-mail '" + instructor_email + "' in this school");
             c.instructor_ids.push_back(u->id);
         }
@@ -144,7 +140,7 @@ Result<std::string> DirectoryService::enroll_by_email(const std::string& course_
         store::Tx tx(ctx_.db);
         std::string tenant_id = store::course_tenant(tx.sql(), course_id);
         if (tenant_id.empty()) return Error::not_found("no course with id " + course_id);
-        auto u = store::find_user_by_email(tx.sql(), tenant_id, lower(email));
+        auto u = store::find_user_by_email(tx.sql(), tenant_id, ascii_lower(email));
         if (!u) return Error::not_found("no user with e-mail '" + email + "' in the course's school");
         std::string id = infra::new_uuid();
         if (!store::enroll(tx.sql(), id, tenant_id, course_id, u->id, ctx_.clock.now()))
@@ -187,7 +183,7 @@ Result<Tenant> DirectoryService::update_tenant(const Principal& p, const std::st
         if (patch.domains) {
             t->domains.clear();
             for (const auto& d : *patch.domains) {
-                std::string dl = lower(d);
+                std::string dl = ascii_lower(d);
                 if (dl.empty() || dl.size() > 253 || dl.find_first_of(" /:@") != std::string::npos) {
                     errors.push_back({"domains", "'" + d + "' is not a host name"});
                     continue;
@@ -245,7 +241,7 @@ Result<User> DirectoryService::update_user(const Principal& p, const std::string
         if (!u) return user_not_found();
         std::vector<FieldError> errors;
         if (patch.email) {
-            std::string e = lower(*patch.email);
+            std::string e = ascii_lower(*patch.email);
             validate_email(e, errors);
             auto other = store::find_user_by_email(tx.sql(), p.tenant.id, e);
             if (other && other->id != id) errors.push_back({"email", "another user of this school has it"});

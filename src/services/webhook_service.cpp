@@ -34,11 +34,6 @@ std::string query(const WebhookDelivery& d, const char* name) {
     return it == d.query.end() ? std::string() : it->second;
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
 std::optional<json::object> parse_object(std::string_view text) {
     boost::system::error_code ec;
     json::value v = json::parse(text, ec);
@@ -196,8 +191,8 @@ Status WebhookService::resolve_sessions(soci::session& sql, const std::string& t
         if (e.provider == "zoom") {
             id = store::session_by_room(sql, tenant, e.room_id);
         } else if (infra::is_uuid(e.session_id)) {
-            auto s = store::find_session(sql, tenant, lower(e.session_id));
-            if (s && lower(s->room_id) == lower(e.room_id)) id = s->id;
+            auto s = store::find_session(sql, tenant, ascii_lower(e.session_id));
+            if (s && ascii_lower(s->room_id) == ascii_lower(e.room_id)) id = s->id;
         }
         if (!id) continue;
         e.session_id = *id;
@@ -220,7 +215,7 @@ Result<WebhookService::Accepted> WebhookService::accept_jitsi(const WebhookDeliv
     auto ev = parser.handle_webhook(*body);
     if (!ev) return ev.take_error();
     store::Conn c(ctx_.db);
-    if (infra::is_uuid(ev->session_id)) tenant = store::session_tenant(c.sql(), lower(ev->session_id));
+    if (infra::is_uuid(ev->session_id)) tenant = store::session_tenant(c.sql(), ascii_lower(ev->session_id));
     if (!tenant) return Error::not_found("the event names a room that is not a live class here");
     auto configs = store::list_provider_configs(c.sql(), *tenant, ctx_.keys.box);
     const ProviderConfig* cfg = config_of(configs, ProviderKind::kJitsi);
@@ -253,7 +248,7 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
     std::vector<ProviderConfig> configs;
     {
         store::Conn c(ctx_.db);
-        configs = store::list_provider_configs(c.sql(), lower(tenant_param), ctx_.keys.box);
+        configs = store::list_provider_configs(c.sql(), ascii_lower(tenant_param), ctx_.keys.box);
     }
     const ProviderConfig* cfg = config_of(configs, ProviderKind::kBbb);
     if (!cfg || cfg->bbb_shared_secret.empty())
@@ -316,7 +311,7 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
                                : checksum.size() == 64  ? infra::sha256_hex(signed_text)
                                : checksum.size() == 128 ? infra::sha512_hex(signed_text)
                                                         : std::string();
-        if (expected.empty() || !infra::secure_equals(expected, lower(checksum)))
+        if (expected.empty() || !infra::secure_equals(expected, ascii_lower(checksum)))
             return bad_signature("the hook checksum does not match");
         auto form = parse_form(d.body);
         boost::system::error_code ec;
@@ -349,7 +344,7 @@ Result<WebhookService::Accepted> WebhookService::accept_zoom(const WebhookDelive
     const std::string tenant_param = query(d, "tenant");
     if (!tenant_param.empty()) {
         if (!infra::is_uuid(tenant_param)) return Error::bad_request("?tenant= must be the school's id");
-        auto configs = store::list_provider_configs(c.sql(), lower(tenant_param), ctx_.keys.box);
+        auto configs = store::list_provider_configs(c.sql(), ascii_lower(tenant_param), ctx_.keys.box);
         if (const ProviderConfig* z = config_of(configs, ProviderKind::kZoom)) cfg = *z;
     } else {
         std::string account;
@@ -569,7 +564,7 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         std::optional<User> user;
         std::string uid = text_at(*p, "user_id");
         if (uid.empty()) uid = text_at(*p, "id");
-        if (infra::is_uuid(uid)) user = store::find_user(sql, tenant, lower(uid));
+        if (infra::is_uuid(uid)) user = store::find_user(sql, tenant, ascii_lower(uid));
         if (!user && !text_at(*p, "email").empty()) user = store::find_user_by_email(sql, tenant, text_at(*p, "email"));
         if (!user) return "the participant is not a user of this school";
         std::string role = text_at(*p, "role") == "moderator" ? "moderator" : "participant";
