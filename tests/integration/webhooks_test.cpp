@@ -233,6 +233,50 @@ TEST_P(Webhooks, AnotherSchoolsSecretCannotDriveThisSchoolsSession) {
     EXPECT_EQ(rows("webhook_events WHERE status = 'ignored' AND reason LIKE '%not a user of this school%'"), 1);
 }
 
+TEST_P(Webhooks, NewProviderSettingsAreValidatedAndTheirSecretsNeverReturned) {
+    auto s = srv.make_school("hookcfg", 0);
+    const std::string path = "/api/v1/tenants/" + s.tenant.id + "/live-config/";
+    auto bad = [&](json::object body, const char* field) {
+        auto r = srv.put_json(path, body, s.admin_token);
+        EXPECT_EQ(r.status, 422u) << r.body;
+        EXPECT_NE(r.body.find(field), std::string::npos) << r.body;
+    };
+    bad({{"provider", "bbb"}, {"is_active", false}, {"bbb_checksum_algorithm", "md5"}}, "bbb_checksum_algorithm");
+    bad({{"provider", "jitsi"}, {"webhook_secret", "short"}}, "webhook_secret");
+    bad({{"provider", "zoom"}, {"zoom_webhook_secret", 5}}, "zoom_webhook_secret");
+    bad({{"provider", "zoom"}, {"zoom_user_id", json::array{}}}, "zoom_user_id");
+    bad({{"provider", "bbb"}, {"is_active", true}}, "bbb_server_url");  // active BBB needs a server and secret
+    EXPECT_EQ(rows("live_provider_configs WHERE provider <> 'jitsi'"), 0) << "refused settings change nothing";
+    EXPECT_EQ(
+        srv.put_json(path, {{"provider", "jitsi"}, {"webhook_secret", kJitsiHookSecret}}, s.instructor_token).status,
+        403u)
+        << "only school admins";
+    auto other = srv.make_school("hookcfg2", 0);
+    EXPECT_EQ(
+        srv.put_json(path, {{"provider", "jitsi"}, {"webhook_secret", kJitsiHookSecret}}, other.admin_token).status,
+        404u)
+        << "another school's admin";
+
+    auto ok = srv.put_json(path,
+                           {{"provider", "zoom"},
+                            {"is_active", false},
+                            {"zoom_webhook_secret", kZoomHookSecret},
+                            {"webhook_secret", kJitsiHookSecret}},
+                           s.admin_token);
+    ASSERT_EQ(ok.status, 200u) << ok.body;
+    EXPECT_EQ(ok.body.find(kZoomHookSecret), std::string::npos);
+    EXPECT_EQ(ok.body.find(kJitsiHookSecret), std::string::npos);
+    bool seen = false;
+    for (const auto& c : ok.obj().at("configs").as_array()) {
+        if (c.at("provider") != "zoom") continue;
+        seen = true;
+        EXPECT_EQ(c.at("zoom_webhook_secret"), "********");
+        EXPECT_EQ(c.at("zoom_webhook_secret_set"), true);
+        EXPECT_EQ(c.at("bbb_checksum_algorithm"), "sha256");
+    }
+    EXPECT_TRUE(seen) << ok.body;
+}
+
 // ---------------------------------------------------------------- BigBlueButton
 
 class BbbWebhooks : public Webhooks {
