@@ -83,6 +83,18 @@ const ProviderConfig* config_of(const std::vector<ProviderConfig>& configs, Prov
     return nullptr;
 }
 
+/// An event from one of BBB's own callbacks (end of meeting, recording ready), which name only the
+/// meeting: the session id is the room id's UUID suffix, checked later by resolve_sessions.
+providers::NormalizedEvent bbb_callback_event(const char* type, const std::string& meeting, UnixTime now) {
+    providers::NormalizedEvent ev;
+    ev.provider = "bbb";
+    ev.event_type = type;
+    ev.room_id = meeting;
+    ev.session_id = meeting.size() >= 36 ? meeting.substr(meeting.size() - 36) : "";
+    ev.timestamp = now;
+    return ev;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- receive
@@ -270,14 +282,8 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
             if (auto running = (*provider)->is_running(probe); running && *running)
                 return Error::conflict("BigBlueButton says this meeting is still running");
         }
-        providers::NormalizedEvent ev;
-        ev.provider = "bbb";
-        ev.event_type = "session_ended";
-        ev.room_id = meeting;
-        ev.session_id = meeting.size() >= 36 ? meeting.substr(meeting.size() - 36) : "";
-        ev.timestamp = ctx_.clock.now();
         a.dedupe_key = "end:" + meeting;
-        a.events.push_back(std::move(ev));
+        a.events.push_back(bbb_callback_event("session_ended", meeting, ctx_.clock.now()));
     } else if (kind == "recording-ready") {
         auto form = parse_form(d.body);
         auto claims = infra::jwt_verify_hs256(form["signed_parameters"], secret, ctx_.clock.now(), 60,
@@ -290,12 +296,7 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
         store::Conn c(ctx_.db);
         if (store::provider_recording_status(c.sql(), *tenant, record) == std::optional<std::string>("deleted"))
             return Error::gone("this recording was deleted in the school's system");
-        providers::NormalizedEvent ev;
-        ev.provider = "bbb";
-        ev.event_type = "recording_ready";
-        ev.room_id = meeting;
-        ev.session_id = meeting.size() >= 36 ? meeting.substr(meeting.size() - 36) : "";
-        ev.timestamp = ctx_.clock.now();
+        auto ev = bbb_callback_event("recording_ready", meeting, ctx_.clock.now());
         ev.payload["recording_id"] = record;
         a.dedupe_key = "recording:" + record;
         a.events.push_back(std::move(ev));
