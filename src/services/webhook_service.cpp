@@ -188,8 +188,30 @@ void WebhookService::reject(const WebhookDelivery& d, const std::optional<std::s
     }
 }
 
-Status WebhookService::resolve_sessions(soci::session& sql, const std::string& tenant,
-                                        std::vector<providers::NormalizedEvent>& evs) {
+std::optional<WebhookService::SessionHome> WebhookService::session_home(const std::string& session_id) {
+    if (auto hit = homes_.get(session_id)) return hit;
+    std::uint64_t generation = ctx_.db.generation().current();
+    store::Conn c(ctx_.db);
+    auto tenant = store::session_tenant(c.sql(), session_id);
+    if (!tenant) return std::nullopt;
+    auto s = store::find_session(c.sql(), *tenant, session_id);
+    if (!s) return std::nullopt;
+    SessionHome home{*tenant, s->room_id};
+    homes_.put(session_id, home, generation);
+    return home;
+}
+
+std::shared_ptr<const std::vector<ProviderConfig>> WebhookService::provider_configs(const std::string& tenant_id) {
+    if (auto hit = configs_.get(tenant_id)) return *hit;
+    std::uint64_t generation = ctx_.db.generation().current();
+    store::Conn c(ctx_.db);
+    auto configs = std::make_shared<const std::vector<ProviderConfig>>(
+        store::list_provider_configs(c.sql(), tenant_id, ctx_.keys.box));
+    configs_.put(tenant_id, configs, generation);
+    return configs;
+}
+
+Status WebhookService::resolve_sessions(const std::string& tenant, std::vector<providers::NormalizedEvent>& evs) {
     const bool names_rooms =
         std::any_of(evs.begin(), evs.end(), [](const auto& e) { return e.event_type != "ignored"; });
     std::vector<providers::NormalizedEvent> known;
@@ -201,10 +223,12 @@ Status WebhookService::resolve_sessions(soci::session& sql, const std::string& t
         }
         std::optional<std::string> id;
         if (e.provider == "zoom") {
-            id = store::session_by_room(sql, tenant, e.room_id);
+            store::Conn c(ctx_.db);
+            id = store::session_by_room(c.sql(), tenant, e.room_id);
         } else if (infra::is_uuid(e.session_id)) {
-            auto s = store::find_session(sql, tenant, ascii_lower(e.session_id));
-            if (s && ascii_lower(s->room_id) == ascii_lower(e.room_id)) id = s->id;
+            const std::string sid = ascii_lower(e.session_id);
+            auto home = session_home(sid);
+            if (home && home->tenant_id == tenant && ascii_lower(home->room_id) == ascii_lower(e.room_id)) id = sid;
         }
         if (!id) continue;
         e.session_id = *id;
@@ -226,11 +250,12 @@ Result<WebhookService::Accepted> WebhookService::accept_jitsi(const WebhookDeliv
     providers::JitsiProvider parser(providers::JitsiSettings{}, ctx_.clock);
     auto ev = parser.handle_webhook(*body);
     if (!ev) return ev.take_error();
-    store::Conn c(ctx_.db);
-    if (infra::is_uuid(ev->session_id)) tenant = store::session_tenant(c.sql(), ascii_lower(ev->session_id));
-    if (!tenant) return Error::not_found("the event names a room that is not a live class here");
-    auto configs = store::list_provider_configs(c.sql(), *tenant, ctx_.keys.box);
-    const ProviderConfig* cfg = config_of(configs, ProviderKind::kJitsi);
+    std::optional<SessionHome> home;
+    if (infra::is_uuid(ev->session_id)) home = session_home(ascii_lower(ev->session_id));
+    if (!home) return Error::not_found("the event names a room that is not a live class here");
+    tenant = home->tenant_id;
+    auto configs = provider_configs(*tenant);
+    const ProviderConfig* cfg = config_of(*configs, ProviderKind::kJitsi);
     if (!cfg || cfg->webhook_secret.empty())
         return bad_signature("this school has no Jitsi webhook secret configured (live-config webhook_secret)");
     auto ts = parse_unix(header(d, "x-live-timestamp"));
@@ -245,7 +270,7 @@ Result<WebhookService::Accepted> WebhookService::accept_jitsi(const WebhookDeliv
     std::string id = text_at(*body, "id");
     a.dedupe_key = id.empty() ? infra::sha256_hex(d.body) : "id:" + id.substr(0, 200);
     a.events.push_back(std::move(ev.value()));
-    if (auto s = resolve_sessions(c.sql(), *tenant, a.events); !s) return s.take_error();
+    if (auto s = resolve_sessions(*tenant, a.events); !s) return s.take_error();
     return a;
 }
 
@@ -257,12 +282,8 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
                                                             std::optional<std::string>& tenant) {
     const std::string tenant_param = query(d, "tenant");
     if (!infra::is_uuid(tenant_param)) return Error::bad_request("the callback URL names no school (?tenant=)");
-    std::vector<ProviderConfig> configs;
-    {
-        store::Conn c(ctx_.db);
-        configs = store::list_provider_configs(c.sql(), ascii_lower(tenant_param), ctx_.keys.box);
-    }
-    const ProviderConfig* cfg = config_of(configs, ProviderKind::kBbb);
+    auto configs = provider_configs(ascii_lower(tenant_param));
+    const ProviderConfig* cfg = config_of(*configs, ProviderKind::kBbb);
     if (!cfg || cfg->bbb_shared_secret.empty())
         return Error::not_found("this school has no BigBlueButton configuration");
     tenant = cfg->tenant_id;
@@ -329,8 +350,7 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
         }
         a.dedupe_key = infra::sha256_hex(d.body);
     }
-    store::Conn c(ctx_.db);
-    if (auto s = resolve_sessions(c.sql(), *tenant, a.events); !s) return s.take_error();
+    if (auto s = resolve_sessions(*tenant, a.events); !s) return s.take_error();
     return a;
 }
 
@@ -340,14 +360,14 @@ Result<WebhookService::Accepted> WebhookService::accept_zoom(const WebhookDelive
                                                              std::optional<std::string>& tenant) {
     auto body = parse_object(d.body);
     if (!body) return Error::bad_request("the Zoom event is not a JSON object");
-    store::Conn c(ctx_.db);
     std::optional<ProviderConfig> cfg;
     const std::string tenant_param = query(d, "tenant");
     if (!tenant_param.empty()) {
         if (!infra::is_uuid(tenant_param)) return Error::bad_request("?tenant= must be the school's id");
-        auto configs = store::list_provider_configs(c.sql(), ascii_lower(tenant_param), ctx_.keys.box);
-        if (const ProviderConfig* z = config_of(configs, ProviderKind::kZoom)) cfg = *z;
+        auto configs = provider_configs(ascii_lower(tenant_param));
+        if (const ProviderConfig* z = config_of(*configs, ProviderKind::kZoom)) cfg = *z;
     } else {
+        store::Conn c(ctx_.db);
         std::string account;
         if (const json::object* payload = object_at(*body, "payload")) account = text_at(*payload, "account_id");
         int matches = 0;
@@ -388,7 +408,7 @@ Result<WebhookService::Accepted> WebhookService::accept_zoom(const WebhookDelive
     if (!ev) return ev.take_error();
     a.dedupe_key = infra::sha256_hex(d.body);
     a.events.push_back(std::move(ev.value()));
-    if (auto s = resolve_sessions(c.sql(), *tenant, a.events); !s) return s.take_error();
+    if (auto s = resolve_sessions(*tenant, a.events); !s) return s.take_error();
     return a;
 }
 
@@ -451,6 +471,20 @@ Status WebhookService::register_hooks_job() {
 
 // ---------------------------------------------------------------- processing
 
+LiveSession* WebhookService::DrainEffects::session(soci::session& sql, const std::string& tenant,
+                                                   const std::string& id) {
+    auto [it, fresh] = sessions.try_emplace(tenant + "|" + id);
+    if (fresh) it->second = store::find_session(sql, tenant, id, /*for_update=*/true);
+    return it->second ? &*it->second : nullptr;
+}
+
+std::optional<User> WebhookService::DrainEffects::user(soci::session& sql, const std::string& tenant,
+                                                       const std::string& id) {
+    auto [it, fresh] = users.try_emplace(tenant + "|" + id);
+    if (fresh) it->second = store::find_user(sql, tenant, id);
+    return it->second;
+}
+
 Status WebhookService::run_job(const std::string&) {
     return guarded([&]() -> Status {
         // Drains the inbox in batches, oldest first, until nothing is left. Each batch is one
@@ -460,15 +494,15 @@ Status WebhookService::run_job(const std::string&) {
             // Between batches, step aside for a moment: intake (a provider waiting for its 2xx) and
             // joins share SQLite's one writer with this drain and should not queue behind it.
             if (!first) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-            bool jobs = false;
-            std::set<std::string> touched;  // sessions whose live count this batch changed
-            store::Tx tx(ctx_.db);
-            auto ids = store::received_webhook_ids(tx.sql(), kDrainBatch);
-            if (ids.empty()) return ok_status();
-            for (const auto& id : ids) {
-                auto row = store::find_webhook_event(tx.sql(), id);
-                if (!row || row->status != "received") continue;  // another drainer was first
-                if (!row->tenant_id) {
+            DrainEffects effects;
+            // Participation rows and live counts are not what the caches hold (like the join writer's
+            // commits); a batch that changes a session itself bumps the generation below.
+            store::Tx tx(ctx_.db, /*bump_generation=*/false);
+            auto rows = store::received_webhook_events(tx.sql(), kDrainBatch);
+            if (rows.empty()) return ok_status();
+            for (const auto& row : rows) {
+                const std::string& id = row.id;
+                if (!row.tenant_id) {
                     store::finish_webhook_event(tx.sql(), id, "ignored", "no school", ctx_.clock.now());
                     continue;
                 }
@@ -477,13 +511,13 @@ Status WebhookService::run_job(const std::string&) {
                 tx.sql() << "SAVEPOINT webhook_event";
                 try {
                     boost::system::error_code ec;
-                    json::value events = json::parse(row->normalized, ec);
+                    json::value events = json::parse(row.normalized, ec);
                     std::vector<std::string> notes;
                     bool changed = false;
                     if (!ec && events.is_array()) {
                         for (const auto& e : events.get_array()) {
                             if (!e.is_object()) continue;
-                            std::string note = apply(tx.sql(), *row->tenant_id, e.get_object(), jobs, touched);
+                            std::string note = apply(tx.sql(), *row.tenant_id, e.get_object(), effects);
                             if (note.empty())
                                 changed = true;
                             else
@@ -496,20 +530,23 @@ Status WebhookService::run_job(const std::string&) {
                                                 ctx_.clock.now());
                     tx.sql() << "RELEASE SAVEPOINT webhook_event";
                 } catch (const std::exception& e) {
+                    effects.forget_rows();  // what they hold may be from the rolled-back event
                     tx.sql() << "ROLLBACK TO SAVEPOINT webhook_event";
                     tx.sql() << "RELEASE SAVEPOINT webhook_event";
                     store::finish_webhook_event(tx.sql(), id, "failed", e.what(), ctx_.clock.now());
                 }
             }
-            for (const auto& session : touched) store::recount_participants(tx.sql(), session);  // once per batch
+            for (const auto& session : effects.touched)
+                store::recount_participants(tx.sql(), session);  // once per batch
+            if (effects.sessions_changed) tx.bump_generation_on_commit();
             tx.commit();
-            if (jobs) ctx_.jobs_enqueued();
+            if (effects.jobs) ctx_.jobs_enqueued();
         }
     });
 }
 
-std::string WebhookService::apply(soci::session& sql, const std::string& tenant, const json::object& ev, bool& jobs,
-                                  std::set<std::string>& touched) {
+std::string WebhookService::apply(soci::session& sql, const std::string& tenant, const json::object& ev,
+                                  DrainEffects& effects) {
     const std::string type = text_at(ev, "event_type");
     const std::string session_id = text_at(ev, "session_id");
     UnixTime at = ctx_.clock.now();
@@ -519,7 +556,7 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
     if (!payload) payload = &empty;
     if (type == "ignored") return "nothing to do for this event";
     if (!infra::is_uuid(session_id)) return "no session";
-    auto s = store::find_session(sql, tenant, session_id, /*for_update=*/true);
+    LiveSession* s = effects.session(sql, tenant, session_id);
     if (!s) return "the session no longer exists";
     auto audit = [&](const char* action, const std::string& details) {
         store::AuditEntry a;
@@ -546,6 +583,7 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         s->updated_at = ctx_.clock.now();
         store::update_session(sql, *s);
         audit("session.start", by);
+        effects.sessions_changed = true;
         return "";
     }
     if (type == "session_ended") {
@@ -556,7 +594,8 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         s->updated_at = ctx_.clock.now();
         store::update_session(sql, *s);
         audit("session.end", by);
-        jobs = true;
+        effects.sessions_changed = true;
+        effects.jobs = true;
         return "";
     }
     if (type == "participant_joined" || type == "participant_left") {
@@ -565,7 +604,7 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         std::optional<User> user;
         std::string uid = text_at(*p, "user_id");
         if (uid.empty()) uid = text_at(*p, "id");
-        if (infra::is_uuid(uid)) user = store::find_user(sql, tenant, ascii_lower(uid));
+        if (infra::is_uuid(uid)) user = effects.user(sql, tenant, ascii_lower(uid));
         if (!user && !text_at(*p, "email").empty()) user = store::find_user_by_email(sql, tenant, text_at(*p, "email"));
         if (!user) return "the participant is not a user of this school";
         std::string role = text_at(*p, "role") == "moderator" ? "moderator" : "participant";
@@ -577,7 +616,7 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
                            ? store::provider_join(sql, infra::new_uuid(), s->id, user->id, role, connection, at)
                            : store::provider_leave(sql, infra::new_uuid(), s->id, user->id, role, connection, at);
         if (!changed) return "already recorded";
-        touched.insert(s->id);
+        effects.touched.insert(s->id);
         return "";
     }
     if (type == "recording_ready") {
@@ -597,7 +636,8 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         job.type = "process_recording";
         job.payload = json::serialize(json::object{{"recording_id", recording_id}, {"tenant_id", tenant}});
         store::enqueue_job(sql, job, ctx_.clock.now());
-        jobs = true;
+        effects.sessions_changed = true;  // a new recording row: listings read through caches may show it
+        effects.jobs = true;
         return "";
     }
     return "unknown event type " + type;

@@ -7,6 +7,8 @@
 // reason. run_job() applies the stored events (seed 3.6, 5.2, 6.1), idempotently and in any order.
 #include <boost/json/object.hpp>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,11 +37,15 @@ public:
     static constexpr std::size_t kMaxBodyBytes = 256 * 1024;
     static constexpr int kToleranceSeconds = 300;  // signed timestamps older or newer than this are refused
 
-    WebhookService(ServiceContext& ctx, std::string public_url) : ctx_(ctx), public_url_(std::move(public_url)) {}
+    WebhookService(ServiceContext& ctx, std::string public_url)
+        : ctx_(ctx),
+          public_url_(std::move(public_url)),
+          homes_(ctx.clock, ctx.db.generation(), kCacheSeconds, 10000),
+          configs_(ctx.clock, ctx.db.generation(), kCacheSeconds, 10000) {}
 
     Result<WebhookAnswer> receive(const WebhookDelivery& d);
     static constexpr const char* kDrainJob = "process_webhooks";
-    static constexpr int kDrainBatch = 8;
+    static constexpr int kDrainBatch = 32;
     /// The "process_webhooks" job: applies every received inbox event, in batches, oldest first.
     Status run_job(const std::string& payload);
 
@@ -52,6 +58,32 @@ public:
     Status schedule_hook_registration();
 
 private:
+    /// Intake reads the same school settings and class for every delivery of a busy class: they are
+    /// cached like the join path's (a write of this process clears them; other processes' after this).
+    static constexpr int kCacheSeconds = 2;
+    struct SessionHome {
+        std::string tenant_id;
+        std::string room_id;
+    };
+    /// One drain batch: the rows it read (a batch is mostly events of one class and a few users), and
+    /// what it changed, for after its commit.
+    struct DrainEffects {
+        bool jobs = false;              // jobs were queued: wake the workers
+        bool sessions_changed = false;  // a session row itself changed: cached reads must be refreshed
+        std::set<std::string> touched;  // sessions whose live participant count must be recounted
+        /// The session (read for update once per batch; apply() changes it in place as it writes it).
+        domain::LiveSession* session(soci::session& sql, const std::string& tenant, const std::string& id);
+        std::optional<domain::User> user(soci::session& sql, const std::string& tenant, const std::string& id);
+        /// After a rolled-back event: its changes to the rows read here never happened.
+        void forget_rows() {
+            sessions.clear();
+            users.clear();
+        }
+
+    private:
+        std::map<std::string, std::optional<domain::LiveSession>> sessions;  // tenant|id
+        std::map<std::string, std::optional<domain::User>> users;            // tenant|id
+    };
     struct Accepted {
         std::string dedupe_key;
         std::vector<providers::NormalizedEvent> events;
@@ -61,15 +93,20 @@ private:
     Result<Accepted> accept_bbb(const WebhookDelivery& d, std::optional<std::string>& tenant);
     Result<Accepted> accept_zoom(const WebhookDelivery& d, std::optional<std::string>& tenant);
     /// Keeps only events whose room is a session of `tenant` (filling session_id); NotFound if none is.
-    Status resolve_sessions(soci::session& sql, const std::string& tenant,
-                            std::vector<providers::NormalizedEvent>& evs);
+    Status resolve_sessions(const std::string& tenant, std::vector<providers::NormalizedEvent>& evs);
+    /// The school and room of a session id (lower-case), if it exists; cached.
+    std::optional<SessionHome> session_home(const std::string& session_id);
+    /// A school's provider settings, secrets decrypted; cached.
+    std::shared_ptr<const std::vector<domain::ProviderConfig>> provider_configs(const std::string& tenant_id);
     void reject(const WebhookDelivery& d, const std::optional<std::string>& tenant, const Error& why);
     /// Applies one event; returns "" when it changed something, else why not.
-    std::string apply(soci::session& sql, const std::string& tenant, const boost::json::object& ev, bool& jobs,
-                      std::set<std::string>& touched);
+    std::string apply(soci::session& sql, const std::string& tenant, const boost::json::object& ev,
+                      DrainEffects& effects);
 
     ServiceContext& ctx_;
     std::string public_url_;
+    TtlCache<std::string, SessionHome> homes_;
+    TtlCache<std::string, std::shared_ptr<const std::vector<domain::ProviderConfig>>> configs_;
 };
 
 }  // namespace lc::services

@@ -1,8 +1,9 @@
 #include "store/database.hpp"
 
-#include <boost/url/parse.hpp>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+
+#include <boost/url/parse.hpp>
 
 namespace lc::store {
 
@@ -105,7 +106,8 @@ bool Database::ping() {
 Tx::Tx(Database& db, bool bump_generation)
     : write_lock_(db.dialect() == Dialect::kSqlite ? std::unique_lock<std::mutex>(db.write_mutex())
                                                    : std::unique_lock<std::mutex>()),
-      generation_(bump_generation ? &db.generation() : nullptr),
+      generation_(db.generation()),
+      bump_(bump_generation),
       sql_(db.pool()),
       dialect_(db.dialect()) {
     sql_ << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
@@ -124,7 +126,7 @@ Tx::~Tx() {
 void Tx::commit() {
     sql_ << "COMMIT";
     done_ = true;
-    if (generation_) generation_->bump();
+    if (bump_) generation_.bump();
 }
 
 }  // namespace lc::store

@@ -1,10 +1,10 @@
 #pragma once
 // The database: a SOCI connection pool over SQLite (embedded default) or PostgreSQL.
+#include <soci/soci.h>
+
 #include <memory>
 #include <mutex>
 #include <string>
-
-#include <soci/soci.h>
 
 #include "core/result.hpp"
 #include "core/ttl_cache.hpp"
@@ -58,11 +58,14 @@ public:
 
     soci::session& sql() { return sql_; }
     Dialect dialect() const { return dialect_; }
+    /// For a Tx opened with bump_generation=false that turned out to change cached reads after all.
+    void bump_generation_on_commit() { bump_ = true; }
     void commit();
 
 private:
     std::unique_lock<std::mutex> write_lock_;
-    WriteGeneration* generation_;
+    WriteGeneration& generation_;
+    bool bump_;
     soci::session sql_;
     Dialect dialect_;
     bool done_ = false;

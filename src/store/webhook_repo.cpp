@@ -36,25 +36,6 @@ bool insert_webhook_event(soci::session& sql, const WebhookEvent& e) {
 
 void insert_rejected_webhook(soci::session& sql, const WebhookEvent& e) { insert_event(sql, e, ""); }
 
-std::optional<WebhookEvent> find_webhook_event(soci::session& sql, const std::string& id) {
-    WebhookEvent e;
-    Nullable<std::string> tenant, session;
-    Nullable<long long> processed;
-    long long received = 0;
-    sql << "SELECT id, provider, tenant_id, session_id, dedupe_key, event_type, status, reason, body, normalized, "
-           "received_at, processed_at FROM webhook_events WHERE id = :i",
-        soci::into(e.id), soci::into(e.provider), soci::into(tenant.value, tenant.ind),
-        soci::into(session.value, session.ind), soci::into(e.dedupe_key), soci::into(e.event_type),
-        soci::into(e.status), soci::into(e.reason), soci::into(e.body), soci::into(e.normalized), soci::into(received),
-        soci::into(processed.value, processed.ind), soci::use(id);
-    if (!sql.got_data()) return std::nullopt;
-    e.tenant_id = tenant.get();
-    e.session_id = session.get();
-    e.received_at = received;
-    if (auto p = processed.get()) e.processed_at = *p;
-    return e;
-}
-
 void finish_webhook_event(soci::session& sql, const std::string& id, const std::string& status,
                           const std::string& reason, UnixTime at) {
     long long t = at;
@@ -106,16 +87,25 @@ bool any_live_rooms(soci::session& sql, const std::string& provider) {
     return n > 0;
 }
 
-std::vector<std::string> received_webhook_ids(soci::session& sql, int limit) {
-    std::vector<std::string> out;
-    std::string id;
+std::vector<WebhookEvent> received_webhook_events(soci::session& sql, int limit) {
+    std::vector<WebhookEvent> out;
+    WebhookEvent e;
+    Nullable<std::string> tenant;
+    long long received = 0;
     const bool pg = sql.get_backend_name() == "postgresql";
-    soci::statement st = (sql.prepare << std::string("SELECT id FROM webhook_events WHERE status = 'received' "
-                                                     "ORDER BY received_at LIMIT :n") +
-                                             (pg ? " FOR UPDATE SKIP LOCKED" : ""),
-                          soci::into(id), soci::use(limit));
+    soci::statement st =
+        (sql.prepare << std::string("SELECT id, provider, tenant_id, event_type, normalized, received_at "
+                                    "FROM webhook_events WHERE status = 'received' ORDER BY received_at LIMIT :n") +
+                            (pg ? " FOR UPDATE SKIP LOCKED" : ""),
+         soci::into(e.id), soci::into(e.provider), soci::into(tenant.value, tenant.ind), soci::into(e.event_type),
+         soci::into(e.normalized), soci::into(received), soci::use(limit));
     st.execute();
-    while (st.fetch()) out.push_back(id);
+    while (st.fetch()) {
+        e.tenant_id = tenant.get();
+        e.received_at = received;
+        e.status = "received";
+        out.push_back(e);
+    }
     return out;
 }
 
@@ -135,25 +125,57 @@ bool job_pending(soci::session& sql, const std::string& type) {
 
 namespace {
 
-/// The id of the first row matching `where` (bound :s session, :u user, :c connection, :t time), if any.
-std::optional<std::string> first_row(soci::session& sql, const std::string& where, const std::string& order,
-                                     const std::string& session_id, const std::string& user_id,
-                                     const std::string& connection_id, long long at) {
+/// A user's participation rows in a session over one provider connection, plus the rows our join
+/// endpoint opened (connection ""): everything a provider join or leave is paired with, in one read.
+struct ConnectionRow {
     std::string id;
-    soci::indicator ind = soci::i_null;
-    sql << "SELECT id FROM live_session_participants WHERE session_id = :s AND user_id = :u AND connection_id = :c "
-           "AND " +
-               where + " ORDER BY " + order + " LIMIT 1",
-        soci::into(id, ind), soci::use(session_id), soci::use(user_id), soci::use(connection_id), soci::use(at);
-    if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
-    return id;
+    std::string source;
+    std::string connection_id;
+    long long joined_at = 0;
+    std::optional<long long> left_at;
+    bool active = false;
+};
+
+std::vector<ConnectionRow> connection_rows(soci::session& sql, const std::string& session_id,
+                                           const std::string& user_id, const std::string& connection_id) {
+    std::vector<ConnectionRow> out;
+    ConnectionRow r;
+    Nullable<long long> left;
+    int active = 0;
+    const std::string endpoint;  // our join endpoint's rows have no connection id
+    soci::statement st =
+        (sql.prepare
+             << "SELECT id, source, connection_id, joined_at, left_at, is_active FROM live_session_participants "
+                "WHERE session_id = :s AND user_id = :u AND connection_id IN (:c, :e)",
+         soci::into(r.id), soci::into(r.source), soci::into(r.connection_id), soci::into(r.joined_at),
+         soci::into(left.value, left.ind), soci::into(active), soci::use(session_id), soci::use(user_id),
+         soci::use(connection_id), soci::use(endpoint));
+    st.execute();
+    while (st.fetch()) {
+        r.left_at = left.get();
+        r.active = active != 0;
+        out.push_back(r);
+    }
+    return out;
 }
 
-/// Our join endpoint's open row for the user (connection_id is unknown to it), if any.
-std::optional<std::string> open_endpoint_row(soci::session& sql, const std::string& session_id,
-                                             const std::string& user_id, long long at) {
-    return first_row(sql, "source = 'join' AND is_active = 1 AND joined_at <= :t", "joined_at DESC", session_id,
-                     user_id, "", at);
+/// The row `better` prefers among those `match` accepts (the first such when several tie).
+template <class Match, class Better>
+const ConnectionRow* pick(const std::vector<ConnectionRow>& rows, Match match, Better better) {
+    const ConnectionRow* best = nullptr;
+    for (const auto& r : rows)
+        if (match(r) && (!best || better(r, *best))) best = &r;
+    return best;
+}
+
+/// Our join endpoint's latest row for the user still open at `at` (it cannot know the connection id).
+const ConnectionRow* open_endpoint_row(const std::vector<ConnectionRow>& rows, long long at) {
+    return pick(
+        rows,
+        [&](const ConnectionRow& r) {
+            return r.connection_id.empty() && r.source == "join" && r.active && r.joined_at <= at;
+        },
+        [](const ConnectionRow& a, const ConnectionRow& b) { return a.joined_at > b.joined_at; });
 }
 
 void insert_row(soci::session& sql, const std::string& id, const std::string& session_id, const std::string& user_id,
@@ -188,22 +210,30 @@ void close_row(soci::session& sql, const std::string& id, long long at, const ch
 bool provider_join(soci::session& sql, const std::string& new_id, const std::string& session_id,
                    const std::string& user_id, const std::string& role, const std::string& connection_id, UnixTime at) {
     long long t = at;
+    const auto rows = connection_rows(sql, session_id, user_id, connection_id);
+    auto ours = [&](const ConnectionRow& r) { return r.connection_id == connection_id; };
     // The same join delivered again.
-    if (first_row(sql, "source = 'provider' AND joined_at = :t", "joined_at", session_id, user_id, connection_id, t))
+    if (pick(
+            rows, [&](const ConnectionRow& r) { return ours(r) && r.source == "provider" && r.joined_at == t; },
+            [](const ConnectionRow&, const ConnectionRow&) { return false; }))
         return false;
     // Its leave came first: complete that row.
-    if (auto row = first_row(sql, "source = 'provider_leave_first' AND left_at >= :t", "left_at", session_id, user_id,
-                             connection_id, t)) {
+    if (auto* row = pick(
+            rows,
+            [&](const ConnectionRow& r) {
+                return ours(r) && r.source == "provider_leave_first" && r.left_at && *r.left_at >= t;
+            },
+            [](const ConnectionRow& a, const ConnectionRow& b) { return *a.left_at < *b.left_at; })) {
         sql << "UPDATE live_session_participants SET joined_at = :t, duration_seconds = CASE WHEN left_at > :t2 "
                "THEN left_at - :t3 ELSE 0 END, source = 'provider' WHERE id = :i",
-            soci::use(t), soci::use(t), soci::use(t), soci::use(*row);
+            soci::use(t), soci::use(t), soci::use(t), soci::use(row->id);
         return true;
     }
     // The user came in through our join endpoint: the provider's time is when they really entered.
-    if (auto row = open_endpoint_row(sql, session_id, user_id, t)) {
+    if (auto* row = open_endpoint_row(rows, t)) {
         sql << "UPDATE live_session_participants SET joined_at = :t, source = 'provider', connection_id = :c "
                "WHERE id = :i",
-            soci::use(t), soci::use(connection_id), soci::use(*row);
+            soci::use(t), soci::use(connection_id), soci::use(row->id);
         return true;
     }
     insert_row(sql, new_id, session_id, user_id, role, connection_id, t, std::nullopt, "provider");
@@ -214,18 +244,26 @@ bool provider_leave(soci::session& sql, const std::string& new_id, const std::st
                     const std::string& user_id, const std::string& role, const std::string& connection_id,
                     UnixTime at) {
     long long t = at;
-    if (first_row(sql, "source IN ('provider', 'provider_leave_first') AND left_at = :t", "joined_at", session_id,
-                  user_id, connection_id, t))
+    const auto rows = connection_rows(sql, session_id, user_id, connection_id);
+    auto ours = [&](const ConnectionRow& r) { return r.connection_id == connection_id; };
+    if (pick(
+            rows,
+            [&](const ConnectionRow& r) {
+                return ours(r) && (r.source == "provider" || r.source == "provider_leave_first") && r.left_at == t;
+            },
+            [](const ConnectionRow&, const ConnectionRow&) { return false; }))
         return false;
-    if (auto row = first_row(sql, "source = 'provider' AND is_active = 1 AND joined_at <= :t", "joined_at DESC",
-                             session_id, user_id, connection_id, t)) {
-        close_row(sql, *row, t, "provider", connection_id);
+    if (auto* row = pick(
+            rows,
+            [&](const ConnectionRow& r) { return ours(r) && r.source == "provider" && r.active && r.joined_at <= t; },
+            [](const ConnectionRow& a, const ConnectionRow& b) { return a.joined_at > b.joined_at; })) {
+        close_row(sql, row->id, t, "provider", connection_id);
         return true;
     }
     // Left before the provider's join reached us: close our endpoint's row and let the join, when it
     // arrives, correct the start time.
-    if (auto row = open_endpoint_row(sql, session_id, user_id, t)) {
-        close_row(sql, *row, t, "provider_leave_first", connection_id);
+    if (auto* row = open_endpoint_row(rows, t)) {
+        close_row(sql, row->id, t, "provider_leave_first", connection_id);
         return true;
     }
     insert_row(sql, new_id, session_id, user_id, role, connection_id, t, t, "provider_leave_first");

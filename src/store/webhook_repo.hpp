@@ -31,7 +31,6 @@ struct WebhookEvent {
 bool insert_webhook_event(soci::session& sql, const WebhookEvent& e);
 /// Inserts a rejected event (never conflicts: rejected copies are outside the de-duplication index).
 void insert_rejected_webhook(soci::session& sql, const WebhookEvent& e);
-std::optional<WebhookEvent> find_webhook_event(soci::session& sql, const std::string& id);
 void finish_webhook_event(soci::session& sql, const std::string& id, const std::string& status,
                           const std::string& reason, UnixTime at);
 long long count_webhook_events(soci::session& sql, const std::string& provider, const std::string& status);
@@ -46,9 +45,10 @@ std::optional<std::string> session_by_room(soci::session& sql, const std::string
 std::vector<std::string> live_rooms(soci::session& sql, const std::string& tenant_id, const std::string& provider);
 /// Whether any school has a live session on `provider`.
 bool any_live_rooms(soci::session& sql, const std::string& provider);
-/// Up to `limit` inbox events waiting to be processed, oldest first (PostgreSQL: locked, skipping
-/// rows another transaction holds).
-std::vector<std::string> received_webhook_ids(soci::session& sql, int limit);
+/// Up to `limit` inbox events waiting to be processed, oldest first, with what processing needs (id,
+/// provider, tenant_id, event_type, normalized, received_at). PostgreSQL locks them, skipping rows
+/// another transaction holds; on SQLite the caller's write transaction keeps other drainers out.
+std::vector<WebhookEvent> received_webhook_events(soci::session& sql, int limit);
 /// Whether a job of `type` is waiting (not yet claimed).
 bool job_queued(soci::session& sql, const std::string& type);
 /// Whether a job of `type` is waiting or running (periodic jobs keep one in the queue).

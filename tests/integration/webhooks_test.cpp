@@ -233,6 +233,30 @@ TEST_P(Webhooks, AnotherSchoolsSecretCannotDriveThisSchoolsSession) {
     EXPECT_EQ(rows("webhook_events WHERE status = 'ignored' AND reason LIKE '%not a user of this school%'"), 1);
 }
 
+TEST_P(Webhooks, ARotatedSecretAndADeletedCourseTakeEffectAtOnceDespiteTheIntakeCache) {
+    auto s = srv.make_school("rotate", 2);
+    auto session = live_jitsi_session(s);
+    std::string id(session.at("id").as_string());
+    long long now = srv.clock().now();
+    // Warm the cache with the old secret, then rotate it.
+    ASSERT_EQ(post_jitsi(jitsi_event("participant_joined", session, s.students[0], now), now).status, 200u);
+    set_config(s, {{"provider", "jitsi"}, {"webhook_secret", "rotated-webhook-secret-0123456"}});
+    auto stale = post_jitsi(jitsi_event("participant_joined", session, s.students[1], now), now);
+    EXPECT_EQ(stale.status, 401u) << stale.body;
+    auto fresh = post_jitsi(jitsi_event("participant_joined", session, s.students[1], now), now,
+                            "rotated-webhook-secret-0123456");
+    EXPECT_EQ(fresh.status, 200u) << fresh.body;
+    // Applying events does not need the cache refreshed, but a deleted course's classes are gone at once.
+    run_jobs();
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 200u);
+    ASSERT_EQ(
+        srv.del("/api/v1/courses/" + std::string(session.at("course_id").as_string()) + "/", s.admin_token).status,
+        204u);
+    auto gone = post_jitsi(jitsi_event("participant_left", session, s.students[1], now + 5), now + 5,
+                           "rotated-webhook-secret-0123456");
+    EXPECT_EQ(gone.status, 404u) << gone.body;
+}
+
 TEST_P(Webhooks, NewProviderSettingsAreValidatedAndTheirSecretsNeverReturned) {
     auto s = srv.make_school("hookcfg", 0);
     const std::string path = "/api/v1/tenants/" + s.tenant.id + "/live-config/";
