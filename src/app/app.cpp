@@ -67,11 +67,11 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_);
     a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_);
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
-    a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_);
+    a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);
     a->provider_health_ = std::make_unique<services::ProviderHealthService>(*a->ctx_);
     a->api_ = std::make_unique<http::Api>(http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_,
-                                                         *a->webhooks_, *a->provider_health_, *a->db_},
+                                                         *a->webhooks_, *a->provider_health_, *a->attendance_, *a->db_},
                                           log, http::ApiOptions{cfg.trust_proxy});
 
     // Job types (the seed's Celery tasks keep their names).
@@ -85,6 +85,13 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         if (auto st = self->webhooks_->register_hooks_job(); !st)
             self->log_.warn("BigBlueButton hook registration",
                             {{"error", st.error().message + ": " + st.error().internal}});
+        return ok_status();
+    });
+    a->registry_.add(services::AttendanceService::kSweepJob, [self](const store::Job&) -> Status {
+        // Periodic like the hook job: a failed round is logged; the next one is queued while classes run.
+        if (auto closed = self->attendance_->sweep_stale(); !closed)
+            self->log_.warn("closing participations with stopped heartbeats",
+                            {{"error", closed.error().message + ": " + closed.error().internal}});
         return ok_status();
     });
     for (const char* type : {"provider_sync_room", "provider_delete_room"})
@@ -110,6 +117,8 @@ unsigned short App::serve() {
     unsigned short port = server_->start();
     if (auto st = webhooks_->schedule_hook_registration(); !st)
         log_.warn("could not schedule BigBlueButton hook registration", {{"error", st.error().internal}});
+    if (auto st = attendance_->schedule_sweep(); !st)
+        log_.warn("could not schedule the heartbeat sweep", {{"error", st.error().internal}});
     if (cfg_.job_workers > 0) workers_->start(cfg_.job_workers);
     return port;
 }

@@ -32,6 +32,7 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     num("LIVE_JOB_WORKERS", c.job_workers, 0, 64);
     num("LIVE_JOB_LEASE_SECONDS", c.job_lease_seconds, 2, 3600);
     num("LIVE_ACCESS_TOKEN_TTL", c.access_token_ttl, 60, 86400);
+    num("LIVE_HEARTBEAT_SECONDS", c.heartbeat_seconds, 5, 600);
     str("LIVE_REDIS_URL", c.redis_url);
     str("LIVE_LOG_LEVEL", c.log_level);
     str("LIVE_WEB_ROOT", c.web_root);

@@ -18,18 +18,19 @@ struct Config {
     int job_workers = 1;                               // LIVE_JOB_WORKERS: in-process workers in serve (0 = none)
     int job_lease_seconds = 60;                        // LIVE_JOB_LEASE_SECONDS: a dead worker's job is retried after
     int access_token_ttl = 3600;                       // LIVE_ACCESS_TOKEN_TTL seconds
-    std::string redis_url;                             // LIVE_REDIS_URL (rate limits/replay cache; later)
-    std::string log_level = "info";                    // LIVE_LOG_LEVEL
-    bool trust_proxy = false;                          // LIVE_TRUST_PROXY: take client IP from X-Forwarded-For
-    std::string web_root = "web/dist";                 // LIVE_WEB_ROOT
-    std::string public_url;                            // LIVE_PUBLIC_URL: how providers reach us (callbacks)
-    int provider_breaker_failures = 5;                 // LIVE_PROVIDER_BREAKER_FAILURES: failures in a row that open it
-    int provider_breaker_open_seconds = 30;            // LIVE_PROVIDER_BREAKER_OPEN_SECONDS: how long calls pause
-    std::string zoom_api_url;                          // LIVE_ZOOM_API_URL (default https://api.zoom.us/v2)
-    std::string zoom_oauth_url;                        // LIVE_ZOOM_OAUTH_URL (default https://zoom.us/oauth/token)
-    std::string jitsi_domain;                          // JITSI_DOMAIN
-    std::string jitsi_app_id;                          // JITSI_APP_ID
-    std::string jitsi_jwt_secret;                      // JITSI_JWT_SECRET
+    int heartbeat_seconds = 30;      // LIVE_HEARTBEAT_SECONDS: room pages send one this often; 2 missed close the row
+    std::string redis_url;           // LIVE_REDIS_URL (rate limits/replay cache; later)
+    std::string log_level = "info";  // LIVE_LOG_LEVEL
+    bool trust_proxy = false;        // LIVE_TRUST_PROXY: take client IP from X-Forwarded-For
+    std::string web_root = "web/dist";       // LIVE_WEB_ROOT
+    std::string public_url;                  // LIVE_PUBLIC_URL: how providers reach us (callbacks)
+    int provider_breaker_failures = 5;       // LIVE_PROVIDER_BREAKER_FAILURES: failures in a row that open it
+    int provider_breaker_open_seconds = 30;  // LIVE_PROVIDER_BREAKER_OPEN_SECONDS: how long calls pause
+    std::string zoom_api_url;                // LIVE_ZOOM_API_URL (default https://api.zoom.us/v2)
+    std::string zoom_oauth_url;              // LIVE_ZOOM_OAUTH_URL (default https://zoom.us/oauth/token)
+    std::string jitsi_domain;                // JITSI_DOMAIN
+    std::string jitsi_app_id;                // JITSI_APP_ID
+    std::string jitsi_jwt_secret;            // JITSI_JWT_SECRET
 };
 
 /// Reads the environment through `getenv` (tests pass their own). Invalid numbers are errors.

@@ -1,6 +1,7 @@
 #include "domain/attendance.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -22,37 +23,70 @@ UnixTime effective_leave(const PresenceInterval& iv, UnixTime window_end) {
 /// Moves t into [lo, hi]; for an empty window (hi < lo) the result is lo.
 UnixTime clamp_into(UnixTime t, UnixTime lo, UnixTime hi) { return std::max(lo, std::min(t, hi)); }
 
-/// Length of the union of the intervals clipped to [start, end]; overlapping and duplicate spans
-/// (one user in two tabs) are merged first so no second is counted twice.
-std::int64_t union_inside_window(const std::vector<PresenceInterval>& intervals, UnixTime start, UnixTime end) {
-    std::vector<Span> spans;
-    spans.reserve(intervals.size());
+/// Sorts and merges spans in place (overlapping or touching ones become one).
+void merge(std::vector<Span>& spans) {
+    std::sort(spans.begin(), spans.end());
+    std::size_t out = 0;
+    for (const Span& s : spans) {
+        if (out > 0 && s.first <= spans[out - 1].second) {
+            spans[out - 1].second = std::max(spans[out - 1].second, s.second);
+        } else {
+            spans[out++] = s;
+        }
+    }
+    spans.resize(out);
+}
+
+std::int64_t length_of(const std::vector<Span>& merged) {
+    std::int64_t total = 0;
+    for (const Span& s : merged) total += s.second - s.first;
+    return total;
+}
+
+/// A user's presence inside [start, end): `present` = the union of their intervals (two tabs count
+/// once); `foreground` = the union of the same intervals with their hidden stretches cut out.
+struct Presence {
+    std::vector<Span> present;
+    std::vector<Span> foreground;
+};
+
+Presence presence_inside_window(const std::vector<PresenceInterval>& intervals, UnixTime start, UnixTime end) {
+    Presence p;
+    p.present.reserve(intervals.size());
+    std::vector<Span> hidden;
     for (const PresenceInterval& iv : intervals) {
         const UnixTime b = std::max(iv.joined_at, start);
         const UnixTime e = std::min(effective_leave(iv, end), end);
-        if (b < e) {
-            spans.emplace_back(b, e);
+        if (b >= e) continue;
+        p.present.emplace_back(b, e);
+        hidden.clear();
+        for (const auto& [hb, he] : iv.hidden) {
+            const UnixTime cb = std::max(hb, b), ce = std::min(he, e);
+            if (cb < ce) hidden.emplace_back(cb, ce);
         }
+        merge(hidden);
+        UnixTime cursor = b;  // the visible pieces of [b, e) between the hidden stretches
+        for (const Span& h : hidden) {
+            if (cursor < h.first) p.foreground.emplace_back(cursor, h.first);
+            cursor = std::max(cursor, h.second);
+        }
+        if (cursor < e) p.foreground.emplace_back(cursor, e);
     }
-    std::sort(spans.begin(), spans.end());
-    std::int64_t total = 0;
-    bool have = false;
-    Span cur{0, 0};
+    merge(p.present);
+    merge(p.foreground);
+    return p;
+}
+
+/// Adds each span's overlap with minute k of [start, ...) to coverage[k].
+void add_coverage(const std::vector<Span>& spans, UnixTime start, std::vector<std::int64_t>& coverage) {
+    const auto minutes = static_cast<std::int64_t>(coverage.size());
     for (const Span& s : spans) {
-        if (have && s.first <= cur.second) {
-            cur.second = std::max(cur.second, s.second);
-            continue;
+        for (std::int64_t k = (s.first - start) / 60; k < minutes; ++k) {
+            const UnixTime mb = start + k * 60, me = mb + 60;
+            if (mb >= s.second) break;
+            coverage[static_cast<std::size_t>(k)] += std::min(me, s.second) - std::max(mb, s.first);
         }
-        if (have) {
-            total += cur.second - cur.first;
-        }
-        cur = s;
-        have = true;
     }
-    if (have) {
-        total += cur.second - cur.first;
-    }
-    return total;
 }
 
 /// 100 * total / length in hundredths of a percent, rounded half-up, capped at 10000 (= 100.00%).
@@ -81,7 +115,7 @@ AttendanceSummary summarize_attendance(const std::vector<PresenceInterval>& inte
     if (intervals.empty()) {
         // Nobody to count: no time, no flags, no first/last timestamps.
         s.total_duration_seconds = 0;
-        s.first_join = 0;
+        s.first_join = std::nullopt;
         s.last_leave = std::nullopt;
         s.attended = false;
         s.attendance_percent = 0;
@@ -100,8 +134,11 @@ AttendanceSummary summarize_attendance(const std::vector<PresenceInterval>& inte
     s.first_join = first;
     s.last_leave = last;
 
-    const std::int64_t total = union_inside_window(intervals, start, end);
+    const Presence presence = presence_inside_window(intervals, start, end);
+    const std::int64_t total = length_of(presence.present);
     s.total_duration_seconds = static_cast<int>(std::min<std::int64_t>(total, std::numeric_limits<int>::max()));
+    s.background_duration_seconds = static_cast<int>(
+        std::min<std::int64_t>(total - length_of(presence.foreground), std::numeric_limits<int>::max()));
 
     const std::int64_t hundredths = percent_hundredths(total, length);
     s.attendance_percent = static_cast<double>(hundredths) / 100.0;
@@ -109,7 +146,10 @@ AttendanceSummary summarize_attendance(const std::vector<PresenceInterval>& inte
     // Seed 6.4: "%70 toplam süre VEYA minimum X dakika". The percent rule compares the stored, rounded
     // value, so a report never shows 70.00 next to "not attended". A minimum of 0 minutes disables the
     // duration rule: "total >= 0" would otherwise make everyone attended.
-    const bool by_percent = hundredths >= static_cast<std::int64_t>(policy.attendance_threshold_percent) * 100;
+    // Some time in the class is needed either way: a 0 % threshold must not make a join that came
+    // after the end (0 seconds inside the window) "attended".
+    const bool by_percent =
+        total > 0 && hundredths >= static_cast<std::int64_t>(policy.attendance_threshold_percent) * 100;
     const bool by_duration =
         policy.minimum_duration_minutes > 0 && total >= static_cast<std::int64_t>(policy.minimum_duration_minutes) * 60;
     s.attended = by_percent || by_duration;
@@ -120,7 +160,61 @@ AttendanceSummary summarize_attendance(const std::vector<PresenceInterval>& inte
     const std::int64_t early_tol = static_cast<std::int64_t>(std::max(0, policy.early_leave_tolerance_minutes)) * 60;
     s.late_join = clamp_into(first, start, end) > start + late_tol;
     s.early_leave = clamp_into(last, start, end) < end - early_tol;
+    s.engagement_score = engagement_score(s, std::nullopt);
     return s;
+}
+
+int engagement_score(const AttendanceSummary& s, const std::optional<ProviderActivity>& activity) {
+    if (s.total_duration_seconds <= 0) return 0;
+    // Exact integer arithmetic (like the percent): a score of exactly x.5 rounds up, never down
+    // through a binary fraction. With attendance = H/10000, focus = F/T and activity = A/120,
+    // 100 * points = 0.6 H + 2500 F/T (+ 12.5 A); times 20 T that is a whole number.
+    const std::int64_t h = std::clamp<std::int64_t>(std::llround(s.attendance_percent * 100), 0, 10000);
+    const std::int64_t t = s.total_duration_seconds;
+    const std::int64_t f = std::clamp<std::int64_t>(t - s.background_duration_seconds, 0, t);
+    std::int64_t scaled = 12 * h * t + 50000 * f;  // 20 T * 100 * points
+    std::int64_t weight = 85;
+    if (activity) {
+        const std::int64_t a = std::min<std::int64_t>(
+            120, std::int64_t{24} * std::max(0, activity->chat_messages) + std::max(0, activity->talk_seconds));
+        scaled += 250 * a * t;
+        weight = 100;
+    }
+    const std::int64_t den = 20 * t * weight;
+    return static_cast<int>((2 * scaled + den) / (2 * den));  // round(scaled / den), half up
+}
+
+std::vector<TimelineMinute> attendance_timeline(const std::vector<std::vector<PresenceInterval>>& users,
+                                                const SessionWindow& w) {
+    const UnixTime start = w.actual_start.value_or(w.scheduled_start);
+    const UnixTime end = w.actual_end.value_or(w.scheduled_end);
+    if (end <= start) return {};
+    const auto minutes = static_cast<std::size_t>((end - start + 59) / 60);
+    std::vector<TimelineMinute> out(minutes);
+    for (std::size_t k = 0; k < minutes; ++k) out[k].minute_start = start + static_cast<std::int64_t>(k) * 60;
+    // Half of minute k's own length (the last minute may be short), rounded up.
+    auto needed = [&](std::size_t k) {
+        const std::int64_t len = std::min<std::int64_t>(60, end - out[k].minute_start);
+        return (len + 1) / 2;
+    };
+    std::vector<std::int64_t> present(minutes), foreground(minutes);
+    for (const auto& intervals : users) {
+        const Presence p = presence_inside_window(intervals, start, end);
+        std::fill(present.begin(), present.end(), 0);
+        std::fill(foreground.begin(), foreground.end(), 0);
+        add_coverage(p.present, start, present);
+        add_coverage(p.foreground, start, foreground);
+        for (std::size_t k = 0; k < minutes; ++k) {
+            if (present[k] >= needed(k)) ++out[k].present;
+            if (foreground[k] >= needed(k)) ++out[k].foreground;
+        }
+    }
+    for (std::size_t k = 1; k < minutes; ++k) {
+        const int before = out[k - 1].present;
+        out[k].lost = std::max(0, before - out[k].present);
+        out[k].drop_off = out[k].lost > 0 && out[k].lost >= std::max(2, (before + 9) / 10);
+    }
+    return out;
 }
 
 }  // namespace lc::domain

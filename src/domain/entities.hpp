@@ -110,6 +110,19 @@ struct Participant {
     bool is_active = true;
     bool kicked = false;
     std::string kick_reason;
+    std::string source;                    // join (our endpoint) | provider | provider_leave_first
+    std::string connection_id;             // the provider's id for this connection, when it names one
+    std::optional<UnixTime> last_seen_at;  // the last heartbeat from the room page (seed 6.2)
+    std::optional<UnixTime> hidden_since;  // the tab is in the background since then (seed 6.5)
+    int background_duration = 0;           // seconds this row spent in a background tab (seed 6.5)
+    std::string end_reason;                // left | provider | heartbeat_timeout | session_end | kicked ("" while open)
+};
+
+/// A stretch of a participation row with the tab in the background (seed 6.5).
+struct BackgroundSpan {
+    std::string participant_id;
+    UnixTime started_at = 0;
+    UnixTime ended_at = 0;
 };
 
 struct AttendanceSummary {
@@ -118,12 +131,14 @@ struct AttendanceSummary {
     std::string user_id;
     int total_duration_seconds = 0;
     int join_count = 1;
-    UnixTime first_join = 0;
+    std::optional<UnixTime> first_join;  // none: never joined (absent)
     std::optional<UnixTime> last_leave;
     bool attended = false;
     double attendance_percent = 0;
     bool late_join = false;
     bool early_leave = false;
+    int background_duration_seconds = 0;  // present, but with every device's tab in the background
+    int engagement_score = 0;             // 0-100, see domain/attendance.hpp
 };
 
 /// Policy fields as stored at one level (tenant, course or session): nullopt = inherit.

@@ -13,6 +13,7 @@
 
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "http/attendance_json.hpp"
 #include "http/body_reader.hpp"
 #include "http/problem.hpp"
 #include "http/serializers.hpp"
@@ -206,6 +207,51 @@ std::optional<std::string> secret_field(BodyReader& r, const char* name) {
     auto v = r.string(name, 500);
     if (v && *v == "********") return std::nullopt;  // the masked value sent back unchanged: keep
     return v;
+}
+
+/// A CSV attachment (Excel opens it with Turkish letters intact: the document starts with a BOM).
+Response csv_response(RequestContext& c, std::string body, const std::string& filename) {
+    Response res{bhttp::status::ok, c.version()};
+    res.set(bhttp::field::content_type, "text/csv; charset=utf-8");
+    res.set(bhttp::field::content_disposition, "attachment; filename=\"" + filename + "\"");
+    res.body() = std::move(body);
+    res.keep_alive(c.keep_alive());
+    res.prepare_payload();
+    return res;
+}
+
+/// ?format=json (default) or csv.
+Result<bool> wants_csv(RequestContext& c) {
+    auto it = c.query.find("format");
+    if (it == c.query.end() || it->second == "json") return false;
+    if (it->second == "csv") return true;
+    return Error{Code::kBadRequest, "invalid query parameters", {}, {{"format", "must be json or csv"}}};
+}
+
+/// The filters of the course report and a user's history: from, to, status (and course for a history).
+Result<store::AttendanceFilter> attendance_filter(RequestContext& c, bool with_course) {
+    store::AttendanceFilter f;
+    std::vector<FieldError> errs;
+    for (const auto& [k, v] : c.query) {
+        if (k == "page" || k == "page_size" || k == "format") continue;
+        if (k == "from" || k == "to") {
+            auto t = parse_iso8601(v);
+            if (!t) errs.push_back({k, "must be an ISO 8601 date-time like 2026-11-26T00:00:00Z"});
+            (k == "from" ? f.from : f.to) = t;
+        } else if (k == "status") {
+            if (v != "attended" && v != "absent" && v != "late" && v != "early_leave")
+                errs.push_back({"status", "must be one of attended, absent, late, early_leave"});
+            f.status = v;
+        } else if (k == "course" && with_course) {
+            if (!infra::is_uuid(v)) errs.push_back({"course", "must be a course UUID"});
+            f.course_id = ascii_lower(v);
+        } else {
+            errs.push_back({k, std::string("is not a known filter (") + (with_course ? "course, " : "") +
+                                   "from, to, status, format, page, page_size)"});
+        }
+    }
+    if (!errs.empty()) return Error{Code::kBadRequest, "invalid query parameters", {}, errs};
+    return f;
 }
 
 }  // namespace
@@ -425,7 +471,120 @@ void Api::register_routes() {
             c->offload(std::move(run));
         });
 
+    // ---- attendance (seed 6, 4.1 attendance, 13.4, 13.5) ----
+    router_.add("POST", "/api/v1/live-sessions/{id}/heartbeat/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    c.session_id = *id;
+                    auto body = c.req.body().empty() ? Result<json::object>(json::object{}) : body_object(c);
+                    if (!body) return fail(c, body.error());
+                    BodyReader r(*body);
+                    services::HeartbeatInput in;
+                    in.visible = r.boolean("visible").value_or(true);
+                    in.participant_id = r.uuid("participant_id");
+                    if (auto st = check_fields(r, "the heartbeat"); !st) return fail(c, st.error());
+                    return reply(c, s_.attendance.heartbeat(p, *id, in), 200, [](const auto& h) { return to_json(h); });
+                }));
+    router_.add("POST", "/api/v1/live-sessions/{id}/leave/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    c.session_id = *id;
+                    auto body = c.req.body().empty() ? Result<json::object>(json::object{}) : body_object(c);
+                    if (!body) return fail(c, body.error());
+                    BodyReader r(*body);
+                    auto participant = r.uuid("participant_id");
+                    if (auto st = check_fields(r, "the leave"); !st) return fail(c, st.error());
+                    return reply(c, s_.attendance.leave(p, *id, participant), 200, [](int n) {
+                        return json::object{{"closed", n}};
+                    });
+                }));
+    router_.add("GET", "/api/v1/live-sessions/{id}/attendance/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    c.session_id = *id;
+                    if (auto st = only_known_params(c, {"format", "explain"}, "format, explain"); !st)
+                        return fail(c, st.error());
+                    auto csv = wants_csv(c);
+                    if (!csv) return fail(c, csv.error());
+                    bool explain = false;
+                    if (auto it = c.query.find("explain"); it != c.query.end()) {
+                        if (it->second != "true" && it->second != "false")
+                            return fail(c, Error{Code::kBadRequest,
+                                                 "invalid query parameters",
+                                                 {},
+                                                 {{"explain", "must be true or false"}}});
+                        explain = it->second == "true";
+                    }
+                    auto report = s_.attendance.session_report(p, *id, explain && !*csv);
+                    if (!report) return fail(c, report.error());
+                    if (*csv) {
+                        std::vector<store::AttendanceReportRow> rows;
+                        for (const auto& v : report->rows) rows.push_back(v.row);
+                        return csv_response(c, attendance_csv(rows, p.user.locale), "attendance-" + *id + ".csv");
+                    }
+                    return send(c, 200, to_json(*report, explain));
+                }));
+    router_.add("POST", "/api/v1/live-sessions/{id}/attendance/recalculate/",
+                authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    c.session_id = *id;
+                    return reply(c, s_.attendance.recalculate(p, *id), 200,
+                                 [](const auto& a) { return to_json(a, false); });
+                }));
+    router_.add("GET", "/api/v1/live-sessions/{id}/attendance/timeline/",
+                authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    c.session_id = *id;
+                    return reply(c, s_.attendance.timeline(p, *id), 200, [](const auto& t) { return to_json(t); });
+                }));
+    // A course's report across its classes, and a user's own history: paged JSON, or every row as CSV.
+    auto report_page = [this](RequestContext& c, const std::string& base, const std::string& filename,
+                              auto&& load) -> Response {
+        auto pg = paging(c);
+        if (!pg) return fail(c, pg.error());
+        auto csv = wants_csv(c);
+        if (!csv) return fail(c, csv.error());
+        int limit = *csv ? 100000 : pg->page_size, offset = *csv ? 0 : pg->offset();
+        auto page = load(limit, offset);
+        if (!page) return fail(c, page.error());
+        if (*csv) return csv_response(c, attendance_csv(page->items, c.principal->user.locale), filename);
+        json::array items;
+        for (const auto& r : page->items) items.push_back(to_json(r));
+        return send(c, 200, page_json(c, base, *pg, page->total, std::move(items)));
+    };
+    router_.add("GET", "/api/v1/courses/{id}/attendance/",
+                authed([this, report_page](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto f = attendance_filter(c, false);
+                    if (!f) return fail(c, f.error());
+                    return report_page(c, "/api/v1/courses/" + *id + "/attendance/",
+                                       "attendance-course-" + *id + ".csv", [&](int limit, int offset) {
+                                           f->limit = limit;
+                                           f->offset = offset;
+                                           return s_.attendance.course_report(p, *id, *f);
+                                       });
+                }));
+    router_.add("GET", "/api/v1/users/{id}/attendance/",
+                authed([this, report_page](RequestContext& c, const Principal& p) {
+                    // "me" names the caller.
+                    Result<std::string> id =
+                        !c.params.empty() && c.params[0] == "me" ? Result<std::string>(p.user.id) : path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto f = attendance_filter(c, true);
+                    if (!f) return fail(c, f.error());
+                    return report_page(c, "/api/v1/users/" + c.params[0] + "/attendance/", "attendance-" + *id + ".csv",
+                                       [&](int limit, int offset) {
+                                           f->limit = limit;
+                                           f->offset = offset;
+                                           return s_.attendance.user_history(p, *id, *f);
+                                       });
+                }));
+
     // ---- tenant settings ----
+
     router_.add("GET", "/api/v1/tenants/{id}/", authed([this](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
                     if (!id) return fail(c, id.error());

@@ -32,6 +32,7 @@ struct Services {
     services::ConfigService& config;
     services::WebhookService& webhooks;
     services::ProviderHealthService& provider_health;
+    services::AttendanceService& attendance;
     store::Database& db;
 };
 

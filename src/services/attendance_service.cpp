@@ -1,16 +1,169 @@
 #include "services/attendance_service.hpp"
 
-#include <map>
-
+#include <algorithm>
 #include <boost/json.hpp>
+#include <limits>
+#include <map>
+#include <set>
 
-#include "domain/attendance.hpp"
+#include "domain/permissions.hpp"
 #include "infra/crypto.hpp"
 #include "services/session_service.hpp"
+#include "store/job_repo.hpp"
+#include "store/webhook_repo.hpp"
 
 namespace lc::services {
 
 using namespace lc::domain;
+
+namespace {
+
+constexpr UnixTime kOpenEnd = std::numeric_limits<UnixTime>::max();
+
+/// The class window a report or timeline is computed over: while a class is live it ends now.
+SessionWindow window_of(const LiveSession& s, UnixTime now) {
+    SessionWindow w{s.scheduled_start, s.scheduled_end, s.actual_start, s.actual_end};
+    if (s.status == SessionStatus::kLive && !s.actual_end) w.actual_end = now;
+    return w;
+}
+
+/// Each user's presence intervals with their background stretches: closed spans, plus a stretch still
+/// hidden when the row closed (or now) from hidden_since to the row's end.
+std::map<std::string, std::vector<PresenceInterval>> intervals_by_user(const std::vector<Participant>& rows,
+                                                                       const std::vector<BackgroundSpan>& spans) {
+    std::map<std::string, std::vector<std::pair<UnixTime, UnixTime>>> hidden;  // participant id -> spans
+    for (const auto& b : spans) hidden[b.participant_id].emplace_back(b.started_at, b.ended_at);
+    std::map<std::string, std::vector<PresenceInterval>> out;
+    for (const auto& r : rows) {
+        PresenceInterval iv{r.joined_at, r.left_at, {}};
+        if (auto it = hidden.find(r.id); it != hidden.end()) iv.hidden = std::move(it->second);
+        if (r.hidden_since) iv.hidden.emplace_back(*r.hidden_since, r.left_at.value_or(kOpenEnd));
+        out[r.user_id].push_back(std::move(iv));
+    }
+    return out;
+}
+
+bool sees_everyone(SessionActor a) { return has_moderator_rights(a); }
+
+Error managers_only(const char* what) {
+    return Error::denied(std::string("only the class's instructors, moderators and admins can see ") + what);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- heartbeats and leaving
+
+Result<HeartbeatResult> AttendanceService::heartbeat(const Principal& p, const std::string& session_id,
+                                                     const HeartbeatInput& in) {
+    return guarded([&]() -> Result<HeartbeatResult> {
+        // Participation rows only: nothing cached depends on them.
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        auto l = sessions_.load(tx.sql(), p, session_id);
+        if (!l) return l.take_error();
+        if (l->session.status != SessionStatus::kLive)
+            return Error::conflict(std::string("the class is not live (") + to_string(l->session.status) +
+                                   "): heartbeats are taken only while it runs");
+        const UnixTime now = ctx_.clock.now();
+        HeartbeatResult out;
+        out.visible = in.visible;
+        out.next_heartbeat_seconds = heartbeat_seconds_;
+        auto rows = store::open_participations(tx.sql(), session_id, p.user.id);
+        if (in.participant_id) {
+            std::erase_if(rows, [&](const Participant& r) { return r.id != *in.participant_id; });
+        }
+        if (rows.empty()) {
+            // Closed for missed heartbeats (a network drop, a sleeping laptop) and back: the user is
+            // evidently in the room again, so a new stretch of presence begins now.
+            auto all = store::list_participants(tx.sql(), session_id, p.user.id);
+            if (in.participant_id) std::erase_if(all, [&](const Participant& r) { return r.id != *in.participant_id; });
+            if (all.empty() || all.back().end_reason != "heartbeat_timeout")
+                return Error::conflict(in.participant_id ? "this participation is closed: join the class again"
+                                                         : "you are not in this class: join it first");
+            Participant again = all.back();
+            again.id = infra::new_uuid();
+            again.joined_at = now;
+            again.left_at.reset();
+            again.duration_seconds = 0;
+            again.is_active = true;
+            again.hidden_since.reset();
+            again.background_duration = 0;
+            store::insert_participant(tx.sql(), again);
+            store::recount_participants(tx.sql(), session_id);
+            out.resumed = true;
+            rows = {again};
+        }
+        for (const auto& r : rows) {
+            store::record_heartbeat(tx.sql(), r, now, in.visible, infra::new_uuid());
+            out.participant_ids.push_back(r.id);
+        }
+        tx.commit();
+        return out;
+    });
+}
+
+Result<int> AttendanceService::leave(const Principal& p, const std::string& session_id,
+                                     const std::optional<std::string>& participant_id) {
+    return guarded([&]() -> Result<int> {
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        auto l = sessions_.load(tx.sql(), p, session_id);
+        if (!l) return l.take_error();
+        auto rows = store::open_participations(tx.sql(), session_id, p.user.id);
+        if (participant_id) {
+            std::erase_if(rows, [&](const Participant& r) { return r.id != *participant_id; });
+            if (rows.empty()) return Error::not_found("you have no open participation with this id in this class");
+        }
+        int closed = 0;
+        for (const auto& r : rows) closed += store::close_participation(tx.sql(), r.id, ctx_.clock.now(), "left");
+        if (closed > 0) store::recount_participants(tx.sql(), session_id);
+        tx.commit();
+        return closed;
+    });
+}
+
+Result<long long> AttendanceService::sweep_stale() {
+    return guarded([&]() -> Result<long long> {
+        const UnixTime now = ctx_.clock.now();
+        const UnixTime cutoff = now - 2LL * heartbeat_seconds_;
+        long long closed = 0;
+        for (;;) {  // in bounded batches, each its own transaction
+            store::Tx tx(ctx_.db, /*bump_generation=*/false);
+            auto stale = store::stale_participations(tx.sql(), cutoff, 500);
+            std::set<std::string> touched;
+            for (const auto& r : stale) {
+                // Closed at the last moment we knew the user was there, not now.
+                if (store::close_participation(tx.sql(), r.id, r.last_seen, "heartbeat_timeout")) {
+                    ++closed;
+                    touched.insert(r.session_id);
+                }
+            }
+            for (const auto& s : touched) store::recount_participants(tx.sql(), s);
+            const bool more = stale.size() == 500;
+            if (!more && store::any_live_session(tx.sql()) && !store::job_queued(tx.sql(), kSweepJob)) {
+                store::Job next;
+                next.id = infra::new_uuid();
+                next.type = kSweepJob;
+                next.run_at = now + heartbeat_seconds_;
+                store::enqueue_job(tx.sql(), next, now);
+            }
+            tx.commit();
+            if (!more) break;
+        }
+        return closed;
+    });
+}
+
+Status AttendanceService::schedule_sweep() {
+    return guarded([&]() -> Status {
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        if (!store::any_live_session(tx.sql())) return ok_status();
+        store::enqueue_once(tx.sql(), infra::new_uuid(), kSweepJob, ctx_.clock.now(), ctx_.clock.now());
+        tx.commit();
+        ctx_.jobs_enqueued();
+        return ok_status();
+    });
+}
+
+// ---------------------------------------------------------------- summaries
 
 Status AttendanceService::run_job(const std::string& job_tenant_id, const std::string& payload) {
     boost::json::error_code ec;
@@ -24,25 +177,145 @@ Status AttendanceService::run_job(const std::string& job_tenant_id, const std::s
 
 Status AttendanceService::calculate(const std::string& tenant_id, const std::string& session_id) {
     return guarded([&]() -> Status {
-        store::Tx tx(ctx_.db);
+        // Summaries are read straight from the database by every report: no cache to refresh.
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
         auto s = store::find_session(tx.sql(), tenant_id, session_id);
         if (!s) return Error::not_found("session " + session_id + " no longer exists");
         EffectivePolicy policy = sessions_.effective_policy(tx.sql(), *s);
-        std::map<std::string, std::vector<PresenceInterval>> by_user;
-        for (const auto& p : store::list_participants(tx.sql(), session_id))
-            by_user[p.user_id].push_back({p.joined_at, p.left_at});
-        SessionWindow w{s->scheduled_start, s->scheduled_end, s->actual_start, s->actual_end};
+        auto by_user = intervals_by_user(store::list_participants(tx.sql(), session_id),
+                                         store::background_spans(tx.sql(), session_id));
+        for (const auto& student : store::enrolled_student_ids(tx.sql(), s->course_id))
+            by_user.try_emplace(student);  // never joined: an absent row, not a missing one
+        const auto activity = store::provider_activity(tx.sql(), session_id);
+        const SessionWindow w = window_of(*s, ctx_.clock.now());
         std::vector<AttendanceSummary> rows;
+        rows.reserve(by_user.size());
         for (const auto& [user, intervals] : by_user) {
             AttendanceSummary a = summarize_attendance(intervals, w, policy);
+            if (auto it = activity.find(user); it != activity.end())
+                a.engagement_score = engagement_score(a, it->second);
             a.id = infra::new_uuid();
             a.session_id = session_id;
             a.user_id = user;
-            rows.push_back(a);
+            rows.push_back(std::move(a));
         }
         store::replace_attendance_summaries(tx.sql(), session_id, rows);
         tx.commit();
         return ok_status();
+    });
+}
+
+Result<SessionAttendance> AttendanceService::recalculate(const Principal& p, const std::string& session_id) {
+    {
+        auto allowed = guarded([&]() -> Status {
+            store::Conn c(ctx_.db);
+            auto l = sessions_.load(c.sql(), p, session_id);
+            if (!l) return l.take_error();
+            if (!sees_everyone(l->actor)) return managers_only("or recalculate the attendance");
+            if (l->session.status != SessionStatus::kEnded)
+                return Error::conflict(std::string("the class has not ended (") + to_string(l->session.status) +
+                                       "): attendance is computed once it ends");
+            return ok_status();
+        });
+        if (!allowed) return allowed.take_error();
+    }
+    if (auto st = calculate(p.tenant.id, session_id); !st) return st.take_error();
+    return session_report(p, session_id, false);
+}
+
+// ---------------------------------------------------------------- reports
+
+Result<SessionAttendance> AttendanceService::session_report(const Principal& p, const std::string& session_id,
+                                                            bool explain) {
+    return guarded([&]() -> Result<SessionAttendance> {
+        store::Conn c(ctx_.db);
+        auto l = sessions_.load(c.sql(), p, session_id);
+        if (!l) return l.take_error();
+        const bool everyone = sees_everyone(l->actor);
+        store::AttendanceFilter f;
+        if (!everyone) f.user_id = p.user.id;
+        f.limit = 1000000;  // one class: every row
+        SessionAttendance out;
+        out.session = l->session;
+        for (auto& r : store::attendance_rows(c.sql(), p.tenant.id, session_id, f))
+            out.rows.push_back(AttendanceRowView{std::move(r), {}});
+        out.calculated = l->session.status == SessionStatus::kEnded && !out.rows.empty();
+        if (!explain || out.rows.empty()) return out;
+        const std::optional<std::string> only = everyone ? std::nullopt : std::optional<std::string>(p.user.id);
+        auto rows = store::list_participants(c.sql(), session_id, only);
+        auto spans = store::background_spans(c.sql(), session_id, only);
+        std::map<std::string, std::string> owner;  // participant id -> user id
+        std::map<std::string, std::vector<AttendanceInterval>> by_user;
+        for (const auto& r : rows) {
+            owner[r.id] = r.user_id;
+            by_user[r.user_id].push_back(
+                AttendanceInterval{"present", r.id, r.joined_at, r.left_at, r.end_reason, r.device_type});
+            if (r.hidden_since)
+                by_user[r.user_id].push_back(
+                    AttendanceInterval{"background", r.id, *r.hidden_since, r.left_at, "", ""});
+        }
+        for (const auto& b : spans)
+            if (auto it = owner.find(b.participant_id); it != owner.end())
+                by_user[it->second].push_back(
+                    AttendanceInterval{"background", b.participant_id, b.started_at, b.ended_at, "", ""});
+        for (auto& v : out.rows) {
+            auto& list = by_user[v.row.summary.user_id];
+            std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+                return a.from != b.from ? a.from < b.from : a.kind > b.kind;  // present before background
+            });
+            v.intervals = std::move(list);
+        }
+        return out;
+    });
+}
+
+Result<Page<store::AttendanceReportRow>> AttendanceService::course_report(const Principal& p,
+                                                                          const std::string& course_id,
+                                                                          store::AttendanceFilter f) {
+    return guarded([&]() -> Result<Page<store::AttendanceReportRow>> {
+        store::Conn c(ctx_.db);
+        if (!store::find_course(c.sql(), p.tenant.id, course_id)) return Error::not_found("course not found");
+        if (!p.is_admin() && !store::course_access(c.sql(), course_id, p.user.id).is_instructor)
+            return Error::denied("only the course's instructors and admins can see its attendance report");
+        f.course_id = course_id;
+        Page<store::AttendanceReportRow> page;
+        page.items = store::attendance_rows(c.sql(), p.tenant.id, "", f, &page.total);
+        return page;
+    });
+}
+
+Result<Page<store::AttendanceReportRow>> AttendanceService::user_history(const Principal& p, const std::string& user_id,
+                                                                         store::AttendanceFilter f) {
+    return guarded([&]() -> Result<Page<store::AttendanceReportRow>> {
+        store::Conn c(ctx_.db);
+        if (user_id != p.user.id) {
+            if (!p.is_admin()) return Error::denied("you can see only your own attendance history");
+            if (!store::find_user(c.sql(), p.tenant.id, user_id)) return Error::not_found("user not found");
+        }
+        f.user_id = user_id;
+        Page<store::AttendanceReportRow> page;
+        page.items = store::attendance_rows(c.sql(), p.tenant.id, "", f, &page.total);
+        return page;
+    });
+}
+
+Result<AttendanceTimeline> AttendanceService::timeline(const Principal& p, const std::string& session_id) {
+    return guarded([&]() -> Result<AttendanceTimeline> {
+        store::Conn c(ctx_.db);
+        auto l = sessions_.load(c.sql(), p, session_id);
+        if (!l) return l.take_error();
+        if (!sees_everyone(l->actor)) return managers_only("the class timeline");
+        AttendanceTimeline out;
+        out.session = l->session;
+        if (!l->session.actual_start) return out;  // never started: no minutes yet
+        auto by_user = intervals_by_user(store::list_participants(c.sql(), session_id),
+                                         store::background_spans(c.sql(), session_id));
+        std::vector<std::vector<PresenceInterval>> users;
+        users.reserve(by_user.size());
+        for (auto& [user, intervals] : by_user) users.push_back(std::move(intervals));
+        out.minutes = attendance_timeline(users, window_of(l->session, ctx_.clock.now()));
+        for (const auto& m : out.minutes) out.peak_present = std::max(out.peak_present, m.present);
+        return out;
     });
 }
 

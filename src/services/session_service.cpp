@@ -9,6 +9,7 @@
 #include "domain/session_rules.hpp"
 #include "domain/user_agent.hpp"
 #include "infra/crypto.hpp"
+#include "services/attendance_service.hpp"
 #include "services/config_service.hpp"
 #include "store/job_repo.hpp"
 #include "store/webhook_repo.hpp"
@@ -403,13 +404,12 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
         if (action == SessionAction::kStart) {
             s.actual_start = now;
             audit_action = "session.start";
-            if (s.provider == ProviderKind::kBbb && !store::job_pending(tx.sql(), providers::kBbbHookJob)) {
-                store::Job hooks;  // keeps the meeting's bbb-webhooks hook registered while it runs
-                hooks.id = infra::new_uuid();
-                hooks.type = providers::kBbbHookJob;
-                hooks.run_at = now + providers::kBbbHookEverySeconds;
-                store::enqueue_job(tx.sql(), hooks, now);
-            }
+            // Keeps the meeting's bbb-webhooks hook registered while it runs.
+            if (s.provider == ProviderKind::kBbb)
+                store::enqueue_once(tx.sql(), infra::new_uuid(), providers::kBbbHookJob,
+                                    now + providers::kBbbHookEverySeconds, now);
+            // Closes participations whose heartbeats stop while any class is live.
+            store::enqueue_once(tx.sql(), infra::new_uuid(), AttendanceService::kSweepJob, now, now);
         } else if (action == SessionAction::kEnd) {
             close_session_rows(tx.sql(), s, now, now);
             audit_action = "session.end";

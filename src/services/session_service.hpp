@@ -114,13 +114,14 @@ public:
     /// The effective policy of a session (session > course > tenant > defaults, then the session type).
     domain::EffectivePolicy effective_policy(soci::session& sql, const domain::LiveSession& s);
 
-private:
     struct Loaded {
         domain::LiveSession session;
         domain::SessionActor actor;
     };
     /// Loads a session of the caller's tenant and the caller's role in it; NotFound when invisible.
     Result<Loaded> load(soci::session& sql, const Principal& p, const std::string& id, bool for_update = false);
+
+private:
     Result<SessionView> transition(const Principal& p, const std::string& id, domain::SessionAction action,
                                    const RequestMeta& meta);
     /// A new session built and checked from `in` (reads only; nothing is written).

@@ -13,6 +13,7 @@
 #include "providers/bbb.hpp"
 #include "providers/jitsi.hpp"
 #include "providers/zoom_events.hpp"
+#include "services/attendance_service.hpp"
 #include "services/session_service.hpp"
 #include "store/job_repo.hpp"
 #include "store/webhook_repo.hpp"
@@ -583,6 +584,8 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         s->updated_at = ctx_.clock.now();
         store::update_session(sql, *s);
         audit("session.start", by);
+        store::enqueue_once(sql, infra::new_uuid(), AttendanceService::kSweepJob, ctx_.clock.now(), ctx_.clock.now());
+        effects.jobs = true;
         effects.sessions_changed = true;
         return "";
     }

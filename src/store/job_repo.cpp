@@ -23,6 +23,18 @@ void enqueue_job(soci::session& sql, const Job& job, UnixTime now) {
         soci::use(job.max_attempts), soci::use(run_at), soci::use(t), soci::use(t);
 }
 
+bool enqueue_once(soci::session& sql, const std::string& id, const std::string& type, UnixTime run_at, UnixTime now) {
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM jobs WHERE type = :t AND status = 'queued'", soci::into(n), soci::use(type);
+    if (n > 0) return false;
+    Job job;
+    job.id = id;
+    job.type = type;
+    job.run_at = run_at;
+    enqueue_job(sql, job, now);
+    return true;
+}
+
 std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTime now,
                              const std::vector<std::string>& types) {
     auto turn = write_turn(db);

@@ -26,6 +26,10 @@ struct Job {
 };
 
 void enqueue_job(soci::session& sql, const Job& job, UnixTime now);
+/// Queues a job of `type` (no payload, given id) at `run_at` unless one is queued already: how
+/// periodic jobs keep one round in the queue. A running round does not count: it may have looked for
+/// work before the caller's change and so not queue its successor.
+bool enqueue_once(soci::session& sql, const std::string& id, const std::string& type, UnixTime run_at, UnixTime now);
 /// Claims the oldest due queued job (attempts is incremented); nullopt when none is due. With
 /// `types`, only jobs of those types: a job this process has no handler for (e.g. one a newer
 /// version queued) waits for a worker that can run it instead of failing here.

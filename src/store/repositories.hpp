@@ -123,7 +123,9 @@ inline constexpr const char* kHasActiveParticipationSql =
 void insert_participant(soci::session& sql, const domain::Participant& p);
 /// Closes every active participation (left_at = now, duration computed); returns how many.
 long long close_active_participants(soci::session& sql, const std::string& session_id, UnixTime now);
-std::vector<domain::Participant> list_participants(soci::session& sql, const std::string& session_id);
+/// Every participation row of the session (optionally of one user), in join order.
+std::vector<domain::Participant> list_participants(soci::session& sql, const std::string& session_id,
+                                                   const std::optional<std::string>& user_id = std::nullopt);
 
 // ---- attendance ----
 /// Replaces every summary of the session with `rows` (recalculation is idempotent).

@@ -334,38 +334,45 @@ long long close_active_participants(soci::session& sql, const std::string& sessi
     long long t = now, n = 0;
     sql << "SELECT COUNT(*) FROM live_session_participants WHERE session_id = :s AND is_active = 1", soci::into(n),
         soci::use(session_id);
-    sql << "UPDATE live_session_participants SET is_active = 0, left_at = :t, "
-           "duration_seconds = CASE WHEN :t2 > joined_at THEN :t3 - joined_at ELSE 0 END "
-           "WHERE session_id = :s AND is_active = 1",
-        soci::use(t), soci::use(t), soci::use(t), soci::use(session_id);
+    sql << "UPDATE live_session_participants SET " + detail::close_participation_set(t, "session_end") +
+               " WHERE session_id = :s AND is_active = 1",
+        soci::use(session_id);
     return n;
 }
 
-std::vector<Participant> list_participants(soci::session& sql, const std::string& session_id) {
+std::vector<Participant> list_participants(soci::session& sql, const std::string& session_id,
+                                           const std::optional<std::string>& user_id) {
     std::vector<Participant> out;
     Participant p;
     std::string role;
     long long joined = 0;
-    Nullable<long long> left;
+    Nullable<long long> left, seen, hidden;
     int active = 0, kicked = 0;
+    const std::string user = user_id.value_or("");
     soci::statement st =
-        (sql.prepare << "SELECT id, session_id, user_id, role, joined_at, left_at, duration_seconds, device_type, "
-                        "browser, ip_hash, is_active, kicked, kick_reason FROM live_session_participants "
-                        "WHERE session_id = :s ORDER BY joined_at, id",
+        (sql.prepare << std::string("SELECT id, session_id, user_id, role, joined_at, left_at, duration_seconds, "
+                                    "device_type, browser, ip_hash, is_active, kicked, kick_reason, source, "
+                                    "connection_id, last_seen_at, hidden_since, background_duration, end_reason "
+                                    "FROM live_session_participants WHERE session_id = :s") +
+                            (user_id ? " AND user_id = :u" : " AND :u = ''") + " ORDER BY joined_at, id",
          soci::into(p.id), soci::into(p.session_id), soci::into(p.user_id), soci::into(role), soci::into(joined),
          soci::into(left.value, left.ind), soci::into(p.duration_seconds), soci::into(p.device_type),
          soci::into(p.browser), soci::into(p.ip_hash), soci::into(active), soci::into(kicked),
-         soci::into(p.kick_reason), soci::use(session_id));
+         soci::into(p.kick_reason), soci::into(p.source), soci::into(p.connection_id), soci::into(seen.value, seen.ind),
+         soci::into(hidden.value, hidden.ind), soci::into(p.background_duration), soci::into(p.end_reason),
+         soci::use(session_id), soci::use(user));
     st.execute();
     while (st.fetch()) {
         Participant q = p;
         q.role = parse_participant_role(role).value_or(ParticipantRole::kParticipant);
         q.joined_at = joined;
-        if (auto l = left.get()) q.left_at = *l;
+        q.left_at = left.get();
+        q.last_seen_at = seen.get();
+        q.hidden_since = hidden.get();
         q.is_active = active != 0;
         q.kicked = kicked != 0;
         out.push_back(q);
-        left.ind = soci::i_null;
+        left.ind = seen.ind = hidden.ind = soci::i_null;
     }
     return out;
 }
@@ -375,46 +382,59 @@ std::vector<Participant> list_participants(soci::session& sql, const std::string
 void replace_attendance_summaries(soci::session& sql, const std::string& session_id,
                                   const std::vector<AttendanceSummary>& rows) {
     sql << "DELETE FROM live_session_attendance_summaries WHERE session_id = :s", soci::use(session_id);
-    for (const auto& a : rows) {
-        long long first = a.first_join;
-        Nullable<long long> last;
-        last.set(a.last_leave ? std::optional<long long>(*a.last_leave) : std::nullopt);
-        int attended = a.attended, late = a.late_join, early = a.early_leave;
-        double pct = a.attendance_percent;
-        sql << "INSERT INTO live_session_attendance_summaries(id, session_id, user_id, total_duration_seconds, "
-               "join_count, first_join, last_leave, attended, attendance_percent, late_join, early_leave) "
-               "VALUES(:i, :s, :u, :t, :j, :f, :l, :a, :p, :lj, :el)",
-            soci::use(a.id), soci::use(a.session_id), soci::use(a.user_id), soci::use(a.total_duration_seconds),
-            soci::use(a.join_count), soci::use(first), soci::use(last.value, last.ind), soci::use(attended),
-            soci::use(pct), soci::use(late), soci::use(early);
+    if (rows.empty()) return;
+    // One prepared statement for every row: a class of thousands is one parse, not thousands.
+    AttendanceSummary a;
+    Nullable<long long> first, last;
+    int attended = 0, late = 0, early = 0;
+    double pct = 0;
+    soci::statement st =
+        (sql.prepare << "INSERT INTO live_session_attendance_summaries(id, session_id, user_id, "
+                        "total_duration_seconds, join_count, first_join, last_leave, attended, attendance_percent, "
+                        "late_join, early_leave, background_duration_seconds, engagement_score) "
+                        "VALUES(:i, :s, :u, :t, :j, :f, :l, :a, :p, :lj, :el, :bg, :en)",
+         soci::use(a.id), soci::use(a.session_id), soci::use(a.user_id), soci::use(a.total_duration_seconds),
+         soci::use(a.join_count), soci::use(first.value, first.ind), soci::use(last.value, last.ind),
+         soci::use(attended), soci::use(pct), soci::use(late), soci::use(early),
+         soci::use(a.background_duration_seconds), soci::use(a.engagement_score));
+    for (const auto& row : rows) {
+        a = row;
+        first.set(row.first_join ? std::optional<long long>(*row.first_join) : std::nullopt);
+        last.set(row.last_leave ? std::optional<long long>(*row.last_leave) : std::nullopt);
+        attended = row.attended;
+        late = row.late_join;
+        early = row.early_leave;
+        pct = row.attendance_percent;
+        st.execute(true);
     }
 }
 
 std::vector<AttendanceSummary> list_attendance_summaries(soci::session& sql, const std::string& session_id) {
     std::vector<AttendanceSummary> out;
     AttendanceSummary a;
-    long long first = 0;
-    Nullable<long long> last;
+    Nullable<long long> first, last;
     int attended = 0, late = 0, early = 0;
     double pct = 0;
     soci::statement st =
         (sql.prepare << "SELECT id, session_id, user_id, total_duration_seconds, join_count, first_join, last_leave, "
-                        "attended, attendance_percent, late_join, early_leave FROM live_session_attendance_summaries "
+                        "attended, attendance_percent, late_join, early_leave, background_duration_seconds, "
+                        "engagement_score FROM live_session_attendance_summaries "
                         "WHERE session_id = :s ORDER BY first_join, user_id",
          soci::into(a.id), soci::into(a.session_id), soci::into(a.user_id), soci::into(a.total_duration_seconds),
-         soci::into(a.join_count), soci::into(first), soci::into(last.value, last.ind), soci::into(attended),
-         soci::into(pct), soci::into(late), soci::into(early), soci::use(session_id));
+         soci::into(a.join_count), soci::into(first.value, first.ind), soci::into(last.value, last.ind),
+         soci::into(attended), soci::into(pct), soci::into(late), soci::into(early),
+         soci::into(a.background_duration_seconds), soci::into(a.engagement_score), soci::use(session_id));
     st.execute();
     while (st.fetch()) {
         AttendanceSummary o = a;
-        o.first_join = first;
-        if (auto l = last.get()) o.last_leave = *l;
+        o.first_join = first.get();
+        o.last_leave = last.get();
         o.attended = attended;
         o.attendance_percent = pct;
         o.late_join = late;
         o.early_leave = early;
         out.push_back(o);
-        last.ind = soci::i_null;
+        first.ind = last.ind = soci::i_null;
     }
     return out;
 }

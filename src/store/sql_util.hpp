@@ -1,10 +1,10 @@
 #pragma once
 // Small helpers for binding optional values and building filtered queries with SOCI.
+#include <soci/soci.h>
+
 #include <deque>
 #include <optional>
 #include <string>
-
-#include <soci/soci.h>
 
 namespace lc::store::detail {
 
@@ -57,5 +57,16 @@ private:
     std::deque<long long> ints_;
     std::deque<std::pair<bool, std::size_t>> order_;
 };
+
+/// The SET clause that closes participation rows at `at`: left_at, duration, the background time of
+/// a tab still hidden at the close (hidden_since stays: the last hidden stretch ran until left_at),
+/// and why. `at` is our own integer and `end_reason` one of our constants, so both are inlined.
+inline std::string close_participation_set(long long at, const char* end_reason) {
+    const std::string t = std::to_string(at);
+    return "is_active = 0, left_at = " + t + ", duration_seconds = CASE WHEN " + t + " > joined_at THEN " + t +
+           " - joined_at ELSE 0 END, background_duration = background_duration + CASE WHEN hidden_since IS NOT "
+           "NULL AND " +
+           t + " > hidden_since THEN " + t + " - hidden_since ELSE 0 END, end_reason = '" + end_reason + "'";
+}
 
 }  // namespace lc::store::detail

@@ -196,10 +196,9 @@ void insert_row(soci::session& sql, const std::string& id, const std::string& se
 void close_row(soci::session& sql, const std::string& id, long long at, const char* source,
                const std::string& connection_id) {
     std::string src = source;
-    sql << "UPDATE live_session_participants SET is_active = 0, left_at = :t, "
-           "duration_seconds = CASE WHEN :t2 > joined_at THEN :t3 - joined_at ELSE 0 END, source = :src, "
-           "connection_id = :c WHERE id = :i",
-        soci::use(at), soci::use(at), soci::use(at), soci::use(src), soci::use(connection_id), soci::use(id);
+    sql << "UPDATE live_session_participants SET " + detail::close_participation_set(at, "provider") +
+               ", source = :src, connection_id = :c WHERE id = :i",
+        soci::use(src), soci::use(connection_id), soci::use(id);
 }
 
 }  // namespace
@@ -276,10 +275,9 @@ long long kick_participant(soci::session& sql, const std::string& session_id, co
     sql << "SELECT COUNT(*) FROM live_session_participants WHERE session_id = :s AND user_id = :u", soci::into(n),
         soci::use(session_id), soci::use(user_id);
     if (n == 0) return 0;
-    sql << "UPDATE live_session_participants SET left_at = :t, "
-           "duration_seconds = CASE WHEN :t2 > joined_at THEN :t3 - joined_at ELSE 0 END "
-           "WHERE session_id = :s AND user_id = :u AND is_active = 1",
-        soci::use(t), soci::use(t), soci::use(t), soci::use(session_id), soci::use(user_id);
+    sql << "UPDATE live_session_participants SET " + detail::close_participation_set(t, "kicked") +
+               " WHERE session_id = :s AND user_id = :u AND is_active = 1",
+        soci::use(session_id), soci::use(user_id);
     sql << "UPDATE live_session_participants SET kicked = 1, kick_reason = :r, is_active = 0 "
            "WHERE session_id = :s AND user_id = :u",
         soci::use(reason), soci::use(session_id), soci::use(user_id);

@@ -15,6 +15,7 @@
 #include "harness.hpp"
 #include "infra/crypto.hpp"
 #include "jobs/worker.hpp"
+#include "services/attendance_service.hpp"
 #include "store/job_repo.hpp"
 
 namespace lc::testing {
@@ -545,10 +546,15 @@ TEST_P(Jobs, EndCommitsAttendanceJobWithTheStateChange) {
     auto s = srv.make_school("endjob", 1);
     std::string id(srv.create_session(s).at("id").as_string());
     ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
-    EXPECT_EQ(count_all_jobs(), 0);  // starting implies no job
+    // Starting implies one job: the heartbeat sweep that runs while any class is live.
+    EXPECT_EQ(count(services::AttendanceService::kSweepJob, "queued"), 1);
+    EXPECT_EQ(count_all_jobs(), 1);
+    EXPECT_EQ(workers().run_due(), 1);
+    EXPECT_EQ(count(services::AttendanceService::kSweepJob, "queued"), 1) << "re-queued while the class is live";
+    const long long before_end = count_all_jobs();
     auto ended = srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token);
     ASSERT_EQ(ended.status, 200u) << ended.body;
-    EXPECT_EQ(count_all_jobs(), 1);
+    EXPECT_EQ(count_all_jobs(), before_end + 1);
     store::Conn c(db());
     std::string job_id, tenant_id, payload, status;
     c.sql() << "SELECT id, tenant_id, payload, status FROM jobs WHERE type = 'calculate_attendance'",
@@ -560,13 +566,19 @@ TEST_P(Jobs, EndCommitsAttendanceJobWithTheStateChange) {
     EXPECT_EQ(js(p.at("tenant_id")), s.tenant.id);
     // Ending again is an invalid transition and enqueues nothing more.
     EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 409u);
-    EXPECT_EQ(count_all_jobs(), 1);
-    EXPECT_EQ(workers().run_due(), 1);
+    EXPECT_EQ(count_all_jobs(), before_end + 1);
+    srv.clock().advance(60);  // the queued sweep is due too; with no class live it queues no successor
+    EXPECT_EQ(workers().run_due(), 2);
     EXPECT_EQ(get(job_id).status, "done");
+    EXPECT_EQ(count(services::AttendanceService::kSweepJob, "queued"), 0);
 }
 
 TEST_P(Jobs, FailedEndEnqueuesNoJob) {
     auto s = srv.make_school("endfail", 1);
+    // Jobs other than the heartbeat sweep that starting the class queues.
+    auto count_all_jobs = [&] {
+        return this->count_all_jobs() - count(services::AttendanceService::kSweepJob, "queued");
+    };
     std::string id(srv.create_session(s).at("id").as_string());
     // Not live yet: 409, nothing enqueued.
     auto early = srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token);

@@ -2,9 +2,8 @@
 // (attendance job enqueued and run), cancel, on SQLite and PostgreSQL.
 #include <algorithm>
 #include <atomic>
-#include <thread>
-
 #include <boost/json.hpp>
+#include <thread>
 
 #include "core/time.hpp"
 #include "harness.hpp"
@@ -110,13 +109,17 @@ TEST_P(SessionFlow, ScheduledSessionFullLifecycle) {
         store::Conn conn(srv.app().db());
         EXPECT_EQ(store::count_jobs(conn.sql(), "calculate_attendance", "queued"), 1);
     }
-    EXPECT_EQ(srv.app().workers().run_due(), 1);
+    EXPECT_EQ(srv.app().workers().run_due(), 2);  // the attendance job and the heartbeat sweep of the start
     {
         store::Conn conn(srv.app().db());
         EXPECT_EQ(store::count_jobs(conn.sql(), "calculate_attendance", "done"), 1);
         auto rows = store::list_attendance_summaries(conn.sql(), id);
-        ASSERT_EQ(rows.size(), 2u);
-        for (const auto& r : rows) EXPECT_EQ(r.total_duration_seconds, 1800);
+        ASSERT_EQ(rows.size(), 3u);  // the two who joined, and the enrolled student who never did
+        for (const auto& r : rows) {
+            const bool absent = r.user_id == s.students[1].id;
+            EXPECT_EQ(r.total_duration_seconds, absent ? 0 : 1800) << r.user_id;
+            EXPECT_EQ(r.first_join.has_value(), !absent) << r.user_id;
+        }
     }
     // After the end nobody joins and the session cannot be cancelled.
     EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[1]).status, 409u);
@@ -125,9 +128,8 @@ TEST_P(SessionFlow, ScheduledSessionFullLifecycle) {
 
 TEST_P(SessionFlow, AdhocStartsAtOnceAndWebinarMutesStudents) {
     auto s = srv.make_school("beta", 1);
-    auto r = srv.post_json("/api/v1/live-sessions/", json::object{{"course_id", s.course.id},
-                                                                   {"title", "Şimdi"},
-                                                                   {"type", "adhoc"}},
+    auto r = srv.post_json("/api/v1/live-sessions/",
+                           json::object{{"course_id", s.course.id}, {"title", "Şimdi"}, {"type", "adhoc"}},
                            s.instructor_token);
     ASSERT_EQ(r.status, 201u) << r.body;
     EXPECT_EQ(r.obj().at("status"), "live");
@@ -152,8 +154,8 @@ TEST_P(SessionFlow, CancelDraftAndPublish) {
     EXPECT_EQ(d.at("status"), "draft");
     // Students do not see... drafts are visible to enrolled students but cannot be joined.
     EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[0]).status, 409u);
-    auto pub = srv.patch_json("/api/v1/live-sessions/" + id + "/", json::object{{"status", "scheduled"}},
-                              s.instructor_token);
+    auto pub =
+        srv.patch_json("/api/v1/live-sessions/" + id + "/", json::object{{"status", "scheduled"}}, s.instructor_token);
     ASSERT_EQ(pub.status, 200u) << pub.body;
     EXPECT_EQ(pub.obj().at("status"), "scheduled");
     auto cancelled = srv.del("/api/v1/live-sessions/" + id + "/", s.instructor_token);
@@ -202,15 +204,15 @@ TEST_P(SessionEdges, CachedJoinPathSeesChangesImmediately) {
     ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
     ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[0]).status, 200u);
     // Unenrolled: the next join is refused although the course relation was cached a moment ago.
-    ASSERT_EQ(srv.del("/api/v1/courses/" + s.course.id + "/enrollments/" + s.students[0].id + "/", s.admin_token)
-                  .status,
-              204u);
+    ASSERT_EQ(
+        srv.del("/api/v1/courses/" + s.course.id + "/enrollments/" + s.students[0].id + "/", s.admin_token).status,
+        204u);
     EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[0]).status, 404u);
     // Deactivated: the cached bearer token stops working at once.
-    ASSERT_EQ(srv.patch_json("/api/v1/users/" + s.students[1].id + "/", json::object{{"is_active", false}},
-                             s.admin_token)
-                  .status,
-              200u);
+    ASSERT_EQ(
+        srv.patch_json("/api/v1/users/" + s.students[1].id + "/", json::object{{"is_active", false}}, s.admin_token)
+            .status,
+        200u);
     EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[1]).status, 401u);
     // Ended: nobody joins any more, even with the session context cached.
     ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.instructor_token).status, 200u);
@@ -293,9 +295,9 @@ TEST_P(SessionEdges, CapacityHoldsUnderConcurrentJoins) {
 TEST_P(SessionEdges, CourseRulesAndBadQueryText) {
     auto s = srv.make_school("eta", 1);
     // A student cannot be made an instructor of a new course.
-    auto bad = srv.post_json("/api/v1/courses/",
-                             json::object{{"title", "X"}, {"instructor_ids", json::array{json::value(s.students[0].id)}}},
-                             s.admin_token);
+    auto bad = srv.post_json(
+        "/api/v1/courses/",
+        json::object{{"title", "X"}, {"instructor_ids", json::array{json::value(s.students[0].id)}}}, s.admin_token);
     EXPECT_EQ(bad.status, 422u) << bad.body;
     // A course with a live session cannot be deleted.
     auto created = srv.create_session(s);

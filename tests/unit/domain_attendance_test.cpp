@@ -217,7 +217,7 @@ TEST(Attendance, NoIntervals) {
     const auto s = summarize_attendance({}, hour_window(), default_policy());
     EXPECT_EQ(s.total_duration_seconds, 0);
     EXPECT_EQ(s.join_count, 0);
-    EXPECT_EQ(s.first_join, 0);
+    EXPECT_EQ(s.first_join, std::nullopt);  // absent: never joined
     EXPECT_EQ(s.last_leave, std::nullopt);
     EXPECT_DOUBLE_EQ(s.attendance_percent, 0.0);
     EXPECT_FALSE(s.attended);

@@ -1,0 +1,218 @@
+#include "store/attendance_repo.hpp"
+
+#include "store/repositories.hpp"
+#include "store/sql_util.hpp"
+
+namespace lc::store {
+
+using detail::Nullable;
+using detail::Params;
+using namespace lc::domain;
+
+std::vector<Participant> open_participations(soci::session& sql, const std::string& session_id,
+                                             const std::string& user_id) {
+    std::vector<Participant> out;
+    for (auto& p : list_participants(sql, session_id, user_id))
+        if (p.is_active) out.push_back(std::move(p));
+    return out;
+}
+
+bool record_heartbeat(soci::session& sql, const Participant& row, UnixTime at, bool visible,
+                      const std::string& span_id) {
+    long long t = at;
+    const bool hidden_now = row.hidden_since.has_value();
+    if (visible && hidden_now) {
+        // Back in the foreground: the hidden stretch becomes a span (explains the report) and time.
+        long long from = *row.hidden_since, to = std::max<long long>(t, *row.hidden_since);
+        sql << "INSERT INTO live_session_background_spans(id, participant_id, session_id, user_id, started_at, "
+               "ended_at) VALUES(:i, :p, :s, :u, :b, :e)",
+            soci::use(span_id), soci::use(row.id), soci::use(row.session_id), soci::use(row.user_id), soci::use(from),
+            soci::use(to);
+        long long add = to - from;
+        sql << "UPDATE live_session_participants SET last_seen_at = :t, hidden_since = NULL, "
+               "background_duration = background_duration + :d WHERE id = :i AND is_active = 1",
+            soci::use(t), soci::use(add), soci::use(row.id);
+    } else if (!visible && !hidden_now) {
+        sql << "UPDATE live_session_participants SET last_seen_at = :t, hidden_since = :h WHERE id = :i AND "
+               "is_active = 1",
+            soci::use(t), soci::use(t), soci::use(row.id);
+    } else {
+        sql << "UPDATE live_session_participants SET last_seen_at = :t WHERE id = :i AND is_active = 1", soci::use(t),
+            soci::use(row.id);
+    }
+    return true;
+}
+
+bool close_participation(soci::session& sql, const std::string& participant_id, UnixTime at, const char* end_reason) {
+    soci::statement st =
+        (sql.prepare << "UPDATE live_session_participants SET " + detail::close_participation_set(at, end_reason) +
+                            " WHERE id = :i AND is_active = 1",
+         soci::use(participant_id));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
+}
+
+std::vector<StaleParticipation> stale_participations(soci::session& sql, UnixTime cutoff, int limit) {
+    std::vector<StaleParticipation> out;
+    StaleParticipation r;
+    long long seen = 0, c = cutoff;
+    // Live sessions are few and their open rows are the people in the room right now: the
+    // (session_id, is_active) index finds them without touching closed rows.
+    soci::statement st =
+        (sql.prepare << "SELECT p.id, p.session_id, p.last_seen_at FROM live_sessions s "
+                        "JOIN live_session_participants p ON p.session_id = s.id AND p.is_active = 1 "
+                        "WHERE s.status = 'live' AND p.last_seen_at < :c ORDER BY p.session_id, p.id LIMIT :n",
+         soci::into(r.id), soci::into(r.session_id), soci::into(seen), soci::use(c), soci::use(limit));
+    st.execute();
+    while (st.fetch()) {
+        r.last_seen = seen;
+        out.push_back(r);
+    }
+    return out;
+}
+
+bool any_live_session(soci::session& sql) {
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM (SELECT 1 FROM live_sessions WHERE status = 'live' LIMIT 1) AS a", soci::into(n);
+    return n > 0;
+}
+
+std::vector<BackgroundSpan> background_spans(soci::session& sql, const std::string& session_id,
+                                             const std::optional<std::string>& user_id) {
+    std::vector<BackgroundSpan> out;
+    BackgroundSpan b;
+    long long from = 0, to = 0;
+    const std::string user = user_id.value_or("");
+    soci::statement st =
+        (sql.prepare << std::string("SELECT participant_id, started_at, ended_at FROM live_session_background_spans "
+                                    "WHERE session_id = :s") +
+                            (user_id ? " AND user_id = :u" : " AND :u = ''") + " ORDER BY started_at",
+         soci::into(b.participant_id), soci::into(from), soci::into(to), soci::use(session_id), soci::use(user));
+    st.execute();
+    while (st.fetch()) {
+        b.started_at = from;
+        b.ended_at = to;
+        out.push_back(b);
+    }
+    return out;
+}
+
+std::vector<std::string> enrolled_student_ids(soci::session& sql, const std::string& course_id) {
+    std::vector<std::string> out;
+    std::string id;
+    soci::statement st = (sql.prepare << "SELECT e.user_id FROM enrollments e JOIN users u ON u.id = e.user_id "
+                                         "WHERE e.course_id = :c AND u.role = 'student' ORDER BY e.user_id",
+                          soci::into(id), soci::use(course_id));
+    st.execute();
+    while (st.fetch()) out.push_back(id);
+    return out;
+}
+
+std::map<std::string, ProviderActivity> provider_activity(soci::session& sql, const std::string& session_id) {
+    std::map<std::string, ProviderActivity> out;
+    std::string user;
+    ProviderActivity a;
+    soci::statement st =
+        (sql.prepare << "SELECT user_id, chat_messages, talk_seconds FROM live_session_activity "
+                        "WHERE session_id = :s",
+         soci::into(user), soci::into(a.chat_messages), soci::into(a.talk_seconds), soci::use(session_id));
+    st.execute();
+    while (st.fetch()) out[user] = a;
+    return out;
+}
+
+void add_provider_activity(soci::session& sql, const std::string& session_id, const std::string& user_id,
+                           int chat_messages, int talk_seconds) {
+    sql << "INSERT INTO live_session_activity(session_id, user_id, chat_messages, talk_seconds) "
+           "VALUES(:s, :u, :c, :t) ON CONFLICT (session_id, user_id) DO UPDATE SET "
+           "chat_messages = live_session_activity.chat_messages + excluded.chat_messages, "
+           "talk_seconds = live_session_activity.talk_seconds + excluded.talk_seconds",
+        soci::use(session_id), soci::use(user_id), soci::use(chat_messages), soci::use(talk_seconds);
+}
+
+std::vector<AttendanceReportRow> attendance_rows(soci::session& sql, const std::string& tenant_id,
+                                                 const std::string& session_id, const AttendanceFilter& f,
+                                                 long long* total) {
+    Params p;
+    std::string where = "s.tenant_id = " + p.add(tenant_id);
+    if (!session_id.empty()) where += " AND s.id = " + p.add(session_id);
+    if (!f.course_id.empty()) where += " AND s.course_id = " + p.add(f.course_id);
+    if (!f.user_id.empty()) where += " AND a.user_id = " + p.add(f.user_id);
+    const std::string start = "COALESCE(s.actual_start, s.scheduled_start)";
+    if (f.from) where += " AND " + start + " >= " + p.add(static_cast<long long>(*f.from));
+    if (f.to) where += " AND " + start + " < " + p.add(static_cast<long long>(*f.to));
+    if (f.status == "attended")
+        where += " AND a.attended = 1";
+    else if (f.status == "absent")
+        where += " AND a.attended = 0";
+    else if (f.status == "late")
+        where += " AND a.late_join = 1";
+    else if (f.status == "early_leave")
+        where += " AND a.early_leave = 1";
+    const std::string from_clause =
+        " FROM live_session_attendance_summaries a JOIN live_sessions s ON s.id = a.session_id "
+        "JOIN users u ON u.id = a.user_id WHERE " +
+        where;
+    if (total) {
+        Params pc = p;
+        soci::statement st(sql);
+        st.exchange(soci::into(*total));
+        pc.bind(st);
+        st.alloc();
+        st.prepare("SELECT COUNT(*)" + from_clause);
+        st.define_and_bind();
+        st.execute(true);
+    }
+    std::vector<AttendanceReportRow> out;
+    AttendanceReportRow r;
+    AttendanceSummary& a = r.summary;
+    Nullable<long long> first, last;
+    int attended = 0, late = 0, early = 0;
+    double pct = 0;
+    long long started = 0;
+    soci::statement st(sql);
+    st.exchange(soci::into(a.id));
+    st.exchange(soci::into(a.session_id));
+    st.exchange(soci::into(a.user_id));
+    st.exchange(soci::into(a.total_duration_seconds));
+    st.exchange(soci::into(a.join_count));
+    st.exchange(soci::into(first.value, first.ind));
+    st.exchange(soci::into(last.value, last.ind));
+    st.exchange(soci::into(attended));
+    st.exchange(soci::into(pct));
+    st.exchange(soci::into(late));
+    st.exchange(soci::into(early));
+    st.exchange(soci::into(a.background_duration_seconds));
+    st.exchange(soci::into(a.engagement_score));
+    st.exchange(soci::into(r.full_name));
+    st.exchange(soci::into(r.email));
+    st.exchange(soci::into(r.course_id));
+    st.exchange(soci::into(r.session_title));
+    st.exchange(soci::into(started));
+    st.exchange(soci::into(r.session_status));
+    p.bind(st);
+    st.alloc();
+    st.prepare(
+        "SELECT a.id, a.session_id, a.user_id, a.total_duration_seconds, a.join_count, a.first_join, "
+        "a.last_leave, a.attended, a.attendance_percent, a.late_join, a.early_leave, "
+        "a.background_duration_seconds, a.engagement_score, u.full_name, u.email, s.course_id, s.title, " +
+        start + ", s.status" + from_clause + " ORDER BY " + start + " DESC, s.id, u.full_name, u.email LIMIT " +
+        std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset));
+    st.define_and_bind();
+    st.execute();
+    while (st.fetch()) {
+        AttendanceReportRow o = r;
+        o.summary.first_join = first.get();
+        o.summary.last_leave = last.get();
+        o.summary.attended = attended;
+        o.summary.attendance_percent = pct;
+        o.summary.late_join = late;
+        o.summary.early_leave = early;
+        o.session_start = started;
+        out.push_back(std::move(o));
+        first.ind = last.ind = soci::i_null;
+    }
+    return out;
+}
+
+}  // namespace lc::store

@@ -1,0 +1,84 @@
+#pragma once
+// Attendance (seed 6): heartbeats and tab visibility on participation rows, the rows and background
+// stretches a summary is computed from, the summaries themselves and the reports over them.
+#include <soci/soci.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "domain/attendance.hpp"
+#include "domain/entities.hpp"
+
+namespace lc::store {
+
+// ---- heartbeats and leaves ----
+
+/// The user's open participation rows in the session (one per device), oldest first.
+std::vector<domain::Participant> open_participations(soci::session& sql, const std::string& session_id,
+                                                     const std::string& user_id);
+/// A heartbeat on one open row: last_seen_at = at, and the tab's visibility. Going to the background
+/// starts a hidden stretch (hidden_since = at); coming back closes it into a background span and adds
+/// it to background_duration. Returns false when the row is no longer open.
+bool record_heartbeat(soci::session& sql, const domain::Participant& row, UnixTime at, bool visible,
+                      const std::string& span_id);
+/// Closes one open row at `at` for `end_reason` (left | heartbeat_timeout); false when it was not open.
+bool close_participation(soci::session& sql, const std::string& participant_id, UnixTime at, const char* end_reason);
+
+/// Open rows of live sessions whose heartbeats stopped: the last one is before `cutoff`. A row that
+/// never had a heartbeat (a client without the room page, a provider's native app) is left to its
+/// leave: our leave endpoint, the provider's leave event, or the end of the class.
+struct StaleParticipation {
+    std::string id;
+    std::string session_id;
+    UnixTime last_seen = 0;  // when we last knew the user was there: the row closes at this time
+};
+std::vector<StaleParticipation> stale_participations(soci::session& sql, UnixTime cutoff, int limit);
+/// Whether any class of any school is live (the sweep keeps running while one is).
+bool any_live_session(soci::session& sql);
+
+// ---- what a summary is computed from (and list_participants in repositories.hpp) ----
+
+/// Closed background stretches of the session's rows (optionally of one user).
+std::vector<domain::BackgroundSpan> background_spans(soci::session& sql, const std::string& session_id,
+                                                     const std::optional<std::string>& user_id = std::nullopt);
+/// Students enrolled in the course (absent ones get a summary row too).
+std::vector<std::string> enrolled_student_ids(soci::session& sql, const std::string& course_id);
+/// What the provider reported of each user's activity in the session (users without a report absent).
+std::map<std::string, domain::ProviderActivity> provider_activity(soci::session& sql, const std::string& session_id);
+/// Adds to a user's reported activity (chat messages, seconds talking).
+void add_provider_activity(soci::session& sql, const std::string& session_id, const std::string& user_id,
+                           int chat_messages, int talk_seconds);
+
+// ---- reports (replace_attendance_summaries is in repositories.hpp) ----
+
+/// A summary row with what a report shows next to it.
+struct AttendanceReportRow {
+    domain::AttendanceSummary summary;
+    std::string full_name;
+    std::string email;
+    std::string course_id;
+    std::string session_title;
+    UnixTime session_start = 0;  // actual start, else scheduled
+    std::string session_status;
+};
+
+/// Filters of the course report and of a user's history. status: attended | absent | late | early_leave.
+struct AttendanceFilter {
+    std::string course_id;
+    std::string user_id;
+    std::optional<UnixTime> from;  // session start >= from
+    std::optional<UnixTime> to;    // session start < to
+    std::string status;
+    int limit = 500;
+    int offset = 0;
+};
+
+/// Summary rows of sessions of the tenant matching `f`, newest session first, then by name.
+std::vector<AttendanceReportRow> attendance_rows(soci::session& sql, const std::string& tenant_id,
+                                                 const std::string& session_id, const AttendanceFilter& f,
+                                                 long long* total = nullptr);
+
+}  // namespace lc::store
