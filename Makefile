@@ -43,6 +43,8 @@ test-asan: test-deps
 
 bench: test-deps build
 	bash bench/join
+	bash bench/webhooks
+	bash bench/attendance
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "domain/permissions.hpp"
 #include "infra/crypto.hpp"
@@ -181,25 +182,31 @@ Status AttendanceService::calculate(const std::string& tenant_id, const std::str
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
         auto s = store::find_session(tx.sql(), tenant_id, session_id);
         if (!s) return Error::not_found("session " + session_id + " no longer exists");
-        EffectivePolicy policy = sessions_.effective_policy(tx.sql(), *s);
-        auto by_user = intervals_by_user(store::list_participants(tx.sql(), session_id),
-                                         store::background_spans(tx.sql(), session_id));
-        for (const auto& student : store::enrolled_student_ids(tx.sql(), s->course_id))
-            by_user.try_emplace(student);  // never joined: an absent row, not a missing one
-        const auto activity = store::provider_activity(tx.sql(), session_id);
+        const EffectivePolicy policy = sessions_.effective_policy(tx.sql(), *s);
         const SessionWindow w = window_of(*s, ctx_.clock.now());
-        std::vector<AttendanceSummary> rows;
-        rows.reserve(by_user.size());
-        for (const auto& [user, intervals] : by_user) {
+        const auto activity = store::provider_activity(tx.sql(), session_id);
+        // Enrolled students who never joined get an absent row, not none.
+        auto students = store::enrolled_student_ids(tx.sql(), s->course_id);
+        std::unordered_set<std::string> absent(students.begin(), students.end());
+        // One user at a time, written as computed: memory stays flat however big the class.
+        store::SummaryWriter out(tx.sql(), session_id);
+        auto write = [&](const std::string& user, const std::vector<PresenceInterval>& intervals) {
             AttendanceSummary a = summarize_attendance(intervals, w, policy);
             if (auto it = activity.find(user); it != activity.end())
                 a.engagement_score = engagement_score(a, it->second);
             a.id = infra::new_uuid();
             a.session_id = session_id;
             a.user_id = user;
-            rows.push_back(std::move(a));
-        }
-        store::replace_attendance_summaries(tx.sql(), session_id, rows);
+            out.add(a);
+        };
+        store::for_each_user_presence(tx.sql(), session_id,
+                                      [&](const std::string& user, std::vector<PresenceInterval>& intervals) {
+                                          absent.erase(user);
+                                          write(user, intervals);
+                                      });
+        for (const auto& student : students)
+            if (absent.count(student)) write(student, {});
+        out.finish();
         tx.commit();
         return ok_status();
     });

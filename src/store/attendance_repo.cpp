@@ -1,5 +1,8 @@
 #include "store/attendance_repo.hpp"
 
+#include <cstdio>
+#include <limits>
+
 #include "store/repositories.hpp"
 #include "store/sql_util.hpp"
 
@@ -128,6 +131,116 @@ void add_provider_activity(soci::session& sql, const std::string& session_id, co
            "chat_messages = live_session_activity.chat_messages + excluded.chat_messages, "
            "talk_seconds = live_session_activity.talk_seconds + excluded.talk_seconds",
         soci::use(session_id), soci::use(user_id), soci::use(chat_messages), soci::use(talk_seconds);
+}
+
+void for_each_user_presence(
+    soci::session& sql, const std::string& session_id,
+    const std::function<void(const std::string& user_id, std::vector<PresenceInterval>& intervals)>& fn) {
+    // One pass over the class's rows in user order, each with its closed background stretches
+    // (joined on the (session_id, user_id) index of the stretches).
+    std::string user, participant, current_user, current_participant;
+    long long joined = 0;
+    Nullable<long long> left, hidden, from, to;
+    soci::statement st =
+        (sql.prepare << "SELECT p.user_id, p.id, p.joined_at, p.left_at, p.hidden_since, b.started_at, b.ended_at "
+                        "FROM live_session_participants p LEFT JOIN live_session_background_spans b "
+                        "ON b.session_id = p.session_id AND b.user_id = p.user_id AND b.participant_id = p.id "
+                        "WHERE p.session_id = :s ORDER BY p.user_id, p.joined_at, p.id, b.started_at",
+         soci::into(user), soci::into(participant), soci::into(joined), soci::into(left.value, left.ind),
+         soci::into(hidden.value, hidden.ind), soci::into(from.value, from.ind), soci::into(to.value, to.ind),
+         soci::use(session_id));
+    std::vector<PresenceInterval> intervals;
+    st.execute();
+    while (st.fetch()) {
+        if (user != current_user) {
+            if (!intervals.empty()) fn(current_user, intervals);
+            intervals.clear();
+            current_user = user;
+            current_participant.clear();
+        }
+        if (participant != current_participant) {
+            current_participant = participant;
+            PresenceInterval iv{joined, left.get(), {}};
+            if (auto h = hidden.get())  // still hidden when the row closed (or now): to its end
+                iv.hidden.emplace_back(*h, iv.left_at.value_or(std::numeric_limits<UnixTime>::max()));
+            intervals.push_back(std::move(iv));
+        }
+        if (auto f = from.get(); f && to.get()) intervals.back().hidden.emplace_back(*f, *to.get());
+        left.ind = hidden.ind = from.ind = to.ind = soci::i_null;
+    }
+    if (!intervals.empty()) fn(current_user, intervals);
+}
+
+SummaryWriter::SummaryWriter(soci::session& sql, const std::string& session_id)
+    : sql_(sql), postgres_(sql.get_backend_name() == "postgresql") {
+    sql_ << "DELETE FROM live_session_attendance_summaries WHERE session_id = :s", soci::use(session_id);
+    if (postgres_) return;
+    insert_.emplace(
+        (sql_.prepare << "INSERT INTO live_session_attendance_summaries(id, session_id, user_id, "
+                         "total_duration_seconds, join_count, first_join, last_leave, attended, attendance_percent, "
+                         "late_join, early_leave, background_duration_seconds, engagement_score) "
+                         "VALUES(:i, :s, :u, :t, :j, :f, :l, :a, :p, :lj, :el, :bg, :en)",
+         soci::use(row_.id), soci::use(row_.session_id), soci::use(row_.user_id),
+         soci::use(row_.total_duration_seconds), soci::use(row_.join_count), soci::use(first_, first_ind_),
+         soci::use(last_, last_ind_), soci::use(attended_), soci::use(pct_), soci::use(late_), soci::use(early_),
+         soci::use(row_.background_duration_seconds), soci::use(row_.engagement_score)));
+}
+
+void SummaryWriter::add(const AttendanceSummary& a) {
+    if (postgres_) {
+        pending_.push_back(a);
+        if (pending_.size() >= 250) flush();
+        return;
+    }
+    row_ = a;
+    first_ = a.first_join.value_or(0);
+    first_ind_ = a.first_join ? soci::i_ok : soci::i_null;
+    last_ = a.last_leave.value_or(0);
+    last_ind_ = a.last_leave ? soci::i_ok : soci::i_null;
+    attended_ = a.attended;
+    late_ = a.late_join;
+    early_ = a.early_leave;
+    pct_ = a.attendance_percent;
+    insert_->execute(true);
+}
+
+void SummaryWriter::finish() {
+    if (postgres_) flush();
+}
+
+void SummaryWriter::flush() {
+    if (pending_.empty()) return;
+    // The numbers are our own computed values, written as literals; the ids are bound.
+    auto number = [](std::optional<UnixTime> v) { return v ? std::to_string(*v) : std::string("NULL"); };
+    Params p;
+    std::string values;
+    for (const auto& a : pending_) {
+        char pct[32];
+        std::snprintf(pct, sizeof pct, "%.2f", a.attendance_percent);
+        values += (values.empty() ? "(" : ", (") + p.add(a.id) + ", " + p.add(a.session_id) + ", " + p.add(a.user_id) +
+                  ", " + std::to_string(a.total_duration_seconds) + ", " + std::to_string(a.join_count) + ", " +
+                  number(a.first_join) + ", " + number(a.last_leave) + ", " + (a.attended ? "1" : "0") + ", " + pct +
+                  ", " + (a.late_join ? "1" : "0") + ", " + (a.early_leave ? "1" : "0") + ", " +
+                  std::to_string(a.background_duration_seconds) + ", " + std::to_string(a.engagement_score) + ")";
+    }
+    soci::statement st(sql_);
+    p.bind(st);
+    st.alloc();
+    st.prepare(
+        "INSERT INTO live_session_attendance_summaries(id, session_id, user_id, total_duration_seconds, "
+        "join_count, first_join, last_leave, attended, attendance_percent, late_join, early_leave, "
+        "background_duration_seconds, engagement_score) VALUES " +
+        values);
+    st.define_and_bind();
+    st.execute(true);
+    pending_.clear();
+}
+
+void replace_attendance_summaries(soci::session& sql, const std::string& session_id,
+                                  const std::vector<AttendanceSummary>& rows) {
+    SummaryWriter w(sql, session_id);
+    for (const auto& a : rows) w.add(a);
+    w.finish();
 }
 
 std::vector<AttendanceReportRow> attendance_rows(soci::session& sql, const std::string& tenant_id,

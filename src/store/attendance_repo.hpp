@@ -3,6 +3,7 @@
 // stretches a summary is computed from, the summaries themselves and the reports over them.
 #include <soci/soci.h>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -52,7 +53,44 @@ std::map<std::string, domain::ProviderActivity> provider_activity(soci::session&
 void add_provider_activity(soci::session& sql, const std::string& session_id, const std::string& user_id,
                            int chat_messages, int talk_seconds);
 
-// ---- reports (replace_attendance_summaries is in repositories.hpp) ----
+/// Calls `fn(user_id, intervals)` once per user with participation rows in the session, in user
+/// order; each interval carries its background stretches (closed ones, and one still hidden when
+/// the row closed, to its end). Memory: one user's rows at a time, however big the class.
+void for_each_user_presence(
+    soci::session& sql, const std::string& session_id,
+    const std::function<void(const std::string& user_id, std::vector<domain::PresenceInterval>& intervals)>& fn);
+
+/// Replaces a session's summaries as they are computed: the old rows go at construction, each add()
+/// is written at once (SQLite, one prepared statement) or with up to 250 others in one statement
+/// (PostgreSQL, a few round trips for a class of thousands); finish() writes what is left. Memory
+/// does not grow with the class. Not movable: the prepared statement is bound to its members.
+class SummaryWriter {
+public:
+    SummaryWriter(soci::session& sql, const std::string& session_id);
+    SummaryWriter(const SummaryWriter&) = delete;
+    SummaryWriter& operator=(const SummaryWriter&) = delete;
+    void add(const domain::AttendanceSummary& a);
+    void finish();
+
+private:
+    void flush();
+    soci::session& sql_;
+    bool postgres_;
+    std::vector<domain::AttendanceSummary> pending_;  // PostgreSQL: the next statement's rows
+    // SQLite: the prepared statement and the values it is bound to.
+    domain::AttendanceSummary row_;
+    long long first_ = 0, last_ = 0;
+    soci::indicator first_ind_ = soci::i_null, last_ind_ = soci::i_null;
+    int attended_ = 0, late_ = 0, early_ = 0;
+    double pct_ = 0;
+    std::optional<soci::statement> insert_;
+};
+
+/// Replaces every summary of the session with `rows` (recalculation is idempotent).
+void replace_attendance_summaries(soci::session& sql, const std::string& session_id,
+                                  const std::vector<domain::AttendanceSummary>& rows);
+
+// ---- reports ----
 
 /// A summary row with what a report shows next to it.
 struct AttendanceReportRow {

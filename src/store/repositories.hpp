@@ -128,9 +128,6 @@ std::vector<domain::Participant> list_participants(soci::session& sql, const std
                                                    const std::optional<std::string>& user_id = std::nullopt);
 
 // ---- attendance ----
-/// Replaces every summary of the session with `rows` (recalculation is idempotent).
-void replace_attendance_summaries(soci::session& sql, const std::string& session_id,
-                                  const std::vector<domain::AttendanceSummary>& rows);
 std::vector<domain::AttendanceSummary> list_attendance_summaries(soci::session& sql, const std::string& session_id);
 
 // ---- policies ----

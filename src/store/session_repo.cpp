@@ -379,36 +379,6 @@ std::vector<Participant> list_participants(soci::session& sql, const std::string
 
 // ---- attendance ----
 
-void replace_attendance_summaries(soci::session& sql, const std::string& session_id,
-                                  const std::vector<AttendanceSummary>& rows) {
-    sql << "DELETE FROM live_session_attendance_summaries WHERE session_id = :s", soci::use(session_id);
-    if (rows.empty()) return;
-    // One prepared statement for every row: a class of thousands is one parse, not thousands.
-    AttendanceSummary a;
-    Nullable<long long> first, last;
-    int attended = 0, late = 0, early = 0;
-    double pct = 0;
-    soci::statement st =
-        (sql.prepare << "INSERT INTO live_session_attendance_summaries(id, session_id, user_id, "
-                        "total_duration_seconds, join_count, first_join, last_leave, attended, attendance_percent, "
-                        "late_join, early_leave, background_duration_seconds, engagement_score) "
-                        "VALUES(:i, :s, :u, :t, :j, :f, :l, :a, :p, :lj, :el, :bg, :en)",
-         soci::use(a.id), soci::use(a.session_id), soci::use(a.user_id), soci::use(a.total_duration_seconds),
-         soci::use(a.join_count), soci::use(first.value, first.ind), soci::use(last.value, last.ind),
-         soci::use(attended), soci::use(pct), soci::use(late), soci::use(early),
-         soci::use(a.background_duration_seconds), soci::use(a.engagement_score));
-    for (const auto& row : rows) {
-        a = row;
-        first.set(row.first_join ? std::optional<long long>(*row.first_join) : std::nullopt);
-        last.set(row.last_leave ? std::optional<long long>(*row.last_leave) : std::nullopt);
-        attended = row.attended;
-        late = row.late_join;
-        early = row.early_leave;
-        pct = row.attendance_percent;
-        st.execute(true);
-    }
-}
-
 std::vector<AttendanceSummary> list_attendance_summaries(soci::session& sql, const std::string& session_id) {
     std::vector<AttendanceSummary> out;
     AttendanceSummary a;

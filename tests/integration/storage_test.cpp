@@ -7,6 +7,7 @@
 
 #include "harness.hpp"
 #include "infra/crypto.hpp"
+#include "store/attendance_repo.hpp"
 #include "store/migrations.hpp"
 #include "store/repositories.hpp"
 
