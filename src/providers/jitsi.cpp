@@ -103,14 +103,15 @@ Result<NormalizedEvent> JitsiProvider::handle_webhook(const json::object& payloa
     };
     std::string event = str("event");
     std::string room = ascii_lower(str("room"));
-    static const char* kKnown[] = {"participant_joined", "participant_left", "session_started",
-                                   "session_ended",      "recording_ready",  "participant_joined_lobby"};
+    static const char* kKnown[] = {"participant_joined",  "participant_left", "session_started",
+                                   "session_ended",       "recording_ready",  "participant_joined_lobby",
+                                   "participant_activity"};
     if (std::find_if(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return event == k; }) ==
         std::end(kKnown))
         return Error::invalid("unknown Jitsi event", {{"event",
                                                        "must be one of participant_joined, participant_left, "
                                                        "session_started, session_ended, recording_ready, "
-                                                       "participant_joined_lobby"}});
+                                                       "participant_joined_lobby, participant_activity"}});
     if (room.empty()) return Error::invalid("the event names no room", {{"room", "is required"}});
     NormalizedEvent ev;
     ev.event_type = event;
@@ -124,6 +125,9 @@ Result<NormalizedEvent> JitsiProvider::handle_webhook(const json::object& payloa
     else
         ev.timestamp = clock_.now();
     if (auto* p = payload.if_contains("participant"); p && p->is_object()) ev.payload["participant"] = *p;
+    // participant_activity: what the room counted for one participant since its last report (chat
+    // messages sent; seconds as dominant speaker, from Jitsi's speaker stats).
+    if (auto* a = payload.if_contains("activity"); a && a->is_object()) ev.payload["activity"] = *a;
     return ev;
 }
 

@@ -15,6 +15,7 @@
 #include "providers/zoom_events.hpp"
 #include "services/attendance_service.hpp"
 #include "services/session_service.hpp"
+#include "store/attendance_repo.hpp"
 #include "store/job_repo.hpp"
 #include "store/webhook_repo.hpp"
 
@@ -601,14 +602,37 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         effects.jobs = true;
         return "";
     }
+    // The school's user an event's participant names (our user id, else the e-mail address).
+    auto participant_user = [&](const json::object& p) -> std::optional<User> {
+        std::optional<User> user;
+        std::string uid = text_at(p, "user_id");
+        if (uid.empty()) uid = text_at(p, "id");
+        if (infra::is_uuid(uid)) user = effects.user(sql, tenant, ascii_lower(uid));
+        if (!user && !text_at(p, "email").empty()) user = store::find_user_by_email(sql, tenant, text_at(p, "email"));
+        return user;
+    };
+    if (type == "participant_activity") {
+        const json::object* p = object_at(*payload, "participant");
+        const json::object* activity = object_at(*payload, "activity");
+        if (!p || !activity) return "the event names no participant or no activity";
+        auto user = participant_user(*p);
+        if (!user) return "the participant is not a user of this school";
+        // Counts since the room's last report; an implausible one is refused, not stored.
+        auto count = [&](const char* key, long long max) -> std::optional<int> {
+            auto* v = activity->if_contains(key);
+            if (!v) return 0;
+            if (!v->is_int64() || v->get_int64() < 0 || v->get_int64() > max) return std::nullopt;
+            return static_cast<int>(v->get_int64());
+        };
+        auto chat = count("chat_messages", 100000), talk = count("talk_seconds", 86400);
+        if (!chat || !talk) return "activity counts must be whole numbers from 0 (talk_seconds up to a day)";
+        store::add_provider_activity(sql, s->id, user->id, *chat, *talk);
+        return "";
+    }
     if (type == "participant_joined" || type == "participant_left") {
         const json::object* p = object_at(*payload, "participant");
         if (!p) return "the event names no participant";
-        std::optional<User> user;
-        std::string uid = text_at(*p, "user_id");
-        if (uid.empty()) uid = text_at(*p, "id");
-        if (infra::is_uuid(uid)) user = effects.user(sql, tenant, ascii_lower(uid));
-        if (!user && !text_at(*p, "email").empty()) user = store::find_user_by_email(sql, tenant, text_at(*p, "email"));
+        auto user = participant_user(*p);
         if (!user) return "the participant is not a user of this school";
         std::string role = text_at(*p, "role") == "moderator" ? "moderator" : "participant";
         if (auto* m = p->if_contains("moderator");

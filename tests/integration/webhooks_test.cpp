@@ -258,6 +258,52 @@ TEST_P(Webhooks, ARotatedSecretAndADeletedCourseTakeEffectAtOnceDespiteTheIntake
     EXPECT_EQ(gone.status, 404u) << gone.body;
 }
 
+TEST_P(Webhooks, JitsiActivityReportsAddUpAndFeedTheEngagementScore) {
+    auto s = srv.make_school("activity", 2);
+    auto session = live_jitsi_session(s);
+    std::string id(session.at("id").as_string());
+    const long long t0 = srv.clock().now();
+    auto activity = [&](const std::string& event_id, const domain::User& u, json::object counts) {
+        return json::serialize(json::object{{"id", event_id},
+                                            {"event", "participant_activity"},
+                                            {"room", session.at("room_id")},
+                                            {"timestamp", t0},
+                                            {"participant", {{"id", u.id}}},
+                                            {"activity", std::move(counts)}});
+    };
+    // Both students are there for half of the class; only the first one speaks and writes.
+    for (const auto& u : s.students) {
+        ASSERT_EQ(post_jitsi(jitsi_event("participant_joined", session, u, t0), t0).status, 200u);
+        ASSERT_EQ(post_jitsi(jitsi_event("participant_left", session, u, t0 + 1800), t0).status, 200u);
+    }
+    ASSERT_EQ(post_jitsi(activity("act-1", s.students[0], {{"chat_messages", 2}, {"talk_seconds", 30}}), t0).status,
+              200u);
+    ASSERT_EQ(post_jitsi(activity("act-2", s.students[0], {{"chat_messages", 1}, {"talk_seconds", 30}}), t0).status,
+              200u);
+    ASSERT_EQ(post_jitsi(activity("act-2", s.students[0], {{"chat_messages", 1}, {"talk_seconds", 30}}), t0).status,
+              200u);  // a retry: counted once
+    ASSERT_EQ(post_jitsi(activity("act-3", s.students[1], {{"chat_messages", -1}}), t0).status, 200u);
+    run_jobs();
+    EXPECT_EQ(rows("live_session_activity WHERE user_id = '" + s.students[0].id +
+                   "' AND chat_messages = 3 AND talk_seconds = 60"),
+              1);
+    EXPECT_EQ(rows("live_session_activity WHERE user_id = '" + s.students[1].id + "'"), 0);
+    EXPECT_EQ(rows("webhook_events WHERE status = 'ignored' AND reason LIKE '%whole numbers%'"), 1);
+
+    srv.clock().advance(3600);
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", srv.token_for(s.instructor, s.tenant)).status,
+              200u);
+    run_jobs();
+    auto report = srv.get("/api/v1/live-sessions/" + id + "/attendance/", srv.token_for(s.instructor, s.tenant));
+    ASSERT_EQ(report.status, 200u) << report.body;
+    for (const auto& r : report.obj().at("results").as_array()) {
+        // 50 % of the class, always in the foreground: round(100 * (60 * 0.5 + 25) / 85) = 65 without
+        // activity; with 3 messages and a minute of talk (activity 1): 60 * 0.5 + 25 + 15 = 70.
+        const bool spoke = js(r.at("user_id")) == s.students[0].id;
+        EXPECT_EQ(r.at("engagement_score").as_int64(), spoke ? 70 : 65) << report.body;
+    }
+}
+
 TEST_P(Webhooks, NewProviderSettingsAreValidatedAndTheirSecretsNeverReturned) {
     auto s = srv.make_school("hookcfg", 0);
     const std::string path = "/api/v1/tenants/" + s.tenant.id + "/live-config/";
@@ -322,7 +368,10 @@ protected:
         return started.obj();
     }
     std::string hook_url(const School& s) {
-        return std::string(kPublicUrl) + "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id;
+        std::string url = kPublicUrl;  // appended in place: GCC 12 warns (falsely) on a temporary's concatenation
+        url += "/api/v1/live-sessions/webhooks/bbb/?tenant=";
+        url += s.tenant.id;
+        return url;
     }
     /// What bbb-webhooks posts to a meeting's hook: domain, event=[...], timestamp, and the checksum
     /// over the hook's callback URL + body + secret appended to that URL.
