@@ -239,8 +239,8 @@ Result<store::AttendanceFilter> attendance_filter(RequestContext& c, bool with_c
             if (!t) errs.push_back({k, "must be an ISO 8601 date-time like 2026-11-26T00:00:00Z"});
             (k == "from" ? f.from : f.to) = t;
         } else if (k == "status") {
-            if (v != "attended" && v != "absent" && v != "late" && v != "early_leave")
-                errs.push_back({"status", "must be one of attended, absent, late, early_leave"});
+            if (v != "attended" && v != "partial" && v != "absent" && v != "late" && v != "early_leave")
+                errs.push_back({"status", "must be one of attended, partial, absent, late, early_leave"});
             f.status = v;
         } else if (k == "course" && with_course) {
             if (!infra::is_uuid(v)) errs.push_back({"course", "must be a course UUID"});
@@ -549,6 +549,10 @@ void Api::register_routes() {
         int limit = *csv ? 100000 : pg->page_size, offset = *csv ? 0 : pg->offset();
         auto page = load(limit, offset);
         if (!page) return fail(c, page.error());
+        if (*csv && page->total > limit)  // never a silently cut export
+            return fail(
+                c, Error::bad_request("the export would have " + std::to_string(page->total) + " rows, more than " +
+                                      std::to_string(limit) + ": narrow it with from, to or status"));
         if (*csv) return csv_response(c, attendance_csv(page->items, c.principal->user.locale), filename);
         json::array items;
         for (const auto& r : page->items) items.push_back(to_json(r));

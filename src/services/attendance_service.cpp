@@ -44,10 +44,11 @@ std::map<std::string, std::vector<PresenceInterval>> intervals_by_user(const std
     return out;
 }
 
-bool sees_everyone(SessionActor a) { return has_moderator_rights(a); }
+/// Instructors (the class's host) and admins see everyone's attendance; anyone else their own.
+bool sees_everyone(SessionActor a) { return a == SessionActor::kHost || a == SessionActor::kAdmin; }
 
 Error managers_only(const char* what) {
-    return Error::denied(std::string("only the class's instructors, moderators and admins can see ") + what);
+    return Error::denied(std::string("only the class's instructors and admins can see ") + what);
 }
 
 }  // namespace
@@ -74,12 +75,21 @@ Result<HeartbeatResult> AttendanceService::heartbeat(const Principal& p, const s
         }
         if (rows.empty()) {
             // Closed for missed heartbeats (a network drop, a sleeping laptop) and back: the user is
-            // evidently in the room again, so a new stretch of presence begins now.
+            // evidently in the room again, so a new stretch of presence begins now. Only from their
+            // latest row, and never for someone a moderator removed.
             auto all = store::list_participants(tx.sql(), session_id, p.user.id);
-            if (in.participant_id) std::erase_if(all, [&](const Participant& r) { return r.id != *in.participant_id; });
-            if (all.empty() || all.back().end_reason != "heartbeat_timeout")
+            if (std::any_of(all.begin(), all.end(), [](const Participant& r) { return r.kicked; }))
+                return Error::denied("a moderator removed you from this class");
+            const bool resumable = !all.empty() && all.back().end_reason == "heartbeat_timeout" &&
+                                   (!in.participant_id || all.back().id == *in.participant_id);
+            if (!resumable)
                 return Error::conflict(in.participant_id ? "this participation is closed: join the class again"
                                                          : "you are not in this class: join it first");
+            // The class may have ended since it was read (PostgreSQL runs these side by side): read it
+            // again under its row lock before opening a row in it.
+            auto still = store::find_session(tx.sql(), p.tenant.id, session_id, /*for_update=*/true);
+            if (!still || still->status != SessionStatus::kLive)
+                return Error::conflict("the class has ended: heartbeats are taken only while it runs");
             Participant again = all.back();
             again.id = infra::new_uuid();
             again.joined_at = now;
@@ -93,10 +103,10 @@ Result<HeartbeatResult> AttendanceService::heartbeat(const Principal& p, const s
             out.resumed = true;
             rows = {again};
         }
-        for (const auto& r : rows) {
-            store::record_heartbeat(tx.sql(), r, now, in.visible, infra::new_uuid());
-            out.participant_ids.push_back(r.id);
-        }
+        for (const auto& r : rows)
+            if (store::record_heartbeat(tx.sql(), r, now, in.visible, infra::new_uuid()))
+                out.participant_ids.push_back(r.id);
+        if (out.participant_ids.empty()) return Error::conflict("you are not in this class: join it first");
         tx.commit();
         return out;
     });
@@ -125,21 +135,10 @@ Result<long long> AttendanceService::sweep_stale() {
     return guarded([&]() -> Result<long long> {
         const UnixTime now = ctx_.clock.now();
         const UnixTime cutoff = now - 2LL * heartbeat_seconds_;
-        long long closed = 0;
-        for (;;) {  // in bounded batches, each its own transaction
+        {
+            // The next round first, on its own: a round that fails below must not stop the sweep.
             store::Tx tx(ctx_.db, /*bump_generation=*/false);
-            auto stale = store::stale_participations(tx.sql(), cutoff, 500);
-            std::set<std::string> touched;
-            for (const auto& r : stale) {
-                // Closed at the last moment we knew the user was there, not now.
-                if (store::close_participation(tx.sql(), r.id, r.last_seen, "heartbeat_timeout")) {
-                    ++closed;
-                    touched.insert(r.session_id);
-                }
-            }
-            for (const auto& s : touched) store::recount_participants(tx.sql(), s);
-            const bool more = stale.size() == 500;
-            if (!more && store::any_live_session(tx.sql()) && !store::job_queued(tx.sql(), kSweepJob)) {
+            if (store::any_live_session(tx.sql()) && !store::job_queued(tx.sql(), kSweepJob)) {
                 store::Job next;
                 next.id = infra::new_uuid();
                 next.type = kSweepJob;
@@ -147,7 +146,23 @@ Result<long long> AttendanceService::sweep_stale() {
                 store::enqueue_job(tx.sql(), next, now);
             }
             tx.commit();
-            if (!more) break;
+        }
+        long long closed = 0;
+        for (;;) {  // in bounded batches, each its own transaction
+            store::Tx tx(ctx_.db, /*bump_generation=*/false);
+            auto stale = store::stale_participations(tx.sql(), cutoff, 500);
+            std::set<std::string> touched;
+            for (const auto& r : stale) {
+                // Closed at the last moment we knew the user was there, not now; a heartbeat that
+                // arrived since the read keeps the row open.
+                if (store::close_stale_participation(tx.sql(), r.id, r.last_seen, cutoff)) {
+                    ++closed;
+                    touched.insert(r.session_id);
+                }
+            }
+            for (const auto& s : touched) store::recount_participants(tx.sql(), s);
+            tx.commit();
+            if (stale.size() < 500) break;
         }
         return closed;
     });
@@ -180,7 +195,8 @@ Status AttendanceService::calculate(const std::string& tenant_id, const std::str
     return guarded([&]() -> Status {
         // Summaries are read straight from the database by every report: no cache to refresh.
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
-        auto s = store::find_session(tx.sql(), tenant_id, session_id);
+        // Locked: the job and an instructor's recalculation must not interleave their rewrites.
+        auto s = store::find_session(tx.sql(), tenant_id, session_id, /*for_update=*/true);
         if (!s) return Error::not_found("session " + session_id + " no longer exists");
         const EffectivePolicy policy = sessions_.effective_policy(tx.sql(), *s);
         const SessionWindow w = window_of(*s, ctx_.clock.now());

@@ -1,7 +1,6 @@
 #include "services/auth_service.hpp"
 
 #include <algorithm>
-
 #include <boost/json.hpp>
 
 #include "core/text.hpp"
@@ -37,9 +36,9 @@ Keys Keys::derive(const std::string& master) {
 
 std::string AuthService::issue_access_token(const User& user, const Tenant& tenant) const {
     UnixTime now = ctx_.clock.now();
-    json::object claims{{"iss", kIssuer},        {"sub", user.id},
-                        {"tid", tenant.id},      {"role", to_string(user.role)},
-                        {"iat", now},            {"exp", now + ctx_.access_token_ttl}};
+    json::object claims{{"iss", kIssuer},   {"sub", user.id},
+                        {"tid", tenant.id}, {"role", to_string(user.role)},
+                        {"iat", now},       {"exp", now + ctx_.access_token_ttl}};
     return infra::jwt_sign_hs256(claims, ctx_.keys.access_token);
 }
 

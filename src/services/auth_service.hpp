@@ -42,7 +42,8 @@ private:
     Result<Principal> authenticate_sso(const std::string& token, const std::string& issuer);
     Result<Principal> authenticate_uncached(const std::string& bearer, UnixTime* expires_at);
     ServiceContext& ctx_;
-    TtlCache<std::string, std::shared_ptr<const Principal>> verified_;  // bearer token -> caller, for tokens already verified
+    TtlCache<std::string, std::shared_ptr<const Principal>>
+        verified_;  // bearer token -> caller, for tokens already verified
 };
 
 }  // namespace lc::services

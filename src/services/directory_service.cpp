@@ -28,8 +28,9 @@ void validate_slug(const std::string& slug, std::vector<FieldError>& errors) {
 
 void validate_email(const std::string& email, std::vector<FieldError>& errors) {
     auto at = email.find('@');
-    bool ok = at != std::string::npos && at > 0 && at + 1 < email.size() && email.find('@', at + 1) == std::string::npos &&
-              email.size() <= 254 && email.find_first_of(" \t\r\n") == std::string::npos;
+    bool ok = at != std::string::npos && at > 0 && at + 1 < email.size() &&
+              email.find('@', at + 1) == std::string::npos && email.size() <= 254 &&
+              email.find_first_of(" \t\r\n") == std::string::npos;
     if (!ok) errors.push_back({"email", "must be an e-mail address like name@school.edu"});
 }
 
@@ -256,7 +257,8 @@ Result<User> DirectoryService::update_user(const Principal& p, const std::string
             u->full_name = *patch.full_name;
         }
         if (patch.locale) {
-            if (*patch.locale != "tr" && *patch.locale != "en") errors.push_back({"locale", "must be \"tr\" or \"en\""});
+            if (*patch.locale != "tr" && *patch.locale != "en")
+                errors.push_back({"locale", "must be \"tr\" or \"en\""});
             u->locale = *patch.locale;
         }
         if (patch.role) {
@@ -306,8 +308,8 @@ Result<Page<Course>> DirectoryService::list_courses(const Principal& p, int limi
     return guarded([&]() -> Result<Page<Course>> {
         store::Conn c(ctx_.db);
         Page<Course> page;
-        page.items = store::list_courses(c.sql(), p.tenant.id, p.is_admin() ? "" : p.user.id, limit, offset,
-                                         &page.total);
+        page.items =
+            store::list_courses(c.sql(), p.tenant.id, p.is_admin() ? "" : p.user.id, limit, offset, &page.total);
         return page;
     });
 }

@@ -101,6 +101,15 @@ std::string SessionService::course_title(soci::session& sql, const LiveSession& 
 }
 
 namespace {
+/// The periodic jobs a class needs while it is live, queued in the transaction that makes it live:
+/// its bbb-webhooks hook registered again every 5 minutes (BigBlueButton), and the sweep that closes
+/// participations whose heartbeats stopped.
+void queue_live_upkeep(soci::session& sql, const LiveSession& s, UnixTime now) {
+    if (s.provider == ProviderKind::kBbb)
+        store::enqueue_once(sql, infra::new_uuid(), providers::kBbbHookJob, now + providers::kBbbHookEverySeconds, now);
+    store::enqueue_once(sql, infra::new_uuid(), AttendanceService::kSweepJob, now, now);
+}
+
 /// Queues a provider-room job (Zoom meeting edits and deletions) in the caller's transaction, so the
 /// change and the job commit together and the job retries with backoff while the provider is down.
 void enqueue_room_job(soci::session& sql, const LiveSession& s, const char* type, UnixTime now) {
@@ -230,6 +239,7 @@ Result<SessionView> SessionService::create(const Principal& p, const SessionInpu
                     s.actual_start = now;
                 }
                 store::insert_session(tx.sql(), s);
+                if (adhoc) queue_live_upkeep(tx.sql(), s, now);
                 if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
                 audit(tx.sql(), p, "session.create", s.id, meta,
                       json::serialize(json::object{{"type", to_string(s.type)}, {"status", to_string(s.status)}}));
@@ -404,12 +414,7 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
         if (action == SessionAction::kStart) {
             s.actual_start = now;
             audit_action = "session.start";
-            // Keeps the meeting's bbb-webhooks hook registered while it runs.
-            if (s.provider == ProviderKind::kBbb)
-                store::enqueue_once(tx.sql(), infra::new_uuid(), providers::kBbbHookJob,
-                                    now + providers::kBbbHookEverySeconds, now);
-            // Closes participations whose heartbeats stop while any class is live.
-            store::enqueue_once(tx.sql(), infra::new_uuid(), AttendanceService::kSweepJob, now, now);
+            queue_live_upkeep(tx.sql(), s, now);
         } else if (action == SessionAction::kEnd) {
             close_session_rows(tx.sql(), s, now, now);
             audit_action = "session.end";

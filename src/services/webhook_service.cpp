@@ -539,7 +539,16 @@ Status WebhookService::run_job(const std::string&) {
                 }
             }
             for (const auto& session : effects.touched)
-                store::recount_participants(tx.sql(), session);  // once per batch
+                store::recount_participants(tx.sql(), session);          // once per batch
+            for (const auto& [session, tenant] : effects.recalculate) {  // activity that came after the end
+                store::Job job;
+                job.id = infra::new_uuid();
+                job.tenant_id = tenant;
+                job.type = "calculate_attendance";
+                job.payload = json::serialize(json::object{{"session_id", session}, {"tenant_id", job.tenant_id}});
+                store::enqueue_job(tx.sql(), job, ctx_.clock.now());
+                effects.jobs = true;
+            }
             if (effects.sessions_changed) tx.bump_generation_on_commit();
             tx.commit();
             if (effects.jobs) ctx_.jobs_enqueued();
@@ -627,6 +636,8 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         auto chat = count("chat_messages", 100000), talk = count("talk_seconds", 86400);
         if (!chat || !talk) return "activity counts must be whole numbers from 0 (talk_seconds up to a day)";
         store::add_provider_activity(sql, s->id, user->id, *chat, *talk);
+        // The room's last report often comes after the end: the summaries are computed again.
+        if (s->status == SessionStatus::kEnded) effects.recalculate[s->id] = s->tenant_id;
         return "";
     }
     if (type == "participant_joined" || type == "participant_left") {

@@ -68,9 +68,10 @@ private:
     /// One drain batch: the rows it read (a batch is mostly events of one class and a few users), and
     /// what it changed, for after its commit.
     struct DrainEffects {
-        bool jobs = false;              // jobs were queued: wake the workers
-        bool sessions_changed = false;  // a session row itself changed: cached reads must be refreshed
-        std::set<std::string> touched;  // sessions whose live participant count must be recounted
+        bool jobs = false;                               // jobs were queued: wake the workers
+        bool sessions_changed = false;                   // a session row itself changed: cached reads must be refreshed
+        std::set<std::string> touched;                   // sessions whose live participant count must be recounted
+        std::map<std::string, std::string> recalculate;  // ended sessions (-> tenant) to summarise again
         /// The session (read for update once per batch; apply() changes it in place as it writes it).
         domain::LiveSession* session(soci::session& sql, const std::string& tenant, const std::string& id);
         std::optional<domain::User> user(soci::session& sql, const std::string& tenant, const std::string& id);

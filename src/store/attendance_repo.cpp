@@ -24,25 +24,29 @@ bool record_heartbeat(soci::session& sql, const Participant& row, UnixTime at, b
                       const std::string& span_id) {
     long long t = at;
     const bool hidden_now = row.hidden_since.has_value();
-    if (visible && hidden_now) {
-        // Back in the foreground: the hidden stretch becomes a span (explains the report) and time.
-        long long from = *row.hidden_since, to = std::max<long long>(t, *row.hidden_since);
+    const bool back = visible && hidden_now;  // back in the foreground: the hidden stretch ends now
+    long long from = row.hidden_since.value_or(0), to = std::max<long long>(t, from), add = to - from;
+    std::optional<soci::statement> st;
+    if (back) {
+        st.emplace((sql.prepare << "UPDATE live_session_participants SET last_seen_at = :t, hidden_since = NULL, "
+                                   "background_duration = background_duration + :d WHERE id = :i AND is_active = 1",
+                    soci::use(t), soci::use(add), soci::use(row.id)));
+    } else if (!visible && !hidden_now) {
+        st.emplace((sql.prepare << "UPDATE live_session_participants SET last_seen_at = :t, hidden_since = :h "
+                                   "WHERE id = :i AND is_active = 1",
+                    soci::use(t), soci::use(t), soci::use(row.id)));
+    } else {
+        st.emplace((sql.prepare << "UPDATE live_session_participants SET last_seen_at = :t WHERE id = :i AND "
+                                   "is_active = 1",
+                    soci::use(t), soci::use(row.id)));
+    }
+    st->execute(true);
+    if (st->get_affected_rows() == 0) return false;  // closed meanwhile (the class ended, a kick)
+    if (back)                                        // the stretch becomes a span: it explains the report
         sql << "INSERT INTO live_session_background_spans(id, participant_id, session_id, user_id, started_at, "
                "ended_at) VALUES(:i, :p, :s, :u, :b, :e)",
             soci::use(span_id), soci::use(row.id), soci::use(row.session_id), soci::use(row.user_id), soci::use(from),
             soci::use(to);
-        long long add = to - from;
-        sql << "UPDATE live_session_participants SET last_seen_at = :t, hidden_since = NULL, "
-               "background_duration = background_duration + :d WHERE id = :i AND is_active = 1",
-            soci::use(t), soci::use(add), soci::use(row.id);
-    } else if (!visible && !hidden_now) {
-        sql << "UPDATE live_session_participants SET last_seen_at = :t, hidden_since = :h WHERE id = :i AND "
-               "is_active = 1",
-            soci::use(t), soci::use(t), soci::use(row.id);
-    } else {
-        sql << "UPDATE live_session_participants SET last_seen_at = :t WHERE id = :i AND is_active = 1", soci::use(t),
-            soci::use(row.id);
-    }
     return true;
 }
 
@@ -51,6 +55,16 @@ bool close_participation(soci::session& sql, const std::string& participant_id, 
         (sql.prepare << "UPDATE live_session_participants SET " + detail::close_participation_set(at, end_reason) +
                             " WHERE id = :i AND is_active = 1",
          soci::use(participant_id));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
+}
+
+bool close_stale_participation(soci::session& sql, const std::string& participant_id, UnixTime at, UnixTime cutoff) {
+    long long c = cutoff;
+    soci::statement st = (sql.prepare << "UPDATE live_session_participants SET " +
+                                             detail::close_participation_set(at, "heartbeat_timeout") +
+                                             " WHERE id = :i AND is_active = 1 AND last_seen_at < :c",
+                          soci::use(participant_id), soci::use(c));
     st.execute(true);
     return st.get_affected_rows() > 0;
 }
@@ -128,8 +142,11 @@ void add_provider_activity(soci::session& sql, const std::string& session_id, co
                            int chat_messages, int talk_seconds) {
     sql << "INSERT INTO live_session_activity(session_id, user_id, chat_messages, talk_seconds) "
            "VALUES(:s, :u, :c, :t) ON CONFLICT (session_id, user_id) DO UPDATE SET "
-           "chat_messages = live_session_activity.chat_messages + excluded.chat_messages, "
-           "talk_seconds = live_session_activity.talk_seconds + excluded.talk_seconds",
+           // Capped far below the column's limit: a flood of reports must not overflow it.
+           "chat_messages = CASE WHEN live_session_activity.chat_messages + excluded.chat_messages > 1000000000 "
+           "THEN 1000000000 ELSE live_session_activity.chat_messages + excluded.chat_messages END, "
+           "talk_seconds = CASE WHEN live_session_activity.talk_seconds + excluded.talk_seconds > 1000000000 "
+           "THEN 1000000000 ELSE live_session_activity.talk_seconds + excluded.talk_seconds END",
         soci::use(session_id), soci::use(user_id), soci::use(chat_messages), soci::use(talk_seconds);
 }
 
@@ -256,8 +273,10 @@ std::vector<AttendanceReportRow> attendance_rows(soci::session& sql, const std::
     if (f.to) where += " AND " + start + " < " + p.add(static_cast<long long>(*f.to));
     if (f.status == "attended")
         where += " AND a.attended = 1";
+    else if (f.status == "partial")
+        where += " AND a.attended = 0 AND a.join_count > 0";
     else if (f.status == "absent")
-        where += " AND a.attended = 0";
+        where += " AND a.join_count = 0";
     else if (f.status == "late")
         where += " AND a.late_join = 1";
     else if (f.status == "early_leave")

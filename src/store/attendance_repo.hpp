@@ -22,7 +22,7 @@ std::vector<domain::Participant> open_participations(soci::session& sql, const s
                                                      const std::string& user_id);
 /// A heartbeat on one open row: last_seen_at = at, and the tab's visibility. Going to the background
 /// starts a hidden stretch (hidden_since = at); coming back closes it into a background span and adds
-/// it to background_duration. Returns false when the row is no longer open.
+/// it to background_duration. Returns false (and changes nothing) when the row is no longer open.
 bool record_heartbeat(soci::session& sql, const domain::Participant& row, UnixTime at, bool visible,
                       const std::string& span_id);
 /// Closes one open row at `at` for `end_reason` (left | heartbeat_timeout); false when it was not open.
@@ -37,6 +37,9 @@ struct StaleParticipation {
     UnixTime last_seen = 0;  // when we last knew the user was there: the row closes at this time
 };
 std::vector<StaleParticipation> stale_participations(soci::session& sql, UnixTime cutoff, int limit);
+/// Closes a stale row at `at` (heartbeat_timeout) unless a heartbeat since made it fresh again
+/// (last_seen_at >= cutoff); false when it was not closed.
+bool close_stale_participation(soci::session& sql, const std::string& participant_id, UnixTime at, UnixTime cutoff);
 /// Whether any class of any school is live (the sweep keeps running while one is).
 bool any_live_session(soci::session& sql);
 

@@ -146,6 +146,15 @@ TEST_P(Attendance, HeartbeatsKeepVisibilityAndStoppedOnesCloseTheRowAtTheLastOne
     EXPECT_NE(js(back.obj().at("participant_ids").at(0)), pid);
     EXPECT_EQ(srv.count_rows("live_session_participants WHERE session_id = '" + id + "' AND is_active = 1"), 1);
 
+    // Removed by a moderator after a timeout: a heartbeat does not bring the student back.
+    srv.clock().advance(61);
+    srv.app().workers().run_due();
+    auto kicked = srv.post(path(id, "participants/" + s.students[0].id + "/kick/"), "", s.instructor_token);
+    ASSERT_EQ(kicked.status, 200u) << kicked.body;
+    expect_problem(heartbeat(id, s.student_tokens[0]), 403, "removed");
+    EXPECT_EQ(srv.count_rows("live_session_participants WHERE user_id = '" + s.students[0].id + "' AND is_active = 1"),
+              0);
+
     // A row that never had a heartbeat (no room page) is left to its leave or the end of the class.
     join(id, s.student_tokens[1]);
     srv.clock().advance(600);
@@ -354,6 +363,8 @@ TEST_P(Attendance, CourseReportsAndHistoriesFilterAndRespectWhoMaySeeThem) {
     EXPECT_EQ(js(all.obj().at("results").at(0).at("session_id")), second);  // newest class first
     auto absent = srv.get(base + "?status=absent", s.instructor_token);
     EXPECT_EQ(absent.obj().at("count").as_int64(), 2);
+    for (const auto& r : absent.obj().at("results").as_array()) EXPECT_EQ(r.at("status"), "absent");
+    EXPECT_EQ(srv.get(base + "?status=partial", s.instructor_token).obj().at("count").as_int64(), 0);
     auto early = srv.get(base + "?to=" + format_iso8601(between), s.instructor_token);
     EXPECT_EQ(early.obj().at("count").as_int64(), 2);
     for (const auto& r : early.obj().at("results").as_array()) EXPECT_EQ(js(r.at("session_id")), first);
@@ -409,6 +420,22 @@ TEST_P(Attendance, RecalculationAppliesTheCurrentPolicyAndIsIdempotent) {
     auto twice = srv.post(path(id, "attendance/recalculate/"), "", s.instructor_token);
     EXPECT_EQ(twice.obj().at("results"), again.obj().at("results"));
     EXPECT_EQ(srv.count_rows("live_session_attendance_summaries WHERE session_id = '" + id + "'"), 1);
+}
+
+TEST_P(Attendance, AnAdhocClassIsSweptToo) {
+    auto s = srv.make_school("adhoc", 1);
+    auto created = srv.post_json("/api/v1/live-sessions/",
+                                 json::object{{"course_id", s.course.id}, {"title", "Şimdi"}, {"type", "adhoc"}},
+                                 s.instructor_token);
+    ASSERT_EQ(created.status, 201u) << created.body;
+    std::string id = created.str("id");
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'close_stale_participants' AND status = 'queued'"), 1);
+    std::string pid = join(id, s.student_tokens[0]);
+    ASSERT_EQ(heartbeat(id, s.student_tokens[0]).status, 200u);
+    srv.clock().advance(61);
+    srv.app().workers().run_due();
+    EXPECT_EQ(srv.count_rows("live_session_participants WHERE id = '" + pid + "' AND end_reason = 'heartbeat_timeout'"),
+              1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Attendance, ::testing::ValuesIn(available_engines()), engine_name);

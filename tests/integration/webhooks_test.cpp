@@ -302,6 +302,12 @@ TEST_P(Webhooks, JitsiActivityReportsAddUpAndFeedTheEngagementScore) {
         const bool spoke = js(r.at("user_id")) == s.students[0].id;
         EXPECT_EQ(r.at("engagement_score").as_int64(), spoke ? 70 : 65) << report.body;
     }
+    // The room's last report comes after the end: the summaries are computed again with it.
+    ASSERT_EQ(post_jitsi(activity("act-4", s.students[1], {{"chat_messages", 5}}), srv.clock().now()).status, 200u);
+    run_jobs();
+    report = srv.get("/api/v1/live-sessions/" + id + "/attendance/", srv.token_for(s.instructor, s.tenant));
+    for (const auto& r : report.obj().at("results").as_array())
+        EXPECT_EQ(r.at("engagement_score").as_int64(), 70) << report.body;
 }
 
 TEST_P(Webhooks, NewProviderSettingsAreValidatedAndTheirSecretsNeverReturned) {
