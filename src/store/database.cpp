@@ -79,6 +79,11 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::si
                 // commit invalidates this one's page cache, and re-reading by syscall dominated joins.
                 // 32 MiB keeps the mapped (shared, reclaimable) part of the RSS bounded on large files.
                 s << "PRAGMA mmap_size=33554432";
+                // No connection checkpoints the WAL in its own commit: that copies pages and fsyncs the
+                // database file while this process's write lock is held, stalling every other writer
+                // (webhook intake waited on the drain's checkpoints). The join writer's checkpointer
+                // thread does it every 250 ms with PASSIVE checkpoints instead.
+                s << "PRAGMA wal_autocheckpoint=0";
             } else {
                 s.open(soci::postgresql, conn);
                 s << "SET TIME ZONE 'UTC'";
