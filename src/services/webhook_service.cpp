@@ -496,16 +496,17 @@ Status WebhookService::run_job(const std::string&) {
             // Between batches, step aside for a moment: intake (a provider waiting for its 2xx) and
             // joins share SQLite's one writer with this drain and should not queue behind it.
             if (!first) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-            DrainEffects effects;
             // Participation rows and live counts are not what the caches hold (like the join writer's
             // commits); a batch that changes a session itself bumps the generation below.
             store::Tx tx(ctx_.db, /*bump_generation=*/false);
+            DrainEffects effects;  // after tx: its prepared statements go before the connection does
+            store::InboxMarker inbox(tx.sql());
             auto rows = store::received_webhook_events(tx.sql(), kDrainBatch);
             if (rows.empty()) return ok_status();
             for (const auto& row : rows) {
                 const std::string& id = row.id;
                 if (!row.tenant_id) {
-                    store::finish_webhook_event(tx.sql(), id, "ignored", "no school", ctx_.clock.now());
+                    inbox.finish(id, "ignored", "no school", ctx_.clock.now());
                     continue;
                 }
                 // One event that cannot be applied is marked failed with the error and skipped; it must
@@ -528,14 +529,13 @@ Status WebhookService::run_job(const std::string&) {
                     }
                     std::string reason;
                     for (const auto& n : notes) reason += (reason.empty() ? "" : "; ") + n;
-                    store::finish_webhook_event(tx.sql(), id, changed ? "processed" : "ignored", reason,
-                                                ctx_.clock.now());
+                    inbox.finish(id, changed ? "processed" : "ignored", reason, ctx_.clock.now());
                     tx.sql() << "RELEASE SAVEPOINT webhook_event";
                 } catch (const std::exception& e) {
                     effects.forget_rows();  // what they hold may be from the rolled-back event
                     tx.sql() << "ROLLBACK TO SAVEPOINT webhook_event";
                     tx.sql() << "RELEASE SAVEPOINT webhook_event";
-                    store::finish_webhook_event(tx.sql(), id, "failed", e.what(), ctx_.clock.now());
+                    inbox.finish(id, "failed", e.what(), ctx_.clock.now());
                 }
             }
             for (const auto& session : effects.touched)
@@ -651,8 +651,8 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
             role = "moderator";
         const std::string connection = text_at(*p, "connection_id").substr(0, 200);
         bool changed = type == "participant_joined"
-                           ? store::provider_join(sql, infra::new_uuid(), s->id, user->id, role, connection, at)
-                           : store::provider_leave(sql, infra::new_uuid(), s->id, user->id, role, connection, at);
+                           ? effects.participation(sql).join(infra::new_uuid(), s->id, user->id, role, connection, at)
+                           : effects.participation(sql).leave(infra::new_uuid(), s->id, user->id, role, connection, at);
         if (!changed) return "already recorded";
         effects.touched.insert(s->id);
         return "";

@@ -15,6 +15,7 @@
 
 #include "providers/provider.hpp"
 #include "services/context.hpp"
+#include "store/webhook_repo.hpp"
 
 namespace lc::services {
 
@@ -80,8 +81,14 @@ private:
             sessions.clear();
             users.clear();
         }
+        /// Provider join/leave pairing, its statements prepared once for the batch.
+        store::ProviderParticipation& participation(soci::session& sql) {
+            if (!participation_) participation_.emplace(sql);
+            return *participation_;
+        }
 
     private:
+        std::optional<store::ProviderParticipation> participation_;
         std::map<std::string, std::optional<domain::LiveSession>> sessions;  // tenant|id
         std::map<std::string, std::optional<domain::User>> users;            // tenant|id
     };

@@ -8,40 +8,44 @@ using detail::Nullable;
 
 namespace {
 
-void insert_event(soci::session& sql, const WebhookEvent& e, const char* conflict_clause) {
+/// Inserts the row; returns how many rows the statement inserted (0: the conflict clause skipped it).
+long long insert_event(soci::session& sql, const WebhookEvent& e, const char* conflict_clause) {
     Nullable<std::string> tenant, session;
     tenant.set(e.tenant_id);
     session.set(e.session_id);
     long long received = e.received_at;
-    sql << std::string(
-               "INSERT INTO webhook_events(id, provider, tenant_id, session_id, dedupe_key, event_type, status, "
-               "reason, body, normalized, received_at) "
-               "VALUES(:i, :p, :t, :s, :k, :e, :st, :r, :b, :n, :at)") +
-               conflict_clause,
-        soci::use(e.id), soci::use(e.provider), soci::use(tenant.value, tenant.ind),
-        soci::use(session.value, session.ind), soci::use(e.dedupe_key), soci::use(e.event_type), soci::use(e.status),
-        soci::use(e.reason), soci::use(e.body), soci::use(e.normalized), soci::use(received);
+    soci::statement st =
+        (sql.prepare << std::string("INSERT INTO webhook_events(id, provider, tenant_id, session_id, dedupe_key, "
+                                    "event_type, status, reason, body, normalized, received_at) "
+                                    "VALUES(:i, :p, :t, :s, :k, :e, :st, :r, :b, :n, :at)") +
+                            conflict_clause,
+         soci::use(e.id), soci::use(e.provider), soci::use(tenant.value, tenant.ind),
+         soci::use(session.value, session.ind), soci::use(e.dedupe_key), soci::use(e.event_type), soci::use(e.status),
+         soci::use(e.reason), soci::use(e.body), soci::use(e.normalized), soci::use(received));
+    st.execute(true);
+    return st.get_affected_rows();
 }
 
 }  // namespace
 
 bool insert_webhook_event(soci::session& sql, const WebhookEvent& e) {
-    // Both engines accept the partial index's predicate as the conflict target.
-    insert_event(sql, e, " ON CONFLICT (provider, dedupe_key) WHERE status <> 'rejected' DO NOTHING");
-    int n = 0;
-    std::string id = e.id;
-    sql << "SELECT COUNT(*) FROM webhook_events WHERE id = :i", soci::into(n), soci::use(id);
-    return n > 0;
+    // Both engines accept the partial index's predicate as the conflict target; a duplicate inserts
+    // nothing, which the statement's row count says without another query.
+    return insert_event(sql, e, " ON CONFLICT (provider, dedupe_key) WHERE status <> 'rejected' DO NOTHING") > 0;
 }
 
 void insert_rejected_webhook(soci::session& sql, const WebhookEvent& e) { insert_event(sql, e, ""); }
 
-void finish_webhook_event(soci::session& sql, const std::string& id, const std::string& status,
-                          const std::string& reason, UnixTime at) {
-    long long t = at;
-    std::string r = reason.substr(0, 1000);
-    sql << "UPDATE webhook_events SET status = :s, reason = :r, processed_at = :t WHERE id = :i", soci::use(status),
-        soci::use(r), soci::use(t), soci::use(id);
+InboxMarker::InboxMarker(soci::session& sql)
+    : st_((sql.prepare << "UPDATE webhook_events SET status = :s, reason = :r, processed_at = :t WHERE id = :i",
+           soci::use(status_), soci::use(reason_), soci::use(at_), soci::use(id_))) {}
+
+void InboxMarker::finish(const std::string& id, const std::string& status, const std::string& reason, UnixTime at) {
+    id_ = id;
+    status_ = status;
+    reason_ = reason.substr(0, 1000);
+    at_ = at;
+    st_.execute(true);
 }
 
 long long count_webhook_events(soci::session& sql, const std::string& provider, const std::string& status) {
@@ -136,29 +140,6 @@ struct ConnectionRow {
     bool active = false;
 };
 
-std::vector<ConnectionRow> connection_rows(soci::session& sql, const std::string& session_id,
-                                           const std::string& user_id, const std::string& connection_id) {
-    std::vector<ConnectionRow> out;
-    ConnectionRow r;
-    Nullable<long long> left;
-    int active = 0;
-    const std::string endpoint;  // our join endpoint's rows have no connection id
-    soci::statement st =
-        (sql.prepare
-             << "SELECT id, source, connection_id, joined_at, left_at, is_active FROM live_session_participants "
-                "WHERE session_id = :s AND user_id = :u AND connection_id IN (:c, :e)",
-         soci::into(r.id), soci::into(r.source), soci::into(r.connection_id), soci::into(r.joined_at),
-         soci::into(left.value, left.ind), soci::into(active), soci::use(session_id), soci::use(user_id),
-         soci::use(connection_id), soci::use(endpoint));
-    st.execute();
-    while (st.fetch()) {
-        r.left_at = left.get();
-        r.active = active != 0;
-        out.push_back(r);
-    }
-    return out;
-}
-
 /// The row `better` prefers among those `match` accepts (the first such when several tie).
 template <class Match, class Better>
 const ConnectionRow* pick(const std::vector<ConnectionRow>& rows, Match match, Better better) {
@@ -167,6 +148,8 @@ const ConnectionRow* pick(const std::vector<ConnectionRow>& rows, Match match, B
         if (match(r) && (!best || better(r, *best))) best = &r;
     return best;
 }
+
+bool never_better(const ConnectionRow&, const ConnectionRow&) { return false; }
 
 /// Our join endpoint's latest row for the user still open at `at` (it cannot know the connection id).
 const ConnectionRow* open_endpoint_row(const std::vector<ConnectionRow>& rows, long long at) {
@@ -178,43 +161,85 @@ const ConnectionRow* open_endpoint_row(const std::vector<ConnectionRow>& rows, l
         [](const ConnectionRow& a, const ConnectionRow& b) { return a.joined_at > b.joined_at; });
 }
 
-void insert_row(soci::session& sql, const std::string& id, const std::string& session_id, const std::string& user_id,
-                const std::string& role, const std::string& connection_id, long long joined,
-                std::optional<long long> left, const char* source) {
-    Nullable<long long> l;
-    l.set(left);
-    int active = left ? 0 : 1;
-    int duration = 0;
-    std::string src = source;
-    sql << "INSERT INTO live_session_participants(id, session_id, user_id, role, joined_at, left_at, duration_seconds, "
-           "device_type, browser, ip_hash, is_active, kicked, kick_reason, source, connection_id) "
-           "VALUES(:i, :s, :u, :r, :j, :l, :d, '', '', '', :a, 0, '', :src, :c)",
-        soci::use(id), soci::use(session_id), soci::use(user_id), soci::use(role), soci::use(joined),
-        soci::use(l.value, l.ind), soci::use(duration), soci::use(active), soci::use(src), soci::use(connection_id);
-}
-
-void close_row(soci::session& sql, const std::string& id, long long at, const char* source,
-               const std::string& connection_id) {
-    std::string src = source;
-    sql << "UPDATE live_session_participants SET " + detail::close_participation_set(at, "provider") +
-               ", source = :src, connection_id = :c WHERE id = :i",
-        soci::use(src), soci::use(connection_id), soci::use(id);
-}
-
 }  // namespace
+
+// Every statement is prepared once, bound to these members, and run with new values each time.
+struct ProviderParticipation::Statements {
+    explicit Statements(soci::session& sql)
+        : select_rows((sql.prepare << "SELECT id, source, connection_id, joined_at, left_at, is_active "
+                                      "FROM live_session_participants WHERE session_id = :s AND user_id = :u AND "
+                                      "connection_id IN (:c, :e)",
+                       soci::into(row.id), soci::into(row.source), soci::into(row.connection_id),
+                       soci::into(row.joined_at), soci::into(left.value, left.ind), soci::into(active),
+                       soci::use(session_id), soci::use(user_id), soci::use(connection_id), soci::use(endpoint))),
+          insert((sql.prepare << "INSERT INTO live_session_participants(id, session_id, user_id, role, joined_at, "
+                                 "left_at, duration_seconds, device_type, browser, ip_hash, is_active, kicked, "
+                                 "kick_reason, source, connection_id, end_reason) "
+                                 "VALUES(:i, :s, :u, :r, :j, :l, 0, '', '', '', :a, 0, '', :src, :c, :er)",
+                  soci::use(row_id), soci::use(session_id), soci::use(user_id), soci::use(role), soci::use(at),
+                  soci::use(leave_at.value, leave_at.ind), soci::use(insert_active), soci::use(source),
+                  soci::use(connection_id), soci::use(end_reason))),
+          complete_leave_first((sql.prepare << "UPDATE live_session_participants SET joined_at = :t, "
+                                               "duration_seconds = CASE WHEN left_at > :t2 THEN left_at - :t3 "
+                                               "ELSE 0 END, source = 'provider' WHERE id = :i",
+                                soci::use(at), soci::use(at), soci::use(at), soci::use(row_id))),
+          adopt((sql.prepare << "UPDATE live_session_participants SET joined_at = :t, source = 'provider', "
+                                "connection_id = :c WHERE id = :i",
+                 soci::use(at), soci::use(connection_id), soci::use(row_id))),
+          close((sql.prepare << "UPDATE live_session_participants SET is_active = 0, left_at = :t, "
+                                "duration_seconds = CASE WHEN :t2 > joined_at THEN :t3 - joined_at ELSE 0 END, "
+                                "background_duration = background_duration + CASE WHEN hidden_since IS NOT NULL "
+                                "AND :t4 > hidden_since THEN :t5 - hidden_since ELSE 0 END, end_reason = 'provider', "
+                                "source = :src, connection_id = :c WHERE id = :i",
+                 soci::use(at), soci::use(at), soci::use(at), soci::use(at), soci::use(at), soci::use(source),
+                 soci::use(connection_id), soci::use(row_id))) {}
+
+    std::vector<ConnectionRow> rows() {
+        std::vector<ConnectionRow> out;
+        select_rows.execute();
+        while (select_rows.fetch()) {
+            ConnectionRow r = row;
+            r.left_at = left.get();
+            r.active = active != 0;
+            out.push_back(std::move(r));
+            left.ind = soci::i_null;
+        }
+        return out;
+    }
+
+    // Bound values (set before each execute).
+    std::string session_id, user_id, connection_id, role, row_id, source, end_reason;
+    const std::string endpoint;  // our join endpoint's rows have no connection id
+    long long at = 0;
+    Nullable<long long> leave_at;
+    int insert_active = 1;
+    // Read values.
+    ConnectionRow row;
+    Nullable<long long> left;
+    int active = 0;
+    soci::statement select_rows, insert, complete_leave_first, adopt, close;
+};
+
+ProviderParticipation::ProviderParticipation(soci::session& sql) : st_(std::make_unique<Statements>(sql)) {}
+ProviderParticipation::~ProviderParticipation() = default;
 
 // Rows are keyed by (session, user, connection): a provider that names each connection (BBB, Zoom,
 // Jitsi occupants) gets exact join/leave pairs in any order. Without a connection id the key is
 // (session, user, ""), and a leave pairs with the user's latest open row.
-bool provider_join(soci::session& sql, const std::string& new_id, const std::string& session_id,
-                   const std::string& user_id, const std::string& role, const std::string& connection_id, UnixTime at) {
-    long long t = at;
-    const auto rows = connection_rows(sql, session_id, user_id, connection_id);
+bool ProviderParticipation::join(const std::string& new_id, const std::string& session_id, const std::string& user_id,
+                                 const std::string& role, const std::string& connection_id, UnixTime at) {
+    Statements& s = *st_;
+    s.session_id = session_id;
+    s.user_id = user_id;
+    s.connection_id = connection_id;
+    s.at = at;
+    const long long t = at;
+    const auto rows = s.rows();
     auto ours = [&](const ConnectionRow& r) { return r.connection_id == connection_id; };
     // The same join delivered again.
     if (pick(
             rows, [&](const ConnectionRow& r) { return ours(r) && r.source == "provider" && r.joined_at == t; },
-            [](const ConnectionRow&, const ConnectionRow&) { return false; }))
+            never_better))
         return false;
     // Its leave came first: complete that row.
     if (auto* row = pick(
@@ -223,49 +248,67 @@ bool provider_join(soci::session& sql, const std::string& new_id, const std::str
                 return ours(r) && r.source == "provider_leave_first" && r.left_at && *r.left_at >= t;
             },
             [](const ConnectionRow& a, const ConnectionRow& b) { return *a.left_at < *b.left_at; })) {
-        sql << "UPDATE live_session_participants SET joined_at = :t, duration_seconds = CASE WHEN left_at > :t2 "
-               "THEN left_at - :t3 ELSE 0 END, source = 'provider' WHERE id = :i",
-            soci::use(t), soci::use(t), soci::use(t), soci::use(row->id);
+        s.row_id = row->id;
+        s.complete_leave_first.execute(true);
         return true;
     }
     // The user came in through our join endpoint: the provider's time is when they really entered.
     if (auto* row = open_endpoint_row(rows, t)) {
-        sql << "UPDATE live_session_participants SET joined_at = :t, source = 'provider', connection_id = :c "
-               "WHERE id = :i",
-            soci::use(t), soci::use(connection_id), soci::use(row->id);
+        s.row_id = row->id;
+        s.adopt.execute(true);
         return true;
     }
-    insert_row(sql, new_id, session_id, user_id, role, connection_id, t, std::nullopt, "provider");
+    s.row_id = new_id;
+    s.role = role;
+    s.leave_at.set(std::nullopt);
+    s.insert_active = 1;
+    s.source = "provider";
+    s.end_reason.clear();
+    s.insert.execute(true);
     return true;
 }
 
-bool provider_leave(soci::session& sql, const std::string& new_id, const std::string& session_id,
-                    const std::string& user_id, const std::string& role, const std::string& connection_id,
-                    UnixTime at) {
-    long long t = at;
-    const auto rows = connection_rows(sql, session_id, user_id, connection_id);
+bool ProviderParticipation::leave(const std::string& new_id, const std::string& session_id, const std::string& user_id,
+                                  const std::string& role, const std::string& connection_id, UnixTime at) {
+    Statements& s = *st_;
+    s.session_id = session_id;
+    s.user_id = user_id;
+    s.connection_id = connection_id;
+    s.at = at;
+    const long long t = at;
+    const auto rows = s.rows();
     auto ours = [&](const ConnectionRow& r) { return r.connection_id == connection_id; };
     if (pick(
             rows,
             [&](const ConnectionRow& r) {
                 return ours(r) && (r.source == "provider" || r.source == "provider_leave_first") && r.left_at == t;
             },
-            [](const ConnectionRow&, const ConnectionRow&) { return false; }))
+            never_better))
         return false;
     if (auto* row = pick(
             rows,
             [&](const ConnectionRow& r) { return ours(r) && r.source == "provider" && r.active && r.joined_at <= t; },
             [](const ConnectionRow& a, const ConnectionRow& b) { return a.joined_at > b.joined_at; })) {
-        close_row(sql, row->id, t, "provider", connection_id);
+        s.row_id = row->id;
+        s.source = "provider";
+        s.close.execute(true);
         return true;
     }
     // Left before the provider's join reached us: close our endpoint's row and let the join, when it
     // arrives, correct the start time.
     if (auto* row = open_endpoint_row(rows, t)) {
-        close_row(sql, row->id, t, "provider_leave_first", connection_id);
+        s.row_id = row->id;
+        s.source = "provider_leave_first";
+        s.close.execute(true);
         return true;
     }
-    insert_row(sql, new_id, session_id, user_id, role, connection_id, t, t, "provider_leave_first");
+    s.row_id = new_id;
+    s.role = role;
+    s.leave_at.set(t);
+    s.insert_active = 0;
+    s.source = "provider_leave_first";
+    s.end_reason = "provider";
+    s.insert.execute(true);
     return true;
 }
 

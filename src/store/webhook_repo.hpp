@@ -3,6 +3,7 @@
 // provider events drive on sessions, participation rows and recordings.
 #include <soci/soci.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,8 +32,20 @@ struct WebhookEvent {
 bool insert_webhook_event(soci::session& sql, const WebhookEvent& e);
 /// Inserts a rejected event (never conflicts: rejected copies are outside the de-duplication index).
 void insert_rejected_webhook(soci::session& sql, const WebhookEvent& e);
-void finish_webhook_event(soci::session& sql, const std::string& id, const std::string& status,
-                          const std::string& reason, UnixTime at);
+/// Marks inbox events processed, ignored or failed (with the reason) for a whole drain batch: the
+/// statement is prepared once and run for each event.
+class InboxMarker {
+public:
+    explicit InboxMarker(soci::session& sql);
+    InboxMarker(const InboxMarker&) = delete;
+    InboxMarker& operator=(const InboxMarker&) = delete;
+    void finish(const std::string& id, const std::string& status, const std::string& reason, UnixTime at);
+
+private:
+    std::string id_, status_, reason_;
+    long long at_ = 0;
+    soci::statement st_;  // bound to the members above
+};
 long long count_webhook_events(soci::session& sql, const std::string& provider, const std::string& status);
 
 /// The tenant of a session id, whatever the tenant (provider callbacks name rooms, not schools).
@@ -56,14 +69,28 @@ bool job_pending(soci::session& sql, const std::string& type);
 
 // ---- participation from provider events (all idempotent) ----
 
-/// A provider says `user_id` entered at `at` over `connection_id` (may be empty). Returns false when
-/// this exact join is already recorded.
-bool provider_join(soci::session& sql, const std::string& new_id, const std::string& session_id,
-                   const std::string& user_id, const std::string& role, const std::string& connection_id, UnixTime at);
-/// A provider says `user_id`'s `connection_id` left at `at`. Returns false when this exact leave is
-/// already recorded.
-bool provider_leave(soci::session& sql, const std::string& new_id, const std::string& session_id,
-                    const std::string& user_id, const std::string& role, const std::string& connection_id, UnixTime at);
+/// Provider join/leave events applied to participation rows. Its statements are prepared once and
+/// run for every event of a drain batch: SOCI parses a one-off statement anew each time, which was
+/// most of the drain's CPU. Use it on one connection (the batch's transaction) only.
+class ProviderParticipation {
+public:
+    explicit ProviderParticipation(soci::session& sql);
+    ~ProviderParticipation();
+    ProviderParticipation(const ProviderParticipation&) = delete;
+    ProviderParticipation& operator=(const ProviderParticipation&) = delete;
+    /// A provider says `user_id` entered at `at` over `connection_id` (may be empty). Returns false
+    /// when this exact join is already recorded.
+    bool join(const std::string& new_id, const std::string& session_id, const std::string& user_id,
+              const std::string& role, const std::string& connection_id, UnixTime at);
+    /// A provider says `user_id`'s `connection_id` left at `at`. Returns false when this exact leave
+    /// is already recorded.
+    bool leave(const std::string& new_id, const std::string& session_id, const std::string& user_id,
+               const std::string& role, const std::string& connection_id, UnixTime at);
+
+private:
+    struct Statements;
+    std::unique_ptr<Statements> st_;
+};
 /// Marks every participation row of the user in the session as kicked (open ones closed at `at`);
 /// returns how many rows the user has (0: never joined).
 long long kick_participant(soci::session& sql, const std::string& session_id, const std::string& user_id,
