@@ -587,6 +587,59 @@ void Api::register_routes() {
                                        });
                 }));
 
+    // ---- audit trail (seed 9.5): read-only from the API ----
+    router_.add("GET", "/api/v1/audit/", authed([this](RequestContext& c, const Principal& p) {
+                    auto pg = paging(c);
+                    if (!pg) return fail(c, pg.error());
+                    store::AuditFilter f;
+                    std::vector<FieldError> errs;
+                    auto text = [&](const std::string& k, const std::string& v, std::string& out) {
+                        if (v.empty() || v.size() > 200) errs.push_back({k, "must be 1 to 200 characters"});
+                        out = v;
+                    };
+                    for (const auto& [k, v] : c.query) {
+                        if (k == "page" || k == "page_size") continue;
+                        if (k == "action") {
+                            text(k, v, f.action);
+                        } else if (k == "resource_type") {
+                            text(k, v, f.resource_type);
+                        } else if (k == "resource_id") {
+                            text(k, v, f.resource_id);
+                        } else if (k == "actor") {
+                            if (!infra::is_uuid(v)) errs.push_back({"actor", "must be a user UUID"});
+                            f.actor_id = ascii_lower(v);
+                        } else if (k == "from" || k == "to") {
+                            auto t = parse_iso8601(v);
+                            if (!t) errs.push_back({k, "must be an ISO 8601 date-time like 2026-11-26T00:00:00Z"});
+                            (k == "from" ? f.from : f.to) = t;
+                        } else {
+                            errs.push_back({k,
+                                            "is not a known filter (action, resource_type, resource_id, actor, "
+                                            "from, to, page, page_size)"});
+                        }
+                    }
+                    if (!errs.empty()) return fail(c, Error{Code::kBadRequest, "invalid query parameters", {}, errs});
+                    f.limit = pg->page_size;
+                    f.offset = pg->offset();
+                    auto res = s_.directory.list_audit(p, f);
+                    if (!res) return fail(c, res.error());
+                    json::array items;
+                    for (const auto& e : res->items) {
+                        boost::system::error_code ec;
+                        json::value details = json::parse(e.details, ec);
+                        if (ec) details = e.details;  // kept as written
+                        items.push_back(json::object{{"id", e.id},
+                                                     {"actor_id", e.actor_id ? json::value(*e.actor_id) : nullptr},
+                                                     {"action", e.action},
+                                                     {"resource_type", e.resource_type},
+                                                     {"resource_id", e.resource_id},
+                                                     {"ip_hash", e.ip_hash},
+                                                     {"details", std::move(details)},
+                                                     {"created_at", format_iso8601(e.created_at)}});
+                    }
+                    return send(c, 200, page_json(c, "/api/v1/audit/", *pg, res->total, std::move(items)));
+                }));
+
     // ---- tenant settings ----
 
     router_.add("GET", "/api/v1/tenants/{id}/", authed([this](RequestContext& c, const Principal& p) {

@@ -363,6 +363,16 @@ Status DirectoryService::delete_course(const Principal& p, const std::string& id
     });
 }
 
+Result<Page<store::AuditEntry>> DirectoryService::list_audit(const Principal& p, const store::AuditFilter& f) {
+    if (!p.is_admin()) return admin_only();
+    return guarded([&]() -> Result<Page<store::AuditEntry>> {
+        store::Conn c(ctx_.db);
+        Page<store::AuditEntry> page;
+        page.items = store::list_audit(c.sql(), p.tenant.id, f, &page.total);
+        return page;
+    });
+}
+
 Result<Course> DirectoryService::add_instructor(const Principal& p, const std::string& course_id,
                                                 const std::string& user_id) {
     if (!p.is_admin()) return admin_only();

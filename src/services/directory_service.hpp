@@ -69,6 +69,8 @@ public:
     Result<domain::Tenant> update_tenant(const Principal& p, const std::string& tenant_id, const TenantPatch& patch);
     Result<domain::User> create_user(const Principal& p, const NewUser& u);
     Result<Page<domain::User>> list_users(const Principal& p, const store::UserFilter& f);
+    /// GET /api/v1/audit/ (seed 9.5): the school's audit trail, newest first; school admins only.
+    Result<Page<store::AuditEntry>> list_audit(const Principal& p, const store::AuditFilter& f);
     Result<domain::User> get_user(const Principal& p, const std::string& id);
     Result<domain::User> update_user(const Principal& p, const std::string& id, const UserPatch& patch);
 

@@ -166,6 +166,24 @@ struct AuditEntry {
     UnixTime created_at = 0;
 };
 void insert_audit(soci::session& sql, const AuditEntry& e);
-std::vector<AuditEntry> list_audit(soci::session& sql, const std::string& tenant_id, int limit);
+/// GET /api/v1/audit/ filters; empty strings and nullopt match everything.
+struct AuditFilter {
+    std::string action;  // exact ("session.start"), or every action of a kind with a trailing '.' ("session.")
+    std::string resource_type;
+    std::string resource_id;
+    std::string actor_id;
+    std::optional<UnixTime> from;  // created_at >= from
+    std::optional<UnixTime> to;    // created_at < to
+    int limit = 50;
+    int offset = 0;
+};
+/// A tenant's audit rows matching `f`, newest first; `total` (when given) counts every match.
+std::vector<AuditEntry> list_audit(soci::session& sql, const std::string& tenant_id, const AuditFilter& f,
+                                   long long* total = nullptr);
+inline std::vector<AuditEntry> list_audit(soci::session& sql, const std::string& tenant_id, int limit) {
+    AuditFilter f;
+    f.limit = limit;
+    return list_audit(sql, tenant_id, f);
+}
 
 }  // namespace lc::store

@@ -595,18 +595,53 @@ void insert_audit(soci::session& sql, const AuditEntry& e) {
         soci::use(e.resource_type), soci::use(e.resource_id), soci::use(e.ip_hash), soci::use(e.details), soci::use(t);
 }
 
-std::vector<AuditEntry> list_audit(soci::session& sql, const std::string& tenant_id, int limit) {
+std::vector<AuditEntry> list_audit(soci::session& sql, const std::string& tenant_id, const AuditFilter& f,
+                                   long long* total) {
+    Params p;
+    std::string where = "tenant_id = " + p.add(tenant_id);
+    if (!f.action.empty()) {
+        if (f.action.back() == '.')  // a kind of action: compared as a prefix, never as a LIKE pattern
+            where += " AND substr(action, 1, " + std::to_string(f.action.size()) + ") = " + p.add(f.action);
+        else
+            where += " AND action = " + p.add(f.action);
+    }
+    if (!f.resource_type.empty()) where += " AND resource_type = " + p.add(f.resource_type);
+    if (!f.resource_id.empty()) where += " AND resource_id = " + p.add(f.resource_id);
+    if (!f.actor_id.empty()) where += " AND actor_id = " + p.add(f.actor_id);
+    if (f.from) where += " AND created_at >= " + p.add(static_cast<long long>(*f.from));
+    if (f.to) where += " AND created_at < " + p.add(static_cast<long long>(*f.to));
+    if (total) {
+        Params pc = p;
+        soci::statement st(sql);
+        st.exchange(soci::into(*total));
+        pc.bind(st);
+        st.alloc();
+        st.prepare("SELECT COUNT(*) FROM audit_logs WHERE " + where);
+        st.define_and_bind();
+        st.execute(true);
+    }
     std::vector<AuditEntry> out;
     AuditEntry e;
     Nullable<std::string> actor;
     long long t = 0;
-    soci::statement st =
-        (sql.prepare << "SELECT id, tenant_id, actor_id, action, resource_type, resource_id, ip_hash, details, "
-                        "created_at FROM audit_logs WHERE tenant_id = :t ORDER BY created_at DESC, id LIMIT "
-                     << limit,
-         soci::into(e.id), soci::into(e.tenant_id), soci::into(actor.value, actor.ind), soci::into(e.action),
-         soci::into(e.resource_type), soci::into(e.resource_id), soci::into(e.ip_hash), soci::into(e.details),
-         soci::into(t), soci::use(tenant_id));
+    soci::statement st(sql);
+    st.exchange(soci::into(e.id));
+    st.exchange(soci::into(e.tenant_id));
+    st.exchange(soci::into(actor.value, actor.ind));
+    st.exchange(soci::into(e.action));
+    st.exchange(soci::into(e.resource_type));
+    st.exchange(soci::into(e.resource_id));
+    st.exchange(soci::into(e.ip_hash));
+    st.exchange(soci::into(e.details));
+    st.exchange(soci::into(t));
+    p.bind(st);
+    st.alloc();
+    st.prepare(
+        "SELECT id, tenant_id, actor_id, action, resource_type, resource_id, ip_hash, details, created_at "
+        "FROM audit_logs WHERE " +
+        where + " ORDER BY created_at DESC, id DESC LIMIT " + std::to_string(f.limit) + " OFFSET " +
+        std::to_string(f.offset));
+    st.define_and_bind();
     st.execute();
     while (st.fetch()) {
         AuditEntry o = e;
