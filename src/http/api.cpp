@@ -76,6 +76,18 @@ Status check_fields(BodyReader& r, const char* what) {
     return ok_status();
 }
 
+/// A 400 naming each query parameter that is wrong.
+Error bad_query(std::vector<FieldError> errs) {
+    return Error{Code::kBadRequest, "invalid query parameters", {}, std::move(errs)};
+}
+
+/// ?from= / ?to= as an ISO 8601 time, or an error naming the parameter.
+void time_param(const std::string& name, const std::string& value, std::optional<UnixTime>& out,
+                std::vector<FieldError>& errs) {
+    out = parse_iso8601(value);
+    if (!out) errs.push_back({name, "must be an ISO 8601 date-time like 2026-11-26T00:00:00Z"});
+}
+
 struct Paging {
     int page = 1, page_size = 20;
     int offset() const { return (page - 1) * page_size; }
@@ -98,7 +110,7 @@ Result<Paging> paging(RequestContext& c) {
     };
     num("page", p.page, 1000000);
     num("page_size", p.page_size, 100);
-    if (!errs.empty()) return Error{Code::kBadRequest, "invalid query parameters", {}, errs};
+    if (!errs.empty()) return bad_query(errs);
     return p;
 }
 
@@ -108,7 +120,7 @@ Status only_known_params(RequestContext& c, std::initializer_list<std::string_vi
     for (const auto& kv : c.query)
         if (std::find(known.begin(), known.end(), kv.first) == known.end())
             errs.push_back({kv.first, "is not a known filter (" + hint + ")"});
-    if (!errs.empty()) return Error{Code::kBadRequest, "invalid query parameters", {}, errs};
+    if (!errs.empty()) return bad_query(errs);
     return ok_status();
 }
 
@@ -225,7 +237,7 @@ Result<bool> wants_csv(RequestContext& c) {
     auto it = c.query.find("format");
     if (it == c.query.end() || it->second == "json") return false;
     if (it->second == "csv") return true;
-    return Error{Code::kBadRequest, "invalid query parameters", {}, {{"format", "must be json or csv"}}};
+    return bad_query({{"format", "must be json or csv"}});
 }
 
 /// The filters of the course report and a user's history: from, to, status (and course for a history).
@@ -235,9 +247,7 @@ Result<store::AttendanceFilter> attendance_filter(RequestContext& c, bool with_c
     for (const auto& [k, v] : c.query) {
         if (k == "page" || k == "page_size" || k == "format") continue;
         if (k == "from" || k == "to") {
-            auto t = parse_iso8601(v);
-            if (!t) errs.push_back({k, "must be an ISO 8601 date-time like 2026-11-26T00:00:00Z"});
-            (k == "from" ? f.from : f.to) = t;
+            time_param(k, v, k == "from" ? f.from : f.to, errs);
         } else if (k == "status") {
             if (v != "attended" && v != "partial" && v != "absent" && v != "late" && v != "early_leave")
                 errs.push_back({"status", "must be one of attended, partial, absent, late, early_leave"});
@@ -250,7 +260,7 @@ Result<store::AttendanceFilter> attendance_filter(RequestContext& c, bool with_c
                                    "from, to, status, format, page, page_size)"});
         }
     }
-    if (!errs.empty()) return Error{Code::kBadRequest, "invalid query parameters", {}, errs};
+    if (!errs.empty()) return bad_query(errs);
     return f;
 }
 
@@ -387,16 +397,14 @@ void Api::register_routes() {
                             q.type = parse_session_type(v);
                             if (!q.type) errs.push_back({"type", "must be one of scheduled, adhoc, webinar"});
                         } else if (k == "from" || k == "to") {
-                            auto t = parse_iso8601(v);
-                            if (!t) errs.push_back({k, "must be an ISO 8601 date-time like 2026-11-26T00:00:00Z"});
-                            (k == "from" ? q.from : q.to) = t;
+                            time_param(k, v, k == "from" ? q.from : q.to, errs);
                         } else {
                             errs.push_back({k,
                                             "is not a known filter (course, status, type, from, to, page, "
                                             "page_size)"});
                         }
                     }
-                    if (!errs.empty()) return fail(c, Error{Code::kBadRequest, "invalid query parameters", {}, errs});
+                    if (!errs.empty()) return fail(c, bad_query(errs));
                     q.limit = pg->page_size;
                     q.offset = pg->offset();
                     auto res = s_.sessions.list(p, q);
@@ -509,10 +517,7 @@ void Api::register_routes() {
                     bool explain = false;
                     if (auto it = c.query.find("explain"); it != c.query.end()) {
                         if (it->second != "true" && it->second != "false")
-                            return fail(c, Error{Code::kBadRequest,
-                                                 "invalid query parameters",
-                                                 {},
-                                                 {{"explain", "must be true or false"}}});
+                            return fail(c, bad_query({{"explain", "must be true or false"}}));
                         explain = it->second == "true";
                     }
                     auto report = s_.attendance.session_report(p, *id, explain && !*csv);
@@ -609,16 +614,14 @@ void Api::register_routes() {
                             if (!infra::is_uuid(v)) errs.push_back({"actor", "must be a user UUID"});
                             f.actor_id = ascii_lower(v);
                         } else if (k == "from" || k == "to") {
-                            auto t = parse_iso8601(v);
-                            if (!t) errs.push_back({k, "must be an ISO 8601 date-time like 2026-11-26T00:00:00Z"});
-                            (k == "from" ? f.from : f.to) = t;
+                            time_param(k, v, k == "from" ? f.from : f.to, errs);
                         } else {
                             errs.push_back({k,
                                             "is not a known filter (action, resource_type, resource_id, actor, "
                                             "from, to, page, page_size)"});
                         }
                     }
-                    if (!errs.empty()) return fail(c, Error{Code::kBadRequest, "invalid query parameters", {}, errs});
+                    if (!errs.empty()) return fail(c, bad_query(errs));
                     f.limit = pg->page_size;
                     f.offset = pg->offset();
                     auto res = s_.directory.list_audit(p, f);
@@ -745,11 +748,7 @@ void Api::register_routes() {
             f.offset = pg->offset();
             if (auto it = c.query.find("role"); it != c.query.end()) {
                 f.role = parse_user_role(it->second);
-                if (!f.role)
-                    return fail(c, Error{Code::kBadRequest,
-                                         "invalid query parameters",
-                                         {},
-                                         {{"role", "must be admin, instructor or student"}}});
+                if (!f.role) return fail(c, bad_query({{"role", "must be admin, instructor or student"}}));
             }
             if (auto it = c.query.find("search"); it != c.query.end()) f.search = utf8_prefix(it->second, 100);
             auto res = s_.directory.list_users(p, f);

@@ -281,20 +281,11 @@ std::vector<AttendanceReportRow> attendance_rows(soci::session& sql, const std::
         where += " AND a.late_join = 1";
     else if (f.status == "early_leave")
         where += " AND a.early_leave = 1";
-    const std::string from_clause =
-        " FROM live_session_attendance_summaries a JOIN live_sessions s ON s.id = a.session_id "
+    const std::string from_where =
+        "live_session_attendance_summaries a JOIN live_sessions s ON s.id = a.session_id "
         "JOIN users u ON u.id = a.user_id WHERE " +
         where;
-    if (total) {
-        Params pc = p;
-        soci::statement st(sql);
-        st.exchange(soci::into(*total));
-        pc.bind(st);
-        st.alloc();
-        st.prepare("SELECT COUNT(*)" + from_clause);
-        st.define_and_bind();
-        st.execute(true);
-    }
+    if (total) *total = p.count(sql, from_where);
     std::vector<AttendanceReportRow> out;
     AttendanceReportRow r;
     AttendanceSummary& a = r.summary;
@@ -328,7 +319,7 @@ std::vector<AttendanceReportRow> attendance_rows(soci::session& sql, const std::
         "SELECT a.id, a.session_id, a.user_id, a.total_duration_seconds, a.join_count, a.first_join, "
         "a.last_leave, a.attended, a.attendance_percent, a.late_join, a.early_leave, "
         "a.background_duration_seconds, a.engagement_score, u.full_name, u.email, s.course_id, s.title, " +
-        start + ", s.status" + from_clause + " ORDER BY " + start + " DESC, s.id, u.full_name, u.email LIMIT " +
+        start + ", s.status FROM " + from_where + " ORDER BY " + start + " DESC, s.id, u.full_name, u.email LIMIT " +
         std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset));
     st.define_and_bind();
     st.execute();

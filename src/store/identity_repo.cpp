@@ -34,8 +34,8 @@ std::optional<Tenant> load_tenant(soci::session& sql, const std::string& where, 
     t.lms_jwt_secret = box.open(secret);
     t.created_at = created;
     if (!with_domains) return t;
-    soci::rowset<std::string> rs = (sql.prepare << "SELECT domain FROM tenant_domains WHERE tenant_id = :t ORDER BY domain",
-                                    soci::use(t.id));
+    soci::rowset<std::string> rs =
+        (sql.prepare << "SELECT domain FROM tenant_domains WHERE tenant_id = :t ORDER BY domain", soci::use(t.id));
     for (const auto& d : rs) t.domains.push_back(d);
     return t;
 }
@@ -118,8 +118,7 @@ void insert_tenant(soci::session& sql, const Tenant& t, const SecretBox& box) {
     write_domains(sql, t);
 }
 
-std::optional<Tenant> find_tenant(soci::session& sql, const std::string& id, const SecretBox& box,
-                                  bool with_domains) {
+std::optional<Tenant> find_tenant(soci::session& sql, const std::string& id, const SecretBox& box, bool with_domains) {
     return load_tenant(sql, "id = :a", id, box, with_domains);
 }
 std::optional<Tenant> find_tenant_by_slug(soci::session& sql, const std::string& slug, const SecretBox& box) {
@@ -202,19 +201,10 @@ std::vector<User> list_users(soci::session& sql, const std::string& tenant_id, c
     if (f.role) where += " AND role = " + p.add(std::string(to_string(*f.role)));
     if (!f.search.empty()) {
         std::string like = "%" + f.search + "%";
-        where += " AND (LOWER(email) LIKE LOWER(" + p.add(like) + ") OR LOWER(full_name) LIKE LOWER(" + p.add(like) +
-                 "))";
+        where +=
+            " AND (LOWER(email) LIKE LOWER(" + p.add(like) + ") OR LOWER(full_name) LIKE LOWER(" + p.add(like) + "))";
     }
-    if (total) {
-        Params pc = p;
-        soci::statement st(sql);
-        st.exchange(soci::into(*total));
-        pc.bind(st);
-        st.alloc();
-        st.prepare("SELECT COUNT(*) FROM users WHERE " + where);
-        st.define_and_bind();
-        st.execute(true);
-    }
+    if (total) *total = p.count(sql, "users WHERE " + where);
     return query_users(sql,
                        std::string("SELECT ") + kUserCols + " FROM users WHERE " + where + " ORDER BY email LIMIT " +
                            std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset),
@@ -291,20 +281,10 @@ std::vector<Course> list_courses(soci::session& sql, const std::string& tenant_i
         where += " AND (id IN (SELECT course_id FROM course_instructors WHERE user_id = " + p.add(visible_to) +
                  ") OR id IN (SELECT course_id FROM enrollments WHERE user_id = " + p.add(visible_to) + "))";
     }
-    if (total) {
-        Params pc = p;
-        soci::statement st(sql);
-        st.exchange(soci::into(*total));
-        pc.bind(st);
-        st.alloc();
-        st.prepare("SELECT COUNT(*) FROM courses WHERE " + where);
-        st.define_and_bind();
-        st.execute(true);
-    }
+    if (total) *total = p.count(sql, "courses WHERE " + where);
     return query_courses(sql,
                          "SELECT id, tenant_id, title, description, created_at FROM courses WHERE " + where +
-                             " ORDER BY title, id LIMIT " + std::to_string(limit) + " OFFSET " +
-                             std::to_string(offset),
+                             " ORDER BY title, id LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset),
                          p);
 }
 

@@ -252,16 +252,7 @@ std::vector<LiveSession> list_sessions(soci::session& sql, const std::string& te
                  ") OR id IN (SELECT session_id FROM live_session_moderators WHERE user_id = " + p.add(f.visible_to) +
                  "))";
     }
-    if (total) {
-        Params pc = p;
-        soci::statement st(sql);
-        st.exchange(soci::into(*total));
-        pc.bind(st);
-        st.alloc();
-        st.prepare("SELECT COUNT(*) FROM live_sessions WHERE " + where);
-        st.define_and_bind();
-        st.execute(true);
-    }
+    if (total) *total = p.count(sql, "live_sessions WHERE " + where);
     return query_sessions(sql,
                           std::string("SELECT ") + kSessionCols + " FROM live_sessions WHERE " + where +
                               " ORDER BY scheduled_start DESC, id LIMIT " + std::to_string(f.limit) + " OFFSET " +
@@ -610,16 +601,7 @@ std::vector<AuditEntry> list_audit(soci::session& sql, const std::string& tenant
     if (!f.actor_id.empty()) where += " AND actor_id = " + p.add(f.actor_id);
     if (f.from) where += " AND created_at >= " + p.add(static_cast<long long>(*f.from));
     if (f.to) where += " AND created_at < " + p.add(static_cast<long long>(*f.to));
-    if (total) {
-        Params pc = p;
-        soci::statement st(sql);
-        st.exchange(soci::into(*total));
-        pc.bind(st);
-        st.alloc();
-        st.prepare("SELECT COUNT(*) FROM audit_logs WHERE " + where);
-        st.define_and_bind();
-        st.execute(true);
-    }
+    if (total) *total = p.count(sql, "audit_logs WHERE " + where);
     std::vector<AuditEntry> out;
     AuditEntry e;
     Nullable<std::string> actor;

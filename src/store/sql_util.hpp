@@ -51,6 +51,21 @@ public:
         }
     }
 
+    /// SELECT COUNT(*) FROM `from_where` with these values (a copy is bound: this one stays usable for the
+    /// page query that usually follows).
+    long long count(soci::session& sql, const std::string& from_where) const {
+        Params copy = *this;
+        long long n = 0;
+        soci::statement st(sql);
+        st.exchange(soci::into(n));
+        copy.bind(st);
+        st.alloc();
+        st.prepare("SELECT COUNT(*) FROM " + from_where);
+        st.define_and_bind();
+        st.execute(true);
+        return n;
+    }
+
 private:
     std::string next() { return ":p" + std::to_string(order_.size()); }
     std::deque<std::string> strings_;

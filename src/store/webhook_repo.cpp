@@ -194,7 +194,13 @@ struct ProviderParticipation::Statements {
                  soci::use(at), soci::use(at), soci::use(at), soci::use(at), soci::use(at), soci::use(source),
                  soci::use(connection_id), soci::use(row_id))) {}
 
-    std::vector<ConnectionRow> rows() {
+    /// Sets the event's key and time for every statement, and reads the rows it pairs with.
+    std::vector<ConnectionRow> rows_for(const std::string& session, const std::string& user,
+                                        const std::string& connection, UnixTime when) {
+        session_id = session;
+        user_id = user;
+        connection_id = connection;
+        at = when;
         std::vector<ConnectionRow> out;
         select_rows.execute();
         while (select_rows.fetch()) {
@@ -229,12 +235,8 @@ ProviderParticipation::~ProviderParticipation() = default;
 bool ProviderParticipation::join(const std::string& new_id, const std::string& session_id, const std::string& user_id,
                                  const std::string& role, const std::string& connection_id, UnixTime at) {
     Statements& s = *st_;
-    s.session_id = session_id;
-    s.user_id = user_id;
-    s.connection_id = connection_id;
-    s.at = at;
     const long long t = at;
-    const auto rows = s.rows();
+    const auto rows = s.rows_for(session_id, user_id, connection_id, at);
     auto ours = [&](const ConnectionRow& r) { return r.connection_id == connection_id; };
     // The same join delivered again.
     if (pick(
@@ -271,12 +273,8 @@ bool ProviderParticipation::join(const std::string& new_id, const std::string& s
 bool ProviderParticipation::leave(const std::string& new_id, const std::string& session_id, const std::string& user_id,
                                   const std::string& role, const std::string& connection_id, UnixTime at) {
     Statements& s = *st_;
-    s.session_id = session_id;
-    s.user_id = user_id;
-    s.connection_id = connection_id;
-    s.at = at;
     const long long t = at;
-    const auto rows = s.rows();
+    const auto rows = s.rows_for(session_id, user_id, connection_id, at);
     auto ours = [&](const ConnectionRow& r) { return r.connection_id == connection_id; };
     if (pick(
             rows,
