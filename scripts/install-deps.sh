@@ -8,11 +8,11 @@ BUILD_PKGS=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libsoci-dev libsqlite3-dev libpq-dev
   libjwt-dev libssl-dev libsodium-dev libjemalloc-dev libpugixml-dev
-  libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
+  libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libhiredis-dev
   libgtest-dev libgmock-dev
 )
 # Servers and tools the tests and benchmarks start on loopback.
-TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps)
+TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps redis-server)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then
@@ -38,7 +38,8 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian starts nginx and the cluster on install; our scripts start their own instances.
 if command -v systemctl >/dev/null 2>&1; then
-  $SUDO systemctl stop nginx postgresql >/dev/null 2>&1 || true
+  $SUDO systemctl stop nginx postgresql redis-server >/dev/null 2>&1 || true
 fi
 $SUDO service nginx stop >/dev/null 2>&1 || true
 $SUDO service postgresql stop >/dev/null 2>&1 || true
+$SUDO service redis-server stop >/dev/null 2>&1 || true

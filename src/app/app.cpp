@@ -7,6 +7,7 @@
 
 #include "core/time.hpp"
 #include "infra/crypto.hpp"
+#include "infra/redis_store.hpp"
 #include "store/migrations.hpp"
 
 namespace lc::app {
@@ -50,14 +51,33 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         if (!m) return m.take_error();
         for (const auto& name : m.value()) log.info("migration applied", {{"name", name}});
     }
+    // Rate limits and used launch links: in this process, or in Redis so every process agrees.
+    if (cfg.redis_url.empty()) {
+        a->shared_ = std::make_unique<MemorySharedStore>(clock);
+    } else {
+        auto addr = infra::parse_redis_url(cfg.redis_url);
+        if (!addr) return addr.take_error();
+        auto redis = std::make_unique<infra::RedisSharedStore>(addr.value());
+        if (auto st = redis->ping(); !st)
+            return Error::unavailable("cannot reach Redis at LIVE_REDIS_URL: " + st.error().internal);
+        a->shared_ = std::move(redis);
+    }
+    auto proxies = http::TrustedProxies::parse(cfg.trusted_proxies);
+    if (!proxies) return proxies.take_error();
+    services::RateLimits limits;
+    limits.join_per_user.limit = cfg.rate_join_per_user;
+    limits.join_per_ip.limit = cfg.rate_join_per_ip;
+    limits.login_per_account.limit = cfg.rate_login_per_account;
+    limits.login_failures_per_ip.limit = cfg.rate_login_failures_per_ip;
+    a->limiter_ = std::make_unique<services::RateLimiter>(*a->shared_, clock, log, limits);
     a->http_client_ = std::make_unique<infra::CurlHttpClient>();
     // Every provider call goes through one circuit breaker per destination (seed 12.4).
     a->provider_http_ = std::make_unique<infra::CircuitBreakerHttpClient>(
         *a->http_client_, clock,
         infra::CircuitBreakerHttpClient::Options{cfg.provider_breaker_failures, cfg.provider_breaker_open_seconds});
     a->providers_ = std::make_unique<providers::ProviderFactory>(
-        providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock,
-        *a->provider_http_, cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
+        providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret, cfg.join_token_ttl},
+        clock, *a->provider_http_, cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
     a->joins_ = std::make_unique<store::JoinWriter>(*a->db_);
     a->inbox_ = std::make_unique<store::GroupCommit>(*a->db_);
     a->ctx_ = std::make_unique<services::ServiceContext>(services::ServiceContext{
@@ -65,14 +85,18 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->ctx_->inbox = a->inbox_.get();
     a->auth_ = std::make_unique<services::AuthService>(*a->ctx_);
     a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_);
-    a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_);
+    a->launch_ = std::make_unique<services::LaunchLinks>(
+        a->ctx_->keys.launch, clock, *a->shared_,
+        services::LaunchOptions{cfg.join_token_ttl, cfg.join_single_use, cfg.public_url});
+    a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_, *a->launch_);
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);
     a->provider_health_ = std::make_unique<services::ProviderHealthService>(*a->ctx_);
-    a->api_ = std::make_unique<http::Api>(http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_,
-                                                         *a->webhooks_, *a->provider_health_, *a->attendance_, *a->db_},
-                                          log, http::ApiOptions{cfg.trust_proxy});
+    a->api_ = std::make_unique<http::Api>(
+        http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
+                       *a->attendance_, *a->db_, *a->limiter_},
+        log, http::ApiOptions{std::move(proxies.value()), cfg.public_url.rfind("https://", 0) == 0});
 
     // Job types (the seed's Celery tasks keep their names).
     App* self = a.get();

@@ -8,6 +8,8 @@
 #include "http/server.hpp"
 #include "jobs/worker.hpp"
 #include "services/attendance_service.hpp"
+#include "services/launch_links.hpp"
+#include "services/rate_limiter.hpp"
 
 namespace lc::app {
 
@@ -29,6 +31,8 @@ public:
     jobs::JobRegistry& job_registry() { return registry_; }
     jobs::WorkerPool& workers() { return *workers_; }
     const Config& config() const { return cfg_; }
+    services::RateLimiter& limiter() { return *limiter_; }
+    services::LaunchLinks& launch_links() { return *launch_; }
 
     /// Listens and starts in-process job workers (cfg.job_workers); returns the bound port.
     unsigned short serve();
@@ -43,6 +47,9 @@ private:
     const Clock& clock_;
     const infra::Logger& log_;
     std::unique_ptr<store::Database> db_;
+    std::unique_ptr<SharedStore> shared_;  // rate limits and used launch links (memory or Redis)
+    std::unique_ptr<services::RateLimiter> limiter_;
+    std::unique_ptr<services::LaunchLinks> launch_;
     std::unique_ptr<infra::HttpClient> http_client_;
     std::unique_ptr<infra::CircuitBreakerHttpClient> provider_http_;
     std::unique_ptr<providers::ProviderFactory> providers_;

@@ -44,10 +44,28 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
     if (!c.public_url.empty() && c.public_url.rfind("https://", 0) != 0 && c.public_url.rfind("http://", 0) != 0)
         errors.push_back({"LIVE_PUBLIC_URL", "must be an http(s) URL such as https://lms.school.edu"});
-    if (const char* v = getenv("LIVE_TRUST_PROXY"); v && *v) {
+    auto flag = [&](const char* name, bool& out) {
+        const char* v = getenv(name);
+        if (!v || !*v) return;
         std::string s = v;
-        c.trust_proxy = (s == "1" || s == "true" || s == "yes");
-    }
+        if (s == "1" || s == "true" || s == "yes")
+            out = true;
+        else if (s == "0" || s == "false" || s == "no")
+            out = false;
+        else
+            errors.push_back({name, "must be true or false"});
+    };
+    str("LIVE_TRUSTED_PROXIES", c.trusted_proxies);
+    // The older switch: a proxy on this machine (nginx in front on the same host).
+    bool trust_local_proxy = false;
+    flag("LIVE_TRUST_PROXY", trust_local_proxy);
+    if (trust_local_proxy && c.trusted_proxies.empty()) c.trusted_proxies = "127.0.0.1, ::1";
+    num("LIVE_JOIN_TOKEN_TTL", c.join_token_ttl, 120, 300);
+    flag("LIVE_JOIN_SINGLE_USE", c.join_single_use);
+    num("LIVE_RATE_JOIN_PER_USER", c.rate_join_per_user, 0, 1000000000);
+    num("LIVE_RATE_JOIN_PER_IP", c.rate_join_per_ip, 0, 1000000000);
+    num("LIVE_RATE_LOGIN_PER_ACCOUNT", c.rate_login_per_account, 0, 1000000000);
+    num("LIVE_RATE_LOGIN_FAILURES_PER_IP", c.rate_login_failures_per_ip, 0, 1000000000);
     str("JITSI_DOMAIN", c.jitsi_domain);
     str("JITSI_APP_ID", c.jitsi_app_id);
     str("JITSI_JWT_SECRET", c.jitsi_jwt_secret);

@@ -18,10 +18,16 @@ struct Config {
     int job_workers = 1;                               // LIVE_JOB_WORKERS: in-process workers in serve (0 = none)
     int job_lease_seconds = 60;                        // LIVE_JOB_LEASE_SECONDS: a dead worker's job is retried after
     int access_token_ttl = 3600;                       // LIVE_ACCESS_TOKEN_TTL seconds
-    int heartbeat_seconds = 30;      // LIVE_HEARTBEAT_SECONDS: room pages send one this often; 2 missed close the row
-    std::string redis_url;           // LIVE_REDIS_URL (rate limits/replay cache; later)
-    std::string log_level = "info";  // LIVE_LOG_LEVEL
-    bool trust_proxy = false;        // LIVE_TRUST_PROXY: take client IP from X-Forwarded-For
+    int heartbeat_seconds = 30;       // LIVE_HEARTBEAT_SECONDS: room pages send one this often; 2 missed close the row
+    std::string redis_url;            // LIVE_REDIS_URL: rate limits and used join links shared by every process
+    std::string log_level = "info";   // LIVE_LOG_LEVEL
+    std::string trusted_proxies;      // LIVE_TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
+    int join_token_ttl = 300;         // LIVE_JOIN_TOKEN_TTL: join token / launch link lifetime, seconds
+    bool join_single_use = false;     // LIVE_JOIN_SINGLE_USE: a launch link opens once
+    int rate_join_per_user = 10;      // LIVE_RATE_JOIN_PER_USER: joins per user per minute (0 = off)
+    int rate_join_per_ip = 100;       // LIVE_RATE_JOIN_PER_IP: joins per client address per minute
+    int rate_login_per_account = 10;  // LIVE_RATE_LOGIN_PER_ACCOUNT: sign-in attempts per 15 minutes
+    int rate_login_failures_per_ip = 50;     // LIVE_RATE_LOGIN_FAILURES_PER_IP: failed sign-ins per 15 minutes
     std::string web_root = "web/dist";       // LIVE_WEB_ROOT
     std::string public_url;                  // LIVE_PUBLIC_URL: how providers reach us (callbacks)
     int provider_breaker_failures = 5;       // LIVE_PROVIDER_BREAKER_FAILURES: failures in a row that open it

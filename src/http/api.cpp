@@ -16,6 +16,7 @@
 #include "http/attendance_json.hpp"
 #include "http/body_reader.hpp"
 #include "http/problem.hpp"
+#include "http/security_headers.hpp"
 #include "http/serializers.hpp"
 #include "infra/crypto.hpp"
 
@@ -74,6 +75,41 @@ Status check_fields(BodyReader& r, const char* what) {
     auto errors = r.finish();
     if (!errors.empty()) return Error::invalid(std::string(what) + " has invalid fields", std::move(errors));
     return ok_status();
+}
+
+/// The launch page: the provider's room filling the window. Only the URL is variable, escaped for
+/// an attribute; the page's CSP allows frames from that provider's origin and nothing else.
+std::string room_page_html(const std::string& room_url) {
+    std::string url;
+    for (char ch : room_url) {
+        switch (ch) {
+            case '&':
+                url += "&amp;";
+                break;
+            case '"':
+                url += "&quot;";
+                break;
+            case '\'':
+                url += "&#39;";
+                break;
+            case '<':
+                url += "&lt;";
+                break;
+            case '>':
+                url += "&gt;";
+                break;
+            default:
+                url += ch;
+        }
+    }
+    return "<!doctype html>\n<html lang=\"tr\"><head><meta charset=\"utf-8\">"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+           "<title>Canl\xc4\xb1 ders / Live class</title>"
+           "<style>html,body{margin:0;height:100%;background:#111}iframe{border:0;width:100%;height:100%;display:block}"
+           "</style></head><body><iframe src=\"" +
+           url +
+           "\" title=\"Canl\xc4\xb1 ders / Live class\" allow=\"camera; microphone; display-capture; fullscreen; "
+           "autoplay; clipboard-write\" allowfullscreen></iframe></body></html>\n";
 }
 
 /// A 400 naming each query parameter that is wrong.
@@ -365,14 +401,51 @@ void Api::register_routes() {
         auto password = r.string("password", 1024);
         auto tenant = r.string("tenant", 63);
         if (auto s = check_fields(r, "the login"); !s) return fail(c, s.error());
+        // Seed 9.2 brute-force protection: failed sign-ins per client address, and every attempt per
+        // account (a success clears the account's count), checked before the password hash is computed.
+        const auto& rules = s_.limits.limits();
+        const std::string account = ascii_lower(*email);
+        if (auto st = s_.limits.check(rules.login_failures_per_ip, c.client_ip); !st) return fail(c, st.error());
+        if (auto st = s_.limits.hit(rules.login_per_account, account); !st) return fail(c, st.error());
         auto res = s_.auth.login(*email, *password, tenant.value_or(""), std::string(c.req[bhttp::field::host]));
-        if (!res) return fail(c, res.error());
+        if (!res) {
+            if (res.error().code == Code::kUnauthenticated) s_.limits.count(rules.login_failures_per_ip, c.client_ip);
+            return fail(c, res.error());
+        }
+        s_.limits.reset(rules.login_per_account, account);
         return send(c, 200,
                     json::object{{"access_token", res->access_token},
                                  {"token_type", "Bearer"},
                                  {"expires_in", res->expires_in},
                                  {"user", to_json(res->user)},
                                  {"tenant", to_json(res->tenant)}});
+    });
+    // ---- launch links (seed 9.1) ----
+    // Opened by the browser itself (no bearer header): the token is the credential. Jitsi and
+    // BigBlueButton rooms are embedded in a page whose CSP frames only that provider and lets only
+    // the school's own sites frame it; Zoom (which refuses to be framed) and ?redirect=true get a 303.
+    router_.add("GET", "/api/v1/launch/{token}/", [this](RequestContext& c) {
+        if (auto st = only_known_params(c, {"redirect"}, "only redirect=true is accepted"); !st)
+            return fail(c, st.error());
+        auto launch = s_.sessions.open_launch(c.params.at(0));
+        if (!launch) return fail(c, launch.error());
+        c.session_id = launch->ticket.session_id;
+        const auto& t = launch->ticket;
+        auto redirect = c.query.find("redirect");
+        if (t.provider == domain::ProviderKind::kZoom || (redirect != c.query.end() && redirect->second == "true")) {
+            Response res{bhttp::status::see_other, c.version()};
+            res.set(bhttp::field::location, t.url);
+            res.keep_alive(c.keep_alive());
+            res.prepare_payload();
+            return res;
+        }
+        Response res{bhttp::status::ok, c.version()};
+        res.set(bhttp::field::content_type, "text/html; charset=utf-8");
+        res.set("Content-Security-Policy", room_page_csp(origin_of(t.url), launch->school_domains));
+        res.keep_alive(c.keep_alive());
+        res.body() = room_page_html(t.url);
+        res.prepare_payload();
+        return res;
     });
     router_.add("GET", "/api/v1/auth/me/", authed([](RequestContext& c, const Principal& p) {
                     return send(c, 200, json::object{{"user", to_json(p.user)}, {"tenant", to_json(p.tenant)}});
@@ -467,6 +540,12 @@ void Api::register_routes() {
                 auto id = path_id(*c, 0);
                 if (!id) return done(fail(*c, id.error()));
                 c->session_id = *id;
+                // Seed 9.2: per caller and per client address, counted before any work is done.
+                const auto& rules = s_.limits.limits();
+                if (auto st = s_.limits.hit(rules.join_per_user, c->principal->tenant.id + ":" + c->principal->user.id);
+                    !st)
+                    return done(fail(*c, st.error()));
+                if (auto st = s_.limits.hit(rules.join_per_ip, c->client_ip); !st) return done(fail(*c, st.error()));
                 s_.sessions.join_async(*c->principal, *id, c->meta(), [c, done](Result<services::JoinResult> r) {
                     done(reply(*c, std::move(r), 200, [](const auto& j) { return to_json(j); }));
                 });
@@ -475,7 +554,8 @@ void Api::register_routes() {
             // miss means database reads, which belong on the handler pool.
             auto cached = s_.auth.cached(bearer_of(*c));
             auto id = path_id(*c, 0);
-            if (cached && id && s_.sessions.join_is_cached(**cached, *id)) return run();
+            // (A limiter in Redis is a network round trip: that too belongs on the handler pool.)
+            if (cached && id && !s_.limits.remote() && s_.sessions.join_is_cached(**cached, *id)) return run();
             c->offload(std::move(run));
         });
 
@@ -939,14 +1019,11 @@ std::optional<Response> Api::prepare(RequestContext& c, std::string& path) {
     });
     c.request_id = rid_ok ? std::string(rid) : infra::random_hex(8);
     c.client_ip = c.conn.remote_ip;
-    if (opt_.trust_proxy) {
+    c.https = opt_.public_https;
+    if (!opt_.proxies.empty() && opt_.proxies.contains(c.conn.remote_ip)) {
         auto xff = req["X-Forwarded-For"];
-        if (!xff.empty()) {
-            std::string first(xff.substr(0, xff.find(',')));
-            first.erase(0, first.find_first_not_of(' '));
-            first.erase(first.find_last_not_of(' ') + 1);
-            if (!first.empty() && first.size() <= 45) c.client_ip = first;
-        }
+        c.client_ip = opt_.proxies.client_ip(c.conn.remote_ip, std::string_view(xff.data(), xff.size()));
+        if (req["X-Forwarded-Proto"] == "https") c.https = true;
     }
     auto target = boost::urls::parse_origin_form(std::string_view(req.target().data(), req.target().size()));
     if (!target) return fail(c, Error::bad_request("the request target is not a valid URL path"));
@@ -967,8 +1044,7 @@ std::optional<Response> Api::prepare(RequestContext& c, std::string& path) {
 void Api::finish(RequestContext& c, Response res, const Respond& respond) {
     const Request& req = c.req;
     res.set("X-Request-Id", c.request_id);
-    res.set(bhttp::field::cache_control, "no-store");
-    res.set("X-Content-Type-Options", "nosniff");
+    apply_security_headers(res, c.https);
     if (req.method() == bhttp::verb::head) res.body().clear();
     if (!log_.info_enabled() && res.result_int() < 500) return respond(std::move(res));
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - c.t0).count();

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "http/client_ip.hpp"
 #include "http/router.hpp"
 #include "infra/log.hpp"
 #include "services/attendance_service.hpp"
@@ -15,13 +16,17 @@
 #include "services/config_service.hpp"
 #include "services/directory_service.hpp"
 #include "services/provider_health.hpp"
+#include "services/rate_limiter.hpp"
 #include "services/session_service.hpp"
 #include "services/webhook_service.hpp"
 
 namespace lc::http {
 
 struct ApiOptions {
-    bool trust_proxy = false;  // take the client IP from X-Forwarded-For (behind nginx)
+    /// Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (LIVE_TRUSTED_PROXIES).
+    TrustedProxies proxies;
+    /// LIVE_PUBLIC_URL is https: clients reach us over TLS through a proxy, so HSTS is sent.
+    bool public_https = false;
     std::size_t body_limit = 1024 * 1024;
 };
 
@@ -34,6 +39,7 @@ struct Services {
     services::ProviderHealthService& provider_health;
     services::AttendanceService& attendance;
     store::Database& db;
+    services::RateLimiter& limits;
 };
 
 /// Per-request state handed to route handlers.
@@ -49,6 +55,7 @@ struct RequestContext {
     std::map<std::string, std::string> query;
     std::string request_id;
     std::string client_ip;
+    bool https = false;  // the client reached us over TLS (directly or through a trusted proxy)
     std::shared_ptr<const services::Principal> principal;
     std::string session_id;      // for the access log, when the route names one
     std::string internal_error;  // the logged-only cause of a 5xx answer (never sent to the client)

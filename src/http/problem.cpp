@@ -102,6 +102,9 @@ Response problem_response(const Error& e, unsigned version, bool keep_alive) {
     // A provider or dependency that is down: tell clients (and the web page) when to try again.
     if (status == 503)
         res.set(bhttp::field::retry_after, std::to_string(e.retry_after_seconds > 0 ? e.retry_after_seconds : 30));
+    // A rate limit: when its window ends.
+    if (status == 429 && e.retry_after_seconds > 0)
+        res.set(bhttp::field::retry_after, std::to_string(e.retry_after_seconds));
     res.keep_alive(keep_alive);
     res.body() = json::serialize(body);
     res.prepare_payload();

@@ -156,7 +156,8 @@ json::object to_json(const services::SessionView& v, bool detail) {
 
 json::object to_json(const services::JoinResult& j) {
     return {{"join_url", j.join_url},
-            {"token", j.token},
+            {"token", j.token.empty() ? json::value(nullptr) : json::value(j.token)},
+            {"launch_url", j.launch_url},
             {"role", to_string(j.role)},
             {"expires_at", format_iso8601(j.expires_at)},
             {"provider", to_string(j.provider)},

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "http/problem.hpp"
+#include "http/security_headers.hpp"
 
 namespace lc::http {
 
@@ -44,6 +45,14 @@ struct Server::Impl {
 };
 
 namespace {
+
+/// An answer from the socket layer itself (malformed request, shutting down): the same headers as
+/// every API answer (seed 9.3).
+Response transport_error(const Error& e, unsigned version) {
+    Response res = problem_response(e, version, false);
+    apply_security_headers(res, false);
+    return res;
+}
 
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
@@ -84,13 +93,13 @@ private:
                         : ec == bhttp::error::header_limit
                             ? Error{Code::kBadRequest, "the request headers are too large", {}, {}}
                             : Error::bad_request("the HTTP request is malformed");
-            auto res = std::make_shared<Response>(problem_response(err, 11, false));
+            auto res = std::make_shared<Response>(transport_error(err, 11));
             linger_ = true;  // the client may still be sending the rest of its request
             return write(res, true);
         }
         if (srv_.stopping.load()) {
             auto res = std::make_shared<Response>(
-                problem_response(Error::unavailable("the server is shutting down; retry"), 11, false));
+                transport_error(Error::unavailable("the server is shutting down; retry"), 11));
             return write(res, true);
         }
         busy_ = true;
@@ -108,7 +117,7 @@ private:
             srv_.handler(req, info_, srv_.offload, respond);
         } catch (const std::exception& e) {
             srv_.log.error("handler threw", {{"error", e.what()}});
-            respond(problem_response(Error::internal_error(e.what()), req->version(), false));
+            respond(transport_error(Error::internal_error(e.what()), req->version()));
         }
     }
 

@@ -17,6 +17,7 @@ Result<std::unique_ptr<LiveClassProvider>> ProviderFactory::for_config(const Pro
             if (s.domain.empty()) s.domain = env_.domain;
             if (s.app_id.empty()) s.app_id = env_.app_id;
             if (s.secret.empty()) s.secret = env_.secret;
+            s.token_ttl_seconds = env_.token_ttl_seconds;
             return std::unique_ptr<LiveClassProvider>(std::make_unique<JitsiProvider>(s, clock_, &http_));
         }
         case ProviderKind::kBbb: {

@@ -16,6 +16,8 @@ struct EnvJitsiDefaults {
     std::string domain;
     std::string app_id;
     std::string secret;
+    /// LIVE_JOIN_TOKEN_TTL: lifetime of the Jitsi join token (seconds, 120-300).
+    int token_ttl_seconds = 300;
 };
 
 /// Where the Zoom adapter talks to Zoom (LIVE_ZOOM_API_URL / LIVE_ZOOM_OAUTH_URL; tests point them at a

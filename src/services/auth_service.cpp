@@ -31,6 +31,7 @@ Keys Keys::derive(const std::string& master) {
     k.access_token = infra::derive_key(master, "access-token");
     k.ip_salt = infra::derive_key(master, "ip-hash");
     k.box.key = infra::derive_key(master, "secrets-at-rest");
+    k.launch = infra::derive_key(master, "launch-links");
     return k;
 }
 

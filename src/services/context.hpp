@@ -18,6 +18,7 @@ struct Keys {
     std::string access_token;  // HS256 key for our own access tokens
     std::string ip_salt;       // HMAC key for ip_hash (KVKK: never store the raw IP)
     store::SecretBox box;      // AES-256-GCM for secrets at rest
+    std::string launch;        // AES-256-GCM key sealing launch links (seed 9.1)
     static Keys derive(const std::string& master);
 };
 

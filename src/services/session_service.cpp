@@ -655,10 +655,23 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
         pj.write.enforce_capacity = !req.moderator && s.max_participants > 0;
         pj.write.max_participants = s.max_participants;
         pj.write.moderator = moderator;
-        pj.result.join_url = info->join_url;
-        pj.result.token = info->token.value_or("");
+        LaunchTicket ticket;
+        ticket.tenant_id = p.tenant.id;
+        ticket.session_id = s.id;
+        ticket.user_id = p.user.id;
+        ticket.provider = s.provider;
+        ticket.url = info->join_url;
+        pj.result.launch_url = launch_.url_for(launch_.issue(std::move(ticket)));
+        if (launch_.options().single_use) {
+            // The provider's URL and token would open the room again and again: hand out only the link.
+            pj.result.join_url = pj.result.launch_url;
+            pj.result.expires_at = now + launch_.options().ttl_seconds;
+        } else {
+            pj.result.join_url = info->join_url;
+            pj.result.token = info->token.value_or("");
+            pj.result.expires_at = info->expires_at.value_or(now + launch_.options().ttl_seconds);
+        }
         pj.result.role = req.role;
-        pj.result.expires_at = info->expires_at.value_or(now);
         pj.result.provider = s.provider;
         pj.result.participant_id = part.id;
         return pj;
@@ -679,6 +692,21 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
                 break;
         }
         done(Error::unavailable("the join could not be recorded; try again", error));
+    });
+}
+
+Result<SessionService::Launch> SessionService::open_launch(const std::string& token) {
+    return guarded([&]() -> Result<Launch> {
+        auto t = launch_.redeem(token);
+        if (!t) return t.take_error();
+        store::Conn c(ctx_.db);
+        auto s = store::find_session(c.sql(), t->tenant_id, t->session_id);
+        if (!s) return Error::not_found("this class no longer exists");
+        if (s->status == SessionStatus::kEnded || s->status == SessionStatus::kCancelled)
+            return Error::conflict("this class is over; there is nothing to join any more");
+        auto tenant = store::find_tenant(c.sql(), t->tenant_id, ctx_.keys.box);
+        if (!tenant) return Error::not_found("this class no longer exists");
+        return Launch{std::move(t.value()), tenant->domains};
     });
 }
 

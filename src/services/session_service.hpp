@@ -13,6 +13,7 @@
 #include "domain/session_rules.hpp"
 #include "services/context.hpp"
 #include "services/directory_service.hpp"
+#include "services/launch_links.hpp"
 
 namespace lc::services {
 
@@ -44,8 +45,9 @@ struct SessionView {
 };
 
 struct JoinResult {
-    std::string join_url;
-    std::string token;
+    std::string join_url;    // the provider's room (with LIVE_JOIN_SINGLE_USE: the launch link)
+    std::string token;       // the provider's join token (empty with LIVE_JOIN_SINGLE_USE)
+    std::string launch_url;  // seed 9.1: opens the room (single use when configured); see LaunchLinks
     domain::ParticipantRole role = domain::ParticipantRole::kParticipant;
     UnixTime expires_at = 0;
     domain::ProviderKind provider = domain::ProviderKind::kJitsi;
@@ -75,8 +77,9 @@ void close_session_rows(soci::session& sql, domain::LiveSession& s, UnixTime at,
 
 class SessionService {
 public:
-    explicit SessionService(ServiceContext& ctx)
+    SessionService(ServiceContext& ctx, LaunchLinks& launch)
         : ctx_(ctx),
+          launch_(launch),
           join_contexts_(ctx.clock, ctx.db.generation(), kJoinCacheSeconds, 10000),
           access_(ctx.clock, ctx.db.generation(), kJoinCacheSeconds, 50000) {}
 
@@ -113,6 +116,15 @@ public:
 
     /// The effective policy of a session (session > course > tenant > defaults, then the session type).
     domain::EffectivePolicy effective_policy(soci::session& sql, const domain::LiveSession& s);
+
+    /// What opening a launch link shows: where the room is, and who may frame the page.
+    struct Launch {
+        LaunchTicket ticket;
+        std::vector<std::string> school_domains;
+    };
+    /// Opens a launch link (seed 9.1): the token must be ours, unexpired and (single use) unused,
+    /// and its class still open.
+    Result<Launch> open_launch(const std::string& token);
 
     struct Loaded {
         domain::LiveSession session;
@@ -156,6 +168,7 @@ private:
     void audit(soci::session& sql, const Principal& p, const std::string& action, const std::string& session_id,
                const RequestMeta& meta, const std::string& details = "{}");
     ServiceContext& ctx_;
+    LaunchLinks& launch_;
     TtlCache<std::string, std::shared_ptr<const JoinContext>> join_contexts_;
     TtlCache<std::string, store::CourseAccess> access_;
 };

@@ -1,0 +1,37 @@
+#include "http/security_headers.hpp"
+
+#include <boost/url/parse.hpp>
+#include <cctype>
+
+namespace lc::http {
+
+void apply_security_headers(Response& res, bool https) {
+    if (res.find("Content-Security-Policy") == res.end()) res.set("Content-Security-Policy", kApiCsp);
+    if (res.find(bhttp::field::cache_control) == res.end()) res.set(bhttp::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Referrer-Policy", "no-referrer");
+    if (https) res.set(bhttp::field::strict_transport_security, "max-age=31536000; includeSubDomains");
+}
+
+std::string origin_of(const std::string& url) {
+    auto u = boost::urls::parse_uri(url);  // a URI with its fragment (Jitsi puts config there)
+    if (!u || (u->scheme() != "https" && u->scheme() != "http") || u->encoded_host().empty()) return {};
+    std::string o = std::string(u->scheme()) + "://" + std::string(u->encoded_host_and_port());
+    for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return o;
+}
+
+std::string room_page_csp(const std::string& provider_origin, const std::vector<std::string>& school_domains) {
+    std::string ancestors = "'self'";
+    for (const auto& d : school_domains) {
+        // Domains are validated host names when saved; anything that could break out of the header
+        // value is skipped all the same.
+        if (d.empty() || d.find_first_of(" ;,'\"\r\n") != std::string::npos) continue;
+        ancestors += " https://" + d;
+    }
+    return "default-src 'none'; style-src 'unsafe-inline'; frame-src " +
+           (provider_origin.empty() ? std::string("'none'") : provider_origin) + "; frame-ancestors " + ancestors +
+           "; base-uri 'none'; form-action 'none'";
+}
+
+}  // namespace lc::http

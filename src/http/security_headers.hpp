@@ -1,0 +1,27 @@
+#pragma once
+// Seed 9.3: the headers every response carries, error answers of the socket layer included. API
+// answers are never framed, never sniffed, never cached and never leak the URL as a referrer; a
+// page that embeds a provider's room gets its own policy (room_page_csp).
+#include <string>
+#include <vector>
+
+#include "http/types.hpp"
+
+namespace lc::http {
+
+/// The API's Content-Security-Policy: nothing may load, nothing may frame it.
+inline constexpr const char* kApiCsp =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// Sets the common headers. A Content-Security-Policy or Cache-Control that the handler set (a page,
+/// a cacheable file) is kept. `https`: the client reached us over TLS (HSTS is only sent then).
+void apply_security_headers(Response& res, bool https);
+
+/// The policy of a page that embeds a provider's room: frames only from `provider_origin`, and only
+/// the school's own sites (`school_domains`, host names) and this server may frame the page.
+std::string room_page_csp(const std::string& provider_origin, const std::vector<std::string>& school_domains);
+
+/// "https://meet.example.org:8443" from a URL; empty when it has no http(s) origin.
+std::string origin_of(const std::string& url);
+
+}  // namespace lc::http

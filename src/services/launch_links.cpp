@@ -1,0 +1,64 @@
+#include "services/launch_links.hpp"
+
+#include <boost/json.hpp>
+
+#include "infra/crypto.hpp"
+
+namespace lc::services {
+
+namespace json = boost::json;
+
+namespace {
+constexpr std::string_view kPrefix = "lt1.";
+
+Error not_ours() { return Error::not_found("this join link is not valid; open the class page and join again"); }
+}  // namespace
+
+std::string LaunchLinks::issue(LaunchTicket t) const {
+    t.jti = infra::random_hex(16);
+    t.expires_at = clock_.now() + opt_.ttl_seconds;
+    json::object o{
+        {"j", t.jti}, {"t", t.tenant_id}, {"s", t.session_id}, {"u", t.user_id}, {"p", domain::to_string(t.provider)},
+        {"l", t.url}, {"e", t.expires_at}};
+    // The envelope is "v1:" + base64(nonce || ciphertext || tag); re-encoded base64url for a URL path.
+    std::string env = infra::aes_gcm_encrypt(key_, json::serialize(o));
+    auto raw = infra::base64_decode(std::string_view(env).substr(3));
+    return std::string(kPrefix) + infra::base64url_encode(raw.value_or(""));
+}
+
+Result<LaunchTicket> LaunchLinks::redeem(std::string_view token) {
+    if (token.size() > 8192 || token.substr(0, kPrefix.size()) != kPrefix) return not_ours();
+    auto raw = infra::base64url_decode(token.substr(kPrefix.size()));
+    if (!raw) return not_ours();
+    auto plain = infra::aes_gcm_decrypt(key_, "v1:" + infra::base64_encode(*raw));
+    if (!plain) return not_ours();
+    LaunchTicket t;
+    try {
+        auto o = json::parse(*plain).as_object();
+        t.jti = std::string(o.at("j").as_string());
+        t.tenant_id = std::string(o.at("t").as_string());
+        t.session_id = std::string(o.at("s").as_string());
+        t.user_id = std::string(o.at("u").as_string());
+        auto kind = domain::parse_provider_kind(o.at("p").as_string());
+        if (!kind) return not_ours();
+        t.provider = *kind;
+        t.url = std::string(o.at("l").as_string());
+        t.expires_at = o.at("e").as_int64();
+    } catch (const std::exception&) {
+        return not_ours();  // sealed by us, so only a key mix-up between versions could get here
+    }
+    const UnixTime now = clock_.now();
+    if (now >= t.expires_at)
+        return Error::gone("this join link has expired (links last " + std::to_string(opt_.ttl_seconds) +
+                           " seconds); open the class page and join again");
+    if (opt_.single_use) {
+        auto first = used_.set_once("jti:" + t.jti, static_cast<int>(t.expires_at - now) + 1);
+        if (!first)
+            return Error::unavailable("the join link cannot be checked right now; try again", first.error().internal);
+        if (!*first)
+            return Error::gone("this join link was already used; open the class page and join again for a new one");
+    }
+    return t;
+}
+
+}  // namespace lc::services
