@@ -93,9 +93,10 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);
     a->provider_health_ = std::make_unique<services::ProviderHealthService>(*a->ctx_);
+    a->audit_ = std::make_unique<services::AuditService>(*a->ctx_);
     a->api_ = std::make_unique<http::Api>(
         http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
-                       *a->attendance_, *a->db_, *a->limiter_},
+                       *a->attendance_, *a->db_, *a->limiter_, *a->audit_},
         log, http::ApiOptions{std::move(proxies.value()), cfg.public_url.rfind("https://", 0) == 0});
 
     // Job types (the seed's Celery tasks keep their names).

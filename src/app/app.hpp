@@ -49,6 +49,7 @@ private:
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<SharedStore> shared_;  // rate limits and used launch links (memory or Redis)
     std::unique_ptr<services::RateLimiter> limiter_;
+    std::unique_ptr<services::AuditService> audit_;
     std::unique_ptr<services::LaunchLinks> launch_;
     std::unique_ptr<infra::HttpClient> http_client_;
     std::unique_ptr<infra::CircuitBreakerHttpClient> provider_http_;

@@ -605,6 +605,8 @@ void Api::register_routes() {
                     if (*csv) {
                         std::vector<store::AttendanceReportRow> rows;
                         for (const auto& v : report->rows) rows.push_back(v.row);
+                        if (auto st = audit_export(c, "live_session", *id, rows.size()); !st)
+                            return fail(c, st.error());
                         return csv_response(c, attendance_csv(rows, p.user.locale), "attendance-" + *id + ".csv");
                     }
                     return send(c, 200, to_json(*report, explain));
@@ -626,7 +628,7 @@ void Api::register_routes() {
                 }));
     // A course's report across its classes, and a user's own history: paged JSON, or every row as CSV.
     auto report_page = [this](RequestContext& c, const std::string& base, const std::string& filename,
-                              auto&& load) -> Response {
+                              const char* resource_type, const std::string& resource_id, auto&& load) -> Response {
         auto pg = paging(c);
         if (!pg) return fail(c, pg.error());
         auto csv = wants_csv(c);
@@ -638,7 +640,11 @@ void Api::register_routes() {
             return fail(
                 c, Error::bad_request("the export would have " + std::to_string(page->total) + " rows, more than " +
                                       std::to_string(limit) + ": narrow it with from, to or status"));
-        if (*csv) return csv_response(c, attendance_csv(page->items, c.principal->user.locale), filename);
+        if (*csv) {
+            if (auto st = audit_export(c, resource_type, resource_id, page->items.size()); !st)
+                return fail(c, st.error());
+            return csv_response(c, attendance_csv(page->items, c.principal->user.locale), filename);
+        }
         json::array items;
         for (const auto& r : page->items) items.push_back(to_json(r));
         return send(c, 200, page_json(c, base, *pg, page->total, std::move(items)));
@@ -650,7 +656,7 @@ void Api::register_routes() {
                     auto f = attendance_filter(c, false);
                     if (!f) return fail(c, f.error());
                     return report_page(c, "/api/v1/courses/" + *id + "/attendance/",
-                                       "attendance-course-" + *id + ".csv", [&](int limit, int offset) {
+                                       "attendance-course-" + *id + ".csv", "course", *id, [&](int limit, int offset) {
                                            f->limit = limit;
                                            f->offset = offset;
                                            return s_.attendance.course_report(p, *id, *f);
@@ -665,7 +671,7 @@ void Api::register_routes() {
                     auto f = attendance_filter(c, true);
                     if (!f) return fail(c, f.error());
                     return report_page(c, "/api/v1/users/" + c.params[0] + "/attendance/", "attendance-" + *id + ".csv",
-                                       [&](int limit, int offset) {
+                                       "user", *id, [&](int limit, int offset) {
                                            f->limit = limit;
                                            f->offset = offset;
                                            return s_.attendance.user_history(p, *id, *f);
@@ -690,6 +696,8 @@ void Api::register_routes() {
                             text(k, v, f.resource_type);
                         } else if (k == "resource_id") {
                             text(k, v, f.resource_id);
+                        } else if (k == "request_id") {
+                            text(k, v, f.request_id);
                         } else if (k == "actor") {
                             if (!infra::is_uuid(v)) errs.push_back({"actor", "must be a user UUID"});
                             f.actor_id = ascii_lower(v);
@@ -698,7 +706,7 @@ void Api::register_routes() {
                         } else {
                             errs.push_back({k,
                                             "is not a known filter (action, resource_type, resource_id, actor, "
-                                            "from, to, page, page_size)"});
+                                            "request_id, from, to, page, page_size)"});
                         }
                     }
                     if (!errs.empty()) return fail(c, bad_query(errs));
@@ -718,7 +726,8 @@ void Api::register_routes() {
                                                      {"resource_id", e.resource_id},
                                                      {"ip_hash", e.ip_hash},
                                                      {"details", std::move(details)},
-                                                     {"created_at", format_iso8601(e.created_at)}});
+                                                     {"created_at", format_iso8601(e.created_at)},
+                                                     {"request_id", e.request_id}});
                     }
                     return send(c, 200, page_json(c, "/api/v1/audit/", *pg, res->total, std::move(items)));
                 }));
@@ -741,7 +750,7 @@ void Api::register_routes() {
                     patch.domains = r.string_list("domains", 50);
                     patch.lms_jwt_secret = secret_field(r, "lms_jwt_secret");
                     if (auto s = check_fields(r, "the school"); !s) return fail(c, s.error());
-                    return reply(c, s_.directory.update_tenant(p, *id, patch), 200,
+                    return reply(c, s_.directory.update_tenant(p, *id, patch, c.meta()), 200,
                                  [](const auto& t) { return to_json(t); });
                 }));
     auto configs_json = [](const std::vector<ProviderConfig>& v) {
@@ -788,7 +797,7 @@ void Api::register_routes() {
                     in.max_concurrent_rooms = r.integer("max_concurrent_rooms", 1, 100000);
                     in.default_room_duration_minutes = r.integer("default_room_duration_minutes", 1, 1440);
                     if (auto s = check_fields(r, "the provider settings"); !s) return fail(c, s.error());
-                    return reply(c, s_.config.put_live_config(p, *id, in), 200, configs_json);
+                    return reply(c, s_.config.put_live_config(p, *id, in, c.meta()), 200, configs_json);
                 }));
     auto policy_json = [](const services::ConfigService::PolicyView& v) {
         return json::object{{"overrides", to_json(v.overrides)}, {"effective", to_json(v.effective)}};
@@ -807,7 +816,7 @@ void Api::register_routes() {
                         BodyReader r(*body);
                         PolicyOverrides in = read_policy(r);
                         if (auto s = check_fields(r, "the policy"); !s) return fail(c, s.error());
-                        return reply(c, (s_.config.*put)(p, *id, in), 200, policy_json);
+                        return reply(c, (s_.config.*put)(p, *id, in, c.meta()), 200, policy_json);
                     }));
     };
     policy_routes("/api/v1/tenants/{id}/live-policy/", &services::ConfigService::get_tenant_policy,
@@ -856,7 +865,8 @@ void Api::register_routes() {
                     u.locale = r.string("locale", 5).value_or("tr");
                     u.external_id = r.string("external_id", 200);
                     if (auto s = check_fields(r, "the user"); !s) return fail(c, s.error());
-                    return reply(c, s_.directory.create_user(p, u), 201, [](const auto& x) { return to_json(x); });
+                    return reply(c, s_.directory.create_user(p, u, c.meta()), 201,
+                                 [](const auto& x) { return to_json(x); });
                 }));
     router_.add("GET", "/api/v1/users/{id}/", authed([this](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
@@ -880,7 +890,8 @@ void Api::register_routes() {
                     u.locale = r.string("locale", 5);
                     u.is_active = r.boolean("is_active");
                     if (auto s = check_fields(r, "the user"); !s) return fail(c, s.error());
-                    return reply(c, s_.directory.update_user(p, *id, u), 200, [](const auto& x) { return to_json(x); });
+                    return reply(c, s_.directory.update_user(p, *id, u, c.meta()), 200,
+                                 [](const auto& x) { return to_json(x); });
                 }));
 
     // ---- courses ----
@@ -905,7 +916,8 @@ void Api::register_routes() {
                     in.description = r.string("description", 10000).value_or("");
                     in.instructor_ids = r.uuid_list("instructor_ids").value_or(std::vector<std::string>{});
                     if (auto s = check_fields(r, "the course"); !s) return fail(c, s.error());
-                    return reply(c, s_.directory.create_course(p, in), 201, [](const auto& x) { return to_json(x); });
+                    return reply(c, s_.directory.create_course(p, in, c.meta()), 201,
+                                 [](const auto& x) { return to_json(x); });
                 }));
     router_.add("GET", "/api/v1/courses/{id}/", authed([this](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
@@ -922,13 +934,13 @@ void Api::register_routes() {
                     in.title = r.string("title", 100000);
                     in.description = r.string("description", 10000);
                     if (auto s = check_fields(r, "the course"); !s) return fail(c, s.error());
-                    return reply(c, s_.directory.update_course(p, *id, in), 200,
+                    return reply(c, s_.directory.update_course(p, *id, in, c.meta()), 200,
                                  [](const auto& x) { return to_json(x); });
                 }));
     router_.add("DELETE", "/api/v1/courses/{id}/", authed([this](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
                     if (!id) return fail(c, id.error());
-                    auto r = s_.directory.delete_course(p, *id);
+                    auto r = s_.directory.delete_course(p, *id, c.meta());
                     return r ? no_content(c) : fail(c, r.error());
                 }));
     auto member_body = [](RequestContext& c) -> Result<std::string> {
@@ -940,21 +952,22 @@ void Api::register_routes() {
         if (auto s = check_fields(r, "the request"); !s) return s.take_error();
         return *uid;
     };
-    router_.add(
-        "POST", "/api/v1/courses/{id}/instructors/", authed([this, member_body](RequestContext& c, const Principal& p) {
-            auto id = path_id(c, 0);
-            if (!id) return fail(c, id.error());
-            auto uid = member_body(c);
-            if (!uid) return fail(c, uid.error());
-            return reply(c, s_.directory.add_instructor(p, *id, *uid), 200, [](const auto& x) { return to_json(x); });
-        }));
+    router_.add("POST", "/api/v1/courses/{id}/instructors/",
+                authed([this, member_body](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto uid = member_body(c);
+                    if (!uid) return fail(c, uid.error());
+                    return reply(c, s_.directory.add_instructor(p, *id, *uid, c.meta()), 200,
+                                 [](const auto& x) { return to_json(x); });
+                }));
     router_.add("DELETE", "/api/v1/courses/{id}/instructors/{user_id}/",
                 authed([this](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
                     if (!id) return fail(c, id.error());
                     auto uid = path_id(c, 1, "user_id");
                     if (!uid) return fail(c, uid.error());
-                    return reply(c, s_.directory.remove_instructor(p, *id, *uid), 200,
+                    return reply(c, s_.directory.remove_instructor(p, *id, *uid, c.meta()), 200,
                                  [](const auto& x) { return to_json(x); });
                 }));
     router_.add("GET", "/api/v1/courses/{id}/enrollments/", authed([this](RequestContext& c, const Principal& p) {
@@ -972,7 +985,7 @@ void Api::register_routes() {
             if (!id) return fail(c, id.error());
             auto uid = member_body(c);
             if (!uid) return fail(c, uid.error());
-            auto added = s_.directory.enroll(p, *id, *uid);
+            auto added = s_.directory.enroll(p, *id, *uid, c.meta());
             if (!added) return fail(c, added.error());
             return send(c, *added ? 201 : 200, json::object{{"course_id", *id}, {"user_id", *uid}, {"enrolled", true}});
         }));
@@ -982,9 +995,17 @@ void Api::register_routes() {
                     if (!id) return fail(c, id.error());
                     auto uid = path_id(c, 1, "user_id");
                     if (!uid) return fail(c, uid.error());
-                    auto r = s_.directory.unenroll(p, *id, *uid);
+                    auto r = s_.directory.unenroll(p, *id, *uid, c.meta());
                     return r ? no_content(c) : fail(c, r.error());
                 }));
+}
+
+Status Api::audit_export(RequestContext& c, const char* resource_type, const std::string& resource_id,
+                         std::size_t rows) {
+    // Seed 9.5 "exports": who took which data out, in one row; an export that cannot be audited is
+    // not handed out.
+    return s_.audit.record(*c.principal, "attendance.export", resource_type, resource_id, c.meta(),
+                           {{"format", "csv"}, {"rows", rows}});
 }
 
 Response Api::dispatch(RequestContext& c, const std::string& path, std::string& route) {

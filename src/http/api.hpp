@@ -12,6 +12,7 @@
 #include "http/router.hpp"
 #include "infra/log.hpp"
 #include "services/attendance_service.hpp"
+#include "services/audit.hpp"
 #include "services/auth_service.hpp"
 #include "services/config_service.hpp"
 #include "services/directory_service.hpp"
@@ -40,6 +41,7 @@ struct Services {
     services::AttendanceService& attendance;
     store::Database& db;
     services::RateLimiter& limits;
+    services::AuditService& audit;
 };
 
 /// Per-request state handed to route handlers.
@@ -79,6 +81,9 @@ public:
 
 private:
     void register_routes();
+    /// The audit row of a data export (seed 9.5).
+    Status audit_export(RequestContext& c, const char* resource_type, const std::string& resource_id,
+                        std::size_t rows);
     Response dispatch(RequestContext& ctx, const std::string& path, std::string& route);
     /// Request id, client IP, target parsing; an early error answer when the target is unusable.
     std::optional<Response> prepare(RequestContext& c, std::string& path);

@@ -4,6 +4,7 @@
 
 #include "domain/policy.hpp"
 #include "infra/crypto.hpp"
+#include "services/audit.hpp"
 
 namespace lc::services {
 
@@ -43,7 +44,8 @@ Result<std::vector<ProviderConfig>> ConfigService::get_live_config(const Princip
 }
 
 Result<std::vector<ProviderConfig>> ConfigService::put_live_config(const Principal& p, const std::string& tenant_id,
-                                                                   const ProviderConfigInput& in) {
+                                                                   const ProviderConfigInput& in,
+                                                                   const RequestMeta& meta) {
     if (auto s = tenant_admin(p, tenant_id); !s) return s.take_error();
     return guarded([&]() -> Result<std::vector<ProviderConfig>> {
         store::Tx tx(ctx_.db);
@@ -103,15 +105,8 @@ Result<std::vector<ProviderConfig>> ConfigService::put_live_config(const Princip
                               "jitsi_jwt_secret (or the server's JITSI_* defaults)"});
         if (!errors.empty()) return Error::invalid("the provider settings cannot be saved", errors);
         store::upsert_provider_config(tx.sql(), cfg, ctx_.keys.box, ctx_.clock.now());
-        store::AuditEntry e;
-        e.id = infra::new_uuid();
-        e.tenant_id = tenant_id;
-        e.actor_id = p.user.id;
-        e.action = "live_config.update";
-        e.resource_type = "live_provider_config";
-        e.resource_id = to_string(cfg.provider);
-        e.created_at = ctx_.clock.now();
-        store::insert_audit(tx.sql(), e);
+        store::insert_audit(
+            tx.sql(), audit_row(ctx_, p, "live_config.update", "live_provider_config", to_string(cfg.provider), meta));
         tx.commit();
         return store::list_provider_configs(tx.sql(), tenant_id, ctx_.keys.box);
     });
@@ -129,7 +124,7 @@ Result<ConfigService::PolicyView> ConfigService::get_tenant_policy(const Princip
 }
 
 Result<ConfigService::PolicyView> ConfigService::put_tenant_policy(const Principal& p, const std::string& tenant_id,
-                                                                   const PolicyOverrides& in) {
+                                                                   const PolicyOverrides& in, const RequestMeta& meta) {
     if (auto s = tenant_admin(p, tenant_id); !s) return s.take_error();
     std::vector<FieldError> errors;
     validate_policy(in, "", errors);
@@ -137,6 +132,7 @@ Result<ConfigService::PolicyView> ConfigService::put_tenant_policy(const Princip
     return guarded([&]() -> Result<PolicyView> {
         store::Tx tx(ctx_.db);
         store::upsert_policy(tx.sql(), infra::new_uuid(), tenant_id, "", "", in);
+        store::insert_audit(tx.sql(), audit_row(ctx_, p, "policy.update", "tenant", tenant_id, meta));
         tx.commit();
         return PolicyView{in, resolve_policy(&in, nullptr, nullptr)};
     });
@@ -159,7 +155,7 @@ Result<ConfigService::PolicyView> ConfigService::get_course_policy(const Princip
 }
 
 Result<ConfigService::PolicyView> ConfigService::put_course_policy(const Principal& p, const std::string& course_id,
-                                                                   const PolicyOverrides& in) {
+                                                                   const PolicyOverrides& in, const RequestMeta& meta) {
     return guarded([&]() -> Result<PolicyView> {
         store::Tx tx(ctx_.db);
         auto course = store::find_course(tx.sql(), p.tenant.id, course_id);
@@ -174,6 +170,7 @@ Result<ConfigService::PolicyView> ConfigService::put_course_policy(const Princip
         validate_policy(in, "", errors);
         if (!errors.empty()) return Error::invalid("the policy cannot be saved", errors);
         store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, course_id, "", in);
+        store::insert_audit(tx.sql(), audit_row(ctx_, p, "policy.update", "course", course_id, meta));
         auto t = store::find_tenant_policy(tx.sql(), p.tenant.id);
         tx.commit();
         return PolicyView{in, resolve_policy(t ? &*t : nullptr, &in, nullptr)};

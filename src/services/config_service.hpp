@@ -26,7 +26,8 @@ public:
 
     Result<std::vector<domain::ProviderConfig>> get_live_config(const Principal& p, const std::string& tenant_id);
     Result<std::vector<domain::ProviderConfig>> put_live_config(const Principal& p, const std::string& tenant_id,
-                                                                const ProviderConfigInput& in);
+                                                                const ProviderConfigInput& in,
+                                                                const RequestMeta& meta = {});
 
     /// Stored overrides of a level (all nullopt when none) and the policy they make effective.
     struct PolicyView {
@@ -35,10 +36,10 @@ public:
     };
     Result<PolicyView> get_tenant_policy(const Principal& p, const std::string& tenant_id);
     Result<PolicyView> put_tenant_policy(const Principal& p, const std::string& tenant_id,
-                                         const domain::PolicyOverrides& in);
+                                         const domain::PolicyOverrides& in, const RequestMeta& meta);
     Result<PolicyView> get_course_policy(const Principal& p, const std::string& course_id);
     Result<PolicyView> put_course_policy(const Principal& p, const std::string& course_id,
-                                         const domain::PolicyOverrides& in);
+                                         const domain::PolicyOverrides& in, const RequestMeta& meta);
 
 private:
     ServiceContext& ctx_;

@@ -1,12 +1,16 @@
 #include "services/directory_service.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "core/text.hpp"
 #include "domain/session_rules.hpp"
 #include "infra/crypto.hpp"
+#include "services/audit.hpp"
 
 namespace lc::services {
+
+namespace json = boost::json;
 
 using namespace lc::domain;
 
@@ -163,7 +167,7 @@ Result<Tenant> DirectoryService::get_tenant(const Principal& p, const std::strin
 }
 
 Result<Tenant> DirectoryService::update_tenant(const Principal& p, const std::string& tenant_id,
-                                               const TenantPatch& patch) {
+                                               const TenantPatch& patch, const RequestMeta& meta) {
     if (tenant_id != p.tenant.id) return Error::not_found("no such school");
     if (!p.is_admin()) return admin_only();
     return guarded([&]() -> Result<Tenant> {
@@ -196,17 +200,26 @@ Result<Tenant> DirectoryService::update_tenant(const Principal& p, const std::st
         }
         if (!errors.empty()) return Error::invalid("the school cannot be updated", errors);
         store::update_tenant(tx.sql(), *t, ctx_.keys.box);
+        json::array fields;  // names only: the single sign-on secret never goes into the trail
+        if (patch.name) fields.push_back("name");
+        if (patch.domains) fields.push_back("domains");
+        if (patch.lms_jwt_secret) fields.push_back("lms_jwt_secret");
+        store::insert_audit(
+            tx.sql(), audit_row(ctx_, p, "tenant.update", "tenant", t->id, meta, {{"fields", std::move(fields)}}));
         tx.commit();
         return *t;
     });
 }
 
-Result<User> DirectoryService::create_user(const Principal& p, const NewUser& u) {
+Result<User> DirectoryService::create_user(const Principal& p, const NewUser& u, const RequestMeta& meta) {
     if (!p.is_admin()) return admin_only();
     return guarded([&]() -> Result<User> {
         store::Tx tx(ctx_.db);
         auto r = insert_user_checked(tx.sql(), p.tenant.id, u);
-        if (r) tx.commit();
+        if (!r) return r;
+        store::insert_audit(tx.sql(),
+                            audit_row(ctx_, p, "user.create", "user", r->id, meta, {{"role", to_string(r->role)}}));
+        tx.commit();
         return r;
     });
 }
@@ -231,7 +244,8 @@ Result<User> DirectoryService::get_user(const Principal& p, const std::string& i
     });
 }
 
-Result<User> DirectoryService::update_user(const Principal& p, const std::string& id, const UserPatch& patch) {
+Result<User> DirectoryService::update_user(const Principal& p, const std::string& id, const UserPatch& patch,
+                                           const RequestMeta& meta) {
     bool self = id == p.user.id;
     if (!p.is_admin() && !self) return user_not_found();
     if (!p.is_admin() && (patch.role || patch.is_active || patch.email))
@@ -240,6 +254,7 @@ Result<User> DirectoryService::update_user(const Principal& p, const std::string
         store::Tx tx(ctx_.db);
         auto u = store::find_user(tx.sql(), p.tenant.id, id);
         if (!u) return user_not_found();
+        const User before = *u;
         std::vector<FieldError> errors;
         if (patch.email) {
             std::string e = ascii_lower(*patch.email);
@@ -272,12 +287,28 @@ Result<User> DirectoryService::update_user(const Principal& p, const std::string
         if (!errors.empty()) return Error::invalid("the user cannot be updated", errors);
         u->updated_at = ctx_.clock.now();
         store::update_user(tx.sql(), *u);
+        json::array fields;  // names only: never the password
+        for (auto [name, set] : {std::pair{"email", patch.email.has_value()},
+                                 {"password", patch.password.has_value()},
+                                 {"full_name", patch.full_name.has_value()},
+                                 {"locale", patch.locale.has_value()},
+                                 {"role", patch.role.has_value()},
+                                 {"is_active", patch.is_active.has_value()}})
+            if (set) fields.push_back(json::value(name));
+        store::insert_audit(tx.sql(), audit_row(ctx_, p, "user.update", "user", id, meta, {{"fields", fields}}));
+        // Role and access changes get rows of their own, easy to filter for (seed 9.5 "role changes").
+        if (patch.role && *patch.role != before.role)
+            store::insert_audit(tx.sql(), audit_row(ctx_, p, "user.role_change", "user", id, meta,
+                                                    {{"from", to_string(before.role)}, {"to", to_string(u->role)}}));
+        if (patch.is_active && *patch.is_active != before.is_active)
+            store::insert_audit(
+                tx.sql(), audit_row(ctx_, p, u->is_active ? "user.activate" : "user.deactivate", "user", id, meta));
         tx.commit();
         return *u;
     });
 }
 
-Result<Course> DirectoryService::create_course(const Principal& p, const NewCourse& in) {
+Result<Course> DirectoryService::create_course(const Principal& p, const NewCourse& in, const RequestMeta& meta) {
     if (!p.is_admin()) return admin_only();
     return guarded([&]() -> Result<Course> {
         std::vector<FieldError> errors;
@@ -299,6 +330,10 @@ Result<Course> DirectoryService::create_course(const Principal& p, const NewCour
         c.instructor_ids = in.instructor_ids;
         c.created_at = ctx_.clock.now();
         store::insert_course(tx.sql(), c);
+        json::array instructors;
+        for (const auto& i : c.instructor_ids) instructors.push_back(json::value(i));
+        store::insert_audit(tx.sql(), audit_row(ctx_, p, "course.create", "course", c.id, meta,
+                                                {{"instructor_ids", std::move(instructors)}}));
         tx.commit();
         return c;
     });
@@ -327,7 +362,8 @@ Result<Course> DirectoryService::get_course(const Principal& p, const std::strin
     });
 }
 
-Result<Course> DirectoryService::update_course(const Principal& p, const std::string& id, const CoursePatch& patch) {
+Result<Course> DirectoryService::update_course(const Principal& p, const std::string& id, const CoursePatch& patch,
+                                               const RequestMeta& meta) {
     if (!p.is_admin()) return admin_only();
     return guarded([&]() -> Result<Course> {
         store::Tx tx(ctx_.db);
@@ -341,12 +377,16 @@ Result<Course> DirectoryService::update_course(const Principal& p, const std::st
         if (patch.description) c->description = *patch.description;
         if (!errors.empty()) return Error::invalid("the course cannot be updated", errors);
         store::update_course(tx.sql(), *c);
+        json::array fields;
+        if (patch.title) fields.push_back("title");
+        if (patch.description) fields.push_back("description");
+        store::insert_audit(tx.sql(), audit_row(ctx_, p, "course.update", "course", id, meta, {{"fields", fields}}));
         tx.commit();
         return *c;
     });
 }
 
-Status DirectoryService::delete_course(const Principal& p, const std::string& id) {
+Status DirectoryService::delete_course(const Principal& p, const std::string& id, const RequestMeta& meta) {
     if (!p.is_admin()) return admin_only();
     return guarded([&]() -> Status {
         store::Tx tx(ctx_.db);
@@ -358,6 +398,7 @@ Status DirectoryService::delete_course(const Principal& p, const std::string& id
         if (!store::list_sessions(tx.sql(), p.tenant.id, live, nullptr).empty())
             return Error::conflict("the course has a live session right now; end it before deleting the course");
         store::delete_course(tx.sql(), p.tenant.id, id);
+        store::insert_audit(tx.sql(), audit_row(ctx_, p, "course.delete", "course", id, meta));
         tx.commit();
         return ok_status();
     });
@@ -374,7 +415,7 @@ Result<Page<store::AuditEntry>> DirectoryService::list_audit(const Principal& p,
 }
 
 Result<Course> DirectoryService::add_instructor(const Principal& p, const std::string& course_id,
-                                                const std::string& user_id) {
+                                                const std::string& user_id, const RequestMeta& meta) {
     if (!p.is_admin()) return admin_only();
     return guarded([&]() -> Result<Course> {
         store::Tx tx(ctx_.db);
@@ -385,13 +426,15 @@ Result<Course> DirectoryService::add_instructor(const Principal& p, const std::s
         if (u->role == UserRole::kStudent)
             return Error::invalid("a student cannot teach a course", {{"user_id", "must be an instructor or admin"}});
         store::add_instructor(tx.sql(), course_id, user_id);
+        store::insert_audit(
+            tx.sql(), audit_row(ctx_, p, "course.instructor_add", "course", course_id, meta, {{"user_id", user_id}}));
         tx.commit();
         return *store::find_course(tx.sql(), p.tenant.id, course_id);
     });
 }
 
 Result<Course> DirectoryService::remove_instructor(const Principal& p, const std::string& course_id,
-                                                   const std::string& user_id) {
+                                                   const std::string& user_id, const RequestMeta& meta) {
     if (!p.is_admin()) return admin_only();
     return guarded([&]() -> Result<Course> {
         store::Tx tx(ctx_.db);
@@ -400,12 +443,15 @@ Result<Course> DirectoryService::remove_instructor(const Principal& p, const std
         if (!store::is_course_instructor(tx.sql(), course_id, user_id))
             return Error::not_found("this user does not teach this course");
         store::remove_instructor(tx.sql(), course_id, user_id);
+        store::insert_audit(tx.sql(), audit_row(ctx_, p, "course.instructor_remove", "course", course_id, meta,
+                                                {{"user_id", user_id}}));
         tx.commit();
         return *store::find_course(tx.sql(), p.tenant.id, course_id);
     });
 }
 
-Result<bool> DirectoryService::enroll(const Principal& p, const std::string& course_id, const std::string& user_id) {
+Result<bool> DirectoryService::enroll(const Principal& p, const std::string& course_id, const std::string& user_id,
+                                      const RequestMeta& meta) {
     if (!p.is_admin()) return admin_only();
     return guarded([&]() -> Result<bool> {
         store::Tx tx(ctx_.db);
@@ -413,17 +459,23 @@ Result<bool> DirectoryService::enroll(const Principal& p, const std::string& cou
         if (!store::find_user(tx.sql(), p.tenant.id, user_id))
             return Error::invalid("no such user in this school", {{"user_id", "no such user in this school"}});
         bool added = store::enroll(tx.sql(), infra::new_uuid(), p.tenant.id, course_id, user_id, ctx_.clock.now());
+        if (added)
+            store::insert_audit(
+                tx.sql(), audit_row(ctx_, p, "enrollment.create", "course", course_id, meta, {{"user_id", user_id}}));
         tx.commit();
         return added;
     });
 }
 
-Status DirectoryService::unenroll(const Principal& p, const std::string& course_id, const std::string& user_id) {
+Status DirectoryService::unenroll(const Principal& p, const std::string& course_id, const std::string& user_id,
+                                  const RequestMeta& meta) {
     if (!p.is_admin()) return admin_only();
     return guarded([&]() -> Status {
         store::Tx tx(ctx_.db);
         if (!store::find_course(tx.sql(), p.tenant.id, course_id)) return course_not_found();
         if (!store::unenroll(tx.sql(), course_id, user_id)) return Error::not_found("this user is not enrolled");
+        store::insert_audit(tx.sql(),
+                            audit_row(ctx_, p, "enrollment.delete", "course", course_id, meta, {{"user_id", user_id}}));
         tx.commit();
         return ok_status();
     });

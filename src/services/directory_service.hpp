@@ -66,26 +66,32 @@ public:
 
     // Tenant admin calls (principal must be an admin; objects are looked up in the caller's tenant).
     Result<domain::Tenant> get_tenant(const Principal& p, const std::string& tenant_id);
-    Result<domain::Tenant> update_tenant(const Principal& p, const std::string& tenant_id, const TenantPatch& patch);
-    Result<domain::User> create_user(const Principal& p, const NewUser& u);
+    Result<domain::Tenant> update_tenant(const Principal& p, const std::string& tenant_id, const TenantPatch& patch,
+                                         const RequestMeta& meta = {});
+    Result<domain::User> create_user(const Principal& p, const NewUser& u, const RequestMeta& meta = {});
     Result<Page<domain::User>> list_users(const Principal& p, const store::UserFilter& f);
     /// GET /api/v1/audit/ (seed 9.5): the school's audit trail, newest first; school admins only.
     Result<Page<store::AuditEntry>> list_audit(const Principal& p, const store::AuditFilter& f);
     Result<domain::User> get_user(const Principal& p, const std::string& id);
-    Result<domain::User> update_user(const Principal& p, const std::string& id, const UserPatch& patch);
+    Result<domain::User> update_user(const Principal& p, const std::string& id, const UserPatch& patch,
+                                     const RequestMeta& meta = {});
 
-    Result<domain::Course> create_course(const Principal& p, const NewCourse& c);
+    Result<domain::Course> create_course(const Principal& p, const NewCourse& c, const RequestMeta& meta = {});
     /// Admins see every course; others the ones they teach or are enrolled in.
     Result<Page<domain::Course>> list_courses(const Principal& p, int limit, int offset);
     Result<domain::Course> get_course(const Principal& p, const std::string& id);
-    Result<domain::Course> update_course(const Principal& p, const std::string& id, const CoursePatch& patch);
-    Status delete_course(const Principal& p, const std::string& id);
-    Result<domain::Course> add_instructor(const Principal& p, const std::string& course_id, const std::string& user_id);
+    Result<domain::Course> update_course(const Principal& p, const std::string& id, const CoursePatch& patch,
+                                         const RequestMeta& meta = {});
+    Status delete_course(const Principal& p, const std::string& id, const RequestMeta& meta = {});
+    Result<domain::Course> add_instructor(const Principal& p, const std::string& course_id, const std::string& user_id,
+                                          const RequestMeta& meta = {});
     Result<domain::Course> remove_instructor(const Principal& p, const std::string& course_id,
-                                             const std::string& user_id);
+                                             const std::string& user_id, const RequestMeta& meta = {});
     /// Returns true when newly enrolled, false when already enrolled.
-    Result<bool> enroll(const Principal& p, const std::string& course_id, const std::string& user_id);
-    Status unenroll(const Principal& p, const std::string& course_id, const std::string& user_id);
+    Result<bool> enroll(const Principal& p, const std::string& course_id, const std::string& user_id,
+                        const RequestMeta& meta = {});
+    Status unenroll(const Principal& p, const std::string& course_id, const std::string& user_id,
+                    const RequestMeta& meta = {});
     /// Admins and the course's instructors may list enrolments.
     Result<std::vector<domain::User>> list_enrolled(const Principal& p, const std::string& course_id);
 

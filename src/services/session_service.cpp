@@ -38,9 +38,7 @@ void validate_input(const SessionInput& in, std::vector<FieldError>& errors) {
 }
 }  // namespace
 
-std::string SessionService::ip_hash(const std::string& ip) const {
-    return ip.empty() ? std::string() : infra::hmac_sha256_hex(ctx_.keys.ip_salt, ip);
-}
+std::string SessionService::ip_hash(const std::string& ip) const { return hash_ip(ctx_.keys, ip); }
 
 void SessionService::audit(soci::session& sql, const Principal& p, const std::string& action,
                            const std::string& session_id, const RequestMeta& meta, const std::string& details) {
@@ -50,16 +48,8 @@ void SessionService::audit(soci::session& sql, const Principal& p, const std::st
 store::AuditEntry SessionService::audit_entry(const Principal& p, const std::string& action,
                                               const std::string& session_id, const RequestMeta& meta,
                                               const std::string& details) const {
-    store::AuditEntry e;
-    e.id = infra::new_uuid();
-    e.tenant_id = p.tenant.id;
-    e.actor_id = p.user.id;
-    e.action = action;
-    e.resource_type = "live_session";
-    e.resource_id = session_id;
-    e.ip_hash = ip_hash(meta.ip);
+    store::AuditEntry e = audit_row(ctx_, p, action, "live_session", session_id, meta);
     e.details = details;
-    e.created_at = ctx_.clock.now();
     return e;
 }
 

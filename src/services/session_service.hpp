@@ -11,6 +11,7 @@
 #include "core/ttl_cache.hpp"
 #include "domain/permissions.hpp"
 #include "domain/session_rules.hpp"
+#include "services/audit.hpp"
 #include "services/context.hpp"
 #include "services/directory_service.hpp"
 #include "services/launch_links.hpp"

@@ -29,11 +29,11 @@ struct JoinWriter::Statements {
                                    "THEN participant_count + 1 ELSE peak_participants END WHERE id = :s",
                     soci::use(session_id))),
           insert_audit((sql.prepare << "INSERT INTO audit_logs(id, tenant_id, actor_id, action, resource_type, "
-                                       "resource_id, ip_hash, details, created_at) "
-                                       "VALUES(:i, :t, :a, :ac, :rt, :ri, :ip, :d, :c)",
+                                       "resource_id, ip_hash, details, created_at, request_id) "
+                                       "VALUES(:i, :t, :a, :ac, :rt, :ri, :ip, :d, :c, :rq)",
                         soci::use(audit_id), soci::use(tenant_id), soci::use(actor_id, actor_ind), soci::use(action),
                         soci::use(resource_type), soci::use(resource_id), soci::use(audit_ip_hash), soci::use(details),
-                        soci::use(created_at))) {}
+                        soci::use(created_at), soci::use(request_id))) {}
 
     /// Writes one join, or says why not. The session row is read (and on PostgreSQL locked) first:
     /// the join was decided from a cached copy, and the session may have ended or filled up since.
@@ -76,6 +76,7 @@ struct JoinWriter::Statements {
         audit_ip_hash = a.ip_hash;
         details = a.details;
         created_at = a.created_at;
+        request_id = a.request_id;
         insert_audit.execute(true);
         return JoinOutcome::kRecorded;
     }
@@ -101,7 +102,7 @@ struct JoinWriter::Statements {
     std::string status;
     std::string session_id, user_id, participant_id, role, device_type, browser, ip_hash;
     long long joined_at = 0;
-    std::string audit_id, tenant_id, actor_id, action, resource_type, resource_id, audit_ip_hash, details;
+    std::string audit_id, tenant_id, actor_id, action, resource_type, resource_id, audit_ip_hash, details, request_id;
     soci::indicator actor_ind = soci::i_null;
     long long created_at = 0;
 

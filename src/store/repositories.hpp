@@ -164,6 +164,7 @@ struct AuditEntry {
     std::string ip_hash;
     std::string details = "{}";
     UnixTime created_at = 0;
+    std::string request_id;  // X-Request-Id of the request that did it; empty for jobs and webhooks
 };
 void insert_audit(soci::session& sql, const AuditEntry& e);
 /// GET /api/v1/audit/ filters; empty strings and nullopt match everything.
@@ -172,6 +173,7 @@ struct AuditFilter {
     std::string resource_type;
     std::string resource_id;
     std::string actor_id;
+    std::string request_id;
     std::optional<UnixTime> from;  // created_at >= from
     std::optional<UnixTime> to;    // created_at < to
     int limit = 50;

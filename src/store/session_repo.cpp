@@ -581,9 +581,10 @@ void insert_audit(soci::session& sql, const AuditEntry& e) {
     actor.set(e.actor_id);
     long long t = e.created_at;
     sql << "INSERT INTO audit_logs(id, tenant_id, actor_id, action, resource_type, resource_id, ip_hash, details, "
-           "created_at) VALUES(:i, :t, :a, :ac, :rt, :ri, :ip, :d, :c)",
+           "created_at, request_id) VALUES(:i, :t, :a, :ac, :rt, :ri, :ip, :d, :c, :rq)",
         soci::use(e.id), soci::use(e.tenant_id), soci::use(actor.value, actor.ind), soci::use(e.action),
-        soci::use(e.resource_type), soci::use(e.resource_id), soci::use(e.ip_hash), soci::use(e.details), soci::use(t);
+        soci::use(e.resource_type), soci::use(e.resource_id), soci::use(e.ip_hash), soci::use(e.details), soci::use(t),
+        soci::use(e.request_id);
 }
 
 std::vector<AuditEntry> list_audit(soci::session& sql, const std::string& tenant_id, const AuditFilter& f,
@@ -598,6 +599,7 @@ std::vector<AuditEntry> list_audit(soci::session& sql, const std::string& tenant
     }
     if (!f.resource_type.empty()) where += " AND resource_type = " + p.add(f.resource_type);
     if (!f.resource_id.empty()) where += " AND resource_id = " + p.add(f.resource_id);
+    if (!f.request_id.empty()) where += " AND request_id = " + p.add(f.request_id);
     if (!f.actor_id.empty()) where += " AND actor_id = " + p.add(f.actor_id);
     if (f.from) where += " AND created_at >= " + p.add(static_cast<long long>(*f.from));
     if (f.to) where += " AND created_at < " + p.add(static_cast<long long>(*f.to));
@@ -616,10 +618,11 @@ std::vector<AuditEntry> list_audit(soci::session& sql, const std::string& tenant
     st.exchange(soci::into(e.ip_hash));
     st.exchange(soci::into(e.details));
     st.exchange(soci::into(t));
+    st.exchange(soci::into(e.request_id));
     p.bind(st);
     st.alloc();
     st.prepare(
-        "SELECT id, tenant_id, actor_id, action, resource_type, resource_id, ip_hash, details, created_at "
+        "SELECT id, tenant_id, actor_id, action, resource_type, resource_id, ip_hash, details, created_at, request_id "
         "FROM audit_logs WHERE " +
         where + " ORDER BY created_at DESC, id DESC LIMIT " + std::to_string(f.limit) + " OFFSET " +
         std::to_string(f.offset));

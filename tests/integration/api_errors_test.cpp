@@ -1,11 +1,11 @@
 // Bad input over HTTP (issue 2, item 9): every rejection is an RFC 9457 problem document with the
 // right status and per-field errors, and a rejected write changes nothing. Also 404/405/413, bad
 // path UUIDs, unknown query filters and invalid status transitions (409). SQLite and PostgreSQL.
-#include <set>
-#include <string>
+#include <soci/soci.h>
 
 #include <boost/json.hpp>
-#include <soci/soci.h>
+#include <set>
+#include <string>
 
 #include "core/time.hpp"
 #include "harness.hpp"
@@ -43,7 +43,8 @@ std::set<std::string> error_fields(const HttpResult& r) {
     if (!e || !e->is_array()) return out;
     for (const auto& item : e->as_array()) {
         if (!item.is_object()) continue;
-        if (auto* f = item.as_object().if_contains("field"); f && f->is_string()) out.insert(std::string(f->as_string()));
+        if (auto* f = item.as_object().if_contains("field"); f && f->is_string())
+            out.insert(std::string(f->as_string()));
     }
     return out;
 }
@@ -93,8 +94,9 @@ protected:
 
 TEST_P(ApiErrors, MalformedJsonIs400ProblemAndWritesNothing) {
     long long before = listed_sessions();
-    for (const std::string& body : std::vector<std::string>{"{\"title\": ", "{title: 1}", "not json", "{\"a\":1,}", "{\"a\":1}}",
-                                   "\"\xff\xfe\"", "{\"title\":\"bad \xff utf8\"}"}) {
+    for (const std::string& body :
+         std::vector<std::string>{"{\"title\": ", "{title: 1}", "not json", "{\"a\":1,}", "{\"a\":1}}", "\"\xff\xfe\"",
+                                  "{\"title\":\"bad \xff utf8\"}"}) {
         auto r = post_raw("/api/v1/live-sessions/", body, s.instructor_token);
         EXPECT_TRUE(is_problem(r, 400)) << body;
     }
@@ -133,8 +135,8 @@ TEST_P(ApiErrors, WrongTypesAre422NamingEachField) {
     body["max_participants"] = "x";
     body["recording_enabled"] = "yes";
     body["moderator_ids"] = json::array{"not-a-uuid"};
-    expect_create_rejected(body, 422, {"title", "scheduled_start", "max_participants", "recording_enabled",
-                                       "moderator_ids"});
+    expect_create_rejected(body, 422,
+                           {"title", "scheduled_start", "max_participants", "recording_enabled", "moderator_ids"});
     auto r = srv.post_json("/api/v1/live-sessions/", body, s.instructor_token);
     ASSERT_TRUE(is_problem(r, 422));
     // The per-field entries carry a JSON pointer and a human-readable detail.
@@ -298,9 +300,10 @@ TEST_P(ApiErrors, PolicyValuesOutOfRangeAre422WithDottedField) {
     std::string id = ok.str("id");
 
     // PATCH with a bad policy keeps the stored one.
-    auto p = srv.patch_json("/api/v1/live-sessions/" + id + "/",
-                            json::object{{"title", "Changed"}, {"policy", json::object{{"attendance_threshold_percent", 101}}}},
-                            s.instructor_token);
+    auto p = srv.patch_json(
+        "/api/v1/live-sessions/" + id + "/",
+        json::object{{"title", "Changed"}, {"policy", json::object{{"attendance_threshold_percent", 101}}}},
+        s.instructor_token);
     EXPECT_TRUE(is_problem(p, 422));
     EXPECT_TRUE(error_fields(p).count("policy.attendance_threshold_percent")) << p.body;
     auto d = srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token);
@@ -327,8 +330,9 @@ TEST_P(ApiErrors, StringsWithNulCharactersAreRejectedNotStored) {
     auto b = valid_body();
     b["title"] = std::string("before\0after", 12);
     expect_create_rejected(b, 422, {"title"});
-    auto u = srv.post_json("/api/v1/users/",
-                           json::object{{"email", "nul@err.test"}, {"full_name", std::string("a\0b", 3)}}, s.admin_token);
+    auto u =
+        srv.post_json("/api/v1/users/", json::object{{"email", "nul@err.test"}, {"full_name", std::string("a\0b", 3)}},
+                      s.admin_token);
     EXPECT_TRUE(is_problem(u, 422));
     EXPECT_TRUE(error_fields(u).count("full_name")) << u.body;
     EXPECT_EQ(count_rows("users"), 3);
@@ -396,9 +400,9 @@ TEST_P(ApiErrors, BodyOverOneMebibyteIs413) {
 
 TEST_P(ApiErrors, UnknownQueryFiltersAre400) {
     srv.create_session(s);
-    for (const std::string& q : std::vector<std::string>{"?colour=red", "?course=not-a-uuid", "?status=bogus", "?type=lecture",
-                                "?from=yesterday", "?to=2026-01-01", "?page=0", "?page=x", "?page_size=101",
-                                "?page_size=-1", "?status=scheduled&sort=title"}) {
+    for (const std::string& q : std::vector<std::string>{
+             "?colour=red", "?course=not-a-uuid", "?status=bogus", "?type=lecture", "?from=yesterday", "?to=2026-01-01",
+             "?page=0", "?page=x", "?page_size=101", "?page_size=-1", "?status=scheduled&sort=title"}) {
         auto r = srv.get("/api/v1/live-sessions/" + q, s.instructor_token);
         EXPECT_TRUE(is_problem(r, 400)) << q;
         EXPECT_FALSE(error_fields(r).empty()) << q << ": " << r.body;
@@ -420,8 +424,9 @@ TEST_P(ApiErrors, UnknownQueryFiltersAre400) {
 }
 
 TEST_P(ApiErrors, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
-    for (const std::string& target : std::vector<std::string>{"/api/v1/nothing/", "/api/v2/live-sessions/", "/api/v1/live-sessions/x/y/z/",
-                                     "/", "/api/v1/live-sessions/" + s.course.id + "/explode/"}) {
+    for (const std::string& target :
+         std::vector<std::string>{"/api/v1/nothing/", "/api/v2/live-sessions/", "/api/v1/live-sessions/x/y/z/", "/",
+                                  "/api/v1/live-sessions/" + s.course.id + "/explode/"}) {
         auto r = srv.get(target, s.admin_token);
         EXPECT_TRUE(is_problem(r, 404)) << target;
     }
@@ -493,8 +498,8 @@ TEST_P(ApiErrors, InvalidTransitionsAre409AndChangeNothing) {
     expect_409_unchanged("POST", live, "start/");
     expect_409_unchanged("POST", live, "end/");
     expect_409_unchanged("DELETE", live, "");
-    auto edit = srv.patch_json("/api/v1/live-sessions/" + live + "/", json::object{{"title", "Too late"}},
-                               s.instructor_token);
+    auto edit =
+        srv.patch_json("/api/v1/live-sessions/" + live + "/", json::object{{"title", "Too late"}}, s.instructor_token);
     EXPECT_TRUE(is_problem(edit, 409));
     EXPECT_EQ(srv.get("/api/v1/live-sessions/" + live + "/", s.instructor_token).obj().at("title"), "Session");
 
@@ -512,11 +517,11 @@ TEST_P(ApiErrors, RejectedPatchChangesNothing) {
     auto before = srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token);
     ASSERT_EQ(before.status, 200u);
     std::vector<json::object> bad{
-        {{"title", "New"}, {"max_participants", "x"}},                      // one bad field spoils the rest
-        {{"title", "New"}, {"unknown", 1}},                                 // unknown field
-        {{"title", "New"}, {"course_id", s.course.id}},                     // cannot move a session
-        {{"title", "New"}, {"type", "webinar"}},                            // type is fixed
-        {{"title", "New"}, {"moderator_ids", json::array{s.tenant.id}}},    // not a user of this school
+        {{"title", "New"}, {"max_participants", "x"}},                    // one bad field spoils the rest
+        {{"title", "New"}, {"unknown", 1}},                               // unknown field
+        {{"title", "New"}, {"course_id", s.course.id}},                   // cannot move a session
+        {{"title", "New"}, {"type", "webinar"}},                          // type is fixed
+        {{"title", "New"}, {"moderator_ids", json::array{s.tenant.id}}},  // not a user of this school
         {{"title", "New"}, {"scheduled_start", "soon"}},
         {{"title", "New"}, {"recording_enabled", nullptr}},
     };
@@ -525,8 +530,8 @@ TEST_P(ApiErrors, RejectedPatchChangesNothing) {
         EXPECT_TRUE(is_problem(r, 422)) << json::serialize(b);
         EXPECT_FALSE(error_fields(r).empty()) << r.body;
     }
-    auto malformed = http_request(srv.port(), "PATCH", "/api/v1/live-sessions/" + id + "/", "{\"title\":",
-                                  s.instructor_token);
+    auto malformed =
+        http_request(srv.port(), "PATCH", "/api/v1/live-sessions/" + id + "/", "{\"title\":", s.instructor_token);
     EXPECT_TRUE(is_problem(malformed, 400));
     auto after = srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token);
     EXPECT_EQ(after.json, before.json);

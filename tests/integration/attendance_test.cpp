@@ -3,6 +3,7 @@
 // CSV (parsed back), explanations, recalculation, the timeline, and the bad-input and permission
 // cases, on SQLite and PostgreSQL.
 #include <boost/json.hpp>
+#include <set>
 
 #include "core/time.hpp"
 #include "harness.hpp"
@@ -258,7 +259,9 @@ TEST_P(Attendance, ReportsShowEveryoneToTeachersOwnRowsToStudentsAndExplainThem)
     EXPECT_EQ(js(iv0[1].at("to")), format_iso8601(t0 + 1200));
     const auto& iv1 = row_of(why, s.students[1].id).at("intervals").as_array();
     ASSERT_EQ(iv1.size(), 2u);
-    EXPECT_EQ(iv1[1].at("end_reason"), "left");
+    // Both devices joined in the same second: either order is right, one of them left early.
+    std::set<std::string> reasons{js(iv1[0].at("end_reason")), js(iv1[1].at("end_reason"))};
+    EXPECT_EQ(reasons, (std::set<std::string>{"left", "session_end"}));
     EXPECT_TRUE(row_of(why, s.students[2].id).at("intervals").as_array().empty());
     // Explanations follow the same rule: a student sees only their own.
     auto own_why = srv.get(path(id, "attendance/?explain=true"), s.student_tokens[0]);

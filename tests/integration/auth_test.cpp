@@ -3,12 +3,11 @@
 // with WWW-Authenticate: Bearer and creates or changes no user. SQLite and PostgreSQL.
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-
-#include <set>
-#include <string>
+#include <soci/soci.h>
 
 #include <boost/json.hpp>
-#include <soci/soci.h>
+#include <set>
+#include <string>
 
 #include "harness.hpp"
 #include "infra/crypto.hpp"
@@ -62,12 +61,8 @@ protected:
         ASSERT_EQ(r.body.find(secret), std::string::npos) << "the secret must never be returned";
     }
     json::object lms_claims(const std::string& sub = "lms-1001", const std::string& role = "student") {
-        return json::object{{"iss", s.tenant.slug},
-                            {"sub", sub},
-                            {"email", "Ayse@LMS.test"},
-                            {"name", "Ayşe Yılmaz"},
-                            {"role", role},
-                            {"iat", srv.clock().now()},
+        return json::object{{"iss", s.tenant.slug},          {"sub", sub},   {"email", "Ayse@LMS.test"},
+                            {"name", "Ayşe Yılmaz"},         {"role", role}, {"iat", srv.clock().now()},
                             {"exp", srv.clock().now() + 300}};
     }
     std::string lms_token(const json::object& claims, const std::string& secret = kLmsSecret) {
@@ -112,9 +107,9 @@ TEST_P(Auth, LoginReturnsBearerTokenThatWorks) {
     auto upper = srv.post_json("/api/v1/auth/login/",
                                json::object{{"email", "STUDENT1@Auth.Test"}, {"password", "password-auth"}});
     EXPECT_EQ(upper.status, 200u) << upper.body;
-    auto hinted = srv.post_json("/api/v1/auth/login/", json::object{{"email", s.admin.email},
-                                                                    {"password", "password-auth"},
-                                                                    {"tenant", "auth"}});
+    auto hinted =
+        srv.post_json("/api/v1/auth/login/",
+                      json::object{{"email", s.admin.email}, {"password", "password-auth"}, {"tenant", "auth"}});
     ASSERT_EQ(hinted.status, 200u) << hinted.body;
     EXPECT_EQ(hinted.obj().at("user").at("role"), "admin");
 
@@ -124,8 +119,8 @@ TEST_P(Auth, LoginReturnsBearerTokenThatWorks) {
 }
 
 TEST_P(Auth, LoginFailures) {
-    auto wrong = srv.post_json("/api/v1/auth/login/",
-                               json::object{{"email", s.admin.email}, {"password", "password-wrong"}});
+    auto wrong =
+        srv.post_json("/api/v1/auth/login/", json::object{{"email", s.admin.email}, {"password", "password-wrong"}});
     EXPECT_TRUE(is_401(wrong));
     EXPECT_TRUE(wrong.str("access_token").empty());
     auto unknown = srv.post_json("/api/v1/auth/login/",
@@ -134,9 +129,9 @@ TEST_P(Auth, LoginFailures) {
     // The two failures look the same, so the answer does not reveal which e-mails exist.
     EXPECT_EQ(wrong.str("detail"), unknown.str("detail"));
     // Right password, wrong school.
-    auto other = srv.post_json("/api/v1/auth/login/", json::object{{"email", s.admin.email},
-                                                                   {"password", "password-auth"},
-                                                                   {"tenant", "elsewhere"}});
+    auto other =
+        srv.post_json("/api/v1/auth/login/",
+                      json::object{{"email", s.admin.email}, {"password", "password-auth"}, {"tenant", "elsewhere"}});
     EXPECT_TRUE(is_401(other));
 
     // Missing and mistyped fields are 422 naming them.
@@ -159,10 +154,10 @@ TEST_P(Auth, LoginFailures) {
     EXPECT_EQ(srv.post("/api/v1/auth/login/", "{\"email\":").status, 400u);
 
     // A deactivated account cannot log in, even with the right password.
-    ASSERT_EQ(srv.patch_json("/api/v1/users/" + s.students[0].id + "/", json::object{{"is_active", false}},
-                             s.admin_token)
-                  .status,
-              200u);
+    ASSERT_EQ(
+        srv.patch_json("/api/v1/users/" + s.students[0].id + "/", json::object{{"is_active", false}}, s.admin_token)
+            .status,
+        200u);
     auto inactive = srv.post_json("/api/v1/auth/login/",
                                   json::object{{"email", s.students[0].email}, {"password", "password-auth"}});
     EXPECT_EQ(inactive.status, 403u) << inactive.body;
@@ -181,26 +176,26 @@ TEST_P(Auth, SameEmailInTwoSchoolsNeedsTheSchool) {
                                    json::object{{"email", s.students[0].email}, {"password", "password-auth"}});
     EXPECT_EQ(ambiguous.status, 400u) << ambiguous.body;
     EXPECT_TRUE(ambiguous.str("access_token").empty());
-    auto in_b = srv.post_json("/api/v1/auth/login/", json::object{{"email", s.students[0].email},
-                                                                  {"password", "another-password"},
-                                                                  {"tenant", "auth2"}});
+    auto in_b = srv.post_json(
+        "/api/v1/auth/login/",
+        json::object{{"email", s.students[0].email}, {"password", "another-password"}, {"tenant", "auth2"}});
     ASSERT_EQ(in_b.status, 200u) << in_b.body;
     EXPECT_EQ(js(in_b.obj().at("user").at("id")), twin.value().id);
     EXPECT_EQ(js(me(in_b.str("access_token")).obj().at("tenant").at("id")), b.tenant.id);
     // The password of one school's account does not open the other's.
-    EXPECT_TRUE(is_401(srv.post_json("/api/v1/auth/login/", json::object{{"email", s.students[0].email},
-                                                                        {"password", "password-auth"},
-                                                                        {"tenant", "auth2"}})));
+    EXPECT_TRUE(is_401(srv.post_json(
+        "/api/v1/auth/login/",
+        json::object{{"email", s.students[0].email}, {"password", "password-auth"}, {"tenant", "auth2"}})));
 }
 
 TEST_P(Auth, MissingOrMalformedCredentialsAre401WithChallenge) {
     EXPECT_TRUE(is_401(srv.get("/api/v1/auth/me/")));
     EXPECT_TRUE(is_401(srv.get("/api/v1/live-sessions/")));
     EXPECT_TRUE(is_401(srv.post_json("/api/v1/live-sessions/", json::object{{"title", "x"}})));
-    for (const std::string& header : {std::string("Basic YWRtaW46cGFzcw=="), std::string("Bearer"),
-                                      std::string("Bearer "), std::string("Bearer not.a.jwt"),
-                                      std::string("Bearer a.b"), std::string("Token ") + s.admin_token,
-                                      std::string("Bearer ") + s.admin_token + "x"}) {
+    for (const std::string& header :
+         {std::string("Basic YWRtaW46cGFzcw=="), std::string("Bearer"), std::string("Bearer "),
+          std::string("Bearer not.a.jwt"), std::string("Bearer a.b"), std::string("Token ") + s.admin_token,
+          std::string("Bearer ") + s.admin_token + "x"}) {
         auto r = http_request(srv.port(), "GET", "/api/v1/auth/me/", "", "", {{"Authorization", header}});
         EXPECT_TRUE(is_401(r)) << header;
     }
@@ -209,8 +204,8 @@ TEST_P(Auth, MissingOrMalformedCredentialsAre401WithChallenge) {
     auto claims = infra::jwt_peek_claims(s.student_tokens[0]).value();
     claims["role"] = "admin";
     claims["sub"] = s.admin.id;
-    std::string forged = s.student_tokens[0].substr(0, dot1) + "." + b64(json::serialize(claims)) +
-                         s.student_tokens[0].substr(dot2);
+    std::string forged =
+        s.student_tokens[0].substr(0, dot1) + "." + b64(json::serialize(claims)) + s.student_tokens[0].substr(dot2);
     EXPECT_TRUE(is_401(me(forged)));
     // Our issuer with another key.
     EXPECT_TRUE(is_401(me(infra::jwt_sign_hs256(claims, "not-the-server-key-0123456789abcdef"))));
@@ -219,16 +214,16 @@ TEST_P(Auth, MissingOrMalformedCredentialsAre401WithChallenge) {
 TEST_P(Auth, DeactivatedUsersTokenIs401) {
     std::string token = s.student_tokens[0];
     ASSERT_EQ(me(token).status, 200u);
-    auto off = srv.patch_json("/api/v1/users/" + s.students[0].id + "/", json::object{{"is_active", false}},
-                              s.admin_token);
+    auto off =
+        srv.patch_json("/api/v1/users/" + s.students[0].id + "/", json::object{{"is_active", false}}, s.admin_token);
     ASSERT_EQ(off.status, 200u) << off.body;
     EXPECT_TRUE(is_401(me(token)));
     EXPECT_TRUE(is_401(srv.get("/api/v1/live-sessions/", token)));
     // Back on, the same token works again (it has not expired).
-    ASSERT_EQ(srv.patch_json("/api/v1/users/" + s.students[0].id + "/", json::object{{"is_active", true}},
-                             s.admin_token)
-                  .status,
-              200u);
+    ASSERT_EQ(
+        srv.patch_json("/api/v1/users/" + s.students[0].id + "/", json::object{{"is_active", true}}, s.admin_token)
+            .status,
+        200u);
     EXPECT_EQ(me(token).status, 200u);
     // An admin cannot lock themselves out.
     auto self = srv.patch_json("/api/v1/users/" + s.admin.id + "/", json::object{{"is_active", false}}, s.admin_token);
@@ -290,8 +285,8 @@ TEST_P(Auth, SingleSignOnCreatesThenUpdatesTheUser) {
     EXPECT_EQ(user_rows(), users + 2);
 
     // Turning SSO off again ("") refuses LMS tokens; our own tokens keep working.
-    auto off = srv.patch_json("/api/v1/tenants/" + s.tenant.id + "/", json::object{{"lms_jwt_secret", ""}},
-                              s.admin_token);
+    auto off =
+        srv.patch_json("/api/v1/tenants/" + s.tenant.id + "/", json::object{{"lms_jwt_secret", ""}}, s.admin_token);
     ASSERT_EQ(off.status, 200u) << off.body;
     EXPECT_EQ(off.obj().at("sso_enabled"), false);
     EXPECT_TRUE(is_401(me(lms_token(lms_claims()))));
@@ -345,9 +340,9 @@ TEST_P(Auth, SsoRejectsBadTokens) {
     std::vector<std::pair<std::string, std::string>> bad;
     // alg none, unsigned and with a (valid HS256) signature attached.
     bad.push_back({"alg none", "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + b64(payload) + "."});
-    bad.push_back({"alg none signed", "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + b64(payload) + "." +
-                                          b64(infra::hmac_sha256(kLmsSecret, "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." +
-                                                                                 b64(payload)))});
+    bad.push_back({"alg none signed",
+                   "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + b64(payload) + "." +
+                       b64(infra::hmac_sha256(kLmsSecret, "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + b64(payload)))});
     bad.push_back({"alg None", hand_token(R"({"alg":"None","typ":"JWT"})", good, "")});
     // Another algorithm, correctly signed with the right secret.
     {

@@ -2,11 +2,11 @@
 // settings (secrets masked on the way out, kept unless replaced, AES-GCM at rest); the tenant and
 // course live policies and how a session's effective policy resolves (session > course > tenant).
 // SQLite and PostgreSQL.
-#include <set>
-#include <string>
+#include <soci/soci.h>
 
 #include <boost/json.hpp>
-#include <soci/soci.h>
+#include <set>
+#include <string>
 
 #include "core/time.hpp"
 #include "harness.hpp"
@@ -87,8 +87,8 @@ TEST_P(DirectoryApi, AdminManagesUsers) {
     ASSERT_EQ(login.status, 200u) << login.body;
     EXPECT_EQ(js(login.obj().at("user").at("id")), id);
     // A user without a role is a student, and locale defaults to tr.
-    auto st = srv.post_json("/api/v1/users/", json::object{{"email", "kid@dir.test"}, {"full_name", "Kid"}},
-                            s.admin_token);
+    auto st =
+        srv.post_json("/api/v1/users/", json::object{{"email", "kid@dir.test"}, {"full_name", "Kid"}}, s.admin_token);
     ASSERT_EQ(st.status, 201u) << st.body;
     EXPECT_EQ(st.obj().at("role"), "student");
     EXPECT_EQ(st.obj().at("locale"), "tr");
@@ -139,8 +139,8 @@ TEST_P(DirectoryApi, AdminManagesUsers) {
     ASSERT_EQ(upd.status, 200u) << upd.body;
     EXPECT_EQ(upd.obj().at("role"), "admin");
     std::string sid = s.students[0].id;
-    auto self = srv.patch_json("/api/v1/users/" + sid + "/", json::object{{"full_name", "Me Myself"}},
-                               s.student_tokens[0]);
+    auto self =
+        srv.patch_json("/api/v1/users/" + sid + "/", json::object{{"full_name", "Me Myself"}}, s.student_tokens[0]);
     ASSERT_EQ(self.status, 200u) << self.body;
     EXPECT_EQ(self.obj().at("full_name"), "Me Myself");
     auto escalate = srv.patch_json("/api/v1/users/" + sid + "/", json::object{{"role", "admin"}}, s.student_tokens[0]);
@@ -167,11 +167,11 @@ TEST_P(DirectoryApi, AdminManagesCoursesInstructorsAndEnrollments) {
     std::string t2 = mk_user("t2@dir.test", "instructor");
     std::string st2 = mk_user("st2@dir.test", "student");
 
-    auto c = srv.post_json("/api/v1/courses/",
-                           json::object{{"title", "Fizik 101"},
-                                        {"description", "Mekanik"},
-                                        {"instructor_ids", json::array{s.instructor.id}}},
-                           s.admin_token);
+    auto c = srv.post_json(
+        "/api/v1/courses/",
+        json::object{
+            {"title", "Fizik 101"}, {"description", "Mekanik"}, {"instructor_ids", json::array{s.instructor.id}}},
+        s.admin_token);
     ASSERT_EQ(c.status, 201u) << c.body;
     std::string cid = c.str("id");
     EXPECT_EQ(c.obj().at("title"), "Fizik 101");
@@ -183,10 +183,10 @@ TEST_P(DirectoryApi, AdminManagesCoursesInstructorsAndEnrollments) {
         EXPECT_EQ(srv.del("/api/v1/courses/" + cid + "/", token).status, 403u);
     }
     EXPECT_EQ(count("courses"), courses);
-    auto unknown_instr = srv.post_json("/api/v1/courses/",
-                                       json::object{{"title", "X"},
-                                                    {"instructor_ids", json::array{"00000000-0000-4000-8000-000000000000"}}},
-                                       s.admin_token);
+    auto unknown_instr = srv.post_json(
+        "/api/v1/courses/",
+        json::object{{"title", "X"}, {"instructor_ids", json::array{"00000000-0000-4000-8000-000000000000"}}},
+        s.admin_token);
     EXPECT_EQ(unknown_instr.status, 422u);
     EXPECT_EQ(count("courses"), courses);
 
@@ -204,9 +204,9 @@ TEST_P(DirectoryApi, AdminManagesCoursesInstructorsAndEnrollments) {
     auto student_teacher = srv.post_json(instr, json::object{{"user_id", st2}}, s.admin_token);
     EXPECT_EQ(student_teacher.status, 422u) << student_teacher.body;
     EXPECT_TRUE(error_fields(student_teacher).count("user_id"));
-    EXPECT_EQ(srv.post_json(instr, json::object{{"user_id", "00000000-0000-4000-8000-000000000000"}}, s.admin_token)
-                  .status,
-              422u);
+    EXPECT_EQ(
+        srv.post_json(instr, json::object{{"user_id", "00000000-0000-4000-8000-000000000000"}}, s.admin_token).status,
+        422u);
     EXPECT_EQ(srv.post_json(instr, json::object{{"user_id", t2}}, s.instructor_token).status, 403u);
     EXPECT_EQ(count("course_instructors WHERE course_id = '" + cid + "'"), 2);
     auto rm = srv.del(instr + t2 + "/", s.admin_token);
@@ -224,9 +224,9 @@ TEST_P(DirectoryApi, AdminManagesCoursesInstructorsAndEnrollments) {
     EXPECT_EQ(count("enrollments WHERE course_id = '" + cid + "'"), 1);
     for (const auto& token : {s.instructor_token, s.student_tokens[0]})
         EXPECT_EQ(srv.post_json(enr, json::object{{"user_id", s.students[0].id}}, token).status, 403u);
-    EXPECT_EQ(srv.post_json(enr, json::object{{"user_id", "00000000-0000-4000-8000-000000000000"}}, s.admin_token)
-                  .status,
-              422u);
+    EXPECT_EQ(
+        srv.post_json(enr, json::object{{"user_id", "00000000-0000-4000-8000-000000000000"}}, s.admin_token).status,
+        422u);
     EXPECT_EQ(count("enrollments WHERE course_id = '" + cid + "'"), 1);
     auto list = srv.get(enr, s.instructor_token);  // the course's instructor may see its students
     ASSERT_EQ(list.status, 200u) << list.body;
@@ -281,8 +281,8 @@ TEST_P(DirectoryApi, LiveConfigMasksSecretsAndKeepsThem) {
     EXPECT_TRUE(token_signed_with(t1, kFixtureSecret));
     EXPECT_EQ(infra::jwt_peek_claims(t1).value().at("iss"), "dir-app-2");
     // Sending the mask back keeps it as well.
-    auto masked = srv.put_json(live_config_url(),
-                               json::object{{"provider", "jitsi"}, {"jitsi_jwt_secret", "********"}}, s.admin_token);
+    auto masked = srv.put_json(live_config_url(), json::object{{"provider", "jitsi"}, {"jitsi_jwt_secret", "********"}},
+                               s.admin_token);
     ASSERT_EQ(masked.status, 200u) << masked.body;
     EXPECT_TRUE(token_signed_with(join_token(), kFixtureSecret));
 
@@ -323,16 +323,16 @@ TEST_P(DirectoryApi, LiveConfigMasksSecretsAndKeepsThem) {
     // Only the school admin reads or writes it.
     for (const auto& token : {s.instructor_token, s.student_tokens[0]}) {
         EXPECT_EQ(srv.get(live_config_url(), token).status, 403u);
-        auto denied = srv.put_json(live_config_url(),
-                                   json::object{{"provider", "jitsi"}, {"jitsi_jwt_secret", "attacker-secret-0123456789"}},
-                                   token);
+        auto denied = srv.put_json(
+            live_config_url(), json::object{{"provider", "jitsi"}, {"jitsi_jwt_secret", "attacker-secret-0123456789"}},
+            token);
         EXPECT_EQ(denied.status, 403u) << denied.body;
     }
     EXPECT_EQ(stored_jitsi_secret(), at_rest2);
 
     // "" clears it: the server's JITSI_JWT_SECRET signs from then on.
-    auto clear = srv.put_json(live_config_url(), json::object{{"provider", "jitsi"}, {"jitsi_jwt_secret", ""}},
-                              s.admin_token);
+    auto clear =
+        srv.put_json(live_config_url(), json::object{{"provider", "jitsi"}, {"jitsi_jwt_secret", ""}}, s.admin_token);
     ASSERT_EQ(clear.status, 200u) << clear.body;
     EXPECT_EQ(jitsi_config(clear).at("jitsi_jwt_secret"), "");
     EXPECT_EQ(jitsi_config(clear).at("jitsi_jwt_secret_set"), false);
@@ -413,9 +413,9 @@ TEST_P(DirectoryApi, PolicyPrecedenceSessionOverCourseOverTenant) {
     EXPECT_EQ(p2.at("attendance_threshold_percent").as_int64(), 70);
     EXPECT_EQ(p2.at("lobby_enabled"), true);
     // A PATCH of the session's policy.
-    auto patched = srv.patch_json("/api/v1/live-sessions/" + js(without.at("id")) + "/",
-                                  json::object{{"policy", json::object{{"late_join_tolerance_minutes", 3}}}},
-                                  s.instructor_token);
+    auto patched =
+        srv.patch_json("/api/v1/live-sessions/" + js(without.at("id")) + "/",
+                       json::object{{"policy", json::object{{"late_join_tolerance_minutes", 3}}}}, s.instructor_token);
     ASSERT_EQ(patched.status, 200u) << patched.body;
     EXPECT_EQ(policy_of(without).at("late_join_tolerance_minutes").as_int64(), 3);
     EXPECT_EQ(policy_of(with).at("late_join_tolerance_minutes").as_int64(), 10);

@@ -1,16 +1,15 @@
 #include "harness.hpp"
 
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 #include <unistd.h>
-
-#include <chrono>
-#include <cstdlib>
-#include <filesystem>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
 
 #include "core/time.hpp"
 #include "infra/crypto.hpp"

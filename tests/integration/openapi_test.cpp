@@ -20,8 +20,8 @@ namespace {
 const char* const kDocPath = LIVECLASS_SOURCE_DIR "/docs/openapi.yaml";
 
 struct Operation {
-    std::string method;  // upper case: "GET"
-    std::string path;    // "/api/v1/live-sessions/{id}/"
+    std::string method;                       // upper case: "GET"
+    std::string path;                         // "/api/v1/live-sessions/{id}/"
     std::vector<std::string> response_codes;  // keys under its `responses:` ("200", "4XX", ...)
     int line = 0;                             // 1-based line of the method key
 };
@@ -146,12 +146,11 @@ TEST(OpenApi, EveryOperationDocumentsASuccessResponse) {
     auto ops = read_operations(kDocPath);
     ASSERT_FALSE(ops.empty()) << "no operations found under `paths:` in " << kDocPath;
     for (const auto& op : ops) {
-        bool has_2xx = std::any_of(op.response_codes.begin(), op.response_codes.end(), [](const std::string& c) {
-            return c.size() == 3 && c[0] == '2';
-        });
+        bool has_2xx = std::any_of(op.response_codes.begin(), op.response_codes.end(),
+                                   [](const std::string& c) { return c.size() == 3 && c[0] == '2'; });
         EXPECT_TRUE(has_2xx) << kDocPath << ":" << op.line << ": " << op.method << " " << op.path
-                             << " has no 2xx response under `responses:` (found "
-                             << op.response_codes.size() << " response codes)";
+                             << " has no 2xx response under `responses:` (found " << op.response_codes.size()
+                             << " response codes)";
     }
 }
 

@@ -2,11 +2,11 @@
 // every object of school A, their lists never show A's objects, and their writes to A's objects
 // change nothing. Within a school, a student sees only the sessions of courses they are enrolled in.
 // SQLite and PostgreSQL.
-#include <string>
-#include <vector>
+#include <soci/soci.h>
 
 #include <boost/json.hpp>
-#include <soci/soci.h>
+#include <string>
+#include <vector>
 
 #include "core/time.hpp"
 #include "harness.hpp"
@@ -45,8 +45,14 @@ protected:
     }
     /// Strings that identify school A's data; none may appear in an answer to school B.
     std::vector<std::string> a_markers() const {
-        return {kSecretTitle, a.course.title, a.admin.email, a.instructor.email, a.students[0].email,
-                "meet.school-a.test", "jitsi-secret-of-school-a", a.tenant.name};
+        return {kSecretTitle,
+                a.course.title,
+                a.admin.email,
+                a.instructor.email,
+                a.students[0].email,
+                "meet.school-a.test",
+                "jitsi-secret-of-school-a",
+                a.tenant.name};
     }
     ::testing::AssertionResult leaks_nothing(const HttpResult& r) const {
         for (const auto& m : a_markers())
@@ -105,8 +111,8 @@ TEST_P(Tenancy, EveryObjectOfAnotherSchoolIs404) {
             EXPECT_EQ(r.headers["content-type"], "application/problem+json") << who << " " << t;
             EXPECT_TRUE(leaks_nothing(r)) << who << " GET " << t;
             // No id of school A is echoed back either.
-            for (const auto& id : {a_scheduled, a_live, a.course.id, a.students[0].id, a.instructor.id, a.admin.id,
-                                   a.tenant.id})
+            for (const auto& id :
+                 {a_scheduled, a_live, a.course.id, a.students[0].id, a.instructor.id, a.admin.id, a.tenant.id})
                 EXPECT_EQ(r.body.find(id), std::string::npos) << who << " GET " << t << ": " << r.body;
         }
     }
@@ -130,11 +136,9 @@ TEST_P(Tenancy, WritesToAnotherSchoolsObjectsAre404AndChangeNothing) {
         {"PATCH", "/api/v1/live-sessions/" + a_live + "/", json::object{{"max_participants", 2}}, false},
         {"PATCH", "/api/v1/courses/" + a.course.id + "/", json::object{{"title", "Hacked"}}, true},
         {"DELETE", "/api/v1/courses/" + a.course.id + "/", nullptr, true},
-        {"POST", "/api/v1/courses/" + a.course.id + "/enrollments/", json::object{{"user_id", b.students[0].id}},
-         true},
+        {"POST", "/api/v1/courses/" + a.course.id + "/enrollments/", json::object{{"user_id", b.students[0].id}}, true},
         {"DELETE", "/api/v1/courses/" + a.course.id + "/enrollments/" + a.students[0].id + "/", nullptr, true},
-        {"POST", "/api/v1/courses/" + a.course.id + "/instructors/", json::object{{"user_id", b.instructor.id}},
-         true},
+        {"POST", "/api/v1/courses/" + a.course.id + "/instructors/", json::object{{"user_id", b.instructor.id}}, true},
         {"DELETE", "/api/v1/courses/" + a.course.id + "/instructors/" + a.instructor.id + "/", nullptr, true},
         {"PUT", "/api/v1/courses/" + a.course.id + "/live-policy/", json::object{{"lobby_enabled", false}}, false},
         {"PATCH", "/api/v1/users/" + a.students[0].id + "/", json::object{{"full_name", "Hacked"}}, false},
@@ -258,9 +262,9 @@ TEST_P(Tenancy, TokenPairingAUserWithAnotherSchoolIsRefused) {
     EXPECT_TRUE(leaks_nothing(r));
     EXPECT_EQ(srv.get("/api/v1/tenants/" + a.tenant.id + "/live-config/", mixed).status, 401u);
     // Login with A's slug and B's credentials fails.
-    auto login = srv.post_json("/api/v1/auth/login/", json::object{{"email", b.admin.email},
-                                                                   {"password", "password-school-b"},
-                                                                   {"tenant", "school-a"}});
+    auto login = srv.post_json(
+        "/api/v1/auth/login/",
+        json::object{{"email", b.admin.email}, {"password", "password-school-b"}, {"tenant", "school-a"}});
     EXPECT_EQ(login.status, 401u) << login.body;
 }
 
@@ -273,9 +277,10 @@ TEST_P(Tenancy, StudentSeesOnlySessionsOfCoursesTheyAreEnrolledIn) {
                                              {"role", "instructor"}},
                                 a.admin_token);
     ASSERT_EQ(second.status, 201u) << second.body;
-    auto course2 = srv.post_json("/api/v1/courses/",
-                                 json::object{{"title", "Private Course Two"}, {"instructor_ids", json::array{second.str("id")}}},
-                                 a.admin_token);
+    auto course2 =
+        srv.post_json("/api/v1/courses/",
+                      json::object{{"title", "Private Course Two"}, {"instructor_ids", json::array{second.str("id")}}},
+                      a.admin_token);
     ASSERT_EQ(course2.status, 201u) << course2.body;
     std::string c2 = course2.str("id");
     ASSERT_EQ(srv.post_json("/api/v1/courses/" + c2 + "/enrollments/", json::object{{"user_id", a.students[1].id}},
@@ -283,8 +288,8 @@ TEST_P(Tenancy, StudentSeesOnlySessionsOfCoursesTheyAreEnrolledIn) {
                   .status,
               201u);
     UnixTime start = srv.clock().now() + 3600;
-    auto teacher2_token = srv.token_for(srv.app().directory().get_user({a.admin, a.tenant}, second.str("id")).value(),
-                                        a.tenant);
+    auto teacher2_token =
+        srv.token_for(srv.app().directory().get_user({a.admin, a.tenant}, second.str("id")).value(), a.tenant);
     auto sess = srv.post_json("/api/v1/live-sessions/",
                               json::object{{"course_id", c2},
                                            {"title", "Private Two Session"},
