@@ -1,11 +1,10 @@
 // liveclass: one binary for the server (`serve`), job workers (`worker`), schema migrations
 // (`migrate`) and the operator's admin commands (`admin ...`, DESIGN.md section 4).
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <boost/json.hpp>
 
 #include "app/app.hpp"
 #include "http/serializers.hpp"
@@ -23,10 +22,14 @@ int fail(const lc::Error& e) {
     std::cerr << std::endl;
     switch (e.code) {
         case lc::Code::kInvalidArgument:
-        case lc::Code::kBadRequest: return 2;
-        case lc::Code::kNotFound: return 3;
-        case lc::Code::kAlreadyExists: return 4;
-        default: return 1;
+        case lc::Code::kBadRequest:
+            return 2;
+        case lc::Code::kNotFound:
+            return 3;
+        case lc::Code::kAlreadyExists:
+            return 4;
+        default:
+            return 1;
     }
 }
 
@@ -131,7 +134,7 @@ int main(int argc, char** argv) {
     if (*worker) {
         auto app = App::create(*cfg, clock, log, false);
         if (!app) return fail(app.error());
-        (*app)->workers().start(worker_threads);
+        (*app)->start_workers(worker_threads);
         log.info("workers started", {{"threads", worker_threads}});
         wait_for_signal();
         (*app)->workers().stop();

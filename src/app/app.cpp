@@ -83,6 +83,9 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->ctx_ = std::make_unique<services::ServiceContext>(services::ServiceContext{
         *a->db_, clock, services::Keys::derive(*key), *a->providers_, *a->joins_, cfg.access_token_ttl});
     a->ctx_->inbox = a->inbox_.get();
+    // A key of its own for address hashes (seed 9.4): rotating it unlinks old hashes from new ones
+    // without touching sign-in or stored secrets.
+    if (!cfg.ip_hash_key.empty()) a->ctx_->keys.ip_salt = infra::derive_key(cfg.ip_hash_key, "ip-hash");
     a->auth_ = std::make_unique<services::AuthService>(*a->ctx_);
     a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_);
     a->launch_ = std::make_unique<services::LaunchLinks>(
@@ -94,9 +97,12 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);
     a->provider_health_ = std::make_unique<services::ProviderHealthService>(*a->ctx_);
     a->audit_ = std::make_unique<services::AuditService>(*a->ctx_);
+    a->privacy_ = std::make_unique<services::PrivacyService>(
+        *a->ctx_,
+        store::RetentionDays{cfg.retention_participant_days, cfg.retention_webhook_days, cfg.retention_audit_days});
     a->api_ = std::make_unique<http::Api>(
         http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
-                       *a->attendance_, *a->db_, *a->limiter_, *a->audit_},
+                       *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_},
         log, http::ApiOptions{std::move(proxies.value()), cfg.public_url.rfind("https://", 0) == 0});
 
     // Job types (the seed's Celery tasks keep their names).
@@ -110,6 +116,17 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         if (auto st = self->webhooks_->register_hooks_job(); !st)
             self->log_.warn("BigBlueButton hook registration",
                             {{"error", st.error().message + ": " + st.error().internal}});
+        return ok_status();
+    });
+    a->registry_.add(services::PrivacyService::kPurgeJob, [self](const store::Job&) -> Status {
+        // Periodic: the next round is queued first; a failed round is logged, never retried.
+        auto n = self->privacy_->purge();
+        if (!n)
+            self->log_.warn("retention purge", {{"error", n.error().message + ": " + n.error().internal}});
+        else
+            self->log_.info("retention purge", {{"participations_anonymised", n->participations},
+                                                {"webhook_events_deleted", n->webhook_events},
+                                                {"audit_rows_deleted", n->audit_rows}});
         return ok_status();
     });
     a->registry_.add(services::AttendanceService::kSweepJob, [self](const store::Job&) -> Status {
@@ -128,6 +145,13 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     return a;
 }
 
+void App::start_workers(int threads) {
+    // Daily housekeeping belongs to whichever process runs jobs (serve's own workers or `liveclass worker`).
+    if (auto st = privacy_->schedule_purge(); !st)
+        log_.warn("could not schedule the retention purge", {{"error", st.error().internal}});
+    workers_->start(threads);
+}
+
 unsigned short App::serve() {
     http::ServerOptions so;
     so.host = cfg_.http_host;
@@ -144,7 +168,7 @@ unsigned short App::serve() {
         log_.warn("could not schedule BigBlueButton hook registration", {{"error", st.error().internal}});
     if (auto st = attendance_->schedule_sweep(); !st)
         log_.warn("could not schedule the heartbeat sweep", {{"error", st.error().internal}});
-    if (cfg_.job_workers > 0) workers_->start(cfg_.job_workers);
+    if (cfg_.job_workers > 0) start_workers(cfg_.job_workers);
     return port;
 }
 

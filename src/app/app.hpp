@@ -9,6 +9,7 @@
 #include "jobs/worker.hpp"
 #include "services/attendance_service.hpp"
 #include "services/launch_links.hpp"
+#include "services/privacy_service.hpp"
 #include "services/rate_limiter.hpp"
 
 namespace lc::app {
@@ -32,10 +33,13 @@ public:
     jobs::WorkerPool& workers() { return *workers_; }
     const Config& config() const { return cfg_; }
     services::RateLimiter& limiter() { return *limiter_; }
+    services::PrivacyService& privacy() { return *privacy_; }
     services::LaunchLinks& launch_links() { return *launch_; }
 
     /// Listens and starts in-process job workers (cfg.job_workers); returns the bound port.
     unsigned short serve();
+    /// Queues the periodic jobs (retention purge) and starts `threads` job workers in this process.
+    void start_workers(int threads);
     void shutdown(int grace_seconds = 30);
 
     /// Seeds the demo school on an empty database; returns the login lines to print (empty if not seeded).
@@ -50,6 +54,7 @@ private:
     std::unique_ptr<SharedStore> shared_;  // rate limits and used launch links (memory or Redis)
     std::unique_ptr<services::RateLimiter> limiter_;
     std::unique_ptr<services::AuditService> audit_;
+    std::unique_ptr<services::PrivacyService> privacy_;
     std::unique_ptr<services::LaunchLinks> launch_;
     std::unique_ptr<infra::HttpClient> http_client_;
     std::unique_ptr<infra::CircuitBreakerHttpClient> provider_http_;

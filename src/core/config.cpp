@@ -66,6 +66,12 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     num("LIVE_RATE_JOIN_PER_IP", c.rate_join_per_ip, 0, 1000000000);
     num("LIVE_RATE_LOGIN_PER_ACCOUNT", c.rate_login_per_account, 0, 1000000000);
     num("LIVE_RATE_LOGIN_FAILURES_PER_IP", c.rate_login_failures_per_ip, 0, 1000000000);
+    str("LIVE_IP_HASH_KEY", c.ip_hash_key);
+    if (!c.ip_hash_key.empty() && c.ip_hash_key.size() < 32)
+        errors.push_back({"LIVE_IP_HASH_KEY", "must be at least 32 characters"});
+    num("LIVE_RETENTION_PARTICIPANT_DAYS", c.retention_participant_days, 0, 36500);
+    num("LIVE_RETENTION_WEBHOOK_DAYS", c.retention_webhook_days, 0, 36500);
+    num("LIVE_RETENTION_AUDIT_DAYS", c.retention_audit_days, 0, 36500);
     str("JITSI_DOMAIN", c.jitsi_domain);
     str("JITSI_APP_ID", c.jitsi_app_id);
     str("JITSI_JWT_SECRET", c.jitsi_jwt_secret);

@@ -28,6 +28,10 @@ struct Config {
     int rate_join_per_ip = 100;       // LIVE_RATE_JOIN_PER_IP: joins per client address per minute
     int rate_login_per_account = 10;  // LIVE_RATE_LOGIN_PER_ACCOUNT: sign-in attempts per 15 minutes
     int rate_login_failures_per_ip = 50;     // LIVE_RATE_LOGIN_FAILURES_PER_IP: failed sign-ins per 15 minutes
+    std::string ip_hash_key;                 // LIVE_IP_HASH_KEY: key of ip_hash (default: derived from the secret key)
+    int retention_participant_days = 365;    // LIVE_RETENTION_PARTICIPANT_DAYS: devices/address hashes kept (0 = ever)
+    int retention_webhook_days = 30;         // LIVE_RETENTION_WEBHOOK_DAYS: provider deliveries kept
+    int retention_audit_days = 730;          // LIVE_RETENTION_AUDIT_DAYS: audit rows kept
     std::string web_root = "web/dist";       // LIVE_WEB_ROOT
     std::string public_url;                  // LIVE_PUBLIC_URL: how providers reach us (callbacks)
     int provider_breaker_failures = 5;       // LIVE_PROVIDER_BREAKER_FAILURES: failures in a row that open it

@@ -678,6 +678,37 @@ void Api::register_routes() {
                                        });
                 }));
 
+    // ---- data-subject rights (seed 9.4, KVKK) ----
+    router_.add("GET", "/api/v1/users/{id}/data-export/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto data = s_.privacy.export_user(p, *id, c.meta());
+                    if (!data) return fail(c, data.error());
+                    Response res = send(c, 200, *data);
+                    res.set(bhttp::field::content_disposition,
+                            "attachment; filename=\"personal-data-" + *id + ".json\"");
+                    return res;
+                }));
+    router_.add("POST", "/api/v1/users/{id}/erase/", authed([this](RequestContext& c, const Principal& p) {
+                    auto id = path_id(c, 0);
+                    if (!id) return fail(c, id.error());
+                    auto body = body_object(c);
+                    if (!body) return fail(c, body.error());
+                    BodyReader r(*body);
+                    r.require("confirm");
+                    auto confirm = r.boolean("confirm");
+                    if (confirm && !*confirm) r.add_error("confirm", "must be true: erasure cannot be undone");
+                    if (auto st = check_fields(r, "the erasure request"); !st) return fail(c, st.error());
+                    auto done = s_.privacy.erase_user(p, *id, c.meta());
+                    if (!done) return fail(c, done.error());
+                    return send(c, 200,
+                                json::object{{"user_id", done->user_id},
+                                             {"erased", true},
+                                             {"participations_anonymised", done->counts.participations},
+                                             {"audit_rows_anonymised", done->counts.audit_rows},
+                                             {"webhook_events_blanked", done->counts.webhook_events}});
+                }));
+
     // ---- audit trail (seed 9.5): read-only from the API ----
     router_.add("GET", "/api/v1/audit/", authed([this](RequestContext& c, const Principal& p) {
                     auto pg = paging(c);

@@ -16,6 +16,7 @@
 #include "services/auth_service.hpp"
 #include "services/config_service.hpp"
 #include "services/directory_service.hpp"
+#include "services/privacy_service.hpp"
 #include "services/provider_health.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/session_service.hpp"
@@ -42,6 +43,7 @@ struct Services {
     store::Database& db;
     services::RateLimiter& limits;
     services::AuditService& audit;
+    services::PrivacyService& privacy;
 };
 
 /// Per-request state handed to route handlers.

@@ -1,11 +1,17 @@
 // Issue 5 items 1-3 at the lowest level: the shared store's counters and single-use marks, the rate
 // limiter's windows, trusted-proxy client addresses, launch-link sealing, and the header policies.
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <sstream>
 
 #include "core/shared_store.hpp"
 #include "http/client_ip.hpp"
 #include "http/security_headers.hpp"
 #include "infra/crypto.hpp"
+#include "infra/log.hpp"
 #include "services/launch_links.hpp"
 #include "services/rate_limiter.hpp"
 
@@ -237,6 +243,42 @@ TEST(SecurityHeaders, OriginsAndRoomPagePolicy) {
     EXPECT_EQ(page["Content-Security-Policy"], "frame-src x");
     EXPECT_EQ(page[http::bhttp::field::cache_control], "private, max-age=60");
     EXPECT_EQ(page[http::bhttp::field::strict_transport_security], "max-age=31536000; includeSubDomains");
+}
+
+}  // namespace
+}  // namespace lc
+
+namespace lc {
+namespace {
+
+TEST(LogRedaction, MasksAddressesEmailsAndTokensAndNothingElse) {
+    using infra::redact_personal_data;
+    EXPECT_EQ(redact_personal_data("duplicate key (email)=(ayse.yilmaz@okul.edu.tr) already exists."),
+              "duplicate key (email)=(a***@okul.edu.tr) already exists.");
+    EXPECT_EQ(redact_personal_data("connect to 10.1.2.3:5432 failed; peer 2001:db8::7 reset"),
+              "connect to [ip] failed; peer [ip] reset");
+    EXPECT_EQ(redact_personal_data("Authorization: Bearer abc.def-ghi"), "Authorization: Bearer [token]");
+    EXPECT_EQ(redact_personal_data("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln rejected"), "jwt [token] rejected");
+    // Ordinary text, times, versions, routes and ids pass unchanged.
+    for (const char* same : {"/api/v1/live-sessions/{id}/join/", "08:41:59 took 1.5 ms",
+                             "0190a5b2-7c1d-7e3f-8a9b-1c2d3e4f5a6b", "libcurl 7.88.1", "no such user", "a@b"})
+        EXPECT_EQ(redact_personal_data(same), same);
+}
+
+TEST(LogRedaction, LinesStayOneJsonObjectEachWhateverTheInput) {
+    auto stream = std::make_shared<std::ostringstream>();
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(*stream);
+    auto l = std::make_shared<spdlog::logger>("t", sink);
+    l->set_pattern("%v");
+    infra::Logger log(l);
+    log.warn("forged?\n{\"level\":\"error\",\"msg\":\"admin logged in\"}",
+             {{"detail", "a\r\nb from 192.168.1.20 for ali@x.com.tr"}, {"n", 3}});
+    std::string out = stream->str();
+    ASSERT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+    auto v = boost::json::parse(out).as_object();
+    EXPECT_EQ(v.at("detail"), "a\r\nb from [ip] for a***@x.com.tr");
+    EXPECT_EQ(v.at("n"), 3);
+    EXPECT_EQ(v.at("level"), "warning");
 }
 
 }  // namespace
