@@ -55,14 +55,16 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->provider_http_ = std::make_unique<infra::CircuitBreakerHttpClient>(
         *a->http_client_, clock,
         infra::CircuitBreakerHttpClient::Options{cfg.provider_breaker_failures, cfg.provider_breaker_open_seconds});
+    a->metered_http_ = std::make_unique<infra::MeteredHttpClient>(*a->provider_http_, a->metrics_);
     a->providers_ = std::make_unique<providers::ProviderFactory>(
-        providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock,
-        *a->provider_http_, cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
+        providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret}, clock, *a->metered_http_,
+        cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
     a->joins_ = std::make_unique<store::JoinWriter>(*a->db_);
     a->inbox_ = std::make_unique<store::GroupCommit>(*a->db_);
     a->ctx_ = std::make_unique<services::ServiceContext>(services::ServiceContext{
         *a->db_, clock, services::Keys::derive(*key), *a->providers_, *a->joins_, cfg.access_token_ttl});
     a->ctx_->inbox = a->inbox_.get();
+    a->ctx_->metrics = &a->metrics_;
     a->auth_ = std::make_unique<services::AuthService>(*a->ctx_);
     a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_);
     a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_);
@@ -70,9 +72,14 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);
     a->provider_health_ = std::make_unique<services::ProviderHealthService>(*a->ctx_);
-    a->api_ = std::make_unique<http::Api>(http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_,
-                                                         *a->webhooks_, *a->provider_health_, *a->attendance_, *a->db_},
-                                          log, http::ApiOptions{cfg.trust_proxy});
+    a->ops_ = std::make_unique<services::OpsService>(*a->ctx_, *a->provider_health_);
+    a->webhook_health_ = std::make_unique<services::WebhookHealthService>(
+        *a->ctx_, *a->http_client_, services::AlertOptions{cfg.alert_webhook_url});
+    a->api_ = std::make_unique<http::Api>(
+        http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
+                       *a->attendance_, *a->db_, a->ops_.get()},
+        log,
+        http::ApiOptions{.trust_proxy = cfg.trust_proxy, .metrics = &a->metrics_, .metrics_token = cfg.metrics_token});
 
     // Job types (the seed's Celery tasks keep their names).
     App* self = a.get();
@@ -94,11 +101,21 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                             {{"error", closed.error().message + ": " + closed.error().internal}});
         return ok_status();
     });
+    a->registry_.add(services::WebhookHealthService::kJob, [self](const store::Job&) -> Status {
+        // Periodic: a failed round is logged; the next one is queued already.
+        auto r = self->webhook_health_->run_job();
+        if (!r)
+            self->log_.warn("webhook health check", {{"error", r.error().message + ": " + r.error().internal}});
+        else if (!r->send_error.empty())
+            self->log_.warn("webhook failure alert not delivered", {{"error", r->send_error}});
+        return ok_status();
+    });
     for (const char* type : {"provider_sync_room", "provider_delete_room"})
         a->registry_.add(
             type, [self, type](const store::Job& job) { return self->sessions_->run_room_job(type, job.payload); });
-    a->workers_ =
-        std::make_unique<jobs::WorkerPool>(*a->db_, clock, a->registry_, log, "worker", cfg.job_lease_seconds);
+    a->workers_ = std::make_unique<jobs::WorkerPool>(*a->db_, clock, a->registry_, log, "worker", cfg.job_lease_seconds,
+                                                     &a->metrics_);
+    a->metrics_.add_collector([self] { return self->ops_->collect(self->registry_.types()); });
     a->ctx_->jobs_enqueued = [self] { self->workers_->notify(); };
     return a;
 }
@@ -119,6 +136,10 @@ unsigned short App::serve() {
         log_.warn("could not schedule BigBlueButton hook registration", {{"error", st.error().internal}});
     if (auto st = attendance_->schedule_sweep(); !st)
         log_.warn("could not schedule the heartbeat sweep", {{"error", st.error().internal}});
+    // Alerting is on when there is somewhere to send alerts (a round re-queues the next one itself).
+    if (!cfg_.alert_webhook_url.empty())
+        if (auto st = webhook_health_->schedule(); !st)
+            log_.warn("could not schedule the webhook health check", {{"error", st.error().internal}});
     if (cfg_.job_workers > 0) workers_->start(cfg_.job_workers);
     return port;
 }

@@ -8,12 +8,14 @@
 #include <optional>
 #include <string>
 
+#include "http/http_metrics.hpp"
 #include "http/router.hpp"
 #include "infra/log.hpp"
 #include "services/attendance_service.hpp"
 #include "services/auth_service.hpp"
 #include "services/config_service.hpp"
 #include "services/directory_service.hpp"
+#include "services/ops_service.hpp"
 #include "services/provider_health.hpp"
 #include "services/session_service.hpp"
 #include "services/webhook_service.hpp"
@@ -23,6 +25,8 @@ namespace lc::http {
 struct ApiOptions {
     bool trust_proxy = false;  // take the client IP from X-Forwarded-For (behind nginx)
     std::size_t body_limit = 1024 * 1024;
+    infra::metrics::Registry* metrics = nullptr;  // served at GET /metrics; HTTP durations are recorded in it
+    std::string metrics_token;                    // LIVE_METRICS_TOKEN (empty: loopback peers only)
 };
 
 struct Services {
@@ -34,6 +38,7 @@ struct Services {
     services::ProviderHealthService& provider_health;
     services::AttendanceService& attendance;
     store::Database& db;
+    services::OpsService* ops = nullptr;  // GET /api/v1/ops/live/ (null: 503)
 };
 
 /// Per-request state handed to route handlers.
@@ -72,6 +77,8 @@ public:
 
 private:
     void register_routes();
+    /// GET /metrics and the ops view (api_ops.cpp).
+    void register_ops_routes();
     Response dispatch(RequestContext& ctx, const std::string& path, std::string& route);
     /// Request id, client IP, target parsing; an early error answer when the target is unusable.
     std::optional<Response> prepare(RequestContext& c, std::string& path);
@@ -81,6 +88,7 @@ private:
     const infra::Logger& log_;
     ApiOptions opt_;
     Router router_;
+    std::unique_ptr<HttpMetrics> http_metrics_;  // null without ApiOptions::metrics
     std::atomic<std::uint64_t> seq_{0};
 };
 
