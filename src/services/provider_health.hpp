@@ -29,7 +29,8 @@ public:
     /// meanwhile wait for it), so polling the endpoint cannot multiply calls to the providers.
     Result<std::vector<ProviderHealth>> check_all();
     /// The endpoints one school uses (its active configs, else the JITSI_* default), cached 30 s per
-    /// school like check_all(); `schools` is left 0 (other schools are none of this one's business).
+    /// school like check_all(); `schools` is left 0 (other schools are none of this one's business). One
+    /// school's round at a time: callers meanwhile wait (at most the 5 s of one round).
     Result<std::vector<ProviderHealth>> check_tenant(const std::string& tenant_id);
 
 private:

@@ -12,6 +12,7 @@
 #include "fake_bbb.hpp"
 #include "fake_zoom.hpp"
 #include "harness.hpp"
+#include "http/http_metrics.hpp"
 #include "infra/crypto.hpp"
 #include "infra/metered_http_client.hpp"
 #include "providers/bbb.hpp"
@@ -248,6 +249,27 @@ TEST_P(Metrics, GrafanaDashboardQueriesOnlyMetricsTheServerExposes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Metrics, ::testing::ValuesIn(available_engines()), engine_name);
+
+TEST(MetricsAccess, DecidesByTokenOrByADirectLoopbackPeer) {
+    using http::metrics_access;
+    // No token configured: this host only, and not through a proxy.
+    EXPECT_TRUE(metrics_access("", "", "127.0.0.1", false));
+    EXPECT_TRUE(metrics_access("", "", "127.0.0.53", false));
+    EXPECT_TRUE(metrics_access("", "", "::1", false));
+    EXPECT_TRUE(metrics_access("", "", "::ffff:127.0.0.1", false));
+    EXPECT_EQ(metrics_access("", "", "10.0.0.7", false).error().code, Code::kPermissionDenied);
+    EXPECT_EQ(metrics_access("", "", "::ffff:10.0.0.7", false).error().code, Code::kPermissionDenied);
+    EXPECT_EQ(metrics_access("", "", "127.0.0.1", true).error().code, Code::kPermissionDenied);
+    EXPECT_EQ(metrics_access("", "Bearer anything", "10.0.0.7", false).error().code, Code::kPermissionDenied);
+    // A token configured: the bearer decides, wherever the scraper is.
+    const std::string t = "metrics-token-0123456789abcdef";
+    EXPECT_TRUE(metrics_access(t, "Bearer " + t, "10.0.0.7", true));
+    EXPECT_TRUE(metrics_access(t, "bearer " + t, "10.0.0.7", false));
+    EXPECT_EQ(metrics_access(t, "", "127.0.0.1", false).error().code, Code::kUnauthenticated);
+    EXPECT_EQ(metrics_access(t, "Bearer ", "127.0.0.1", false).error().code, Code::kUnauthenticated);
+    EXPECT_EQ(metrics_access(t, "Basic " + t, "127.0.0.1", false).error().code, Code::kUnauthenticated);
+    EXPECT_EQ(metrics_access(t, "Bearer " + t + "x", "127.0.0.1", false).error().code, Code::kUnauthenticated);
+}
 
 // Provider calls through the metered client: timed and counted per provider and kind of call, with
 // ids (meeting ids, the host's e-mail) kept out of the labels.
