@@ -11,8 +11,8 @@ BUILD_PKGS=(
   libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libhiredis-dev
   libgtest-dev libgmock-dev
 )
-# Servers and tools the tests and benchmarks start on loopback.
-TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps redis-server)
+# Servers and tools the tests and benchmarks start on loopback (prometheus: promtool checks /metrics).
+TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps redis-server prometheus)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then
@@ -38,8 +38,9 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian starts nginx and the cluster on install; our scripts start their own instances.
 if command -v systemctl >/dev/null 2>&1; then
-  $SUDO systemctl stop nginx postgresql redis-server >/dev/null 2>&1 || true
+  $SUDO systemctl stop nginx postgresql redis-server prometheus >/dev/null 2>&1 || true
 fi
 $SUDO service nginx stop >/dev/null 2>&1 || true
 $SUDO service postgresql stop >/dev/null 2>&1 || true
 $SUDO service redis-server stop >/dev/null 2>&1 || true
+$SUDO service prometheus stop >/dev/null 2>&1 || true

@@ -75,9 +75,10 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->provider_http_ = std::make_unique<infra::CircuitBreakerHttpClient>(
         *a->http_client_, clock,
         infra::CircuitBreakerHttpClient::Options{cfg.provider_breaker_failures, cfg.provider_breaker_open_seconds});
+    a->metered_http_ = std::make_unique<infra::MeteredHttpClient>(*a->provider_http_, a->metrics_);
     a->providers_ = std::make_unique<providers::ProviderFactory>(
         providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret, cfg.join_token_ttl},
-        clock, *a->provider_http_, cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
+        clock, *a->metered_http_, cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
     a->joins_ = std::make_unique<store::JoinWriter>(*a->db_);
     a->inbox_ = std::make_unique<store::GroupCommit>(*a->db_);
     a->ctx_ = std::make_unique<services::ServiceContext>(services::ServiceContext{
@@ -86,6 +87,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     // A key of its own for address hashes (seed 9.4): rotating it unlinks old hashes from new ones
     // without touching sign-in or stored secrets.
     if (!cfg.ip_hash_key.empty()) a->ctx_->keys.ip_salt = infra::derive_key(cfg.ip_hash_key, "ip-hash");
+    a->ctx_->metrics = &a->metrics_;
     a->auth_ = std::make_unique<services::AuthService>(*a->ctx_);
     a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_);
     a->launch_ = std::make_unique<services::LaunchLinks>(
@@ -100,10 +102,17 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->privacy_ = std::make_unique<services::PrivacyService>(
         *a->ctx_,
         store::RetentionDays{cfg.retention_participant_days, cfg.retention_webhook_days, cfg.retention_audit_days});
+    a->ops_ = std::make_unique<services::OpsService>(*a->ctx_, *a->provider_health_);
+    a->webhook_health_ = std::make_unique<services::WebhookHealthService>(
+        *a->ctx_, *a->http_client_, services::AlertOptions{cfg.alert_webhook_url});
     a->api_ = std::make_unique<http::Api>(
         http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
-                       *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_},
-        log, http::ApiOptions{std::move(proxies.value()), cfg.public_url.rfind("https://", 0) == 0});
+                       *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_, a->ops_.get()},
+        log,
+        http::ApiOptions{.proxies = std::move(proxies.value()),
+                         .public_https = cfg.public_url.rfind("https://", 0) == 0,
+                         .metrics = &a->metrics_,
+                         .metrics_token = cfg.metrics_token});
 
     // Job types (the seed's Celery tasks keep their names).
     App* self = a.get();
@@ -136,11 +145,21 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                             {{"error", closed.error().message + ": " + closed.error().internal}});
         return ok_status();
     });
+    a->registry_.add(services::WebhookHealthService::kJob, [self](const store::Job&) -> Status {
+        // Periodic: a failed round is logged; the next one is queued already.
+        auto r = self->webhook_health_->run_job();
+        if (!r)
+            self->log_.warn("webhook health check", {{"error", r.error().message + ": " + r.error().internal}});
+        else if (!r->send_error.empty())
+            self->log_.warn("webhook failure alert not delivered", {{"error", r->send_error}});
+        return ok_status();
+    });
     for (const char* type : {"provider_sync_room", "provider_delete_room"})
         a->registry_.add(
             type, [self, type](const store::Job& job) { return self->sessions_->run_room_job(type, job.payload); });
-    a->workers_ =
-        std::make_unique<jobs::WorkerPool>(*a->db_, clock, a->registry_, log, "worker", cfg.job_lease_seconds);
+    a->workers_ = std::make_unique<jobs::WorkerPool>(*a->db_, clock, a->registry_, log, "worker", cfg.job_lease_seconds,
+                                                     &a->metrics_);
+    a->metrics_.add_collector([self] { return self->ops_->collect(self->registry_.types()); });
     a->ctx_->jobs_enqueued = [self] { self->workers_->notify(); };
     return a;
 }
@@ -168,6 +187,10 @@ unsigned short App::serve() {
         log_.warn("could not schedule BigBlueButton hook registration", {{"error", st.error().internal}});
     if (auto st = attendance_->schedule_sweep(); !st)
         log_.warn("could not schedule the heartbeat sweep", {{"error", st.error().internal}});
+    // Alerting is on when there is somewhere to send alerts (a round re-queues the next one itself).
+    if (!cfg_.alert_webhook_url.empty())
+        if (auto st = webhook_health_->schedule(); !st)
+            log_.warn("could not schedule the webhook health check", {{"error", st.error().internal}});
     if (cfg_.job_workers > 0) start_workers(cfg_.job_workers);
     return port;
 }

@@ -6,11 +6,14 @@
 #include "core/config.hpp"
 #include "http/api.hpp"
 #include "http/server.hpp"
+#include "infra/metered_http_client.hpp"
 #include "jobs/worker.hpp"
 #include "services/attendance_service.hpp"
 #include "services/launch_links.hpp"
 #include "services/privacy_service.hpp"
 #include "services/rate_limiter.hpp"
+#include "services/ops_service.hpp"
+#include "services/webhook_health.hpp"
 
 namespace lc::app {
 
@@ -28,6 +31,8 @@ public:
     services::ConfigService& config_service() { return *config_; }
     services::AttendanceService& attendance() { return *attendance_; }
     services::WebhookService& webhooks() { return *webhooks_; }
+    services::WebhookHealthService& webhook_health() { return *webhook_health_; }
+    infra::metrics::Registry& metrics() { return metrics_; }
     http::Api& api() { return *api_; }
     jobs::JobRegistry& job_registry() { return registry_; }
     jobs::WorkerPool& workers() { return *workers_; }
@@ -50,6 +55,7 @@ private:
     Config cfg_;
     const Clock& clock_;
     const infra::Logger& log_;
+    infra::metrics::Registry metrics_;  // before everything that records into it
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<SharedStore> shared_;  // rate limits and used launch links (memory or Redis)
     std::unique_ptr<services::RateLimiter> limiter_;
@@ -58,6 +64,7 @@ private:
     std::unique_ptr<services::LaunchLinks> launch_;
     std::unique_ptr<infra::HttpClient> http_client_;
     std::unique_ptr<infra::CircuitBreakerHttpClient> provider_http_;
+    std::unique_ptr<infra::MeteredHttpClient> metered_http_;
     std::unique_ptr<providers::ProviderFactory> providers_;
     std::unique_ptr<store::JoinWriter> joins_;
     std::unique_ptr<store::GroupCommit> inbox_;
@@ -69,6 +76,8 @@ private:
     std::unique_ptr<services::AttendanceService> attendance_;
     std::unique_ptr<services::WebhookService> webhooks_;
     std::unique_ptr<services::ProviderHealthService> provider_health_;
+    std::unique_ptr<services::OpsService> ops_;
+    std::unique_ptr<services::WebhookHealthService> webhook_health_;
     std::unique_ptr<http::Api> api_;
     jobs::JobRegistry registry_;
     std::unique_ptr<jobs::WorkerPool> workers_;

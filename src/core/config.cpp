@@ -72,6 +72,11 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     num("LIVE_RETENTION_PARTICIPANT_DAYS", c.retention_participant_days, 0, 36500);
     num("LIVE_RETENTION_WEBHOOK_DAYS", c.retention_webhook_days, 0, 36500);
     num("LIVE_RETENTION_AUDIT_DAYS", c.retention_audit_days, 0, 36500);
+    str("LIVE_METRICS_TOKEN", c.metrics_token);
+    str("LIVE_ALERT_WEBHOOK_URL", c.alert_webhook_url);
+    if (!c.alert_webhook_url.empty() && c.alert_webhook_url.rfind("https://", 0) != 0 &&
+        c.alert_webhook_url.rfind("http://", 0) != 0)
+        errors.push_back({"LIVE_ALERT_WEBHOOK_URL", "must be an http(s) URL such as https://hooks.slack.com/..."});
     str("JITSI_DOMAIN", c.jitsi_domain);
     str("JITSI_APP_ID", c.jitsi_app_id);
     str("JITSI_JWT_SECRET", c.jitsi_jwt_secret);

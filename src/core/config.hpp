@@ -38,6 +38,8 @@ struct Config {
     int provider_breaker_open_seconds = 30;  // LIVE_PROVIDER_BREAKER_OPEN_SECONDS: how long calls pause
     std::string zoom_api_url;                // LIVE_ZOOM_API_URL (default https://api.zoom.us/v2)
     std::string zoom_oauth_url;              // LIVE_ZOOM_OAUTH_URL (default https://zoom.us/oauth/token)
+    std::string metrics_token;               // LIVE_METRICS_TOKEN: bearer for GET /metrics (empty: loopback peers only)
+    std::string alert_webhook_url;           // LIVE_ALERT_WEBHOOK_URL: Slack-style incoming webhook for alerts
     std::string jitsi_domain;                // JITSI_DOMAIN
     std::string jitsi_app_id;                // JITSI_APP_ID
     std::string jitsi_jwt_secret;            // JITSI_JWT_SECRET

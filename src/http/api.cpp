@@ -302,7 +302,11 @@ Result<store::AttendanceFilter> attendance_filter(RequestContext& c, bool with_c
 
 }  // namespace
 
-Api::Api(Services s, const infra::Logger& log, ApiOptions opt) : s_(s), log_(log), opt_(opt) { register_routes(); }
+Api::Api(Services s, const infra::Logger& log, ApiOptions opt) : s_(s), log_(log), opt_(opt) {
+    register_routes();
+    register_ops_routes();
+    if (opt_.metrics) http_metrics_ = std::make_unique<HttpMetrics>(*opt_.metrics, router_);
+}
 
 void Api::register_routes() {
     auto authed = [this](auto fn) {
@@ -1085,7 +1089,7 @@ std::optional<Response> Api::prepare(RequestContext& c, std::string& path) {
         utf8 = utf8 && is_valid_utf8(qp.key) && is_valid_utf8(qp.value);
         c.query[qp.key] = qp.value;
     }
-    if (path != "/health" && (path.empty() || path.back() != '/')) path += '/';
+    if (path != "/health" && path != "/metrics" && (path.empty() || path.back() != '/')) path += '/';
     if (!utf8 || !is_valid_utf8(path))
         return fail(c, Error::bad_request("the URL must be UTF-8 text (percent-encoded)"));
     if (req.body().size() > opt_.body_limit)
@@ -1098,8 +1102,12 @@ void Api::finish(RequestContext& c, Response res, const Respond& respond) {
     res.set("X-Request-Id", c.request_id);
     apply_security_headers(res, c.https);
     if (req.method() == bhttp::verb::head) res.body().clear();
+    const auto elapsed = std::chrono::steady_clock::now() - c.t0;
+    if (http_metrics_)
+        http_metrics_->observe(std::string_view(req.method_string().data(), req.method_string().size()), c.route,
+                               res.result_int(), std::chrono::duration<double>(elapsed).count());
     if (!log_.info_enabled() && res.result_int() < 500) return respond(std::move(res));
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - c.t0).count();
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
     json::object f{{"request_id", c.request_id},
                    {"method", std::string(req.method_string())},
                    {"route", c.route},

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "http/client_ip.hpp"
+#include "http/http_metrics.hpp"
 #include "http/router.hpp"
 #include "infra/log.hpp"
 #include "services/attendance_service.hpp"
@@ -17,6 +18,7 @@
 #include "services/config_service.hpp"
 #include "services/directory_service.hpp"
 #include "services/privacy_service.hpp"
+#include "services/ops_service.hpp"
 #include "services/provider_health.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/session_service.hpp"
@@ -30,6 +32,8 @@ struct ApiOptions {
     /// LIVE_PUBLIC_URL is https: clients reach us over TLS through a proxy, so HSTS is sent.
     bool public_https = false;
     std::size_t body_limit = 1024 * 1024;
+    infra::metrics::Registry* metrics = nullptr;  // served at GET /metrics; HTTP durations are recorded in it
+    std::string metrics_token;                    // LIVE_METRICS_TOKEN (empty: loopback peers only)
 };
 
 struct Services {
@@ -44,6 +48,7 @@ struct Services {
     services::RateLimiter& limits;
     services::AuditService& audit;
     services::PrivacyService& privacy;
+    services::OpsService* ops = nullptr;  // GET /api/v1/ops/live/ (null: 503)
 };
 
 /// Per-request state handed to route handlers.
@@ -86,6 +91,8 @@ private:
     /// The audit row of a data export (seed 9.5).
     Status audit_export(RequestContext& c, const char* resource_type, const std::string& resource_id,
                         std::size_t rows);
+    /// GET /metrics and the ops view (api_ops.cpp).
+    void register_ops_routes();
     Response dispatch(RequestContext& ctx, const std::string& path, std::string& route);
     /// Request id, client IP, target parsing; an early error answer when the target is unusable.
     std::optional<Response> prepare(RequestContext& c, std::string& path);
@@ -95,6 +102,7 @@ private:
     const infra::Logger& log_;
     ApiOptions opt_;
     Router router_;
+    std::unique_ptr<HttpMetrics> http_metrics_;  // null without ApiOptions::metrics
     std::atomic<std::uint64_t> seq_{0};
 };
 

@@ -21,6 +21,9 @@ struct HttpRequest {
     std::string body;
     /// The whole exchange (connect, send, wait, read) must finish within this.
     std::chrono::milliseconds timeout{5000};
+    /// For metrics: who is called and which kind of call (a fixed word such as "create" or "oauth",
+    /// never an id). Empty: "other".
+    std::string provider, endpoint;
 };
 
 struct HttpResponse {

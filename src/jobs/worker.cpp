@@ -15,13 +15,17 @@ std::int64_t backoff_seconds(int attempt, std::int64_t base, std::int64_t cap) {
 }
 
 WorkerPool::WorkerPool(store::Database& db, const Clock& clock, const JobRegistry& registry, const infra::Logger& log,
-                       std::string name, std::int64_t lease_seconds)
+                       std::string name, std::int64_t lease_seconds, infra::metrics::Registry* metrics)
     : db_(db),
       clock_(clock),
       registry_(registry),
       log_(log),
       name_(std::move(name) + "@" + infra::random_hex(4)),
-      stale_after_(lease_seconds) {}
+      stale_after_(lease_seconds) {
+    if (metrics)
+        failures_ = &metrics->counter("liveclass_job_failures_total",
+                                      "Job runs that failed (retried later or moved to dead), by job type.", {"type"});
+}
 
 bool WorkerPool::run_one(const std::string& worker_id) {
     std::optional<store::Job> job;
@@ -49,6 +53,7 @@ bool WorkerPool::run_one(const std::string& worker_id) {
             store::complete_job(db_, job->id, now, worker_id);
             log_.info("job done", {{"job_id", job->id}, {"type", job->type}, {"tenant_id", job->tenant_id}});
         } else {
+            if (failures_) failures_->with({job->type}).inc();
             const Error& e = result.error();
             std::string why = e.internal.empty() ? e.message : e.message + ": " + e.internal;
             store::fail_job(db_, *job, why, now + backoff_seconds(job->attempts), now, worker_id);

@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "infra/log.hpp"
+#include "infra/metrics.hpp"
 #include "store/database.hpp"
 #include "store/job_repo.hpp"
 
@@ -46,8 +47,9 @@ public:
     /// lease_seconds: a running job's lock is a lease this process renews every lease/4 seconds; a
     /// job whose lease ran out lost its worker (the process died) and goes back to the queue (or to
     /// 'dead' once its attempts are used up).
+    /// With `metrics`, failed runs are counted in liveclass_job_failures_total{type}.
     WorkerPool(store::Database& db, const Clock& clock, const JobRegistry& registry, const infra::Logger& log,
-               std::string name, std::int64_t lease_seconds = 60);
+               std::string name, std::int64_t lease_seconds = 60, infra::metrics::Registry* metrics = nullptr);
     ~WorkerPool() { stop(); }
 
     /// Starts n threads that poll every `poll_ms` or when notify() is called.
@@ -70,6 +72,7 @@ private:
     const infra::Logger& log_;
     std::string name_;  // e.g. "worker@3f9c0a12": unique per process, so leases are told apart
     std::int64_t stale_after_;
+    infra::metrics::Family<infra::metrics::Counter>* failures_ = nullptr;
     std::vector<std::thread> threads_;
     std::thread lease_keeper_;
     std::mutex mu_;

@@ -113,6 +113,8 @@ Result<BbbProvider::XmlAnswer> BbbProvider::call(std::string_view name, const Qu
     infra::HttpRequest req;
     req.url = call_url(name, params);
     req.timeout = s_.timeout;
+    req.provider = "bbb";
+    req.endpoint = std::string(name);
     auto res = http_.send(req);
     if (!res) {
         Error e = res.take_error();

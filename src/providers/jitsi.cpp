@@ -137,6 +137,8 @@ Result<std::string> JitsiProvider::health_check() {
     infra::HttpRequest req;
     req.url = "https://" + s_.domain + "/";
     req.timeout = std::chrono::seconds(5);
+    req.provider = "jitsi";
+    req.endpoint = "health";
     auto res = http_->send(req);
     if (!res) return res.take_error();
     if (res->status >= 500) return Error::unavailable("the Jitsi server answered HTTP " + std::to_string(res->status));

@@ -50,6 +50,26 @@ std::string text_at(const json::object& o, const char* key) {
     return {};
 }
 
+/// A Zoom API call as a metric label: the method and the path with every id replaced, e.g.
+/// "PATCH /meetings/{id}" or "GET /report/meetings/{id}/participants" (ids would make labels unbounded).
+std::string endpoint_kind(const std::string& method, const std::string& path) {
+    static const char* const kWords[] = {"users",  "meetings", "webinars",     "live_meetings", "recordings", "events",
+                                         "status", "report",   "participants", "past_meetings", "registrants"};
+    std::string out = method + " ";
+    std::string_view p(path);
+    p = p.substr(0, p.find('?'));
+    while (!p.empty()) {
+        if (p.front() == '/') p.remove_prefix(1);
+        std::string_view seg = p.substr(0, p.find('/'));
+        p.remove_prefix(seg.size());
+        if (seg.empty()) continue;
+        bool word = std::any_of(std::begin(kWords), std::end(kWords), [&](const char* w) { return seg == w; });
+        out += "/";
+        out += word ? std::string(seg) : "{id}";
+    }
+    return out;
+}
+
 long long number_at(const json::object& o, const char* key) {
     auto* v = o.if_contains(key);
     return v && v->is_int64() ? v->get_int64() : 0;  // anything else (huge, fractional) reads as 0
@@ -102,6 +122,8 @@ Result<std::string> ZoomProvider::token(bool force_new) {
     req.method = "POST";
     req.url = s_.oauth_url;
     req.timeout = s_.timeout;
+    req.provider = "zoom";
+    req.endpoint = "oauth";
     req.headers = {{"Authorization", "Basic " + infra::base64_encode(s_.client_id + ":" + s_.client_secret)},
                    {"Content-Type", "application/x-www-form-urlencoded"}};
     req.body = infra::form_encode({{"grant_type", "account_credentials"}, {"account_id", s_.account_id}});
@@ -142,6 +164,8 @@ Result<json::value> ZoomProvider::api(const std::string& method, const std::stri
         req.method = method;
         req.url = s_.api_base + path;
         req.timeout = s_.timeout;
+        req.provider = "zoom";
+        req.endpoint = endpoint_kind(method, path);
         req.headers = {{"Authorization", "Bearer " + *t}, {"Accept", "application/json"}};
         if (body) {
             req.headers.emplace_back("Content-Type", "application/json");

@@ -5,6 +5,7 @@
 
 #include "core/clock.hpp"
 #include "domain/entities.hpp"
+#include "infra/metrics.hpp"
 #include "providers/factory.hpp"
 #include "store/database.hpp"
 #include "store/group_commit.hpp"
@@ -33,6 +34,8 @@ struct ServiceContext {
     store::GroupCommit* inbox = nullptr;
     /// Called after a commit that enqueued jobs, so in-process workers wake at once.
     std::function<void()> jobs_enqueued = [] {};
+    /// Where services register their metrics (null: none are kept).
+    infra::metrics::Registry* metrics = nullptr;
 };
 
 /// The authenticated caller.

@@ -22,48 +22,30 @@ Result<std::vector<ProviderHealth>> ProviderHealthService::check_all() {
     return fresh;
 }
 
-Result<std::vector<ProviderHealth>> ProviderHealthService::check_now() {
-    struct Group {
-        ProviderConfig config;
-        std::string target;
-        int schools = 0;
-    };
-    std::map<std::string, Group> groups;  // one check per distinct endpoint + credentials
-    auto add = [&](const ProviderConfig& c) {
-        std::string key, target;
-        switch (c.provider) {
-            case ProviderKind::kJitsi:
-                target = c.jitsi_domain.empty() ? ctx_.providers.env().domain : c.jitsi_domain;
-                key = "jitsi|" + target;
-                break;
-            case ProviderKind::kBbb:
-                target = infra::url_origin(c.bbb_server_url);
-                key = "bbb|" + c.bbb_server_url + "|" + infra::sha256_hex(c.bbb_shared_secret);
-                break;
-            case ProviderKind::kZoom:
-                target = "zoom account " + c.zoom_account_id;
-                key = "zoom|" + c.zoom_account_id + "|" + c.zoom_client_id + "|" +
-                      infra::sha256_hex(c.zoom_client_secret);
-                break;
-        }
-        if (target.empty()) return;
-        auto [it, fresh] = groups.try_emplace(key, Group{c, target, 0});
-        ++it->second.schools;
-    };
-    auto listed = guarded([&]() -> Status {
-        store::Conn c(ctx_.db);
-        for (auto kind : {ProviderKind::kJitsi, ProviderKind::kBbb, ProviderKind::kZoom})
-            for (const auto& cfg : store::list_provider_configs_of_kind(c.sql(), kind, ctx_.keys.box)) add(cfg);
-        return ok_status();
-    });
-    if (!listed) return listed.take_error();
-    if (!ctx_.providers.env().domain.empty()) {
-        ProviderConfig env;  // the JITSI_* default that schools without a config of their own use
-        env.provider = ProviderKind::kJitsi;
-        add(env);
+void ProviderHealthService::add(Groups& groups, const ProviderConfig& c) const {
+    std::string key, target;
+    switch (c.provider) {
+        case ProviderKind::kJitsi:
+            target = c.jitsi_domain.empty() ? ctx_.providers.env().domain : c.jitsi_domain;
+            key = "jitsi|" + target;
+            break;
+        case ProviderKind::kBbb:
+            target = infra::url_origin(c.bbb_server_url);
+            key = "bbb|" + c.bbb_server_url + "|" + infra::sha256_hex(c.bbb_shared_secret);
+            break;
+        case ProviderKind::kZoom:
+            target = "zoom account " + c.zoom_account_id;
+            key = "zoom|" + c.zoom_account_id + "|" + c.zoom_client_id + "|" + infra::sha256_hex(c.zoom_client_secret);
+            break;
     }
+    if (target.empty()) return;
+    auto [it, fresh] = groups.try_emplace(key, Group{c, target, 0});
+    ++it->second.schools;
+}
+
+std::vector<ProviderHealth> ProviderHealthService::check_groups(const Groups& groups) {
     std::vector<std::future<ProviderHealth>> checks;
-    for (auto& [key, g] : groups) {
+    for (const auto& [key, g] : groups) {
         checks.push_back(std::async(std::launch::async, [this, g] {
             ProviderHealth h;
             h.provider = to_string(g.config.provider);
@@ -81,6 +63,50 @@ Result<std::vector<ProviderHealth>> ProviderHealthService::check_now() {
     }
     std::vector<ProviderHealth> out;
     for (auto& f : checks) out.push_back(f.get());
+    return out;
+}
+
+Result<std::vector<ProviderHealth>> ProviderHealthService::check_now() {
+    Groups groups;
+    auto listed = guarded([&]() -> Status {
+        store::Conn c(ctx_.db);
+        for (auto kind : {ProviderKind::kJitsi, ProviderKind::kBbb, ProviderKind::kZoom})
+            for (const auto& cfg : store::list_provider_configs_of_kind(c.sql(), kind, ctx_.keys.box)) add(groups, cfg);
+        return ok_status();
+    });
+    if (!listed) return listed.take_error();
+    if (!ctx_.providers.env().domain.empty()) {
+        ProviderConfig env;  // the JITSI_* default that schools without a config of their own use
+        env.provider = ProviderKind::kJitsi;
+        add(groups, env);
+    }
+    return check_groups(groups);
+}
+
+Result<std::vector<ProviderHealth>> ProviderHealthService::check_tenant(const std::string& tenant_id) {
+    std::lock_guard lk(tenant_mu_);
+    UnixTime now = ctx_.clock.now();
+    if (auto it = by_tenant_.find(tenant_id);
+        it != by_tenant_.end() && now - it->second.first < kCacheSeconds && now >= it->second.first)
+        return it->second.second;
+    Groups groups;
+    auto listed = guarded([&]() -> Status {
+        store::Conn c(ctx_.db);
+        for (const auto& cfg : store::list_provider_configs(c.sql(), tenant_id, ctx_.keys.box))
+            if (cfg.is_active) add(groups, cfg);
+        return ok_status();
+    });
+    if (!listed) return listed.take_error();
+    if (groups.empty() && !ctx_.providers.env().domain.empty()) {
+        ProviderConfig env;  // a school without a config of its own uses the JITSI_* default
+        env.provider = ProviderKind::kJitsi;
+        add(groups, env);
+    }
+    auto out = check_groups(groups);
+    for (auto& h : out) h.schools = 0;
+    // Drop entries that expired (schools whose admins stopped looking) before adding this one.
+    std::erase_if(by_tenant_, [&](const auto& kv) { return now - kv.second.first >= kCacheSeconds; });
+    by_tenant_[tenant_id] = {now, out};
     return out;
 }
 

@@ -503,10 +503,18 @@ Status WebhookService::run_job(const std::string&) {
             store::InboxMarker inbox(tx.sql());
             auto rows = store::received_webhook_events(tx.sql(), kDrainBatch);
             if (rows.empty()) return ok_status();
+            struct Finished {
+                const std::string* provider;
+                const char* outcome;
+                UnixTime seconds;
+            };
+            std::vector<Finished> finished;  // observed once the batch has committed
+            finished.reserve(rows.size());
             for (const auto& row : rows) {
                 const std::string& id = row.id;
                 if (!row.tenant_id) {
                     inbox.finish(id, "ignored", "no school", ctx_.clock.now());
+                    finished.push_back({&row.provider, "ignored", ctx_.clock.now() - row.received_at});
                     continue;
                 }
                 // One event that cannot be applied is marked failed with the error and skipped; it must
@@ -531,11 +539,14 @@ Status WebhookService::run_job(const std::string&) {
                     for (const auto& n : notes) reason += (reason.empty() ? "" : "; ") + n;
                     inbox.finish(id, changed ? "processed" : "ignored", reason, ctx_.clock.now());
                     tx.sql() << "RELEASE SAVEPOINT webhook_event";
+                    finished.push_back(
+                        {&row.provider, changed ? "processed" : "ignored", ctx_.clock.now() - row.received_at});
                 } catch (const std::exception& e) {
                     effects.forget_rows();  // what they hold may be from the rolled-back event
                     tx.sql() << "ROLLBACK TO SAVEPOINT webhook_event";
                     tx.sql() << "RELEASE SAVEPOINT webhook_event";
                     inbox.finish(id, "failed", e.what(), ctx_.clock.now());
+                    finished.push_back({&row.provider, "failed", ctx_.clock.now() - row.received_at});
                 }
             }
             for (const auto& session : effects.touched)
@@ -551,9 +562,37 @@ Status WebhookService::run_job(const std::string&) {
             }
             if (effects.sessions_changed) tx.bump_generation_on_commit();
             tx.commit();
+            for (const auto& f : finished) observe_latency(*f.provider, f.outcome, f.seconds);
             if (effects.jobs) ctx_.jobs_enqueued();
         }
     });
+}
+
+namespace {
+constexpr const char* kLatencyProviders[] = {"jitsi", "bbb", "zoom"};
+constexpr const char* kLatencyOutcomes[] = {"processed", "ignored", "failed"};
+}  // namespace
+
+void WebhookService::register_metrics() {
+    if (!ctx_.metrics) return;
+    auto& family = ctx_.metrics->histogram(
+        "liveclass_webhook_processing_seconds",
+        "Time from a webhook delivery's receipt to its application by the webhook worker, in whole seconds.",
+        {1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600}, {"provider", "outcome"});
+    for (std::size_t p = 0; p < 3; ++p)
+        for (std::size_t o = 0; o < 3; ++o)
+            latency_[p * 3 + o] = &family.with({kLatencyProviders[p], kLatencyOutcomes[o]});
+}
+
+void WebhookService::observe_latency(const std::string& provider, const char* outcome, UnixTime seconds) {
+    if (!latency_[0]) return;
+    for (std::size_t p = 0; p < 3; ++p) {
+        if (provider != kLatencyProviders[p]) continue;
+        for (std::size_t o = 0; o < 3; ++o)
+            if (std::string_view(outcome) == kLatencyOutcomes[o])
+                latency_[p * 3 + o]->observe(static_cast<double>(seconds));
+        return;
+    }
 }
 
 std::string WebhookService::apply(soci::session& sql, const std::string& tenant, const json::object& ev,

@@ -5,6 +5,7 @@
 // waiting) in one commit before answering 2xx; a delivery seen before is acknowledged again and changes nothing.
 // Rejected deliveries (bad signature, stale, unknown room, malformed, too large) get a 4xx and are kept with the
 // reason. run_job() applies the stored events (seed 3.6, 5.2, 6.1), idempotently and in any order.
+#include <array>
 #include <boost/json/object.hpp>
 #include <map>
 #include <memory>
@@ -42,7 +43,9 @@ public:
         : ctx_(ctx),
           public_url_(std::move(public_url)),
           homes_(ctx.clock, ctx.db.generation(), kCacheSeconds, 10000),
-          configs_(ctx.clock, ctx.db.generation(), kCacheSeconds, 10000) {}
+          configs_(ctx.clock, ctx.db.generation(), kCacheSeconds, 10000) {
+        register_metrics();
+    }
 
     Result<WebhookAnswer> receive(const WebhookDelivery& d);
     static constexpr const char* kDrainJob = "process_webhooks";
@@ -111,8 +114,14 @@ private:
     std::string apply(soci::session& sql, const std::string& tenant, const boost::json::object& ev,
                       DrainEffects& effects);
 
+    /// liveclass_webhook_processing_seconds{provider, outcome}: received -> applied, in whole seconds
+    /// (the clock's resolution). Children are looked up once here: the drain observes without a lock.
+    void register_metrics();
+    void observe_latency(const std::string& provider, const char* outcome, UnixTime seconds);
+
     ServiceContext& ctx_;
     std::string public_url_;
+    std::array<infra::metrics::Histogram*, 9> latency_{};  // provider (jitsi, bbb, zoom) x outcome
     TtlCache<std::string, SessionHome> homes_;
     TtlCache<std::string, std::shared_ptr<const std::vector<domain::ProviderConfig>>> configs_;
 };

@@ -1,0 +1,29 @@
+#include "infra/metered_http_client.hpp"
+
+#include <chrono>
+
+namespace lc::infra {
+
+MeteredHttpClient::MeteredHttpClient(const HttpClient& inner, metrics::Registry& registry)
+    : inner_(inner),
+      duration_(registry.histogram("liveclass_provider_request_duration_seconds",
+                                   "Time of calls to conferencing providers, by provider and kind of call.",
+                                   {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30},
+                                   {"provider", "endpoint"})),
+      errors_(registry.counter("liveclass_provider_errors_total",
+                               "Provider calls that got no answer (refused, timeout, circuit open) or an HTTP 5xx.",
+                               {"provider", "endpoint"})) {}
+
+Result<HttpResponse> MeteredHttpClient::send(const HttpRequest& request) const {
+    auto t0 = std::chrono::steady_clock::now();
+    auto res = inner_.send(request);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // Provider calls are network round trips: one labelled lookup (a short mutex) per call is noise.
+    metrics::Labels labels{request.provider.empty() ? "other" : request.provider,
+                           request.endpoint.empty() ? "other" : request.endpoint};
+    duration_.with(labels).observe(seconds);
+    if (!res || res->status >= 500) errors_.with(labels).inc();
+    return res;
+}
+
+}  // namespace lc::infra
