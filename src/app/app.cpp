@@ -54,6 +54,10 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     // Rate limits and used launch links: in this process, or in Redis so every process agrees.
     if (cfg.redis_url.empty()) {
         a->shared_ = std::make_unique<MemorySharedStore>(clock);
+        if (cfg.join_single_use && cfg.database_url.rfind("postgresql", 0) == 0)
+            log.warn(
+                "LIVE_JOIN_SINGLE_USE without LIVE_REDIS_URL: each server process remembers used links "
+                "on its own, so with several processes a link can open once in each; set LIVE_REDIS_URL");
     } else {
         auto addr = infra::parse_redis_url(cfg.redis_url);
         if (!addr) return addr.take_error();
@@ -69,7 +73,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     limits.join_per_ip.limit = cfg.rate_join_per_ip;
     limits.login_per_account.limit = cfg.rate_login_per_account;
     limits.login_failures_per_ip.limit = cfg.rate_login_failures_per_ip;
-    a->limiter_ = std::make_unique<services::RateLimiter>(*a->shared_, clock, log, limits);
+    a->limiter_ = std::make_unique<services::RateLimiter>(*a->shared_, clock, log, limits,
+                                                          infra::derive_key(*key, "rate-limit-subjects"));
     a->http_client_ = std::make_unique<infra::CurlHttpClient>();
     // Every provider call goes through one circuit breaker per destination (seed 12.4).
     a->provider_http_ = std::make_unique<infra::CircuitBreakerHttpClient>(

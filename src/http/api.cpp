@@ -1077,9 +1077,17 @@ std::optional<Response> Api::prepare(RequestContext& c, std::string& path) {
     c.client_ip = c.conn.remote_ip;
     c.https = opt_.public_https;
     if (!opt_.proxies.empty() && opt_.proxies.contains(c.conn.remote_ip)) {
-        auto xff = req["X-Forwarded-For"];
-        c.client_ip = opt_.proxies.client_ip(c.conn.remote_ip, std::string_view(xff.data(), xff.size()));
-        if (req["X-Forwarded-Proto"] == "https") c.https = true;
+        // Every X-Forwarded-For field, in order, as one list: a proxy may append its own field after
+        // the one the client sent, and reading only the first would believe the client.
+        std::string xff;
+        for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it)
+            xff.append(xff.empty() ? "" : ",").append(it->value().data(), it->value().size());
+        c.client_ip = opt_.proxies.client_ip(c.conn.remote_ip, xff);
+        // The proto the nearest proxy saw: the last field (an earlier one may be the client's own).
+        std::string_view proto;
+        for (auto [it, end] = req.equal_range("X-Forwarded-Proto"); it != end; ++it)
+            proto = std::string_view(it->value().data(), it->value().size());
+        if (proto == "https") c.https = true;
     }
     auto target = boost::urls::parse_origin_form(std::string_view(req.target().data(), req.target().size()));
     if (!target) return fail(c, Error::bad_request("the request target is not a valid URL path"));

@@ -5,6 +5,7 @@
 
 #include <boost/url/parse.hpp>
 #include <charconv>
+#include <chrono>
 
 namespace lc::infra {
 
@@ -45,8 +46,8 @@ struct RedisSharedStore::Conn {
     }
 };
 
-RedisSharedStore::RedisSharedStore(RedisAddress addr, std::string prefix, int timeout_ms)
-    : addr_(std::move(addr)), prefix_(std::move(prefix)), timeout_ms_(timeout_ms) {}
+RedisSharedStore::RedisSharedStore(RedisAddress addr, std::string prefix, int timeout_ms, int pause_ms)
+    : addr_(std::move(addr)), prefix_(std::move(prefix)), timeout_ms_(timeout_ms), pause_ms_(pause_ms) {}
 
 RedisSharedStore::~RedisSharedStore() = default;
 
@@ -96,6 +97,16 @@ Result<std::unique_ptr<RedisSharedStore::Conn>> RedisSharedStore::open() {
 
 Result<std::vector<RedisSharedStore::Reply>> RedisSharedStore::run(
     const std::vector<std::vector<std::string>>& commands) {
+    const auto now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    if (now_ms < paused_until_ms_.load(std::memory_order_relaxed))
+        return Error::unavailable("the shared cache (Redis) is unreachable; try again shortly",
+                                  "Redis failed moments ago; calls paused");
+    auto unreachable = [&](const char* why) {
+        paused_until_ms_.store(now_ms + pause_ms_, std::memory_order_relaxed);
+        return Error::unavailable("the shared cache (Redis) is unreachable; try again shortly", why);
+    };
     std::unique_ptr<Conn> conn;
     {
         std::lock_guard lk(mu_);
@@ -106,19 +117,18 @@ Result<std::vector<RedisSharedStore::Reply>> RedisSharedStore::run(
     }
     if (!conn) {
         auto opened = open();
-        if (!opened) return opened.take_error();
+        if (!opened) return unreachable(opened.error().internal.c_str());
         conn = std::move(opened.value());
     }
     std::vector<Reply> replies;
     for (const auto& cmd : commands)
-        if (append(conn->ctx, cmd) != REDIS_OK)
-            return Error::unavailable("the shared cache (Redis) is unreachable; try again shortly", conn->ctx->errstr);
+        if (append(conn->ctx, cmd) != REDIS_OK) return unreachable(conn->ctx->errstr);
     std::string error_reply;
     for (std::size_t i = 0; i < commands.size(); ++i) {
         redisReply* r = nullptr;
         if (redisGetReply(conn->ctx, reinterpret_cast<void**>(&r)) != REDIS_OK || !r)
             // The connection is in an unknown state: drop it (not returned to the pool).
-            return Error::unavailable("the shared cache (Redis) is unreachable; try again shortly", conn->ctx->errstr);
+            return unreachable(conn->ctx->errstr);
         Reply out;
         out.type = r->type;
         if (r->type == REDIS_REPLY_INTEGER) out.integer = r->integer;

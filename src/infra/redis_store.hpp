@@ -2,6 +2,8 @@
 // SharedStore in Redis (hiredis): rate-limit counters and single-use marks that hold across every
 // process of a deployment (LIVE_REDIS_URL). Each call is one round trip on a pooled connection with
 // a short timeout; a broken connection is dropped and reopened on the next call.
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,7 +27,10 @@ Result<RedisAddress> parse_redis_url(const std::string& url);
 class RedisSharedStore final : public SharedStore {
 public:
     /// Keys are stored under `prefix` ("liveclass:" by default) so one Redis can serve other apps too.
-    explicit RedisSharedStore(RedisAddress addr, std::string prefix = "liveclass:", int timeout_ms = 1000);
+    /// After a failure to reach Redis, calls fail at once for `pause_ms` instead of each waiting for
+    /// the timeout: an outage must not add its timeout to every request.
+    explicit RedisSharedStore(RedisAddress addr, std::string prefix = "liveclass:", int timeout_ms = 250,
+                              int pause_ms = 2000);
     ~RedisSharedStore() override;
     /// Connects once and sends PING: a wrong address or password is reported at start-up, not at
     /// the first login.
@@ -50,6 +55,8 @@ private:
     RedisAddress addr_;
     std::string prefix_;
     int timeout_ms_;
+    int pause_ms_;
+    std::atomic<std::int64_t> paused_until_ms_{0};  // steady clock
     std::mutex mu_;
     std::vector<std::unique_ptr<Conn>> idle_;
 };

@@ -1,5 +1,6 @@
 #include "services/launch_links.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "infra/crypto.hpp"
@@ -27,6 +28,13 @@ std::string LaunchLinks::issue(LaunchTicket t) const {
 }
 
 Result<LaunchTicket> LaunchLinks::redeem(std::string_view token) {
+    auto t = open(token);
+    if (!t) return t;
+    if (auto st = consume(*t); !st) return st.take_error();
+    return t;
+}
+
+Result<LaunchTicket> LaunchLinks::open(std::string_view token) const {
     if (token.size() > 8192 || token.substr(0, kPrefix.size()) != kPrefix) return not_ours();
     auto raw = infra::base64url_decode(token.substr(kPrefix.size()));
     if (!raw) return not_ours();
@@ -51,14 +59,18 @@ Result<LaunchTicket> LaunchLinks::redeem(std::string_view token) {
     if (now >= t.expires_at)
         return Error::gone("this join link has expired (links last " + std::to_string(opt_.ttl_seconds) +
                            " seconds); open the class page and join again");
-    if (opt_.single_use) {
-        auto first = used_.set_once("jti:" + t.jti, static_cast<int>(t.expires_at - now) + 1);
-        if (!first)
-            return Error::unavailable("the join link cannot be checked right now; try again", first.error().internal);
-        if (!*first)
-            return Error::gone("this join link was already used; open the class page and join again for a new one");
-    }
     return t;
+}
+
+Status LaunchLinks::consume(const LaunchTicket& t) {
+    if (!opt_.single_use) return ok_status();
+    const UnixTime now = clock_.now();
+    auto first = used_.set_once("jti:" + t.jti, static_cast<int>(std::max<UnixTime>(t.expires_at - now, 0)) + 1);
+    if (!first)
+        return Error::unavailable("the join link cannot be checked right now; try again", first.error().internal);
+    if (!*first)
+        return Error::gone("this join link was already used; open the class page and join again for a new one");
+    return ok_status();
 }
 
 }  // namespace lc::services

@@ -45,8 +45,13 @@ public:
     std::string url_for(const std::string& token) const { return opt_.base_url + "/api/v1/launch/" + token + "/"; }
     /// Seals a ticket (its jti and expiry are set here) into a URL-safe token.
     std::string issue(LaunchTicket t) const;
-    /// Opens a token: NotFound when it is not one of ours or was altered, Gone when it expired or
-    /// (single use) was opened before, Unavailable when the shared store cannot be asked.
+    /// Reads a token: NotFound when it is not one of ours or was altered, Gone when it expired.
+    Result<LaunchTicket> open(std::string_view token) const;
+    /// With single use: marks the ticket used; Gone when it was used before, Unavailable when the
+    /// shared store cannot be asked. Called last, once every other check passed, so a refused
+    /// opening (class over, database down) does not use the link up. Without single use: nothing.
+    Status consume(const LaunchTicket& t);
+    /// open + consume.
     Result<LaunchTicket> redeem(std::string_view token);
 
 private:

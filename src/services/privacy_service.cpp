@@ -40,7 +40,12 @@ Result<ErasureResult> PrivacyService::erase_user(const Principal& p, const std::
         store::Tx tx(ctx_.db);
         auto u = store::find_user(tx.sql(), p.tenant.id, user_id);
         if (!u) return no_such_user();
-        ErasureResult r{user_id, store::erase_user(tx.sql(), p.tenant.id, user_id, u->email)};
+        // What provider deliveries may quote: the e-mail, our id (BigBlueButton's external user id),
+        // the LMS's id and the name (only when long enough not to match unrelated text).
+        std::vector<std::string> needles{u->email, u->id};
+        if (u->external_id && u->external_id->size() >= 4) needles.push_back(*u->external_id);
+        if (u->full_name.size() >= 5) needles.push_back(u->full_name);
+        ErasureResult r{user_id, store::erase_user(tx.sql(), p.tenant.id, user_id, needles)};
         store::insert_audit(tx.sql(), audit_row(ctx_, p, "user.erase", "user", user_id, meta,
                                                 {{"participations", r.counts.participations},
                                                  {"audit_rows", r.counts.audit_rows},
@@ -63,9 +68,13 @@ Status PrivacyService::schedule_purge() {
 Result<store::PurgeCounts> PrivacyService::purge() {
     return guarded([&]() -> Result<store::PurgeCounts> {
         const UnixTime now = ctx_.clock.now();
+        {
+            // The next round first, committed on its own: a failing round must not end the schedule.
+            store::Tx next(ctx_.db, /*bump_generation=*/false);
+            store::enqueue_once(next.sql(), infra::new_uuid(), kPurgeJob, now + kPurgeIntervalSeconds, now);
+            next.commit();
+        }
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
-        // The next round first: a failing round must not end the schedule.
-        store::enqueue_once(tx.sql(), infra::new_uuid(), kPurgeJob, now + kPurgeIntervalSeconds, now);
         auto n = store::purge_expired(tx.sql(), days_, now);
         tx.commit();
         return n;

@@ -84,11 +84,14 @@ Result<std::vector<ProviderHealth>> ProviderHealthService::check_now() {
 }
 
 Result<std::vector<ProviderHealth>> ProviderHealthService::check_tenant(const std::string& tenant_id) {
-    std::lock_guard lk(tenant_mu_);
     UnixTime now = ctx_.clock.now();
-    if (auto it = by_tenant_.find(tenant_id);
-        it != by_tenant_.end() && now - it->second.first < kCacheSeconds && now >= it->second.first)
-        return it->second.second;
+    {
+        // The lock guards the cache only: one school's slow provider must not hold up another's view.
+        std::lock_guard lk(tenant_mu_);
+        if (auto it = by_tenant_.find(tenant_id);
+            it != by_tenant_.end() && now - it->second.first < kCacheSeconds && now >= it->second.first)
+            return it->second.second;
+    }
     Groups groups;
     auto listed = guarded([&]() -> Status {
         store::Conn c(ctx_.db);
@@ -104,6 +107,7 @@ Result<std::vector<ProviderHealth>> ProviderHealthService::check_tenant(const st
     }
     auto out = check_groups(groups);
     for (auto& h : out) h.schools = 0;
+    std::lock_guard lk(tenant_mu_);
     // Drop entries that expired (schools whose admins stopped looking) before adding this one.
     std::erase_if(by_tenant_, [&](const auto& kv) { return now - kv.second.first >= kCacheSeconds; });
     by_tenant_[tenant_id] = {now, out};

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "infra/crypto.hpp"
+
 namespace lc::services {
 
 RateLimiter::Window RateLimiter::window(const RateRule& rule, std::string_view subject) const {
@@ -9,7 +11,10 @@ RateLimiter::Window RateLimiter::window(const RateRule& rule, std::string_view s
     const UnixTime index = now / rule.window_seconds;
     const UnixTime end = (index + 1) * rule.window_seconds;
     Window w;
-    w.key = "rl:" + rule.name + ":" + std::string(subject) + ":" + std::to_string(index);
+    std::string who = store_.remote() && !subject_key_.empty()
+                          ? infra::hmac_sha256_hex(subject_key_, subject).substr(0, 32)
+                          : std::string(subject);
+    w.key = "rl:" + rule.name + ":" + who + ":" + std::to_string(index);
     w.retry_after = static_cast<int>(std::max<UnixTime>(1, end - now));
     w.ttl = w.retry_after + 1;  // a little past the window's end: never read a neighbour's count
     return w;
@@ -25,7 +30,10 @@ Error RateLimiter::limited(const RateRule& rule, int retry_after) const {
 }
 
 void RateLimiter::store_failed(const RateRule& rule, const Error& e) const {
-    log_.warn("rate limit store failed; request let through", {{"rule", rule.name}, {"error", e.internal}});
+    const UnixTime now = clock_.now();
+    UnixTime last = last_warning_.load(std::memory_order_relaxed);
+    if (now - last < 10 || !last_warning_.compare_exchange_strong(last, now)) return;
+    log_.warn("rate limit store failed; requests let through", {{"rule", rule.name}, {"error", e.internal}});
 }
 
 Status RateLimiter::hit(const RateRule& rule, std::string_view subject) {

@@ -3,6 +3,7 @@
 // hold across processes). A limit of 0 turns a rule off. When the store itself fails (Redis down),
 // requests are let through and the failure is logged: a limiter outage must not take the school's
 // classes down with it.
+#include <atomic>
 #include <string>
 #include <string_view>
 
@@ -29,8 +30,11 @@ struct RateLimits {
 
 class RateLimiter {
 public:
-    RateLimiter(SharedStore& store, const Clock& clock, const infra::Logger& log, RateLimits limits)
-        : store_(store), clock_(clock), log_(log), limits_(std::move(limits)) {}
+    /// `subject_key`: HMAC key for the subjects (addresses, e-mails) of keys kept outside this process
+    /// (Redis), so no raw address or e-mail is stored there (seed 9.4).
+    RateLimiter(SharedStore& store, const Clock& clock, const infra::Logger& log, RateLimits limits,
+                std::string subject_key = {})
+        : store_(store), clock_(clock), log_(log), limits_(std::move(limits)), subject_key_(std::move(subject_key)) {}
 
     const RateLimits& limits() const { return limits_; }
     bool remote() const { return store_.remote(); }
@@ -58,6 +62,8 @@ private:
     const Clock& clock_;
     const infra::Logger& log_;
     RateLimits limits_;
+    std::string subject_key_;
+    mutable std::atomic<UnixTime> last_warning_{0};  // store failures are logged once per 10 s, not per request
 };
 
 }  // namespace lc::services

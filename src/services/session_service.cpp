@@ -687,7 +687,7 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
 
 Result<SessionService::Launch> SessionService::open_launch(const std::string& token) {
     return guarded([&]() -> Result<Launch> {
-        auto t = launch_.redeem(token);
+        auto t = launch_.open(token);
         if (!t) return t.take_error();
         store::Conn c(ctx_.db);
         auto s = store::find_session(c.sql(), t->tenant_id, t->session_id);
@@ -696,6 +696,7 @@ Result<SessionService::Launch> SessionService::open_launch(const std::string& to
             return Error::conflict("this class is over; there is nothing to join any more");
         auto tenant = store::find_tenant(c.sql(), t->tenant_id, ctx_.keys.box);
         if (!tenant) return Error::not_found("this class no longer exists");
+        if (auto st = launch_.consume(*t); !st) return st.take_error();
         return Launch{std::move(t.value()), tenant->domains};
     });
 }

@@ -14,7 +14,11 @@ long long count_live_sessions(soci::session& sql) {
 
 long long count_active_participants(soci::session& sql) {
     long long n = 0;
-    sql << "SELECT COUNT(*) FROM live_session_participants WHERE is_active = 1", soci::into(n);
+    // Through the live classes: (session_id, is_active) is indexed, is_active alone is not, and this
+    // runs on every scrape of every process.
+    sql << "SELECT COUNT(*) FROM live_session_participants WHERE is_active = 1 AND session_id IN "
+           "(SELECT id FROM live_sessions WHERE status IN ('scheduled', 'live'))",
+        soci::into(n);
     return n;
 }
 

@@ -1,6 +1,8 @@
 #include "store/privacy_repo.hpp"
 
 #include <boost/json.hpp>
+#include <cctype>
+#include <set>
 #include <vector>
 
 namespace lc::store {
@@ -94,15 +96,16 @@ json::object export_user_data(soci::session& sql, const std::string& tenant_id, 
                                 "ORDER BY session_id",
                                 {user_id});
     out["audit"] = rows_of(sql,
-                           "SELECT id, actor_id, action, resource_type, resource_id, ip_hash, details, created_at, "
+                           "SELECT id, actor_id, action, resource_type, resource_id, "
+                           "CASE WHEN actor_id = :p4 THEN ip_hash ELSE '' END AS ip_hash, details, created_at, "
                            "request_id FROM audit_logs WHERE tenant_id = :p1 AND (actor_id = :p2 OR resource_id = :p3) "
                            "ORDER BY created_at, id",
-                           {tenant_id, user_id, user_id});
+                           {tenant_id, user_id, user_id, user_id});
     return out;
 }
 
 ErasureCounts erase_user(soci::session& sql, const std::string& tenant_id, const std::string& user_id,
-                         const std::string& old_email) {
+                         const std::vector<std::string>& needles) {
     ErasureCounts n;
     // A unique, obviously invalid address keeps the (tenant, email) index satisfied.
     const std::string placeholder = "erased-" + user_id + "@invalid";
@@ -118,22 +121,26 @@ ErasureCounts erase_user(soci::session& sql, const std::string& tenant_id, const
                              soci::use(tenant_id), soci::use(user_id));
     audit.execute(true);
     n.audit_rows = affected(audit);
-    // Provider deliveries may quote the e-mail (Jitsi and Zoom send it): blank the ones that do. LIKE
-    // narrows the candidates ('_' and '%' in an address only widen the match); the exact test is here.
-    if (!old_email.empty()) {
-        std::string id, body, pattern = "%" + old_email + "%";
-        std::vector<std::string> hits;
+    // Provider deliveries name people: Jitsi and Zoom send the e-mail, BigBlueButton the name and
+    // our user id. Blank every processed delivery that mentions any of them (compared without case;
+    // LIKE only narrows the candidates, '_' and '%' in a value widen it, the exact test is here).
+    // Deliveries still waiting to be applied are left to be applied; the retention purge removes them.
+    std::set<std::string> hits;
+    for (std::string needle : needles) {
+        for (auto& ch : needle) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        std::string id, body, pattern = "%" + needle + "%";
         soci::statement find = (sql.prepare << "SELECT id, body FROM webhook_events WHERE tenant_id = :t AND "
-                                               "status <> 'received' AND body LIKE :p",
+                                               "status <> 'received' AND lower(body) LIKE :p",
                                 soci::into(id), soci::into(body), soci::use(tenant_id), soci::use(pattern));
         find.execute();
-        while (find.fetch())
-            if (body.find(old_email) != std::string::npos) hits.push_back(id);
-        for (const auto& h : hits)
-            sql << "UPDATE webhook_events SET body = '{\"erased\":true}', normalized = '[]' WHERE id = :i",
-                soci::use(h);
-        n.webhook_events = static_cast<long long>(hits.size());
+        while (find.fetch()) {
+            for (auto& ch : body) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            if (body.find(needle) != std::string::npos) hits.insert(id);
+        }
     }
+    for (const auto& h : hits)
+        sql << "UPDATE webhook_events SET body = '{\"erased\":true}', normalized = '[]' WHERE id = :i", soci::use(h);
+    n.webhook_events = static_cast<long long>(hits.size());
     return n;
 }
 

@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 
@@ -23,10 +24,11 @@ struct ErasureCounts {
 };
 /// Anonymises the user in place: e-mail, name, password, external id and locale replaced, account
 /// deactivated; address hashes, devices and browsers cleared from participations and from audit
-/// rows the user caused; provider webhook bodies quoting the e-mail blanked. Attendance summaries,
-/// participation times and enrolments stay (aggregate attendance is kept, no longer linked to a person).
+/// rows the user caused; processed provider webhook bodies that mention any of `needles` (e-mail,
+/// user id, name; compared without case) blanked. Attendance summaries, participation times and
+/// enrolments stay (aggregate attendance is kept, no longer linked to a person).
 ErasureCounts erase_user(soci::session& sql, const std::string& tenant_id, const std::string& user_id,
-                         const std::string& old_email);
+                         const std::vector<std::string>& needles);
 
 struct RetentionDays {
     int participants = 365;   // device, browser and address hash of participations of ended classes

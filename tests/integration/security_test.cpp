@@ -119,6 +119,20 @@ TEST_P(Security, ForwardedForIsBelievedOnlyFromTrustedProxies) {
     EXPECT_EQ(srv.count_rows("live_session_participants WHERE ip_hash = '" +
                              infra::hmac_sha256_hex(salt, "203.0.113.9") + "'"),
               2);
+    // A second X-Forwarded-For field (appended by the proxy after the client's own) is read too.
+    auto two = raw_exchange(srv.port(), "POST /api/v1/live-sessions/" + id +
+                                            "/join/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                            "Authorization: Bearer " +
+                                            s.student_tokens[0] +
+                                            "\r\nX-Forwarded-For: 6.6.6.6\r\nX-Forwarded-For: 192.0.2.99\r\n"
+                                            "Content-Length: 0\r\n\r\n");
+    ASSERT_NE(two.find("HTTP/1.1 200"), std::string::npos) << two;
+    EXPECT_EQ(srv.count_rows("live_session_participants WHERE ip_hash = '" +
+                             infra::hmac_sha256_hex(salt, "192.0.2.99") + "'"),
+              1);
+    EXPECT_EQ(
+        srv.count_rows("live_session_participants WHERE ip_hash = '" + infra::hmac_sha256_hex(salt, "6.6.6.6") + "'"),
+        0);
     // HSTS only when the proxy says the client used TLS.
     auto tls = http_request(srv.port(), "GET", "/health", "", "", {{"X-Forwarded-Proto", "https"}});
     EXPECT_EQ(tls.headers.at("strict-transport-security"), "max-age=31536000; includeSubDomains");
@@ -323,6 +337,10 @@ TEST(RedisStore, CountersMarksAndFailures) {
     auto n = down.increment("x", 10);
     ASSERT_FALSE(n);
     EXPECT_EQ(n.error().code, Code::kUnavailable);
+    // Right after a failure, calls fail at once instead of each waiting for the timeout.
+    auto paused = down.get("x");
+    ASSERT_FALSE(paused);
+    EXPECT_NE(paused.error().internal.find("paused"), std::string::npos) << paused.error().internal;
 }
 
 TEST(RedisStore, UrlsAreParsedStrictly) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <sstream>
+#include <vector>
 
 #include "core/shared_store.hpp"
 #include "http/client_ip.hpp"
@@ -109,6 +110,45 @@ TEST(RateLimiter, AStoreOutageLetsRequestsThrough) {
     EXPECT_TRUE(rl.remote());
 }
 
+/// A remote store that remembers the keys it was given.
+class RecordingStore final : public SharedStore {
+public:
+    std::vector<std::string> keys;
+    Result<long long> increment(const std::string& k, int) override {
+        keys.push_back(k);
+        return 1;
+    }
+    Result<bool> set_once(const std::string& k, int) override {
+        keys.push_back(k);
+        return true;
+    }
+    Result<long long> get(const std::string& k) override {
+        keys.push_back(k);
+        return 0;
+    }
+    Status remove(const std::string&) override { return ok_status(); }
+    bool remote() const override { return true; }
+};
+
+TEST(RateLimiter, KeysOutsideTheProcessNameNoAddressOrEmail) {
+    ManualClock clock(9000);
+    RecordingStore store;
+    auto log = infra::Logger::quiet();
+    services::RateLimiter rl(store, clock, log, {}, std::string(32, 'k'));
+    services::RateRule rule{"login_ip", 5, 900, "failed sign-ins"};
+    ASSERT_TRUE(rl.hit(rule, "203.0.113.9"));
+    ASSERT_TRUE(rl.check(rule, "ayse@okul.edu.tr"));
+    ASSERT_EQ(store.keys.size(), 2u);
+    for (const auto& k : store.keys) {
+        EXPECT_EQ(k.find("203.0.113.9"), std::string::npos) << k;
+        EXPECT_EQ(k.find("ayse"), std::string::npos) << k;
+        EXPECT_EQ(k.rfind("rl:login_ip:", 0), 0u) << k;
+    }
+    EXPECT_NE(store.keys[0], store.keys[1]);
+    ASSERT_TRUE(rl.hit(rule, "203.0.113.9"));
+    EXPECT_EQ(store.keys[2], store.keys[0]);  // the same subject, the same key
+}
+
 TEST(TrustedProxies, ParsesAddressesAndNetworksAndRejectsGarbage) {
     auto t = http::TrustedProxies::parse(" 127.0.0.1, 10.0.0.0/8 ,::1, fd00::/8");
     ASSERT_TRUE(t) << t.error().fields.at(0).detail;
@@ -207,6 +247,13 @@ TEST(LaunchLinks, SingleUseLinksOpenOnceAndTwoLinksAreIndependent) {
     EXPECT_EQ(again.error().code, Code::kGone);
     EXPECT_NE(again.error().message.find("already used"), std::string::npos);
     EXPECT_TRUE(links.redeem(b));
+    // Reading a link does not use it up; only consume does (after the class checks passed).
+    std::string c = links.issue(t);
+    auto opened = links.open(c);
+    ASSERT_TRUE(opened);
+    ASSERT_TRUE(links.open(c));
+    ASSERT_TRUE(links.consume(*opened));
+    EXPECT_EQ(links.consume(*opened).error().code, Code::kGone);
 
     BrokenStore down;
     services::LaunchLinks strict(std::string(32, 'k'), clock, down, {300, true, ""});
