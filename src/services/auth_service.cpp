@@ -24,6 +24,17 @@ std::string claim_string(const json::object& c, const char* key) {
     return {};
 }
 
+/// RFC 7519 4.1.3: a token whose "aud" does not name this service is meant for another one.
+bool audience_ok(const json::object& c) {
+    auto* v = c.if_contains("aud");
+    if (!v) return true;
+    if (v->is_string()) return v->get_string() == kIssuer;
+    if (v->is_array())
+        for (const auto& e : v->get_array())
+            if (e.is_string() && e.get_string() == kIssuer) return true;
+    return false;
+}
+
 }  // namespace
 
 Keys Keys::derive(const std::string& master) {
@@ -108,6 +119,7 @@ Result<Principal> AuthService::authenticate_uncached(const std::string& bearer, 
         if (iss != kIssuer) return authenticate_sso(bearer, iss);
         auto claims = infra::jwt_verify_hs256(bearer, ctx_.keys.access_token, ctx_.clock.now());
         if (!claims) return claims.take_error();
+        if (!audience_ok(*claims)) return Error::unauthenticated("token is meant for another audience");
         std::string uid = claim_string(*claims, "sub"), tid = claim_string(*claims, "tid");
         if (!infra::is_uuid(uid) || !infra::is_uuid(tid)) return Error::unauthenticated("malformed token");
         store::Conn c(ctx_.db);
@@ -130,6 +142,7 @@ Result<Principal> AuthService::authenticate_sso(const std::string& token, const 
         return Error::unauthenticated("unknown token issuer or single sign-on is not enabled for it");
     auto claims = infra::jwt_verify_hs256(token, tenant->lms_jwt_secret, ctx_.clock.now());
     if (!claims) return claims.take_error();
+    if (!audience_ok(*claims)) return Error::unauthenticated("token is meant for another audience");
     std::string sub = claim_string(*claims, "sub");
     std::string email = ascii_lower(claim_string(*claims, "email"));
     std::string name = claim_string(*claims, "name");
