@@ -46,7 +46,8 @@ void ProviderHealthService::add(Groups& groups, const ProviderConfig& c) const {
 std::vector<ProviderHealth> ProviderHealthService::check_groups(const Groups& groups) {
     std::vector<std::future<ProviderHealth>> checks;
     for (const auto& [key, g] : groups) {
-        checks.push_back(std::async(std::launch::async, [this, g] {
+        // "g = g": clang 14 (the fuzz build) cannot capture a structured binding by name.
+        checks.push_back(std::async(std::launch::async, [this, g = g] {
             ProviderHealth h;
             h.provider = to_string(g.config.provider);
             h.target = g.target;
