@@ -56,8 +56,10 @@ Error bad_signature(std::string why) { return Error::unauthenticated(std::move(w
 /// Form fields (application/x-www-form-urlencoded), '+' read as a space.
 std::map<std::string, std::string> parse_form(const std::string& body) {
     std::map<std::string, std::string> out;
-    std::string ref = "?" + body;
-    std::replace(ref.begin(), ref.end(), '+', ' ');  // '+' is literal in URLs but a space in forms
+    std::string ref = "?";
+    ref.reserve(body.size() + 1);
+    // '+' is literal in URLs but a space in forms: "%20" keeps the query valid (a raw space would not be).
+    for (char c : body) c == '+' ? ref.append("%20") : ref.append(1, c);
     auto parsed = boost::urls::parse_relative_ref(ref);
     if (!parsed) return out;
     for (auto p : parsed->params()) out[p.key] = p.value;

@@ -489,6 +489,27 @@ TEST_P(BbbWebhooks, HookEventsWithAValidChecksumDriveParticipation) {
     EXPECT_EQ(detail.obj().at("status"), "ended");
 }
 
+// Found with the webhook fuzz target's seeds: a form body that encodes spaces as '+' (as HTML forms,
+// Python's urlencode and many HTTP clients do) was read as having no event at all.
+TEST_P(BbbWebhooks, HookBodiesWithPlusForSpacesAreRead) {
+    auto s = srv.make_school("bbbplus", 1);
+    auto session = live_bbb_session(s);
+    std::string id(session.at("id").as_string());
+    std::string body = infra::form_encode(
+        {{"event", "[" + json::serialize(bbb_event("user-joined", session, &s.students[0], srv.clock().now())) + "]"},
+         {"timestamp", "1700000000000"}});
+    for (std::size_t p = body.find("%20"); p != std::string::npos; p = body.find("%20", p)) body.replace(p, 3, "+");
+    ASSERT_NE(body.find('+'), std::string::npos) << "the student's name has spaces: " << body;
+    std::string callback = providers::bbb_hook_url(hook_url(s), js(session.at("room_id")));
+    auto r = http_request(
+        srv.port(), "POST",
+        callback.substr(std::string(kPublicUrl).size()) + "&checksum=" + infra::sha1_hex(callback + body + kBbbSecret),
+        body, "", {{"Content-Type", "application/x-www-form-urlencoded"}});
+    ASSERT_EQ(r.status, 200u) << r.body;
+    run_jobs();
+    EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id + "' AND is_active = 1"), 1);
+}
+
 TEST_P(BbbWebhooks, EndCallbackCarriesItsOwnTokenAndRecordingReadyIsAVerifiedJwt) {
     auto s = srv.make_school("bbbcb", 1);
     auto session = live_bbb_session(s);
