@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 LIVE_DATABASE_URL ?= sqlite:liveclass.db
 export LIVE_DATABASE_URL
 
-.PHONY: all deps test-deps configure build run test test-asan bench format clean
+.PHONY: all deps test-deps configure build run test test-asan fuzz-build fuzz test-fuzz bench format clean
 
 all: build
 
@@ -34,12 +34,28 @@ test: test-deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	bash scripts/run-tests.sh $(BUILD_DIR)
 	$(MAKE) --no-print-directory test-asan
+	$(MAKE) --no-print-directory test-fuzz
 
 ## Unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer (leak checks on)
 test-asan: test-deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIVECLASS_SANITIZE=ON
 	cmake --build build-asan -j $(JOBS) --target unit_tests integration_tests
 	bash scripts/run-tests.sh build-asan -L "unit|integration"
+
+## libFuzzer targets (tests/fuzz) built with clang + ASan/UBSan in build-fuzz
+fuzz-build: test-deps
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+		-DCMAKE_C_COMPILER=clang -DLIVECLASS_FUZZ=ON
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
+
+## Runs every fuzz target for FUZZ_SECONDS each (default 180); crash inputs land in build-fuzz/fuzz/work-*/
+FUZZ_SECONDS ?= 180
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --test-dir build-fuzz -L fuzz --output-on-failure
+
+## A short run of every fuzz target (part of make test)
+test-fuzz: fuzz-build
+	FUZZ_SECONDS=15 ctest --test-dir build-fuzz -L fuzz --output-on-failure -j 2
 
 bench: test-deps build
 	bash bench/join
@@ -50,4 +66,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan
+	rm -rf $(BUILD_DIR) build-asan build-fuzz

@@ -12,7 +12,8 @@ BUILD_PKGS=(
   libgtest-dev libgmock-dev
 )
 # Servers and tools the tests and benchmarks start on loopback (prometheus: promtool checks /metrics).
-TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps redis-server prometheus)
+# clang (with libclang-rt-14-dev, its libFuzzer and sanitizer runtimes) builds the fuzz targets.
+TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps redis-server prometheus clang libclang-rt-14-dev)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then
