@@ -43,7 +43,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     std::unique_ptr<App> a(new App(cfg, clock, log));
     // Every handler thread, job worker, the join writer and its checkpointer may hold a connection at once.
     int pool = std::max(cfg.db_pool_size, cfg.handler_threads + cfg.job_workers + 3);
-    auto db = store::Database::open(cfg.database_url, static_cast<std::size_t>(pool));
+    auto db = store::Database::open(cfg.database_url, static_cast<std::size_t>(pool), cfg.sqlite_busy_timeout_ms);
     if (!db) return db.take_error();
     a->db_ = std::move(db.value());
     if (migrate) {

@@ -29,6 +29,7 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     num("LIVE_HTTP_THREADS", c.http_threads, 1, 256);
     num("LIVE_HANDLER_THREADS", c.handler_threads, 1, 1024);
     num("LIVE_DB_POOL_SIZE", c.db_pool_size, 1, 1024);
+    num("LIVE_SQLITE_BUSY_TIMEOUT_MS", c.sqlite_busy_timeout_ms, 0, 600000);
     num("LIVE_JOB_WORKERS", c.job_workers, 0, 64);
     num("LIVE_JOB_LEASE_SECONDS", c.job_lease_seconds, 2, 3600);
     num("LIVE_ACCESS_TOKEN_TTL", c.access_token_ttl, 60, 86400);

@@ -43,6 +43,7 @@ struct Config {
     std::string jitsi_domain;                // JITSI_DOMAIN
     std::string jitsi_app_id;                // JITSI_APP_ID
     std::string jitsi_jwt_secret;            // JITSI_JWT_SECRET
+    int sqlite_busy_timeout_ms = 30000;      // LIVE_SQLITE_BUSY_TIMEOUT_MS: then a write to a locked file is 503
 };
 
 /// Reads the environment through `getenv` (tests pass their own). Invalid numbers are errors.

@@ -58,6 +58,7 @@ auto guarded(F&& f) -> decltype(f()) {
     try {
         return f();
     } catch (const std::exception& e) {
+        if (store::is_unavailable(e)) return store::unavailable_error(e);  // 503 + Retry-After, not 500
         return Error::internal_error(e.what());
     }
 }

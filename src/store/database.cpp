@@ -40,7 +40,8 @@ Result<std::string> postgres_conninfo(const std::string& url) {
     return out;
 }
 
-Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::size_t pool_size) {
+Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::size_t pool_size,
+                                                 int sqlite_busy_timeout_ms) {
     Dialect dialect;
     std::string conn;
     if (url.rfind("sqlite:", 0) == 0) {
@@ -48,7 +49,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::si
         std::string path = url.substr(7);
         if (path.rfind("//", 0) == 0) path = path.substr(2);  // accept sqlite://PATH too
         if (path.empty()) return Error::invalid("LIVE_DATABASE_URL: sqlite: needs a file path");
-        conn = "db=" + path + " timeout=30";
+        conn = "db=" + path + " timeout=" + std::to_string((sqlite_busy_timeout_ms + 999) / 1000);
     } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
         dialect = Dialect::kPostgres;
         auto ci = postgres_conninfo(url);
@@ -74,7 +75,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::si
                 s << "PRAGMA journal_mode=WAL";
                 s << "PRAGMA synchronous=NORMAL";
                 s << "PRAGMA foreign_keys=ON";
-                s << "PRAGMA busy_timeout=30000";
+                s << "PRAGMA busy_timeout=" + std::to_string(sqlite_busy_timeout_ms);
                 // Read pages through a memory map instead of a pread() per page: another connection's
                 // commit invalidates this one's page cache, and re-reading by syscall dominated joins.
                 // 32 MiB keeps the mapped (shared, reclaimable) part of the RSS bounded on large files.
@@ -99,10 +100,56 @@ bool Database::ping() {
     try {
         soci::session s(*pool_);
         int one = 0;
-        s << "SELECT 1", soci::into(one);
+        try {
+            s << "SELECT 1", soci::into(one);
+        } catch (const std::exception&) {
+            heal(s, dialect_);
+            throw;
+        }
         return one == 1;
     } catch (const std::exception&) {
         return false;  // reported as "database unreachable" by the caller
+    }
+}
+
+bool is_unavailable(const std::exception& e) {
+    if (auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+        int primary = lite->result() & 0xff;  // extended result codes keep the primary code in the low byte
+        return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+    }
+    if (auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+        // Class 08: connection exception; 57P01-03: shutting down or starting up; 53300: too many connections.
+        std::string state = pg->sqlstate();
+        if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03" || state == "53300")
+            return true;
+        if (pg->get_error_category() == soci::soci_error::connection_error) return true;
+    }
+    if (auto* soci_e = dynamic_cast<const soci::soci_error*>(&e)) {
+        if (soci_e->get_error_category() == soci::soci_error::connection_error) return true;
+        // libpq reports a dropped connection without a SQLSTATE; SOCI may wrap SQLite's busy errors.
+        const std::string what = soci_e->what();
+        for (const char* lost : {"server closed the connection", "no connection to the server",
+                                 "could not connect to server", "connection to server", "terminating connection",
+                                 "database is locked", "database table is locked", "Session is not connected"})
+            if (what.find(lost) != std::string::npos) return true;
+    }
+    return false;
+}
+
+Error unavailable_error(const std::exception& e) {
+    Error err = Error::unavailable("the database is busy or unreachable; retry shortly", e.what());
+    err.retry_after_seconds = 5;
+    return err;
+}
+
+void heal(soci::session& s, Dialect d) noexcept {
+    if (d != Dialect::kPostgres) return;
+    try {
+        if (s.is_connected()) return;  // a ping, on the failure path only
+        s.reconnect();
+        s << "SET TIME ZONE 'UTC'";
+    } catch (const std::exception&) {
+        // Still unreachable: the next request on this connection answers 503 and comes here again.
     }
 }
 
@@ -115,7 +162,12 @@ Tx::Tx(Database& db, bool bump_generation)
       bump_(bump_generation),
       sql_(db.pool()),
       dialect_(db.dialect()) {
-    sql_ << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    try {
+        sql_ << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    } catch (const std::exception&) {
+        heal(sql_, dialect_);  // no destructor runs for a Tx that was never begun
+        throw;
+    }
 }
 
 Tx::~Tx() {
@@ -123,7 +175,7 @@ Tx::~Tx() {
         try {
             sql_ << "ROLLBACK";
         } catch (const std::exception&) {
-            // The connection is broken; the pool hands it out again and the next query reports it.
+            heal(sql_, dialect_);  // the connection is broken: open it again for the next lease
         }
     }
 }

@@ -2,6 +2,7 @@
 // The database: a SOCI connection pool over SQLite (embedded default) or PostgreSQL.
 #include <soci/soci.h>
 
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,7 +18,8 @@ class Database {
 public:
     /// url: "sqlite:PATH" or "postgresql://..." / "postgres://...". SQLite runs in WAL mode with
     /// foreign keys on and a busy timeout, so several pooled connections can share the file.
-    static Result<std::unique_ptr<Database>> open(const std::string& url, std::size_t pool_size);
+    static Result<std::unique_ptr<Database>> open(const std::string& url, std::size_t pool_size,
+                                                  int sqlite_busy_timeout_ms = 30000);
 
     Dialect dialect() const { return dialect_; }
     soci::connection_pool& pool() { return *pool_; }
@@ -41,6 +43,13 @@ private:
     std::mutex write_mu_;
     WriteGeneration generation_;
 };
+
+/// True for a database that is there but cannot serve now: SQLite locked by another process beyond the
+/// busy timeout, PostgreSQL unreachable, restarting, shutting down or out of connections. Callers answer
+/// 503 with Retry-After (the request may be repeated) instead of 500.
+bool is_unavailable(const std::exception& e);
+/// The 503 for such an exception (Retry-After: 5); its text is logged only.
+Error unavailable_error(const std::exception& e);
 
 /// "postgresql://user:pw@host:port/db?sslmode=require&options=..." -> libpq keyword/value string.
 Result<std::string> postgres_conninfo(const std::string& url);
@@ -72,15 +81,26 @@ private:
 };
 
 /// A read on one pooled connection, no explicit transaction.
+/// After a failed statement: opens a pooled PostgreSQL connection again if it died (server restart,
+/// failover, terminated backend), so only the request that met the dead connection answers 503.
+/// Never throws; a server that is still away leaves it for the next failure to try again.
+void heal(soci::session& s, Dialect d) noexcept;
+
 class Conn {
 public:
     explicit Conn(Database& db) : sql_(db.pool()), dialect_(db.dialect()) {}
+    ~Conn() {
+        if (std::uncaught_exceptions() > uncaught_) heal(sql_, dialect_);
+    }
+    Conn(const Conn&) = delete;
+    Conn& operator=(const Conn&) = delete;
     soci::session& sql() { return sql_; }
     Dialect dialect() const { return dialect_; }
 
 private:
     soci::session sql_;
     Dialect dialect_;
+    int uncaught_ = std::uncaught_exceptions();
 };
 
 }  // namespace lc::store

@@ -1,0 +1,110 @@
+// A database that cannot serve answers 503 application/problem+json with Retry-After, never 500,
+// and never writes half a request: SQLite held by another process's lock beyond the busy timeout,
+// and PostgreSQL connections that the server drops (terminated backends, as in a restart or
+// failover) -- after which the pooled connections are opened again and requests succeed.
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "harness.hpp"
+
+namespace lc::testing {
+namespace {
+
+namespace json = boost::json;
+
+::testing::AssertionResult is_503_retry(const HttpResult& r) {
+    if (r.status != 503u) return ::testing::AssertionFailure() << r.status << " " << r.body;
+    if (r.headers.count("content-type") == 0 || r.headers.at("content-type") != "application/problem+json")
+        return ::testing::AssertionFailure() << "not a problem document: " << r.body;
+    if (r.headers.count("retry-after") == 0) return ::testing::AssertionFailure() << "no Retry-After";
+    if (!r.json.is_object() || r.obj().at("status") != 503) return ::testing::AssertionFailure() << r.body;
+    if (r.body.find("locked") != std::string::npos || r.body.find("SQL") != std::string::npos)
+        return ::testing::AssertionFailure() << "the internal cause leaked: " << r.body;
+    return ::testing::AssertionSuccess();
+}
+
+Config short_busy_timeout() {
+    Config c;
+    c.sqlite_busy_timeout_ms = 200;
+    return c;
+}
+
+TEST(DatabaseOutage, LockedSqliteAnswers503WithRetryAfterAndWritesNothing) {
+    TestServer srv(Engine::kSqlite, true, short_busy_timeout());
+    auto s = srv.make_school("locked", 1);
+    std::string session = js(srv.create_session(s).at("id"));
+    long long courses = srv.count_rows("courses"), sessions = srv.count_rows("live_sessions");
+    const std::string path = srv.database_url().substr(std::string("sqlite:").size());
+    {
+        // Another process's writer holds the lock. In WAL mode nothing keeps readers out while the server's
+        // connections are open, so reads go on; every write waits out the busy timeout and answers 503.
+        soci::session other(soci::sqlite3, "db=" + path + " timeout=1");
+        other << "BEGIN EXCLUSIVE";
+        other << "UPDATE courses SET title = title";
+        EXPECT_TRUE(is_503_retry(srv.post_json("/api/v1/courses/", json::object{{"title", "Blocked"}}, s.admin_token)));
+        EXPECT_TRUE(is_503_retry(srv.patch_json("/api/v1/live-sessions/" + session + "/",
+                                                json::object{{"title", "Blocked"}}, s.instructor_token)));
+        EXPECT_TRUE(is_503_retry(srv.post("/api/v1/live-sessions/" + session + "/start/", "", s.instructor_token)));
+        auto read = srv.get("/api/v1/courses/", s.admin_token);
+        EXPECT_EQ(read.status, 200u) << read.body;
+        other << "ROLLBACK";
+    }
+    EXPECT_EQ(srv.count_rows("courses"), courses);
+    EXPECT_EQ(srv.count_rows("live_sessions"), sessions);
+    auto detail = srv.get("/api/v1/live-sessions/" + session + "/", s.admin_token);
+    ASSERT_EQ(detail.status, 200u) << detail.body;
+    EXPECT_EQ(detail.obj().at("status"), "scheduled");
+    EXPECT_NE(detail.obj().at("title"), "Blocked");
+    // The lock is gone: the same requests succeed.
+    EXPECT_EQ(srv.post_json("/api/v1/courses/", json::object{{"title", "Unblocked"}}, s.admin_token).status, 201u);
+    EXPECT_EQ(srv.post("/api/v1/live-sessions/" + session + "/start/", "", s.instructor_token).status, 200u);
+}
+
+TEST(DatabaseOutage, DroppedPostgresConnectionsAnswer503ThenReconnect) {
+    const char* admin_url = std::getenv("LIVE_TEST_POSTGRES_URL");
+    if (!admin_url || !*admin_url) GTEST_SKIP() << "no PostgreSQL server (LIVE_TEST_POSTGRES_URL)";
+    TestServer srv(Engine::kPostgres);
+    auto s = srv.make_school("pgdown", 1);
+    long long courses = srv.count_rows("courses");
+    // The backends of this server's pooled connections (not other tests' connections on the same server).
+    std::vector<int> pids;
+    auto& pool = srv.app().db().pool();
+    for (std::size_t i = 0; i < srv.app().db().pool_size(); ++i) {
+        int pid = 0;
+        pool.at(i) << "SELECT pg_backend_pid()", soci::into(pid);
+        pids.push_back(pid);
+    }
+    {
+        soci::session admin(soci::postgresql, store::postgres_conninfo(admin_url).value());
+        for (int pid : pids) {
+            int done = 0;
+            admin << "SELECT CASE WHEN pg_terminate_backend(:p) THEN 1 ELSE 0 END", soci::use(pid), soci::into(done);
+            EXPECT_EQ(done, 1) << pid;
+        }
+    }
+    // Each dead connection fails its next request with 503 (never 500) and is opened again after that.
+    int unavailable = 0, created = 0;
+    for (int i = 0; i < 3 * static_cast<int>(pids.size()) && created < 3; ++i) {
+        auto r =
+            srv.post_json("/api/v1/courses/", json::object{{"title", "After " + std::to_string(i)}}, s.admin_token);
+        if (r.status == 201u) {
+            ++created;
+            continue;
+        }
+        EXPECT_TRUE(is_503_retry(r)) << "request " << i;
+        ++unavailable;
+    }
+    EXPECT_GE(unavailable, 1) << "the terminated connections were noticed";
+    EXPECT_EQ(created, 3) << "the pool recovered";
+    EXPECT_EQ(srv.count_rows("courses"), courses + created) << "a failed request wrote nothing";
+    EXPECT_EQ(srv.get("/health").status, 200u);
+}
+
+}  // namespace
+}  // namespace lc::testing
