@@ -44,8 +44,7 @@ test-asan: test-deps
 
 ## libFuzzer targets (tests/fuzz) built with clang + ASan/UBSan in build-fuzz
 fuzz-build: test-deps
-	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-		-DCMAKE_C_COMPILER=clang -DLIVECLASS_FUZZ=ON
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DLIVECLASS_FUZZ=ON
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
 
 ## Runs every fuzz target for FUZZ_SECONDS each (default 180); crash inputs land in build-fuzz/fuzz/work-*/
