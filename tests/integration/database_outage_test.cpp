@@ -1,17 +1,22 @@
 // A database that cannot serve answers 503 application/problem+json with Retry-After, never 500,
 // and never writes half a request: SQLite held by another process's lock beyond the busy timeout,
 // and PostgreSQL connections that the server drops (terminated backends, as in a restart or
-// failover) -- after which the pooled connections are opened again and requests succeed.
+// failover), or a server that is stopped and started again -- after which the pooled connections
+// are opened again and requests succeed.
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <boost/json.hpp>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "harness.hpp"
+#include "infra/crypto.hpp"
 
 namespace lc::testing {
 namespace {
@@ -104,6 +109,80 @@ TEST(DatabaseOutage, DroppedPostgresConnectionsAnswer503ThenReconnect) {
     EXPECT_EQ(created, 3) << "the pool recovered";
     EXPECT_EQ(srv.count_rows("courses"), courses + created) << "a failed request wrote nothing";
     EXPECT_EQ(srv.get("/health").status, 200u);
+}
+
+/// A PostgreSQL server of this test's own (scripts/test-postgres.sh), so that it can be stopped.
+class OwnPostgres {
+public:
+    OwnPostgres() {
+        dir_ = (std::filesystem::temp_directory_path() / ("liveclass-pg-own-" + infra::random_hex(4))).string();
+        port_ = 56000 + static_cast<int>(std::stoul(infra::random_hex(2), nullptr, 16) % 4000);
+        url_ = run("start " + dir_ + " " + std::to_string(port_));
+    }
+    ~OwnPostgres() {
+        run("stop " + dir_);
+        std::filesystem::remove_all(dir_);
+        std::filesystem::remove(dir_ + ".initdb.log");
+    }
+    const std::string& url() const { return url_; }
+    void stop() { run("stop " + dir_); }
+    void start() { run("start " + dir_ + " " + std::to_string(port_)); }
+
+private:
+    static std::string run(const std::string& args) {
+        std::string cmd = "bash " LIVECLASS_SOURCE_DIR "/scripts/test-postgres.sh " + args;
+        std::string out;
+        if (FILE* p = ::popen(cmd.c_str(), "r")) {
+            char buf[512];
+            while (std::fgets(buf, sizeof buf, p)) out += buf;
+            ::pclose(p);
+        }
+        while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+        return out;
+    }
+    std::string dir_, url_;
+    int port_ = 0;
+};
+
+TEST(DatabaseOutage, StoppedPostgresAnswers503AndRecoversWhenItIsBack) {
+    const char* shared = std::getenv("LIVE_TEST_POSTGRES_URL");
+    if (!shared || !*shared) GTEST_SKIP() << "no PostgreSQL server binaries in use (LIVE_TEST_POSTGRES_URL)";
+    OwnPostgres pg;
+    ASSERT_EQ(pg.url().rfind("postgresql://", 0), 0u) << pg.url();
+    ::setenv("LIVE_TEST_POSTGRES_URL", pg.url().c_str(), 1);  // TestServer makes its schema there
+    std::unique_ptr<TestServer> srv;
+    try {
+        srv = std::make_unique<TestServer>(Engine::kPostgres);
+    } catch (...) {
+        ::setenv("LIVE_TEST_POSTGRES_URL", shared, 1);
+        throw;
+    }
+    ::setenv("LIVE_TEST_POSTGRES_URL", shared, 1);
+    auto s = srv->make_school("pgstop", 1);
+    std::string session = js(srv->create_session(s).at("id"));
+    long long courses = srv->count_rows("courses");
+
+    pg.stop();
+    for (int i = 0; i < 12; ++i) {  // more requests than pooled connections: every one meets the outage
+        EXPECT_TRUE(is_503_retry(srv->post_json("/api/v1/courses/", json::object{{"title", "Down"}}, s.admin_token)))
+            << "write " << i;
+        // Reads of a cached caller still need the database for the class itself.
+        EXPECT_TRUE(is_503_retry(srv->get("/api/v1/live-sessions/" + session + "/", s.admin_token))) << "read " << i;
+    }
+    EXPECT_EQ(srv->get("/health").status, 503u);
+
+    pg.start();
+    int created = 0;
+    for (int i = 0; i < 30 && created < 3; ++i) {
+        auto r = srv->post_json("/api/v1/courses/", json::object{{"title", "Back"}}, s.admin_token);
+        if (r.status == 201u)
+            ++created;
+        else
+            EXPECT_TRUE(is_503_retry(r)) << "while reconnecting, request " << i;
+    }
+    EXPECT_EQ(created, 3) << "the pool reconnected";
+    EXPECT_EQ(srv->count_rows("courses"), courses + created) << "nothing was written while the server was down";
+    EXPECT_EQ(srv->get("/health").status, 200u);
 }
 
 }  // namespace
