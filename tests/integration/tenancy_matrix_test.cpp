@@ -27,7 +27,8 @@ namespace {
 namespace json = boost::json;
 
 /// What a {placeholder} refers to.
-enum class Obj { kSession, kLiveSession, kCourse, kStudent, kInstructor, kTenant };
+/// kErasable: a user made for the cell (erasure cannot be undone, so never the fixture's student).
+enum class Obj { kSession, kLiveSession, kCourse, kStudent, kInstructor, kTenant, kErasable };
 
 struct RouteCase {
     std::string method, pattern;
@@ -70,6 +71,19 @@ const std::vector<RouteCase>& route_table() {
         {"GET", "/api/v1/users/", {}, "", {}, "collection: checked for B's data below"},
         {"POST", "/api/v1/users/", {}, "", {}, "create in the caller's school: MassAssignment"},
         {"GET", "/api/v1/courses/", {}, "", {}, "collection: checked for B's data below"},
+        {"GET", "/api/v1/ops/live/", {}, "", {}, "collection (the caller's school's live classes): checked below"},
+        {"GET",
+         "/metrics",
+         {},
+         "",
+         {},
+         "Prometheus text, loopback or metrics token; labels are route patterns (Metrics*)"},
+        {"GET",
+         "/api/v1/launch/{token}/",
+         {},
+         "",
+         {},
+         "{token} is a sealed launch link, not an id: forged/expired/reused ones are Security* tests"},
         {"POST", "/api/v1/courses/", {}, "", {}, "create: foreign instructor ids are Tenancy.AnotherSchoolsIds..."},
 
         {"POST",
@@ -104,6 +118,8 @@ const std::vector<RouteCase>& route_table() {
         {"GET", "/api/v1/courses/{id}/live-policy/", {O::kCourse}, ""},
         {"PUT", "/api/v1/courses/{id}/live-policy/", {O::kCourse}, R"({"lobby_enabled":true})"},
         {"GET", "/api/v1/users/{id}/", {O::kStudent}, ""},
+        {"GET", "/api/v1/users/{id}/data-export/", {O::kStudent}, ""},
+        {"POST", "/api/v1/users/{id}/erase/", {O::kErasable}, R"({"confirm":true})"},
         {"PATCH", "/api/v1/users/{id}/", {O::kStudent}, R"({"full_name":"Name student1@school-a.test"})"},
         {"GET", "/api/v1/courses/{id}/", {O::kCourse}, ""},
         {"PATCH", "/api/v1/courses/{id}/", {O::kCourse}, R"({"title":"Matrix course"})"},
@@ -125,7 +141,14 @@ std::size_t placeholders(const std::string& pattern) {
 
 class TenancyMatrix : public ::testing::TestWithParam<Engine> {
 protected:
-    TestServer srv{GetParam()};
+    /// Rate limits off: the matrix joins classes far more often than a person could (RateLimit* tests cover them).
+    static Config no_rate_limits() {
+        Config c;
+        c.rate_join_per_user = 0;
+        c.rate_join_per_ip = 0;
+        return c;
+    }
+    TestServer srv{GetParam(), true, no_rate_limits()};
     TestServer::School a = srv.make_school("school-a", 1);
     TestServer::School b = srv.make_school("school-b", 1);
     std::string b_session, b_live;
@@ -182,6 +205,8 @@ protected:
                 return b.instructor.id;
             case Obj::kTenant:
                 return b.tenant.id;
+            case Obj::kErasable:
+                return b.students[0].id;
         }
         return {};
     }
@@ -212,6 +237,16 @@ protected:
                 return a.instructor.id;
             case Obj::kTenant:
                 return a.tenant.id;
+            case Obj::kErasable: {
+                services::NewUser u;
+                u.email = "erasable-" + infra::random_hex(4) + "@school-a.test";
+                u.password = "password-erasable";
+                u.full_name = "Erasable";
+                u.role = domain::UserRole::kStudent;
+                auto made = srv.app().directory().create_user_in("school-a", u);
+                EXPECT_TRUE(made.ok());
+                return made.value().id;
+            }
         }
         return {};
     }
@@ -359,8 +394,8 @@ TEST_P(TenancyMatrix, AnotherSchoolsObjectsAnswerLikeMissingOnesAndLeakNothing) 
     }
     // Lists and the caller's own record never show school B's data.
     for (const std::string& t : std::vector<std::string>{
-             "/api/v1/live-sessions/", "/api/v1/users/", "/api/v1/courses/", "/api/v1/audit/", "/api/v1/auth/me/",
-             "/api/v1/users/me/attendance/", "/api/v1/live-sessions/?course=" + b.course.id,
+             "/api/v1/live-sessions/", "/api/v1/ops/live/", "/api/v1/users/", "/api/v1/courses/", "/api/v1/audit/",
+             "/api/v1/auth/me/", "/api/v1/users/me/attendance/", "/api/v1/live-sessions/?course=" + b.course.id,
              "/api/v1/users/?search=school-b", "/api/v1/audit/?resource_id=" + b_live,
              "/api/v1/users/me/attendance/?course=" + b.course.id}) {
         for (const auto& [who, token] : roles()) {
