@@ -47,31 +47,27 @@ std::string random_bytes(std::size_t n) {
 }
 
 std::string b64_encode(std::string_view in, std::string_view alphabet, bool pad) {
-    std::string out;
-    out.reserve((in.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= in.size(); i += 3) {
-        const std::uint32_t v = (std::uint32_t{static_cast<unsigned char>(in[i])} << 16) |
-                                (std::uint32_t{static_cast<unsigned char>(in[i + 1])} << 8) |
-                                std::uint32_t{static_cast<unsigned char>(in[i + 2])};
-        out += alphabet[(v >> 18) & 0x3F];
-        out += alphabet[(v >> 12) & 0x3F];
-        out += alphabet[(v >> 6) & 0x3F];
-        out += alphabet[v & 0x3F];
+    // Written into a presized buffer: tokens and launch links are encoded on every join.
+    const std::size_t full = in.size() / 3, rest = in.size() % 3;
+    std::string out(full * 4 + (rest == 0 ? 0 : pad ? 4 : rest + 1), '\0');
+    char* o = out.data();
+    const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+    for (std::size_t k = 0; k < full; ++k, p += 3) {
+        const std::uint32_t v = (std::uint32_t{p[0]} << 16) | (std::uint32_t{p[1]} << 8) | std::uint32_t{p[2]};
+        *o++ = alphabet[(v >> 18) & 0x3F];
+        *o++ = alphabet[(v >> 12) & 0x3F];
+        *o++ = alphabet[(v >> 6) & 0x3F];
+        *o++ = alphabet[v & 0x3F];
     }
-    const std::size_t rest = in.size() - i;
-    if (rest == 1) {
-        const std::uint32_t v = std::uint32_t{static_cast<unsigned char>(in[i])} << 16;
-        out += alphabet[(v >> 18) & 0x3F];
-        out += alphabet[(v >> 12) & 0x3F];
-        if (pad) out += "==";
-    } else if (rest == 2) {
-        const std::uint32_t v = (std::uint32_t{static_cast<unsigned char>(in[i])} << 16) |
-                                (std::uint32_t{static_cast<unsigned char>(in[i + 1])} << 8);
-        out += alphabet[(v >> 18) & 0x3F];
-        out += alphabet[(v >> 12) & 0x3F];
-        out += alphabet[(v >> 6) & 0x3F];
-        if (pad) out += '=';
+    if (rest != 0) {
+        const std::uint32_t v = (std::uint32_t{p[0]} << 16) | (rest == 2 ? std::uint32_t{p[1]} << 8 : 0u);
+        *o++ = alphabet[(v >> 18) & 0x3F];
+        *o++ = alphabet[(v >> 12) & 0x3F];
+        if (rest == 2) *o++ = alphabet[(v >> 6) & 0x3F];
+        if (pad) {
+            *o++ = '=';
+            if (rest == 1) *o++ = '=';
+        }
     }
     return out;
 }
@@ -145,19 +141,26 @@ void ensure_sodium() {
 
 }  // namespace
 
-std::string new_uuid() {
-    // Random bits come from a per-thread buffer filled by one RAND_bytes call per 4 KiB: a
-    // RAND_bytes call per id was 3% of a join's CPU (bench/join). Still the CSPRNG's output.
+namespace {
+/// n <= 64 random bytes from a per-thread buffer filled by one RAND_bytes call per 4 KiB: a
+/// RAND_bytes call per id was 3% of a join's CPU (bench/join). Still the CSPRNG's output, each
+/// byte handed out once and wiped from the buffer.
+void pooled_random(unsigned char* out, std::size_t n) {
     thread_local std::array<unsigned char, 4096> pool{};
     thread_local std::size_t pool_used = pool.size();
-    std::array<unsigned char, 16> b{};
-    if (pool_used + b.size() > pool.size()) {
+    if (pool_used + n > pool.size()) {
         fill_random(pool.data(), pool.size());
         pool_used = 0;
     }
-    std::memcpy(b.data(), pool.data() + pool_used, b.size());
-    OPENSSL_cleanse(pool.data() + pool_used, b.size());
-    pool_used += b.size();
+    std::memcpy(out, pool.data() + pool_used, n);
+    OPENSSL_cleanse(pool.data() + pool_used, n);
+    pool_used += n;
+}
+}  // namespace
+
+std::string new_uuid() {
+    std::array<unsigned char, 16> b{};
+    pooled_random(b.data(), b.size());
     const auto ms = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count());
@@ -268,6 +271,10 @@ std::string derive_key(std::string_view master, std::string_view purpose) {
 }
 
 std::string aes_gcm_encrypt(std::string_view key, std::string_view plaintext) {
+    return std::string(kEnvelopePrefix) + base64_encode(aes_gcm_seal(key, plaintext));
+}
+
+std::string aes_gcm_seal(std::string_view key, std::string_view plaintext) {
     if (key.size() != kGcmKeyBytes) throw std::invalid_argument("aes_gcm_encrypt: key must be 32 bytes");
     if (plaintext.size() > static_cast<std::size_t>(INT_MAX) - kGcmNonceBytes - kGcmTagBytes) {
         throw std::invalid_argument("aes_gcm_encrypt: plaintext too large");
@@ -276,7 +283,7 @@ std::string aes_gcm_encrypt(std::string_view key, std::string_view plaintext) {
     unsigned char* nonce = bytes_of(raw);
     unsigned char* ct = nonce + kGcmNonceBytes;
     unsigned char* tag = ct + plaintext.size();
-    fill_random(nonce, kGcmNonceBytes);
+    pooled_random(nonce, kGcmNonceBytes);
 
     CipherCtx ctx(EVP_CIPHER_CTX_new());
     if (!ctx) throw std::runtime_error("EVP_CIPHER_CTX_new failed");
@@ -295,7 +302,7 @@ std::string aes_gcm_encrypt(std::string_view key, std::string_view plaintext) {
         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kGcmTagBytes), tag) != 1) {
         throw std::runtime_error("AES-GCM finalise failed");
     }
-    return std::string(kEnvelopePrefix) + base64_encode(raw);
+    return raw;
 }
 
 Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view envelope) {
@@ -305,11 +312,16 @@ Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view envel
     }
     auto raw = base64_decode(envelope.substr(kEnvelopePrefix.size()));
     if (!raw) return Error::invalid("malformed ciphertext");
-    if (raw->size() < kGcmNonceBytes + kGcmTagBytes) return Error::invalid("ciphertext too short");
-    if (raw->size() > static_cast<std::size_t>(INT_MAX)) return Error::invalid("ciphertext too large");
+    return aes_gcm_open(key, *raw);
+}
 
-    const unsigned char* nonce = bytes_of(*raw);
-    const std::size_t ct_len = raw->size() - kGcmNonceBytes - kGcmTagBytes;
+Result<std::string> aes_gcm_open(std::string_view key, std::string_view raw) {
+    if (key.size() != kGcmKeyBytes) return Error::internal_error("aes_gcm_decrypt: key must be 32 bytes");
+    if (raw.size() < kGcmNonceBytes + kGcmTagBytes) return Error::invalid("ciphertext too short");
+    if (raw.size() > static_cast<std::size_t>(INT_MAX)) return Error::invalid("ciphertext too large");
+
+    const unsigned char* nonce = bytes_of(raw);
+    const std::size_t ct_len = raw.size() - kGcmNonceBytes - kGcmTagBytes;
     const unsigned char* ct = nonce + kGcmNonceBytes;
     std::array<unsigned char, kGcmTagBytes> tag{};
     std::memcpy(tag.data(), ct + ct_len, kGcmTagBytes);

@@ -41,6 +41,9 @@ std::string derive_key(std::string_view master, std::string_view purpose);
 std::string aes_gcm_encrypt(std::string_view key, std::string_view plaintext);
 /// Fails (InvalidArgument/Internal) on a wrong key, tampering or a malformed envelope.
 Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view envelope);
+/// The same without the text envelope: raw nonce || ciphertext || tag (for callers that encode it themselves).
+std::string aes_gcm_seal(std::string_view key, std::string_view plaintext);
+Result<std::string> aes_gcm_open(std::string_view key, std::string_view sealed);
 
 /// Argon2id (libsodium crypto_pwhash_str, interactive limits).
 std::string hash_password(std::string_view password);

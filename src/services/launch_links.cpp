@@ -16,15 +16,12 @@ Error not_ours() { return Error::not_found("this join link is not valid; open th
 }  // namespace
 
 std::string LaunchLinks::issue(LaunchTicket t) const {
-    t.jti = infra::random_hex(16);
+    t.jti = infra::new_uuid();  // unique, from the pooled CSPRNG (it is an id, not a secret)
     t.expires_at = clock_.now() + opt_.ttl_seconds;
     json::object o{
         {"j", t.jti}, {"t", t.tenant_id}, {"s", t.session_id}, {"u", t.user_id}, {"p", domain::to_string(t.provider)},
         {"l", t.url}, {"e", t.expires_at}};
-    // The envelope is "v1:" + base64(nonce || ciphertext || tag); re-encoded base64url for a URL path.
-    std::string env = infra::aes_gcm_encrypt(key_, json::serialize(o));
-    auto raw = infra::base64_decode(std::string_view(env).substr(3));
-    return std::string(kPrefix) + infra::base64url_encode(raw.value_or(""));
+    return std::string(kPrefix) + infra::base64url_encode(infra::aes_gcm_seal(key_, json::serialize(o)));
 }
 
 Result<LaunchTicket> LaunchLinks::redeem(std::string_view token) {
@@ -38,7 +35,7 @@ Result<LaunchTicket> LaunchLinks::open(std::string_view token) const {
     if (token.size() > 8192 || token.substr(0, kPrefix.size()) != kPrefix) return not_ours();
     auto raw = infra::base64url_decode(token.substr(kPrefix.size()));
     if (!raw) return not_ours();
-    auto plain = infra::aes_gcm_decrypt(key_, "v1:" + infra::base64_encode(*raw));
+    auto plain = infra::aes_gcm_open(key_, *raw);
     if (!plain) return not_ours();
     LaunchTicket t;
     try {
