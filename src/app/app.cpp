@@ -93,12 +93,12 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     // without touching sign-in or stored secrets.
     if (!cfg.ip_hash_key.empty()) a->ctx_->keys.ip_salt = infra::derive_key(cfg.ip_hash_key, "ip-hash");
     a->ctx_->metrics = &a->metrics_;
-    a->auth_ = std::make_unique<services::AuthService>(*a->ctx_);
+    a->auth_ = std::make_unique<services::AuthService>(*a->ctx_, a->limiter_.get());
     a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_);
     a->launch_ = std::make_unique<services::LaunchLinks>(
         a->ctx_->keys.launch, clock, *a->shared_,
         services::LaunchOptions{cfg.join_token_ttl, cfg.join_single_use, cfg.public_url});
-    a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_, *a->launch_);
+    a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_, *a->launch_, a->limiter_.get());
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);

@@ -405,18 +405,9 @@ void Api::register_routes() {
         auto password = r.string("password", 1024);
         auto tenant = r.string("tenant", 63);
         if (auto s = check_fields(r, "the login"); !s) return fail(c, s.error());
-        // Seed 9.2 brute-force protection: failed sign-ins per client address, and every attempt per
-        // account (a success clears the account's count), checked before the password hash is computed.
-        const auto& rules = s_.limits.limits();
-        const std::string account = ascii_lower(*email);
-        if (auto st = s_.limits.check(rules.login_failures_per_ip, c.client_ip); !st) return fail(c, st.error());
-        if (auto st = s_.limits.hit(rules.login_per_account, account); !st) return fail(c, st.error());
-        auto res = s_.auth.login(*email, *password, tenant.value_or(""), std::string(c.req[bhttp::field::host]));
-        if (!res) {
-            if (res.error().code == Code::kUnauthenticated) s_.limits.count(rules.login_failures_per_ip, c.client_ip);
-            return fail(c, res.error());
-        }
-        s_.limits.reset(rules.login_per_account, account);
+        auto res =
+            s_.auth.login(*email, *password, tenant.value_or(""), std::string(c.req[bhttp::field::host]), c.client_ip);
+        if (!res) return fail(c, res.error());
         return send(c, 200,
                     json::object{{"access_token", res->access_token},
                                  {"token_type", "Bearer"},
@@ -544,12 +535,6 @@ void Api::register_routes() {
                 auto id = path_id(*c, 0);
                 if (!id) return done(fail(*c, id.error()));
                 c->session_id = *id;
-                // Seed 9.2: per caller and per client address, counted before any work is done.
-                const auto& rules = s_.limits.limits();
-                if (auto st = s_.limits.hit(rules.join_per_user, c->principal->tenant.id + ":" + c->principal->user.id);
-                    !st)
-                    return done(fail(*c, st.error()));
-                if (auto st = s_.limits.hit(rules.join_per_ip, c->client_ip); !st) return done(fail(*c, st.error()));
                 s_.sessions.join_async(*c->principal, *id, c->meta(), [c, done](Result<services::JoinResult> r) {
                     done(reply(*c, std::move(r), 200, [](const auto& j) { return to_json(j); }));
                 });

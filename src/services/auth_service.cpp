@@ -54,8 +54,22 @@ std::string AuthService::issue_access_token(const User& user, const Tenant& tena
     return infra::jwt_sign_hs256(claims, ctx_.keys.access_token);
 }
 
-Result<LoginResult> AuthService::login(const std::string& email_in, const std::string& password,
-                                       const std::string& tenant_hint, const std::string& host) {
+Result<LoginResult> AuthService::login(const std::string& email, const std::string& password,
+                                       const std::string& tenant_hint, const std::string& host,
+                                       const std::string& client_ip) {
+    if (!limiter_) return login_checked(email, password, tenant_hint, host);
+    const auto& rules = limiter_->limits();
+    const std::string account = ascii_lower(email);
+    if (auto st = limiter_->check(rules.login_failures_per_ip, client_ip); !st) return st.take_error();
+    if (auto st = limiter_->hit(rules.login_per_account, account); !st) return st.take_error();
+    auto res = login_checked(email, password, tenant_hint, host);
+    if (!res && res.error().code == Code::kUnauthenticated) limiter_->count(rules.login_failures_per_ip, client_ip);
+    if (res) limiter_->reset(rules.login_per_account, account);
+    return res;
+}
+
+Result<LoginResult> AuthService::login_checked(const std::string& email_in, const std::string& password,
+                                               const std::string& tenant_hint, const std::string& host) {
     return guarded([&]() -> Result<LoginResult> {
         const Error bad = Error::unauthenticated("wrong e-mail or password");
         std::string email = ascii_lower(email_in);

@@ -7,6 +7,7 @@
 
 #include "core/ttl_cache.hpp"
 #include "services/context.hpp"
+#include "services/rate_limiter.hpp"
 
 namespace lc::services {
 
@@ -19,17 +20,20 @@ struct LoginResult {
 
 class AuthService {
 public:
-    explicit AuthService(ServiceContext& ctx)
-        : ctx_(ctx), verified_(ctx.clock, ctx.db.generation(), kPrincipalCacheSeconds, 20000) {}
+    /// `limiter`: brute-force protection for login (seed 9.2); null turns it off (tools, tests of other things).
+    explicit AuthService(ServiceContext& ctx, RateLimiter* limiter = nullptr)
+        : ctx_(ctx), limiter_(limiter), verified_(ctx.clock, ctx.db.generation(), kPrincipalCacheSeconds, 20000) {}
 
     /// How long a verified bearer token's caller is served from memory. Writes through this process
     /// (deactivation, role change) take effect at once; writes by another process within this time.
     static constexpr int kPrincipalCacheSeconds = 10;
 
     /// tenant_hint: a slug from the body; host: the request's Host header (tenant domains).
-    /// Without either, the e-mail must belong to exactly one tenant.
+    /// Without either, the e-mail must belong to exactly one tenant. Rate limited (seed 9.2): failed
+    /// sign-ins per client address, and every attempt per account (a success clears the account's
+    /// count), both checked before the password hash is computed; over a limit: ResourceExhausted.
     Result<LoginResult> login(const std::string& email, const std::string& password, const std::string& tenant_hint,
-                              const std::string& host);
+                              const std::string& host, const std::string& client_ip = {});
     /// Verifies a bearer token and loads the caller; creates/updates SSO users on first use.
     /// Shared and immutable: the same caller object serves every request with this token for a while.
     Result<std::shared_ptr<const Principal>> authenticate(const std::string& bearer);
@@ -41,7 +45,10 @@ public:
 private:
     Result<Principal> authenticate_sso(const std::string& token, const std::string& issuer);
     Result<Principal> authenticate_uncached(const std::string& bearer, UnixTime* expires_at);
+    Result<LoginResult> login_checked(const std::string& email, const std::string& password,
+                                      const std::string& tenant_hint, const std::string& host);
     ServiceContext& ctx_;
+    RateLimiter* limiter_;
     TtlCache<std::string, std::shared_ptr<const Principal>>
         verified_;  // bearer token -> caller, for tokens already verified
 };

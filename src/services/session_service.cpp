@@ -592,6 +592,13 @@ void SessionService::join_async(const Principal& p, const std::string& id, const
     // Everything up to the write is synchronous (cached reads, token signing); the write joins the
     // next group commit and `done` runs on the writer thread once it is durable.
     auto prepared = guarded([&]() -> Result<PreparedJoin> {
+        // Seed 9.2: per caller and per client address, counted before any work is done.
+        if (limiter_) {
+            const auto& rules = limiter_->limits();
+            if (auto st = limiter_->hit(rules.join_per_user, p.tenant.id + ":" + p.user.id); !st)
+                return st.take_error();
+            if (auto st = limiter_->hit(rules.join_per_ip, meta.ip); !st) return st.take_error();
+        }
         // Reads come from the short-lived caches (join_context, course_access) and take no write lock.
         auto cached = join_context(p, id);
         if (!cached) return cached.take_error();

@@ -15,6 +15,7 @@
 #include "services/context.hpp"
 #include "services/directory_service.hpp"
 #include "services/launch_links.hpp"
+#include "services/rate_limiter.hpp"
 
 namespace lc::services {
 
@@ -78,9 +79,11 @@ void close_session_rows(soci::session& sql, domain::LiveSession& s, UnixTime at,
 
 class SessionService {
 public:
-    SessionService(ServiceContext& ctx, LaunchLinks& launch)
+    /// `limiter`: join rate limits (seed 9.2); null turns them off.
+    SessionService(ServiceContext& ctx, LaunchLinks& launch, RateLimiter* limiter = nullptr)
         : ctx_(ctx),
           launch_(launch),
+          limiter_(limiter),
           join_contexts_(ctx.clock, ctx.db.generation(), kJoinCacheSeconds, 10000),
           access_(ctx.clock, ctx.db.generation(), kJoinCacheSeconds, 50000) {}
 
@@ -170,6 +173,7 @@ private:
                const RequestMeta& meta, const std::string& details = "{}");
     ServiceContext& ctx_;
     LaunchLinks& launch_;
+    RateLimiter* limiter_;
     TtlCache<std::string, std::shared_ptr<const JoinContext>> join_contexts_;
     TtlCache<std::string, store::CourseAccess> access_;
 };
