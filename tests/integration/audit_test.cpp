@@ -133,6 +133,13 @@ TEST_P(Audit, EveryChangeAndExportIsTracedToItsRequestWithoutSecrets) {
     EXPECT_EQ(everything.body.find("another-one-1"), std::string::npos);
     EXPECT_EQ(everything.body.find("a-long-password"), std::string::npos);
 
+    // A malformed request_id filter is a 400 naming it, not an empty page.
+    for (const std::string& q : std::vector<std::string>{"?request_id=", "?request_id=" + std::string(201, 'r')}) {
+        auto bad = srv.get("/api/v1/audit/" + q, admin);
+        ASSERT_EQ(bad.status, 400u) << q;
+        EXPECT_EQ(bad.obj().at("errors").at(0).at("field"), "request_id");
+    }
+
     // Exports: who took which report out, and how many rows.
     std::string id(srv.create_session(a).at("id").as_string());
     ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", a.instructor_token).status, 200u);
