@@ -8,12 +8,15 @@ BUILD_PKGS=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libsoci-dev libsqlite3-dev libpq-dev
   libjwt-dev libssl-dev libsodium-dev libjemalloc-dev libpugixml-dev
-  libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libhiredis-dev
+  libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libhiredis-dev libical-dev
   libgtest-dev libgmock-dev
 )
 # Servers and tools the tests and benchmarks start on loopback (prometheus: promtool checks /metrics).
 # clang (with libclang-rt-14-dev, its libFuzzer and sanitizer runtimes) builds the fuzz targets.
-TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps redis-server prometheus clang libclang-rt-14-dev)
+# python3-aiosmtpd is the SMTP server the mail tests deliver to; python3-icalendar is the second parser
+# the .ics tests read our files back with; python3-cryptography decrypts Web Push payloads in the push tests.
+TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps redis-server prometheus clang libclang-rt-14-dev
+           python3-aiosmtpd python3-icalendar python3-cryptography)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then
