@@ -39,8 +39,8 @@ test: test-deps configure
 ## Unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer (leak checks on)
 test-asan: test-deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIVECLASS_SANITIZE=ON
-	cmake --build build-asan -j $(JOBS) --target unit_tests integration_tests
-	bash scripts/run-tests.sh build-asan -L "unit|integration"
+	cmake --build build-asan -j $(JOBS) --target infra_tests unit_tests integration_tests
+	bash scripts/run-tests.sh build-asan -L "infra|unit|integration"
 
 ## libFuzzer targets (tests/fuzz) built with clang + ASan/UBSan in build-fuzz
 fuzz-build: test-deps
