@@ -11,6 +11,7 @@
 #include "infra/crypto.hpp"
 #include "services/attendance_service.hpp"
 #include "services/config_service.hpp"
+#include "services/notices.hpp"
 #include "store/job_repo.hpp"
 #include "store/webhook_repo.hpp"
 
@@ -229,7 +230,10 @@ Result<SessionView> SessionService::create(const Principal& p, const SessionInpu
                     s.actual_start = now;
                 }
                 store::insert_session(tx.sql(), s);
-                if (adhoc) queue_live_upkeep(tx.sql(), s, now);
+                if (adhoc) {
+                    queue_live_upkeep(tx.sql(), s, now);
+                    queue_session_notice(tx.sql(), s, NoticeKind::kSessionStarted, now, p.user.id);
+                }
                 if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
                 audit(tx.sql(), p, "session.create", s.id, meta,
                       json::serialize(json::object{{"type", to_string(s.type)}, {"status", to_string(s.status)}}));
@@ -304,6 +308,7 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
                 if (!store::find_user(tx.sql(), p.tenant.id, m))
                     errors.push_back({"moderator_ids", "no user " + m + " in this school"});
         LiveSession& s = l->session;
+        const UnixTime old_start = s.scheduled_start, old_end = s.scheduled_end;
         auto edit = apply_action(s.status, SessionAction::kEdit);
         if (!edit) return edit.take_error();
         if (in.status && s.status != SessionStatus::kDraft && s.status != SessionStatus::kScheduled)
@@ -323,9 +328,16 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
         if (in.scheduled_start || in.scheduled_end) validate_schedule(s.scheduled_start, s.scheduled_end, errors);
         if (!errors.empty()) return Error::invalid("the live session cannot be changed", errors);
         bool publishing = in.status && s.status == SessionStatus::kDraft;
+        // A new time is a new version of the event (RFC 5545 SEQUENCE): calendars replace it, the
+        // reminders are re-armed for it, and people who were told the old time hear of the new one.
+        bool rescheduled = s.scheduled_start != old_start || s.scheduled_end != old_end;
+        if (rescheduled) ++s.sequence;
+        bool announce = rescheduled && s.status == SessionStatus::kScheduled;
         if (publishing) s.status = SessionStatus::kScheduled;
         s.updated_at = ctx_.clock.now();
         store::update_session(tx.sql(), s);
+        if (announce)
+            queue_session_notice(tx.sql(), s, NoticeKind::kSessionRescheduled, s.updated_at, p.user.id, old_start);
         if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
         audit(tx.sql(), p, publishing ? "session.publish" : "session.update", s.id, meta);
         bool sync_room = providers::keeps_remote_rooms(s.provider);
@@ -401,10 +413,12 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
         auto next = apply_action(s.status, action);
         UnixTime now = ctx_.clock.now();
         std::string audit_action;
+        std::optional<NoticeKind> notice;
         if (action == SessionAction::kStart) {
             s.actual_start = now;
             audit_action = "session.start";
             queue_live_upkeep(tx.sql(), s, now);
+            notice = NoticeKind::kSessionStarted;
         } else if (action == SessionAction::kEnd) {
             close_session_rows(tx.sql(), s, now, now);
             audit_action = "session.end";
@@ -412,10 +426,14 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
         } else {
             audit_action = "session.cancel";
             if (providers::keeps_remote_rooms(s.provider)) enqueue_room_job(tx.sql(), s, "provider_delete_room", now);
+            ++s.sequence;  // calendars show it cancelled (RFC 5545: a new version of the event)
+            // Only a published class was announced; a cancelled draft concerns nobody else.
+            if (s.status == SessionStatus::kScheduled) notice = NoticeKind::kSessionCancelled;
         }
         s.status = next.value();
         s.updated_at = now;
         store::update_session(tx.sql(), s);
+        if (notice) queue_session_notice(tx.sql(), s, *notice, now, p.user.id);
         audit(tx.sql(), p, audit_action, s.id, meta);
         SessionView v{s, course_title(tx.sql(), s), l->actor};
         v.participants_count = store::count_distinct_participants(tx.sql(), id);

@@ -14,6 +14,7 @@
 #include "providers/jitsi.hpp"
 #include "providers/zoom_events.hpp"
 #include "services/attendance_service.hpp"
+#include "services/notices.hpp"
 #include "services/session_service.hpp"
 #include "store/attendance_repo.hpp"
 #include "store/job_repo.hpp"
@@ -624,7 +625,8 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
     const std::string by = json::serialize(json::object{{"by", "provider"}, {"provider", text_at(ev, "provider")}});
 
     if (type == "session_started") {
-        if (s->status == SessionStatus::kDraft || s->status == SessionStatus::kScheduled) {
+        bool opened = s->status == SessionStatus::kDraft || s->status == SessionStatus::kScheduled;
+        if (opened) {
             s->status = SessionStatus::kLive;
             s->actual_start = at;
         } else if (!s->actual_start && (!s->actual_end || at <= *s->actual_end)) {
@@ -636,6 +638,8 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         store::update_session(sql, *s);
         audit("session.start", by);
         store::enqueue_once(sql, infra::new_uuid(), AttendanceService::kSweepJob, ctx_.clock.now(), ctx_.clock.now());
+        // A class opened in the provider's own client is announced like one started here.
+        if (opened) queue_session_notice(sql, *s, NoticeKind::kSessionStarted, ctx_.clock.now(), "");
         effects.jobs = true;
         effects.sessions_changed = true;
         return "";

@@ -14,7 +14,7 @@ constexpr const char* kSessionCols =
     "id, tenant_id, course_id, content_id, created_by, title, description, type, status, scheduled_start, "
     "scheduled_end, actual_start, actual_end, provider, room_id, room_url, room_password, max_participants, "
     "recording_enabled, auto_recording, waiting_room_enabled, participant_count, peak_participants, "
-    "total_duration_minutes, created_at, updated_at";
+    "total_duration_minutes, created_at, updated_at, series_id, recurrence_start, sequence";
 
 struct SessionRow {
     LiveSession s;
@@ -23,6 +23,8 @@ struct SessionRow {
     long long start = 0, end = 0, created = 0, updated = 0;
     Nullable<long long> actual_start, actual_end;
     int rec = 1, auto_rec = 0, waiting = 1;
+    Nullable<std::string> series;
+    Nullable<long long> recurrence;
 
     void into(soci::statement& st) {
         st.exchange(soci::into(s.id));
@@ -51,6 +53,9 @@ struct SessionRow {
         st.exchange(soci::into(s.total_duration_minutes));
         st.exchange(soci::into(created));
         st.exchange(soci::into(updated));
+        st.exchange(soci::into(series.value, series.ind));
+        st.exchange(soci::into(recurrence.value, recurrence.ind));
+        st.exchange(soci::into(s.sequence));
     }
     LiveSession finish() const {
         LiveSession out = s;
@@ -68,6 +73,8 @@ struct SessionRow {
         out.waiting_room_enabled = waiting != 0;
         out.created_at = created;
         out.updated_at = updated;
+        out.series_id = series.get();
+        if (auto v = recurrence.get()) out.recurrence_start = *v;
         return out;
     }
 };
@@ -94,7 +101,8 @@ std::vector<LiveSession> query_sessions(soci::session& sql, const std::string& q
     while (st.fetch()) {
         out.push_back(row.finish());
         row.content.ind = row.created_by.ind = soci::i_null;
-        row.actual_start.ind = row.actual_end.ind = soci::i_null;
+        row.actual_start.ind = row.actual_end.ind = row.recurrence.ind = soci::i_null;
+        row.series.ind = soci::i_null;
     }
     for (auto& s : out) s.moderator_ids = moderators_of(sql, s.id);
     return out;
@@ -117,6 +125,8 @@ struct SessionBind {
         waiting = s.waiting_room_enabled;
         created = s.created_at;
         updated = s.updated_at;
+        series.set(s.series_id);
+        recurrence.set(s.recurrence_start ? std::optional<long long>(*s.recurrence_start) : std::nullopt);
     }
     const LiveSession& s;
     Nullable<std::string> content, created_by;
@@ -124,6 +134,8 @@ struct SessionBind {
     long long start, end, created, updated;
     Nullable<long long> actual_start, actual_end;
     int rec, auto_rec, waiting;
+    Nullable<std::string> series;
+    Nullable<long long> recurrence;
 };
 
 constexpr const char* kPolicyCols =
@@ -197,7 +209,7 @@ void insert_session(soci::session& sql, const LiveSession& s) {
     SessionBind b(s);
     sql << "INSERT INTO live_sessions(" << kSessionCols
         << ") VALUES(:a1, :a2, :a3, :a4, :a5, :a6, :a7, :a8, :a9, :a10, :a11, :a12, :a13, :a14, :a15, :a16, :a17, "
-           ":a18, :a19, :a20, :a21, :a22, :a23, :a24, :a25, :a26)",
+           ":a18, :a19, :a20, :a21, :a22, :a23, :a24, :a25, :a26, :a27, :a28, :a29)",
         soci::use(s.id), soci::use(s.tenant_id), soci::use(s.course_id), soci::use(b.content.value, b.content.ind),
         soci::use(b.created_by.value, b.created_by.ind), soci::use(s.title), soci::use(s.description),
         soci::use(b.type), soci::use(b.status), soci::use(b.start), soci::use(b.end),
@@ -205,7 +217,8 @@ void insert_session(soci::session& sql, const LiveSession& s) {
         soci::use(b.provider), soci::use(s.room_id), soci::use(s.room_url), soci::use(s.room_password),
         soci::use(s.max_participants), soci::use(b.rec), soci::use(b.auto_rec), soci::use(b.waiting),
         soci::use(s.participant_count), soci::use(s.peak_participants), soci::use(s.total_duration_minutes),
-        soci::use(b.created), soci::use(b.updated);
+        soci::use(b.created), soci::use(b.updated), soci::use(b.series.value, b.series.ind),
+        soci::use(b.recurrence.value, b.recurrence.ind), soci::use(s.sequence);
     set_session_moderators(sql, s.id, s.moderator_ids);
 }
 
@@ -214,13 +227,14 @@ void update_session(soci::session& sql, const LiveSession& s) {
     sql << "UPDATE live_sessions SET content_id = :a4, title = :a6, description = :a7, status = :a9, "
            "scheduled_start = :a10, scheduled_end = :a11, actual_start = :a12, actual_end = :a13, room_url = :a16, "
            "room_password = :a17, max_participants = :a18, recording_enabled = :a19, auto_recording = :a20, "
-           "waiting_room_enabled = :a21, total_duration_minutes = :a24, updated_at = :a26 "
-           "WHERE id = :a1 AND tenant_id = :a2",
+           "waiting_room_enabled = :a21, total_duration_minutes = :a24, updated_at = :a26, series_id = :a27, "
+           "recurrence_start = :a28, sequence = :a29 WHERE id = :a1 AND tenant_id = :a2",
         soci::use(b.content.value, b.content.ind), soci::use(s.title), soci::use(s.description), soci::use(b.status),
         soci::use(b.start), soci::use(b.end), soci::use(b.actual_start.value, b.actual_start.ind),
         soci::use(b.actual_end.value, b.actual_end.ind), soci::use(s.room_url), soci::use(s.room_password),
         soci::use(s.max_participants), soci::use(b.rec), soci::use(b.auto_rec), soci::use(b.waiting),
-        soci::use(s.total_duration_minutes), soci::use(b.updated), soci::use(s.id), soci::use(s.tenant_id);
+        soci::use(s.total_duration_minutes), soci::use(b.updated), soci::use(b.series.value, b.series.ind),
+        soci::use(b.recurrence.value, b.recurrence.ind), soci::use(s.sequence), soci::use(s.id), soci::use(s.tenant_id);
     set_session_moderators(sql, s.id, s.moderator_ids);
 }
 
@@ -257,6 +271,18 @@ std::vector<LiveSession> list_sessions(soci::session& sql, const std::string& te
                           std::string("SELECT ") + kSessionCols + " FROM live_sessions WHERE " + where +
                               " ORDER BY scheduled_start DESC, id LIMIT " + std::to_string(f.limit) + " OFFSET " +
                               std::to_string(f.offset),
+                          p);
+}
+
+std::vector<LiveSession> list_sessions_starting(soci::session& sql, UnixTime after, UnixTime until, int limit) {
+    Params p;
+    // (status, scheduled_start) is indexed: a range scan over the next day's classes.
+    return query_sessions(sql,
+                          std::string("SELECT ") + kSessionCols +
+                              " FROM live_sessions WHERE status = 'scheduled' AND scheduled_start > " +
+                              p.add(static_cast<long long>(after)) +
+                              " AND scheduled_start <= " + p.add(static_cast<long long>(until)) +
+                              " ORDER BY scheduled_start, id LIMIT " + std::to_string(limit),
                           p);
 }
 

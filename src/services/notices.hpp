@@ -1,0 +1,31 @@
+#pragma once
+// Status notices (seed 8.2) are queued in the same transaction as the change they announce
+// (transactional outbox): the fan-out job runs only if the change committed, and always if it did.
+#include <soci/soci.h>
+
+#include <optional>
+#include <string>
+
+#include "core/clock.hpp"
+#include "domain/entities.hpp"
+#include "domain/notifications.hpp"
+
+namespace lc::services {
+
+/// Job types (the seed's Celery task names).
+inline constexpr const char* kNotifyStartedJob = "notify_session_started";
+inline constexpr const char* kNotifyCancelledJob = "notify_session_cancelled";  // also reschedules
+inline constexpr const char* kNotifyRecordingJob = "notify_recording_published";
+
+/// Queues the notice of kind started, cancelled or rescheduled about `s` (as it is after the change,
+/// its sequence already raised). `actor_id`: who made the change (not notified of it);
+/// `previous_start`: the old start of a rescheduled class.
+void queue_session_notice(soci::session& sql, const domain::LiveSession& s, domain::NoticeKind kind, UnixTime now,
+                          const std::string& actor_id, std::optional<UnixTime> previous_start = std::nullopt);
+
+/// Queues notify_recording_published for a recording of `s` (the recordings work calls this when it
+/// publishes one).
+void queue_recording_notice(soci::session& sql, const domain::LiveSession& s, const std::string& recording_id,
+                            UnixTime now);
+
+}  // namespace lc::services
