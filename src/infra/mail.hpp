@@ -71,9 +71,11 @@ private:
     SmtpSettings settings_;
 };
 
-/// What send() refuses before connecting (InvalidArgument naming the field): an address that is not a
-/// plain ASCII local@domain, an extra header whose name is not RFC 5322 ftext or is one the renderer
-/// writes, or whose value is not printable ASCII (CR and LF included: no header injection).
+/// What send() refuses before connecting (InvalidArgument, one FieldError per problem): an address that
+/// is not a plain ASCII local@domain; text (names, subject, bodies, filenames) that is not valid UTF-8; an
+/// attachment type that is not ASCII type/subtype or is multipart; an extra header whose name is not
+/// RFC 5322 ftext or is one the renderer writes, or whose value is not printable ASCII (CR and LF
+/// included: no header injection).
 Status check_mail_message(const MailMessage& m);
 
 /// The RFC 5322 message (headers + MIME body, CRLF line ends) that send() transmits, exposed so tests
