@@ -46,6 +46,16 @@ CREATE UNIQUE INDEX notification_deliveries_once
     ON notification_deliveries(session_id, user_id, kind, channel, occasion);
 CREATE INDEX notification_deliveries_user ON notification_deliveries(user_id, created_at);
 
+-- A class's audience fanned out for one kind and occasion: the per-minute reminder scans skip classes
+-- that have a row, so a school's next day of classes is not walked again every minute.
+CREATE TABLE notification_rounds (
+    session_id UUID NOT NULL REFERENCES live_sessions(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    occasion TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (session_id, kind, occasion)
+);
+
 CREATE TABLE push_subscriptions (
     id UUID PRIMARY KEY,
     tenant_id UUID NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,

@@ -8,6 +8,8 @@
 #include "core/time.hpp"
 #include "infra/crypto.hpp"
 #include "infra/redis_store.hpp"
+#include "infra/timezone.hpp"
+#include "services/notices.hpp"
 #include "store/migrations.hpp"
 
 namespace lc::app {
@@ -110,9 +112,53 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->ops_ = std::make_unique<services::OpsService>(*a->ctx_, *a->provider_health_);
     a->webhook_health_ = std::make_unique<services::WebhookHealthService>(
         *a->ctx_, *a->http_client_, services::AlertOptions{cfg.alert_webhook_url});
+    // Notifications (issue 6): e-mail when a mail server is configured, Web Push always (its VAPID
+    // key is derived from the secret key unless one is given, so an install needs no extra setting).
+    if (!infra::to_local_time(0, cfg.default_timezone))
+        return Error::invalid("LIVE_DEFAULT_TIMEZONE: unknown time zone \"" + cfg.default_timezone +
+                              "\"; use an IANA name such as Europe/Istanbul");
+    if (!cfg.smtp_url.empty()) {
+        infra::SmtpSettings smtp;
+        smtp.url = cfg.smtp_url;
+        smtp.username = cfg.smtp_username;
+        smtp.password = cfg.smtp_password;
+        auto tls = infra::parse_smtp_tls(cfg.smtp_tls);
+        if (!tls) return tls.take_error();
+        smtp.tls = tls.value();
+        smtp.ca_file = cfg.smtp_ca_file;
+        a->mailer_ = std::make_unique<infra::CurlSmtpMailer>(smtp);
+    }
+    std::optional<infra::VapidKeys> vapid;
+    if (cfg.vapid_private_key.empty()) {
+        vapid = infra::VapidKeys::derive(*key);
+    } else {
+        auto k = infra::VapidKeys::from_private_key(cfg.vapid_private_key);
+        if (!k) return Error::invalid("LIVE_VAPID_PRIVATE_KEY: " + k.error().message);
+        vapid = k.value();
+    }
+    const std::string vapid_public = vapid->public_key();
+    a->push_sender_ = std::make_unique<infra::WebPushSender>(
+        *a->http_client_, std::move(*vapid), cfg.vapid_subject.empty() ? "mailto:" + cfg.mail_from : cfg.vapid_subject,
+        a->wall_clock_);
+    const std::string base_url =
+        cfg.public_url.empty() ? "http://" + cfg.http_host + ":" + std::to_string(cfg.http_port) : cfg.public_url;
+    a->calendars_ = std::make_unique<services::CalendarService>(*a->ctx_, *a->sessions_,
+                                                                services::CalendarServiceOptions{base_url});
+    services::NotificationOptions notify;
+    notify.public_url = base_url;
+    notify.default_timezone = cfg.default_timezone;
+    notify.mail_from_address = cfg.mail_from;
+    notify.mail_from_name = cfg.mail_from_name;
+    notify.push_allow_http = cfg.push_allow_http;
+    a->notifications_ = std::make_unique<services::NotificationService>(
+        *a->ctx_, a->mailer_.get(), a->push_sender_.get(), vapid_public, infra::derive_key(*key, "notification-links"),
+        notify, [self = a.get()](const domain::LiveSession& s, const std::string& course_title) {
+            return self->calendars_->notice_calendar(s, course_title);
+        });
     a->api_ = std::make_unique<http::Api>(
         http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
-                       *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_, a->ops_.get()},
+                       *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_, a->ops_.get(),
+                       a->notifications_.get(), a->calendars_.get()},
         log,
         http::ApiOptions{.proxies = std::move(proxies.value()),
                          .public_https = cfg.public_url.rfind("https://", 0) == 0,
@@ -159,6 +205,21 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
             self->log_.warn("webhook failure alert not delivered", {{"error", r->send_error}});
         return ok_status();
     });
+    // Reminders (seed 8.1): each kind is a periodic round every minute; a failed round is logged and
+    // the next one is queued already.
+    for (domain::NoticeKind kind : domain::kReminders)
+        a->registry_.add(services::NotificationService::reminder_job(kind), [self, kind](const store::Job&) -> Status {
+            auto n = self->notifications_->run_reminders(kind);
+            if (!n)
+                self->log_.warn("reminder round", {{"kind", domain::to_string(kind)},
+                                                   {"error", n.error().message + ": " + n.error().internal}});
+            return ok_status();
+        });
+    for (const char* type : {services::kNotifyStartedJob, services::kNotifyCancelledJob, services::kNotifyRecordingJob})
+        a->registry_.add(type,
+                         [self](const store::Job& job) { return self->notifications_->run_notice_job(job.payload); });
+    a->registry_.add(services::NotificationService::kDeliverJob,
+                     [self](const store::Job& job) { return self->notifications_->deliver(job); });
     for (const char* type : {"provider_sync_room", "provider_delete_room"})
         a->registry_.add(
             type, [self, type](const store::Job& job) { return self->sessions_->run_room_job(type, job.payload); });
@@ -173,6 +234,8 @@ void App::start_workers(int threads) {
     // Daily housekeeping belongs to whichever process runs jobs (serve's own workers or `liveclass worker`).
     if (auto st = privacy_->schedule_purge(); !st)
         log_.warn("could not schedule the retention purge", {{"error", st.error().internal}});
+    if (auto st = notifications_->schedule_reminders(); !st)
+        log_.warn("could not schedule the reminder rounds", {{"error", st.error().internal}});
     workers_->start(threads);
 }
 

@@ -9,10 +9,12 @@
 #include "infra/metered_http_client.hpp"
 #include "jobs/worker.hpp"
 #include "services/attendance_service.hpp"
+#include "services/calendar_service.hpp"
 #include "services/launch_links.hpp"
+#include "services/notification_service.hpp"
+#include "services/ops_service.hpp"
 #include "services/privacy_service.hpp"
 #include "services/rate_limiter.hpp"
-#include "services/ops_service.hpp"
 #include "services/webhook_health.hpp"
 
 namespace lc::app {
@@ -40,6 +42,8 @@ public:
     services::RateLimiter& limiter() { return *limiter_; }
     services::PrivacyService& privacy() { return *privacy_; }
     services::LaunchLinks& launch_links() { return *launch_; }
+    services::NotificationService& notifications() { return *notifications_; }
+    services::CalendarService& calendars() { return *calendars_; }
 
     /// Listens and starts in-process job workers (cfg.job_workers); returns the bound port.
     unsigned short serve();
@@ -55,6 +59,9 @@ private:
     Config cfg_;
     const Clock& clock_;
     const infra::Logger& log_;
+    // Transport credentials checked by other parties against their own clocks (VAPID tokens) use the
+    // wall clock even when the services run on an injected one.
+    SystemClock wall_clock_;
     infra::metrics::Registry metrics_;  // before everything that records into it
     std::unique_ptr<store::Database> db_;
     std::unique_ptr<SharedStore> shared_;  // rate limits and used launch links (memory or Redis)
@@ -78,6 +85,10 @@ private:
     std::unique_ptr<services::ProviderHealthService> provider_health_;
     std::unique_ptr<services::OpsService> ops_;
     std::unique_ptr<services::WebhookHealthService> webhook_health_;
+    std::unique_ptr<infra::Mailer> mailer_;  // null without LIVE_SMTP_URL
+    std::unique_ptr<infra::PushSender> push_sender_;
+    std::unique_ptr<services::CalendarService> calendars_;
+    std::unique_ptr<services::NotificationService> notifications_;
     std::unique_ptr<http::Api> api_;
     jobs::JobRegistry registry_;
     std::unique_ptr<jobs::WorkerPool> workers_;

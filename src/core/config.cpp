@@ -74,6 +74,26 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     num("LIVE_RETENTION_WEBHOOK_DAYS", c.retention_webhook_days, 0, 36500);
     num("LIVE_RETENTION_AUDIT_DAYS", c.retention_audit_days, 0, 36500);
     str("LIVE_METRICS_TOKEN", c.metrics_token);
+    str("LIVE_SMTP_URL", c.smtp_url);
+    if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 && c.smtp_url.rfind("smtps://", 0) != 0)
+        errors.push_back({"LIVE_SMTP_URL", "must start with smtp:// (STARTTLS per LIVE_SMTP_TLS) or smtps://"});
+    str("LIVE_SMTP_USERNAME", c.smtp_username);
+    str("LIVE_SMTP_PASSWORD", c.smtp_password);
+    str("LIVE_SMTP_TLS", c.smtp_tls);
+    if (c.smtp_tls != "none" && c.smtp_tls != "try" && c.smtp_tls != "required")
+        errors.push_back({"LIVE_SMTP_TLS", "must be none, try or required"});
+    str("LIVE_SMTP_CA_FILE", c.smtp_ca_file);
+    str("LIVE_MAIL_FROM", c.mail_from);
+    if (c.mail_from.find('@') == std::string::npos || c.mail_from.find_first_of("<>\r\n ") != std::string::npos)
+        errors.push_back({"LIVE_MAIL_FROM", "must be a plain e-mail address such as liveclass@school.example"});
+    str("LIVE_MAIL_FROM_NAME", c.mail_from_name);
+    str("LIVE_VAPID_PRIVATE_KEY", c.vapid_private_key);
+    str("LIVE_VAPID_SUBJECT", c.vapid_subject);
+    if (!c.vapid_subject.empty() && c.vapid_subject.rfind("mailto:", 0) != 0 &&
+        c.vapid_subject.rfind("https://", 0) != 0)
+        errors.push_back({"LIVE_VAPID_SUBJECT", "must be a mailto: or https: URL (RFC 8292)"});
+    flag("LIVE_PUSH_ALLOW_HTTP", c.push_allow_http);
+    str("LIVE_DEFAULT_TIMEZONE", c.default_timezone);
     str("LIVE_ALERT_WEBHOOK_URL", c.alert_webhook_url);
     if (!c.alert_webhook_url.empty() && c.alert_webhook_url.rfind("https://", 0) != 0 &&
         c.alert_webhook_url.rfind("http://", 0) != 0)

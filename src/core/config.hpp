@@ -44,6 +44,17 @@ struct Config {
     std::string jitsi_app_id;                // JITSI_APP_ID
     std::string jitsi_jwt_secret;            // JITSI_JWT_SECRET
     int sqlite_busy_timeout_ms = 30000;      // LIVE_SQLITE_BUSY_TIMEOUT_MS: then a write to a locked file is 503
+    // Notifications (issue 6).
+    std::string smtp_url;                      // LIVE_SMTP_URL: smtp://host:587 or smtps://host:465 (empty: no e-mail)
+    std::string smtp_username, smtp_password;  // LIVE_SMTP_USERNAME / LIVE_SMTP_PASSWORD (empty: no AUTH)
+    std::string smtp_tls = "try";              // LIVE_SMTP_TLS: STARTTLS none|try|required on smtp://
+    std::string smtp_ca_file;                  // LIVE_SMTP_CA_FILE: extra CA bundle for the mail server
+    std::string mail_from = "liveclass@localhost";  // LIVE_MAIL_FROM: sender address
+    std::string mail_from_name = "liveclass";       // LIVE_MAIL_FROM_NAME: sender name (the school's name wins)
+    std::string vapid_private_key;                  // LIVE_VAPID_PRIVATE_KEY: Web Push key (default: from the secret)
+    std::string vapid_subject;                      // LIVE_VAPID_SUBJECT: mailto: or https: contact for push services
+    bool push_allow_http = false;                   // LIVE_PUSH_ALLOW_HTTP: accept http:// push endpoints (tests)
+    std::string default_timezone = "Europe/Istanbul";  // LIVE_DEFAULT_TIMEZONE: times in notices
 };
 
 /// Reads the environment through `getenv` (tests pass their own). Invalid numbers are errors.

@@ -15,4 +15,7 @@ std::string utf8_prefix(std::string_view s, std::size_t max_chars);
 /// ASCII letters lowered, every other byte kept (e-mails, host names, header names, room ids).
 std::string ascii_lower(std::string_view s);
 
+/// Text for HTML element content or a quoted attribute value (& < > " ' escaped).
+std::string html_escape(std::string_view s);
+
 }  // namespace lc

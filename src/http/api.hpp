@@ -15,10 +15,12 @@
 #include "services/attendance_service.hpp"
 #include "services/audit.hpp"
 #include "services/auth_service.hpp"
+#include "services/calendar_service.hpp"
 #include "services/config_service.hpp"
 #include "services/directory_service.hpp"
-#include "services/privacy_service.hpp"
+#include "services/notification_service.hpp"
 #include "services/ops_service.hpp"
+#include "services/privacy_service.hpp"
 #include "services/provider_health.hpp"
 #include "services/rate_limiter.hpp"
 #include "services/session_service.hpp"
@@ -48,7 +50,9 @@ struct Services {
     services::RateLimiter& limits;
     services::AuditService& audit;
     services::PrivacyService& privacy;
-    services::OpsService* ops = nullptr;  // GET /api/v1/ops/live/ (null: 503)
+    services::OpsService* ops = nullptr;                     // GET /api/v1/ops/live/ (null: 503)
+    services::NotificationService* notifications = nullptr;  // notification routes (null: not registered)
+    services::CalendarService* calendars = nullptr;          // calendar routes (null: not registered)
 };
 
 /// Per-request state handed to route handlers.
@@ -89,10 +93,13 @@ public:
 private:
     void register_routes();
     /// The audit row of a data export (seed 9.5).
-    Status audit_export(RequestContext& c, const char* resource_type, const std::string& resource_id,
-                        std::size_t rows);
+    Status audit_export(RequestContext& c, const char* resource_type, const std::string& resource_id, std::size_t rows);
     /// GET /metrics and the ops view (api_ops.cpp).
     void register_ops_routes();
+    /// Notifications, push subscriptions, unsubscribe links and calendars (api_notifications.cpp).
+    void register_notification_routes();
+    /// Runs `fn` only for a valid bearer token (the caller's principal); 401 otherwise.
+    RouteHandler authed(std::function<Response(RequestContext&, const services::Principal&)> fn);
     Response dispatch(RequestContext& ctx, const std::string& path, std::string& route);
     /// Request id, client IP, target parsing; an early error answer when the target is unusable.
     std::optional<Response> prepare(RequestContext& c, std::string& path);

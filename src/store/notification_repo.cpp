@@ -94,6 +94,35 @@ bool insert_delivery_once(soci::session& sql, const Delivery& d) {
     return st.get_affected_rows() > 0;
 }
 
+bool insert_notification_round(soci::session& sql, const std::string& session_id, const std::string& kind,
+                               const std::string& occasion, UnixTime now) {
+    long long t = now;
+    soci::statement st = (sql.prepare << "INSERT INTO notification_rounds(session_id, kind, occasion, created_at) "
+                                         "VALUES(:s, :k, :o, :t) ON CONFLICT (session_id, kind, occasion) DO NOTHING",
+                          soci::use(session_id), soci::use(kind), soci::use(occasion), soci::use(t));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
+}
+
+std::vector<std::pair<std::string, std::string>> list_sessions_needing_reminder(soci::session& sql,
+                                                                                const std::string& kind, UnixTime after,
+                                                                                UnixTime until, int limit) {
+    std::vector<std::pair<std::string, std::string>> out;
+    long long a = after, u = until;
+    std::string id, tenant;
+    soci::statement st =
+        (sql.prepare
+             << "SELECT s.id, s.tenant_id FROM live_sessions s WHERE s.status = 'scheduled' AND s.scheduled_start > :a "
+                "AND s.scheduled_start <= :u AND NOT EXISTS (SELECT 1 FROM notification_rounds r "
+                "WHERE r.session_id = s.id AND r.kind = :k AND r.occasion = CAST(s.sequence AS TEXT)) "
+                "ORDER BY s.scheduled_start, s.id LIMIT " +
+                    std::to_string(limit),
+         soci::into(id), soci::into(tenant), soci::use(a), soci::use(u), soci::use(kind));
+    st.execute();
+    while (st.fetch()) out.emplace_back(id, tenant);
+    return out;
+}
+
 std::optional<Delivery> find_delivery(soci::session& sql, const std::string& id) {
     Params p;
     auto v = query_deliveries(
@@ -167,19 +196,23 @@ std::vector<Recipient> list_session_audience(soci::session& sql, const std::stri
     std::string id, email, name, role, locale;
     Nullable<int> pe, pp, pr;
     Nullable<std::string> plocale, ptz;
+    int has_push = 0;
     soci::statement st =
-        (sql.prepare << "SELECT u.id, u.email, u.full_name, u.role, u.locale, p.email_enabled, p.push_enabled, "
-                        "p.reminders_enabled, p.locale, p.timezone FROM users u "
-                        "LEFT JOIN notification_preferences p ON p.user_id = u.id "
-                        "WHERE u.tenant_id = :t AND u.is_active = 1 AND ("
-                        "u.id IN (SELECT user_id FROM enrollments WHERE course_id = :c1) OR "
-                        "u.id IN (SELECT user_id FROM course_instructors WHERE course_id = :c2) OR "
-                        "u.id IN (SELECT user_id FROM live_session_moderators WHERE session_id = :s)) "
-                        "ORDER BY u.id",
+        (sql.prepare
+             << "SELECT u.id, u.email, u.full_name, u.role, u.locale, p.email_enabled, p.push_enabled, "
+                "p.reminders_enabled, p.locale, p.timezone, "
+                "CASE WHEN EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.user_id = u.id) THEN 1 ELSE 0 END "
+                "FROM users u "
+                "LEFT JOIN notification_preferences p ON p.user_id = u.id "
+                "WHERE u.tenant_id = :t AND u.is_active = 1 AND ("
+                "u.id IN (SELECT user_id FROM enrollments WHERE course_id = :c1) OR "
+                "u.id IN (SELECT user_id FROM course_instructors WHERE course_id = :c2) OR "
+                "u.id IN (SELECT user_id FROM live_session_moderators WHERE session_id = :s)) "
+                "ORDER BY u.id",
          soci::into(id), soci::into(email), soci::into(name), soci::into(role), soci::into(locale),
          soci::into(pe.value, pe.ind), soci::into(pp.value, pp.ind), soci::into(pr.value, pr.ind),
-         soci::into(plocale.value, plocale.ind), soci::into(ptz.value, ptz.ind), soci::use(tenant_id),
-         soci::use(course_id), soci::use(course_id), soci::use(session_id));
+         soci::into(plocale.value, plocale.ind), soci::into(ptz.value, ptz.ind), soci::into(has_push),
+         soci::use(tenant_id), soci::use(course_id), soci::use(course_id), soci::use(session_id));
     st.execute();
     while (st.fetch()) {
         Recipient r;
@@ -196,6 +229,7 @@ std::vector<Recipient> list_session_audience(soci::session& sql, const std::stri
         r.prefs.reminders = pr.get().value_or(1) != 0;
         r.prefs.locale = plocale.get();
         r.prefs.timezone = ptz.get();
+        r.has_push = has_push != 0;
         out.push_back(std::move(r));
         pe.ind = pp.ind = pr.ind = plocale.ind = ptz.ind = soci::i_null;
     }

@@ -31,6 +31,14 @@ struct Delivery {
 /// Inserts a pending delivery unless the same (session, user, kind, channel, occasion) exists; true
 /// when this call inserted it. The unique index decides, so two workers racing get one row.
 bool insert_delivery_once(soci::session& sql, const Delivery& d);
+/// Marks the audience of (session, kind, occasion) as fanned out; false when another worker did it.
+bool insert_notification_round(soci::session& sql, const std::string& session_id, const std::string& kind,
+                               const std::string& occasion, UnixTime now);
+/// Scheduled classes of every school starting in (after, until] whose `kind` reminder has not been fanned
+/// out for their current sequence, earliest first, at most `limit`: (session id, tenant id) pairs.
+std::vector<std::pair<std::string, std::string>> list_sessions_needing_reminder(soci::session& sql,
+                                                                                const std::string& kind, UnixTime after,
+                                                                                UnixTime until, int limit);
 std::optional<Delivery> find_delivery(soci::session& sql, const std::string& id);
 void update_delivery(soci::session& sql, const Delivery& d);
 struct DeliveryFilter {
@@ -59,6 +67,7 @@ void upsert_prefs(soci::session& sql, const NotificationPrefs& p);
 struct Recipient {
     domain::User user;
     NotificationPrefs prefs;
+    bool has_push = false;  // at least one Web Push subscription
 };
 std::vector<Recipient> list_session_audience(soci::session& sql, const std::string& tenant_id,
                                              const std::string& course_id, const std::string& session_id);

@@ -94,8 +94,6 @@ struct SessionFilter {
 };
 std::vector<domain::LiveSession> list_sessions(soci::session& sql, const std::string& tenant_id, const SessionFilter& f,
                                                long long* total);
-/// Scheduled classes of every school starting in (after, until], earliest first, at most `limit` (reminders).
-std::vector<domain::LiveSession> list_sessions_starting(soci::session& sql, UnixTime after, UnixTime until, int limit);
 void update_session_counts(soci::session& sql, const std::string& session_id, int participant_count, int peak);
 /// The tenant of a course ("" when there is no such course); for operator calls that address a course by id.
 std::string course_tenant(soci::session& sql, const std::string& course_id);

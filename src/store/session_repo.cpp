@@ -274,18 +274,6 @@ std::vector<LiveSession> list_sessions(soci::session& sql, const std::string& te
                           p);
 }
 
-std::vector<LiveSession> list_sessions_starting(soci::session& sql, UnixTime after, UnixTime until, int limit) {
-    Params p;
-    // (status, scheduled_start) is indexed: a range scan over the next day's classes.
-    return query_sessions(sql,
-                          std::string("SELECT ") + kSessionCols +
-                              " FROM live_sessions WHERE status = 'scheduled' AND scheduled_start > " +
-                              p.add(static_cast<long long>(after)) +
-                              " AND scheduled_start <= " + p.add(static_cast<long long>(until)) +
-                              " ORDER BY scheduled_start, id LIMIT " + std::to_string(limit),
-                          p);
-}
-
 void update_session_counts(soci::session& sql, const std::string& session_id, int participant_count, int peak) {
     sql << "UPDATE live_sessions SET participant_count = :c, peak_participants = :p WHERE id = :i",
         soci::use(participant_count), soci::use(peak), soci::use(session_id);

@@ -109,7 +109,8 @@ TEST_P(SessionFlow, ScheduledSessionFullLifecycle) {
         store::Conn conn(srv.app().db());
         EXPECT_EQ(store::count_jobs(conn.sql(), "calculate_attendance", "queued"), 1);
     }
-    EXPECT_EQ(srv.app().workers().run_due(), 2);  // the attendance job and the heartbeat sweep of the start
+    // The attendance job, the heartbeat sweep and the "class started" notice of the start.
+    EXPECT_EQ(srv.app().workers().run_due(), 3);
     {
         store::Conn conn(srv.app().db());
         EXPECT_EQ(store::count_jobs(conn.sql(), "calculate_attendance", "done"), 1);

@@ -129,6 +129,40 @@ const std::vector<RouteCase>& route_table() {
         {"GET", "/api/v1/courses/{id}/enrollments/", {O::kCourse}, ""},
         {"POST", "/api/v1/courses/{id}/enrollments/", {O::kCourse}, R"({"user_id":"$student"})"},
         {"DELETE", "/api/v1/courses/{id}/enrollments/{user_id}/", {O::kCourse, O::kStudent}, ""},
+        // ---- notifications and calendars (issue 6) ----
+        {"GET", "/api/v1/live-sessions/{id}/calendar/", {O::kSession}, ""},
+        {"GET", "/api/v1/notifications/preferences/", {}, "", {}, "the caller's own settings: checked below"},
+        {"PATCH", "/api/v1/notifications/preferences/", {}, "", {}, "the caller's own settings (Notifications.*)"},
+        {"GET", "/api/v1/notifications/push-subscriptions/", {}, "", {}, "the caller's own browsers: checked below"},
+        {"POST", "/api/v1/notifications/push-subscriptions/", {}, "", {}, "adds to the caller's own (Notifications.*)"},
+        {"DELETE",
+         "/api/v1/notifications/push-subscriptions/{id}/",
+         {},
+         "",
+         {},
+         "the caller's own subscriptions only: another person's id is a 404 (Notifications.PushSubscriptions*)"},
+        {"GET", "/api/v1/notifications/deliveries/", {}, "", {}, "collection: checked for B's data below"},
+        {"GET",
+         "/api/v1/notifications/unsubscribe/{token}/",
+         {},
+         "",
+         {},
+         "{token} is an HMAC-signed link, not an id: forged ones are Notifications.TheUnsubscribeLink*"},
+        {"POST",
+         "/api/v1/notifications/unsubscribe/{token}/",
+         {},
+         "",
+         {},
+         "{token} is an HMAC-signed link, not an id: forged ones are Notifications.TheUnsubscribeLink*"},
+        {"GET", "/api/v1/calendar/feed/", {}, "", {}, "the caller's own feed: checked below"},
+        {"POST", "/api/v1/calendar/feed/", {}, "", {}, "makes the caller's own feed (Calendar.APersonalFeed*)"},
+        {"DELETE", "/api/v1/calendar/feed/", {}, "", {}, "revokes the caller's own feed (Calendar.APersonalFeed*)"},
+        {"GET",
+         "/api/v1/calendar/feed/{token}.ics",
+         {},
+         "",
+         {},
+         "{token} is a secret feed token (only its hash is stored): Calendar.APersonalFeed*"},
     };
     return t;
 }
@@ -397,7 +431,9 @@ TEST_P(TenancyMatrix, AnotherSchoolsObjectsAnswerLikeMissingOnesAndLeakNothing) 
              "/api/v1/live-sessions/", "/api/v1/ops/live/", "/api/v1/users/", "/api/v1/courses/", "/api/v1/audit/",
              "/api/v1/auth/me/", "/api/v1/users/me/attendance/", "/api/v1/live-sessions/?course=" + b.course.id,
              "/api/v1/users/?search=school-b", "/api/v1/audit/?resource_id=" + b_live,
-             "/api/v1/users/me/attendance/?course=" + b.course.id}) {
+             "/api/v1/users/me/attendance/?course=" + b.course.id, "/api/v1/notifications/deliveries/",
+             "/api/v1/notifications/deliveries/?session=" + b_session, "/api/v1/notifications/preferences/",
+             "/api/v1/notifications/push-subscriptions/", "/api/v1/calendar/feed/"}) {
         for (const auto& [who, token] : roles()) {
             auto r = srv.get(t, token);
             ++cells;

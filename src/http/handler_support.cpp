@@ -1,0 +1,121 @@
+#include "http/handler_support.hpp"
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include "core/text.hpp"
+#include "core/time.hpp"
+#include "http/problem.hpp"
+#include "infra/crypto.hpp"
+
+namespace lc::http {
+
+namespace json = boost::json;
+
+Response send(RequestContext& c, unsigned status, const json::value& body) {
+    return json_response(status, body, c.version(), c.keep_alive());
+}
+Response fail(RequestContext& c, const Error& e) {
+    if (!e.internal.empty()) c.internal_error = e.internal;
+    return problem_response(e, c.version(), c.keep_alive());
+}
+Response no_content(RequestContext& c) {
+    Response res{bhttp::status::no_content, c.version()};
+    res.keep_alive(c.keep_alive());
+    return res;
+}
+
+std::string bearer_of(const RequestContext& c) {
+    auto auth = c.req[bhttp::field::authorization];
+    if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer "))
+        return std::string(auth.substr(7));
+    return {};
+}
+
+Error bad_uuid(const char* what) {
+    return Error{Code::kBadRequest, std::string(what) + " in the URL must be a UUID", {}, {{what, "must be a UUID"}}};
+}
+
+/// Path parameter i as a lowercase UUID, or a 400.
+Result<std::string> path_id(RequestContext& c, std::size_t i, const char* what) {
+    if (i >= c.params.size() || !infra::is_uuid(c.params[i])) return bad_uuid(what);
+    return ascii_lower(c.params[i]);
+}
+
+Result<json::object> body_object(RequestContext& c) {
+    auto ct = c.req[bhttp::field::content_type];
+    if (!c.req.body().empty() && ct.find("json") == boost::string_view::npos)
+        return Error::bad_request("send the body as JSON with Content-Type: application/json");
+    return parse_json_object(c.req.body());
+}
+
+Status check_fields(BodyReader& r, const char* what) {
+    auto errors = r.finish();
+    if (!errors.empty()) return Error::invalid(std::string(what) + " has invalid fields", std::move(errors));
+    return ok_status();
+}
+
+/// A 400 naming each query parameter that is wrong.
+Error bad_query(std::vector<FieldError> errs) {
+    return Error{Code::kBadRequest, "invalid query parameters", {}, std::move(errs)};
+}
+
+/// ?from= / ?to= as an ISO 8601 time, or an error naming the parameter.
+void time_param(const std::string& name, const std::string& value, std::optional<UnixTime>& out,
+                std::vector<FieldError>& errs) {
+    out = parse_iso8601(value);
+    if (!out) errs.push_back({name, "must be an ISO 8601 date-time like 2026-11-26T00:00:00Z"});
+}
+
+Result<Paging> paging(RequestContext& c) {
+    Paging p;
+    std::vector<FieldError> errs;
+    auto num = [&](const char* name, int& out, int max) {
+        auto it = c.query.find(name);
+        if (it == c.query.end()) return;
+        try {
+            std::size_t used = 0;
+            long v = std::stol(it->second, &used);
+            if (used != it->second.size() || v < 1 || v > max) throw std::out_of_range(name);
+            out = static_cast<int>(v);
+        } catch (const std::exception&) {
+            errs.push_back({name, "must be a whole number between 1 and " + std::to_string(max)});
+        }
+    };
+    num("page", p.page, 1000000);
+    num("page_size", p.page_size, 100);
+    if (!errs.empty()) return bad_query(errs);
+    return p;
+}
+
+/// A 400 naming every query parameter that is not in `known`: a mistyped filter must not silently widen a list.
+Status only_known_params(RequestContext& c, std::initializer_list<std::string_view> known, const std::string& hint) {
+    std::vector<FieldError> errs;
+    for (const auto& kv : c.query)
+        if (std::find(known.begin(), known.end(), kv.first) == known.end())
+            errs.push_back({kv.first, "is not a known filter (" + hint + ")"});
+    if (!errs.empty()) return bad_query(errs);
+    return ok_status();
+}
+
+json::object page_json(RequestContext& c, const std::string& base, const Paging& p, long long total,
+                       json::array results) {
+    auto link = [&](int page) -> json::value {
+        std::string q;
+        for (const auto& [k, v] : c.query) {
+            if (k == "page") continue;
+            q += (q.empty() ? "?" : "&") + k + "=" + boost::urls::encode(v, boost::urls::unreserved_chars);
+        }
+        q += (q.empty() ? "?" : "&") + std::string("page=") + std::to_string(page);
+        return json::value(base + q);
+    };
+    bool has_next = static_cast<long long>(p.page) * p.page_size < total;
+    return {{"count", total},
+            {"page", p.page},
+            {"page_size", p.page_size},
+            {"next", has_next ? link(p.page + 1) : json::value(nullptr)},
+            {"previous", p.page > 1 ? link(p.page - 1) : json::value(nullptr)},
+            {"results", std::move(results)}};
+}
+
+}  // namespace lc::http
