@@ -144,6 +144,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         cfg.public_url.empty() ? "http://" + cfg.http_host + ":" + std::to_string(cfg.http_port) : cfg.public_url;
     a->calendars_ = std::make_unique<services::CalendarService>(*a->ctx_, *a->sessions_,
                                                                 services::CalendarServiceOptions{base_url});
+    a->series_ =
+        std::make_unique<services::SeriesService>(*a->ctx_, *a->sessions_, *a->calendars_, cfg.default_timezone);
     services::NotificationOptions notify;
     notify.public_url = base_url;
     notify.default_timezone = cfg.default_timezone;
@@ -158,7 +160,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->api_ = std::make_unique<http::Api>(
         http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
                        *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_, a->ops_.get(),
-                       a->notifications_.get(), a->calendars_.get()},
+                       a->notifications_.get(), a->calendars_.get(), a->series_.get()},
         log,
         http::ApiOptions{.proxies = std::move(proxies.value()),
                          .public_https = cfg.public_url.rfind("https://", 0) == 0,

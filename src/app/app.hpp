@@ -15,6 +15,7 @@
 #include "services/ops_service.hpp"
 #include "services/privacy_service.hpp"
 #include "services/rate_limiter.hpp"
+#include "services/series_service.hpp"
 #include "services/webhook_health.hpp"
 
 namespace lc::app {
@@ -44,6 +45,7 @@ public:
     services::LaunchLinks& launch_links() { return *launch_; }
     services::NotificationService& notifications() { return *notifications_; }
     services::CalendarService& calendars() { return *calendars_; }
+    services::SeriesService& series() { return *series_; }
 
     /// Listens and starts in-process job workers (cfg.job_workers); returns the bound port.
     unsigned short serve();
@@ -89,6 +91,7 @@ private:
     std::unique_ptr<infra::PushSender> push_sender_;
     std::unique_ptr<services::CalendarService> calendars_;
     std::unique_ptr<services::NotificationService> notifications_;
+    std::unique_ptr<services::SeriesService> series_;
     std::unique_ptr<http::Api> api_;
     jobs::JobRegistry registry_;
     std::unique_ptr<jobs::WorkerPool> workers_;

@@ -43,73 +43,12 @@ std::string room_page_html(const std::string& room_url) {
            "autoplay; clipboard-write\" allowfullscreen></iframe></body></html>\n";
 }
 
-PolicyOverrides read_policy(BodyReader& r) {
-    PolicyOverrides p;
-    auto b = [&](const char* n, std::optional<bool>& out) {
-        if (!r.is_null(n))
-            out = r.boolean(n);
-        else
-            r.skip(n);  // null = inherit
-    };
-    auto i = [&](const char* n, std::optional<int>& out, long long max) {
-        if (r.is_null(n)) {
-            r.skip(n);  // null = inherit
-            return;
-        }
-        if (auto v = r.integer(n, 0, max)) out = static_cast<int>(*v);
-    };
-    b("recording_required", p.recording_required);
-    b("auto_recording", p.auto_recording);
-    i("recording_retention_days", p.recording_retention_days, 36500);
-    i("attendance_threshold_percent", p.attendance_threshold_percent, 100);
-    i("minimum_duration_minutes", p.minimum_duration_minutes, 1440);
-    i("late_join_tolerance_minutes", p.late_join_tolerance_minutes, 1440);
-    i("early_leave_tolerance_minutes", p.early_leave_tolerance_minutes, 1440);
-    b("lobby_enabled", p.lobby_enabled);
-    b("require_authentication", p.require_authentication);
-    b("allow_guests", p.allow_guests);
-    b("students_can_share_screen", p.students_can_share_screen);
-    b("students_can_use_whiteboard", p.students_can_use_whiteboard);
-    b("students_can_unmute_self", p.students_can_unmute_self);
-    b("students_start_muted", p.students_start_muted);
-    b("students_video_off", p.students_video_off);
-    return p;
-}
-
 Result<services::SessionInput> read_session_input(RequestContext& c) {
     auto body = body_object(c);
     if (!body) return body.take_error();
     BodyReader r(*body);
     services::SessionInput in;
-    in.course_id = r.uuid("course_id");
-    if (r.is_null("content_id")) {
-        r.skip("content_id");
-        in.content_id = std::nullopt;
-    } else {
-        in.content_id = r.string("content_id", 100);
-    }
-    in.title = r.string("title", 100000);
-    in.description = r.string("description", 10000);
-    if (auto t = r.string("type")) {
-        in.type = parse_session_type(*t);
-        if (!in.type) r.add_error("type", "must be one of scheduled, adhoc, webinar");
-    }
-    if (auto s = r.string("status")) {
-        in.status = parse_session_status(*s);
-        if (!in.status) r.add_error("status", "must be one of draft, scheduled, live, ended, cancelled");
-    }
-    in.scheduled_start = r.datetime("scheduled_start");
-    in.scheduled_end = r.datetime("scheduled_end");
-    in.max_participants = r.integer("max_participants", 1, 10000);
-    in.recording_enabled = r.boolean("recording_enabled");
-    in.auto_recording = r.boolean("auto_recording");
-    in.waiting_room_enabled = r.boolean("waiting_room_enabled");
-    in.moderator_ids = r.uuid_list("moderator_ids");
-    if (const json::object* po = r.object("policy")) {
-        BodyReader pr(*po, "policy.");
-        in.policy = read_policy(pr);
-        r.absorb(pr);
-    }
+    read_session_fields(r, in, /*with_times=*/true);
     if (auto s = check_fields(r, "the live session"); !s) return s.take_error();
     return in;
 }
@@ -169,6 +108,7 @@ Api::Api(Services s, const infra::Logger& log, ApiOptions opt) : s_(s), log_(log
     register_routes();
     register_ops_routes();
     register_notification_routes();
+    register_series_routes();
     if (opt_.metrics) http_metrics_ = std::make_unique<HttpMetrics>(*opt_.metrics, router_);
 }
 

@@ -23,6 +23,7 @@
 #include "services/privacy_service.hpp"
 #include "services/provider_health.hpp"
 #include "services/rate_limiter.hpp"
+#include "services/series_service.hpp"
 #include "services/session_service.hpp"
 #include "services/webhook_service.hpp"
 
@@ -53,6 +54,7 @@ struct Services {
     services::OpsService* ops = nullptr;                     // GET /api/v1/ops/live/ (null: 503)
     services::NotificationService* notifications = nullptr;  // notification routes (null: not registered)
     services::CalendarService* calendars = nullptr;          // calendar routes (null: not registered)
+    services::SeriesService* series = nullptr;               // series routes (null: not registered)
 };
 
 /// Per-request state handed to route handlers.
@@ -98,6 +100,8 @@ private:
     void register_ops_routes();
     /// Notifications, push subscriptions, unsubscribe links and calendars (api_notifications.cpp).
     void register_notification_routes();
+    /// Recurring classes (api_series.cpp).
+    void register_series_routes();
     /// Runs `fn` only for a valid bearer token (the caller's principal); 401 otherwise.
     RouteHandler authed(std::function<Response(RequestContext&, const services::Principal&)> fn);
     Response dispatch(RequestContext& ctx, const std::string& path, std::string& route);

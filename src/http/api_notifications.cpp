@@ -100,20 +100,6 @@ Response unsubscribe_page(RequestContext& c, const services::UnsubscribeInfo& in
     return res;
 }
 
-Response calendar_response(RequestContext& c, std::string ics, const std::string& filename) {
-    // Calendars poll feeds often: an unchanged feed answers 304 (the body is stable for unchanged data).
-    const std::string etag = "\"" + infra::sha256_hex(ics).substr(0, 32) + "\"";
-    auto inm = c.req[bhttp::field::if_none_match];
-    Response res{inm == etag ? bhttp::status::not_modified : bhttp::status::ok, c.version()};
-    res.set(bhttp::field::content_type, "text/calendar; charset=utf-8");
-    res.set(bhttp::field::etag, etag);
-    if (!filename.empty()) res.set(bhttp::field::content_disposition, "attachment; filename=\"" + filename + "\"");
-    res.keep_alive(c.keep_alive());
-    if (res.result() == bhttp::status::ok) res.body() = std::move(ics);
-    res.prepare_payload();
-    return res;
-}
-
 }  // namespace
 
 void Api::register_notification_routes() {

@@ -50,4 +50,14 @@ Status only_known_params(RequestContext& c, std::initializer_list<std::string_vi
 boost::json::object page_json(RequestContext& c, const std::string& base, const Paging& p, long long total,
                               boost::json::array results);
 
+/// The policy overrides of a body (`policy` object; null fields inherit).
+domain::PolicyOverrides read_policy(BodyReader& r);
+/// The fields of a live session a body may carry (create and PATCH; a series' class settings, without
+/// the times, which a series takes from its rule).
+void read_session_fields(BodyReader& r, services::SessionInput& in, bool with_times);
+
+/// A text/calendar answer with a strong ETag: an unchanged calendar answers If-None-Match with 304.
+/// `filename` non-empty: sent as an attachment.
+Response calendar_response(RequestContext& c, std::string ics, const std::string& filename);
+
 }  // namespace lc::http

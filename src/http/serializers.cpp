@@ -142,7 +142,9 @@ json::object to_json(const services::SessionView& v, bool detail) {
                    {"total_duration_minutes", s.total_duration_minutes},
                    {"moderator_ids", str_array(s.moderator_ids)},
                    {"created_at", format_iso8601(s.created_at)},
-                   {"updated_at", format_iso8601(s.updated_at)}};
+                   {"updated_at", format_iso8601(s.updated_at)},
+                   {"series_id", s.series_id ? json::value(*s.series_id) : json::value(nullptr)},
+                   {"sequence", s.sequence}};
     if (detail) {
         o["course"] = json::object{{"id", s.course_id}, {"title", v.course_title}};
         o["participants_count"] = v.participants_count;

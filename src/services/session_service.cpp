@@ -5,6 +5,7 @@
 #include <future>
 
 #include "core/text.hpp"
+#include "core/time.hpp"
 #include "domain/policy.hpp"
 #include "domain/session_rules.hpp"
 #include "domain/user_agent.hpp"
@@ -110,6 +111,23 @@ void enqueue_room_job(soci::session& sql, const LiveSession& s, const char* type
     job.type = type;
     job.payload = json::serialize(json::object{{"session_id", s.id}, {"tenant_id", s.tenant_id}});
     store::enqueue_job(sql, job, now);
+}
+
+/// A new time makes a new version of the event (RFC 5545 SEQUENCE): calendars replace it, the
+/// reminders are re-armed for it, and people who were told the old time hear of the new one.
+/// Returns whether to announce it (a draft was never announced).
+bool note_new_time(LiveSession& s, UnixTime old_start, UnixTime old_end) {
+    if (s.scheduled_start == old_start && s.scheduled_end == old_end) return false;
+    ++s.sequence;
+    return s.status == SessionStatus::kScheduled;
+}
+
+/// What cancelling writes besides the status: the provider's room goes, and the event gets a new
+/// version (calendars show it cancelled). Returns whether to announce it (only a published class was).
+bool prepare_cancel(soci::session& sql, LiveSession& s, UnixTime now) {
+    if (providers::keeps_remote_rooms(s.provider)) enqueue_room_job(sql, s, "provider_delete_room", now);
+    ++s.sequence;
+    return s.status == SessionStatus::kScheduled;
 }
 }  // namespace
 
@@ -328,11 +346,7 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
         if (in.scheduled_start || in.scheduled_end) validate_schedule(s.scheduled_start, s.scheduled_end, errors);
         if (!errors.empty()) return Error::invalid("the live session cannot be changed", errors);
         bool publishing = in.status && s.status == SessionStatus::kDraft;
-        // A new time is a new version of the event (RFC 5545 SEQUENCE): calendars replace it, the
-        // reminders are re-armed for it, and people who were told the old time hear of the new one.
-        bool rescheduled = s.scheduled_start != old_start || s.scheduled_end != old_end;
-        if (rescheduled) ++s.sequence;
-        bool announce = rescheduled && s.status == SessionStatus::kScheduled;
+        bool announce = note_new_time(s, old_start, old_end);
         if (publishing) s.status = SessionStatus::kScheduled;
         s.updated_at = ctx_.clock.now();
         store::update_session(tx.sql(), s);
@@ -425,10 +439,7 @@ Result<SessionView> SessionService::transition(const Principal& p, const std::st
             ended = s;
         } else {
             audit_action = "session.cancel";
-            if (providers::keeps_remote_rooms(s.provider)) enqueue_room_job(tx.sql(), s, "provider_delete_room", now);
-            ++s.sequence;  // calendars show it cancelled (RFC 5545: a new version of the event)
-            // Only a published class was announced; a cancelled draft concerns nobody else.
-            if (s.status == SessionStatus::kScheduled) notice = NoticeKind::kSessionCancelled;
+            if (prepare_cancel(tx.sql(), s, now)) notice = NoticeKind::kSessionCancelled;
         }
         s.status = next.value();
         s.updated_at = now;
@@ -553,6 +564,112 @@ Result<ModerationResult> SessionService::moderate(const Principal& p, const std:
             out.provider_detail = applied.error().message + "; do it from the meeting's participant list" +
                                   (kicking ? " (this user can no longer join the class from here)" : "");
         return out;
+    });
+}
+
+Status SessionService::cancel_in(soci::session& sql, const Principal& p, LiveSession& s, const RequestMeta& meta) {
+    auto next = apply_action(s.status, SessionAction::kCancel);
+    if (!next) return next.take_error();
+    const UnixTime now = ctx_.clock.now();
+    const bool announce = prepare_cancel(sql, s, now);
+    s.status = next.value();
+    s.updated_at = now;
+    store::update_session(sql, s);
+    if (announce) queue_session_notice(sql, s, NoticeKind::kSessionCancelled, now, p.user.id);
+    audit(sql, p, "session.cancel", s.id, meta,
+          json::serialize(json::object{{"series_id", s.series_id ? json::value(*s.series_id) : nullptr}}));
+    return ok_status();
+}
+
+Status SessionService::reschedule_in(soci::session& sql, const Principal& p, LiveSession& s, UnixTime start,
+                                     UnixTime end, const RequestMeta& meta) {
+    if (auto edit = apply_action(s.status, SessionAction::kEdit); !edit) return edit.take_error();
+    if (s.status == SessionStatus::kLive) return Error::conflict("a live class cannot be moved");
+    std::vector<FieldError> errors;
+    validate_schedule(start, end, errors);
+    if (!errors.empty()) return Error::invalid("the class cannot be moved", errors);
+    const UnixTime old_start = s.scheduled_start, old_end = s.scheduled_end;
+    s.scheduled_start = start;
+    s.scheduled_end = end;
+    const bool announce = note_new_time(s, old_start, old_end);
+    s.updated_at = ctx_.clock.now();
+    store::update_session(sql, s);
+    if (announce) queue_session_notice(sql, s, NoticeKind::kSessionRescheduled, s.updated_at, p.user.id, old_start);
+    if (providers::keeps_remote_rooms(s.provider)) enqueue_room_job(sql, s, "provider_sync_room", s.updated_at);
+    audit(sql, p, "session.update", s.id, meta,
+          json::serialize(json::object{{"series_id", s.series_id ? json::value(*s.series_id) : nullptr},
+                                       {"scheduled_start", format_iso8601(start)}}));
+    return ok_status();
+}
+
+Result<std::vector<LiveSession>> SessionService::create_occurrences(
+    const Principal& p, const SessionInput& in, const std::vector<Occurrence>& occurrences,
+    const std::string& series_id, const std::function<void(soci::session&)>& in_transaction, const RequestMeta& meta) {
+    return guarded([&]() -> Result<std::vector<LiveSession>> {
+        if (in.type == SessionType::kAdhoc)
+            return Error::invalid("a series cannot be ad hoc", {{"type", "must be scheduled or webinar"}});
+        auto with_times = [&](const Occurrence& o) {
+            SessionInput one = in;
+            one.scheduled_start = o.start;
+            one.scheduled_end = o.end;
+            return one;
+        };
+        // Check every class first (reads only), then make the provider rooms holding no connection.
+        std::vector<NewSession> made;
+        {
+            store::Conn c(ctx_.db);
+            for (const auto& o : occurrences) {
+                auto draft = draft_session(c.sql(), p, with_times(o), infra::new_uuid(), nullptr);
+                if (!draft) return draft.take_error();
+                made.push_back(std::move(draft.value()));
+            }
+        }
+        std::size_t rooms = 0;
+        auto undo_rooms = [&] {
+            for (std::size_t i = 0; i < rooms; ++i)
+                if (made[i].provider->has_remote_rooms()) (void)made[i].provider->delete_room(made[i].session);
+        };
+        for (; rooms < made.size(); ++rooms) {
+            auto room = made[rooms].provider->create_room(made[rooms].session, p.tenant.slug);
+            if (!room) {
+                undo_rooms();
+                return room.take_error();
+            }
+            made[rooms].room = room.value();
+            made[rooms].session.room_id = made[rooms].room.room_id;  // what delete_room needs to undo it
+            made[rooms].session.room_url = made[rooms].room.room_url;
+        }
+        std::optional<Result<std::vector<LiveSession>>> written;
+        try {
+            store::Tx tx(ctx_.db);
+            if (in_transaction) in_transaction(tx.sql());
+            std::vector<LiveSession> out;
+            for (std::size_t i = 0; i < made.size() && !written; ++i) {
+                auto draft = draft_session(tx.sql(), p, with_times(occurrences[i]), made[i].session.id, &made[i].room);
+                if (!draft) {
+                    written = draft.take_error();
+                    break;
+                }
+                LiveSession& s = draft->session;
+                s.series_id = series_id;
+                s.recurrence_start = occurrences[i].recurrence_start;
+                store::insert_session(tx.sql(), s);
+                if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
+                audit(tx.sql(), p, "session.create", s.id, meta,
+                      json::serialize(json::object{
+                          {"type", to_string(s.type)}, {"status", to_string(s.status)}, {"series_id", series_id}}));
+                out.push_back(s);
+            }
+            if (!written) {
+                tx.commit();
+                written = std::move(out);
+            }
+        } catch (...) {
+            undo_rooms();
+            throw;
+        }
+        if (!*written) undo_rooms();
+        return std::move(*written);
     });
 }
 

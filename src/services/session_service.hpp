@@ -118,6 +118,26 @@ public:
     void join_async(const Principal& p, const std::string& id, const RequestMeta& meta,
                     std::function<void(Result<JoinResult>)> done);
 
+    /// One class of a series to create: its times and the instant the series rule gave it.
+    struct Occurrence {
+        UnixTime start = 0, end = 0;
+        UnixTime recurrence_start = 0;
+    };
+    /// Creates the classes of a series as create() makes one (the same checks; provider rooms made
+    /// holding no connection; then one transaction). `in` holds everything but the times.
+    /// `in_transaction` writes the series row first, in the same transaction.
+    Result<std::vector<domain::LiveSession>> create_occurrences(
+        const Principal& p, const SessionInput& in, const std::vector<Occurrence>& occurrences,
+        const std::string& series_id, const std::function<void(soci::session&)>& in_transaction,
+        const RequestMeta& meta);
+    /// Cancels a class loaded in the caller's transaction (a series cancelled from a date on): the same
+    /// rows, jobs, notice and audit row as DELETE. FailedPrecondition when it has started or ended.
+    Status cancel_in(soci::session& sql, const Principal& p, domain::LiveSession& s, const RequestMeta& meta);
+    /// Gives a class loaded in the caller's transaction new times (a series edited from a date on), as
+    /// PATCH does: SEQUENCE raised, reminders re-armed, the move announced. Writes every field of `s`.
+    Status reschedule_in(soci::session& sql, const Principal& p, domain::LiveSession& s, UnixTime start, UnixTime end,
+                         const RequestMeta& meta);
+
     /// The effective policy of a session (session > course > tenant > defaults, then the session type).
     domain::EffectivePolicy effective_policy(soci::session& sql, const domain::LiveSession& s);
 

@@ -89,6 +89,7 @@ struct SessionFilter {
     std::optional<UnixTime> from;  // scheduled_start >= from
     std::optional<UnixTime> to;    // scheduled_start < to
     std::string visible_to;        // non-empty: only courses this user teaches/is enrolled in or moderates
+    std::string series_id;         // non-empty: only this series' occurrences
     int limit = 20;
     int offset = 0;
 };

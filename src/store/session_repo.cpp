@@ -256,6 +256,7 @@ std::vector<LiveSession> list_sessions(soci::session& sql, const std::string& te
     Params p;
     std::string where = "tenant_id = " + p.add(tenant_id);
     if (!f.course_id.empty()) where += " AND course_id = " + p.add(f.course_id);
+    if (!f.series_id.empty()) where += " AND series_id = " + p.add(f.series_id);
     if (f.status) where += " AND status = " + p.add(std::string(to_string(*f.status)));
     if (f.type) where += " AND type = " + p.add(std::string(to_string(*f.type)));
     if (f.from) where += " AND scheduled_start >= " + p.add(static_cast<long long>(*f.from));

@@ -3,39 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "core/time.hpp"
 #include "harness.hpp"
+#include "ics_check.hpp"
 
 namespace lc::testing {
 namespace {
 
 namespace json = boost::json;
-
-/// What tests/support/ics_check.py (python3-icalendar) reads from an .ics text.
-json::object parse_ics(const std::string& ics) {
-    auto path = std::filesystem::temp_directory_path() /
-                ("lc-ics-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()) + ".ics");
-    {
-        std::ofstream out(path, std::ios::binary);
-        out << ics;
-    }
-    std::string cmd = std::string("/usr/bin/python3 ") + LIVECLASS_SOURCE_DIR + "/tests/support/ics_check.py " +
-                      path.string() + " 2>&1";
-    std::string output;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        std::size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) output.append(buf, n);
-        int rc = ::pclose(p);
-        std::filesystem::remove(path);
-        if (rc != 0) throw std::runtime_error("ics_check.py failed: " + output);
-    }
-    return json::parse(output).as_object();
-}
 
 class Calendar : public ::testing::TestWithParam<Engine> {
 protected:

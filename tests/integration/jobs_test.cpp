@@ -16,6 +16,7 @@
 #include "infra/crypto.hpp"
 #include "jobs/worker.hpp"
 #include "services/attendance_service.hpp"
+#include "services/notices.hpp"
 #include "store/job_repo.hpp"
 
 namespace lc::testing {
@@ -546,10 +547,12 @@ TEST_P(Jobs, EndCommitsAttendanceJobWithTheStateChange) {
     auto s = srv.make_school("endjob", 1);
     std::string id(srv.create_session(s).at("id").as_string());
     ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
-    // Starting implies one job: the heartbeat sweep that runs while any class is live.
+    // Starting implies two jobs: the heartbeat sweep that runs while any class is live, and the
+    // "class started" notice to its students.
     EXPECT_EQ(count(services::AttendanceService::kSweepJob, "queued"), 1);
-    EXPECT_EQ(count_all_jobs(), 1);
-    EXPECT_EQ(workers().run_due(), 1);
+    EXPECT_EQ(count(services::kNotifyStartedJob, "queued"), 1);
+    EXPECT_EQ(count_all_jobs(), 2);
+    EXPECT_EQ(workers().run_due(), 2);
     EXPECT_EQ(count(services::AttendanceService::kSweepJob, "queued"), 1) << "re-queued while the class is live";
     const long long before_end = count_all_jobs();
     auto ended = srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token);
@@ -575,9 +578,10 @@ TEST_P(Jobs, EndCommitsAttendanceJobWithTheStateChange) {
 
 TEST_P(Jobs, FailedEndEnqueuesNoJob) {
     auto s = srv.make_school("endfail", 1);
-    // Jobs other than the heartbeat sweep that starting the class queues.
+    // Jobs other than the heartbeat sweep and the "class started" notice that starting the class queues.
     auto count_all_jobs = [&] {
-        return this->count_all_jobs() - count(services::AttendanceService::kSweepJob, "queued");
+        return this->count_all_jobs() - count(services::AttendanceService::kSweepJob, "queued") -
+               count(services::kNotifyStartedJob, "queued");
     };
     std::string id(srv.create_session(s).at("id").as_string());
     // Not live yet: 409, nothing enqueued.

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/time.hpp"
 #include "harness.hpp"
 #include "infra/crypto.hpp"
 
@@ -28,7 +29,7 @@ namespace json = boost::json;
 
 /// What a {placeholder} refers to.
 /// kErasable: a user made for the cell (erasure cannot be undone, so never the fixture's student).
-enum class Obj { kSession, kLiveSession, kCourse, kStudent, kInstructor, kTenant, kErasable };
+enum class Obj { kSession, kLiveSession, kCourse, kStudent, kInstructor, kTenant, kErasable, kSeries };
 
 struct RouteCase {
     std::string method, pattern;
@@ -129,6 +130,17 @@ const std::vector<RouteCase>& route_table() {
         {"GET", "/api/v1/courses/{id}/enrollments/", {O::kCourse}, ""},
         {"POST", "/api/v1/courses/{id}/enrollments/", {O::kCourse}, R"({"user_id":"$student"})"},
         {"DELETE", "/api/v1/courses/{id}/enrollments/{user_id}/", {O::kCourse, O::kStudent}, ""},
+        // ---- recurring classes (issue 6) ----
+        {"POST",
+         "/api/v1/live-series/",
+         {},
+         "",
+         {},
+         "create: a foreign course id in the body is a 422 (Series.BadRules*)"},
+        {"GET", "/api/v1/live-series/{id}/", {O::kSeries}, ""},
+        {"PATCH", "/api/v1/live-series/{id}/", {O::kSeries}, R"({"title":"Matrix series"})"},
+        {"DELETE", "/api/v1/live-series/{id}/", {O::kSeries}, ""},
+        {"GET", "/api/v1/live-series/{id}/calendar/", {O::kSeries}, ""},
         // ---- notifications and calendars (issue 6) ----
         {"GET", "/api/v1/live-sessions/{id}/calendar/", {O::kSession}, ""},
         {"GET", "/api/v1/notifications/preferences/", {}, "", {}, "the caller's own settings: checked below"},
@@ -185,16 +197,34 @@ protected:
     TestServer srv{GetParam(), true, no_rate_limits()};
     TestServer::School a = srv.make_school("school-a", 1);
     TestServer::School b = srv.make_school("school-b", 1);
-    std::string b_session, b_live;
+    std::string b_session, b_live, b_series;
+
+    /// A weekly series of two classes in the school's course, starting in a week.
+    std::string make_series(const TestServer::School& school) {
+        UnixTime start = (srv.clock().now() / 86400 + 7) * 86400 + 9 * 3600;
+        auto r = srv.post_json("/api/v1/live-series/",
+                               {{"course_id", school.course.id},
+                                {"title", "Series of " + school.tenant.slug},
+                                {"rrule", "FREQ=DAILY;COUNT=2"},
+                                {"timezone", "UTC"},
+                                {"first_start", format_iso8601(start)},
+                                {"duration_minutes", 45}},
+                               school.instructor_token);
+        EXPECT_EQ(r.status, 201u) << r.body;
+        return r.str("id");
+    }
     std::vector<std::string> b_markers;
 
     void SetUp() override {
         b_session = js(srv.create_session(b, {{"title", "Secret B class 4711"}}).at("id"));
         b_live = js(srv.create_session(b, {{"title", "Secret B live class 4712"}}).at("id"));
+        b_series = make_series(b);
         ASSERT_EQ(srv.post("/api/v1/live-sessions/" + b_live + "/start/", "", b.instructor_token).status, 200u);
         ASSERT_EQ(srv.post("/api/v1/live-sessions/" + b_live + "/join/", "", b.student_tokens[0]).status, 200u);
         b_markers = {b_session,
                      b_live,
+                     b_series,
+                     "Series of school-b",
                      b.course.id,
                      b.tenant.id,
                      b.admin.id,
@@ -241,6 +271,8 @@ protected:
                 return b.tenant.id;
             case Obj::kErasable:
                 return b.students[0].id;
+            case Obj::kSeries:
+                return b_series;
         }
         return {};
     }
@@ -281,6 +313,8 @@ protected:
                 EXPECT_TRUE(made.ok());
                 return made.value().id;
             }
+            case Obj::kSeries:
+                return make_series(a);
         }
         return {};
     }
