@@ -188,6 +188,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         else
             self->log_.info("retention purge", {{"participations_anonymised", n->participations},
                                                 {"webhook_events_deleted", n->webhook_events},
+                                                {"notification_records_deleted", n->notifications},
                                                 {"audit_rows_deleted", n->audit_rows}});
         return ok_status();
     });

@@ -313,6 +313,22 @@ std::string answer_excerpt(const HttpResponse& res) {
 
 }  // namespace
 
+namespace {
+bool is_public_push_host(const boost::urls::url_view& url) {
+    if (url.host_type() != boost::urls::host_type::name) return false;  // IPv4/IPv6 literals
+    std::string host = ascii_lower(url.host());
+    while (!host.empty() && host.back() == '.') host.pop_back();
+    if (host.find('.') == std::string::npos) return false;  // "localhost", intranet single labels
+    for (const char* local : {".localhost", ".local", ".internal", ".lan", ".home.arpa", ".localdomain"}) {
+        const std::string suffix(local);
+        if (host.size() >= suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0)
+            return false;
+    }
+    // A name made of digits and dots only is an address in disguise (e.g. "127.1").
+    return host.find_first_not_of("0123456789.") != std::string::npos;
+}
+}  // namespace
+
 Status validate_subscription(const PushSubscription& s, bool allow_http) {
     std::vector<FieldError> fields;
 
@@ -331,6 +347,13 @@ Status validate_subscription(const PushSubscription& s, bool allow_http) {
             fields.push_back({"endpoint", "has no host"});
         } else if (url->has_userinfo()) {
             fields.push_back({"endpoint", "must not contain a user name or password"});
+        } else if (!allow_http && !is_public_push_host(*url)) {
+            // The server POSTs to whatever endpoint a user registers: never let that be the server's own
+            // network (SSRF). Push services are public host names (fcm.googleapis.com, *.push.apple.com,
+            // updates.push.services.mozilla.com, *.notify.windows.com).
+            fields.push_back({"endpoint",
+                              "must name a public push service by host name, not an address or a "
+                              "local name"});
         }
     }
 

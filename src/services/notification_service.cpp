@@ -28,6 +28,8 @@ std::int64_t int_at(const json::object& o, const char* key) {
 
 UnixTime next_minute(UnixTime now) { return (now / 60 + 1) * 60; }
 
+constexpr int kMaxPushSubscriptionsPerUser = 20;
+
 /// Texts the recipient sees use their chosen language, else their account's, else Turkish.
 std::string locale_of(const domain::User& u, const store::NotificationPrefs& prefs) {
     std::string l = prefs.locale.value_or(u.locale);
@@ -392,6 +394,8 @@ Result<store::PushSubscriptionRow> NotificationService::subscribe_push(const Pri
         row.created_at = ctx_.clock.now();
         store::Tx tx(ctx_.db);
         row.id = store::upsert_push_subscription(tx.sql(), row);
+        // One person's browsers are few; a client registering endpoints in a loop only replaces its own.
+        store::trim_push_subscriptions(tx.sql(), p.user.id, kMaxPushSubscriptionsPerUser);
         tx.commit();
         return row;
     });

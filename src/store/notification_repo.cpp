@@ -269,6 +269,13 @@ std::vector<PushSubscriptionRow> list_push_subscriptions(soci::session& sql, con
     return out;
 }
 
+void trim_push_subscriptions(soci::session& sql, const std::string& user_id, int keep) {
+    sql << "DELETE FROM push_subscriptions WHERE user_id = :u AND id NOT IN (SELECT id FROM push_subscriptions "
+           "WHERE user_id = :u2 ORDER BY created_at DESC, id DESC LIMIT " +
+               std::to_string(keep) + ")",
+        soci::use(user_id), soci::use(user_id);
+}
+
 bool delete_push_subscription(soci::session& sql, const std::string& user_id, const std::string& id_or_endpoint) {
     // The id column is a UUID on PostgreSQL: compare it as text so an endpoint URL is not a cast error.
     soci::statement st = (sql.prepare << "DELETE FROM push_subscriptions WHERE user_id = :u AND "

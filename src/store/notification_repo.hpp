@@ -87,6 +87,8 @@ struct PushSubscriptionRow {
 /// re-subscribing with new keys) is moved to this user and these keys. Returns the row's id.
 std::string upsert_push_subscription(soci::session& sql, const PushSubscriptionRow& s);
 std::vector<PushSubscriptionRow> list_push_subscriptions(soci::session& sql, const std::string& user_id);
+/// Keeps the user's `keep` newest subscriptions and deletes the rest (browsers make new ones freely).
+void trim_push_subscriptions(soci::session& sql, const std::string& user_id, int keep);
 /// Removes one of the user's subscriptions by id or endpoint; true when one was removed.
 bool delete_push_subscription(soci::session& sql, const std::string& user_id, const std::string& id_or_endpoint);
 /// The push service said the subscription is gone (404/410).

@@ -101,6 +101,24 @@ json::object export_user_data(soci::session& sql, const std::string& tenant_id, 
                            "request_id FROM audit_logs WHERE tenant_id = :p1 AND (actor_id = :p2 OR resource_id = :p3) "
                            "ORDER BY created_at, id",
                            {tenant_id, user_id, user_id, user_id});
+    out["notification_preferences"] =
+        rows_of(sql,
+                "SELECT email_enabled, push_enabled, reminders_enabled, locale, timezone, "
+                "updated_at FROM notification_preferences WHERE user_id = :p1",
+                {user_id});
+    out["push_subscriptions"] = rows_of(sql,
+                                        "SELECT id, endpoint, user_agent, created_at, last_success_at FROM "
+                                        "push_subscriptions WHERE user_id = :p1 ORDER BY created_at, id",
+                                        {user_id});
+    // The feed's secret is stored only as a hash, and that hash is not the person's data.
+    out["calendar_feeds"] = rows_of(sql,
+                                    "SELECT id, created_at, revoked_at, last_used_at FROM calendar_feeds "
+                                    "WHERE user_id = :p1 ORDER BY created_at, id",
+                                    {user_id});
+    out["notifications"] = rows_of(sql,
+                                   "SELECT id, session_id, kind, channel, status, attempts, created_at, sent_at FROM "
+                                   "notification_deliveries WHERE user_id = :p1 ORDER BY created_at, id",
+                                   {user_id});
     return out;
 }
 
@@ -121,6 +139,11 @@ ErasureCounts erase_user(soci::session& sql, const std::string& tenant_id, const
                              soci::use(tenant_id), soci::use(user_id));
     audit.execute(true);
     n.audit_rows = affected(audit);
+    // Where notices went: the browsers' push endpoints, the calendar feed and the settings go; the
+    // delivery records stay (kind, channel, times: no address), like the attendance figures.
+    sql << "DELETE FROM push_subscriptions WHERE user_id = :u", soci::use(user_id);
+    sql << "DELETE FROM calendar_feeds WHERE user_id = :u", soci::use(user_id);
+    sql << "DELETE FROM notification_preferences WHERE user_id = :u", soci::use(user_id);
     // Provider deliveries name people: Jitsi and Zoom send the e-mail, BigBlueButton the name and
     // our user id. Blank every processed delivery that mentions any of them (compared without case;
     // LIKE only narrows the candidates, '_' and '%' in a value widen it, the exact test is here).
@@ -154,6 +177,14 @@ PurgeCounts purge_expired(soci::session& sql, const RetentionDays& days, UnixTim
                               soci::use(cutoff));
         st.execute(true);
         n.participations = affected(st);
+        // Who was told what, and the fan-out marks, of classes long past: the at-most-once records are
+        // only needed until the class is over.
+        soci::statement notices =
+            (sql.prepare << "DELETE FROM notification_deliveries WHERE created_at < :c AND status <> 'pending'",
+             soci::use(cutoff));
+        notices.execute(true);
+        n.notifications = affected(notices);
+        sql << "DELETE FROM notification_rounds WHERE created_at < :c", soci::use(cutoff);
     }
     if (days.webhook_events > 0) {
         long long cutoff = now - static_cast<long long>(days.webhook_events) * 86400;

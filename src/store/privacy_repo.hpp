@@ -13,7 +13,8 @@ namespace lc::store {
 
 /// Every row that names the user, section by section (profile without the password hash;
 /// enrolments; courses taught; participations with devices and address hashes; background spans;
-/// activity; attendance summaries; audit rows by or about the user).
+/// activity; attendance summaries; audit rows by or about the user; notification settings, push
+/// subscriptions, calendar feeds and the notices sent to them).
 boost::json::object export_user_data(soci::session& sql, const std::string& tenant_id, const std::string& user_id);
 
 /// What erasure changed, for the audit row and the answer.
@@ -25,7 +26,8 @@ struct ErasureCounts {
 /// Anonymises the user in place: e-mail, name, password, external id and locale replaced, account
 /// deactivated; address hashes, devices and browsers cleared from participations and from audit
 /// rows the user caused; processed provider webhook bodies that mention any of `needles` (e-mail,
-/// user id, name; compared without case) blanked. Attendance summaries, participation times and
+/// user id, name; compared without case) blanked; push subscriptions, calendar feeds and notification
+/// settings deleted. Attendance summaries, participation times, notice delivery records and
 /// enrolments stay (aggregate attendance is kept, no longer linked to a person).
 ErasureCounts erase_user(soci::session& sql, const std::string& tenant_id, const std::string& user_id,
                          const std::vector<std::string>& needles);
@@ -37,6 +39,7 @@ struct RetentionDays {
 };
 struct PurgeCounts {
     long long participations = 0;
+    long long notifications = 0;  // delivery records of notices older than the participant retention
     long long webhook_events = 0;
     long long audit_rows = 0;
 };

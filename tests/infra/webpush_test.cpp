@@ -156,6 +156,26 @@ TEST(PushSubscriptionValidation, EndpointMustBeAnAbsoluteHttpsUrl) {
     EXPECT_FALSE(field_error(longest, false));
 }
 
+TEST(PushSubscriptionValidation, EndpointMustBeAPublicHostName) {
+    // The server POSTs to registered endpoints: addresses and local names would let a user make it call
+    // its own network (SSRF).
+    auto refused = [](const std::string& endpoint) {
+        auto s = rfc_subscription();
+        s.endpoint = endpoint;
+        auto st = validate_subscription(s, false);
+        return !st.ok() && st.error().fields.size() == 1 && st.error().fields[0].field == "endpoint";
+    };
+    for (const char* e :
+         {"https://127.0.0.1/push/a", "https://10.0.0.7/push/a", "https://[::1]/push/a", "https://localhost/push/a",
+          "https://LOCALHOST./push/a", "https://metadata/x", "https://push.internal/x", "https://printer.local/x",
+          "https://127.1/x", "https://router.home.arpa/x"})
+        EXPECT_TRUE(refused(e)) << e;
+    for (const char* e : {"https://fcm.googleapis.com/fcm/send/abc", "https://web.push.apple.com/QO3",
+                          "https://updates.push.services.mozilla.com/wpush/v2/gAAA",
+                          "https://wns2-par02p.notify.windows.com/w/?token=x"})
+        EXPECT_FALSE(refused(e)) << e;
+}
+
 TEST(PushSubscriptionValidation, KeysMustDecodeToAPointAndSixteenBytes) {
     auto fields_of = [](PushSubscription s) {
         auto st = validate_subscription(s, false);

@@ -361,6 +361,12 @@ TEST_P(Notifications, PushSubscriptionsAreCheckedListedAndRemovedWhenGone) {
     sub_id = js(list.obj().at("results").as_array()[0].at("id"));
     EXPECT_EQ(srv.del("/api/v1/notifications/push-subscriptions/" + sub_id + "/", s.student_tokens[0]).status, 204u);
     EXPECT_EQ(srv.count_rows("push_subscriptions"), 0);
+
+    // A client registering endpoints in a loop keeps only its 20 newest.
+    for (int i = 0; i < 23; ++i) subscribe(s.student_tokens[0], "loop" + std::to_string(i));
+    EXPECT_EQ(srv.count_rows("push_subscriptions"), 20);
+    EXPECT_EQ(srv.count_rows("push_subscriptions WHERE endpoint LIKE '%/push/loop22'"), 1);
+    EXPECT_EQ(srv.count_rows("push_subscriptions WHERE endpoint LIKE '%/push/loop0'"), 0);
 }
 
 TEST_P(Notifications, TwoWorkersRacingOverTheSameMinuteSendOnce) {
@@ -417,6 +423,38 @@ TEST_P(Notifications, DeliveriesAreVisibleToAdminsAndToTheirRecipientOnly) {
     EXPECT_EQ(foreign.obj().at("count").as_int64(), 0);
     EXPECT_EQ(srv.get("/api/v1/notifications/deliveries/?kind=nope", token(s, s.admin)).status, 400u);
     EXPECT_EQ(srv.get("/api/v1/notifications/deliveries/?colour=red", token(s, s.admin)).status, 400u);
+}
+
+TEST_P(Notifications, DataExportAndErasureCoverWhereNoticesGo) {
+    auto s = srv.make_school("kvkn", 1);
+    const auto& student = s.students[0];
+    subscribe(s.student_tokens[0], "kvkk");
+    ASSERT_EQ(srv.patch_json("/api/v1/notifications/preferences/", {{"locale", "en"}}, s.student_tokens[0]).status,
+              200u);
+    auto feed = srv.post("/api/v1/calendar/feed/", "", s.student_tokens[0]);
+    ASSERT_EQ(feed.status, 201u);
+    std::string feed_path = feed.str("url").substr(std::string("https://lms.example.test").size());
+    auto [id, start] = class_in(s, 600);
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
+    run();
+
+    auto d = srv.get("/api/v1/users/" + student.id + "/data-export/", s.admin_token);
+    ASSERT_EQ(d.status, 200u) << d.body;
+    EXPECT_EQ(js(d.obj().at("notification_preferences").at(0).at("locale")), "en");
+    ASSERT_EQ(d.obj().at("push_subscriptions").as_array().size(), 1u);
+    ASSERT_EQ(d.obj().at("calendar_feeds").as_array().size(), 1u);
+    EXPECT_FALSE(d.obj().at("calendar_feeds").at(0).as_object().contains("token_hash"));
+    ASSERT_EQ(d.obj().at("notifications").as_array().size(), 1u);
+    EXPECT_EQ(js(d.obj().at("notifications").at(0).at("kind")), "session_started");
+
+    auto erased = srv.post_json("/api/v1/users/" + student.id + "/erase/", {{"confirm", true}}, s.admin_token);
+    ASSERT_EQ(erased.status, 200u) << erased.body;
+    EXPECT_EQ(srv.count_rows("push_subscriptions WHERE user_id = '" + student.id + "'"), 0);
+    EXPECT_EQ(srv.count_rows("notification_preferences WHERE user_id = '" + student.id + "'"), 0);
+    EXPECT_EQ(srv.count_rows("calendar_feeds WHERE user_id = '" + student.id + "'"), 0);
+    EXPECT_EQ(srv.get(feed_path).status, 404u);
+    // The record that a notice was sent stays, without an address.
+    EXPECT_EQ(deliveries("user_id = '" + student.id + "'"), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Notifications, ::testing::ValuesIn(available_engines()), engine_name);
