@@ -23,6 +23,9 @@ ALTER TABLE live_sessions ADD COLUMN series_id TEXT REFERENCES live_session_seri
 ALTER TABLE live_sessions ADD COLUMN recurrence_start BIGINT;
 -- RFC 5545 SEQUENCE: raised on every reschedule and on cancellation; reminders are re-armed per value.
 ALTER TABLE live_sessions ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+-- When the class got its current time (created, published or moved): a reminder whose moment came
+-- before that is not sent (the invitation or the move notice told people already).
+ALTER TABLE live_sessions ADD COLUMN schedule_set_at BIGINT;
 CREATE INDEX live_sessions_series ON live_sessions(series_id, scheduled_start);
 
 -- One row per (session, user, kind, channel, occasion): the unique index is what makes a notice reach a

@@ -139,7 +139,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     const std::string vapid_public = vapid->public_key();
     a->push_sender_ = std::make_unique<infra::WebPushSender>(
         *a->http_client_, std::move(*vapid), cfg.vapid_subject.empty() ? "mailto:" + cfg.mail_from : cfg.vapid_subject,
-        a->wall_clock_);
+        a->wall_clock_, /*public_only=*/!cfg.push_allow_http);
     const std::string base_url =
         cfg.public_url.empty() ? "http://" + cfg.http_host + ":" + std::to_string(cfg.http_port) : cfg.public_url;
     a->calendars_ = std::make_unique<services::CalendarService>(*a->ctx_, *a->sessions_,
@@ -154,8 +154,10 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     notify.push_allow_http = cfg.push_allow_http;
     a->notifications_ = std::make_unique<services::NotificationService>(
         *a->ctx_, a->mailer_.get(), a->push_sender_.get(), vapid_public, infra::derive_key(*key, "notification-links"),
-        notify, [self = a.get()](const domain::LiveSession& s, const std::string& course_title) {
-            return self->calendars_->notice_calendar(s, course_title);
+        notify,
+        [self = a.get()](const domain::LiveSession& s, const std::string& course_title, const std::string& series_id) {
+            return series_id.empty() ? self->calendars_->notice_calendar(s, course_title)
+                                     : self->series_->notice_calendar(s.tenant_id, series_id);
         });
     a->api_ = std::make_unique<http::Api>(
         http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
@@ -218,7 +220,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                                                    {"error", n.error().message + ": " + n.error().internal}});
             return ok_status();
         });
-    for (const char* type : {services::kNotifyStartedJob, services::kNotifyCancelledJob, services::kNotifyRecordingJob})
+    for (const char* type : {services::kNotifyStartedJob, services::kNotifyCancelledJob, services::kNotifyRecordingJob,
+                             services::kNotifyScheduledJob})
         a->registry_.add(type,
                          [self](const store::Job& job) { return self->notifications_->run_notice_job(job.payload); });
     a->registry_.add(services::NotificationService::kDeliverJob,

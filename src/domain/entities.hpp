@@ -94,9 +94,10 @@ struct LiveSession {
     std::vector<std::string> moderator_ids;
     UnixTime created_at = 0;
     UnixTime updated_at = 0;
-    std::optional<std::string> series_id;     // an occurrence of a recurring series
+    std::optional<std::string> series_id;      // an occurrence of a recurring series
     std::optional<UnixTime> recurrence_start;  // the instant the series rule gave it (RECURRENCE-ID)
     int sequence = 0;                          // RFC 5545 SEQUENCE: raised on reschedule and cancellation
+    std::optional<UnixTime> schedule_set_at;   // when it got its current time (created, published, moved)
 };
 
 struct Participant {

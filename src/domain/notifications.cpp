@@ -17,6 +17,7 @@ constexpr KindInfo kKinds[] = {
     {NoticeKind::kSessionCancelled, "session_cancelled", {true, true}, 0},
     {NoticeKind::kSessionRescheduled, "session_rescheduled", {true, true}, 0},
     {NoticeKind::kRecordingPublished, "recording_published", {true, false}, 0},
+    {NoticeKind::kInvitation, "invitation", {true, false}, 0},
 };
 
 const KindInfo& info(NoticeKind k) {
@@ -56,6 +57,10 @@ StartWindow reminder_window(NoticeKind k, UnixTime now) {
     for (std::size_t i = 0; i + 1 < std::size(kReminders); ++i)
         if (kReminders[i] == k) closer = reminder_lead_seconds(kReminders[i + 1]);
     return StartWindow{now + closer, now + lead};
+}
+
+bool reminder_applies(NoticeKind k, UnixTime start, UnixTime schedule_set_at) {
+    return start - reminder_lead_seconds(k) >= schedule_set_at;
 }
 
 std::optional<NoticeKind> due_reminder(UnixTime start, UnixTime now) {

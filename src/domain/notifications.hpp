@@ -13,10 +13,11 @@ enum class NoticeKind {
     kReminder24h,         // send_reminder_24h: e-mail + push
     kReminder1h,          // send_reminder_1h: e-mail + push
     kReminder10m,         // send_reminder_10m: push only (an e-mail would be read too late)
-    kSessionStarted,      // notify_session_started: push to enrolled users
+    kSessionStarted,      // notify_session_started: push to the class's people (not whoever started it)
     kSessionCancelled,    // notify_session_cancelled: e-mail + push
     kSessionRescheduled,  // notify_session_cancelled with the new date: e-mail + push
     kRecordingPublished,  // notify_recording_published: e-mail
+    kInvitation,          // notify_session_scheduled: e-mail with the calendar file, when a class is announced
 };
 
 enum class NoticeChannel { kEmail, kPush };
@@ -51,6 +52,11 @@ struct StartWindow {
     UnixTime until = 0;
 };
 StartWindow reminder_window(NoticeKind k, UnixTime now);
+
+/// False when the reminder's moment came before the class got its current time (it was created,
+/// published or moved later): the invitation or the move notice told people already, and "starts in
+/// 24 hours" would be wrong. A moment missed while the service was down still applies.
+bool reminder_applies(NoticeKind k, UnixTime start, UnixTime schedule_set_at);
 
 /// The reminder due at `now` for a class starting at `start`, if any (the inverse of reminder_window).
 std::optional<NoticeKind> due_reminder(UnixTime start, UnixTime now);

@@ -192,7 +192,7 @@ void Api::register_notification_routes() {
                         if (!domain::parse_notice_kind(v))
                             errs.push_back({"kind",
                                             "must be one of reminder_24h, reminder_1h, reminder_10m, session_started, "
-                                            "session_cancelled, session_rescheduled, recording_published"});
+                                            "session_cancelled, session_rescheduled, recording_published, invitation"});
                         f.kind = v;
                     } else if (k == "status") {
                         if (v != "pending" && v != "sent" && v != "failed" && v != "skipped")

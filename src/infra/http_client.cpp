@@ -1,16 +1,20 @@
 #include "infra/http_client.hpp"
 
-#include "core/text.hpp"
-
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <cctype>
+#include <cstring>
 #include <memory>
 #include <mutex>
+
+#include "core/text.hpp"
 
 namespace lc::infra {
 
@@ -68,6 +72,42 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     return bytes;
 }
 
+/// True for addresses a user-supplied URL must never reach: loopback, private, link-local, CGNAT,
+/// unspecified, multicast and reserved ranges, and IPv6 unique-local and mapped forms of those.
+bool is_private_address(const sockaddr* sa) {
+    if (sa->sa_family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+        const std::uint32_t a = ntohl(in->sin_addr.s_addr);
+        auto in_net = [a](std::uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
+        return in_net(0x00000000, 8) || in_net(0x0A000000, 8) || in_net(0x64400000, 10) || in_net(0x7F000000, 8) ||
+               in_net(0xA9FE0000, 16) || in_net(0xAC100000, 12) || in_net(0xC0000000, 24) || in_net(0xC0A80000, 16) ||
+               in_net(0xC6120000, 15) || in_net(0xE0000000, 3);
+    }
+    if (sa->sa_family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+        const unsigned char* b = in6->sin6_addr.s6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) || IN6_IS_ADDR_V4COMPAT(&in6->sin6_addr)) {
+            sockaddr_in v4{};
+            v4.sin_family = AF_INET;
+            std::memcpy(&v4.sin_addr, b + 12, 4);
+            return is_private_address(reinterpret_cast<const sockaddr*>(&v4));
+        }
+        return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) || IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
+               IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) || IN6_IS_ADDR_SITELOCAL(&in6->sin6_addr) ||
+               IN6_IS_ADDR_MULTICAST(&in6->sin6_addr) || (b[0] & 0xFE) == 0xFC;  // fc00::/7 unique local
+    }
+    return true;  // anything else (Unix sockets...) is not a public destination
+}
+
+/// libcurl's socket opener for public_only requests: refuses private destinations after resolution.
+curl_socket_t open_public_socket(void* refused, curlsocktype purpose, curl_sockaddr* address) {
+    if (purpose != CURLSOCKTYPE_IPCXN || is_private_address(&address->addr)) {
+        *static_cast<bool*>(refused) = true;
+        return CURL_SOCKET_BAD;
+    }
+    return ::socket(address->family, address->socktype, address->protocol);
+}
+
 /// "5 s", "1.5 s", "0.25 s": a timeout as a person reads it.
 std::string seconds_text(long ms) {
     std::string out = std::to_string(ms / 1000);
@@ -112,6 +152,12 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) const {
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    bool refused = false;
+    if (request.public_only) {
+        curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_public_socket);
+        curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &refused);
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+    }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
@@ -128,6 +174,11 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) const {
         }
     }
     CURLcode rc = curl_easy_perform(c);
+    if (refused) {  // permanent: retrying will not make the address public
+        Error e = Error::invalid("the destination is not a public address");
+        e.internal = "refused a private address for " + url_origin(request.url);
+        return e;
+    }
     if (sink.too_large) return Error::unavailable("the provider's answer was too large", request.url);
     if (rc != CURLE_OK) {
         std::string reason = curl_easy_strerror(rc);

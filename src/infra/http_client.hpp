@@ -24,6 +24,9 @@ struct HttpRequest {
     /// For metrics: who is called and which kind of call (a fixed word such as "create" or "oauth",
     /// never an id). Empty: "other".
     std::string provider, endpoint;
+    /// Connect only to public addresses (checked on the address the name resolved to, so a public name
+    /// pointing into the private network is refused too): for URLs that users supply (push endpoints).
+    bool public_only = false;
 };
 
 struct HttpResponse {

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <string>
 
+#include "infra/ical.hpp"
+
 namespace lc::infra {
 
 namespace {
@@ -16,6 +18,11 @@ std::mutex& zone_mutex() {
 }  // namespace
 
 Result<LocalTime> to_local_time(UnixTime t, std::string_view tzid) {
+    // Only well-formed IANA names reach libical: it opens <zoneinfo>/<name> for names it does not list,
+    // so "../../etc/passwd" or a FIFO must never get that far.
+    if (!is_known_timezone(tzid))
+        return Error::invalid("unknown time zone \"" + std::string(tzid).substr(0, 64) +
+                              "\"; use an IANA name such as Europe/Istanbul");
     std::lock_guard<std::mutex> lock(zone_mutex());
     icaltimezone* zone = nullptr;
     if (tzid == "UTC" || tzid == "Etc/UTC")

@@ -470,8 +470,9 @@ std::string vapid_authorization(const VapidKeys& keys, std::string_view endpoint
            ", k=" + keys.public_key();
 }
 
-WebPushSender::WebPushSender(const HttpClient& http, VapidKeys keys, std::string subject, const Clock& clock)
-    : http_(http), keys_(std::move(keys)), subject_(std::move(subject)), clock_(clock) {}
+WebPushSender::WebPushSender(const HttpClient& http, VapidKeys keys, std::string subject, const Clock& clock,
+                             bool public_only)
+    : http_(http), keys_(std::move(keys)), subject_(std::move(subject)), clock_(clock), public_only_(public_only) {}
 
 Result<PushOutcome> WebPushSender::send(const PushSubscription& s, const PushMessage& m) const {
     if (!valid_subject(subject_))
@@ -497,6 +498,7 @@ Result<PushOutcome> WebPushSender::send(const PushSubscription& s, const PushMes
     req.url = s.endpoint;
     req.provider = "webpush";
     req.endpoint = "send";
+    req.public_only = public_only_;
     req.headers = {
         {"TTL", std::to_string(m.ttl_seconds)},
         {"Urgency", m.urgency},

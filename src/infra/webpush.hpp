@@ -105,7 +105,9 @@ class WebPushSender final : public PushSender {
 public:
     /// `subject` is the VAPID "sub": a mailto: or https: URI where the push service's operator can reach
     /// us. Another subject makes every send fail (Internal: a configuration error, not the message's).
-    WebPushSender(const HttpClient& http, VapidKeys keys, std::string subject, const Clock& clock);
+    /// `public_only`: connect only to public addresses (false only for loopback test push services).
+    WebPushSender(const HttpClient& http, VapidKeys keys, std::string subject, const Clock& clock,
+                  bool public_only = true);
     Result<PushOutcome> send(const PushSubscription& s, const PushMessage& m) const override;
 
 private:
@@ -113,6 +115,7 @@ private:
     VapidKeys keys_;
     std::string subject_;
     const Clock& clock_;
+    bool public_only_;
 };
 
 }  // namespace lc::infra

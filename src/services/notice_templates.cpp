@@ -60,6 +60,15 @@ Words words(const NoticeFacts& f) {
             return {fmt::format("\"{}\" başladı", t), fmt::format("\"{}\" canlı dersiniz başladı.", t),
                     "Canlı ders başladı", fmt::format("{} başladı. Hemen katılın.", t)};
         case NoticeKind::kSessionCancelled:
+            if (f.series) {
+                if (en)
+                    return {fmt::format("Cancelled: \"{}\" from {} on", t, when),
+                            fmt::format("The classes of the series \"{}\" from {} on have been cancelled.", t, when),
+                            "Live classes cancelled", fmt::format("{}: cancelled from {} on", t, when)};
+                return {fmt::format("İptal edildi: \"{}\", {} ve sonrası", t, when),
+                        fmt::format("\"{}\" serisinin {} ve sonrasındaki dersleri iptal edildi.", t, when),
+                        "Canlı dersler iptal edildi", fmt::format("{}: {} ve sonrası iptal", t, when)};
+            }
             if (en)
                 return {fmt::format("Cancelled: \"{}\"", t),
                         fmt::format("The live class \"{}\" on {} has been cancelled.", t, when), "Live class cancelled",
@@ -68,6 +77,16 @@ Words words(const NoticeFacts& f) {
                     fmt::format("{} tarihli \"{}\" canlı dersi iptal edildi.", when, t), "Canlı ders iptal edildi",
                     fmt::format("{} ({}) iptal edildi.", t, when)};
         case NoticeKind::kSessionRescheduled: {
+            if (f.series) {
+                if (en)
+                    return {
+                        fmt::format("New times for \"{}\"", t),
+                        fmt::format("The classes of the series \"{}\" have new times; the next one is on {}.", t, when),
+                        "Live classes rescheduled", fmt::format("{}: next class {}", t, when)};
+                return {fmt::format("\"{}\" için yeni saatler", t),
+                        fmt::format("\"{}\" serisinin derslerinin zamanı değişti; sıradaki ders: {}.", t, when),
+                        "Canlı derslerin zamanı değişti", fmt::format("{}: sıradaki ders {}", t, when)};
+            }
             const std::string before = format_when(f.previous_start, f.timezone, f.locale);
             if (en)
                 return {fmt::format("New time for \"{}\": {}", t, when),
@@ -77,6 +96,24 @@ Words words(const NoticeFacts& f) {
                     fmt::format("\"{}\" canlı dersinin zamanı değişti: {} yerine {}.", t, before, when),
                     "Canlı dersin zamanı değişti", fmt::format("{}: yeni tarih {}", t, when)};
         }
+        case NoticeKind::kInvitation:
+            if (f.series) {
+                if (en)
+                    return {fmt::format("New class series: \"{}\", first class {}", t, when),
+                            fmt::format("A recurring live class \"{}\" has been scheduled. The first class is on {}.",
+                                        t, when),
+                            "New class series", fmt::format("{}: first class {}", t, when)};
+                return {fmt::format("Yeni ders serisi: \"{}\", ilk ders {}", t, when),
+                        fmt::format("Tekrarlanan \"{}\" canlı dersi planlandı. İlk ders: {}.", t, when),
+                        "Yeni ders serisi", fmt::format("{}: ilk ders {}", t, when)};
+            }
+            if (en)
+                return {fmt::format("New live class: \"{}\", {}", t, when),
+                        fmt::format("The live class \"{}\" has been scheduled for {}.", t, when), "New live class",
+                        fmt::format("{} — {}", t, when)};
+            return {fmt::format("Yeni canlı ders: \"{}\", {}", t, when),
+                    fmt::format("\"{}\" canlı dersi planlandı: {}.", t, when), "Yeni canlı ders",
+                    fmt::format("{} — {}", t, when)};
         case NoticeKind::kRecordingPublished:
             if (en)
                 return {fmt::format("Recording available: \"{}\"", t),
@@ -125,11 +162,12 @@ RenderedNotice render_notice(const NoticeFacts& f) {
                                            : (en ? "Open the class" : "Derse git");
     const std::string link =
         f.kind == NoticeKind::kRecordingPublished && !f.recording_url.empty() ? f.recording_url : f.session_url;
-    const std::string calendar_note = (f.kind == NoticeKind::kReminder24h || f.kind == NoticeKind::kReminder1h ||
-                                       f.kind == NoticeKind::kSessionRescheduled || ended)
-                                          ? (en ? "The attached calendar file updates your calendar."
-                                                : "Ekteki takvim dosyası takviminizi günceller.")
-                                          : "";
+    const std::string calendar_note =
+        (f.kind == NoticeKind::kReminder24h || f.kind == NoticeKind::kReminder1h ||
+         f.kind == NoticeKind::kSessionRescheduled || f.kind == NoticeKind::kInvitation || ended)
+            ? (en ? "Open the attached calendar file to add the class to your calendar (or to update it there)."
+                  : "Dersi takviminize eklemek (ya da oradaki kaydı güncellemek) için ekteki takvim dosyasını açın.")
+            : "";
     const std::string unsubscribe_label = en ? "Stop these e-mails" : "Bu e-postaları almak istemiyorum";
     const std::string footer = f.school_name.empty() ? "liveclass" : f.school_name;
 

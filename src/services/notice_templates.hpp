@@ -23,6 +23,7 @@ struct NoticeFacts {
     std::string session_url;      // the class's page (never a join link)
     std::string unsubscribe_url;  // e-mail only
     std::string recording_url;    // recording_published
+    bool series = false;          // about a whole recurring series (`start`: its first class concerned)
 };
 
 struct RenderedNotice {

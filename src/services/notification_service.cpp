@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/text.hpp"
 #include "infra/crypto.hpp"
 #include "infra/log.hpp"
 #include "infra/timezone.hpp"
@@ -45,6 +46,13 @@ std::string stale_reason(NoticeKind kind, const domain::LiveSession& s, const st
     }
     if (kind == NoticeKind::kSessionStarted && s.status != domain::SessionStatus::kLive)
         return "the class is no longer live";
+    if (kind == NoticeKind::kInvitation && s.status == domain::SessionStatus::kCancelled)
+        return "the class was cancelled";
+    // A notice of a move that a later move or a cancellation overtook would tell an outdated story
+    // (a series notice is about many classes: it stands).
+    if (kind == NoticeKind::kSessionRescheduled && occasion.rfind("series:", 0) != 0 &&
+        std::to_string(s.sequence) != occasion)
+        return "the class changed again";
     return "";
 }
 
@@ -143,19 +151,32 @@ Result<int> NotificationService::run_reminders(NoticeKind kind) {
                                                         500);
         }
         int created = 0;
+        std::optional<Error> failed;
         for (const auto& [id, tenant] : due) {
             // One transaction per class: a big class does not hold up the others, and the round row
-            // commits with its deliveries (a crash in between leaves neither).
-            store::Tx tx(ctx_.db);
-            auto s = store::find_session(tx.sql(), tenant, id, /*for_update=*/true);
-            if (!s || s->status != domain::SessionStatus::kScheduled) continue;
-            if (domain::due_reminder(s->scheduled_start, now) != kind) continue;
-            const std::string occasion = std::to_string(s->sequence);
-            if (!store::insert_notification_round(tx.sql(), id, domain::to_string(kind), occasion, now)) continue;
-            created += fan_out(tx.sql(), *s, FanOut{kind, occasion, "", "{}"});
-            tx.commit();
+            // commits with its deliveries (a crash in between leaves neither). A class that fails is
+            // logged by the caller's next round, never allowed to stop the others.
+            auto one = guarded([&]() -> Result<int> {
+                store::Tx tx(ctx_.db);
+                auto s = store::find_session(tx.sql(), tenant, id, /*for_update=*/true);
+                if (!s || s->status != domain::SessionStatus::kScheduled) return 0;
+                if (domain::due_reminder(s->scheduled_start, now) != kind) return 0;
+                const std::string occasion = std::to_string(s->sequence);
+                if (!store::insert_notification_round(tx.sql(), id, domain::to_string(kind), occasion, now)) return 0;
+                int n = 0;
+                // The round is marked either way, so the scan does not look at this class again.
+                if (domain::reminder_applies(kind, s->scheduled_start, s->schedule_set_at.value_or(0)))
+                    n = fan_out(tx.sql(), *s, FanOut{kind, occasion, "", "{}"});
+                tx.commit();
+                return n;
+            });
+            if (one)
+                created += one.value();
+            else
+                failed = one.take_error();
         }
         if (created > 0) ctx_.jobs_enqueued();
+        if (failed) return std::move(*failed);
         return created;
     });
 }
@@ -172,8 +193,21 @@ Status NotificationService::run_notice_job(const std::string& payload) {
         json::object extra;
         if (auto prev = int_at(o, "previous_start"); prev > 0) extra["previous_start"] = prev;
         if (auto rec = text_at(o, "recording_id"); !rec.empty()) extra["recording_id"] = rec;
+        const std::string series_id = text_at(o, "series_id");
+        if (!series_id.empty()) extra["series_id"] = series_id;
         store::Tx tx(ctx_.db);
-        auto s = store::find_session(tx.sql(), text_at(o, "tenant_id"), text_at(o, "session_id"));
+        std::optional<domain::LiveSession> s;
+        if (!text_at(o, "session_id").empty()) {
+            s = store::find_session(tx.sql(), text_at(o, "tenant_id"), text_at(o, "session_id"));
+        } else if (!series_id.empty()) {
+            // A series invitation goes out once, filed under the series' first class still to come.
+            store::SessionFilter f;
+            f.series_id = series_id;
+            f.status = domain::SessionStatus::kScheduled;
+            f.limit = 10000;
+            for (auto& one : store::list_sessions(tx.sql(), text_at(o, "tenant_id"), f, nullptr))
+                if (!s || one.scheduled_start < s->scheduled_start) s = std::move(one);
+        }
         if (!s) return ok_status();  // deleted since: nobody to tell about it
         if (!store::insert_notification_round(tx.sql(), s->id, domain::to_string(*kind), occasion, ctx_.clock.now()))
             return ok_status();  // a previous run of this job committed its fan-out already
@@ -225,6 +259,7 @@ Status NotificationService::deliver(const store::Job& job) {
         std::vector<store::PushSubscriptionRow> subscriptions;
         NoticeFacts facts;
         std::string skip;
+        const std::string series_id = text_at(o, "series_id");
         {
             store::Conn c(ctx_.db);
             d = store::find_delivery(c.sql(), text_at(o, "delivery_id"));
@@ -258,6 +293,7 @@ Status NotificationService::deliver(const store::Job& job) {
                     facts.start = s->scheduled_start;
                     facts.end = s->scheduled_end;
                     facts.previous_start = int_at(o, "previous_start");
+                    facts.series = !series_id.empty();
                     facts.session_url = options_.public_url + "/sessions/" + s->id;
                     if (*kind == NoticeKind::kRecordingPublished)
                         facts.recording_url = facts.session_url + "/recordings";
@@ -289,11 +325,14 @@ Status NotificationService::deliver(const store::Job& job) {
             m.headers.push_back({"List-Unsubscribe", "<" + facts.unsubscribe_url + ">"});
             m.headers.push_back({"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"});
             m.headers.push_back({"Auto-Submitted", "auto-generated"});
+            // Lets people (and their mail rules) sort notices by kind.
+            m.headers.push_back({"X-Liveclass-Notice", d->kind});
             const bool with_calendar =
                 facts.kind == NoticeKind::kReminder24h || facts.kind == NoticeKind::kReminder1h ||
-                facts.kind == NoticeKind::kSessionRescheduled || facts.kind == NoticeKind::kSessionCancelled;
+                facts.kind == NoticeKind::kSessionRescheduled || facts.kind == NoticeKind::kSessionCancelled ||
+                facts.kind == NoticeKind::kInvitation;
             if (with_calendar && ics_) {
-                std::string ics = ics_(*s, facts.course_title);
+                std::string ics = ics_(*s, facts.course_title, series_id);
                 if (!ics.empty())
                     m.attachments.push_back({"live-class.ics", "text/calendar; charset=UTF-8; method=PUBLISH", ics});
             }
@@ -390,10 +429,15 @@ Result<store::PushSubscriptionRow> NotificationService::subscribe_push(const Pri
         row.endpoint = sub.endpoint;
         row.p256dh = sub.p256dh;
         row.auth = sub.auth;
-        row.user_agent = user_agent.substr(0, 300);
+        row.user_agent = is_valid_utf8(user_agent) ? utf8_prefix(user_agent, 300) : std::string();
         row.created_at = ctx_.clock.now();
         store::Tx tx(ctx_.db);
-        row.id = store::upsert_push_subscription(tx.sql(), row);
+        auto id = store::upsert_push_subscription(tx.sql(), row);
+        if (!id)
+            return Error::exists(
+                "this push endpoint is registered to another account; turn notifications off and on again in the "
+                "browser to get a new one");
+        row.id = *id;
         // One person's browsers are few; a client registering endpoints in a loop only replaces its own.
         store::trim_push_subscriptions(tx.sql(), p.user.id, kMaxPushSubscriptionsPerUser);
         tx.commit();

@@ -45,8 +45,10 @@ struct UnsubscribeInfo {
     bool email_enabled = true;
 };
 
-/// The .ics attached to a notice e-mail about `s` (empty: none). Given by the calendar service.
-using IcsForNotice = std::function<std::string(const domain::LiveSession& s, const std::string& course_title)>;
+/// The .ics attached to a notice e-mail about `s`, or about its whole series when `series_id` is set
+/// (an invitation to a series); empty: none. Given by the calendar and series services.
+using IcsForNotice = std::function<std::string(const domain::LiveSession& s, const std::string& course_title,
+                                               const std::string& series_id)>;
 
 class NotificationService {
 public:

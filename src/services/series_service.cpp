@@ -1,11 +1,13 @@
 #include "services/series_service.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "core/text.hpp"
 #include "domain/session_rules.hpp"
 #include "infra/crypto.hpp"
 #include "infra/ical.hpp"
+#include "services/notices.hpp"
 
 namespace lc::services {
 
@@ -111,8 +113,15 @@ Result<SeriesView> SeriesService::create(const Principal& p, const SeriesInput& 
         series.created_at = series.updated_at = ctx_.clock.now();
         std::vector<SessionService::Occurrence> occ;
         for (UnixTime t : starts) occ.push_back({t, t + series.duration_seconds, t});
+        const bool announce = in.session.status.value_or(SessionStatus::kScheduled) == SessionStatus::kScheduled;
         auto made = sessions_.create_occurrences(
-            p, in.session, occ, series.id, [&](soci::session& sql) { store::insert_series(sql, series); }, meta);
+            p, in.session, occ, series.id,
+            [&](soci::session& sql) {
+                store::insert_series(sql, series);
+                // One invitation for the whole series (its calendar file carries the rule), not one per class.
+                if (announce) queue_series_invitation(sql, series.tenant_id, series.id, series.created_at, p.user.id);
+            },
+            meta);
         if (!made) return made.take_error();
         return SeriesView{series, std::move(made.value()), std::nullopt};
     });
@@ -132,6 +141,8 @@ Result<SeriesView> SeriesService::update(const Principal& p, const std::string& 
         const bool new_plan = edit.rrule || edit.first_start;
         if (new_plan && !edit.first_start)
             errors.push_back({"first_start", "say when the first class of the new plan starts (at or after from)"});
+        if (edit.first_start && *edit.first_start <= ctx_.clock.now())
+            errors.push_back({"first_start", "must be in the future"});
         if (!errors.empty()) return Error::invalid("the series cannot be changed", errors);
         const UnixTime now = ctx_.clock.now();
         const UnixTime from = edit.from.value_or(now);
@@ -204,18 +215,33 @@ Result<SeriesView> SeriesService::update(const Principal& p, const std::string& 
                 }
                 // The classes to come take the new plan's times in order; extra ones are cancelled
                 // and missing ones created (after this transaction, with their provider rooms).
+                // People hear of it once per series, not once per class.
                 const auto& when = starts.value();
+                std::optional<LiveSession> first_moved, first_cancelled;
                 for (std::size_t i = 0; i < future.size(); ++i) {
                     LiveSession& s = future[i];
+                    const bool announced = s.status == SessionStatus::kScheduled;
                     if (i < when.size()) {
+                        const bool moves = s.scheduled_start != when[i];
                         s.series_id = target.id;
                         s.recurrence_start = when[i];
-                        if (auto st = sessions_.reschedule_in(tx.sql(), p, s, when[i], when[i] + duration, meta); !st)
+                        if (auto st = sessions_.reschedule_in(tx.sql(), p, s, when[i], when[i] + duration, meta,
+                                                              /*announce=*/false);
+                            !st)
                             return st.take_error();
-                    } else if (auto st = sessions_.cancel_in(tx.sql(), p, s, meta); !st) {
-                        return st.take_error();
+                        if (announced && moves && !first_moved) first_moved = s;
+                    } else {
+                        if (auto st = sessions_.cancel_in(tx.sql(), p, s, meta, /*announce=*/false); !st)
+                            return st.take_error();
+                        if (announced && !first_cancelled) first_cancelled = s;
                     }
                 }
+                if (first_moved)
+                    queue_series_notice(tx.sql(), *first_moved, target.id, target.sequence,
+                                        domain::NoticeKind::kSessionRescheduled, now, p.user.id);
+                if (first_cancelled)
+                    queue_series_notice(tx.sql(), *first_cancelled, series.id, series.sequence,
+                                        domain::NoticeKind::kSessionCancelled, now, p.user.id);
                 for (std::size_t i = future.size(); i < when.size(); ++i)
                     to_create.push_back({when[i], when[i] + duration, when[i]});
             } else {
@@ -223,9 +249,9 @@ Result<SeriesView> SeriesService::update(const Principal& p, const std::string& 
                 if (edit.description) target.description = *edit.description;
                 if (edit.duration_minutes) {
                     target.duration_seconds = duration;
-                    for (auto& s : future)
+                    for (auto& s : future)  // a longer or shorter class: calendars update quietly
                         if (auto st = sessions_.reschedule_in(tx.sql(), p, s, s.scheduled_start,
-                                                              s.scheduled_start + duration, meta);
+                                                              s.scheduled_start + duration, meta, /*announce=*/false);
                             !st)
                             return st.take_error();
                 }
@@ -258,9 +284,18 @@ Result<SeriesView> SeriesService::cancel_from(const Principal& p, const std::str
             auto series = load(tx.sql(), p, id, /*manage=*/true, /*for_update=*/true);
             if (!series) return series.take_error();
             const UnixTime since = from.value_or(ctx_.clock.now());
-            for (auto& s : occurrences(tx.sql(), series.value()))
-                if (s.scheduled_start >= since && not_started(s))
-                    if (auto st = sessions_.cancel_in(tx.sql(), p, s, meta); !st) return st.take_error();
+            std::optional<LiveSession> first_cancelled;
+            for (auto& s : occurrences(tx.sql(), series.value())) {
+                if (s.scheduled_start < since || !not_started(s)) continue;
+                const bool announced = s.status == SessionStatus::kScheduled;
+                if (auto st = sessions_.cancel_in(tx.sql(), p, s, meta, /*announce=*/false); !st)
+                    return st.take_error();
+                if (announced && !first_cancelled) first_cancelled = s;
+            }
+            // One notice for the whole cancellation, with the series' calendar file.
+            if (first_cancelled)
+                queue_series_notice(tx.sql(), *first_cancelled, id, series->sequence,
+                                    domain::NoticeKind::kSessionCancelled, ctx_.clock.now(), p.user.id);
             tx.commit();
         }
         return view(p, id);
@@ -272,53 +307,79 @@ Result<std::string> SeriesService::calendar(const Principal& p, const std::strin
         store::Conn c(ctx_.db);
         auto loaded = load(c.sql(), p, id, /*manage=*/false);
         if (!loaded) return loaded.take_error();
-        const store::Series& series = loaded.value();
-        std::string course_title;
-        if (auto course = store::find_course(c.sql(), p.tenant.id, series.course_id)) course_title = course->title;
-        auto all = occurrences(c.sql(), series);
-
-        // The master: the rule from its first start, in the series' zone (wall-clock time kept across DST).
-        LiveSession first;
-        first.id = id;
-        first.tenant_id = series.tenant_id;
-        first.course_id = series.course_id;
-        first.created_by = series.created_by;
-        first.title = series.title;
-        first.description = series.description;
-        first.scheduled_start = series.first_start;
-        first.scheduled_end = series.first_start + series.duration_seconds;
-        first.status = SessionStatus::kScheduled;
-        first.sequence = series.sequence;
-        first.updated_at = series.updated_at;
-        infra::CalendarEvent master = calendars_.event_for(c.sql(), first, course_title);
-        master.uid = series.id + "@liveclass";
-        master.rrule = series.rrule;
-        master.tzid = series.timezone;
-        master.url = calendars_.session_url(all.empty() ? id : all.front().id);
-        std::vector<infra::CalendarEvent> events;
-        std::vector<infra::CalendarEvent> overrides;
-        for (const auto& s : all) {
-            if (!s.recurrence_start) continue;
-            if (s.status == SessionStatus::kCancelled) {
-                master.exdates.push_back(*s.recurrence_start);
-                continue;
-            }
-            const bool as_planned = s.scheduled_start == *s.recurrence_start &&
-                                    s.scheduled_end == *s.recurrence_start + series.duration_seconds &&
-                                    s.title == series.title && s.description == series.description;
-            if (as_planned) continue;
-            infra::CalendarEvent e = calendars_.event_for(c.sql(), s, course_title);
-            e.uid = master.uid;
-            e.recurrence_id = *s.recurrence_start;
-            e.tzid = series.timezone;
-            overrides.push_back(std::move(e));
-        }
-        events.push_back(std::move(master));
-        for (auto& e : overrides) events.push_back(std::move(e));
-        infra::CalendarOptions o;
-        o.method = "PUBLISH";
-        return infra::render_calendar(events, o);
+        return render(c.sql(), loaded.value());
     });
+}
+
+std::string SeriesService::notice_calendar(const std::string& tenant_id, const std::string& id) {
+    auto r = guarded([&]() -> Result<std::string> {
+        store::Conn c(ctx_.db);
+        auto series = store::find_series(c.sql(), tenant_id, id);
+        if (!series) return not_found();
+        return render(c.sql(), *series);
+    });
+    return r ? r.value() : std::string();  // the e-mail still goes out without its attachment
+}
+
+Result<std::string> SeriesService::render(soci::session& sql, const store::Series& series) {
+    std::string course_title;
+    if (auto course = store::find_course(sql, series.tenant_id, series.course_id)) course_title = course->title;
+    auto all = occurrences(sql, series);
+
+    // The master: the rule from its first start, in the series' zone (wall-clock time kept across DST).
+    // Its text points at the series' first class (there is no page of a series).
+    LiveSession first;
+    first.id = all.empty() ? series.id : all.front().id;
+    first.tenant_id = series.tenant_id;
+    first.course_id = series.course_id;
+    first.created_by = series.created_by;
+    first.title = series.title;
+    first.description = series.description;
+    first.scheduled_start = series.first_start;
+    first.scheduled_end = series.first_start + series.duration_seconds;
+    first.status = SessionStatus::kScheduled;
+    // Cancelling a class adds an EXDATE: a new version of the master (RFC 5545 3.8.7.4). Cancelling is
+    // final, so counting the cancelled classes keeps SEQUENCE rising.
+    first.sequence = series.sequence;
+    first.updated_at = series.updated_at;
+    std::set<UnixTime> active;
+    for (const auto& s : all) {
+        if (s.status == SessionStatus::kCancelled)
+            ++first.sequence;
+        else if (s.recurrence_start)
+            active.insert(*s.recurrence_start);
+        first.updated_at = std::max(first.updated_at, s.updated_at);
+    }
+    infra::CalendarEvent master = calendars_.event_for(sql, first, course_title);
+    master.uid = series.id + "@liveclass";
+    master.rrule = series.rrule;
+    master.tzid = series.timezone;
+    std::vector<infra::CalendarEvent> overrides;
+    for (const auto& s : all) {
+        if (!s.recurrence_start) continue;
+        if (s.status == SessionStatus::kCancelled) {
+            // A class of a new plan may sit where a cancelled one of the old plan was: it wins.
+            if (!active.count(*s.recurrence_start)) master.exdates.push_back(*s.recurrence_start);
+            continue;
+        }
+        const bool as_planned = s.scheduled_start == *s.recurrence_start &&
+                                s.scheduled_end == *s.recurrence_start + series.duration_seconds &&
+                                s.title == series.title && s.description == series.description;
+        if (as_planned) continue;
+        infra::CalendarEvent e = calendars_.event_for(sql, s, course_title);
+        e.uid = master.uid;
+        e.recurrence_id = *s.recurrence_start;
+        e.tzid = series.timezone;
+        overrides.push_back(std::move(e));
+    }
+    std::sort(master.exdates.begin(), master.exdates.end());
+    master.exdates.erase(std::unique(master.exdates.begin(), master.exdates.end()), master.exdates.end());
+    std::vector<infra::CalendarEvent> events;
+    events.push_back(std::move(master));
+    for (auto& e : overrides) events.push_back(std::move(e));
+    infra::CalendarOptions o;
+    o.method = "PUBLISH";
+    return infra::render_calendar(events, o);
 }
 
 }  // namespace lc::services

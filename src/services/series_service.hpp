@@ -59,6 +59,8 @@ public:
     /// The series as one calendar event with its RRULE, cancelled classes as EXDATE and moved or
     /// renamed ones as overrides (RECURRENCE-ID).
     Result<std::string> calendar(const Principal& p, const std::string& id);
+    /// The same for an invitation e-mail (no access check: the caller is the notifier); empty on failure.
+    std::string notice_calendar(const std::string& tenant_id, const std::string& id);
 
 private:
     /// The series of the caller's school, if the caller may see it (admins, the course's teachers and
@@ -67,6 +69,7 @@ private:
                                bool for_update = false);
     std::vector<domain::LiveSession> occurrences(soci::session& sql, const store::Series& s);
     Result<SeriesView> view(const Principal& p, const std::string& id);
+    Result<std::string> render(soci::session& sql, const store::Series& series);
     ServiceContext& ctx_;
     SessionService& sessions_;
     CalendarService& calendars_;

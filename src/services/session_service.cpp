@@ -116,9 +116,11 @@ void enqueue_room_job(soci::session& sql, const LiveSession& s, const char* type
 /// A new time makes a new version of the event (RFC 5545 SEQUENCE): calendars replace it, the
 /// reminders are re-armed for it, and people who were told the old time hear of the new one.
 /// Returns whether to announce it (a draft was never announced).
-bool note_new_time(LiveSession& s, UnixTime old_start, UnixTime old_end) {
+bool note_new_time(LiveSession& s, UnixTime old_start, UnixTime old_end, UnixTime now) {
     if (s.scheduled_start == old_start && s.scheduled_end == old_end) return false;
     ++s.sequence;
+    if (s.scheduled_start == old_start) return false;  // a longer or shorter class: calendars update quietly
+    s.schedule_set_at = now;
     return s.status == SessionStatus::kScheduled;
 }
 
@@ -191,6 +193,7 @@ Result<SessionService::NewSession> SessionService::draft_session(soci::session& 
     s.waiting_room_enabled = in.waiting_room_enabled.value_or(true);
     s.moderator_ids = in.moderator_ids.value_or(std::vector<std::string>{});
     s.created_at = s.updated_at = now;
+    s.schedule_set_at = now;
     if (room_made) n.room = *room_made;  // else the caller makes the room, holding no connection
     s.room_id = n.room.room_id;
     s.room_url = n.room.room_url;
@@ -251,6 +254,8 @@ Result<SessionView> SessionService::create(const Principal& p, const SessionInpu
                 if (adhoc) {
                     queue_live_upkeep(tx.sql(), s, now);
                     queue_session_notice(tx.sql(), s, NoticeKind::kSessionStarted, now, p.user.id);
+                } else if (s.status == SessionStatus::kScheduled) {
+                    queue_session_notice(tx.sql(), s, NoticeKind::kInvitation, now, p.user.id);
                 }
                 if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
                 audit(tx.sql(), p, "session.create", s.id, meta,
@@ -346,12 +351,16 @@ Result<SessionView> SessionService::update(const Principal& p, const std::string
         if (in.scheduled_start || in.scheduled_end) validate_schedule(s.scheduled_start, s.scheduled_end, errors);
         if (!errors.empty()) return Error::invalid("the live session cannot be changed", errors);
         bool publishing = in.status && s.status == SessionStatus::kDraft;
-        bool announce = note_new_time(s, old_start, old_end);
-        if (publishing) s.status = SessionStatus::kScheduled;
+        bool announce = note_new_time(s, old_start, old_end, ctx_.clock.now());
+        if (publishing) {
+            s.status = SessionStatus::kScheduled;
+            s.schedule_set_at = ctx_.clock.now();  // announced now: earlier reminder moments do not apply
+        }
         s.updated_at = ctx_.clock.now();
         store::update_session(tx.sql(), s);
         if (announce)
             queue_session_notice(tx.sql(), s, NoticeKind::kSessionRescheduled, s.updated_at, p.user.id, old_start);
+        if (publishing) queue_session_notice(tx.sql(), s, NoticeKind::kInvitation, s.updated_at, p.user.id);
         if (in.policy) store::upsert_policy(tx.sql(), infra::new_uuid(), p.tenant.id, "", s.id, *in.policy);
         audit(tx.sql(), p, publishing ? "session.publish" : "session.update", s.id, meta);
         bool sync_room = providers::keeps_remote_rooms(s.provider);
@@ -567,7 +576,8 @@ Result<ModerationResult> SessionService::moderate(const Principal& p, const std:
     });
 }
 
-Status SessionService::cancel_in(soci::session& sql, const Principal& p, LiveSession& s, const RequestMeta& meta) {
+Status SessionService::cancel_in(soci::session& sql, const Principal& p, LiveSession& s, const RequestMeta& meta,
+                                 bool announce_it) {
     auto next = apply_action(s.status, SessionAction::kCancel);
     if (!next) return next.take_error();
     const UnixTime now = ctx_.clock.now();
@@ -575,14 +585,14 @@ Status SessionService::cancel_in(soci::session& sql, const Principal& p, LiveSes
     s.status = next.value();
     s.updated_at = now;
     store::update_session(sql, s);
-    if (announce) queue_session_notice(sql, s, NoticeKind::kSessionCancelled, now, p.user.id);
+    if (announce && announce_it) queue_session_notice(sql, s, NoticeKind::kSessionCancelled, now, p.user.id);
     audit(sql, p, "session.cancel", s.id, meta,
           json::serialize(json::object{{"series_id", s.series_id ? json::value(*s.series_id) : nullptr}}));
     return ok_status();
 }
 
 Status SessionService::reschedule_in(soci::session& sql, const Principal& p, LiveSession& s, UnixTime start,
-                                     UnixTime end, const RequestMeta& meta) {
+                                     UnixTime end, const RequestMeta& meta, bool announce_it) {
     if (auto edit = apply_action(s.status, SessionAction::kEdit); !edit) return edit.take_error();
     if (s.status == SessionStatus::kLive) return Error::conflict("a live class cannot be moved");
     std::vector<FieldError> errors;
@@ -591,10 +601,11 @@ Status SessionService::reschedule_in(soci::session& sql, const Principal& p, Liv
     const UnixTime old_start = s.scheduled_start, old_end = s.scheduled_end;
     s.scheduled_start = start;
     s.scheduled_end = end;
-    const bool announce = note_new_time(s, old_start, old_end);
+    const bool announce = note_new_time(s, old_start, old_end, ctx_.clock.now());
     s.updated_at = ctx_.clock.now();
     store::update_session(sql, s);
-    if (announce) queue_session_notice(sql, s, NoticeKind::kSessionRescheduled, s.updated_at, p.user.id, old_start);
+    if (announce && announce_it)
+        queue_session_notice(sql, s, NoticeKind::kSessionRescheduled, s.updated_at, p.user.id, old_start);
     if (providers::keeps_remote_rooms(s.provider)) enqueue_room_job(sql, s, "provider_sync_room", s.updated_at);
     audit(sql, p, "session.update", s.id, meta,
           json::serialize(json::object{{"series_id", s.series_id ? json::value(*s.series_id) : nullptr},

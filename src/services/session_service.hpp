@@ -132,11 +132,13 @@ public:
         const RequestMeta& meta);
     /// Cancels a class loaded in the caller's transaction (a series cancelled from a date on): the same
     /// rows, jobs, notice and audit row as DELETE. FailedPrecondition when it has started or ended.
-    Status cancel_in(soci::session& sql, const Principal& p, domain::LiveSession& s, const RequestMeta& meta);
+    /// `announce` false: no notice of its own (a series change sends one notice for all its classes).
+    Status cancel_in(soci::session& sql, const Principal& p, domain::LiveSession& s, const RequestMeta& meta,
+                     bool announce = true);
     /// Gives a class loaded in the caller's transaction new times (a series edited from a date on), as
     /// PATCH does: SEQUENCE raised, reminders re-armed, the move announced. Writes every field of `s`.
     Status reschedule_in(soci::session& sql, const Principal& p, domain::LiveSession& s, UnixTime start, UnixTime end,
-                         const RequestMeta& meta);
+                         const RequestMeta& meta, bool announce = true);
 
     /// The effective policy of a session (session > course > tenant > defaults, then the session type).
     domain::EffectivePolicy effective_policy(soci::session& sql, const domain::LiveSession& s);

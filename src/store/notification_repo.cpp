@@ -236,16 +236,21 @@ std::vector<Recipient> list_session_audience(soci::session& sql, const std::stri
     return out;
 }
 
-std::string upsert_push_subscription(soci::session& sql, const PushSubscriptionRow& s) {
+std::optional<std::string> upsert_push_subscription(soci::session& sql, const PushSubscriptionRow& s) {
     long long created = s.created_at;
+    // The same person may send new keys for an endpoint; another person may take it over only with the
+    // same keys (the same browser signed in as someone else), never by knowing the endpoint alone.
     sql << "INSERT INTO push_subscriptions(id, tenant_id, user_id, endpoint, p256dh, auth, user_agent, created_at) "
            "VALUES(:i, :t, :u, :e, :p, :a, :g, :n) ON CONFLICT (endpoint) DO UPDATE SET "
            "tenant_id = excluded.tenant_id, user_id = excluded.user_id, p256dh = excluded.p256dh, "
-           "auth = excluded.auth, user_agent = excluded.user_agent",
+           "auth = excluded.auth, user_agent = excluded.user_agent WHERE push_subscriptions.user_id = excluded.user_id "
+           "OR (push_subscriptions.p256dh = excluded.p256dh AND push_subscriptions.auth = excluded.auth)",
         soci::use(s.id), soci::use(s.tenant_id), soci::use(s.user_id), soci::use(s.endpoint), soci::use(s.p256dh),
         soci::use(s.auth), soci::use(s.user_agent), soci::use(created);
-    std::string id;
-    sql << "SELECT id FROM push_subscriptions WHERE endpoint = :e", soci::into(id), soci::use(s.endpoint);
+    std::string id, user;
+    sql << "SELECT id, user_id FROM push_subscriptions WHERE endpoint = :e", soci::into(id), soci::into(user),
+        soci::use(s.endpoint);
+    if (user != s.user_id) return std::nullopt;
     return id;
 }
 

@@ -83,9 +83,10 @@ struct PushSubscriptionRow {
     UnixTime created_at = 0;
     std::optional<UnixTime> last_success_at;
 };
-/// Saves a subscription; an endpoint already known (the same browser signing in as someone else, or
-/// re-subscribing with new keys) is moved to this user and these keys. Returns the row's id.
-std::string upsert_push_subscription(soci::session& sql, const PushSubscriptionRow& s);
+/// Saves a subscription and returns its id. An endpoint already known is updated when it is this
+/// user's (new keys), or moved to this user when the keys match (the same browser signed in as someone
+/// else); nullopt when it belongs to someone else under other keys (nothing is changed).
+std::optional<std::string> upsert_push_subscription(soci::session& sql, const PushSubscriptionRow& s);
 std::vector<PushSubscriptionRow> list_push_subscriptions(soci::session& sql, const std::string& user_id);
 /// Keeps the user's `keep` newest subscriptions and deletes the rest (browsers make new ones freely).
 void trim_push_subscriptions(soci::session& sql, const std::string& user_id, int keep);

@@ -14,7 +14,7 @@ constexpr const char* kSessionCols =
     "id, tenant_id, course_id, content_id, created_by, title, description, type, status, scheduled_start, "
     "scheduled_end, actual_start, actual_end, provider, room_id, room_url, room_password, max_participants, "
     "recording_enabled, auto_recording, waiting_room_enabled, participant_count, peak_participants, "
-    "total_duration_minutes, created_at, updated_at, series_id, recurrence_start, sequence";
+    "total_duration_minutes, created_at, updated_at, series_id, recurrence_start, sequence, schedule_set_at";
 
 struct SessionRow {
     LiveSession s;
@@ -24,7 +24,7 @@ struct SessionRow {
     Nullable<long long> actual_start, actual_end;
     int rec = 1, auto_rec = 0, waiting = 1;
     Nullable<std::string> series;
-    Nullable<long long> recurrence;
+    Nullable<long long> recurrence, schedule_set;
 
     void into(soci::statement& st) {
         st.exchange(soci::into(s.id));
@@ -56,6 +56,7 @@ struct SessionRow {
         st.exchange(soci::into(series.value, series.ind));
         st.exchange(soci::into(recurrence.value, recurrence.ind));
         st.exchange(soci::into(s.sequence));
+        st.exchange(soci::into(schedule_set.value, schedule_set.ind));
     }
     LiveSession finish() const {
         LiveSession out = s;
@@ -75,6 +76,7 @@ struct SessionRow {
         out.updated_at = updated;
         out.series_id = series.get();
         if (auto v = recurrence.get()) out.recurrence_start = *v;
+        if (auto v = schedule_set.get()) out.schedule_set_at = *v;
         return out;
     }
 };
@@ -101,7 +103,7 @@ std::vector<LiveSession> query_sessions(soci::session& sql, const std::string& q
     while (st.fetch()) {
         out.push_back(row.finish());
         row.content.ind = row.created_by.ind = soci::i_null;
-        row.actual_start.ind = row.actual_end.ind = row.recurrence.ind = soci::i_null;
+        row.actual_start.ind = row.actual_end.ind = row.recurrence.ind = row.schedule_set.ind = soci::i_null;
         row.series.ind = soci::i_null;
     }
     for (auto& s : out) s.moderator_ids = moderators_of(sql, s.id);
@@ -127,6 +129,7 @@ struct SessionBind {
         updated = s.updated_at;
         series.set(s.series_id);
         recurrence.set(s.recurrence_start ? std::optional<long long>(*s.recurrence_start) : std::nullopt);
+        schedule_set.set(s.schedule_set_at ? std::optional<long long>(*s.schedule_set_at) : std::nullopt);
     }
     const LiveSession& s;
     Nullable<std::string> content, created_by;
@@ -135,7 +138,7 @@ struct SessionBind {
     Nullable<long long> actual_start, actual_end;
     int rec, auto_rec, waiting;
     Nullable<std::string> series;
-    Nullable<long long> recurrence;
+    Nullable<long long> recurrence, schedule_set;
 };
 
 constexpr const char* kPolicyCols =
@@ -209,7 +212,7 @@ void insert_session(soci::session& sql, const LiveSession& s) {
     SessionBind b(s);
     sql << "INSERT INTO live_sessions(" << kSessionCols
         << ") VALUES(:a1, :a2, :a3, :a4, :a5, :a6, :a7, :a8, :a9, :a10, :a11, :a12, :a13, :a14, :a15, :a16, :a17, "
-           ":a18, :a19, :a20, :a21, :a22, :a23, :a24, :a25, :a26, :a27, :a28, :a29)",
+           ":a18, :a19, :a20, :a21, :a22, :a23, :a24, :a25, :a26, :a27, :a28, :a29, :a30)",
         soci::use(s.id), soci::use(s.tenant_id), soci::use(s.course_id), soci::use(b.content.value, b.content.ind),
         soci::use(b.created_by.value, b.created_by.ind), soci::use(s.title), soci::use(s.description),
         soci::use(b.type), soci::use(b.status), soci::use(b.start), soci::use(b.end),
@@ -218,7 +221,8 @@ void insert_session(soci::session& sql, const LiveSession& s) {
         soci::use(s.max_participants), soci::use(b.rec), soci::use(b.auto_rec), soci::use(b.waiting),
         soci::use(s.participant_count), soci::use(s.peak_participants), soci::use(s.total_duration_minutes),
         soci::use(b.created), soci::use(b.updated), soci::use(b.series.value, b.series.ind),
-        soci::use(b.recurrence.value, b.recurrence.ind), soci::use(s.sequence);
+        soci::use(b.recurrence.value, b.recurrence.ind), soci::use(s.sequence),
+        soci::use(b.schedule_set.value, b.schedule_set.ind);
     set_session_moderators(sql, s.id, s.moderator_ids);
 }
 
@@ -228,13 +232,14 @@ void update_session(soci::session& sql, const LiveSession& s) {
            "scheduled_start = :a10, scheduled_end = :a11, actual_start = :a12, actual_end = :a13, room_url = :a16, "
            "room_password = :a17, max_participants = :a18, recording_enabled = :a19, auto_recording = :a20, "
            "waiting_room_enabled = :a21, total_duration_minutes = :a24, updated_at = :a26, series_id = :a27, "
-           "recurrence_start = :a28, sequence = :a29 WHERE id = :a1 AND tenant_id = :a2",
+           "recurrence_start = :a28, sequence = :a29, schedule_set_at = :a30 WHERE id = :a1 AND tenant_id = :a2",
         soci::use(b.content.value, b.content.ind), soci::use(s.title), soci::use(s.description), soci::use(b.status),
         soci::use(b.start), soci::use(b.end), soci::use(b.actual_start.value, b.actual_start.ind),
         soci::use(b.actual_end.value, b.actual_end.ind), soci::use(s.room_url), soci::use(s.room_password),
         soci::use(s.max_participants), soci::use(b.rec), soci::use(b.auto_rec), soci::use(b.waiting),
         soci::use(s.total_duration_minutes), soci::use(b.updated), soci::use(b.series.value, b.series.ind),
-        soci::use(b.recurrence.value, b.recurrence.ind), soci::use(s.sequence), soci::use(s.id), soci::use(s.tenant_id);
+        soci::use(b.recurrence.value, b.recurrence.ind), soci::use(s.sequence),
+        soci::use(b.schedule_set.value, b.schedule_set.ind), soci::use(s.id), soci::use(s.tenant_id);
     set_session_moderators(sql, s.id, s.moderator_ids);
 }
 

@@ -396,7 +396,9 @@ protected:
     PushEndpoint push;
     CurlHttpClient http;
     SystemClock clock;
-    WebPushSender sender{http, VapidKeys::derive("end to end master secret"), std::string(kSubject), clock};
+    // The push service runs on loopback: the sender must be allowed private addresses here.
+    WebPushSender sender{http, VapidKeys::derive("end to end master secret"), std::string(kSubject), clock,
+                         /*public_only=*/false};
 
     PushEndpoint::Received only_request() {
         auto got = push.wait_for(1);
@@ -462,7 +464,8 @@ TEST_F(WebPushEndToEnd, BusyOrThrottlingPushServiceIsUnavailable) {
 
 TEST_F(WebPushEndToEnd, ExpiredVapidTokenIsRefused) {
     ManualClock two_days_ago(clock.now() - 2 * 24 * 3600);
-    WebPushSender stale(http, VapidKeys::derive("end to end master secret"), std::string(kSubject), two_days_ago);
+    WebPushSender stale(http, VapidKeys::derive("end to end master secret"), std::string(kSubject), two_days_ago,
+                        /*public_only=*/false);
     auto out = stale.send(push.subscription("alice"), {"x"});
     ASSERT_FALSE(out.ok());
     EXPECT_EQ(out.error().code, Code::kInvalidArgument);
@@ -490,6 +493,20 @@ TEST_F(WebPushEndToEnd, UnreachablePushServiceIsUnavailable) {
     auto out = sender.send(sub, {"x"});
     ASSERT_FALSE(out.ok());
     EXPECT_EQ(out.error().code, Code::kUnavailable);
+    EXPECT_TRUE(push.received().empty());
+}
+
+TEST_F(WebPushEndToEnd, APublicOnlySenderRefusesNamesThatResolveToPrivateAddresses) {
+    // In production the sender connects only to public addresses, whatever a name resolves to (SSRF).
+    WebPushSender guarded{http, VapidKeys::derive("end to end master secret"), std::string(kSubject), clock};
+    auto sub = push.subscription("alice");
+    const std::string port = sub.endpoint.substr(sub.endpoint.rfind(':') + 1);
+    for (const std::string host : {"https://localhost:", "https://127.0.0.1:"}) {
+        sub.endpoint = host + port;
+        auto out = guarded.send(sub, {"x"});
+        ASSERT_FALSE(out.ok()) << host;
+        EXPECT_EQ(out.error().code, Code::kInvalidArgument) << host << ": " << out.error().internal;
+    }
     EXPECT_TRUE(push.received().empty());
 }
 

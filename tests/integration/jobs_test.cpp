@@ -547,12 +547,13 @@ TEST_P(Jobs, EndCommitsAttendanceJobWithTheStateChange) {
     auto s = srv.make_school("endjob", 1);
     std::string id(srv.create_session(s).at("id").as_string());
     ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
-    // Starting implies two jobs: the heartbeat sweep that runs while any class is live, and the
-    // "class started" notice to its students.
+    // Scheduling the class queued its invitation; starting it, the heartbeat sweep that runs while any
+    // class is live and the "class started" notice to its students.
+    EXPECT_EQ(count(services::kNotifyScheduledJob, "queued"), 1);
     EXPECT_EQ(count(services::AttendanceService::kSweepJob, "queued"), 1);
     EXPECT_EQ(count(services::kNotifyStartedJob, "queued"), 1);
-    EXPECT_EQ(count_all_jobs(), 2);
-    EXPECT_EQ(workers().run_due(), 2);
+    EXPECT_EQ(count_all_jobs(), 3);
+    EXPECT_EQ(workers().run_due(), 3);
     EXPECT_EQ(count(services::AttendanceService::kSweepJob, "queued"), 1) << "re-queued while the class is live";
     const long long before_end = count_all_jobs();
     auto ended = srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token);
@@ -578,10 +579,11 @@ TEST_P(Jobs, EndCommitsAttendanceJobWithTheStateChange) {
 
 TEST_P(Jobs, FailedEndEnqueuesNoJob) {
     auto s = srv.make_school("endfail", 1);
-    // Jobs other than the heartbeat sweep and the "class started" notice that starting the class queues.
+    // Jobs other than the invitation that scheduling the class queues, and the heartbeat sweep and the
+    // "class started" notice that starting it queues.
     auto count_all_jobs = [&] {
         return this->count_all_jobs() - count(services::AttendanceService::kSweepJob, "queued") -
-               count(services::kNotifyStartedJob, "queued");
+               count(services::kNotifyStartedJob, "queued") - count(services::kNotifyScheduledJob, "queued");
     };
     std::string id(srv.create_session(s).at("id").as_string());
     // Not live yet: 409, nothing enqueued.

@@ -109,8 +109,9 @@ TEST_P(SessionFlow, ScheduledSessionFullLifecycle) {
         store::Conn conn(srv.app().db());
         EXPECT_EQ(store::count_jobs(conn.sql(), "calculate_attendance", "queued"), 1);
     }
-    // The attendance job, the heartbeat sweep and the "class started" notice of the start.
-    EXPECT_EQ(srv.app().workers().run_due(), 3);
+    // The attendance job, the heartbeat sweep and the "class started" notice of the start, and the
+    // invitation queued when the class was scheduled.
+    EXPECT_EQ(srv.app().workers().run_due(), 4);
     {
         store::Conn conn(srv.app().db());
         EXPECT_EQ(store::count_jobs(conn.sql(), "calculate_attendance", "done"), 1);

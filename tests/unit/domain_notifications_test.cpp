@@ -10,9 +10,9 @@ namespace {
 constexpr UnixTime kStart = 1'800'000'000;  // a class start on a minute boundary
 
 TEST(DomainNotifications, EveryKindHasANameThatParsesBackAndItsChannels) {
-    for (NoticeKind k :
-         {NoticeKind::kReminder24h, NoticeKind::kReminder1h, NoticeKind::kReminder10m, NoticeKind::kSessionStarted,
-          NoticeKind::kSessionCancelled, NoticeKind::kSessionRescheduled, NoticeKind::kRecordingPublished}) {
+    for (NoticeKind k : {NoticeKind::kReminder24h, NoticeKind::kReminder1h, NoticeKind::kReminder10m,
+                         NoticeKind::kSessionStarted, NoticeKind::kSessionCancelled, NoticeKind::kSessionRescheduled,
+                         NoticeKind::kRecordingPublished, NoticeKind::kInvitation}) {
         auto back = parse_notice_kind(to_string(k));
         ASSERT_TRUE(back) << to_string(k);
         EXPECT_EQ(*back, k);
@@ -29,6 +29,8 @@ TEST(DomainNotifications, EveryKindHasANameThatParsesBackAndItsChannels) {
     EXPECT_TRUE(channels_of(NoticeKind::kSessionCancelled).email && channels_of(NoticeKind::kSessionCancelled).push);
     EXPECT_TRUE(channels_of(NoticeKind::kRecordingPublished).email);
     EXPECT_FALSE(channels_of(NoticeKind::kRecordingPublished).push);
+    EXPECT_TRUE(channels_of(NoticeKind::kInvitation).email);
+    EXPECT_FALSE(channels_of(NoticeKind::kInvitation).push);
     EXPECT_EQ(parse_notice_channel("push"), NoticeChannel::kPush);
     EXPECT_FALSE(parse_notice_channel("sms"));
 }
@@ -44,6 +46,17 @@ TEST(DomainNotifications, EachReminderIsDueFromItsMinuteUntilACloserOneTakesOver
     // Once the class has started, no reminder is due: a late one goes out only before the start.
     EXPECT_EQ(due_reminder(kStart, kStart), std::nullopt);
     EXPECT_EQ(due_reminder(kStart, kStart + 60), std::nullopt);
+}
+
+TEST(DomainNotifications, ARemindersMomentMustComeAfterTheClassGotItsTime) {
+    // Scheduled three days ahead: every reminder applies.
+    for (NoticeKind k : kReminders) EXPECT_TRUE(reminder_applies(k, kStart, kStart - 3 * 86400));
+    // Scheduled (or moved) 30 minutes ahead: only the 10-minute one; the invitation told people.
+    EXPECT_FALSE(reminder_applies(NoticeKind::kReminder24h, kStart, kStart - 1800));
+    EXPECT_FALSE(reminder_applies(NoticeKind::kReminder1h, kStart, kStart - 1800));
+    EXPECT_TRUE(reminder_applies(NoticeKind::kReminder10m, kStart, kStart - 1800));
+    // Exactly at the moment still counts.
+    EXPECT_TRUE(reminder_applies(NoticeKind::kReminder1h, kStart, kStart - 3600));
 }
 
 TEST(DomainNotifications, WindowsAreTheInverseOfDueReminder) {
