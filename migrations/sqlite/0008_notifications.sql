@@ -29,8 +29,9 @@ ALTER TABLE live_sessions ADD COLUMN schedule_set_at BIGINT;
 CREATE INDEX live_sessions_series ON live_sessions(series_id, scheduled_start);
 
 -- One row per (session, user, kind, channel, occasion): the unique index is what makes a notice reach a
--- user at most once across restarts, retries and several workers. occasion is the session's sequence for
--- reminders and status notices (a reschedule re-arms them) and the recording id for recording notices.
+-- user at most once across restarts, retries and several workers. occasion is the version of the class's
+-- time (schedule_set_at) for reminders, so a new start re-arms them; the session's sequence for status
+-- notices; the recording id for recording notices; "series:..." for notices about a whole series.
 CREATE TABLE notification_deliveries (
     id TEXT PRIMARY KEY,
     tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,

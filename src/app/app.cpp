@@ -142,8 +142,9 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         a->wall_clock_, /*public_only=*/!cfg.push_allow_http);
     const std::string base_url =
         cfg.public_url.empty() ? "http://" + cfg.http_host + ":" + std::to_string(cfg.http_port) : cfg.public_url;
-    a->calendars_ = std::make_unique<services::CalendarService>(*a->ctx_, *a->sessions_,
-                                                                services::CalendarServiceOptions{base_url});
+    a->calendars_ = std::make_unique<services::CalendarService>(
+        *a->ctx_, *a->sessions_,
+        services::CalendarServiceOptions{.public_url = base_url, .organizer_email = cfg.mail_from});
     a->series_ =
         std::make_unique<services::SeriesService>(*a->ctx_, *a->sessions_, *a->calendars_, cfg.default_timezone);
     services::NotificationOptions notify;

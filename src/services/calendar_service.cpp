@@ -20,7 +20,8 @@ std::string feed_token_hash(const std::string& token) { return infra::sha256_hex
 }  // namespace
 
 infra::CalendarEvent CalendarService::event_for(soci::session& sql, const LiveSession& s,
-                                                const std::string& course_title) {
+                                                const std::string& course_title,
+                                                std::map<std::string, std::string>* names) {
     infra::CalendarEvent e;
     e.uid = s.id + "@liveclass";
     e.start = s.scheduled_start;
@@ -40,11 +41,17 @@ infra::CalendarEvent CalendarService::event_for(soci::session& sql, const LiveSe
     e.status = s.status == SessionStatus::kCancelled ? infra::CalendarEvent::Status::kCancelled
                : s.status == SessionStatus::kDraft   ? infra::CalendarEvent::Status::kTentative
                                                      : infra::CalendarEvent::Status::kConfirmed;
-    if (s.created_by)
-        if (auto organizer = store::find_user(sql, s.tenant_id, *s.created_by)) {
-            e.organizer_name = organizer->full_name;
-            e.organizer_email = organizer->email;
-        }
+    // The teacher's name with the school's sender address: calendar files travel far (shared, synced,
+    // forwarded), and a teacher's own address need not travel with them.
+    e.organizer_email = options_.organizer_email;
+    if (s.created_by) {
+        std::map<std::string, std::string> local;
+        auto& cache = names ? *names : local;
+        auto [it, fresh] = cache.try_emplace(*s.created_by);
+        if (fresh)
+            if (auto organizer = store::find_user(sql, s.tenant_id, *s.created_by)) it->second = organizer->full_name;
+        e.organizer_name = it->second;
+    }
     if (s.status != SessionStatus::kCancelled && options_.alarm_minutes > 0)
         e.alarms.push_back({options_.alarm_minutes, s.title});
     return e;
@@ -127,13 +134,13 @@ Result<std::string> CalendarService::feed(const std::string& token) {
         filter.to = now + std::int64_t{options_.feed_future_days} * 86400;
         filter.limit = 2000;
         std::vector<infra::CalendarEvent> events;
-        std::map<std::string, std::string> course_titles;
+        std::map<std::string, std::string> course_titles, organizer_names;
         for (const auto& s : store::list_sessions(c.sql(), f->tenant_id, filter, nullptr)) {
             if (s.status == SessionStatus::kDraft) continue;  // not announced yet
             auto [it, fresh] = course_titles.try_emplace(s.course_id);
             if (fresh)
                 if (auto course = store::find_course(c.sql(), s.tenant_id, s.course_id)) it->second = course->title;
-            events.push_back(event_for(c.sql(), s, it->second));
+            events.push_back(event_for(c.sql(), s, it->second, &organizer_names));
         }
         // Last use is kept to the hour: a poll every few minutes need not write each time.
         if (!f->last_used_at || *f->last_used_at / 3600 != now / 3600) store::touch_calendar_feed(c.sql(), f->id, now);

@@ -2,6 +2,7 @@
 // Seed 8.3: calendar files. One class as an .ics file, and a personal subscription feed per user
 // (a secret, revocable URL that Google, Outlook and Apple calendars poll) listing all their classes.
 // Events carry the class page's URL, never a join link: calendars are shared and synced far and wide.
+#include <map>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,7 @@ struct CalendarServiceOptions {
     int feed_past_days = 60;  // how far back and ahead a feed reaches
     int feed_future_days = 400;
     int feed_refresh_minutes = 60;  // REFRESH-INTERVAL hint for subscribed calendars
+    std::string organizer_email;    // ORGANIZER's address (LIVE_MAIL_FROM); its name is the teacher's
 };
 
 struct FeedInfo {
@@ -46,8 +48,10 @@ public:
     /// or revoked.
     Result<std::string> feed(const std::string& token);
 
-    /// The event of one class (stable UID, UTC times, SEQUENCE, STATUS, VALARM).
-    infra::CalendarEvent event_for(soci::session& sql, const domain::LiveSession& s, const std::string& course_title);
+    /// The event of one class (stable UID, UTC times, SEQUENCE, STATUS, VALARM). `names`: a cache of
+    /// organizer names by user id, for callers rendering many classes.
+    infra::CalendarEvent event_for(soci::session& sql, const domain::LiveSession& s, const std::string& course_title,
+                                   std::map<std::string, std::string>* names = nullptr);
     std::string session_url(const std::string& session_id) const {
         return options_.public_url + "/sessions/" + session_id;
     }

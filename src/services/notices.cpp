@@ -23,6 +23,8 @@ void queue_session_notice(soci::session& sql, const domain::LiveSession& s, doma
                          {"occasion", std::to_string(s.sequence)},
                          {"actor_id", actor_id}};
     if (previous_start) payload["previous_start"] = *previous_start;
+    // A move notice is outdated once the class moves again (its time version changes).
+    if (kind == domain::NoticeKind::kSessionRescheduled) payload["time_version"] = time_version(s);
     job.payload = json::serialize(payload);
     store::enqueue_job(sql, job, now);
 }

@@ -18,6 +18,10 @@ inline constexpr const char* kNotifyCancelledJob = "notify_session_cancelled";  
 inline constexpr const char* kNotifyRecordingJob = "notify_recording_published";
 inline constexpr const char* kNotifyScheduledJob = "notify_session_scheduled";  // invitations
 
+/// The version of a class's time (when it got its current start): the occasion of its reminders, so
+/// that a new start re-arms them and a longer or shorter class does not.
+inline std::string time_version(const domain::LiveSession& s) { return std::to_string(s.schedule_set_at.value_or(0)); }
+
 /// Queues the notice of kind started, cancelled or rescheduled about `s` (as it is after the change,
 /// its sequence already raised). `actor_id`: who made the change (not notified of it);
 /// `previous_start`: the old start of a rescheduled class.

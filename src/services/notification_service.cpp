@@ -38,10 +38,11 @@ std::string locale_of(const domain::User& u, const store::NotificationPrefs& pre
 }
 
 /// Why a delivery is no longer worth sending (empty: it still is).
-std::string stale_reason(NoticeKind kind, const domain::LiveSession& s, const std::string& occasion, UnixTime now) {
+std::string stale_reason(NoticeKind kind, const domain::LiveSession& s, const std::string& occasion, UnixTime now,
+                         const std::string& move_version) {
     if (domain::is_reminder(kind)) {
         if (s.status != domain::SessionStatus::kScheduled) return "the class is no longer scheduled";
-        if (std::to_string(s.sequence) != occasion) return "the class was rescheduled";
+        if (time_version(s) != occasion) return "the class was rescheduled";
         if (now >= s.scheduled_start) return "the class has started";
     }
     if (kind == NoticeKind::kSessionStarted && s.status != domain::SessionStatus::kLive)
@@ -51,7 +52,7 @@ std::string stale_reason(NoticeKind kind, const domain::LiveSession& s, const st
     // A notice of a move that a later move or a cancellation overtook would tell an outdated story
     // (a series notice is about many classes: it stands).
     if (kind == NoticeKind::kSessionRescheduled && occasion.rfind("series:", 0) != 0 &&
-        std::to_string(s.sequence) != occasion)
+        (s.status == domain::SessionStatus::kCancelled || (!move_version.empty() && move_version != time_version(s))))
         return "the class changed again";
     return "";
 }
@@ -161,7 +162,7 @@ Result<int> NotificationService::run_reminders(NoticeKind kind) {
                 auto s = store::find_session(tx.sql(), tenant, id, /*for_update=*/true);
                 if (!s || s->status != domain::SessionStatus::kScheduled) return 0;
                 if (domain::due_reminder(s->scheduled_start, now) != kind) return 0;
-                const std::string occasion = std::to_string(s->sequence);
+                const std::string occasion = time_version(*s);
                 if (!store::insert_notification_round(tx.sql(), id, domain::to_string(kind), occasion, now)) return 0;
                 int n = 0;
                 // The round is marked either way, so the scan does not look at this class again.
@@ -193,6 +194,7 @@ Status NotificationService::run_notice_job(const std::string& payload) {
         json::object extra;
         if (auto prev = int_at(o, "previous_start"); prev > 0) extra["previous_start"] = prev;
         if (auto rec = text_at(o, "recording_id"); !rec.empty()) extra["recording_id"] = rec;
+        if (auto version = text_at(o, "time_version"); !version.empty()) extra["time_version"] = version;
         const std::string series_id = text_at(o, "series_id");
         if (!series_id.empty()) extra["series_id"] = series_id;
         store::Tx tx(ctx_.db);
@@ -271,7 +273,7 @@ Status NotificationService::deliver(const store::Job& job) {
                 skip = "the class or the person no longer exists";
             } else {
                 facts.kind = *kind;
-                skip = stale_reason(*kind, *s, d->occasion, now);
+                skip = stale_reason(*kind, *s, d->occasion, now, text_at(o, "time_version"));
                 prefs = store::find_prefs(c.sql(), u->id).value_or(store::NotificationPrefs{u->id, u->tenant_id});
                 const bool email = d->channel == "email";
                 if (skip.empty() && email && !prefs.email) skip = "the person turned e-mail notices off";

@@ -114,7 +114,8 @@ std::vector<std::pair<std::string, std::string>> list_sessions_needing_reminder(
         (sql.prepare
              << "SELECT s.id, s.tenant_id FROM live_sessions s WHERE s.status = 'scheduled' AND s.scheduled_start > :a "
                 "AND s.scheduled_start <= :u AND NOT EXISTS (SELECT 1 FROM notification_rounds r "
-                "WHERE r.session_id = s.id AND r.kind = :k AND r.occasion = CAST(s.sequence AS TEXT)) "
+                "WHERE r.session_id = s.id AND r.kind = :k AND "
+                "r.occasion = CAST(COALESCE(s.schedule_set_at, 0) AS TEXT)) "
                 "ORDER BY s.scheduled_start, s.id LIMIT " +
                     std::to_string(limit),
          soci::into(id), soci::into(tenant), soci::use(a), soci::use(u), soci::use(kind));

@@ -35,7 +35,8 @@ bool insert_delivery_once(soci::session& sql, const Delivery& d);
 bool insert_notification_round(soci::session& sql, const std::string& session_id, const std::string& kind,
                                const std::string& occasion, UnixTime now);
 /// Scheduled classes of every school starting in (after, until] whose `kind` reminder has not been fanned
-/// out for their current sequence, earliest first, at most `limit`: (session id, tenant id) pairs.
+/// out for their current time version (schedule_set_at), earliest first, at most `limit`: (session id, tenant id)
+/// pairs.
 std::vector<std::pair<std::string, std::string>> list_sessions_needing_reminder(soci::session& sql,
                                                                                 const std::string& kind, UnixTime after,
                                                                                 UnixTime until, int limit);

@@ -251,7 +251,17 @@ TEST_P(Notifications, RescheduleTellsPeopleTheNewTimeAndReArmsTheReminders) {
     EXPECT_EQ(deliveries("kind = 'reminder_24h'"), 3);
     srv.clock().set(new_start - 86400);
     run();
-    EXPECT_EQ(deliveries("kind = 'reminder_24h' AND occasion = '1' AND status = 'sent'"), 3);
+    EXPECT_EQ(deliveries("kind = 'reminder_24h' AND status = 'sent'"), 6);
+
+    // A longer class is not a move: calendars update, nobody is told, the reminders are not re-armed.
+    ASSERT_EQ(srv.patch_json("/api/v1/live-sessions/" + id + "/", {{"scheduled_end", format_iso8601(new_start + 5400)}},
+                             token(s, s.instructor))
+                  .status,
+              200u);
+    srv.clock().advance(60);
+    run();
+    EXPECT_EQ(deliveries("kind = 'reminder_24h'"), 6);
+    EXPECT_EQ(deliveries("kind = 'session_rescheduled'"), 2);
 }
 
 TEST_P(Notifications, CancellationIsAnnouncedAndStopsTheReminders) {
