@@ -8,7 +8,7 @@ BUILD_PKGS=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libsoci-dev libsqlite3-dev libpq-dev
   libjwt-dev libssl-dev libsodium-dev libjemalloc-dev libpugixml-dev
-  libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libhiredis-dev libical-dev
+  libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libhiredis-dev libical-dev tzdata
   libgtest-dev libgmock-dev
 )
 # Servers and tools the tests and benchmarks start on loopback (prometheus: promtool checks /metrics).

@@ -153,7 +153,9 @@ Result<int> NotificationService::run_reminders(NoticeKind kind) {
         }
         int created = 0;
         std::optional<Error> failed;
-        for (const auto& [id, tenant] : due) {
+        for (const auto& entry : due) {
+            const std::string& id = entry.first;  // named, not bound: lambdas capture them (clang 14)
+            const std::string& tenant = entry.second;
             // One transaction per class: a big class does not hold up the others, and the round row
             // commits with its deliveries (a crash in between leaves neither). A class that fails is
             // logged by the caller's next round, never allowed to stop the others.
