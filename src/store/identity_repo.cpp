@@ -88,17 +88,10 @@ struct UserRow {
 std::vector<User> query_users(soci::session& sql, const std::string& query, Params& params) {
     std::vector<User> out;
     UserRow row;
-    soci::statement st(sql);
-    row.into(st);
-    params.bind(st);
-    st.alloc();
-    st.prepare(query);
-    st.define_and_bind();
-    st.execute(false);
-    while (st.fetch()) {
+    detail::for_each_row(sql, query, params, row, [&] {
         out.push_back(row.finish());
         row = UserRow{};
-    }
+    });
     return out;
 }
 

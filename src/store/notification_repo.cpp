@@ -41,17 +41,10 @@ struct DeliveryRow {
 std::vector<Delivery> query_deliveries(soci::session& sql, const std::string& query, Params& p) {
     std::vector<Delivery> out;
     DeliveryRow row;
-    soci::statement st(sql);
-    row.into(st);
-    p.bind(st);
-    st.alloc();
-    st.prepare(query);
-    st.define_and_bind();
-    st.execute(false);
-    while (st.fetch()) {
+    detail::for_each_row(sql, query, p, row, [&] {
         out.push_back(row.finish());
         row.sent.ind = soci::i_null;
-    }
+    });
     return out;
 }
 

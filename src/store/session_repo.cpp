@@ -93,19 +93,12 @@ std::vector<std::string> moderators_of(soci::session& sql, const std::string& se
 std::vector<LiveSession> query_sessions(soci::session& sql, const std::string& query, Params& p) {
     std::vector<LiveSession> out;
     SessionRow row;
-    soci::statement st(sql);
-    row.into(st);
-    p.bind(st);
-    st.alloc();
-    st.prepare(query);
-    st.define_and_bind();
-    st.execute(false);
-    while (st.fetch()) {
+    detail::for_each_row(sql, query, p, row, [&] {
         out.push_back(row.finish());
         row.content.ind = row.created_by.ind = soci::i_null;
         row.actual_start.ind = row.actual_end.ind = row.recurrence.ind = row.schedule_set.ind = soci::i_null;
         row.series.ind = soci::i_null;
-    }
+    });
     for (auto& s : out) s.moderator_ids = moderators_of(sql, s.id);
     return out;
 }

@@ -73,6 +73,20 @@ private:
     std::deque<std::pair<bool, std::size_t>> order_;
 };
 
+/// The loop every filtered list shares: runs `query` with `params` bound, reads each row into `row`
+/// (whose into(st) exchanges its columns) and calls `on_row()` after every fetch.
+template <class Row, class OnRow>
+void for_each_row(soci::session& sql, const std::string& query, Params& params, Row& row, OnRow&& on_row) {
+    soci::statement st(sql);
+    row.into(st);
+    params.bind(st);
+    st.alloc();
+    st.prepare(query);
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) on_row();
+}
+
 /// The SET clause that closes participation rows at `at`: left_at, duration, the background time of
 /// a tab still hidden at the close (hidden_since stays: the last hidden stretch ran until left_at),
 /// and why. `at` is our own integer and `end_reason` one of our constants, so both are inlined.

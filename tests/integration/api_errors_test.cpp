@@ -463,6 +463,89 @@ TEST_P(ApiErrors, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
     EXPECT_EQ(count_rows("live_sessions"), 0);
 }
 
+TEST_P(ApiErrors, NotificationAndSeriesBodiesAreCheckedLikeTheOthers) {
+    // A series to edit, and what the checks must leave unchanged.
+    UnixTime start = (srv.clock().now() / 86400 + 3) * 86400 + 9 * 3600;
+    auto made = srv.post_json("/api/v1/live-series/",
+                              {{"course_id", s.course.id},
+                               {"title", "Seri"},
+                               {"rrule", "FREQ=DAILY;COUNT=2"},
+                               {"timezone", "UTC"},
+                               {"first_start", format_iso8601(start)},
+                               {"duration_minutes", 30}},
+                              s.instructor_token);
+    ASSERT_EQ(made.status, 201u) << made.body;
+    const std::string series = "/api/v1/live-series/" + made.str("id") + "/";
+    auto snapshot = [&] {
+        return std::vector<long long>{
+            count_rows("live_session_series"), count_rows("live_sessions"), count_rows("notification_preferences"),
+            count_rows("push_subscriptions"),  count_rows("audit_logs"),    count_rows("jobs")};
+    };
+    const auto before = snapshot();
+    const auto series_json = srv.get(series, s.instructor_token).body;
+    struct Target {
+        std::string method, path, token;
+    };
+    const std::vector<Target> targets = {{"POST", "/api/v1/live-series/", s.instructor_token},
+                                         {"PATCH", series, s.instructor_token},
+                                         {"PATCH", "/api/v1/notifications/preferences/", s.student_tokens[0]},
+                                         {"POST", "/api/v1/notifications/push-subscriptions/", s.student_tokens[0]}};
+    for (const auto& t : targets) {
+        for (const std::string& body :
+             std::vector<std::string>{"{\"title\": ", "not json", "[]", "42", "null", "{\"a\":1}}", "\"\xff\""}) {
+            auto r = http_request(srv.port(), t.method, t.path, body, t.token);
+            EXPECT_TRUE(is_problem(r, 400)) << t.method << " " << t.path << " " << body;
+        }
+        auto deep = http_request(srv.port(), t.method, t.path, repeat("[", 5000) + repeat("]", 5000), t.token);
+        EXPECT_TRUE(is_problem(deep, 400)) << t.path;
+        auto text = http_request(srv.port(), t.method, t.path, "{}", t.token, {{"Content-Type", "text/plain"}});
+        EXPECT_TRUE(is_problem(text, 400)) << t.path;
+        auto unknown = http_request(srv.port(), t.method, t.path, R"({"tenant_id":"x","colour":1})", t.token);
+        EXPECT_TRUE(is_problem(unknown, 422)) << t.path << " " << unknown.body;
+        EXPECT_TRUE(error_fields(unknown).count("tenant_id")) << unknown.body;
+    }
+    // Wrong types name each field.
+    auto expect_fields = [&](const Target& t, const json::object& body, const std::set<std::string>& fields) {
+        auto r = http_request(srv.port(), t.method, t.path, json::serialize(body), t.token);
+        EXPECT_TRUE(is_problem(r, 422)) << t.path << " " << r.body;
+        auto got = error_fields(r);
+        for (const auto& f : fields)
+            EXPECT_TRUE(got.count(f)) << t.path << ": errors should name " << f << ": " << r.body;
+    };
+    expect_fields(targets[0],
+                  {{"course_id", "not-a-uuid"},
+                   {"title", 5},
+                   {"rrule", true},
+                   {"first_start", "tomorrow"},
+                   {"duration_minutes", "long"}},
+                  {"course_id", "title", "rrule", "first_start", "duration_minutes"});
+    expect_fields(targets[0],
+                  {{"course_id", s.course.id},
+                   {"title", "x"},
+                   {"rrule", repeat("FREQ=DAILY;", 100)},
+                   {"first_start", format_iso8601(start)},
+                   {"duration_minutes", 100000}},
+                  {"rrule", "duration_minutes"});
+    expect_fields(targets[1], {{"from", 5}, {"rrule", 7}, {"duration_minutes", "x"}, {"first_start", "soon"}},
+                  {"from", "rrule", "duration_minutes", "first_start"});
+    expect_fields(targets[2], {{"email_enabled", "yes"}, {"push_enabled", 1}, {"locale", 3}, {"timezone", false}},
+                  {"email_enabled", "push_enabled", "locale", "timezone"});
+    expect_fields(targets[2], {{"timezone", "../../../../etc/passwd"}}, {"timezone"});
+    expect_fields(targets[3], {{"endpoint", 5}, {"keys", "k"}}, {"endpoint", "keys"});
+    expect_fields(targets[3],
+                  {{"endpoint", "https://push.example.net/" + repeat("a", 3000)},
+                   {"keys", {{"p256dh", repeat("A", 500)}, {"auth", 1}}}},
+                  {"endpoint", "keys.p256dh", "keys.auth"});
+    EXPECT_EQ(snapshot(), before);
+    EXPECT_EQ(srv.get(series, s.instructor_token).body, series_json);
+
+    // Secret tokens in the path: overlong or garbage is a plain 404, never a crash.
+    EXPECT_TRUE(is_problem(srv.get("/api/v1/calendar/feed/" + repeat("a", 5000) + ".ics"), 404));
+    EXPECT_TRUE(is_problem(srv.get("/api/v1/notifications/unsubscribe/" + repeat("b", 5000) + "/"), 404));
+    EXPECT_TRUE(is_problem(srv.post("/api/v1/notifications/unsubscribe/%FF%FE.%00/", ""), 400));
+    EXPECT_TRUE(is_problem(srv.post("/api/v1/notifications/unsubscribe/Li4.Li4/", ""), 404));
+}
+
 TEST_P(ApiErrors, InvalidTransitionsAre409AndChangeNothing) {
     auto expect_409_unchanged = [&](const std::string& method, const std::string& id, const std::string& action) {
         auto before = srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token);
