@@ -16,7 +16,7 @@ BUILD_PKGS=(
 # python3-aiosmtpd is the SMTP server the mail tests deliver to; python3-icalendar is the second parser
 # the .ics tests read our files back with; python3-cryptography decrypts Web Push payloads in the push tests.
 TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps redis-server prometheus clang libclang-rt-14-dev
-           python3-aiosmtpd python3-icalendar python3-cryptography)
+           python3-aiosmtpd python3-icalendar python3-cryptography openssl)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then
