@@ -1,0 +1,158 @@
+// Shapes of the liveclass REST API (docs/openapi.yaml): snake_case as the server sends them.
+export type Role = 'admin' | 'instructor' | 'student';
+export type SessionStatus = 'draft' | 'scheduled' | 'live' | 'ended' | 'cancelled';
+export type SessionType = 'scheduled' | 'adhoc' | 'webinar';
+export type Provider = 'jitsi' | 'bbb' | 'zoom';
+
+export interface User {
+  id: string;
+  tenant_id: string;
+  email: string;
+  full_name: string;
+  role: Role;
+  locale: string;
+  avatar_url?: string;
+}
+
+export interface Tenant {
+  id: string;
+  slug: string;
+  name: string;
+  domains?: string[];
+}
+
+export interface Course {
+  id: string;
+  tenant_id: string;
+  title: string;
+  description: string;
+  instructor_ids: string[];
+}
+
+export interface LiveSession {
+  id: string;
+  course_id: string;
+  title: string;
+  description: string;
+  type: SessionType;
+  status: SessionStatus;
+  scheduled_start: string;
+  scheduled_end: string;
+  actual_start: string | null;
+  actual_end: string | null;
+  provider: Provider;
+  participant_count: number;
+  peak_participants: number;
+  moderator_ids: string[];
+  series_id: string | null;
+  max_participants: number;
+  recording_enabled: boolean;
+  waiting_room_enabled: boolean;
+  // detail only
+  course?: { id: string; title: string };
+  my_role?: 'host' | 'moderator' | 'participant';
+  participants_count?: number;
+  recordings_count?: number;
+}
+
+export interface Page<T> {
+  count: number;
+  page: number;
+  page_size: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+export interface JoinResponse {
+  join_url: string;
+  token: string | null;
+  launch_url: string;
+  role: string;
+  expires_at: string;
+  provider: Provider;
+  participant_id: string;
+}
+
+export interface HeartbeatResult {
+  next_heartbeat_seconds?: number;
+  [k: string]: unknown;
+}
+
+export interface LiveParticipant {
+  user_id: string;
+  full_name: string;
+  role: 'host' | 'moderator' | 'participant';
+  joined_at: string;
+  last_seen_at: string | null;
+  in_background: boolean;
+  devices: number;
+  device_type: string;
+  browser: string;
+}
+
+export interface LiveParticipants {
+  session_id: string;
+  status: SessionStatus;
+  participant_count: number;
+  participants: LiveParticipant[];
+}
+
+export interface AttendanceInterval {
+  kind: 'present' | 'background';
+  participant_id: string;
+  from: string;
+  to: string | null;
+  end_reason?: string | null;
+  device_type?: string;
+}
+
+export interface AttendanceRow {
+  user_id: string;
+  full_name: string;
+  email: string;
+  status: 'attended' | 'partial' | 'absent';
+  attended: boolean;
+  attendance_percent: number;
+  total_duration_seconds: number;
+  background_duration_seconds: number;
+  join_count: number;
+  first_join: string | null;
+  last_leave: string | null;
+  late_join: boolean;
+  early_leave: boolean;
+  engagement_score: number;
+  intervals?: AttendanceInterval[];
+}
+
+export interface SessionAttendance {
+  session_id: string;
+  title?: string;
+  status: string;
+  actual_start: string | null;
+  actual_end: string | null;
+  calculated: boolean;
+  totals: { rows: number; attended: number; partial: number; absent: number; late_join: number; early_leave: number };
+  results: AttendanceRow[];
+}
+
+export interface AttendanceTimeline {
+  session_id: string;
+  peak_present: number;
+  drop_off_minutes: string[];
+  minutes: { minute_start: string; present: number; foreground: number; drop_off: boolean; lost: number }[];
+}
+
+export interface FieldError {
+  field: string;
+  pointer: string;
+  detail: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}

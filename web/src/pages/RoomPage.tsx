@@ -1,0 +1,228 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { JitsiMeeting } from '@jitsi/react-sdk';
+import type { IJitsiMeetExternalApi } from '@jitsi/react-sdk/lib/types';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { JoinResponse, LiveParticipant, LiveSession } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { AttendancePanel } from '../components/AttendancePanel';
+import { StatusBadge } from '../components/StatusBadge';
+import { errorMessage } from '../lib/errors';
+import { parseJitsiUrl } from '../lib/joinUrl';
+import { useHeartbeat } from '../lib/useHeartbeat';
+import { useTimeZone } from '../lib/useTimeZone';
+
+/**
+ * Seed 14.3 LiveSessionRoom: the provider's room embedded in the page (Jitsi through its IFrame API
+ * with the join JWT; BigBlueButton in a frame; Zoom, which refuses to be framed, in its own tab),
+ * with fullscreen, leave, heartbeats, and for hosts the live participant panel and "end class".
+ */
+export function RoomPage() {
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const { api } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+  const timeZone = useTimeZone();
+  const [join, setJoin] = useState<JoinResponse | null>(
+    (location.state as { join?: JoinResponse } | null)?.join ?? null,
+  );
+  const [joinError, setJoinError] = useState<string | null>(null);
+  const [fullscreen, setFullscreen] = useState(false);
+  const [ended, setEnded] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const stage = useRef<HTMLDivElement>(null);
+  const jitsi = useRef<IJitsiMeetExternalApi | null>(null);
+
+  const session = useQuery({
+    queryKey: ['session', id],
+    queryFn: ({ signal }) => api.get<LiveSession>(`/api/v1/live-sessions/${id}/`, signal),
+  });
+
+  // Opened directly (a reload, a link): join here. Each join answer carries a fresh short-lived token.
+  useEffect(() => {
+    if (join) return;
+    let cancelled = false;
+    api
+      .post<JoinResponse>(`/api/v1/live-sessions/${id}/join/`)
+      .then((j) => !cancelled && setJoin(j))
+      .catch((e) => !cancelled && setJoinError(errorMessage(e, t)));
+    return () => {
+      cancelled = true;
+    };
+  }, [api, id, join, t]);
+
+  const heartbeat = useHeartbeat(api, id, join?.participant_id, !!join && !ended);
+  const isHost = session.data?.my_role === 'host' || session.data?.my_role === 'moderator';
+
+  useEffect(() => {
+    const onChange = () => setFullscreen(document.fullscreenElement === stage.current);
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, []);
+
+  // Closing the tab leaves too (keepalive lets the request outlive the page).
+  useEffect(() => {
+    if (!join) return;
+    const onHide = () => {
+      void api
+        .fetchRaw(`/api/v1/live-sessions/${id}/leave/`, {
+          method: 'POST',
+          keepalive: true,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ participant_id: join.participant_id }),
+        })
+        .catch(() => {});
+    };
+    window.addEventListener('pagehide', onHide);
+    return () => window.removeEventListener('pagehide', onHide);
+  }, [api, id, join]);
+
+  const toggleFullscreen = async () => {
+    try {
+      if (document.fullscreenElement) await document.exitFullscreen();
+      else await stage.current?.requestFullscreen();
+    } catch {
+      setActionError(t('room.fullscreenUnavailable'));
+    }
+  };
+
+  const leave = useCallback(async () => {
+    jitsi.current?.dispose();
+    jitsi.current = null;
+    if (join) {
+      try {
+        await api.post(`/api/v1/live-sessions/${id}/leave/`, { participant_id: join.participant_id });
+      } catch {
+        // the server closes the row on its own when heartbeats stop
+      }
+    }
+    void queryClient.invalidateQueries({ queryKey: ['sessions'] });
+    navigate(`/sessions/${id}`);
+  }, [api, id, join, navigate, queryClient]);
+
+  const endClass = async () => {
+    if (!window.confirm(t('room.confirmEnd'))) return;
+    setActionError(null);
+    try {
+      await api.post(`/api/v1/live-sessions/${id}/end/`);
+      setEnded(true);
+      jitsi.current?.executeCommand('hangup');
+      void queryClient.invalidateQueries({ queryKey: ['session', id] });
+    } catch (e) {
+      setActionError(errorMessage(e, t));
+    }
+  };
+
+  // Jitsi has no server API to remove someone; the host's own iframe does it. The JWT gives the
+  // participant's name as their display name, which is how they are found in the room.
+  const kickInProvider = useCallback((p: LiveParticipant) => {
+    const api2 = jitsi.current;
+    if (!api2) return;
+    try {
+      const info = api2.getParticipantsInfo() as { participantId: string; displayName?: string }[];
+      for (const x of info) if (x.displayName === p.full_name) api2.executeCommand('kickParticipant', x.participantId);
+    } catch {
+      // the meeting is not ready; the server already refuses the user's next join
+    }
+  }, []);
+  const onEnded = useCallback(() => setEnded(true), []);
+
+  const classOver = ended || heartbeat === 'ended';
+  if (joinError)
+    return (
+      <main className="page narrow">
+        <h1>{session.data?.title ?? t('room.title')}</h1>
+        <p className="field-error" role="alert">
+          {joinError}
+        </p>
+        <Link to={`/sessions/${id}`}>{t('room.back')}</Link>
+      </main>
+    );
+
+  const jitsiTarget = join?.provider === 'jitsi' ? parseJitsiUrl(join.join_url) : null;
+  return (
+    <main className={`room ${isHost ? 'with-panel' : ''}`}>
+      <div className="room-bar">
+        <h1 className="room-title">{session.data?.title ?? t('room.title')}</h1>
+        {session.data && <StatusBadge status={classOver ? 'ended' : session.data.status} />}
+        <div className="room-actions">
+          <button type="button" onClick={toggleFullscreen} aria-pressed={fullscreen}>
+            {fullscreen ? t('room.exitFullscreen') : t('room.fullscreen')}
+          </button>
+          {isHost && !classOver && (
+            <button type="button" className="danger" onClick={endClass}>
+              {t('room.end')}
+            </button>
+          )}
+          <button type="button" className="primary" onClick={leave}>
+            {t('room.leave')}
+          </button>
+        </div>
+      </div>
+      {actionError && (
+        <p className="field-error" role="alert">
+          {actionError}
+        </p>
+      )}
+      {heartbeat === 'removed' && (
+        <p className="field-error" role="alert">
+          {t('room.removed')}
+        </p>
+      )}
+      {classOver && (
+        <p className="notice" role="status">
+          {t('room.ended')} {isHost && <Link to={`/sessions/${id}/attendance`}>{t('room.openReport')}</Link>}
+        </p>
+      )}
+      <div className="room-body">
+        <div className="stage" ref={stage}>
+          {!join && <p className="muted center">{t('room.joining')}</p>}
+          {join && !classOver && jitsiTarget && (
+            <JitsiMeeting
+              domain={jitsiTarget.domain}
+              roomName={jitsiTarget.roomName}
+              jwt={jitsiTarget.jwt}
+              lang={i18n.language}
+              configOverwrite={{ prejoinConfig: { enabled: true }, disableDeepLinking: true }}
+              getIFrameRef={(node) => {
+                node.style.height = '100%';
+                node.style.width = '100%';
+              }}
+              onApiReady={(a) => {
+                jitsi.current = a;
+              }}
+              onReadyToClose={leave}
+            />
+          )}
+          {join && !classOver && join.provider === 'bbb' && (
+            <iframe
+              title={t('room.frameTitle')}
+              src={join.join_url}
+              allow="camera; microphone; display-capture; fullscreen; autoplay; clipboard-write"
+              className="provider-frame"
+            />
+          )}
+          {join && !classOver && join.provider === 'zoom' && (
+            <div className="center">
+              <p>{t('room.zoomHint')}</p>
+              <a className="button primary" href={join.join_url} target="_blank" rel="noopener noreferrer">
+                {t('room.openZoom')}
+              </a>
+            </div>
+          )}
+          {join && join.provider === 'jitsi' && !jitsiTarget && (
+            <p className="field-error" role="alert">
+              {t('room.badUrl')}
+            </p>
+          )}
+        </div>
+        {isHost && (
+          <AttendancePanel sessionId={id} onKick={kickInProvider} onEnded={onEnded} timeZone={timeZone} />
+        )}
+      </div>
+    </main>
+  );
+}

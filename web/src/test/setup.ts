@@ -1,0 +1,9 @@
+import '@testing-library/jest-dom/vitest';
+import { afterEach } from 'vitest';
+import { cleanup } from '@testing-library/react';
+import '../i18n';
+
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+});
