@@ -160,6 +160,12 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
             return series_id.empty() ? self->calendars_->notice_calendar(s, course_title)
                                      : self->series_->notice_calendar(s.tenant_id, series_id);
         });
+    std::string web_error;
+    auto web = http::StaticSite::load(cfg.web_root, web_error);
+    if (!web_error.empty())
+        log.warn("web front end not served", {{"error", web_error}});
+    else
+        log.info("web front end", {{"root", cfg.web_root}, {"files", static_cast<std::int64_t>(web->size())}});
     a->api_ = std::make_unique<http::Api>(
         http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
                        *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_, a->ops_.get(),
@@ -168,7 +174,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         http::ApiOptions{.proxies = std::move(proxies.value()),
                          .public_https = cfg.public_url.rfind("https://", 0) == 0,
                          .metrics = &a->metrics_,
-                         .metrics_token = cfg.metrics_token});
+                         .metrics_token = cfg.metrics_token,
+                         .web = web->has_index() ? std::move(web) : nullptr});
 
     // Job types (the seed's Celery tasks keep their names).
     App* self = a.get();

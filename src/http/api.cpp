@@ -888,7 +888,10 @@ std::optional<Response> Api::prepare(RequestContext& c, std::string& path) {
         utf8 = utf8 && is_valid_utf8(qp.key) && is_valid_utf8(qp.value);
         c.query[qp.key] = qp.value;
     }
-    if (path != "/health" && path != "/metrics" && (path.empty() || path.back() != '/')) path += '/';
+    // API paths end with '/' as in the seed; a web app route is the app's own and stays as it is.
+    if (path != "/health" && path != "/metrics" && !(opt_.web && is_web_path(path)) &&
+        (path.empty() || path.back() != '/'))
+        path += '/';
     if (!utf8 || !is_valid_utf8(path))
         return fail(c, Error::bad_request("the URL must be UTF-8 text (percent-encoded)"));
     if (req.body().size() > opt_.body_limit)
@@ -938,6 +941,7 @@ void Api::handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const 
     std::string path;
     try {
         if (auto early = prepare(*c, path)) return finish(*c, std::move(*early), respond);
+        if (opt_.web && is_web_path(path)) return serve_web(c, path, offload, respond);
         auto m = router_.match(std::string(c->req.method_string()), path);
         if (m.route && m.route->async_handler) {
             c->params = std::move(m.params);

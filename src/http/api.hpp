@@ -11,6 +11,7 @@
 #include "http/client_ip.hpp"
 #include "http/http_metrics.hpp"
 #include "http/router.hpp"
+#include "http/static_site.hpp"
 #include "infra/log.hpp"
 #include "services/attendance_service.hpp"
 #include "services/audit.hpp"
@@ -37,6 +38,8 @@ struct ApiOptions {
     std::size_t body_limit = 1024 * 1024;
     infra::metrics::Registry* metrics = nullptr;  // served at GET /metrics; HTTP durations are recorded in it
     std::string metrics_token;                    // LIVE_METRICS_TOKEN (empty: loopback peers only)
+    /// The web front end served at / (null: only the API is served, as in most tests).
+    std::shared_ptr<const StaticSite> web;
 };
 
 struct Services {
@@ -102,6 +105,9 @@ private:
     void register_notification_routes();
     /// Recurring classes (api_series.cpp).
     void register_series_routes();
+    /// GET/HEAD of the web app's files (api_web.cpp): assets in place, the HTML shell with its CSP.
+    void serve_web(const std::shared_ptr<RequestContext>& c, const std::string& path, const Offload& offload,
+                   const Respond& respond);
     /// Runs `fn` only for a valid bearer token (the caller's principal); 401 otherwise.
     RouteHandler authed(std::function<Response(RequestContext&, const services::Principal&)> fn);
     Response dispatch(RequestContext& ctx, const std::string& path, std::string& route);

@@ -21,17 +21,45 @@ std::string origin_of(const std::string& url) {
     return o;
 }
 
-std::string room_page_csp(const std::string& provider_origin, const std::vector<std::string>& school_domains) {
+namespace {
+
+/// "'self' https://school.edu ...": domains are validated host names when saved; anything that could
+/// break out of the header value is skipped all the same.
+std::string frame_ancestors(const std::vector<std::string>& school_domains) {
     std::string ancestors = "'self'";
     for (const auto& d : school_domains) {
-        // Domains are validated host names when saved; anything that could break out of the header
-        // value is skipped all the same.
         if (d.empty() || d.find_first_of(" ;,'\"\r\n") != std::string::npos) continue;
         ancestors += " https://" + d;
     }
+    return ancestors;
+}
+
+bool is_clean_origin(const std::string& o) {
+    if (o.rfind("https://", 0) != 0 && o.rfind("http://", 0) != 0) return false;
+    for (char c : o.substr(o.find("//") + 2))
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
+            return false;
+    return true;
+}
+
+}  // namespace
+
+std::string room_page_csp(const std::string& provider_origin, const std::vector<std::string>& school_domains) {
     return "default-src 'none'; style-src 'unsafe-inline'; frame-src " +
-           (provider_origin.empty() ? std::string("'none'") : provider_origin) + "; frame-ancestors " + ancestors +
-           "; base-uri 'none'; form-action 'none'";
+           (provider_origin.empty() ? std::string("'none'") : provider_origin) + "; frame-ancestors " +
+           frame_ancestors(school_domains) + "; base-uri 'none'; form-action 'none'";
+}
+
+std::string app_page_csp(const std::vector<std::string>& provider_origins,
+                         const std::vector<std::string>& school_domains) {
+    std::string providers;
+    for (const auto& o : provider_origins)
+        if (is_clean_origin(o) && providers.find(" " + o) == std::string::npos) providers += " " + o;
+    return "default-src 'self'; script-src 'self'" + providers +
+           "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:" + providers +
+           "; media-src 'self' blob:; connect-src 'self'; frame-src " +
+           (providers.empty() ? std::string(" 'none'") : providers).substr(1) + "; frame-ancestors " +
+           frame_ancestors(school_domains) + "; base-uri 'none'; form-action 'self'; object-src 'none'";
 }
 
 }  // namespace lc::http

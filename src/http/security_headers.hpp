@@ -21,6 +21,13 @@ void apply_security_headers(Response& res, bool https);
 /// the school's own sites (`school_domains`, host names) and this server may frame the page.
 std::string room_page_csp(const std::string& provider_origin, const std::vector<std::string>& school_domains);
 
+/// The policy of the web app's page (web/dist/index.html): scripts, styles and API calls from this
+/// server only; the Jitsi IFrame API script and provider rooms from `provider_origins` (origins, as
+/// origin_of gives them; anything else is dropped); framed only by this server and the school's sites.
+/// Styles may be inline (the calendar injects its own).
+std::string app_page_csp(const std::vector<std::string>& provider_origins,
+                         const std::vector<std::string>& school_domains);
+
 /// "https://meet.example.org:8443" from a URL; empty when it has no http(s) origin.
 std::string origin_of(const std::string& url);
 

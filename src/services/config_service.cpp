@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
 #include "domain/policy.hpp"
 #include "infra/crypto.hpp"
 #include "services/audit.hpp"
@@ -174,6 +175,28 @@ Result<ConfigService::PolicyView> ConfigService::put_course_policy(const Princip
         auto t = store::find_tenant_policy(tx.sql(), p.tenant.id);
         tx.commit();
         return PolicyView{in, resolve_policy(t ? &*t : nullptr, &in, nullptr)};
+    });
+}
+
+Result<ConfigService::PageEmbedding> ConfigService::page_embedding(const std::string& host) {
+    return guarded([&]() -> Result<PageEmbedding> {
+        PageEmbedding out;
+        const auto& env = ctx_.providers.env();
+        if (!env.domain.empty()) out.provider_urls.push_back("https://" + env.domain + "/");
+        std::string h = ascii_lower(host.substr(0, host.find(':')));
+        if (h.empty()) return out;
+        store::Conn c(ctx_.db);
+        auto tenant = store::find_tenant_by_domain(c.sql(), h, ctx_.keys.box);
+        if (!tenant) return out;
+        out.school_domains = tenant->domains;
+        for (const auto& cfg : store::list_provider_configs(c.sql(), tenant->id, ctx_.keys.box)) {
+            if (cfg.provider == ProviderKind::kJitsi && !cfg.jitsi_domain.empty())
+                out.provider_urls.push_back("https://" + cfg.jitsi_domain + "/");
+            else if (cfg.provider == ProviderKind::kBbb && !cfg.bbb_server_url.empty())
+                out.provider_urls.push_back(cfg.bbb_server_url);
+            // Zoom refuses to be framed: its rooms open in their own tab.
+        }
+        return out;
     });
 }
 

@@ -41,6 +41,15 @@ public:
     Result<PolicyView> put_course_policy(const Principal& p, const std::string& course_id,
                                          const domain::PolicyOverrides& in, const RequestMeta& meta);
 
+    /// What the web app's page may embed and who may frame it, for the school whose domain is `host`
+    /// (the Host header, port ignored): the base URLs of its providers (rooms on a config that was
+    /// since switched off still open), the environment's Jitsi, and the school's own domains.
+    struct PageEmbedding {
+        std::vector<std::string> provider_urls;
+        std::vector<std::string> school_domains;
+    };
+    Result<PageEmbedding> page_embedding(const std::string& host);
+
 private:
     ServiceContext& ctx_;
 };

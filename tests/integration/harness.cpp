@@ -113,6 +113,9 @@ TestServer::TestServer(Engine e, bool serve, Config cfg)
     cfg.db_pool_size = 4;
     cfg.handler_threads = 4;
     cfg.job_workers = 0;  // tests run jobs explicitly with workers().run_due()
+    // The web app only where a test asks for it (web_test.cpp): the API tests must not depend on
+    // whether web/dist happens to be built.
+    if (cfg.web_root == Config{}.web_root) cfg.web_root.clear();
     if (cfg.jitsi_domain.empty()) cfg.jitsi_domain = "meet.example.test";
     if (cfg.jitsi_app_id.empty()) cfg.jitsi_app_id = "liveclass-test";
     if (cfg.jitsi_jwt_secret.empty()) cfg.jitsi_jwt_secret = "jitsi-env-secret-0123456789abcdef";

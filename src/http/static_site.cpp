@@ -1,0 +1,109 @@
+#include "http/static_site.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "infra/crypto.hpp"
+
+namespace lc::http {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+std::string mime_type_for(std::string_view name) {
+    static const std::pair<std::string_view, std::string_view> kTypes[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".webmanifest", "application/manifest+json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},
+        {".webp", "image/webp"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".woff", "font/woff"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".map", "application/json"},
+        {".wav", "audio/wav"},
+    };
+    for (const auto& [ext, type] : kTypes)
+        if (ends_with(name, ext)) return std::string(type);
+    return "application/octet-stream";
+}
+
+bool is_web_path(std::string_view path) {
+    if (path.empty() || path.front() != '/') return false;
+    if (path == "/api" || path.rfind("/api/", 0) == 0) return false;
+    if (path == "/health" || path.rfind("/health/", 0) == 0) return false;
+    if (path == "/metrics" || path.rfind("/metrics/", 0) == 0) return false;
+    return true;
+}
+
+std::shared_ptr<const StaticSite> StaticSite::load(const fs::path& root, std::string& error) {
+    auto site = std::make_shared<StaticSite>();
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) {
+        error = "no web front end at " + root.string() + " (build it with `make web`)";
+        return site;
+    }
+    std::map<std::string, std::string, std::less<>> gz;
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::none, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_symlink() || !it->is_regular_file()) continue;
+        std::string rel = "/" + fs::relative(it->path(), root, ec).generic_string();
+        if (ec) break;
+        if (ends_with(rel, ".gz")) {
+            gz[rel.substr(0, rel.size() - 3)] = read_file(it->path());
+            continue;
+        }
+        StaticFile f;
+        f.body = read_file(it->path());
+        f.content_type = mime_type_for(rel);
+        f.etag = "\"" + infra::sha256_hex(f.body).substr(0, 32) + "\"";
+        f.immutable = rel.rfind("/assets/", 0) == 0;
+        site->files_.emplace(std::move(rel), std::move(f));
+    }
+    if (ec) error = "could not read the web front end at " + root.string() + ": " + ec.message();
+    for (auto& [path, body] : gz) {
+        auto f = site->files_.find(path);
+        if (f != site->files_.end()) f->second.gzip = std::move(body);
+    }
+    if (!site->has_index() && error.empty()) error = "the web front end at " + root.string() + " has no index.html";
+    return site;
+}
+
+const StaticFile* StaticSite::find(std::string_view path) const {
+    if (path.empty() || path == "/") path = "/index.html";
+    if (auto it = files_.find(path); it != files_.end()) return &it->second;
+    // A client-side route (/sessions/3f2a…/room): its last segment has no extension. A missing file
+    // with an extension (an old /assets/x.js) stays a 404, never HTML in place of a script.
+    auto last = path.substr(path.rfind('/') + 1);
+    if (last.find('.') != std::string_view::npos || path.rfind("/assets/", 0) == 0) return nullptr;
+    auto index = files_.find(std::string_view("/index.html"));
+    return index == files_.end() ? nullptr : &index->second;
+}
+
+bool StaticSite::is_index(const StaticFile* file) const {
+    auto index = files_.find(std::string_view("/index.html"));
+    return index != files_.end() && file == &index->second;
+}
+
+}  // namespace lc::http

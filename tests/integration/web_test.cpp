@@ -1,0 +1,174 @@
+// Issue 7: the web front end served by the C++ server at / (LIVE_WEB_ROOT), next to the API: files
+// from memory, client-side routes fall back to index.html, hashed assets are cached for a year, the
+// build's .gz copies are sent to clients that accept gzip, and the page's CSP names only the
+// requesting school's own provider and domains.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "harness.hpp"
+#include "raw_http.hpp"
+
+namespace lc::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+void write(const fs::path& p, const std::string& body) {
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << body;
+}
+
+/// A built app's shape: index.html, hashed assets (one with a .gz copy), a root file, and a symbolic
+/// link that must never be followed.
+struct WebRoot {
+    fs::path dir = fs::temp_directory_path() / ("lc-web-" + std::to_string(::getpid()) + "-" +
+                                                std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    WebRoot() {
+        write(dir / "index.html", "<!doctype html><title>app</title><div id=root></div>");
+        write(dir / "assets/index-abc123.js", "console.log('app')");
+        write(dir / "assets/index-abc123.js.gz", std::string("\x1f\x8b-gzip-bytes", 13));
+        write(dir / "assets/index-abc123.css", "body{}");
+        write(dir / "favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
+        write(fs::temp_directory_path() / "lc-web-secret.txt", "TOP-SECRET-CONTENT");
+        fs::create_symlink(fs::temp_directory_path() / "lc-web-secret.txt", dir / "secret.txt");
+    }
+    ~WebRoot() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+};
+
+class Web : public ::testing::TestWithParam<Engine> {
+protected:
+    Web() : srv(GetParam(), true, config(root)) {}
+    static Config config(const WebRoot& r) {
+        Config c;
+        c.web_root = r.dir.string();
+        return c;
+    }
+    HttpResult get(const std::string& target, std::map<std::string, std::string> headers = {}) {
+        return http_request(srv.port(), "GET", target, "", "", headers);
+    }
+    WebRoot root;
+    TestServer srv;
+};
+
+TEST_P(Web, TheAppShellAnswersEveryClientSideRouteAndIsRevalidated) {
+    for (const char* path : {"/", "/login", "/sessions/6a1f0b7e-1a2b-4c3d-8e9f-0a1b2c3d4e5f",
+                             "/sessions/6a1f0b7e-1a2b-4c3d-8e9f-0a1b2c3d4e5f/room", "/admin?tab=users"}) {
+        auto r = get(path);
+        EXPECT_EQ(r.status, 200u) << path;
+        EXPECT_NE(r.body.find("<div id=root>"), std::string::npos) << path;
+        EXPECT_EQ(r.headers["content-type"], "text/html; charset=utf-8") << path;
+        EXPECT_EQ(r.headers["cache-control"], "no-cache") << path;
+        EXPECT_EQ(r.headers["x-content-type-options"], "nosniff");
+        EXPECT_FALSE(r.headers["etag"].empty());
+    }
+    // A revalidation with the same ETag is a 304 without a body.
+    auto first = get("/");
+    auto again = get("/", {{"If-None-Match", first.headers["etag"]}});
+    EXPECT_EQ(again.status, 304u);
+    EXPECT_TRUE(again.body.empty());
+}
+
+TEST_P(Web, HashedAssetsAreImmutableAndGzipIsSentOnlyToClientsThatAcceptIt) {
+    auto plain = get("/assets/index-abc123.js");
+    EXPECT_EQ(plain.status, 200u);
+    EXPECT_EQ(plain.body, "console.log('app')");
+    EXPECT_EQ(plain.headers["content-type"], "text/javascript; charset=utf-8");
+    EXPECT_EQ(plain.headers["cache-control"], "public, max-age=31536000, immutable");
+    EXPECT_EQ(plain.headers["vary"], "Accept-Encoding");
+    EXPECT_EQ(plain.headers.count("content-encoding"), 0u);
+
+    auto gz = get("/assets/index-abc123.js", {{"Accept-Encoding", "br, gzip;q=0.8, deflate"}});
+    EXPECT_EQ(gz.headers["content-encoding"], "gzip");
+    EXPECT_EQ(gz.body, std::string("\x1f\x8b-gzip-bytes", 13));
+    auto refused = get("/assets/index-abc123.js", {{"Accept-Encoding", "gzip;q=0"}});
+    EXPECT_EQ(refused.headers.count("content-encoding"), 0u);
+    EXPECT_EQ(refused.body, "console.log('app')");
+
+    auto css = get("/assets/index-abc123.css");
+    EXPECT_EQ(css.headers["content-type"], "text/css; charset=utf-8");
+    EXPECT_EQ(get("/favicon.svg").headers["content-type"], "image/svg+xml");
+}
+
+TEST_P(Web, AMissingFileIsA404ProblemNeverTheShellAndNothingOutsideTheRootIsReachable) {
+    for (const char* path : {"/assets/index-old999.js", "/assets/chunk", "/robots.txt", "/secret.txt", "/index.html.gz",
+                             "/assets/index-abc123.js.gz"}) {
+        auto r = get(path);
+        EXPECT_EQ(r.status, 404u) << path;
+        EXPECT_EQ(r.headers["content-type"], "application/problem+json") << path;
+    }
+    // Dot segments and their encodings never leave the root: they are the shell (a client route) or 404.
+    for (const char* path : {"/../../etc/passwd", "/assets/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+                             "/..%2f..%2fetc%2fpasswd", "/secret.txt/..", "//etc/passwd"}) {
+        auto r = get(path);
+        EXPECT_TRUE(r.status == 404u || r.status == 400u ||
+                    (r.status == 200u && r.body.find("<div id=root>") != std::string::npos))
+            << path << " " << r.status;
+        EXPECT_EQ(r.body.find("root:"), std::string::npos) << path;
+        EXPECT_EQ(r.body.find("TOP-SECRET"), std::string::npos) << path;
+    }
+}
+
+TEST_P(Web, OnlyGetAndHeadReadTheAppAndTheApiIsUntouched) {
+    auto post = http_request(srv.port(), "POST", "/sessions/x", "{}");
+    EXPECT_EQ(post.status, 405u);
+    EXPECT_EQ(post.headers["allow"], "GET, HEAD");
+    // HEAD: the headers of the shell (its Content-Length) and no body.
+    auto head = raw_exchange(srv.port(), "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    ASSERT_EQ(head.received.rfind("HTTP/1.1 200", 0), 0u) << head.received;
+    EXPECT_EQ(head.received.substr(head.received.find("\r\n\r\n") + 4), "");
+    // API paths never fall back to the shell.
+    auto api = get("/api/v1/nope/");
+    EXPECT_EQ(api.status, 404u);
+    EXPECT_EQ(api.headers["content-type"], "application/problem+json");
+    EXPECT_EQ(get("/api/v1/auth/me/").status, 401u);
+    EXPECT_EQ(get("/health").status, 200u);
+}
+
+TEST_P(Web, ThePagesPolicyEmbedsOnlyTheRequestingSchoolsProviderAndLetsOnlyItsSitesFrameIt) {
+    auto a = srv.make_school("alpha", 0);
+    auto b = srv.make_school("beta", 0);
+    ASSERT_EQ(srv.patch_json("/api/v1/tenants/" + a.tenant.id + "/",
+                             json::object{{"domains", json::array{"alpha.example"}}}, a.admin_token)
+                  .status,
+              200u);
+    auto r = get("/sessions/x", {{"Host", "alpha.example:8080"}});
+    ASSERT_EQ(r.status, 200u);
+    const auto& csp = r.headers["content-security-policy"];
+    EXPECT_NE(csp.find("script-src 'self' https://meet.example.test https://meet.alpha.test;"), std::string::npos)
+        << csp;
+    EXPECT_NE(csp.find("frame-src https://meet.example.test https://meet.alpha.test;"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("frame-ancestors 'self' https://alpha.example;"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("connect-src 'self'"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("object-src 'none'"), std::string::npos) << csp;
+    EXPECT_EQ(csp.find("beta"), std::string::npos) << csp;
+
+    // An unknown host: only the operator's own Jitsi (JITSI_DOMAIN), no school's.
+    auto unknown = get("/", {{"Host", "elsewhere.example"}});
+    const auto& csp2 = unknown.headers["content-security-policy"];
+    EXPECT_NE(csp2.find("frame-src https://meet.example.test;"), std::string::npos) << csp2;
+    EXPECT_EQ(csp2.find("alpha"), std::string::npos) << csp2;
+    // Assets carry the API's closed policy (they are never documents).
+    EXPECT_EQ(get("/assets/index-abc123.js").headers["content-security-policy"],
+              "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    (void)b;
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Web, ::testing::ValuesIn(available_engines()), engine_name);
+
+TEST(WebRootMissing, TheApiStillServesAndTheRootIsAPlain404) {
+    Config c;
+    c.web_root = "/nonexistent/liveclass-web";
+    TestServer srv(Engine::kSqlite, true, c);
+    EXPECT_EQ(srv.get("/").status, 404u);
+    EXPECT_EQ(srv.get("/health").status, 200u);
+}
+
+}  // namespace
+}  // namespace lc::testing
