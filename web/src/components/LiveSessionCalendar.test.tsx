@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, Route, Routes, useParams } from 'react-router-dom';
@@ -139,6 +139,7 @@ beforeEach(async () => {
   await i18n.changeLanguage('tr');
 });
 afterEach(async () => {
+  cleanup(); // unmount before switching the language back, so nothing re-renders outside act()
   vi.useRealTimers();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
@@ -195,6 +196,20 @@ describe('LiveSessionCalendar', () => {
         fetchMock.mock.calls.some(([u]) => new URL(String(u), 'http://localhost').searchParams.get('from') === '2026-11-29T21:00:00Z'),
       ).toBe(true),
     );
+  });
+
+  it('starts on the day view on a narrow screen and asks for that day only', async () => {
+    vi.spyOn(window, 'innerWidth', 'get').mockReturnValue(360);
+    const fetchMock = mockApi(baseRoutes);
+    renderCalendar();
+    expect(await screen.findByRole('heading', { name: '20 Kasım 2026' })).toBeInTheDocument();
+    await waitFor(() => expect(fetchMock.mock.calls.some(([u]) => String(u).startsWith('/api/v1/live-sessions/'))).toBe(true));
+    const first = new URL(String(fetchMock.mock.calls.find(([u]) => String(u).startsWith('/api/v1/live-sessions/'))![0]), 'http://localhost');
+    expect(first.searchParams.get('from')).toBe('2026-11-19T21:00:00Z');
+    expect(first.searchParams.get('to')).toBe('2026-11-20T21:00:00Z');
+    // No week view in the narrow toolbar.
+    expect(screen.queryByRole('button', { name: 'Hafta' })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Ay' })).toHaveAttribute('title', 'Ay görünümü');
   });
 
   it('shows an API error', async () => {
