@@ -108,7 +108,7 @@ export function LiveSessionCalendar({ courseId, timeZone }: { courseId?: string;
   return (
     <div className="lc-calendar">
       <div className="lc-calendar-status" aria-live="polite">
-        {sessions.isFetching && !sessions.data && (
+        {sessions.isFetching && (!sessions.data || sessions.isPlaceholderData) && (
           <p className="muted small" role="status">
             {t('calendar.loading')}
           </p>
