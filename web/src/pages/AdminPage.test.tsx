@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router-dom';
@@ -166,6 +166,7 @@ const CONFIG_PATH = `/api/v1/tenants/${TENANT.id}/live-config/`;
 const POLICY_PATH = `/api/v1/tenants/${TENANT.id}/live-policy/`;
 
 afterEach(async () => {
+  cleanup(); // before the language changes back, so nothing mounted re-renders
   vi.unstubAllGlobals();
   await i18n.changeLanguage('tr');
 });
