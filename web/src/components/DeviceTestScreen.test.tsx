@@ -204,6 +204,11 @@ describe('DeviceTestScreen', () => {
     m.state.amplitude = 0.1;
     m.runFrame();
     expect(screen.getByRole('meter')).toHaveAttribute('aria-valuenow', '67');
+    // A retry releases the open microphone before asking again.
+    const mic = (await m.gum.mock.results[2].value as MediaStream).getTracks()[0];
+    await u.click(screen.getByRole('button', { name: 'Yeniden dene' }));
+    expect(mic.stop).toHaveBeenCalled();
+    expect(m.gum).toHaveBeenCalledTimes(6);
   });
 
   it('says so on an insecure page', () => {

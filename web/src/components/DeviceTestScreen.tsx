@@ -170,6 +170,10 @@ export function DeviceTestScreen({ media }: { media?: MediaEnv }) {
     if (unavailable) return;
     setPhase('starting');
     setErrors({});
+    // A retry: release what is open first (a busy device cannot be opened twice).
+    stopMeter();
+    videoStream.current?.getTracks().forEach((tr) => tr.stop());
+    audioStream.current?.getTracks().forEach((tr) => tr.stop());
     const md = env.mediaDevices!;
     try {
       // One request, so the browser asks once for both.
@@ -318,11 +322,11 @@ export function DeviceTestScreen({ media }: { media?: MediaEnv }) {
           {t(`device.error.${unavailable}`)}
         </p>
       )}
-      {!unavailable && phase !== 'ready' && (
+      {!unavailable && (phase !== 'ready' || errors.camera || errors.microphone) && (
         <div className="card device-start">
-          <p>{t('device.intro')}</p>
+          <p>{phase === 'ready' ? t('device.retryIntro') : t('device.intro')}</p>
           <button type="button" className="primary" onClick={start} disabled={phase === 'starting'} aria-busy={phase === 'starting'}>
-            {phase === 'starting' ? t('device.starting') : t('device.start')}
+            {phase === 'starting' ? t('device.starting') : phase === 'ready' ? t('device.retry') : t('device.start')}
           </button>
         </div>
       )}

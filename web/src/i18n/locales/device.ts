@@ -6,6 +6,8 @@ const tr: Record<string, string> = {
   'device.intro': 'Test için tarayıcınız kamera ve mikrofon izni isteyecek. Görüntünüz ve sesiniz hiçbir yere gönderilmez.',
   'device.start': 'Kamerayı ve mikrofonu aç',
   'device.starting': 'Açılıyor…',
+  'device.retry': 'Yeniden dene',
+  'device.retryIntro': 'Sorunu giderdiyseniz (cihazı taktıysanız ya da onu kullanan uygulamayı kapattıysanız) yeniden deneyin.',
   'device.default': 'Sistemin varsayılanı',
   'device.error.insecure':
     'Kamera ve mikrofon yalnızca güvenli bağlantıda çalışır. Sayfayı adresi https:// ile başlayacak şekilde açın.',
@@ -58,6 +60,8 @@ const en: Record<string, string> = {
   'device.intro': 'Your browser will ask to use the camera and microphone for this test. Your picture and sound are not sent anywhere.',
   'device.start': 'Turn on camera and microphone',
   'device.starting': 'Turning on…',
+  'device.retry': 'Try again',
+  'device.retryIntro': 'If you have fixed the problem (plugged the device in or closed the app using it), try again.',
   'device.default': 'System default',
   'device.error.insecure': 'The camera and microphone only work over a secure connection. Open the page with an address starting with https://.',
   'device.error.unsupported':
