@@ -50,7 +50,7 @@ export interface LiveSession {
   waiting_room_enabled: boolean;
   // detail only
   course?: { id: string; title: string };
-  my_role?: 'host' | 'moderator' | 'participant';
+  my_role?: 'host' | 'moderator' | 'admin' | 'participant';
   participants_count?: number;
   recordings_count?: number;
 }

@@ -55,7 +55,7 @@ export function RoomPage() {
   }, [api, id, join, t]);
 
   const heartbeat = useHeartbeat(api, id, join?.participant_id, !!join && !ended);
-  const isHost = session.data?.my_role === 'host' || session.data?.my_role === 'moderator';
+  const isHost = !!session.data?.my_role && session.data.my_role !== 'participant';
 
   useEffect(() => {
     const onChange = () => setFullscreen(document.fullscreenElement === stage.current);

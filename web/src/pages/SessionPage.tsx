@@ -36,7 +36,7 @@ export function SessionPage() {
       </main>
     );
   const s = session.data;
-  const host = s.my_role === 'host' || s.my_role === 'moderator';
+  const host = s.my_role !== undefined && s.my_role !== 'participant';
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: ['session', id] });
     void queryClient.invalidateQueries({ queryKey: ['sessions'] });
