@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 LIVE_DATABASE_URL ?= sqlite:liveclass.db
 export LIVE_DATABASE_URL
 
-.PHONY: all deps test-deps configure build run test test-asan fuzz-build fuzz test-fuzz bench format clean
+.PHONY: all deps test-deps configure build web run test test-asan fuzz-build fuzz test-fuzz bench format clean
 
 all: build
 
@@ -24,13 +24,23 @@ configure: $(BUILD_DIR)/build.ninja
 build: deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+## The web front end (web/dist): npm ci from the committed lockfile (only when it changed), then
+## type check, Vite build, gzip copies and the first-load budget check
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json | deps
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web: web/node_modules/.package-lock.json
+	cd web && npm run --silent build
+
 ## Builds, migrates, seeds the demo school on an empty database and serves http://127.0.0.1:8080
-run: build
+run: build web
 	$(BUILD_DIR)/liveclass serve --demo
 
-## Builds and runs every test (unit, integration on SQLite and PostgreSQL, CLI, benchmark smoke run),
+## Builds and runs every test (unit, integration on SQLite and PostgreSQL, CLI, web components and
+## end-to-end in Chromium, benchmark smoke run),
 ## then the unit and integration tests again under AddressSanitizer + UndefinedBehaviorSanitizer
-test: test-deps configure
+test: test-deps configure web
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	bash scripts/run-tests.sh $(BUILD_DIR)
 	$(MAKE) --no-print-directory test-asan
@@ -65,4 +75,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan build-fuzz
+	rm -rf $(BUILD_DIR) build-asan build-fuzz web/dist web/node_modules web/test-results

@@ -10,13 +10,15 @@ BUILD_PKGS=(
   libjwt-dev libssl-dev libsodium-dev libjemalloc-dev libpugixml-dev
   libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libhiredis-dev libical-dev tzdata
   libgtest-dev libgmock-dev
+  nodejs
 )
 # Servers and tools the tests and benchmarks start on loopback (prometheus: promtool checks /metrics).
 # clang (with libclang-rt-14-dev, its libFuzzer and sanitizer runtimes) builds the fuzz targets.
+# chromium is the browser the web end-to-end test drives (playwright-core, never a downloaded browser).
 # python3-aiosmtpd is the SMTP server the mail tests deliver to; python3-icalendar is the second parser
 # the .ics tests read our files back with; python3-cryptography decrypts Web Push payloads in the push tests.
 TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps redis-server prometheus clang libclang-rt-14-dev
-           python3-aiosmtpd python3-icalendar python3-cryptography openssl)
+           python3-aiosmtpd python3-icalendar python3-cryptography openssl chromium)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then
@@ -29,6 +31,11 @@ for p in "${want[@]}"; do
     missing+=("$p")
   fi
 done
+
+# npm comes with NodeSource's nodejs; with Debian's own nodejs it is a package of its own.
+if ! command -v npm >/dev/null 2>&1 && ! printf '%s\n' "${missing[@]}" | grep -qx npm; then
+  if dpkg-query -W -f='${Status}' nodejs 2>/dev/null | grep -q "install ok installed"; then missing+=(npm); fi
+fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0

@@ -1,0 +1,247 @@
+// End-to-end test of issue 7: the real liveclass server (SQLite, built web app) driven through
+// Debian's Chromium with playwright-core. A teacher schedules and starts a class; a student joins and
+// the embedded room (a loopback stand-in for Jitsi that checks the JWT like prosody does) shows the
+// student's own claims; the teacher sees the student in the live panel, ends the class, opens the
+// attendance report and downloads the CSV. Screenshots go to web/test-results/.
+//
+//   node e2e/run.mjs --binary ../build/liveclass
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startFakeJitsi } from './fake-jitsi.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const webDir = resolve(here, '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const binary = resolve(arg('--binary', join(webDir, '..', 'build', 'liveclass')));
+const results = resolve(arg('--out', join(webDir, 'test-results')));
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const TZ = 'Europe/Istanbul';
+mkdirSync(results, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), 'liveclass-e2e-'));
+const children = [];
+let fake;
+let browser;
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+function step(name) {
+  console.log(`e2e: ${name}`);
+}
+
+async function main() {
+  // A certificate for the stand-in Jitsi (https, as Jitsi domains are): Chromium is told to accept it.
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(work, 'key.pem'), '-out', join(work, 'cert.pem')],
+  { stdio: 'ignore' });
+  const jitsiSecret = 'e2e-jitsi-secret-0123456789abcdef';
+  const appId = 'e2e-app';
+  fake = await startFakeJitsi({
+    key: readFileSync(join(work, 'key.pem')),
+    cert: readFileSync(join(work, 'cert.pem')),
+    secret: jitsiSecret,
+    appId,
+  });
+  const jitsiDomain = `127.0.0.1:${fake.address().port}`;
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    TZ,
+    LIVE_DATABASE_URL: `sqlite:${join(work, 'e2e.db')}`,
+    LIVE_SECRET_KEY: 'e2e-secret-key-0123456789abcdef0123456789abcdef',
+    LIVE_HTTP_HOST: '127.0.0.1',
+    LIVE_HTTP_PORT: String(port),
+    LIVE_WEB_ROOT: join(webDir, 'dist'),
+    LIVE_PUBLIC_URL: base,
+    LIVE_SSE_POLL_MS: '300',
+    JITSI_DOMAIN: jitsiDomain,
+    JITSI_APP_ID: appId,
+    JITSI_JWT_SECRET: jitsiSecret,
+  };
+  const cli = (...args) => JSON.parse(execFileSync(binary, args, { env, encoding: 'utf8' }).trim().split('\n').pop());
+
+  step('fixtures through the admin CLI');
+  execFileSync(binary, ['migrate'], { env, stdio: 'ignore' });
+  cli('admin', 'create-tenant', '--slug', 'e2e', '--name', 'E2E Okulu', '--domain', '127.0.0.1');
+  const teacher = cli('admin', 'create-user', '--tenant', 'e2e', '--email', 'ogretmen@e2e.test', '--password',
+    'ogretmen-parola', '--name', 'Ayşe Öğretmen', '--role', 'instructor');
+  const student = cli('admin', 'create-user', '--tenant', 'e2e', '--email', 'ogrenci@e2e.test', '--password',
+    'ogrenci-parola', '--name', 'Ali Öğrenci', '--role', 'student');
+  const course = cli('admin', 'create-course', '--tenant', 'e2e', '--title', 'Fizik 101', '--instructor',
+    'ogretmen@e2e.test');
+  cli('admin', 'enroll', '--course', course.id, '--email', 'ogrenci@e2e.test');
+
+  step('server');
+  const server = spawn(binary, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(server);
+  let serverLog = '';
+  server.stderr.on('data', (d) => (serverLog += d));
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 100) throw new Error(`the server did not start:\n${serverLog}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--ignore-certificate-errors',
+      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
+  });
+  const problems = [];
+  const newPage = async (who, viewport = { width: 1280, height: 800 }) => {
+    const ctx = await browser.newContext({ viewport, timezoneId: TZ, locale: 'tr-TR', ignoreHTTPSErrors: true,
+      acceptDownloads: true });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`${who} console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`${who} page error: ${e.message}`));
+    return page;
+  };
+  const login = async (page, email, password) => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('E-posta').fill(email);
+    await page.getByLabel('Parola').fill(password);
+    await page.getByRole('button', { name: 'Giriş yap' }).click();
+    await page.getByRole('heading', { name: 'Canlı dersler' }).waitFor();
+  };
+  const shot = (page, name) => page.screenshot({ path: join(results, `${name}.png`), fullPage: true });
+
+  step('teacher logs in and schedules a class');
+  const tp = await newPage('teacher');
+  await login(tp, 'ogretmen@e2e.test', 'ogretmen-parola');
+  await shot(tp, '01-sessions-teacher');
+  await tp.getByRole('button', { name: 'Ders planla' }).first().click();
+  const dialog = tp.getByRole('dialog', { name: 'Ders planla' });
+  await dialog.getByLabel('Ders adı').fill('Newton Yasaları');
+  const when = await tp.evaluate(() => {
+    const pad = (n) => String(n).padStart(2, '0');
+    const s = new Date(Date.now() + 10 * 60_000);
+    const e = new Date(s.getTime() + 60 * 60_000);
+    return {
+      date: `${s.getFullYear()}-${pad(s.getMonth() + 1)}-${pad(s.getDate())}`,
+      start: `${pad(s.getHours())}:${pad(s.getMinutes())}`,
+      end: `${pad(e.getHours())}:${pad(e.getMinutes())}`,
+    };
+  });
+  await dialog.getByLabel('Tarih').fill(when.date);
+  await dialog.getByLabel('Başlangıç').fill(when.start);
+  await dialog.getByLabel('Bitiş').fill(when.end);
+  await shot(tp, '02-schedule-modal');
+  await dialog.getByRole('button', { name: 'Planla' }).click();
+  await tp.waitForURL(/\/sessions\/[0-9a-f-]{36}$/);
+  const sessionId = tp.url().split('/').pop();
+  await tp.getByRole('heading', { name: 'Newton Yasaları' }).waitFor();
+  await shot(tp, '03-session-page');
+
+  step('teacher starts the class');
+  await tp.getByRole('button', { name: 'Dersi başlat' }).click();
+  await tp.waitForURL(`${base}/sessions/${sessionId}/room`);
+  const teacherRoom = tp.frameLocator('iframe#jitsiConferenceFrame0');
+  await teacherRoom.locator('#user').waitFor();
+  assert.equal(await teacherRoom.locator('#user').getAttribute('data-moderator'), 'true');
+  assert.equal(await teacherRoom.locator('#user').getAttribute('data-name'), 'Ayşe Öğretmen');
+
+  step('student logs in and joins');
+  const sp = await newPage('student');
+  await login(sp, 'ogrenci@e2e.test', 'ogrenci-parola');
+  const card = sp.locator(`[data-session-id="${sessionId}"]`);
+  await card.getByText('Canlı').waitFor();
+  await shot(sp, '04-sessions-student-live');
+  await card.getByRole('button', { name: 'Derse katıl' }).click();
+  await sp.waitForURL(`${base}/sessions/${sessionId}/room`);
+  const studentRoom = sp.frameLocator('iframe#jitsiConferenceFrame0');
+  await studentRoom.locator('#user').waitFor();
+  const claims = JSON.parse(await studentRoom.locator('#claims').textContent());
+  assert.equal(claims.aud, 'jitsi');
+  assert.equal(claims.iss, appId);
+  assert.equal(claims.sub, jitsiDomain);
+  assert.equal(claims.room, `e2e-${sessionId}`);
+  assert.equal(claims.moderator, false);
+  assert.equal(claims.context.user.id, student.id);
+  assert.equal(claims.context.user.name, 'Ali Öğrenci');
+  assert.equal(claims.context.user.email, 'ogrenci@e2e.test');
+  assert.equal(claims.context.user.affiliation, 'member');
+  assert.ok(claims.exp - Date.now() / 1000 <= 300, 'the join token lives at most 5 minutes');
+  assert.equal(await sp.getByRole('button', { name: 'Dersi bitir' }).count(), 0, 'students cannot end the class');
+  await shot(sp, '05-room-student');
+
+  step('teacher sees the student in the live panel');
+  const panel = tp.locator('.attendance-panel');
+  await panel.getByText('Ali Öğrenci').waitFor();
+  await panel.getByText('Canlı güncelleniyor').waitFor();
+  await shot(tp, '06-room-teacher-panel');
+
+  step('teacher ends the class and opens the report');
+  tp.once('dialog', (d) => d.accept());
+  await tp.getByRole('button', { name: 'Dersi bitir' }).click();
+  await tp.getByRole('link', { name: 'Yoklama raporunu aç' }).click();
+  await tp.waitForURL(`${base}/sessions/${sessionId}/attendance`);
+  // The report is computed by a job right after the end; reload until it is there.
+  for (let i = 0; ; i++) {
+    if ((await tp.getByRole('cell', { name: 'Ali Öğrenci' }).count()) > 0) break;
+    if (i > 40) throw new Error('the attendance report never listed the student');
+    await tp.waitForTimeout(500);
+    await tp.reload();
+  }
+  await shot(tp, '07-attendance-report');
+  const [download] = await Promise.all([tp.waitForEvent('download'), tp.getByRole('button', { name: 'CSV indir' }).click()]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.match(csv, /Ali Öğrenci/);
+  assert.ok(csv.charCodeAt(0) === 0xfeff, 'the CSV starts with a byte-order mark for Excel');
+
+  step('phone width, English');
+  const mp = await newPage('phone', { width: 360, height: 740 });
+  await mp.goto(`${base}/login`);
+  await mp.getByRole('combobox').selectOption('en');
+  await mp.getByRole('button', { name: 'Sign in' }).waitFor();
+  await mp.getByLabel('E-mail').fill('ogrenci@e2e.test');
+  await mp.getByLabel('Password').fill('ogrenci-parola');
+  await mp.getByRole('button', { name: 'Sign in' }).click();
+  await mp.getByRole('heading', { name: 'Live classes' }).waitFor();
+  await mp.getByRole('tab', { name: 'Past' }).click();
+  await mp.locator(`[data-session-id="${sessionId}"]`).getByText('Ended').waitFor();
+  const overflow = await mp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 360px phone`);
+  await shot(mp, '08-phone-english');
+
+  assert.deepEqual(problems, [], 'no console errors');
+  console.log(`e2e: passed; screenshots in ${results}`);
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await browser?.close().catch(() => {});
+  fake?.close();
+  for (const c of children) c.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+}
