@@ -14,6 +14,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startFakeJitsi } from './fake-jitsi.mjs';
+import { createRequire } from 'node:module';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, '..');
@@ -31,6 +34,7 @@ const work = mkdtempSync(join(tmpdir(), 'liveclass-e2e-'));
 const children = [];
 let fake;
 let browser;
+const problems = [];
 
 function freePort() {
   return new Promise((res, rej) => {
@@ -111,7 +115,6 @@ async function main() {
       '--disable-component-update', '--disable-sync', '--ignore-certificate-errors',
       '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
   });
-  const problems = [];
   const newPage = async (who, viewport = { width: 1280, height: 800 }) => {
     const ctx = await browser.newContext({ viewport, timezoneId: TZ, locale: 'tr-TR', ignoreHTTPSErrors: true,
       acceptDownloads: true });
@@ -130,7 +133,25 @@ async function main() {
     await page.getByRole('button', { name: 'Giriş yap' }).click();
     await page.getByRole('heading', { name: 'Canlı dersler' }).waitFor();
   };
-  const shot = (page, name) => page.screenshot({ path: join(results, `${name}.png`), fullPage: true });
+  const shot = async (page, name) => {
+    await page.screenshot({ path: join(results, `${name}.png`), fullPage: true });
+    await checkAccessibility(page, name);
+  };
+  // axe-core (WCAG 2.1 A/AA rules) on every page we take a picture of: serious and critical findings
+  // fail the run. Evaluated through the DevTools protocol, so the page's CSP stays in force.
+  const checkAccessibility = async (page, name) => {
+    if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(axeSource);
+    const found = await page.evaluate(async () => {
+      const r = await window.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        exclude: [['iframe']],
+      });
+      return r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    });
+    for (const f of found) problems.push(`${name} accessibility: ${f}`);
+  };
 
   step('teacher logs in and schedules a class');
   const tp = await newPage('teacher');
@@ -238,6 +259,7 @@ try {
   await main();
 } catch (e) {
   console.error(e);
+  if (problems.length) console.error(problems.join('\n'));
   process.exitCode = 1;
 } finally {
   await browser?.close().catch(() => {});

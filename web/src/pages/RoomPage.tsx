@@ -193,6 +193,8 @@ export function RoomPage() {
               }}
               onApiReady={(a) => {
                 jitsi.current = a;
+                // The IFrame API makes an untitled frame; screen readers need its name.
+                a.getIFrame()?.setAttribute('title', t('room.frameTitle'));
               }}
               onReadyToClose={leave}
             />
