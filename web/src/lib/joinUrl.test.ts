@@ -10,19 +10,49 @@ describe('parseJitsiUrl', () => {
       domain: 'meet.example.org',
       roomName: ROOM,
       jwt: JWT,
+      config: {},
     });
   });
 
-  it('keeps a port in the domain and ignores the config fragment', () => {
-    expect(parseJitsiUrl(`https://meet.example.org:8443/${ROOM}?jwt=${JWT}#config.startWithAudioMuted=true`)).toEqual({
+  it('keeps a port in the domain', () => {
+    expect(parseJitsiUrl(`https://meet.example.org:8443/${ROOM}?jwt=${JWT}`)).toMatchObject({
       domain: 'meet.example.org:8443',
       roomName: ROOM,
       jwt: JWT,
     });
   });
 
-  it('gives no jwt when the URL has none', () => {
-    expect(parseJitsiUrl(`https://meet.example.org/${ROOM}`)).toEqual({ domain: 'meet.example.org', roomName: ROOM, jwt: undefined });
+  it('reads the config overrides of the fragment as JSON values', () => {
+    const t = parseJitsiUrl(
+      `https://meet.example.org/${ROOM}?jwt=${JWT}#config.startWithAudioMuted=true&config.startWithVideoMuted=false` +
+        `&config.subject=%22T%C3%BCrev%22&config.channelLastN=4&config.toolbarButtons=%5B%22chat%22%5D&config.note=plain`,
+    );
+    expect(t?.config).toEqual({
+      startWithAudioMuted: true,
+      startWithVideoMuted: false,
+      subject: 'Türev',
+      channelLastN: 4,
+      toolbarButtons: ['chat'],
+      note: 'plain',
+    });
+  });
+
+  it('ignores fragment parts that are not flat config options', () => {
+    const t = parseJitsiUrl(
+      `https://meet.example.org/${ROOM}#interfaceConfig.SHOW_CHROME_EXTENSION_BANNER=false&config.=1&config.__proto__=%7B%7D` +
+        `&config.a.b=1&config.bad=%E0%A4%A&jitsi_meet_external_api_id=0&config.ok=true`,
+    );
+    expect(t?.config).toEqual({ ok: true });
+    expect(Object.getPrototypeOf(t?.config)).toBe(Object.prototype);
+  });
+
+  it('gives no jwt and no config when the URL has none', () => {
+    expect(parseJitsiUrl(`https://meet.example.org/${ROOM}`)).toEqual({
+      domain: 'meet.example.org',
+      roomName: ROOM,
+      jwt: undefined,
+      config: {},
+    });
   });
 
   it('decodes an escaped room name', () => {

@@ -104,6 +104,26 @@ describe('RoomPage — providers', () => {
     expect(callsTo(fetchMock, 'POST', `${base}/join/`)).toHaveLength(0);
   });
 
+  it('applies the policy overrides the server put in the join URL’s fragment', async () => {
+    mockApi(routes(live({ type: 'webinar' })));
+    renderRoom(
+      joinAnswer({
+        join_url: `https://meet.example.org/${ROOM}?jwt=${JWT}#config.startWithAudioMuted=true&config.startWithVideoMuted=true&config.disableReactionsModeration=true`,
+      }),
+    );
+    const jitsi = screen.getByTestId('jitsi');
+    expect(jitsi).toHaveAttribute('data-room', ROOM);
+    expect(jitsi).toHaveAttribute('data-jwt', JWT);
+    expect(JSON.parse(jitsi.textContent ?? '{}')).toEqual({
+      startWithAudioMuted: true,
+      startWithVideoMuted: true,
+      disableReactionsModeration: true,
+      prejoinConfig: { enabled: true },
+      disableDeepLinking: true,
+    });
+    await screen.findByRole('heading', { level: 1, name: 'Türev — Canlı' });
+  });
+
   it('joins by itself when opened without a join answer (a reload or a link)', async () => {
     let answer!: (r: Response) => void;
     const fetchMock = mockApi(routes(live(), { [`POST ${base}/join/`]: () => new Promise<Response>((r) => (answer = r)) }));
