@@ -63,7 +63,9 @@ export class ApiClient {
       throw new ApiError({ type: NETWORK_PROBLEM, title: 'Network error', status: 0, detail: String(e) });
     }
     if (!res.ok) {
-      if (res.status === 401 && token) this.onUnauthenticated();
+      // Also without a token: the stored one may have expired since the page loaded, and the
+      // token source then gives none, but the app still shows the user as signed in.
+      if (res.status === 401) this.onUnauthenticated();
       throw await toApiError(res);
     }
     if (res.status === 204 || res.status === 304) return undefined as T;

@@ -14,18 +14,24 @@ export class SseParser {
   private data: string[] = [];
   private event = '';
   private id: string | undefined;
+  /** The last chunk ended in CR: an LF starting the next one is the second half of that CRLF. */
+  private skipLf = false;
   retry: number | null = null;
 
   push(chunk: string): SseEvent[] {
+    if (this.skipLf && chunk !== '') {
+      if (chunk.startsWith('\n')) chunk = chunk.slice(1);
+      this.skipLf = false;
+    }
     this.buf += chunk;
     const out: SseEvent[] = [];
     for (;;) {
       const m = /\r\n|\r|\n/.exec(this.buf);
       if (!m) break;
-      // A lone CR at the end of the buffer may be half of a CRLF: wait for more.
-      if (m[0] === '\r' && m.index === this.buf.length - 1) break;
       const line = this.buf.slice(0, m.index);
       this.buf = this.buf.slice(m.index + m[0].length);
+      // A CR that ends the chunk is a line end now (the line is complete), not a reason to wait.
+      if (m[0] === '\r' && this.buf === '') this.skipLf = true;
       const ev = this.line(line);
       if (ev) out.push(ev);
     }

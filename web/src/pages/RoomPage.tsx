@@ -186,7 +186,7 @@ export function RoomPage() {
               roomName={jitsiTarget.roomName}
               jwt={jitsiTarget.jwt}
               lang={i18n.language}
-              configOverwrite={{ prejoinConfig: { enabled: true }, disableDeepLinking: true }}
+              configOverwrite={{ ...jitsiTarget.config, prejoinConfig: { enabled: true }, disableDeepLinking: true }}
               getIFrameRef={(node) => {
                 node.style.height = '100%';
                 node.style.width = '100%';
