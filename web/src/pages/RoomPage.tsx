@@ -194,7 +194,7 @@ export function RoomPage() {
               onApiReady={(a) => {
                 jitsi.current = a;
                 // The IFrame API makes an untitled frame; screen readers need its name.
-                a.getIFrame()?.setAttribute('title', t('room.frameTitle'));
+                if (typeof a.getIFrame === 'function') a.getIFrame()?.setAttribute('title', t('room.frameTitle'));
               }}
               onReadyToClose={leave}
             />
