@@ -119,6 +119,8 @@ private:
     void register_notification_routes();
     /// Recurring classes (api_series.cpp).
     void register_series_routes();
+    /// Who is in a class's room: the snapshot and its event stream (api_participants.cpp).
+    void register_participant_routes();
     /// A place for one more event stream, or null when LIVE_SSE_MAX_STREAMS are open.
     std::shared_ptr<void> acquire_stream_slot();
     /// Runs `fn` only for a valid bearer token (the caller's principal); 401 otherwise.
