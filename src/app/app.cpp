@@ -175,7 +175,9 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                          .public_https = cfg.public_url.rfind("https://", 0) == 0,
                          .metrics = &a->metrics_,
                          .metrics_token = cfg.metrics_token,
-                         .web = web->has_index() ? std::move(web) : nullptr});
+                         .web = web->has_index() ? std::move(web) : nullptr,
+                         .sse_poll_ms = cfg.sse_poll_ms,
+                         .sse_max_streams = cfg.sse_max_streams});
 
     // Job types (the seed's Celery tasks keep their names).
     App* self = a.get();
@@ -262,7 +264,9 @@ unsigned short App::serve() {
     server_ = std::make_unique<http::Server>(
         so,
         [this](std::shared_ptr<const http::Request> r, const http::ConnInfo& c, const http::Offload& offload,
-               http::Respond respond) { api_->handle_async(std::move(r), c, offload, std::move(respond)); },
+               http::Respond respond, http::RespondStream respond_stream) {
+            api_->handle_async(std::move(r), c, offload, std::move(respond), std::move(respond_stream));
+        },
         log_);
     unsigned short port = server_->start();
     if (auto st = webhooks_->schedule_hook_registration(); !st)

@@ -109,6 +109,7 @@ Api::Api(Services s, const infra::Logger& log, ApiOptions opt) : s_(s), log_(log
     register_ops_routes();
     register_notification_routes();
     register_series_routes();
+    register_participant_routes();
     if (opt_.metrics) http_metrics_ = std::make_unique<HttpMetrics>(*opt_.metrics, router_);
 }
 
@@ -908,27 +909,73 @@ void Api::finish(RequestContext& c, Response res, const Respond& respond) {
     if (http_metrics_)
         http_metrics_->observe(std::string_view(req.method_string().data(), req.method_string().size()), c.route,
                                res.result_int(), std::chrono::duration<double>(elapsed).count());
-    if (!log_.info_enabled() && res.result_int() < 500) return respond(std::move(res));
+    log_request(c, res.result_int(), elapsed);
+    respond(std::move(res));
+}
+
+void Api::log_request(const RequestContext& c, unsigned status, std::chrono::steady_clock::duration elapsed,
+                      const char* stream_end) {
+    if (!log_.info_enabled() && status < 500) return;
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
     json::object f{{"request_id", c.request_id},
-                   {"method", std::string(req.method_string())},
+                   {"method", std::string(c.req.method_string())},
                    {"route", c.route},
-                   {"status", res.result_int()},
+                   {"status", status},
                    {"duration_us", static_cast<std::int64_t>(us)}};
     if (c.principal) {
         f["tenant_id"] = c.principal->tenant.id;
         f["user_id"] = c.principal->user.id;
     }
     if (!c.session_id.empty()) f["session_id"] = c.session_id;
-    if (res.result_int() >= 500 && !c.internal_error.empty()) f["error"] = c.internal_error;
-    if (res.result_int() >= 500)
+    if (stream_end) f["stream_end"] = stream_end;  // an event stream: logged once, when it closed
+    if (status >= 500 && !c.internal_error.empty()) f["error"] = c.internal_error;
+    if (status >= 500)
         log_.error("request", std::move(f));
     else
         log_.info("request", std::move(f));
-    respond(std::move(res));
 }
 
-void Api::handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const Offload& offload, Respond respond) {
+std::shared_ptr<void> Api::acquire_stream_slot() {
+    struct Slot {
+        explicit Slot(std::atomic<int>& n) : open(n) {}
+        Slot(const Slot&) = delete;
+        Slot& operator=(const Slot&) = delete;
+        ~Slot() { open.fetch_sub(1); }
+        std::atomic<int>& open;
+    };
+    if (open_streams_.fetch_add(1) >= opt_.sse_max_streams) {
+        open_streams_.fetch_sub(1);
+        return nullptr;
+    }
+    return std::make_shared<Slot>(open_streams_);
+}
+
+void Api::finish_stream(const std::shared_ptr<RequestContext>& c, Response head, const Respond& respond,
+                        const RespondStream& respond_stream) {
+    head.set("X-Request-Id", c->request_id);
+    apply_security_headers(head, c->https);
+    // The request metric measures the time to the stream's header (a latency, as for every other
+    // route); how long the stream then stayed open goes to its access-log line when it closes.
+    if (http_metrics_)
+        http_metrics_->observe(std::string_view(c->req.method_string().data(), c->req.method_string().size()), c->route,
+                               head.result_int(),
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - c->t0).count());
+    PendingStream pending = std::move(*c->stream);
+    c->stream.reset();
+    auto on_close = [this, c, slot = std::move(pending.slot), status = head.result_int()](StreamEnd why) {
+        log_request(*c, status, std::chrono::steady_clock::now() - c->t0, to_string(why));
+    };
+    if (!respond_stream) {  // a caller without an event loop (Api::handle): the opening is the answer
+        head.body() = std::move(pending.opening);
+        head.prepare_payload();
+        on_close(StreamEnd::kFinished);
+        return respond(std::move(head));
+    }
+    respond_stream(StreamAnswer{std::move(head), std::move(pending.opening), std::move(pending.source), on_close});
+}
+
+void Api::handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const Offload& offload, Respond respond,
+                       RespondStream respond_stream) {
     auto c = std::make_shared<RequestContext>(std::move(req), std::move(conn));
     c->offload = offload;
     auto last_resort = [this, c, respond](const std::exception& e) {
@@ -952,13 +999,17 @@ void Api::handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const 
     } catch (const std::exception& e) {
         return last_resort(e);
     }
-    offload([this, c, path, respond, last_resort] {
+    offload([this, c, path, respond, respond_stream, last_resort] {
         Response res;
         try {
             res = dispatch(*c, path, c->route);
         } catch (const std::exception& e) {
+            c->stream.reset();
             return last_resort(e);
         }
+        if (c->stream && res.result() == bhttp::status::ok)
+            return finish_stream(c, std::move(res), respond, respond_stream);
+        c->stream.reset();
         finish(*c, std::move(res), respond);
     });
 }

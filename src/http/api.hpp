@@ -40,6 +40,17 @@ struct ApiOptions {
     std::string metrics_token;                    // LIVE_METRICS_TOKEN (empty: loopback peers only)
     /// The web front end served at / (null: only the API is served, as in most tests).
     std::shared_ptr<const StaticSite> web;
+    int sse_poll_ms = 2000;                       // LIVE_SSE_POLL_MS: how often an event stream re-reads its state
+    int sse_keepalive_ms = 15000;                 // a keep-alive comment after this much silence on a stream
+    int sse_max_streams = 500;                    // LIVE_SSE_MAX_STREAMS: open event streams per process
+};
+
+/// What a handler sets on its RequestContext to answer with an event stream: the Response it returns
+/// (200) becomes the stream's header, followed by `opening` and whatever `source` writes.
+struct PendingStream {
+    std::string opening;
+    std::shared_ptr<StreamSource> source;  // null: the opening is the whole body
+    std::shared_ptr<void> slot;            // held while the stream is open (LIVE_SSE_MAX_STREAMS)
 };
 
 struct Services {
@@ -75,9 +86,10 @@ struct RequestContext {
     std::string client_ip;
     bool https = false;  // the client reached us over TLS (directly or through a trusted proxy)
     std::shared_ptr<const services::Principal> principal;
-    std::string session_id;      // for the access log, when the route names one
-    std::string internal_error;  // the logged-only cause of a 5xx answer (never sent to the client)
-    Offload offload;             // the handler pool, for asynchronous handlers that must block after all
+    std::string session_id;               // for the access log, when the route names one
+    std::string internal_error;           // the logged-only cause of a 5xx answer (never sent to the client)
+    Offload offload;                      // the handler pool, for asynchronous handlers that must block after all
+    std::optional<PendingStream> stream;  // set by a handler that answers with an event stream
     unsigned version() const { return req.version(); }
     bool keep_alive() const { return req.keep_alive(); }
     services::RequestMeta meta() const {
@@ -89,10 +101,15 @@ class Api {
 public:
     Api(Services s, const infra::Logger& log, ApiOptions opt);
     /// Called on an I/O thread: answers non-blocking routes in place and hands every other request
-    /// to `offload`. Calls `respond` exactly once.
-    void handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const Offload& offload, Respond respond);
-    /// Blocking convenience for callers without an event loop: runs everything on this thread.
+    /// to `offload`. Calls `respond` exactly once, or `respond_stream` for a route that streams (without
+    /// `respond_stream`, a stream's header and opening are answered through `respond` as one response).
+    void handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const Offload& offload, Respond respond,
+                      RespondStream respond_stream = {});
+    /// Blocking convenience for callers without an event loop: runs everything on this thread (an event
+    /// stream answers with its opening only).
     Response handle(const Request& req, const ConnInfo& conn);
+    /// Event streams open now (GET .../participants/stream/).
+    int open_streams() const { return open_streams_.load(); }
     const Router& router() const { return router_; }
 
 private:
@@ -108,6 +125,10 @@ private:
     /// GET/HEAD of the web app's files (api_web.cpp): assets in place, the HTML shell with its CSP.
     void serve_web(const std::shared_ptr<RequestContext>& c, const std::string& path, const Offload& offload,
                    const Respond& respond);
+    /// Who is in a class's room: the snapshot and its event stream (api_participants.cpp).
+    void register_participant_routes();
+    /// A place for one more event stream, or null when LIVE_SSE_MAX_STREAMS are open.
+    std::shared_ptr<void> acquire_stream_slot();
     /// Runs `fn` only for a valid bearer token (the caller's principal); 401 otherwise.
     RouteHandler authed(std::function<Response(RequestContext&, const services::Principal&)> fn);
     Response dispatch(RequestContext& ctx, const std::string& path, std::string& route);
@@ -115,12 +136,19 @@ private:
     std::optional<Response> prepare(RequestContext& c, std::string& path);
     /// Common headers and the access-log line, then `respond`.
     void finish(RequestContext& c, Response res, const Respond& respond);
+    /// finish() for an event stream: common headers and the metrics now, the access-log line when it closes.
+    void finish_stream(const std::shared_ptr<RequestContext>& c, Response head, const Respond& respond,
+                       const RespondStream& respond_stream);
+    /// The access-log line of a request (a stream: when it closed, with how it ended).
+    void log_request(const RequestContext& c, unsigned status, std::chrono::steady_clock::duration elapsed,
+                     const char* stream_end = nullptr);
     Services s_;
     const infra::Logger& log_;
     ApiOptions opt_;
     Router router_;
     std::unique_ptr<HttpMetrics> http_metrics_;  // null without ApiOptions::metrics
     std::atomic<std::uint64_t> seq_{0};
+    std::atomic<int> open_streams_{0};
 };
 
 }  // namespace lc::http

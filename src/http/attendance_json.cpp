@@ -114,6 +114,24 @@ json::object to_json(const services::AttendanceTimeline& t) {
                         {"minutes", std::move(minutes)}};
 }
 
+json::object to_json(const services::LiveRoster& r) {
+    json::array people;
+    for (const auto& e : r.participants)
+        people.push_back(json::object{{"user_id", e.user_id},
+                                      {"full_name", e.full_name},
+                                      {"role", domain::to_string(e.role)},
+                                      {"joined_at", format_iso8601(e.joined_at)},
+                                      {"last_seen_at", format_iso8601(e.last_seen_at)},
+                                      {"in_background", e.in_background},
+                                      {"devices", e.devices},
+                                      {"device_type", e.device_type},
+                                      {"browser", e.browser}});
+    return json::object{{"session_id", r.session.id},
+                        {"status", to_string(r.session.status)},
+                        {"participant_count", static_cast<std::int64_t>(r.participants.size())},
+                        {"participants", std::move(people)}};
+}
+
 json::object to_json(const services::HeartbeatResult& h) {
     json::array ids;
     for (const auto& id : h.participant_ids) ids.push_back(json::value(id));

@@ -17,6 +17,9 @@ boost::json::object to_json(const services::AttendanceRowView& v, bool with_inte
 boost::json::object to_json(const services::SessionAttendance& a, bool with_intervals);
 boost::json::object to_json(const services::AttendanceTimeline& t);
 boost::json::object to_json(const services::HeartbeatResult& h);
+/// {session_id, status, participant_count, participants: [{user_id, full_name, role, joined_at, last_seen_at,
+/// in_background, devices, device_type, browser}]}: the snapshot and each `participants` event of its stream.
+boost::json::object to_json(const services::LiveRoster& r);
 
 /// The rows as an RFC 4180 CSV document; headers and yes/no in the reader's language (tr or en).
 std::string attendance_csv(const std::vector<store::AttendanceReportRow>& rows, const std::string& locale);

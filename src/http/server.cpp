@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "http/problem.hpp"
 #include "http/security_headers.hpp"
@@ -54,22 +55,55 @@ Response transport_error(const Error& e, unsigned version) {
     return res;
 }
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection : public std::enable_shared_from_this<Connection>, public StreamSink {
 public:
-    Connection(tcp::socket s, Server::Impl& srv) : stream_(std::move(s)), srv_(srv) {
+    Connection(tcp::socket s, Server::Impl& srv) : stream_(std::move(s)), srv_(srv), ex_(stream_.get_executor()) {
         beast::error_code ec;
         auto ep = stream_.socket().remote_endpoint(ec);
         if (!ec) info_.remote_ip = ep.address().to_string();
     }
     void run() { read(); }
     void close() {
-        asio::post(stream_.get_executor(), [self = shared_from_this()] {
+        asio::post(ex_, [self = shared_from_this()] {
+            if (self->streaming_) return self->end_stream(StreamEnd::kServerStopping);
             beast::error_code ec;
             self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
             self->stream_.close();
         });
     }
     bool busy() const { return busy_; }
+
+    // ---- StreamSink: a streamed answer's body, written on this connection's event loop ----
+    asio::any_io_executor executor() const override { return ex_; }
+
+    void write(std::string data, std::function<void(bool)> done) override {
+        if (stream_done_ || ending_) {
+            asio::post(ex_, [done = std::move(done)] { done(false); });
+            return;
+        }
+        auto buf = std::make_shared<std::string>(std::move(data));
+        // A client that stops reading fills the socket buffers; the write then times out and ends the stream.
+        stream_.expires_after(std::chrono::seconds(srv_.opt.read_timeout_seconds));
+        auto on_written = [self = shared_from_this(), buf, done = std::move(done)](beast::error_code ec, std::size_t) {
+            if (ec) self->end_stream(StreamEnd::kClientGone);
+            done(!ec && !self->stream_done_);
+        };
+        if (chunked_)
+            asio::async_write(stream_, bhttp::make_chunk(asio::buffer(*buf)), std::move(on_written));
+        else
+            asio::async_write(stream_, asio::buffer(*buf), std::move(on_written));
+    }
+
+    void end() override {
+        if (stream_done_ || ending_) return;
+        ending_ = true;
+        if (!chunked_) return end_stream(StreamEnd::kFinished);  // HTTP/1.0: the body ends with the connection
+        auto last = std::make_shared<decltype(bhttp::make_chunk_last())>(bhttp::make_chunk_last());
+        stream_.expires_after(std::chrono::seconds(srv_.opt.read_timeout_seconds));
+        asio::async_write(stream_, *last, [self = shared_from_this(), last](beast::error_code ec, std::size_t) {
+            self->end_stream(ec ? StreamEnd::kClientGone : StreamEnd::kFinished);
+        });
+    }
 
 private:
     void read() {
@@ -95,12 +129,12 @@ private:
                             : Error::bad_request("the HTTP request is malformed");
             auto res = std::make_shared<Response>(transport_error(err, 11));
             linger_ = true;  // the client may still be sending the rest of its request
-            return write(res, true);
+            return send_response(res, true);
         }
         if (srv_.stopping.load()) {
             auto res = std::make_shared<Response>(
                 transport_error(Error::unavailable("the server is shutting down; retry"), 11));
-            return write(res, true);
+            return send_response(res, true);
         }
         busy_ = true;
         srv_.in_flight.fetch_add(1);
@@ -111,17 +145,21 @@ private:
             auto res = std::make_shared<Response>(std::move(r));
             bool close = !res->keep_alive() || self->srv_.stopping.load();
             if (close) res->keep_alive(false);
-            asio::post(self->stream_.get_executor(), [self, res, close] { self->write(res, close); });
+            asio::post(self->ex_, [self, res, close] { self->send_response(res, close); });
+        };
+        RespondStream respond_stream = [self = shared_from_this()](StreamAnswer a) {
+            auto answer = std::make_shared<StreamAnswer>(std::move(a));
+            asio::post(self->ex_, [self, answer] { self->start_stream(std::move(*answer)); });
         };
         try {
-            srv_.handler(req, info_, srv_.offload, respond);
+            srv_.handler(req, info_, srv_.offload, respond, respond_stream);
         } catch (const std::exception& e) {
             srv_.log.error("handler threw", {{"error", e.what()}});
             respond(transport_error(Error::internal_error(e.what()), req->version()));
         }
     }
 
-    void write(std::shared_ptr<Response> res, bool close) {
+    void send_response(std::shared_ptr<Response> res, bool close) {
         // A fresh deadline for the write: time spent waiting for the handler must not count against it.
         stream_.expires_after(std::chrono::seconds(srv_.opt.read_timeout_seconds));
         bhttp::async_write(stream_, *res, [self = shared_from_this(), res, close](beast::error_code ec, std::size_t) {
@@ -157,13 +195,75 @@ private:
         srv_.conns.erase(shared_from_this());
     }
 
+    /// A handler answered with a stream: the header (chunked on HTTP/1.1; on HTTP/1.0 the body ends when
+    /// the connection closes), the opening, then the source writes until one side ends it.
+    void start_stream(StreamAnswer a) {
+        if (busy_) {  // the request is answered: a stream does not hold up a graceful stop
+            busy_ = false;
+            srv_.in_flight.fetch_sub(1);
+        }
+        streaming_ = true;
+        on_close_ = std::move(a.on_close);
+        source_ = std::move(a.source);
+        if (srv_.stopping.load()) return end_stream(StreamEnd::kServerStopping);
+        chunked_ = a.head.version() >= 11;
+        auto head = std::make_shared<bhttp::response<bhttp::empty_body>>();
+        head->base() = a.head.base();
+        head->erase(bhttp::field::content_length);
+        head->keep_alive(false);  // the connection closes with the stream
+        head->chunked(chunked_);
+        auto sr = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*head);
+        stream_.expires_after(std::chrono::seconds(srv_.opt.read_timeout_seconds));
+        bhttp::async_write_header(
+            stream_, *sr,
+            [self = shared_from_this(), head, sr, opening = std::move(a.opening)](beast::error_code ec, std::size_t) {
+                if (ec) return self->end_stream(StreamEnd::kClientGone);
+                auto begin = [self](bool ok) {
+                    if (!ok) return;
+                    if (!self->source_) return self->end();  // the opening was the whole body
+                    self->source_->start(self);
+                };
+                if (opening.empty()) return begin(true);
+                self->write(opening, begin);
+            });
+        watch_client();
+    }
+
+    /// While streaming, the client sends nothing: a read that ends means it went away, which frees the
+    /// stream at once instead of at the next failed write. Whatever it does send is dropped.
+    void watch_client() {
+        stream_.socket().async_read_some(asio::buffer(drain_buf_),
+                                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                             if (self->stream_done_) return;
+                                             if (ec) return self->end_stream(StreamEnd::kClientGone);
+                                             self->watch_client();
+                                         });
+    }
+
+    /// The stream is over: stop the source, account for it once, close the connection.
+    void end_stream(StreamEnd why) {
+        if (stream_done_) return;
+        stream_done_ = true;
+        if (auto src = std::move(source_)) src->stop();
+        if (auto on_close = std::exchange(on_close_, nullptr)) on_close(why);
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        stream_.close();
+        finish();
+    }
+
     beast::tcp_stream stream_;
     Server::Impl& srv_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     ConnInfo info_;
+    asio::any_io_executor ex_;
     bool busy_ = false;
     bool linger_ = false;
+    // A streamed answer (start_stream): no further requests are read on this connection.
+    bool streaming_ = false, chunked_ = true, ending_ = false, stream_done_ = false;
+    std::shared_ptr<StreamSource> source_;
+    std::function<void(StreamEnd)> on_close_;
     static constexpr std::size_t kMaxDrainBytes = 64 * 1024 * 1024;
     std::size_t drained_ = 0;
     std::array<char, 16 * 1024> drain_buf_{};

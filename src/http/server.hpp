@@ -2,7 +2,8 @@
 // The socket side: an asynchronous Boost.Beast HTTP/1.1 server. I/O threads only read and write;
 // request handling (which may block on the database) runs on a separate handler pool so a slow
 // query never stalls other connections. Sets the body limit (1 MiB -> 413), read timeout and
-// keep-alive; stops gracefully (stop accepting, let in-flight requests finish).
+// keep-alive; stops gracefully (stop accepting, let in-flight requests finish). Also drives streamed
+// answers (Server-Sent Events): chunked writes from a StreamSource on the connection's own event loop.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -15,9 +16,11 @@
 
 namespace lc::http {
 
-/// Called on an I/O thread for each request; must call `respond` exactly once (from any thread) and
-/// send blocking work through `offload` (the handler pool).
-using HandlerFn = std::function<void(std::shared_ptr<const Request>, const ConnInfo&, const Offload&, Respond)>;
+/// Called on an I/O thread for each request; must call `respond` or `respond_stream` exactly once (from any
+/// thread) and send blocking work through `offload` (the handler pool). A stream keeps its connection on
+/// its event loop until it ends, then the connection closes; it does not count as in flight for stop().
+using HandlerFn =
+    std::function<void(std::shared_ptr<const Request>, const ConnInfo&, const Offload&, Respond, RespondStream)>;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
@@ -37,7 +40,8 @@ public:
 
     /// Binds and starts the threads; returns the bound port.
     unsigned short start();
-    /// Stops accepting, waits up to `grace_seconds` for in-flight requests, then closes everything.
+    /// Stops accepting, waits up to `grace_seconds` for in-flight requests, then closes everything (open
+    /// streams are cut at once: their clients reconnect to another process).
     void stop(int grace_seconds = 30);
     unsigned short port() const;
 

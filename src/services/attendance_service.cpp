@@ -322,6 +322,21 @@ Result<Page<store::AttendanceReportRow>> AttendanceService::user_history(const P
     });
 }
 
+Result<LiveRoster> AttendanceService::roster(const Principal& p, const std::string& session_id) {
+    return guarded([&]() -> Result<LiveRoster> {
+        store::Conn c(ctx_.db);
+        auto l = sessions_.load(c.sql(), p, session_id);
+        if (!l) return l.take_error();
+        // The people who may remove or mute someone see who is there (a student sees only the room).
+        if (!has_moderator_rights(l->actor))
+            return Error::denied("only the class's instructors, moderators and admins can see who is in the room");
+        LiveRoster out;
+        out.participants = store::live_roster(c.sql(), p.tenant.id, session_id);
+        out.session = std::move(l->session);
+        return out;
+    });
+}
+
 Result<AttendanceTimeline> AttendanceService::timeline(const Principal& p, const std::string& session_id) {
     return guarded([&]() -> Result<AttendanceTimeline> {
         store::Conn c(ctx_.db);

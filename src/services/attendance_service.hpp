@@ -49,6 +49,12 @@ struct SessionAttendance {
     std::vector<AttendanceRowView> rows;
 };
 
+/// Who is in a class's room now (the instructor's attendance panel).
+struct LiveRoster {
+    domain::LiveSession session;
+    std::vector<store::RosterEntry> participants;  // one per user with an open participation, by full name
+};
+
 struct AttendanceTimeline {
     domain::LiveSession session;
     std::vector<domain::TimelineMinute> minutes;
@@ -85,6 +91,10 @@ public:
                                                           store::AttendanceFilter f);
     /// GET .../attendance/timeline/: hosts, moderators and admins.
     Result<AttendanceTimeline> timeline(const Principal& p, const std::string& session_id);
+
+    /// GET .../participants/ (and each poll of its event stream): the users in the room now. Hosts,
+    /// moderators and admins, the people who may kick and mute; anyone else in the class 403.
+    Result<LiveRoster> roster(const Principal& p, const std::string& session_id);
 
     /// The `close_stale_participants` job: closes rows whose heartbeats stopped (two missed intervals)
     /// at their last heartbeat, then queues its next run while any class is live. Returns how many.

@@ -1,5 +1,6 @@
 #include "store/attendance_repo.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -92,6 +93,48 @@ bool any_live_session(soci::session& sql) {
     int n = 0;
     sql << "SELECT COUNT(*) FROM (SELECT 1 FROM live_sessions WHERE status = 'live' LIMIT 1) AS a", soci::into(n);
     return n > 0;
+}
+
+std::vector<RosterEntry> live_roster(soci::session& sql, const std::string& tenant_id, const std::string& session_id) {
+    std::vector<RosterEntry> out;
+    std::string user, name, role, device, browser;
+    long long joined = 0;
+    Nullable<long long> seen, hidden;
+    // Rows of one user come together, oldest first; the users are sorted below (in C++, so that both
+    // engines give the same order whatever the database's collation).
+    soci::statement st =
+        (sql.prepare << "SELECT p.user_id, u.full_name, p.role, p.joined_at, p.last_seen_at, p.hidden_since, "
+                        "p.device_type, p.browser FROM live_session_participants p "
+                        "JOIN users u ON u.id = p.user_id AND u.tenant_id = :t "
+                        "WHERE p.session_id = :s AND p.is_active = 1 ORDER BY p.user_id, p.joined_at, p.id",
+         soci::into(user), soci::into(name), soci::into(role), soci::into(joined), soci::into(seen.value, seen.ind),
+         soci::into(hidden.value, hidden.ind), soci::into(device), soci::into(browser), soci::use(tenant_id),
+         soci::use(session_id));
+    st.execute();
+    while (st.fetch()) {
+        const UnixTime last = std::max<UnixTime>(joined, seen.get().value_or(joined));
+        if (out.empty() || out.back().user_id != user) {
+            RosterEntry e;
+            e.user_id = user;
+            e.full_name = name;
+            e.joined_at = joined;
+            e.last_seen_at = last;
+            e.in_background = true;
+            out.push_back(std::move(e));
+        }
+        RosterEntry& e = out.back();  // rows in join order: the latest row's role and device win
+        e.role = parse_participant_role(role).value_or(ParticipantRole::kParticipant);
+        e.device_type = device;
+        e.browser = browser;
+        e.last_seen_at = std::max(e.last_seen_at, last);
+        e.in_background = e.in_background && hidden.get().has_value();
+        ++e.devices;
+        seen.ind = hidden.ind = soci::i_null;
+    }
+    std::sort(out.begin(), out.end(), [](const RosterEntry& a, const RosterEntry& b) {
+        return a.full_name != b.full_name ? a.full_name < b.full_name : a.user_id < b.user_id;
+    });
+    return out;
 }
 
 std::vector<BackgroundSpan> background_spans(soci::session& sql, const std::string& session_id,

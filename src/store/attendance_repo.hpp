@@ -43,6 +43,25 @@ bool close_stale_participation(soci::session& sql, const std::string& participan
 /// Whether any class of any school is live (the sweep keeps running while one is).
 bool any_live_session(soci::session& sql);
 
+// ---- who is in the room now (the instructor's live participant list) ----
+
+/// One user with at least one open participation row (not left, not closed for missed heartbeats).
+/// Never carries ip_hash or e-mail: the list is shown to other people.
+struct RosterEntry {
+    std::string user_id;
+    std::string full_name;
+    domain::ParticipantRole role = domain::ParticipantRole::kParticipant;  // of the latest open row
+    UnixTime joined_at = 0;                                                // the earliest open row's
+    UnixTime last_seen_at = 0;   // the latest heartbeat of any open row (a row without one: its join)
+    bool in_background = false;  // every open row is in a hidden-tab stretch (hidden_since set)
+    int devices = 0;             // open rows
+    std::string device_type;     // of the latest open row
+    std::string browser;         // of the latest open row
+};
+/// The users in the session's room now, sorted by full name (then user id), in one query over the open
+/// rows (the (session_id, is_active) index). The session must already be known to be the tenant's.
+std::vector<RosterEntry> live_roster(soci::session& sql, const std::string& tenant_id, const std::string& session_id);
+
 // ---- what a summary is computed from (and list_participants in repositories.hpp) ----
 
 /// Closed background stretches of the session's rows (optionally of one user).

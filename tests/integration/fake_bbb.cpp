@@ -52,7 +52,7 @@ FakeBbb::FakeBbb(std::string secret) : secret_(std::move(secret)), log_(infra::L
     server_ = std::make_unique<http::Server>(
         so,
         [this](std::shared_ptr<const http::Request> req, const http::ConnInfo&, const http::Offload& offload,
-               http::Respond respond) {
+               http::Respond respond, http::RespondStream) {
             ++hits_;
             offload([this, req, respond] {
                 Mode mode = mode_.load();

@@ -47,7 +47,7 @@ FakeZoom::FakeZoom(std::string account_id, std::string client_id, std::string cl
     server_ = std::make_unique<http::Server>(
         so,
         [this](std::shared_ptr<const http::Request> req, const http::ConnInfo&, const http::Offload& offload,
-               http::Respond respond) {
+               http::Respond respond, http::RespondStream) {
             offload([this, req, respond] {
                 Mode mode = mode_.load();
                 http::Response res{boost::beast::http::status::ok, req->version()};

@@ -26,7 +26,7 @@ public:
         server_ = std::make_unique<http::Server>(
             so,
             [this](std::shared_ptr<const http::Request> req, const http::ConnInfo&, const http::Offload&,
-                   http::Respond respond) {
+                   http::Respond respond, http::RespondStream) {
                 http::Response res{boost::beast::http::status::ok, req->version()};
                 {
                     std::lock_guard lk(mu_);

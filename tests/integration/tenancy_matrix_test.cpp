@@ -29,7 +29,8 @@ namespace json = boost::json;
 
 /// What a {placeholder} refers to.
 /// kErasable: a user made for the cell (erasure cannot be undone, so never the fixture's student).
-enum class Obj { kSession, kLiveSession, kCourse, kStudent, kInstructor, kTenant, kErasable, kSeries };
+/// kEndedSession: a class that ran and ended (its event stream answers at once and closes).
+enum class Obj { kSession, kLiveSession, kCourse, kStudent, kInstructor, kTenant, kErasable, kSeries, kEndedSession };
 
 struct RouteCase {
     std::string method, pattern;
@@ -105,6 +106,11 @@ const std::vector<RouteCase>& route_table() {
         // Attendance is computed for ended classes; a live one answers 409.
         {"POST", "/api/v1/live-sessions/{id}/attendance/recalculate/", {O::kLiveSession}, "", {200, 409}},
         {"GET", "/api/v1/live-sessions/{id}/attendance/timeline/", {O::kSession}, ""},
+        // Who is in the room: hosts, moderators and admins (a student of the class 403).
+        {"GET", "/api/v1/live-sessions/{id}/participants/", {O::kLiveSession}, ""},
+        // The event stream of an ended class is finite (its snapshot, `ended`, the last chunk), so a plain
+        // request reads all of it; refusals are problem documents before any stream opens.
+        {"GET", "/api/v1/live-sessions/{id}/participants/stream/", {O::kEndedSession}, ""},
         {"GET", "/api/v1/courses/{id}/attendance/", {O::kCourse}, ""},
         {"GET", "/api/v1/users/{id}/attendance/", {O::kStudent}, ""},
         {"GET", "/api/v1/tenants/{id}/", {O::kTenant}, ""},
@@ -273,6 +279,8 @@ protected:
                 return b.students[0].id;
             case Obj::kSeries:
                 return b_series;
+            case Obj::kEndedSession:
+                return b_session;  // any class of school B: refused like a missing one
         }
         return {};
     }
@@ -315,6 +323,12 @@ protected:
             }
             case Obj::kSeries:
                 return make_series(a);
+            case Obj::kEndedSession: {
+                std::string id = own(Obj::kLiveSession);
+                auto r = srv.post("/api/v1/live-sessions/" + id + "/end/", "", a.instructor_token);
+                EXPECT_EQ(r.status, 200u) << r.body;
+                return id;
+            }
         }
         return {};
     }
