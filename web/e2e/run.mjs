@@ -120,10 +120,18 @@ async function main() {
       acceptDownloads: true });
     const page = await ctx.newPage();
     page.setDefaultTimeout(15_000);
+    // A heartbeat answered 409 once the teacher has ended the class is how the room learns it is
+    // over (the page then says so); every other failed request or console error is a problem.
+    const expected = (url, status) => status === 409 && /\/heartbeat\/$/.test(url);
     page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`${who} console: ${m.text()}`);
+      if (m.type() !== 'error') return;
+      if (/status of 409/.test(m.text()) && expected(m.location().url, 409)) return;
+      problems.push(`${who} console: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`${who} page error: ${e.message}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !expected(r.url(), r.status())) problems.push(`${who} got ${r.status()} for ${r.request().method()} ${r.url()}`);
+    });
     return page;
   };
   const login = async (page, email, password) => {
@@ -225,8 +233,13 @@ async function main() {
   await tp.waitForURL(`${base}/sessions/${sessionId}/attendance`);
   // The report is computed by a job right after the end; reload until it is there.
   for (let i = 0; ; i++) {
-    if ((await tp.getByRole('cell', { name: 'Ali Öğrenci' }).count()) > 0) break;
-    if (i > 40) throw new Error('the attendance report never listed the student');
+    await tp.getByRole('heading', { name: /Yoklama raporu/ }).first().waitFor();
+    await tp.getByText(/Ali Öğrenci|hesaplan/).first().waitFor();
+    if ((await tp.locator('table').first().getByText(/Ali Öğrenci/).count()) > 0) break;
+    if (i > 40) {
+      await tp.screenshot({ path: join(results, '07-attendance-report-missing.png'), fullPage: true });
+      throw new Error('the attendance report never listed the student');
+    }
     await tp.waitForTimeout(500);
     await tp.reload();
   }
@@ -246,7 +259,11 @@ async function main() {
   await mp.getByRole('button', { name: 'Sign in' }).click();
   await mp.getByRole('heading', { name: 'Live classes' }).waitFor();
   await mp.getByRole('tab', { name: 'Past' }).click();
-  await mp.locator(`[data-session-id="${sessionId}"]`).getByText('Ended').waitFor();
+  try {
+    await mp.locator(`[data-session-id="${sessionId}"]`).getByText('Ended', { exact: true }).waitFor();
+  } finally {
+    await mp.screenshot({ path: join(results, '08-phone-english.png'), fullPage: true });
+  }
   const overflow = await mp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 360px phone`);
   await shot(mp, '08-phone-english');

@@ -197,8 +197,8 @@ describe('AttendancePanel — moderation', () => {
 
   it('offers kick and mute for participants only, not for the user or the hosts', async () => {
     await withEveryone();
-    expect(within(item('Can Yılmaz')).getByRole('button', { name: 'Can Yılmaz dersten çıkarılsın' })).toBeEnabled();
-    expect(within(item('Can Yılmaz')).getByRole('button', { name: 'Can Yılmaz sessize alınsın' })).toBeEnabled();
+    expect(within(item('Can Yılmaz')).getByRole('button', { name: 'Çıkar: Can Yılmaz' })).toBeEnabled();
+    expect(within(item('Can Yılmaz')).getByRole('button', { name: 'Sessize al: Can Yılmaz' })).toBeEnabled();
     expect(within(item('Ayşe Öğretmen')).queryByRole('button')).not.toBeInTheDocument();
     expect(within(item('Mehmet Demir')).queryByRole('button')).not.toBeInTheDocument();
   });
@@ -221,7 +221,7 @@ describe('AttendancePanel — moderation', () => {
       { onKick },
     );
     const user = userEvent.setup();
-    await user.click(screen.getByRole('button', { name: 'Can Yılmaz dersten çıkarılsın' }));
+    await user.click(screen.getByRole('button', { name: 'Çıkar: Can Yılmaz' }));
     expect(confirm).toHaveBeenCalledWith('Can Yılmaz dersten çıkarılsın mı? Bu derse yeniden katılamaz.');
     expect(await screen.findByText('Can Yılmaz dersten çıkarıldı.')).toHaveAttribute('role', 'status');
     expect(callsTo(fetchMock, 'POST', `${base}/participants/${student.id}/kick/`)).toHaveLength(1);
@@ -233,7 +233,7 @@ describe('AttendancePanel — moderation', () => {
     vi.spyOn(window, 'confirm').mockReturnValue(false);
     const fetchMock = await withEveryone({}, { onKick });
     const user = userEvent.setup();
-    await user.click(screen.getByRole('button', { name: 'Can Yılmaz dersten çıkarılsın' }));
+    await user.click(screen.getByRole('button', { name: 'Çıkar: Can Yılmaz' }));
     expect(fetchMock.mock.calls.filter(([, init]) => init?.method === 'POST')).toHaveLength(0);
     expect(onKick).not.toHaveBeenCalled();
   });
@@ -244,11 +244,11 @@ describe('AttendancePanel — moderation', () => {
       [`POST ${base}/participants/${student.id}/mute/`]: () => new Promise<Response>((r) => (answer = r)),
     });
     const user = userEvent.setup();
-    await user.click(screen.getByRole('button', { name: 'Can Yılmaz sessize alınsın' }));
-    const mute = screen.getByRole('button', { name: 'Can Yılmaz sessize alınsın' });
+    await user.click(screen.getByRole('button', { name: 'Sessize al: Can Yılmaz' }));
+    const mute = screen.getByRole('button', { name: 'Sessize al: Can Yılmaz' });
     expect(mute).toBeDisabled();
     expect(mute).toHaveAttribute('aria-busy', 'true');
-    expect(screen.getByRole('button', { name: 'Can Yılmaz dersten çıkarılsın' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Çıkar: Can Yılmaz' })).toBeDisabled();
     await act(async () => answer(json({ user_id: student.id, action: 'mute', provider_applied: false })));
     expect(await screen.findByText('Can Yılmaz sessize alındı.')).toBeInTheDocument();
     expect(mute).toBeEnabled();
@@ -260,9 +260,9 @@ describe('AttendancePanel — moderation', () => {
       [`POST ${base}/participants/${student.id}/mute/`]: () => problem('conflict', 409, 'the session is not live'),
     });
     const user = userEvent.setup();
-    await user.click(screen.getByRole('button', { name: 'Can Yılmaz sessize alınsın' }));
+    await user.click(screen.getByRole('button', { name: 'Sessize al: Can Yılmaz' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Bu işlem dersin şu anki durumunda yapılamaz. (the session is not live)');
-    expect(screen.getByRole('button', { name: 'Can Yılmaz sessize alınsın' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Sessize al: Can Yılmaz' })).toBeEnabled();
   });
 });
 
@@ -277,6 +277,6 @@ describe('AttendancePanel — English', () => {
     expect(screen.getByRole('heading', { name: 'Participants 3' })).toBeInTheDocument();
     expect(screen.getByText('Tab in background')).toBeInTheDocument();
     expect(screen.getByText('since 13:02 · Phone · 2 devices')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Remove Can Yılmaz from the class' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Remove: Can Yılmaz' })).toBeInTheDocument();
   });
 });

@@ -42,13 +42,12 @@ export function useUpcomingSessions(courseId: string | undefined) {
   });
 }
 
+/** Classes that took place, latest first (one that ended early is past even if planned for later). */
 export function usePastSessions(courseId: string | undefined, page: number) {
   const { api } = useAuth();
   return useQuery({
     queryKey: ['sessions', 'past', courseId ?? '', page],
-    queryFn: ({ signal }) => {
-      const to = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-      return api.get<Page<LiveSession>>(sessionsPath({ course: courseId, to, page, page_size: 20 }), signal);
-    },
+    queryFn: ({ signal }) =>
+      api.get<Page<LiveSession>>(sessionsPath({ course: courseId, status: 'ended', page, page_size: 20 }), signal),
   });
 }

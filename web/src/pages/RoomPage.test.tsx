@@ -340,7 +340,8 @@ describe('RoomPage — roles', () => {
       expect(screen.getByRole('link', { name: 'Yoklama raporunu aç' })).toHaveAttribute('href', `/sessions/${SID}/attendance`);
       expect(screen.queryByRole('button', { name: 'Dersi bitir' })).not.toBeInTheDocument();
       expect(screen.queryByTestId('jitsi')).not.toBeInTheDocument();
-      expect(meeting.executeCommand).toHaveBeenCalledWith('hangup');
+      expect(meeting.dispose).toHaveBeenCalled(); // closed without hangup, whose readyToClose would leave the page
+      expect(meeting.executeCommand).not.toHaveBeenCalledWith('hangup');
       expect(callsTo(fetchMock, 'POST', `${base}/end/`)).toHaveLength(1);
     });
 
@@ -368,7 +369,7 @@ describe('RoomPage — roles', () => {
       });
       const user = userEvent.setup();
       renderRoom(joinAnswer({ role: 'host' }));
-      await user.click(await screen.findByRole('button', { name: 'Can Yılmaz dersten çıkarılsın' }));
+      await user.click(await screen.findByRole('button', { name: 'Çıkar: Can Yılmaz' }));
       expect(await screen.findByText('Can Yılmaz dersten çıkarıldı.')).toBeInTheDocument();
       expect(meeting.executeCommand).toHaveBeenCalledWith('kickParticipant', 'e5f6a7b8');
       expect(meeting.executeCommand).not.toHaveBeenCalledWith('kickParticipant', 'a1b2c3d4');

@@ -108,8 +108,11 @@ export function RoomPage() {
     setActionError(null);
     try {
       await api.post(`/api/v1/live-sessions/${id}/end/`);
+      // Close the meeting without Jitsi's hangup: that fires readyToClose, which means "leave the
+      // page", and the host should stay to open the report.
+      jitsi.current?.dispose();
+      jitsi.current = null;
       setEnded(true);
-      jitsi.current?.executeCommand('hangup');
       void queryClient.invalidateQueries({ queryKey: ['session', id] });
     } catch (e) {
       setActionError(errorMessage(e, t));
