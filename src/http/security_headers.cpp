@@ -57,8 +57,7 @@ std::string app_page_csp(const std::vector<std::string>& provider_origins,
         if (is_clean_origin(o) && providers.find(" " + o) == std::string::npos) providers += " " + o;
     return "default-src 'self'; script-src 'self'" + providers +
            "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:" + providers +
-           "; media-src 'self' blob:; connect-src 'self'; frame-src " +
-           (providers.empty() ? std::string(" 'none'") : providers).substr(1) + "; frame-ancestors " +
+           "; media-src 'self' blob:; connect-src 'self'; frame-src 'self'" + providers + "; frame-ancestors " +
            frame_ancestors(school_domains) + "; base-uri 'none'; form-action 'self'; object-src 'none'";
 }
 

@@ -23,7 +23,8 @@ std::string room_page_csp(const std::string& provider_origin, const std::vector<
 
 /// The policy of the web app's page (web/dist/index.html): scripts, styles and API calls from this
 /// server only; the Jitsi IFrame API script and provider rooms from `provider_origins` (origins, as
-/// origin_of gives them; anything else is dropped); framed only by this server and the school's sites.
+/// origin_of gives them; anything else is dropped); our own launch pages (single-use links) in frames
+/// too; framed only by this server and the school's sites.
 /// Styles may be inline (the calendar injects its own).
 std::string app_page_csp(const std::vector<std::string>& provider_origins,
                          const std::vector<std::string>& school_domains);

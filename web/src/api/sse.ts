@@ -88,6 +88,7 @@ export async function followEvents(
           for (const ev of parser.push(value)) if (onEvent(ev) === false) return void reader.cancel();
         }
         if (parser.retry !== null) delay = parser.retry;
+        onError(new Error('the stream closed; reconnecting'));
       }
     } catch (e) {
       if (signal.aborted) return;

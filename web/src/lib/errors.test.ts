@@ -21,7 +21,10 @@ describe('errorMessage', () => {
     ['bad-request', 400, 'Gönderilen bilgilerde hata var.'],
     ['unavailable', 503, 'Hizmet şu an yanıt veremiyor; birazdan tekrar deneyin.'],
     ['rate-limited', 429, 'Çok fazla deneme yapıldı; biraz bekleyip tekrar deneyin.'],
-    ['internal-error', 500, 'Bir şeyler ters gitti; lütfen tekrar deneyin.'],
+    ['internal-error', 500, 'Sunucuda beklenmeyen bir hata oluştu; tekrar deneyin, sürerse yöneticinize bildirin.'],
+    ['already-exists', 409, 'Bu kayıt zaten var.'],
+    ['payload-too-large', 413, 'Gönderilen veri çok büyük.'],
+    ['not-implemented', 501, 'Bu platform bu işlemi desteklemiyor.'],
   ])('translates %s and adds the server’s detail', async (kind, status, head) => {
     const e = await toApiError(problem(kind, status, 'the exact cause'));
     expect(errorMessage(e, t)).toBe(`${head} (the exact cause)`);

@@ -34,6 +34,18 @@ export function errorMessage(e: unknown, t: TFunction): string {
     case 'unavailable':
       head = t('error.unavailable');
       break;
+    case 'already-exists':
+      head = t('error.alreadyExists');
+      break;
+    case 'payload-too-large':
+      head = t('error.tooLarge');
+      break;
+    case 'not-implemented':
+      head = t('error.notImplemented');
+      break;
+    case 'internal-error':
+      head = t('error.internal');
+      break;
     default:
       head = t('error.generic');
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJitsiUrl } from './joinUrl';
+import { launchLinkOf, parseJitsiUrl } from './joinUrl';
 
 const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb29tIjoiZGVtbyJ9.c2ln';
 const ROOM = 'demo-3f0b8a52-6c1d-4e7a-9b2f-1a2b3c4d5e6f';
@@ -70,5 +70,20 @@ describe('parseJitsiUrl', () => {
     expect(parseJitsiUrl('https://meet.example.org/')).toBeNull();
     expect(parseJitsiUrl(`/${ROOM}?jwt=${JWT}`)).toBeNull();
     expect(parseJitsiUrl('')).toBeNull();
+  });
+});
+
+describe('launchLinkOf', () => {
+  const origin = 'https://lms.school.edu';
+  it('accepts our own launch link, relative or absolute', () => {
+    expect(launchLinkOf('/api/v1/launch/abc/', origin)).toBe('https://lms.school.edu/api/v1/launch/abc/');
+    expect(launchLinkOf('https://lms.school.edu/api/v1/launch/abc/', origin)).toBe(
+      'https://lms.school.edu/api/v1/launch/abc/',
+    );
+  });
+  it('refuses other origins and other paths', () => {
+    expect(launchLinkOf('https://evil.example/api/v1/launch/abc/', origin)).toBeNull();
+    expect(launchLinkOf('https://meet.example.org/room?jwt=x', origin)).toBeNull();
+    expect(launchLinkOf('https://lms.school.edu/api/v1/users/', origin)).toBeNull();
   });
 });

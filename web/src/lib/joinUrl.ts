@@ -47,3 +47,17 @@ export function parseJitsiUrl(joinUrl: string): JitsiTarget | null {
   if (!roomName || roomName.includes('/')) return null;
   return { domain: u.host, roomName, jwt: u.searchParams.get('jwt') ?? undefined, config: fragmentConfig(u.hash) };
 }
+
+/**
+ * Our own launch link (`/api/v1/launch/{token}/`), which is what a join answers with when launch links
+ * are single use (LIVE_JOIN_SINGLE_USE): the provider's replayable URL is never handed out, and the
+ * link's page frames the room itself. Null for anything else, or another origin.
+ */
+export function launchLinkOf(joinUrl: string, origin: string): string | null {
+  try {
+    const u = new URL(joinUrl, origin);
+    return u.origin === origin && u.pathname.startsWith('/api/v1/launch/') ? u.href : null;
+  } catch {
+    return null;
+  }
+}

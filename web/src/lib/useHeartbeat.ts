@@ -17,6 +17,7 @@ export function useHeartbeat(api: ApiClient, sessionId: string, participantId: s
     let stopped = false;
     const beat = async () => {
       clearTimeout(timer);
+      if (stopped) return; // the room was left while a visibility change was queued
       try {
         const r = await api.post<HeartbeatResult>(`/api/v1/live-sessions/${sessionId}/heartbeat/`, {
           visible: document.visibilityState !== 'hidden',

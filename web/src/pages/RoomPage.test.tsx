@@ -149,6 +149,18 @@ describe('RoomPage — providers', () => {
     await screen.findByRole('heading', { level: 1, name: 'Türev — Canlı' });
   });
 
+  it('frames our own launch link when join links are single use (no provider URL is handed out)', async () => {
+    const launch = `${window.location.origin}/api/v1/launch/lt_${'b'.repeat(32)}/`;
+    mockApi(routes(live()));
+    renderRoom(joinAnswer({ join_url: launch, token: null }));
+    const frame = screen.getByTitle('Canlı ders odası');
+    expect(frame.tagName).toBe('IFRAME');
+    expect(frame).toHaveAttribute('src', launch);
+    expect(screen.queryByTestId('jitsi')).not.toBeInTheDocument();
+    expect(screen.queryByText('Oda adresi okunamadı; yöneticinize bildirin.')).not.toBeInTheDocument();
+    await screen.findByRole('heading', { level: 1, name: 'Türev — Canlı' });
+  });
+
   it('opens Zoom in its own tab', async () => {
     const url = 'https://us06web.zoom.us/j/81234567890?pwd=abc';
     mockApi(routes(live({ provider: 'zoom' })));

@@ -9,7 +9,7 @@ import { useAuth } from '../auth/AuthContext';
 import { AttendancePanel } from '../components/AttendancePanel';
 import { StatusBadge } from '../components/StatusBadge';
 import { errorMessage } from '../lib/errors';
-import { parseJitsiUrl } from '../lib/joinUrl';
+import { launchLinkOf, parseJitsiUrl } from '../lib/joinUrl';
 import { useHeartbeat } from '../lib/useHeartbeat';
 import { useTimeZone } from '../lib/useTimeZone';
 
@@ -42,17 +42,20 @@ export function RoomPage() {
   });
 
   // Opened directly (a reload, a link): join here. Each join answer carries a fresh short-lived token.
+  // The message function is read through a ref: switching language must not join a second time.
+  const tRef = useRef(t);
+  tRef.current = t;
   useEffect(() => {
     if (join) return;
     let cancelled = false;
     api
       .post<JoinResponse>(`/api/v1/live-sessions/${id}/join/`)
       .then((j) => !cancelled && setJoin(j))
-      .catch((e) => !cancelled && setJoinError(errorMessage(e, t)));
+      .catch((e) => !cancelled && setJoinError(errorMessage(e, tRef.current)));
     return () => {
       cancelled = true;
     };
-  }, [api, id, join, t]);
+  }, [api, id, join]);
 
   const heartbeat = useHeartbeat(api, id, join?.participant_id, !!join && !ended);
   const isHost = !!session.data?.my_role && session.data.my_role !== 'participant';
@@ -145,7 +148,8 @@ export function RoomPage() {
       </main>
     );
 
-  const jitsiTarget = join?.provider === 'jitsi' ? parseJitsiUrl(join.join_url) : null;
+  const launchLink = join ? launchLinkOf(join.join_url, window.location.origin) : null;
+  const jitsiTarget = join?.provider === 'jitsi' && !launchLink ? parseJitsiUrl(join.join_url) : null;
   return (
     <main className={`room ${isHost ? 'with-panel' : ''}`}>
       <div className="room-bar">
@@ -202,7 +206,15 @@ export function RoomPage() {
               onReadyToClose={leave}
             />
           )}
-          {join && !classOver && join.provider === 'bbb' && (
+          {join && !classOver && launchLink && join.provider !== 'zoom' && (
+            <iframe
+              title={t('room.frameTitle')}
+              src={launchLink}
+              allow="camera; microphone; display-capture; fullscreen; autoplay; clipboard-write"
+              className="provider-frame"
+            />
+          )}
+          {join && !classOver && !launchLink && join.provider === 'bbb' && (
             <iframe
               title={t('room.frameTitle')}
               src={join.join_url}
@@ -218,7 +230,7 @@ export function RoomPage() {
               </a>
             </div>
           )}
-          {join && join.provider === 'jitsi' && !jitsiTarget && (
+          {join && join.provider === 'jitsi' && !launchLink && !jitsiTarget && (
             <p className="field-error" role="alert">
               {t('room.badUrl')}
             </p>
