@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <cctype>
 #include <fstream>
 
 #include "core/time.hpp"
@@ -15,6 +17,17 @@
 namespace lc::app {
 
 namespace json = boost::json;
+
+namespace {
+/// "lms.school.edu" from LIVE_PUBLIC_URL (empty when unset or unreadable).
+std::string host_of(const std::string& url) {
+    auto u = boost::urls::parse_uri(url);
+    if (!u) return {};
+    std::string h(u->encoded_host());
+    for (auto& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return h;
+}
+}  // namespace
 
 Result<std::string> resolve_secret_key(const Config& cfg) {
     if (!cfg.secret_key.empty()) return cfg.secret_key;
@@ -96,7 +109,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     if (!cfg.ip_hash_key.empty()) a->ctx_->keys.ip_salt = infra::derive_key(cfg.ip_hash_key, "ip-hash");
     a->ctx_->metrics = &a->metrics_;
     a->auth_ = std::make_unique<services::AuthService>(*a->ctx_, a->limiter_.get());
-    a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_);
+    a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_, host_of(cfg.public_url));
     a->launch_ = std::make_unique<services::LaunchLinks>(
         a->ctx_->keys.launch, clock, *a->shared_,
         services::LaunchOptions{cfg.join_token_ttl, cfg.join_single_use, cfg.public_url});

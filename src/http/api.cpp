@@ -965,6 +965,12 @@ void Api::finish_stream(const std::shared_ptr<RequestContext>& c, Response head,
     auto on_close = [this, c, slot = std::move(pending.slot), status = head.result_int()](StreamEnd why) {
         log_request(*c, status, std::chrono::steady_clock::now() - c->t0, to_string(why));
     };
+    if (c->req.method() == bhttp::verb::head) {  // the header alone: no stream opens, no slot is held
+        head.body().clear();
+        head.prepare_payload();
+        on_close(StreamEnd::kFinished);
+        return respond(std::move(head));
+    }
     if (!respond_stream) {  // a caller without an event loop (Api::handle): the opening is the answer
         head.body() = std::move(pending.opening);
         head.prepare_payload();

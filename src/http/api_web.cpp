@@ -84,10 +84,15 @@ void Api::serve_web(const std::shared_ptr<RequestContext>& c, const std::string&
         std::string host(c->req[bhttp::field::host]);
         auto embedding = s_.config.page_embedding(host);
         if (!embedding) return finish(*c, fail(*c, embedding.error()), respond);
-        std::vector<std::string> origins;
-        for (const auto& url : embedding->provider_urls)
-            if (auto o = origin_of(url); !o.empty()) origins.push_back(std::move(o));
-        finish(*c, file_response(*c, *file, app_page_csp(origins, embedding->school_domains)), respond);
+        auto origins = [](const std::vector<std::string>& urls) {
+            std::vector<std::string> out;
+            for (const auto& url : urls)
+                if (auto o = origin_of(url); !o.empty()) out.push_back(std::move(o));
+            return out;
+        };
+        auto csp =
+            app_page_csp(origins(embedding->script_urls), origins(embedding->frame_urls), embedding->school_domains);
+        finish(*c, file_response(*c, *file, csp), respond);
     });
 }
 

@@ -50,15 +50,19 @@ std::string room_page_csp(const std::string& provider_origin, const std::vector<
            frame_ancestors(school_domains) + "; base-uri 'none'; form-action 'none'";
 }
 
-std::string app_page_csp(const std::vector<std::string>& provider_origins,
+std::string app_page_csp(const std::vector<std::string>& script_origins, const std::vector<std::string>& frame_origins,
                          const std::vector<std::string>& school_domains) {
-    std::string providers;
-    for (const auto& o : provider_origins)
-        if (is_clean_origin(o) && providers.find(" " + o) == std::string::npos) providers += " " + o;
-    return "default-src 'self'; script-src 'self'" + providers +
-           "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:" + providers +
-           "; media-src 'self' blob:; connect-src 'self'; frame-src 'self'" + providers + "; frame-ancestors " +
-           frame_ancestors(school_domains) + "; base-uri 'none'; form-action 'self'; object-src 'none'";
+    auto list = [](const std::vector<std::string>& origins) {
+        std::string out;
+        for (const auto& o : origins)
+            if (is_clean_origin(o) && (out + " ").find(" " + o + " ") == std::string::npos) out += " " + o;
+        return out;
+    };
+    return "default-src 'self'; script-src 'self'" + list(script_origins) +
+           "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src "
+           "'self'; frame-src 'self'" +
+           list(frame_origins) + "; frame-ancestors " + frame_ancestors(school_domains) +
+           "; base-uri 'none'; form-action 'self'; object-src 'none'";
 }
 
 }  // namespace lc::http

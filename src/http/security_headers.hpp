@@ -22,11 +22,11 @@ void apply_security_headers(Response& res, bool https);
 std::string room_page_csp(const std::string& provider_origin, const std::vector<std::string>& school_domains);
 
 /// The policy of the web app's page (web/dist/index.html): scripts, styles and API calls from this
-/// server only; the Jitsi IFrame API script and provider rooms from `provider_origins` (origins, as
-/// origin_of gives them; anything else is dropped); our own launch pages (single-use links) in frames
-/// too; framed only by this server and the school's sites.
+/// server only; the Jitsi IFrame API script from `script_origins` and provider rooms from
+/// `frame_origins` (origins, as origin_of gives them; anything else is dropped); our own launch pages
+/// (single-use links) in frames too; framed only by this server and the school's sites.
 /// Styles may be inline (the calendar injects its own).
-std::string app_page_csp(const std::vector<std::string>& provider_origins,
+std::string app_page_csp(const std::vector<std::string>& script_origins, const std::vector<std::string>& frame_origins,
                          const std::vector<std::string>& school_domains);
 
 /// "https://meet.example.org:8443" from a URL; empty when it has no http(s) origin.

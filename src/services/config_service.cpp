@@ -182,7 +182,11 @@ Result<ConfigService::PageEmbedding> ConfigService::page_embedding(const std::st
     return guarded([&]() -> Result<PageEmbedding> {
         PageEmbedding out;
         const auto& env = ctx_.providers.env();
-        if (!env.domain.empty()) out.provider_urls.push_back("https://" + env.domain + "/");
+        auto jitsi = [&](const std::string& domain) {
+            out.script_urls.push_back("https://" + domain + "/");
+            out.frame_urls.push_back("https://" + domain + "/");
+        };
+        if (!env.domain.empty()) jitsi(env.domain);
         std::string h = ascii_lower(host.substr(0, host.find(':')));
         if (h.empty()) return out;
         store::Conn c(ctx_.db);
@@ -191,9 +195,9 @@ Result<ConfigService::PageEmbedding> ConfigService::page_embedding(const std::st
         out.school_domains = tenant->domains;
         for (const auto& cfg : store::list_provider_configs(c.sql(), tenant->id, ctx_.keys.box)) {
             if (cfg.provider == ProviderKind::kJitsi && !cfg.jitsi_domain.empty())
-                out.provider_urls.push_back("https://" + cfg.jitsi_domain + "/");
+                jitsi(cfg.jitsi_domain);
             else if (cfg.provider == ProviderKind::kBbb && !cfg.bbb_server_url.empty())
-                out.provider_urls.push_back(cfg.bbb_server_url);
+                out.frame_urls.push_back(cfg.bbb_server_url);  // framed only: no script of BigBlueButton's runs here
             // Zoom refuses to be framed: its rooms open in their own tab.
         }
         return out;

@@ -42,10 +42,12 @@ public:
                                          const domain::PolicyOverrides& in, const RequestMeta& meta);
 
     /// What the web app's page may embed and who may frame it, for the school whose domain is `host`
-    /// (the Host header, port ignored): the base URLs of its providers (rooms on a config that was
-    /// since switched off still open), the environment's Jitsi, and the school's own domains.
+    /// (the Host header, port ignored): the Jitsi servers whose IFrame API script it loads, the base
+    /// URLs of every provider it frames (rooms on a config that was since switched off still open),
+    /// the environment's Jitsi in both, and the school's own domains.
     struct PageEmbedding {
-        std::vector<std::string> provider_urls;
+        std::vector<std::string> script_urls;
+        std::vector<std::string> frame_urls;
         std::vector<std::string> school_domains;
     };
     Result<PageEmbedding> page_embedding(const std::string& host);

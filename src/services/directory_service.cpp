@@ -193,6 +193,14 @@ Result<Tenant> DirectoryService::update_tenant(const Principal& p, const std::st
                     errors.push_back({"domains", "'" + d + "' is not a host name"});
                     continue;
                 }
+                bool ip_literal = dl.find_first_not_of("0123456789.") == std::string::npos;
+                if (dl == "localhost" || ip_literal || (!service_host_.empty() && dl == service_host_)) {
+                    errors.push_back(
+                        {"domains", "'" + d +
+                                        "' is this service's own or a local address; only the operator "
+                                        "assigns it to a school (liveclass admin create-tenant --domain)"});
+                    continue;
+                }
                 auto other = store::find_tenant_by_domain(tx.sql(), dl, ctx_.keys.box);
                 if (other && other->id != t->id) errors.push_back({"domains", "'" + d + "' belongs to another school"});
                 t->domains.push_back(dl);

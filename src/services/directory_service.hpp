@@ -53,7 +53,11 @@ struct Page {
 
 class DirectoryService {
 public:
-    explicit DirectoryService(ServiceContext& ctx) : ctx_(ctx) {}
+    /// `service_host`: the host of LIVE_PUBLIC_URL (empty when unset). A school admin cannot claim it,
+    /// nor localhost or an IP address, as a school domain: the page served on a domain trusts that
+    /// school's sites and providers (its CSP), so only the operator assigns a shared address.
+    explicit DirectoryService(ServiceContext& ctx, std::string service_host = {})
+        : ctx_(ctx), service_host_(std::move(service_host)) {}
 
     // Operator (CLI) calls: no caller, tenant addressed by slug.
     Result<domain::Tenant> create_tenant(const NewTenant& t);
@@ -98,6 +102,7 @@ public:
 private:
     Result<domain::User> insert_user_checked(soci::session& sql, const std::string& tenant_id, const NewUser& u);
     ServiceContext& ctx_;
+    std::string service_host_;
 };
 
 /// Shared input rules: slug ^[a-z0-9][a-z0-9-]{1,62}$, e-mail shape, password >= 8 characters.

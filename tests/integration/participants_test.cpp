@@ -15,6 +15,7 @@
 
 #include "core/time.hpp"
 #include "harness.hpp"
+#include "raw_http.hpp"
 
 namespace lc::testing {
 namespace {
@@ -423,6 +424,19 @@ TEST_P(Participants, TheStreamGoesThroughTheBlockingHandlerAsItsOpening) {
     EXPECT_EQ(res.result_int(), 200u);
     EXPECT_EQ(res[http::bhttp::field::content_type], "text/event-stream; charset=utf-8");
     EXPECT_EQ(res.body().rfind("retry: 3000\n\nevent: participants\nid: ", 0), 0u) << res.body();
+    EXPECT_EQ(srv.app().api().open_streams(), 0);
+}
+
+TEST_P(Participants, HeadOnTheStreamIsTheHeaderAloneAndOpensNoStream) {
+    auto s = srv.make_school("rosterhead", 1);
+    std::string id = live_class(s);
+    auto ex = raw_exchange(srv.port(), "HEAD " + path(id, "participants/stream/") +
+                                           " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.instructor_token +
+                                           "\r\nConnection: close\r\n\r\n");
+    EXPECT_FALSE(ex.timed_out);
+    ASSERT_EQ(ex.received.rfind("HTTP/1.1 200", 0), 0u) << ex.received;
+    EXPECT_NE(ex.received.find("text/event-stream"), std::string::npos) << ex.received;
+    EXPECT_EQ(ex.received.substr(ex.received.find("\r\n\r\n") + 4), "");  // no event, no chunk
     EXPECT_EQ(srv.app().api().open_streams(), 0);
 }
 

@@ -42,12 +42,20 @@ struct WebRoot {
     }
 };
 
+/// One directive of a policy ("frame-src 'self' https://a"), with its name; empty when absent.
+std::string directive(const std::string& csp, const std::string& name) {
+    auto at = csp.find(name + " ");
+    if (at == std::string::npos) return {};
+    return csp.substr(at, csp.find(';', at) - at);
+}
+
 class Web : public ::testing::TestWithParam<Engine> {
 protected:
     Web() : srv(GetParam(), true, config(root)) {}
     static Config config(const WebRoot& r) {
         Config c;
         c.web_root = r.dir.string();
+        c.public_url = "https://lms.example.test";
         return c;
     }
     HttpResult get(const std::string& target, std::map<std::string, std::string> headers = {}) {
@@ -134,6 +142,12 @@ TEST_P(Web, OnlyGetAndHeadReadTheAppAndTheApiIsUntouched) {
 TEST_P(Web, ThePagesPolicyEmbedsOnlyTheRequestingSchoolsProviderAndLetsOnlyItsSitesFrameIt) {
     auto a = srv.make_school("alpha", 0);
     auto b = srv.make_school("beta", 0);
+    // alpha also runs BigBlueButton: framed, but none of its scripts may run in the page.
+    services::ProviderConfigInput bbb;
+    bbb.provider = domain::ProviderKind::kBbb;
+    bbb.bbb_server_url = "https://bbb.alpha.test/bigbluebutton/";
+    bbb.bbb_shared_secret = "bbb-secret-of-alpha-0123456789";
+    ASSERT_TRUE(srv.app().config_service().put_live_config({a.admin, a.tenant}, a.tenant.id, bbb));
     ASSERT_EQ(srv.patch_json("/api/v1/tenants/" + a.tenant.id + "/",
                              json::object{{"domains", json::array{"alpha.example"}}}, a.admin_token)
                   .status,
@@ -143,8 +157,10 @@ TEST_P(Web, ThePagesPolicyEmbedsOnlyTheRequestingSchoolsProviderAndLetsOnlyItsSi
     const auto& csp = r.headers["content-security-policy"];
     EXPECT_NE(csp.find("script-src 'self' https://meet.example.test https://meet.alpha.test;"), std::string::npos)
         << csp;
-    EXPECT_NE(csp.find("frame-src 'self' https://meet.example.test https://meet.alpha.test;"), std::string::npos)
-        << csp;
+    auto frame_src = directive(csp, "frame-src");
+    for (const char* o : {"'self'", "https://meet.example.test", "https://meet.alpha.test", "https://bbb.alpha.test"})
+        EXPECT_NE(frame_src.find(o), std::string::npos) << o << " in " << csp;
+    EXPECT_NE(csp.find("img-src 'self' data: blob:;"), std::string::npos) << csp;
     EXPECT_NE(csp.find("frame-ancestors 'self' https://alpha.example;"), std::string::npos) << csp;
     EXPECT_NE(csp.find("connect-src 'self'"), std::string::npos) << csp;
     EXPECT_NE(csp.find("object-src 'none'"), std::string::npos) << csp;
@@ -159,6 +175,21 @@ TEST_P(Web, ThePagesPolicyEmbedsOnlyTheRequestingSchoolsProviderAndLetsOnlyItsSi
     EXPECT_EQ(get("/assets/index-abc123.js").headers["content-security-policy"],
               "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     (void)b;
+}
+
+TEST_P(Web, ASchoolAdminCannotClaimTheServicesOwnOrALocalAddressAsItsDomain) {
+    // The page served on a domain trusts that school's sites and providers; a shared address is the
+    // operator's to assign.
+    auto a = srv.make_school("gamma", 0);
+    for (const char* host : {"lms.example.test", "LMS.example.test", "localhost", "127.0.0.1", "10.0.0.7"}) {
+        auto r = srv.patch_json("/api/v1/tenants/" + a.tenant.id + "/", json::object{{"domains", json::array{host}}},
+                                a.admin_token);
+        EXPECT_EQ(r.status, 422u) << host << " " << r.body;
+        EXPECT_NE(r.body.find("only the operator"), std::string::npos) << r.body;
+    }
+    auto ok = srv.patch_json("/api/v1/tenants/" + a.tenant.id + "/",
+                             json::object{{"domains", json::array{"gamma.school.test"}}}, a.admin_token);
+    EXPECT_EQ(ok.status, 200u) << ok.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Web, ::testing::ValuesIn(available_engines()), engine_name);
