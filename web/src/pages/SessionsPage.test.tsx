@@ -3,7 +3,7 @@ import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes, useLocation, useParams } from 'react-router-dom';
 import i18n from '../i18n';
-import type { Course, LiveSession, Page, User } from '../api/types';
+import type { Course, Page, User } from '../api/types';
 import {
   COURSE,
   TENANT,
