@@ -32,7 +32,7 @@ export function SessionPage() {
         <p className="field-error" role="alert">
           {errorMessage(session.error, t)}
         </p>
-        <Link to="/">{t('room.back')}</Link>
+        <Link to="/">{t('session.back')}</Link>
       </main>
     );
   const s = session.data;
