@@ -32,7 +32,7 @@ export function SessionPage() {
         <p className="field-error" role="alert">
           {errorMessage(session.error, t)}
         </p>
-        <Link to="/">{t('room.back')}</Link>
+        <Link to="/">{t('session.back')}</Link>
       </main>
     );
   const s = session.data;
@@ -110,7 +110,8 @@ export function SessionPage() {
                 {t('room.end')}
               </button>
             )}
-            {host && (s.status === 'scheduled' || s.status === 'draft') && (
+            {/* Moderators may start and end a class but not cancel it (the API answers 403). */}
+            {(s.my_role === 'host' || s.my_role === 'admin') && (s.status === 'scheduled' || s.status === 'draft') && (
               <button
                 type="button"
                 className="danger"

@@ -135,7 +135,7 @@ export function SessionsPage() {
       {scheduling && (
         <ScheduleSessionModal
           courses={hostable}
-          defaultCourseId={courseId && courseById.has(courseId) ? courseId : undefined}
+          defaultCourseId={courseId && hostable.some((c) => c.id === courseId) ? courseId : undefined}
           onClose={() => setScheduling(false)}
           onCreated={onCreated}
         />
