@@ -27,6 +27,7 @@ build: deps configure
 ## The web front end (web/dist): npm ci from the committed lockfile (only when it changed), then
 ## type check, Vite build, gzip copies and the first-load budget check
 web/node_modules/.package-lock.json: web/package-lock.json web/package.json | deps
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("make web: Node.js " + process.versions.node + " is too old; Vite 8 needs 20.19 or newer (NodeSource nodejs 20/22)"); process.exit(1) }'
 	cd web && npm ci --no-audit --no-fund
 	@touch $@
 

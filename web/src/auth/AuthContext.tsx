@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { QueryClientContext } from '@tanstack/react-query';
 import { ApiClient } from '../api/client';
 import type { Tenant, User } from '../api/types';
 
@@ -37,10 +38,13 @@ const AuthContext = createContext<Auth | null>(null);
  */
 export function AuthProvider({ children, storage = window.localStorage }: { children: ReactNode; storage?: Storage }) {
   const [state, setState] = useState<Stored | null>(() => load(storage));
+  // Cached answers belong to whoever was signed in: the next person on this browser starts empty.
+  const queryClient = useContext(QueryClientContext);
   const logout = useCallback(() => {
     storage.removeItem(KEY);
+    queryClient?.clear();
     setState(null);
-  }, [storage]);
+  }, [storage, queryClient]);
   const api = useMemo(
     () =>
       new ApiClient(
@@ -65,9 +69,10 @@ export function AuthProvider({ children, storage = window.localStorage }: { chil
         expiresAt: Date.now() + res.expires_in * 1000 - 30_000,
       };
       storage.setItem(KEY, JSON.stringify(s));
+      queryClient?.clear();
       setState(s);
     },
-    [api, storage],
+    [api, storage, queryClient],
   );
   const value = useMemo<Auth>(
     () => ({ user: state?.user ?? null, tenant: state?.tenant ?? null, api, login, logout }),

@@ -223,7 +223,9 @@ describe('AttendancePanel — moderation', () => {
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Çıkar: Can Yılmaz' }));
     expect(confirm).toHaveBeenCalledWith('Can Yılmaz dersten çıkarılsın mı? Bu derse yeniden katılamaz.');
-    expect(await screen.findByText('Can Yılmaz dersten çıkarıldı.')).toHaveAttribute('role', 'status');
+    expect(
+      await screen.findByText('Can Yılmaz dersten çıkarıldı. Platform bunu kendisi uygulamıyor: remove them in the meeting'),
+    ).toHaveAttribute('role', 'status');
     expect(callsTo(fetchMock, 'POST', `${base}/participants/${student.id}/kick/`)).toHaveLength(1);
     expect(onKick).toHaveBeenCalledWith(expect.objectContaining({ user_id: student.id, full_name: 'Can Yılmaz' }));
   });
@@ -250,7 +252,8 @@ describe('AttendancePanel — moderation', () => {
     expect(mute).toHaveAttribute('aria-busy', 'true');
     expect(screen.getByRole('button', { name: 'Çıkar: Can Yılmaz' })).toBeDisabled();
     await act(async () => answer(json({ user_id: student.id, action: 'mute', provider_applied: false })));
-    expect(await screen.findByText('Can Yılmaz sessize alındı.')).toBeInTheDocument();
+    // The platform did not apply it (no provider_detail given): the panel says it was only recorded.
+    expect(await screen.findByText('Can Yılmaz için sessize alma kaydedildi.')).toBeInTheDocument();
     expect(mute).toBeEnabled();
     expect(callsTo(fetchMock, 'POST', `${base}/participants/${student.id}/mute/`)).toHaveLength(1);
   });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { followEvents } from '../api/sse';
 import type { LiveParticipant, LiveParticipants } from '../api/types';
@@ -30,6 +30,9 @@ export function AttendancePanel({
   const [conn, setConn] = useState<Conn>('connecting');
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
+  // Read through a ref: a parent passing a new function on each render must not reopen the stream.
+  const onEndedRef = useRef(onEnded);
+  onEndedRef.current = onEnded;
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -49,7 +52,7 @@ export function AttendancePanel({
           }
         } else if (ev.event === 'ended') {
           setConn('ended');
-          onEnded?.();
+          onEndedRef.current?.();
           return false;
         }
       },
@@ -60,16 +63,26 @@ export function AttendancePanel({
       },
     );
     return () => ctl.abort();
-  }, [api, sessionId, onEnded]);
+  }, [api, sessionId]);
 
   const act = async (p: LiveParticipant, action: 'kick' | 'mute') => {
     if (action === 'kick' && !window.confirm(t('panel.confirmKick', { name: p.full_name }))) return;
     setBusy(`${action}:${p.user_id}`);
     setNotice(null);
     try {
-      await api.post(`/api/v1/live-sessions/${sessionId}/participants/${p.user_id}/${action}/`);
+      const r = await api.post<{ provider_applied?: boolean; provider_detail?: string }>(
+        `/api/v1/live-sessions/${sessionId}/participants/${p.user_id}/${action}/`,
+      );
       if (action === 'kick') onKick?.(p);
-      setNotice({ text: t(action === 'kick' ? 'panel.kicked' : 'panel.muted', { name: p.full_name }), error: false });
+      // Where the platform has no server API for it, the server only records it: say so, and what the
+      // host still has to do in the room (the server's provider_detail).
+      const recordedOnly = r?.provider_applied === false;
+      const done = t(
+        action === 'kick' ? 'panel.kicked' : recordedOnly ? 'panel.mutedRecorded' : 'panel.muted',
+        { name: p.full_name },
+      );
+      const rest = recordedOnly && r.provider_detail ? ` ${t('panel.providerNote')} ${r.provider_detail}` : '';
+      setNotice({ text: done + rest, error: false });
     } catch (e) {
       setNotice({ text: errorMessage(e, t), error: true });
     } finally {

@@ -73,7 +73,10 @@ export function LiveSessionCalendar({ courseId, timeZone }: { courseId?: string;
       // Ctrl/⌘/Shift-click and middle-click keep the browser's own "open in a new tab".
       if (e.ctrlKey || e.metaKey || e.shiftKey || e.button === 1) return;
       e.preventDefault();
-      navigate(sessionUrl(arg.event.id));
+      // Click to join: a live class opens its room at once (the room page joins by itself); any
+      // other class opens its page, whose button says when it can be started or joined.
+      const live = arg.event.extendedProps.status === 'live';
+      navigate(live ? `${sessionUrl(arg.event.id)}/room` : sessionUrl(arg.event.id));
     },
     [navigate],
   );

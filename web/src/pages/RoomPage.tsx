@@ -30,6 +30,12 @@ export function RoomPage() {
     (location.state as { join?: JoinResponse } | null)?.join ?? null,
   );
   const [joinError, setJoinError] = useState<string | null>(null);
+  // The join answer (a short-lived token inside) is kept in this component only: wipe it from the
+  // history entry, where the browser would keep it across reloads and back/forward.
+  useEffect(() => {
+    if ((location.state as { join?: JoinResponse } | null)?.join)
+      navigate(location.pathname, { replace: true, state: null });
+  }, [location.state, location.pathname, navigate]);
   const [fullscreen, setFullscreen] = useState(false);
   const [ended, setEnded] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -149,6 +155,8 @@ export function RoomPage() {
     );
 
   const launchLink = join ? launchLinkOf(join.join_url, window.location.origin) : null;
+  // A provider's address goes into a frame or a link only when it is https (never javascript: etc.).
+  const providerUrl = join && /^https:\/\//i.test(join.join_url) ? join.join_url : null;
   const jitsiTarget = join?.provider === 'jitsi' && !launchLink ? parseJitsiUrl(join.join_url) : null;
   return (
     <main className={`room ${isHost ? 'with-panel' : ''}`}>
@@ -214,18 +222,18 @@ export function RoomPage() {
               className="provider-frame"
             />
           )}
-          {join && !classOver && !launchLink && join.provider === 'bbb' && (
+          {join && !classOver && !launchLink && providerUrl && join.provider === 'bbb' && (
             <iframe
               title={t('room.frameTitle')}
-              src={join.join_url}
+              src={providerUrl}
               allow="camera; microphone; display-capture; fullscreen; autoplay; clipboard-write"
               className="provider-frame"
             />
           )}
-          {join && !classOver && join.provider === 'zoom' && (
+          {join && !classOver && (launchLink || providerUrl) && join.provider === 'zoom' && (
             <div className="center">
               <p>{t('room.zoomHint')}</p>
-              <a className="button primary" href={join.join_url} target="_blank" rel="noopener noreferrer">
+              <a className="button primary" href={launchLink ?? providerUrl ?? undefined} target="_blank" rel="noopener noreferrer">
                 {t('room.openZoom')}
               </a>
             </div>
