@@ -98,7 +98,7 @@ describe('AttendancePanel — live list', () => {
     expect(screen.getByRole('heading', { name: 'Katılımcılar 3' })).toBeInTheDocument();
 
     const names = within(panel()).getAllByRole('listitem').map((li) => li.querySelector('strong')?.textContent);
-    expect(names).toEqual(['Ayşe Öğretmen', 'Mehmet Demir', 'Can Yılmaz']);
+    expect(names).toEqual(['Ayşe Öğretmen', 'Can Yılmaz', 'Mehmet Demir']); // alphabetical in Turkish
     expect(within(item('Ayşe Öğretmen')).getByText('Öğretmen')).toHaveClass('tag');
     expect(within(item('Mehmet Demir')).getByText('Moderatör')).toHaveClass('tag');
     expect(within(item('Mehmet Demir')).getByText(/13:05 itibarıyla/)).toBeInTheDocument();

@@ -90,7 +90,10 @@ export function AttendancePanel({
     }
   };
 
-  const people = snapshot?.participants ?? [];
+  // Alphabetical in the reader's language (the server sorts by bytes, which puts Ö after Z).
+  const people = [...(snapshot?.participants ?? [])].sort((a, b) =>
+    a.full_name.localeCompare(b.full_name, i18n.language.startsWith('en') ? 'en' : 'tr'),
+  );
   return (
     <section className="panel attendance-panel" aria-labelledby="attendance-panel-title">
       <div className="panel-head">

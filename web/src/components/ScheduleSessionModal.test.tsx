@@ -15,7 +15,7 @@ const courses: Course[] = [
 ];
 const SERIES = '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a';
 
-function renderModal(defaultCourseId?: string) {
+function renderModal(defaultCourseId?: string, timeZone?: string) {
   const onClose = vi.fn();
   const onCreated = vi.fn();
   renderWithApp(
@@ -25,6 +25,7 @@ function renderModal(defaultCourseId?: string) {
       onClose={onClose}
       onCreated={onCreated}
       now={new Date(2026, 10, 26, 9, 7)}
+      timeZone={timeZone}
     />,
   );
   return { onClose, onCreated, dialog: screen.getByRole('dialog', { name: 'Ders planla' }) };
@@ -152,6 +153,23 @@ describe('ScheduleSessionModal — sending', () => {
       },
     ]);
     expect(callsTo(fetchMock, 'POST', '/api/v1/live-sessions/')[0].scheduled_start).toMatch(/^2026-12-0[12]T\d\d:\d\d:00Z$/);
+  });
+
+  it('reads the times in the user’s chosen zone, whatever the browser’s, and sends the series in it', async () => {
+    const fetchMock = mockApi({ 'POST /api/v1/live-series/': () => json({ id: SERIES }, 201) });
+    const user = userEvent.setup();
+    const { onCreated } = renderModal(undefined, 'America/New_York');
+    await user.type(screen.getByLabelText('Ders adı'), 'Türev');
+    setWhen('2026-12-02', '10:00', '11:30'); // 10:00 in New York in winter is 15:00 UTC
+    expect(screen.getByText('Saatler America/New_York saat dilimine göredir.')).toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText('Tekrar'), 'weekly');
+    await user.click(screen.getByRole('button', { name: 'Planla' }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalledWith({ seriesId: SERIES }));
+    const [body] = callsTo(fetchMock, 'POST', '/api/v1/live-series/');
+    expect(body.first_start).toBe('2026-12-02T15:00:00Z');
+    expect(body.duration_minutes).toBe(90);
+    expect(body.timezone).toBe('America/New_York');
+    expect(body.rrule).toBe('FREQ=WEEKLY;BYDAY=WE;COUNT=10');
   });
 
   it('sends a webinar that runs past midnight with the next day as its end', async () => {

@@ -4,8 +4,8 @@ import { ApiError } from '../api/client';
 import type { Course, LiveSession } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { errorMessage } from '../lib/errors';
-import { buildRrule, WEEKDAYS, weekdayOf, type Frequency, type Weekday } from '../lib/recurrence';
-import { browserTimeZone, fromLocalInputs, toLocalInputs } from '../lib/time';
+import { buildRrule, WEEKDAYS, weekdayOfDate, type Frequency, type Weekday } from '../lib/recurrence';
+import { addDays, browserTimeZone, toZonedInputs, zonedInputsToUtc } from '../lib/time';
 import { Modal } from './Modal';
 
 type Kind = 'scheduled' | 'webinar' | 'adhoc';
@@ -39,19 +39,23 @@ export function ScheduleSessionModal({
   onClose,
   onCreated,
   now = new Date(),
+  timeZone,
 }: {
   courses: Course[];
   defaultCourseId?: string;
   onClose: () => void;
   onCreated: (c: Created) => void;
   now?: Date;
+  /** The zone the times are typed in (the user's preference); the browser's when not given. */
+  timeZone?: string;
 }) {
   const { t } = useTranslation();
   const { api } = useAuth();
   const uid = useId();
+  const zone = timeZone || browserTimeZone();
   const start0 = new Date(Math.ceil(now.getTime() / (15 * 60_000)) * 15 * 60_000 + 60 * 60_000);
-  const initial = toLocalInputs(start0);
-  const initialEnd = toLocalInputs(new Date(start0.getTime() + 60 * 60_000));
+  const initial = toZonedInputs(start0, zone);
+  const initialEnd = toZonedInputs(new Date(start0.getTime() + 60 * 60_000), zone);
   const [courseId, setCourseId] = useState(defaultCourseId ?? courses[0]?.id ?? '');
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
@@ -86,14 +90,15 @@ export function ScheduleSessionModal({
     if (!title.trim()) errs.title = t('schedule.error.title');
     else if ([...title].length > 200) errs.title = t('schedule.error.titleLong');
     if (kind === 'adhoc') return { start: null, end: null, errs };
-    const start = fromLocalInputs(date, startTime);
-    let end = fromLocalInputs(date, endTime);
+    const start = zonedInputsToUtc(date, startTime, zone);
+    let end = zonedInputsToUtc(date, endTime, zone);
     if (!start) errs.start = t('schedule.error.start');
     if (!end) errs.end = t('schedule.error.end');
-    // An end earlier than the start on the clock means the class runs past midnight.
+    // An end earlier than the start on the clock means the class runs past midnight (the next
+    // calendar day in the zone, so a daylight-saving night is counted right).
     if (start && end && Date.parse(end) <= Date.parse(start)) {
-      end = new Date(Date.parse(end) + 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      if (Date.parse(end) - Date.parse(start) > 12 * 3600_000) errs.end = t('schedule.error.endBeforeStart');
+      end = zonedInputsToUtc(addDays(date, 1), endTime, zone);
+      if (!end || Date.parse(end) - Date.parse(start) > 12 * 3600_000) errs.end = t('schedule.error.endBeforeStart');
     }
     if (freq !== 'none' && (!Number.isInteger(count) || count < 2 || count > 200)) errs.recurrence = t('schedule.error.count');
     return { start, end, errs };
@@ -127,7 +132,8 @@ export function ScheduleSessionModal({
         onCreated({ session: s });
       } else {
         const firstStart = start!;
-        const weekdays = freq === 'weekly' ? Array.from(new Set([weekdayOf(firstStart), ...days])) : [];
+        const first = weekdayOfDate(date);
+        const weekdays = freq === 'weekly' ? Array.from(new Set([...(first ? [first] : []), ...days])) : [];
         const series = await api.post<{ id: string }>('/api/v1/live-series/', {
           course_id: courseId,
           title: title.trim(),
@@ -136,7 +142,7 @@ export function ScheduleSessionModal({
           rrule: buildRrule(freq, count, weekdays),
           first_start: firstStart,
           duration_minutes: Math.round((Date.parse(end!) - Date.parse(firstStart)) / 60_000),
-          timezone: browserTimeZone(),
+          timezone: zone,
         });
         onCreated({ seriesId: series.id });
       }
@@ -159,7 +165,7 @@ export function ScheduleSessionModal({
   };
 
   const toggleDay = (d: Weekday) => setDays((cur) => (cur.includes(d) ? cur.filter((x) => x !== d) : [...cur, d]));
-  const startDay = fromLocalInputs(date, startTime) ? weekdayOf(fromLocalInputs(date, startTime)!) : null;
+  const startDay = weekdayOfDate(date);
 
   return (
     <Modal title={t('schedule.title')} onClose={onClose}>
@@ -213,6 +219,7 @@ export function ScheduleSessionModal({
                 {fieldError('end')}
               </div>
             </div>
+            <p className="muted small">{t('schedule.timezone', { zone })}</p>
             <div className="field">
               <label htmlFor={id('recurrence')}>{t('schedule.repeat')}</label>
               <select {...fieldProps('recurrence')} value={freq} onChange={(e) => setFreq(e.target.value as Frequency)}>
@@ -251,7 +258,6 @@ export function ScheduleSessionModal({
                   value={count}
                   onChange={(e) => setCount(Number(e.target.value))}
                 />
-                <p className="muted small">{t('schedule.timezone', { zone: browserTimeZone() })}</p>
               </div>
             )}
           </>

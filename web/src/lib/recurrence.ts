@@ -18,3 +18,10 @@ export function buildRrule(freq: Exclude<Frequency, 'none'>, count: number, days
   parts.push(`COUNT=${count}`);
   return parts.join(';');
 }
+
+/** The weekday of a calendar date ("2026-11-27"), whatever the zone. */
+export function weekdayOfDate(date: string): Weekday | null {
+  const [y, m, d] = date.split('-').map(Number);
+  const t = Date.UTC(y, m - 1, d);
+  return Number.isNaN(t) ? null : WEEKDAYS[(new Date(t).getUTCDay() + 6) % 7];
+}

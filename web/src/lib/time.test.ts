@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatDuration, formatRange, formatTime, fromLocalInputs, toLocalInputs } from './time';
+import {
+  addDays,
+  formatDateTime,
+  formatDuration,
+  formatRange,
+  formatTime,
+  fromLocalInputs,
+  toLocalInputs,
+  toZonedInputs,
+  zonedInputsToUtc,
+} from './time';
 
 describe('local date/time inputs', () => {
   it('turns the inputs into a UTC instant without milliseconds and back again', () => {
@@ -58,5 +68,29 @@ describe('formatting in a zone and language', () => {
     expect(formatDuration(3725, 'en')).toBe('1 h 2 min');
     expect(formatDuration(1500, 'tr')).toBe('25 dk');
     expect(formatDuration(42, 'en')).toBe('42 s');
+  });
+});
+
+describe('date/time inputs in a named zone', () => {
+  it('reads a wall time in the zone, whatever the browser’s', () => {
+    expect(zonedInputsToUtc('2026-11-27', '10:00', 'Europe/Istanbul')).toBe('2026-11-27T07:00:00Z');
+    expect(zonedInputsToUtc('2026-07-01', '10:00', 'America/New_York')).toBe('2026-07-01T14:00:00Z'); // EDT
+    expect(zonedInputsToUtc('2026-12-01', '10:00', 'America/New_York')).toBe('2026-12-01T15:00:00Z'); // EST
+  });
+  it('crosses daylight saving: a skipped time lands after the jump, an ambiguous one on its first occurrence', () => {
+    expect(zonedInputsToUtc('2026-03-08', '02:30', 'America/New_York')).toBe('2026-03-08T07:30:00Z');
+    expect(zonedInputsToUtc('2026-11-01', '01:30', 'America/New_York')).toBe('2026-11-01T05:30:00Z');
+    expect(zonedInputsToUtc('2026-03-29', '03:30', 'Europe/Berlin')).toBe('2026-03-29T01:30:00Z');
+  });
+  it('refuses incomplete or impossible dates', () => {
+    expect(zonedInputsToUtc('2026-02-31', '10:00', 'Europe/Istanbul')).toBeNull();
+    expect(zonedInputsToUtc('2026-11-27', '24:00', 'Europe/Istanbul')).toBeNull();
+    expect(zonedInputsToUtc('', '10:00', 'Europe/Istanbul')).toBeNull();
+  });
+  it('shows an instant as the zone’s wall clock and steps calendar days', () => {
+    expect(toZonedInputs(new Date('2026-11-27T07:00:00Z'), 'Europe/Istanbul')).toEqual({ date: '2026-11-27', time: '10:00' });
+    expect(toZonedInputs(new Date('2026-11-27T02:00:00Z'), 'America/Los_Angeles')).toEqual({ date: '2026-11-26', time: '18:00' });
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
   });
 });

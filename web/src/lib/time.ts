@@ -60,3 +60,64 @@ export function fromLocalInputs(date: string, time: string): string | null {
   const d = new Date(`${date}T${time}:00`);
   return Number.isNaN(d.getTime()) ? null : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** What the wall clock in `timeZone` shows at an instant, as if it were UTC (ms). */
+function wallClockMs(instantMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instantMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+}
+
+/**
+ * Date + time inputs read in the IANA zone `timeZone` (the user's, which may differ from the
+ * browser's) to an ISO-8601 UTC instant, across daylight saving: a wall time skipped by a spring-
+ * forward jump lands just after it, an ambiguous autumn one on its first occurrence. Null when the
+ * inputs are incomplete or not a real date.
+ */
+export function zonedInputsToUtc(date: string, time: string, timeZone: string): string | null {
+  const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const tm = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!dm || !tm) return null;
+  const [y, mo, d, h, mi] = [dm[1], dm[2], dm[3], tm[1], tm[2]].map(Number);
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  const check = new Date(wall);
+  if (h > 23 || mi > 59 || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  try {
+    // "instant = wall - offset at the instant", twice: that settles on the zone's offset there. A wall
+    // time that never happens (skipped by a spring-forward jump) matches neither guess: take the later
+    // one, which is the same time on the clock after the jump.
+    const t1 = wall - (wallClockMs(wall, timeZone) - wall);
+    const t2 = wall - (wallClockMs(t1, timeZone) - t1);
+    const t =
+      wallClockMs(t2, timeZone) === wall ? t2 : wallClockMs(t1, timeZone) === wall ? t1 : Math.max(t1, t2);
+    return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  } catch {
+    return fromLocalInputs(date, time); // an unknown zone: the browser's
+  }
+}
+
+/** "2026-11-27" and "10:00" as the wall clock in `timeZone` shows `d`, for date/time inputs. */
+export function toZonedInputs(d: Date, timeZone: string): { date: string; time: string } {
+  try {
+    const wall = new Date(wallClockMs(d.getTime(), timeZone));
+    const iso = wall.toISOString();
+    return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
+  } catch {
+    return toLocalInputs(d);
+  }
+}
+
+/** The calendar date `n` days after a "YYYY-MM-DD" date. */
+export function addDays(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}

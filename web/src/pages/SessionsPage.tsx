@@ -138,6 +138,7 @@ export function SessionsPage() {
           defaultCourseId={courseId && hostable.some((c) => c.id === courseId) ? courseId : undefined}
           onClose={() => setScheduling(false)}
           onCreated={onCreated}
+          timeZone={timeZone}
         />
       )}
     </main>
