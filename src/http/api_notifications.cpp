@@ -106,12 +106,11 @@ void Api::register_notification_routes() {
     auto* n = s_.notifications;
     auto* cal = s_.calendars;
     if (n) {
-        router_.add(
-            "GET", "/api/v1/notifications/preferences/", authed([this, n](RequestContext& c, const Principal& p) {
-                return reply(c, n->preferences(p), 200, [n](const auto& prefs) { return prefs_json(prefs, *n); });
-            }));
-        router_.add("PATCH", "/api/v1/notifications/preferences/",
-                    authed([this, n](RequestContext& c, const Principal& p) {
+        router_.add("GET", "/api/v1/notifications/preferences/", authed([n](RequestContext& c, const Principal& p) {
+                        return reply(c, n->preferences(p), 200,
+                                     [n](const auto& prefs) { return prefs_json(prefs, *n); });
+                    }));
+        router_.add("PATCH", "/api/v1/notifications/preferences/", authed([n](RequestContext& c, const Principal& p) {
                         auto body = body_object(c);
                         if (!body) return fail(c, body.error());
                         BodyReader r(*body);
@@ -133,7 +132,7 @@ void Api::register_notification_routes() {
                                      [n](const auto& prefs) { return prefs_json(prefs, *n); });
                     }));
         router_.add("GET", "/api/v1/notifications/push-subscriptions/",
-                    authed([this, n](RequestContext& c, const Principal& p) {
+                    authed([n](RequestContext& c, const Principal& p) {
                         auto subs = n->push_subscriptions(p);
                         if (!subs) return fail(c, subs.error());
                         json::array items;
@@ -145,7 +144,7 @@ void Api::register_notification_routes() {
                     }));
         // The body is what the browser's PushSubscription.toJSON() gives: {endpoint, expirationTime, keys}.
         router_.add("POST", "/api/v1/notifications/push-subscriptions/",
-                    authed([this, n](RequestContext& c, const Principal& p) {
+                    authed([n](RequestContext& c, const Principal& p) {
                         auto body = body_object(c);
                         if (!body) return fail(c, body.error());
                         BodyReader r(*body);
@@ -167,7 +166,7 @@ void Api::register_notification_routes() {
                                      [](const auto& s) { return push_json(s); });
                     }));
         router_.add("DELETE", "/api/v1/notifications/push-subscriptions/{id}/",
-                    authed([this, n](RequestContext& c, const Principal& p) {
+                    authed([n](RequestContext& c, const Principal& p) {
                         auto id = path_id(c, 0);
                         if (!id) return fail(c, id.error());
                         auto st = n->unsubscribe_push(p, *id);
@@ -175,7 +174,7 @@ void Api::register_notification_routes() {
                         return no_content(c);
                     }));
         router_.add(
-            "GET", "/api/v1/notifications/deliveries/", authed([this, n](RequestContext& c, const Principal& p) {
+            "GET", "/api/v1/notifications/deliveries/", authed([n](RequestContext& c, const Principal& p) {
                 auto pg = paging(c);
                 if (!pg) return fail(c, pg.error());
                 store::DeliveryFilter f;
@@ -227,8 +226,7 @@ void Api::register_notification_routes() {
         });
     }
     if (cal) {
-        router_.add("GET", "/api/v1/live-sessions/{id}/calendar/",
-                    authed([this, cal](RequestContext& c, const Principal& p) {
+        router_.add("GET", "/api/v1/live-sessions/{id}/calendar/", authed([cal](RequestContext& c, const Principal& p) {
                         auto id = path_id(c, 0);
                         if (!id) return fail(c, id.error());
                         c.session_id = *id;
@@ -236,13 +234,13 @@ void Api::register_notification_routes() {
                         if (!ics) return fail(c, ics.error());
                         return calendar_response(c, std::move(ics.value()), "live-class-" + *id + ".ics");
                     }));
-        router_.add("GET", "/api/v1/calendar/feed/", authed([this, cal](RequestContext& c, const Principal& p) {
+        router_.add("GET", "/api/v1/calendar/feed/", authed([cal](RequestContext& c, const Principal& p) {
                         return reply(c, cal->feed_info(p), 200, [](const auto& f) { return feed_json(f); });
                     }));
-        router_.add("POST", "/api/v1/calendar/feed/", authed([this, cal](RequestContext& c, const Principal& p) {
+        router_.add("POST", "/api/v1/calendar/feed/", authed([cal](RequestContext& c, const Principal& p) {
                         return reply(c, cal->create_feed(p), 201, [](const auto& f) { return feed_json(f); });
                     }));
-        router_.add("DELETE", "/api/v1/calendar/feed/", authed([this, cal](RequestContext& c, const Principal& p) {
+        router_.add("DELETE", "/api/v1/calendar/feed/", authed([cal](RequestContext& c, const Principal& p) {
                         auto st = cal->revoke_feed(p);
                         if (!st) return fail(c, st.error());
                         return no_content(c);
