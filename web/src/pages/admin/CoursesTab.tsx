@@ -4,7 +4,7 @@ import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstac
 import type { Page, Role } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { errorMessage } from '../../lib/errors';
-import { Pager, StatusRegion, useFormErrors } from './form';
+import { Pager, StatusRegion, useFormErrors, FormFooter } from './form';
 import type { AdminCourse, AdminUser, EnrolledUsers } from './types';
 import { usersPath } from './UsersTab';
 
@@ -58,7 +58,7 @@ export function CoursesTab() {
             <Pager page={page} pageSize={PAGE_SIZE} count={courses.data.count} onPage={setPage} label={t('admin.courses.pages')} />
           </>
         )}
-        <CreateCourseForm onCreated={changed} />
+        <CourseForm onSaved={changed} />
       </div>
       <div className="admin-course-detail">
         {selected ? (
@@ -71,12 +71,16 @@ export function CoursesTab() {
   );
 }
 
-function CreateCourseForm({ onCreated }: { onCreated: (c: AdminCourse) => void }) {
+/**
+ * A course's title and description: a new course (POST) when `course` is absent, else that course's
+ * edit (PATCH). A new course's form is emptied after it is created.
+ */
+function CourseForm({ course, onSaved }: { course?: AdminCourse; onSaved: (c: AdminCourse) => void }) {
   const { t } = useTranslation();
   const { api } = useAuth();
   const f = useFormErrors();
-  const [title, setTitle] = useState('');
-  const [description, setDescription] = useState('');
+  const [title, setTitle] = useState(course?.title ?? '');
+  const [description, setDescription] = useState(course?.description ?? '');
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
   const submit = async (e: FormEvent) => {
@@ -89,11 +93,18 @@ function CreateCourseForm({ onCreated }: { onCreated: (c: AdminCourse) => void }
     f.clear();
     setBusy(true);
     try {
-      const c = await api.post<AdminCourse>('/api/v1/courses/', { title: title.trim(), description });
-      setTitle('');
-      setDescription('');
-      setStatus(t('admin.courses.created', { title: c.title }));
-      onCreated(c);
+      const body = { title: title.trim(), description };
+      if (course) {
+        const c = await api.patch<AdminCourse>(`/api/v1/courses/${course.id}/`, body);
+        setStatus(t('admin.courses.saved'));
+        onSaved(c);
+      } else {
+        const c = await api.post<AdminCourse>('/api/v1/courses/', body);
+        setTitle('');
+        setDescription('');
+        setStatus(t('admin.courses.created', { title: c.title }));
+        onSaved(c);
+      }
     } catch (err) {
       f.fail(err);
     } finally {
@@ -101,8 +112,13 @@ function CreateCourseForm({ onCreated }: { onCreated: (c: AdminCourse) => void }
     }
   };
   return (
-    <form className="form card" onSubmit={submit} noValidate aria-labelledby="new-course-title">
-      <h3 id="new-course-title">{t('admin.courses.new')}</h3>
+    <form
+      className="form card"
+      onSubmit={submit}
+      noValidate
+      {...(course ? { 'aria-label': t('admin.courses.edit') } : { 'aria-labelledby': 'new-course-title' })}
+    >
+      {!course && <h3 id="new-course-title">{t('admin.courses.new')}</h3>}
       <div className="field">
         <label htmlFor={f.id('title')}>{t('admin.courses.title')}</label>
         <input {...f.fieldProps('title')} maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
@@ -110,16 +126,16 @@ function CreateCourseForm({ onCreated }: { onCreated: (c: AdminCourse) => void }
       </div>
       <div className="field">
         <label htmlFor={f.id('description')}>{t('admin.courses.description')}</label>
-        <textarea {...f.fieldProps('description')} rows={2} maxLength={10000} value={description} onChange={(e) => setDescription(e.target.value)} />
+        <textarea
+          {...f.fieldProps('description')}
+          rows={course ? 3 : 2}
+          maxLength={10000}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
         {f.fieldError('description')}
       </div>
-      {f.formErrorView}
-      <StatusRegion message={status} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
-          {busy ? t('common.saving') : t('admin.courses.create')}
-        </button>
-      </div>
+      <FormFooter errorView={f.formErrorView} status={status} busy={busy} label={course ? t('common.save') : t('admin.courses.create')} />
     </form>
   );
 }
@@ -129,61 +145,11 @@ function CourseDetail({ course, onChanged }: { course: AdminCourse; onChanged: (
   return (
     <section aria-labelledby="course-detail-title" className="admin-section">
       <h2 id="course-detail-title">{course.title}</h2>
-      <EditCourseForm course={course} onSaved={onChanged} />
+      <CourseForm course={course} onSaved={onChanged} />
       <Instructors course={course} onChanged={onChanged} />
       <Enrollments course={course} />
       <p className="muted small">{t('admin.courses.hint')}</p>
     </section>
-  );
-}
-
-function EditCourseForm({ course, onSaved }: { course: AdminCourse; onSaved: (c: AdminCourse) => void }) {
-  const { t } = useTranslation();
-  const { api } = useAuth();
-  const f = useFormErrors();
-  const [title, setTitle] = useState(course.title);
-  const [description, setDescription] = useState(course.description);
-  const [busy, setBusy] = useState(false);
-  const [status, setStatus] = useState('');
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setStatus('');
-    if (!title.trim()) {
-      f.setErrors({ title: t('admin.courses.error.title') });
-      return;
-    }
-    f.clear();
-    setBusy(true);
-    try {
-      const c = await api.patch<AdminCourse>(`/api/v1/courses/${course.id}/`, { title: title.trim(), description });
-      setStatus(t('admin.courses.saved'));
-      onSaved(c);
-    } catch (err) {
-      f.fail(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <form className="form card" onSubmit={submit} noValidate aria-label={t('admin.courses.edit')}>
-      <div className="field">
-        <label htmlFor={f.id('title')}>{t('admin.courses.title')}</label>
-        <input {...f.fieldProps('title')} maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
-        {f.fieldError('title')}
-      </div>
-      <div className="field">
-        <label htmlFor={f.id('description')}>{t('admin.courses.description')}</label>
-        <textarea {...f.fieldProps('description')} rows={3} maxLength={10000} value={description} onChange={(e) => setDescription(e.target.value)} />
-        {f.fieldError('description')}
-      </div>
-      {f.formErrorView}
-      <StatusRegion message={status} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
-    </form>
   );
 }
 

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Tenant } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { errorMessage } from '../../lib/errors';
-import { parseIntIn, StatusRegion, useFormErrors } from './form';
+import { parseIntIn, useFormErrors, FormFooter } from './form';
 import {
   BOOL_POLICY_FIELDS,
   NUMBER_POLICY_FIELDS,
@@ -136,13 +136,7 @@ function PolicyForm({ tenantId, view }: { tenantId: string; view: PolicyView }) 
         ))}
       </div>
       <p className="muted small">{t('admin.policy.webinarNote')}</p>
-      {f.formErrorView}
-      <StatusRegion message={status} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
+      <FormFooter errorView={f.formErrorView} status={status} busy={busy} />
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Provider, Tenant } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { errorMessage } from '../../lib/errors';
-import { parseIntIn, StatusRegion, useFormErrors } from './form';
+import { parseIntIn, useFormErrors, FormFooter } from './form';
 import type { ProviderConfig, ProviderConfigList, ProviderHealthReport } from './types';
 
 const PROVIDERS: Provider[] = ['jitsi', 'bbb', 'zoom'];
@@ -301,13 +301,7 @@ function ProviderForm({ tenantId, config }: { tenantId: string; config: Provider
           {f.fieldError('default_room_duration_minutes')}
         </div>
       </div>
-      {f.formErrorView}
-      <StatusRegion message={status} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
-          {busy ? t('common.saving') : t('common.save')}
-        </button>
-      </div>
+      <FormFooter errorView={f.formErrorView} status={status} busy={busy} />
     </form>
   );
 }

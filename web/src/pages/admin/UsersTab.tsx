@@ -6,7 +6,7 @@ import type { Page, Role } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { Modal } from '../../components/Modal';
 import { errorMessage } from '../../lib/errors';
-import { Pager, StatusRegion, useFormErrors } from './form';
+import { Pager, StatusRegion, useFormErrors, FormFooter } from './form';
 import { ROLES, type AdminUser } from './types';
 
 const PAGE_SIZE = 20;
@@ -238,15 +238,7 @@ function CreateUserModal({ onClose, onCreated }: { onClose: () => void; onCreate
           </p>
           {f.fieldError('password')}
         </div>
-        {f.formErrorView}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
-            {busy ? t('common.saving') : t('admin.users.create')}
-          </button>
-        </div>
+        <FormFooter errorView={f.formErrorView} busy={busy} label={t('admin.users.create')} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -323,15 +315,7 @@ function EditUserModal({
           </label>
           {f.fieldError('is_active')}
         </div>
-        {f.formErrorView}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
-            {busy ? t('common.saving') : t('common.save')}
-          </button>
-        </div>
+        <FormFooter errorView={f.formErrorView} busy={busy} onCancel={onClose} />
       </form>
     </Modal>
   );

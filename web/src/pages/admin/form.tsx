@@ -1,4 +1,4 @@
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../lib/errors';
@@ -70,6 +70,39 @@ export function StatusRegion({ message }: { message: string }) {
     <p className="notice admin-status" role="status">
       {message}
     </p>
+  );
+}
+
+/** The end of every admin form: its form-level error, its status message, Cancel (in dialogs) and Save. */
+export function FormFooter({
+  errorView,
+  status,
+  busy,
+  label,
+  onCancel,
+}: {
+  errorView: ReactNode;
+  status?: string;
+  busy: boolean;
+  label?: string;
+  onCancel?: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {errorView}
+      {status !== undefined && <StatusRegion message={status} />}
+      <div className="actions">
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        )}
+        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
+          {busy ? t('common.saving') : (label ?? t('common.save'))}
+        </button>
+      </div>
+    </>
   );
 }
 
