@@ -5,6 +5,7 @@ import type { LiveParticipant, LiveParticipants } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { errorMessage } from '../lib/errors';
 import { formatTime } from '../lib/time';
+import { Notice } from './Notice';
 
 type Conn = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'refused';
 
@@ -104,11 +105,7 @@ export function AttendancePanel({
           {t(`panel.conn.${conn}`)}
         </span>
       </div>
-      {notice && (
-        <p className={notice.error ? 'field-error' : 'notice'} role={notice.error ? 'alert' : 'status'}>
-          {notice.text}
-        </p>
-      )}
+      <Notice notice={notice} />
       {snapshot && people.length === 0 && <p className="muted">{t('panel.empty')}</p>}
       <ul className="participant-list">
         {people.map((p) => {

@@ -16,6 +16,7 @@ import { fetchSessionsInRange, sessionUrl, STATUS_COLORS, toCalendarEvent, visib
 import { errorMessage } from '../lib/errors';
 import { browserTimeZone, formatDateTime } from '../lib/time';
 import { intlTimeZonePlugin, isKnownZone } from './fullcalendarIntlZone';
+import { Notice } from './Notice';
 
 const PLUGINS = [dayGridPlugin, timeGridPlugin, interactionPlugin, intlTimeZonePlugin];
 const LOCALES = [trLocale];
@@ -317,11 +318,7 @@ export function CalendarFeedPanel({ timeZone }: { timeZone?: string }) {
         )}
       </div>
       <div aria-live="polite">
-        {notice && (
-          <p className={notice.error ? 'field-error' : 'notice'} role={notice.error ? 'alert' : 'status'}>
-            {notice.text}
-          </p>
-        )}
+        <Notice notice={notice} />
       </div>
     </section>
   );

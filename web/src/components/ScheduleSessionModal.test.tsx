@@ -270,7 +270,7 @@ describe('ScheduleSessionModal — sending', () => {
     setWhen('2026-12-02', '10:00', '11:30');
     await user.click(screen.getByRole('button', { name: 'Planla' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('İşaretli alanları düzeltin.');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Lütfen işaretli alanları düzeltin.');
     const title = screen.getByLabelText('Ders adı');
     const end = screen.getByLabelText('Bitiş');
     expect(title).toHaveAttribute('aria-invalid', 'true');

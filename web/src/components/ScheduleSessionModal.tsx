@@ -1,9 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client';
 import type { Course, LiveSession } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
-import { errorMessage } from '../lib/errors';
+import { useFormErrors } from '../lib/useFormErrors';
 import { buildRrule, WEEKDAYS, weekdayOfDate, type Frequency, type Weekday } from '../lib/recurrence';
 import { addDays, browserTimeZone, toZonedInputs, zonedInputsToUtc } from '../lib/time';
 import { Modal } from './Modal';
@@ -66,23 +65,8 @@ export function ScheduleSessionModal({
   const [freq, setFreq] = useState<Frequency>('none');
   const [days, setDays] = useState<Weekday[]>([]);
   const [count, setCount] = useState(10);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  const id = (f: string) => `${uid}-${f}`;
-  const errId = (f: string) => `${uid}-${f}-error`;
-  const fieldProps = (f: string) => ({
-    id: id(f),
-    'aria-invalid': errors[f] ? true : undefined,
-    'aria-describedby': errors[f] ? errId(f) : undefined,
-  });
-  const fieldError = (f: string) =>
-    errors[f] ? (
-      <p className="field-error" id={errId(f)}>
-        {errors[f]}
-      </p>
-    ) : null;
+  const { id, fieldProps, fieldError, setErrors, setFormError, fail, formErrorView } = useFormErrors();
 
   const validate = (): { start: string | null; end: string | null; errs: Record<string, string> } => {
     const errs: Record<string, string> = {};
@@ -147,19 +131,7 @@ export function ScheduleSessionModal({
         onCreated({ seriesId: series.id });
       }
     } catch (err) {
-      if (err instanceof ApiError && err.errors.length > 0) {
-        const mapped: Record<string, string> = {};
-        const unplaced: string[] = [];
-        for (const fe of err.errors) {
-          const f = FIELD_OF[fe.field.split('.')[0]];
-          if (f) mapped[f] = mapped[f] ? `${mapped[f]}; ${fe.detail}` : fe.detail;
-          else unplaced.push(`${fe.field}: ${fe.detail}`);
-        }
-        setErrors(mapped);
-        setFormError(unplaced.length ? `${t('error.validation')} ${unplaced.join('; ')}` : t('schedule.error.fix'));
-      } else {
-        setFormError(errorMessage(err, t));
-      }
+      fail(err, (apiField) => FIELD_OF[apiField.split('.')[0]] ?? null);
       setBusy(false);
     }
   };
@@ -262,11 +234,7 @@ export function ScheduleSessionModal({
             )}
           </>
         )}
-        {formError && (
-          <p className="field-error" role="alert">
-            {formError}
-          </p>
-        )}
+        {formErrorView}
         <div className="actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}

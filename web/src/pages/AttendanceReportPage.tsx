@@ -10,6 +10,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { errorMessage } from '../lib/errors';
 import { formatDateTime, formatDuration, formatRange, formatTime } from '../lib/time';
 import { useTimeZone } from '../lib/useTimeZone';
+import { Notice } from '../components/Notice';
 
 export type SortKey = 'name' | 'percent' | 'duration';
 export interface Sort {
@@ -196,11 +197,7 @@ export function AttendanceReportPage() {
         </div>
       )}
       <div aria-live="polite">
-        {notice && (
-          <p className={notice.error ? 'field-error' : 'notice'} role={notice.error ? 'alert' : 'status'}>
-            {notice.text}
-          </p>
-        )}
+        <Notice notice={notice} />
       </div>
 
       {!r.calculated ? (

@@ -4,7 +4,8 @@ import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstac
 import type { Page, Role } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { errorMessage } from '../../lib/errors';
-import { Pager, StatusRegion, useFormErrors, FormFooter } from './form';
+import { Pager, StatusRegion, FormFooter } from './form';
+import { useFormErrors } from '../../lib/useFormErrors';
 import type { AdminCourse, AdminUser, EnrolledUsers } from './types';
 import { usersPath } from './UsersTab';
 

@@ -4,7 +4,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Tenant } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { errorMessage } from '../../lib/errors';
-import { parseIntIn, useFormErrors, FormFooter } from './form';
+import { parseIntIn, FormFooter } from './form';
+import { useFormErrors } from '../../lib/useFormErrors';
 import {
   BOOL_POLICY_FIELDS,
   NUMBER_POLICY_FIELDS,
@@ -74,7 +75,7 @@ function PolicyForm({ tenantId, view }: { tenantId: string; view: PolicyView }) 
     f.setErrors(errs);
     f.setFormError(null);
     if (Object.keys(errs).length) {
-      f.setFormError(t('admin.form.fix'));
+      f.setFormError(t('form.fix'));
       return;
     }
     setBusy(true);

@@ -4,7 +4,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Provider, Tenant } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { errorMessage } from '../../lib/errors';
-import { parseIntIn, useFormErrors, FormFooter } from './form';
+import { parseIntIn, FormFooter } from './form';
+import { useFormErrors } from '../../lib/useFormErrors';
 import type { ProviderConfig, ProviderConfigList, ProviderHealthReport } from './types';
 
 const PROVIDERS: Provider[] = ['jitsi', 'bbb', 'zoom'];

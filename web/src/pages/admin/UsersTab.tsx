@@ -6,7 +6,8 @@ import type { Page, Role } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { Modal } from '../../components/Modal';
 import { errorMessage } from '../../lib/errors';
-import { Pager, StatusRegion, useFormErrors, FormFooter } from './form';
+import { Pager, StatusRegion, FormFooter } from './form';
+import { useFormErrors } from '../../lib/useFormErrors';
 import { ROLES, type AdminUser } from './types';
 
 const PAGE_SIZE = 20;
@@ -183,7 +184,7 @@ function CreateUserModal({ onClose, onCreated }: { onClose: () => void; onCreate
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         f.setErrors({ email: t('admin.users.error.taken') });
-        f.setFormError(t('admin.form.fix'));
+        f.setFormError(t('form.fix'));
       } else f.fail(err);
       setBusy(false);
     }
