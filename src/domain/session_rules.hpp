@@ -15,6 +15,9 @@ enum class SessionAction { kPublish, kStart, kEnd, kCancel, kEdit };
 /// Returns the new status, or a FailedPrecondition error with a message a person can act on.
 Result<SessionStatus> apply_action(SessionStatus from, SessionAction action);
 
+/// Ended or cancelled: nothing about the class changes any more (no joins, no roster, no edits).
+inline bool is_over(SessionStatus s) { return s == SessionStatus::kEnded || s == SessionStatus::kCancelled; }
+
 /// Who may join in which status: hosts/moderators/admins while scheduled or live; participants only while live.
 Status can_join(SessionStatus status, bool has_moderator_rights);
 

@@ -2,6 +2,7 @@
 // snapshot as a Server-Sent Events stream that sends it again whenever it changes.
 #include <boost/json.hpp>
 
+#include "domain/session_rules.hpp"
 #include "http/api.hpp"
 #include "http/attendance_json.hpp"
 #include "http/handler_support.hpp"
@@ -14,9 +15,7 @@ using services::Principal;
 
 namespace {
 
-bool is_over(domain::SessionStatus s) {
-    return s == domain::SessionStatus::kEnded || s == domain::SessionStatus::kCancelled;
-}
+using domain::is_over;
 
 std::string ended_data(const services::LiveRoster& r) {
     return json::serialize(json::object{{"status", to_string(r.session.status)}});

@@ -499,7 +499,7 @@ Status SessionService::run_room_job(const std::string& type, const std::string& 
             if (!r) return r.take_error();
             return ok_status();
         }
-        if (s->status == SessionStatus::kCancelled || s->status == SessionStatus::kEnded) return ok_status();
+        if (is_over(s->status)) return ok_status();
         auto r = (*provider)->update_room(*s, policy);
         if (!r) return r.take_error();
         return ok_status();
@@ -845,8 +845,7 @@ Result<SessionService::Launch> SessionService::open_launch(const std::string& to
         store::Conn c(ctx_.db);
         auto s = store::find_session(c.sql(), t->tenant_id, t->session_id);
         if (!s) return Error::not_found("this class no longer exists");
-        if (s->status == SessionStatus::kEnded || s->status == SessionStatus::kCancelled)
-            return Error::conflict("this class is over; there is nothing to join any more");
+        if (is_over(s->status)) return Error::conflict("this class is over; there is nothing to join any more");
         auto tenant = store::find_tenant(c.sql(), t->tenant_id, ctx_.keys.box);
         if (!tenant) return Error::not_found("this class no longer exists");
         if (auto st = launch_.consume(*t); !st) return st.take_error();

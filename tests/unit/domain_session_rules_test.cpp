@@ -226,5 +226,13 @@ TEST(DomainSessionRules, RoomName) {
               "acme-uni-0b9e4c2a-1f3d-4e5a-9b7c-6d8e0f1a2b3c");
 }
 
+TEST(DomainSessionRules, OnlyEndedAndCancelledClassesAreOver) {
+    EXPECT_TRUE(is_over(SessionStatus::kEnded));
+    EXPECT_TRUE(is_over(SessionStatus::kCancelled));
+    EXPECT_FALSE(is_over(SessionStatus::kDraft));
+    EXPECT_FALSE(is_over(SessionStatus::kScheduled));
+    EXPECT_FALSE(is_over(SessionStatus::kLive));
+}
+
 }  // namespace
 }  // namespace lc::domain
