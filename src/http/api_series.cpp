@@ -56,7 +56,7 @@ Result<std::optional<UnixTime>> from_param(RequestContext& c) {
 void Api::register_series_routes() {
     auto* series = s_.series;
     if (!series) return;
-    router_.add("POST", "/api/v1/live-series/", authed([this, series](RequestContext& c, const Principal& p) {
+    router_.add("POST", "/api/v1/live-series/", authed([series](RequestContext& c, const Principal& p) {
                     auto body = body_object(c);
                     if (!body) return fail(c, body.error());
                     BodyReader r(*body);
@@ -69,12 +69,12 @@ void Api::register_series_routes() {
                     if (auto st = check_fields(r, "the series"); !st) return fail(c, st.error());
                     return reply(c, series->create(p, in, c.meta()), 201, series_json);
                 }));
-    router_.add("GET", "/api/v1/live-series/{id}/", authed([this, series](RequestContext& c, const Principal& p) {
+    router_.add("GET", "/api/v1/live-series/{id}/", authed([series](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
                     if (!id) return fail(c, id.error());
                     return reply(c, series->get(p, *id), 200, series_json);
                 }));
-    router_.add("PATCH", "/api/v1/live-series/{id}/", authed([this, series](RequestContext& c, const Principal& p) {
+    router_.add("PATCH", "/api/v1/live-series/{id}/", authed([series](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
                     if (!id) return fail(c, id.error());
                     auto body = body_object(c);
@@ -90,15 +90,14 @@ void Api::register_series_routes() {
                     if (auto st = check_fields(r, "the series change"); !st) return fail(c, st.error());
                     return reply(c, series->update(p, *id, edit, c.meta()), 200, series_json);
                 }));
-    router_.add("DELETE", "/api/v1/live-series/{id}/", authed([this, series](RequestContext& c, const Principal& p) {
+    router_.add("DELETE", "/api/v1/live-series/{id}/", authed([series](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
                     if (!id) return fail(c, id.error());
                     auto from = from_param(c);
                     if (!from) return fail(c, from.error());
                     return reply(c, series->cancel_from(p, *id, *from, c.meta()), 200, series_json);
                 }));
-    router_.add("GET", "/api/v1/live-series/{id}/calendar/",
-                authed([this, series](RequestContext& c, const Principal& p) {
+    router_.add("GET", "/api/v1/live-series/{id}/calendar/", authed([series](RequestContext& c, const Principal& p) {
                     auto id = path_id(c, 0);
                     if (!id) return fail(c, id.error());
                     auto ics = series->calendar(p, *id);
