@@ -3,8 +3,9 @@
 namespace lc::http {
 
 namespace {
-std::vector<std::string_view> split(std::string_view path) {
-    std::vector<std::string_view> out;
+/// The non-empty segments of a path, in order, without allocating per segment.
+template <typename Out>
+void for_each_segment(std::string_view path, Out&& out) {
     std::size_t i = 0;
     while (i < path.size()) {
         if (path[i] == '/') {
@@ -13,50 +14,49 @@ std::vector<std::string_view> split(std::string_view path) {
         }
         std::size_t j = path.find('/', i);
         if (j == std::string_view::npos) j = path.size();
-        out.push_back(path.substr(i, j - i));
+        out(path.substr(i, j - i));
         i = j;
     }
-    return out;
 }
 
-bool match_pattern(const std::string& pattern, const std::vector<std::string_view>& segs,
-                   std::vector<std::string>& params) {
-    auto pat = split(pattern);
-    if (pat.size() != segs.size()) return false;
-    params.clear();
-    for (std::size_t i = 0; i < pat.size(); ++i) {
-        if (!pat[i].empty() && pat[i].front() == '{') {
-            params.emplace_back(segs[i]);
-        } else if (pat[i] != segs[i]) {
-            return false;
-        }
-    }
+bool is_param(const std::string& segment) { return !segment.empty() && segment.front() == '{'; }
+
+bool matches(const Route& r, const std::vector<std::string_view>& segs) {
+    if (r.segments.size() != segs.size()) return false;
+    for (std::size_t i = 0; i < segs.size(); ++i)
+        if (!is_param(r.segments[i]) && r.segments[i] != segs[i]) return false;
     return true;
+}
+
+Route make_route(std::string method, std::string pattern, RouteHandler h, AsyncRouteHandler ah) {
+    Route r{std::move(method), std::move(pattern), std::move(h), std::move(ah), {}};
+    for_each_segment(r.pattern, [&](std::string_view seg) { r.segments.emplace_back(seg); });
+    return r;
 }
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, RouteHandler h) {
-    routes_.push_back({std::move(method), std::move(pattern), std::move(h), {}});
+    routes_.push_back(make_route(std::move(method), std::move(pattern), std::move(h), {}));
 }
 
 void Router::add_async(std::string method, std::string pattern, AsyncRouteHandler h) {
-    routes_.push_back({std::move(method), std::move(pattern), {}, std::move(h)});
+    routes_.push_back(make_route(std::move(method), std::move(pattern), {}, std::move(h)));
 }
 
 RouteMatch Router::match(const std::string& method, const std::string& path) const {
     RouteMatch m;
-    auto segs = split(path);
-    std::vector<std::string> params;
+    std::vector<std::string_view> segs;
+    segs.reserve(8);
+    for_each_segment(path, [&](std::string_view seg) { segs.push_back(seg); });
     for (const auto& r : routes_) {
-        if (!match_pattern(r.pattern, segs, params)) continue;
+        if (!matches(r, segs)) continue;
         m.path_matched = true;
         m.allowed.push_back(r.method);
         if (r.method == "GET") m.allowed.push_back("HEAD");
-        if (r.method == method || (method == "HEAD" && r.method == "GET")) {
-            if (!m.route) {
-                m.route = &r;
-                m.params = params;
-            }
+        if (!m.route && (r.method == method || (method == "HEAD" && r.method == "GET"))) {
+            m.route = &r;
+            for (std::size_t i = 0; i < segs.size(); ++i)
+                if (is_param(r.segments[i])) m.params.emplace_back(segs[i]);
         }
     }
     return m;

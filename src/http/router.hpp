@@ -22,6 +22,9 @@ struct Route {
     std::string pattern;  // "/api/v1/live-sessions/{id}/"
     RouteHandler handler;
     AsyncRouteHandler async_handler;
+    /// The pattern's segments, split once when the route is added ("{...}" matches any one segment):
+    /// matching runs on every request against every route.
+    std::vector<std::string> segments;
 };
 
 struct RouteMatch {

@@ -76,10 +76,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::si
                 s << "PRAGMA synchronous=NORMAL";
                 s << "PRAGMA foreign_keys=ON";
                 s << "PRAGMA busy_timeout=" + std::to_string(sqlite_busy_timeout_ms);
-                // Read pages through a memory map instead of a pread() per page: another connection's
-                // commit invalidates this one's page cache, and re-reading by syscall dominated joins.
-                // 32 MiB keeps the mapped (shared, reclaimable) part of the RSS bounded on large files.
-                s << "PRAGMA mmap_size=33554432";
+                // No memory map (mmap_size stays 0): each connection would map the file on its own, and
+                // the RSS counts every connection's mapped pages (bench/join: 25-57 MB of it). The join
+                // path reads from in-process caches, so the map no longer paid for itself (bench/join
+                // measured it slower, too).
                 // No connection checkpoints the WAL in its own commit: that copies pages and fsyncs the
                 // database file while this process's write lock is held, stalling every other writer
                 // (webhook intake waited on the drain's checkpoints). The join writer's checkpointer
