@@ -126,10 +126,44 @@ std::string digest_hex(const EVP_MD* md, std::string_view data) {
     return hex_encode(std::string_view(reinterpret_cast<const char*>(out.data()), len));
 }
 
-struct CipherCtxFree {
-    void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+/// A per-thread AES-256-GCM context that keeps its key schedule. A new context per call, with the
+/// cipher looked up by name and the key expanded each time, cost more than sealing a launch link
+/// itself (one per join); with the same key, each call now only sets the nonce.
+class GcmContext {
+public:
+    explicit GcmContext(bool encrypt)
+        : cipher_(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr)), ctx_(EVP_CIPHER_CTX_new()), encrypt_(encrypt) {}
+    ~GcmContext() {
+        OPENSSL_cleanse(key_.data(), key_.size());
+        EVP_CIPHER_CTX_free(ctx_);
+        EVP_CIPHER_free(cipher_);
+    }
+    GcmContext(const GcmContext&) = delete;
+    GcmContext& operator=(const GcmContext&) = delete;
+
+    /// Starts one operation with `key` (32 bytes) and a 12-byte nonce (GCM's default IV length).
+    bool begin(std::string_view key, const unsigned char* nonce) {
+        if (!cipher_ || !ctx_) return false;
+        const bool same_key = keyed_ && CRYPTO_memcmp(key_.data(), key.data(), key_.size()) == 0;
+        keyed_ = false;  // until this init succeeds: a failed one leaves the context unusable
+        if (EVP_CipherInit_ex2(ctx_, same_key ? nullptr : cipher_, same_key ? nullptr : bytes_of(key), nonce,
+                               encrypt_ ? 1 : 0, nullptr) != 1)
+            return false;
+        std::memcpy(key_.data(), key.data(), key_.size());
+        keyed_ = true;
+        return true;
+    }
+    /// An operation failed half-way: the next one starts from a full initialisation.
+    void forget() { keyed_ = false; }
+    EVP_CIPHER_CTX* get() const { return ctx_; }
+
+private:
+    EVP_CIPHER* cipher_;
+    EVP_CIPHER_CTX* ctx_;
+    bool encrypt_;
+    bool keyed_ = false;
+    std::array<unsigned char, kGcmKeyBytes> key_{};
 };
-using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 
 /// libsodium declares its password arguments nonnull, even when the length is zero.
 const char* non_null(std::string_view s) { return s.data() != nullptr ? s.data() : ""; }
@@ -212,41 +246,78 @@ std::string base64_encode(std::string_view bytes) { return b64_encode(bytes, kB6
 std::optional<std::string> base64_decode(std::string_view s) { return b64_decode(s, kStdTable, true); }
 
 // OpenSSL 3's one-shot HMAC() looks HMAC and SHA-256 up by name on every call; with two HMACs per
-// join that lookup was 7% of the join's CPU (bench/join). Each thread keeps one context with the
-// digest already set and only re-keys it per call.
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-    struct MacCtx {
-        EVP_MAC* mac = nullptr;
-        EVP_MAC_CTX* ctx = nullptr;
-        MacCtx() {
-            mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-            if (mac) ctx = EVP_MAC_CTX_new(mac);
-            char digest[] = "SHA256";
-            OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                                   OSSL_PARAM_construct_end()};
-            if (ctx && EVP_MAC_CTX_set_params(ctx, params) != 1) {
-                EVP_MAC_CTX_free(ctx);
-                ctx = nullptr;
-            }
+// join that lookup was 7% of the join's CPU (bench/join). Each thread keeps a few contexts with the
+// digest set, each remembering its key: a join signs with its school's Jitsi secret and hashes the
+// address with the server's key, and a context called again with its own key skips the key set-up
+// (two SHA-256 blocks and OpenSSL's parameter handling).
+namespace {
+class MacSlot {
+public:
+    MacSlot() {
+        mac_ = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+        if (mac_) ctx_ = EVP_MAC_CTX_new(mac_);
+        char digest[] = "SHA256";
+        OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_construct_end()};
+        if (ctx_ && EVP_MAC_CTX_set_params(ctx_, params) != 1) {
+            EVP_MAC_CTX_free(ctx_);
+            ctx_ = nullptr;
         }
-        ~MacCtx() {
-            EVP_MAC_CTX_free(ctx);
-            EVP_MAC_free(mac);
-        }
-        MacCtx(const MacCtx&) = delete;
-        MacCtx& operator=(const MacCtx&) = delete;
-    };
-    thread_local MacCtx local;
-    if (!local.ctx) throw std::runtime_error("HMAC-SHA256 is not available from OpenSSL");
-    static const unsigned char kEmpty = 0;  // OpenSSL wants a non-null key pointer even for an empty key
-    std::string out(32, '\0');
-    std::size_t len = 0;
-    const unsigned char* k = key.empty() ? &kEmpty : bytes_of(key);
-    if (EVP_MAC_init(local.ctx, k, key.size(), nullptr) != 1 ||
-        EVP_MAC_update(local.ctx, bytes_of(data), data.size()) != 1 ||
-        EVP_MAC_final(local.ctx, bytes_of(out), &len, out.size()) != 1 || len != out.size()) {
-        throw std::runtime_error("HMAC-SHA256 failed");
     }
+    ~MacSlot() {
+        OPENSSL_cleanse(key_.data(), key_.size());
+        EVP_MAC_CTX_free(ctx_);
+        EVP_MAC_free(mac_);
+    }
+    MacSlot(const MacSlot&) = delete;
+    MacSlot& operator=(const MacSlot&) = delete;
+
+    bool holds(std::string_view key) const {
+        return keyed_ && key_.size() == key.size() && CRYPTO_memcmp(key_.data(), key.data(), key.size()) == 0;
+    }
+    /// HMAC-SHA256 of `data` into out[32]; `rekey` false: the key this slot already holds.
+    bool sign(std::string_view key, bool rekey, std::string_view data, unsigned char* out) {
+        if (!ctx_) throw std::runtime_error("HMAC-SHA256 is not available from OpenSSL");
+        static const unsigned char kEmpty = 0;  // OpenSSL wants a non-null key pointer even for an empty key
+        if (rekey) {
+            keyed_ = false;
+            OPENSSL_cleanse(key_.data(), key_.size());
+            key_.assign(key);
+        }
+        const unsigned char* k = rekey ? (key.empty() ? &kEmpty : bytes_of(key)) : nullptr;
+        std::size_t len = 0;
+        const bool ok = EVP_MAC_init(ctx_, k, rekey ? key.size() : 0, nullptr) == 1 &&
+                        EVP_MAC_update(ctx_, bytes_of(data), data.size()) == 1 &&
+                        EVP_MAC_final(ctx_, out, &len, 32) == 1 && len == 32;
+        keyed_ = ok;
+        return ok;
+    }
+
+private:
+    EVP_MAC* mac_ = nullptr;
+    EVP_MAC_CTX* ctx_ = nullptr;
+    std::string key_;
+    bool keyed_ = false;
+};
+}  // namespace
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+    struct Slots {
+        std::array<MacSlot, 4> slot;
+        std::size_t next = 0;  // replaced next when no slot holds the key (round robin)
+    };
+    thread_local Slots local;
+    MacSlot* use = nullptr;
+    bool rekey = false;
+    for (auto& s : local.slot)
+        if (s.holds(key)) use = &s;
+    if (!use) {
+        use = &local.slot[local.next];
+        local.next = (local.next + 1) % local.slot.size();
+        rekey = true;
+    }
+    std::string out(32, '\0');
+    if (!use->sign(key, rekey, data, bytes_of(out))) throw std::runtime_error("HMAC-SHA256 failed");
     return out;
 }
 
@@ -285,21 +356,19 @@ std::string aes_gcm_seal(std::string_view key, std::string_view plaintext) {
     unsigned char* tag = ct + plaintext.size();
     pooled_random(nonce, kGcmNonceBytes);
 
-    CipherCtx ctx(EVP_CIPHER_CTX_new());
-    if (!ctx) throw std::runtime_error("EVP_CIPHER_CTX_new failed");
+    thread_local GcmContext gcm(/*encrypt=*/true);
+    if (!gcm.begin(key, nonce)) throw std::runtime_error("AES-GCM init failed");
+    EVP_CIPHER_CTX* ctx = gcm.get();
     int len = 0;
-    if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kGcmNonceBytes), nullptr) != 1 ||
-        EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, bytes_of(key), nonce) != 1) {
-        throw std::runtime_error("AES-GCM init failed");
-    }
     if (!plaintext.empty() &&
-        (EVP_EncryptUpdate(ctx.get(), ct, &len, bytes_of(plaintext), static_cast<int>(plaintext.size())) != 1 ||
+        (EVP_EncryptUpdate(ctx, ct, &len, bytes_of(plaintext), static_cast<int>(plaintext.size())) != 1 ||
          static_cast<std::size_t>(len) != plaintext.size())) {
+        gcm.forget();
         throw std::runtime_error("AES-GCM encrypt failed");
     }
-    if (EVP_EncryptFinal_ex(ctx.get(), ct + plaintext.size(), &len) != 1 || len != 0 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kGcmTagBytes), tag) != 1) {
+    if (EVP_EncryptFinal_ex(ctx, ct + plaintext.size(), &len) != 1 || len != 0 ||
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, static_cast<int>(kGcmTagBytes), tag) != 1) {
+        gcm.forget();
         throw std::runtime_error("AES-GCM finalise failed");
     }
     return raw;
@@ -326,24 +395,23 @@ Result<std::string> aes_gcm_open(std::string_view key, std::string_view raw) {
     std::array<unsigned char, kGcmTagBytes> tag{};
     std::memcpy(tag.data(), ct + ct_len, kGcmTagBytes);
 
-    CipherCtx ctx(EVP_CIPHER_CTX_new());
-    if (!ctx) return Error::internal_error("EVP_CIPHER_CTX_new failed");
-    if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kGcmNonceBytes), nullptr) != 1 ||
-        EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, bytes_of(key), nonce) != 1) {
-        return Error::internal_error("AES-GCM init failed");
-    }
+    thread_local GcmContext gcm(/*encrypt=*/false);
+    if (!gcm.begin(key, nonce)) return Error::internal_error("AES-GCM init failed");
+    EVP_CIPHER_CTX* ctx = gcm.get();
     std::string plain(ct_len, '\0');
     int len = 0;
-    if (ct_len > 0 && (EVP_DecryptUpdate(ctx.get(), bytes_of(plain), &len, ct, static_cast<int>(ct_len)) != 1 ||
+    if (ct_len > 0 && (EVP_DecryptUpdate(ctx, bytes_of(plain), &len, ct, static_cast<int>(ct_len)) != 1 ||
                        static_cast<std::size_t>(len) != ct_len)) {
+        gcm.forget();
         return Error::internal_error("AES-GCM decrypt failed");
     }
-    if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kGcmTagBytes), tag.data()) != 1) {
+    if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, static_cast<int>(kGcmTagBytes), tag.data()) != 1) {
+        gcm.forget();
         return Error::internal_error("AES-GCM set tag failed");
     }
     std::array<unsigned char, 16> final_block{};
-    if (EVP_DecryptFinal_ex(ctx.get(), final_block.data(), &len) != 1) {
+    if (EVP_DecryptFinal_ex(ctx, final_block.data(), &len) != 1) {
+        gcm.forget();
         OPENSSL_cleanse(plain.data(), plain.size());
         return Error::invalid("ciphertext authentication failed");
     }

@@ -1,3 +1,5 @@
+#include "infra/crypto.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -6,8 +8,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
-
-#include "infra/crypto.hpp"
+#include <vector>
 
 namespace lc::infra {
 namespace {
@@ -194,6 +195,29 @@ TEST(InfraCryptoHmac, EmptyKeyAndData) {
               "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
+// Each thread keeps a few keyed HMAC contexts (crypto.cpp): answers must not depend on which keys
+// came before, including more keys than there are contexts and keys that share a prefix.
+TEST(InfraCryptoHmac, KeyedContextsGiveTheSameAnswersInAnyOrder) {
+    const std::string k1(20, '\x0b');
+    const std::string v1 = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+    const std::string v2 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    std::vector<std::string> others;
+    for (int i = 0; i < 9; ++i) others.push_back("key-" + std::to_string(i));
+    const std::string expected_other = hmac_sha256_hex(others[0], "data");
+    for (int round = 0; round < 3; ++round) {
+        EXPECT_EQ(hmac_sha256_hex(k1, "Hi There"), v1);
+        EXPECT_EQ(hmac_sha256_hex(k1, "Hi There"), v1);  // the same key again: its context is reused
+        EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"), v2);
+        EXPECT_EQ(hmac_sha256_hex("Jef", "what do ya want for nothing?"),
+                  hmac_sha256_hex(std::string("Jef"), std::string("what do ya want for nothing?")));
+        EXPECT_NE(hmac_sha256_hex("Jef", "what do ya want for nothing?"), v2);
+        for (const auto& k : others) (void)hmac_sha256(k, "data");  // more keys than contexts
+        EXPECT_EQ(hmac_sha256_hex(others[0], "data"), expected_other);
+        EXPECT_EQ(hmac_sha256_hex(std::string_view{}, std::string_view{}),
+                  "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+    }
+}
+
 TEST(InfraCryptoDigest, ShaOfAbc) {
     EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     EXPECT_EQ(sha1_hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
@@ -270,6 +294,26 @@ TEST_F(InfraCryptoAesGcm, WrongKeyFails) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, Code::kInvalidArgument);
     EXPECT_EQ(r.error().message.find("secret"), std::string::npos);
+}
+
+// Sealing keeps a per-thread context keyed with the last key (crypto.cpp): switching keys, and a
+// failed opening in between, must not leave either key's operations wrong.
+TEST_F(InfraCryptoAesGcm, AlternatingKeysAndFailuresKeepEveryKeyRight) {
+    const std::string other = derive_key("test-master", "other");
+    for (int round = 0; round < 3; ++round) {
+        const std::string a = aes_gcm_seal(key_, "for key one");
+        const std::string b = aes_gcm_seal(other, "for key two");
+        const std::string a2 = aes_gcm_seal(key_, "for key one, again");
+        EXPECT_FALSE(aes_gcm_open(other, a).ok());  // the wrong key fails ...
+        ASSERT_TRUE(aes_gcm_open(key_, a).ok());    // ... and the right one still works after it
+        EXPECT_EQ(aes_gcm_open(key_, a).value(), "for key one");
+        EXPECT_EQ(aes_gcm_open(other, b).value(), "for key two");
+        EXPECT_EQ(aes_gcm_open(key_, a2).value(), "for key one, again");
+        std::string tampered = a;
+        tampered[14] = static_cast<char>(tampered[14] ^ 0x20);
+        EXPECT_FALSE(aes_gcm_open(key_, tampered).ok());
+        EXPECT_EQ(aes_gcm_open(key_, a2).value(), "for key one, again");
+    }
 }
 
 TEST_F(InfraCryptoAesGcm, BadKeySize) {
