@@ -224,7 +224,16 @@ bool is_uuid(std::string_view s) {
     return true;
 }
 
-std::string random_hex(std::size_t n) { return hex_encode(random_bytes(n)); }
+std::string random_hex(std::size_t n) {
+    // Request ids take 8 bytes per request: from the per-thread pool, as ids and nonces do (a direct
+    // RAND_bytes call also costs a getpid() system call for OpenSSL's fork check).
+    if (n > 256) return hex_encode(random_bytes(n));
+    std::array<unsigned char, 256> b{};
+    pooled_random(b.data(), n);
+    std::string out = hex_encode(std::string_view(reinterpret_cast<const char*>(b.data()), n));
+    OPENSSL_cleanse(b.data(), n);
+    return out;
+}
 
 std::string hex_encode(std::string_view bytes) {
     std::string out;
