@@ -76,10 +76,11 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::si
                 s << "PRAGMA synchronous=NORMAL";
                 s << "PRAGMA foreign_keys=ON";
                 s << "PRAGMA busy_timeout=" + std::to_string(sqlite_busy_timeout_ms);
-                // No memory map (mmap_size stays 0): each connection would map the file on its own, and
-                // the RSS counts every connection's mapped pages (bench/join: 25-57 MB of it). The join
-                // path reads from in-process caches, so the map no longer paid for itself (bench/join
-                // measured it slower, too).
+                // No memory map: each connection would map the file on its own, and the RSS counts
+                // every connection's mapped pages (bench/join: 25-57 MB of it). The join path reads
+                // from in-process caches, so the map no longer paid for itself (bench/join measured it
+                // slower, too).
+                s << "PRAGMA mmap_size=0";
                 // No connection checkpoints the WAL in its own commit: that copies pages and fsyncs the
                 // database file while this process's write lock is held, stalling every other writer
                 // (webhook intake waited on the drain's checkpoints). The join writer's checkpointer
