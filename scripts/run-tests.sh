@@ -20,7 +20,14 @@ cleanup() {
   rm -rf "$pgdir" "$pgdir.initdb.log" "$redisdir"
 }
 trap cleanup EXIT
-LIVE_TEST_POSTGRES_URL=$(bash scripts/test-postgres.sh start "$pgdir" "$port")
+# A port nobody listens on can still be taken: a connection of an earlier run (a benchmark's client
+# side, say) may hold it in TIME_WAIT. Then the next ports are tried.
+for attempt in 1 2 3 4 5; do
+  if LIVE_TEST_POSTGRES_URL=$(bash scripts/test-postgres.sh start "$pgdir" "$port"); then break; fi
+  [[ $attempt == 5 ]] && { echo "run-tests: PostgreSQL did not start (last port $port)" >&2; exit 1; }
+  port=$((port + 1))
+  while (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
+done
 export LIVE_TEST_POSTGRES_URL
 echo "run-tests: PostgreSQL on $LIVE_TEST_POSTGRES_URL"
 # Redis for the rate-limit and single-use-link tests across several server processes.
