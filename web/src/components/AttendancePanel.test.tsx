@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import i18n from '../i18n';
 import type { LiveParticipant, LiveParticipants, User } from '../api/types';
@@ -73,14 +73,6 @@ beforeEach(async () => {
   signIn(teacher);
   await i18n.changeLanguage('tr');
 });
-afterEach(async () => {
-  cleanup();
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-  await i18n.changeLanguage('tr');
-});
-
 describe('AttendancePanel — live list', () => {
   it('shows who is in the room from the first event and follows later ones', async () => {
     const stream = sseStream();

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, Route, Routes, useParams } from 'react-router-dom';
@@ -138,14 +138,6 @@ beforeEach(async () => {
   signIn(student);
   await i18n.changeLanguage('tr');
 });
-afterEach(async () => {
-  cleanup(); // unmount before switching the language back, so nothing re-renders outside act()
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-  await i18n.changeLanguage('tr');
-});
-
 describe('LiveSessionCalendar', () => {
   it('fetches the visible month (all pages) and shows the classes in the user’s zone, coloured by status', async () => {
     const fetchMock = mockApi(baseRoutes);

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { act } from 'react';
 import i18n from '../i18n';
@@ -42,13 +42,6 @@ beforeEach(async () => {
   signIn(teacher);
   await i18n.changeLanguage('tr');
 });
-afterEach(async () => {
-  cleanup();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-  await i18n.changeLanguage('tr');
-});
-
 describe('ScheduleSessionModal — form', () => {
   it('opens with the next free slot an hour ahead, the chosen course and focus inside the dialog', () => {
     mockApi({});

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
@@ -205,13 +205,6 @@ function renderPage() {
 beforeEach(async () => {
   await i18n.changeLanguage('tr');
 });
-afterEach(async () => {
-  cleanup(); // unmount before switching the language back, so nothing re-renders outside act()
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-  await i18n.changeLanguage('tr');
-});
-
 describe('AttendanceReportPage — instructor', () => {
   function instructorApi(extra: Record<string, Handler> = {}) {
     signIn(teacher);

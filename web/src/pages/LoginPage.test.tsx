@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, screen, waitFor } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { AppRoutes } from '../App';
@@ -34,14 +34,6 @@ beforeEach(async () => {
   vi.setSystemTime(new Date('2026-11-26T08:00:00Z'));
   await i18n.changeLanguage('tr');
 });
-afterEach(async () => {
-  cleanup();
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-  await i18n.changeLanguage('tr');
-});
-
 describe('LoginPage', () => {
   it('sends a visitor to the login page, signs in, stores the token and returns to the page they asked for', async () => {
     const fetchMock = mockApi({ [LOGIN]: () => loginAnswer() });

@@ -80,15 +80,11 @@ beforeEach(async () => {
   signIn(student);
   await i18n.changeLanguage('tr');
 });
-afterEach(async () => {
-  cleanup();
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
+afterEach(() => {
+  cleanup(); // unmount first: unmounting disposes the meeting, which must not count for the next test
   meeting.dispose.mockClear();
   meeting.executeCommand.mockClear();
   meeting.getParticipantsInfo.mockReset();
-  await i18n.changeLanguage('tr');
 });
 
 describe('RoomPage — providers', () => {

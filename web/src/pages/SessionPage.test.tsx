@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes, useLocation } from 'react-router-dom';
 import i18n from '../i18n';
@@ -113,14 +113,6 @@ beforeEach(async () => {
   signIn(teacher, Date.parse('2026-11-26T12:00:00Z'));
   await i18n.changeLanguage('tr');
 });
-afterEach(async () => {
-  cleanup();
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-  await i18n.changeLanguage('tr');
-});
-
 describe('SessionPage — facts', () => {
   it('shows the class: title, status, time range in the user’s zone, type, platform and course', async () => {
     const fetchMock = mockApi(routes(detail({ description: 'Zincir kuralı' })));

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes, useLocation, useParams } from 'react-router-dom';
 import i18n from '../i18n';
@@ -104,14 +104,6 @@ beforeEach(async () => {
   vi.setSystemTime(new Date(NOW));
   await i18n.changeLanguage('tr');
 });
-afterEach(async () => {
-  cleanup();
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-  await i18n.changeLanguage('tr');
-});
-
 describe('SessionsPage — upcoming', () => {
   beforeEach(() => signIn(teacher));
 
