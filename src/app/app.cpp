@@ -114,6 +114,9 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         a->ctx_->keys.launch, clock, *a->shared_,
         services::LaunchOptions{cfg.join_token_ttl, cfg.join_single_use, cfg.public_url});
     a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_, *a->launch_, a->limiter_.get());
+    a->recordings_ = std::make_unique<services::RecordingService>(
+        *a->ctx_, *a->sessions_, a->ctx_->keys.recording,
+        services::RecordingLinkOptions{cfg.recording_link_ttl, cfg.public_url});
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);
@@ -182,7 +185,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->api_ = std::make_unique<http::Api>(
         http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
                        *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_, a->ops_.get(),
-                       a->notifications_.get(), a->calendars_.get(), a->series_.get()},
+                       a->notifications_.get(), a->calendars_.get(), a->series_.get(), a->recordings_.get()},
         log,
         http::ApiOptions{.proxies = std::move(proxies.value()),
                          .public_https = cfg.public_url.rfind("https://", 0) == 0,
@@ -249,6 +252,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                          [self](const store::Job& job) { return self->notifications_->run_notice_job(job.payload); });
     a->registry_.add(services::NotificationService::kDeliverJob,
                      [self](const store::Job& job) { return self->notifications_->deliver(job); });
+    a->registry_.add(services::RecordingService::kProcessJob,
+                     [self](const store::Job& job) { return self->recordings_->run_process_job(job); });
     for (const char* type : {"provider_sync_room", "provider_delete_room"})
         a->registry_.add(
             type, [self, type](const store::Job& job) { return self->sessions_->run_room_job(type, job.payload); });

@@ -15,6 +15,7 @@
 #include "services/ops_service.hpp"
 #include "services/privacy_service.hpp"
 #include "services/rate_limiter.hpp"
+#include "services/recording_service.hpp"
 #include "services/series_service.hpp"
 #include "services/webhook_health.hpp"
 
@@ -43,6 +44,7 @@ public:
     services::RateLimiter& limiter() { return *limiter_; }
     services::PrivacyService& privacy() { return *privacy_; }
     services::LaunchLinks& launch_links() { return *launch_; }
+    services::RecordingService& recordings() { return *recordings_; }
     services::NotificationService& notifications() { return *notifications_; }
     services::CalendarService& calendars() { return *calendars_; }
     services::SeriesService& series() { return *series_; }
@@ -81,6 +83,7 @@ private:
     std::unique_ptr<services::AuthService> auth_;
     std::unique_ptr<services::DirectoryService> directory_;
     std::unique_ptr<services::SessionService> sessions_;
+    std::unique_ptr<services::RecordingService> recordings_;
     std::unique_ptr<services::ConfigService> config_;
     std::unique_ptr<services::AttendanceService> attendance_;
     std::unique_ptr<services::WebhookService> webhooks_;

@@ -65,6 +65,7 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     if (trust_local_proxy && c.trusted_proxies.empty()) c.trusted_proxies = "127.0.0.1, ::1";
     num("LIVE_JOIN_TOKEN_TTL", c.join_token_ttl, 120, 300);
     flag("LIVE_JOIN_SINGLE_USE", c.join_single_use);
+    num("LIVE_RECORDING_LINK_TTL", c.recording_link_ttl, 30, 86400);
     num("LIVE_RATE_JOIN_PER_USER", c.rate_join_per_user, 0, 1000000000);
     num("LIVE_RATE_JOIN_PER_IP", c.rate_join_per_ip, 0, 1000000000);
     num("LIVE_RATE_LOGIN_PER_ACCOUNT", c.rate_login_per_account, 0, 1000000000);

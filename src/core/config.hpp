@@ -26,6 +26,7 @@ struct Config {
     std::string trusted_proxies;      // LIVE_TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
     int join_token_ttl = 300;         // LIVE_JOIN_TOKEN_TTL: join token / launch link lifetime, seconds
     bool join_single_use = false;     // LIVE_JOIN_SINGLE_USE: a launch link opens once
+    int recording_link_ttl = 600;     // LIVE_RECORDING_LINK_TTL: how long a recording access link opens, seconds
     int rate_join_per_user = 10;      // LIVE_RATE_JOIN_PER_USER: joins per user per minute (0 = off)
     int rate_join_per_ip = 100;       // LIVE_RATE_JOIN_PER_IP: joins per client address per minute
     int rate_login_per_account = 10;  // LIVE_RATE_LOGIN_PER_ACCOUNT: sign-in attempts per 15 minutes

@@ -24,6 +24,7 @@
 #include "services/privacy_service.hpp"
 #include "services/provider_health.hpp"
 #include "services/rate_limiter.hpp"
+#include "services/recording_service.hpp"
 #include "services/series_service.hpp"
 #include "services/session_service.hpp"
 #include "services/webhook_service.hpp"
@@ -40,9 +41,9 @@ struct ApiOptions {
     std::string metrics_token;                    // LIVE_METRICS_TOKEN (empty: loopback peers only)
     /// The web front end served at / (null: only the API is served, as in most tests).
     std::shared_ptr<const StaticSite> web;
-    int sse_poll_ms = 2000;                       // LIVE_SSE_POLL_MS: how often an event stream re-reads its state
-    int sse_keepalive_ms = 15000;                 // a keep-alive comment after this much silence on a stream
-    int sse_max_streams = 500;                    // LIVE_SSE_MAX_STREAMS: open event streams per process
+    int sse_poll_ms = 2000;        // LIVE_SSE_POLL_MS: how often an event stream re-reads its state
+    int sse_keepalive_ms = 15000;  // a keep-alive comment after this much silence on a stream
+    int sse_max_streams = 500;     // LIVE_SSE_MAX_STREAMS: open event streams per process
 };
 
 /// What a handler sets on its RequestContext to answer with an event stream: the Response it returns
@@ -69,6 +70,7 @@ struct Services {
     services::NotificationService* notifications = nullptr;  // notification routes (null: not registered)
     services::CalendarService* calendars = nullptr;          // calendar routes (null: not registered)
     services::SeriesService* series = nullptr;               // series routes (null: not registered)
+    services::RecordingService* recordings = nullptr;        // recording routes (null: not registered)
 };
 
 /// Per-request state handed to route handlers.
@@ -122,6 +124,8 @@ private:
     void register_notification_routes();
     /// Recurring classes (api_series.cpp).
     void register_series_routes();
+    /// A class's recordings and their access links (api_recordings.cpp).
+    void register_recording_routes();
     /// GET/HEAD of the web app's files (api_web.cpp): assets in place, the HTML shell with its CSP.
     void serve_web(const std::shared_ptr<RequestContext>& c, const std::string& path, const Offload& offload,
                    const Respond& respond);

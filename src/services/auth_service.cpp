@@ -43,6 +43,7 @@ Keys Keys::derive(const std::string& master) {
     k.ip_salt = infra::derive_key(master, "ip-hash");
     k.box.key = infra::derive_key(master, "secrets-at-rest");
     k.launch = infra::derive_key(master, "launch-links");
+    k.recording = infra::derive_key(master, "recording-links");
     return k;
 }
 

@@ -20,6 +20,7 @@ struct Keys {
     std::string ip_salt;       // HMAC key for ip_hash (KVKK: never store the raw IP)
     store::SecretBox box;      // AES-256-GCM for secrets at rest
     std::string launch;        // AES-256-GCM key sealing launch links (seed 9.1)
+    std::string recording;     // AES-256-GCM key sealing recording access links (seed 5.6)
     static Keys derive(const std::string& master);
 };
 

@@ -304,7 +304,8 @@ Result<SessionView> SessionService::get(const Principal& p, const std::string& i
         if (!l) return l.take_error();
         SessionView v{l->session, course_title(c.sql(), l->session), l->actor};
         v.participants_count = store::count_distinct_participants(c.sql(), id);
-        v.recordings_count = store::count_recordings(c.sql(), id);
+        // Students count only the recordings they can see (the published ones).
+        v.recordings_count = store::count_recordings(c.sql(), id, l->actor == SessionActor::kParticipant);
         v.policy = effective_policy(c.sql(), l->session);
         return v;
     });

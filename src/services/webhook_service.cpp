@@ -15,6 +15,7 @@
 #include "providers/zoom_events.hpp"
 #include "services/attendance_service.hpp"
 #include "services/notices.hpp"
+#include "services/recording_service.hpp"
 #include "services/session_service.hpp"
 #include "store/attendance_repo.hpp"
 #include "store/job_repo.hpp"
@@ -716,7 +717,7 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         store::Job job;
         job.id = infra::new_uuid();
         job.tenant_id = tenant;
-        job.type = "process_recording";
+        job.type = RecordingService::kProcessJob;
         job.payload = json::serialize(json::object{{"recording_id", recording_id}, {"tenant_id", tenant}});
         store::enqueue_job(sql, job, ctx_.clock.now());
         effects.sessions_changed = true;  // a new recording row: listings read through caches may show it

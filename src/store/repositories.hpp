@@ -101,7 +101,8 @@ std::string course_tenant(soci::session& sql, const std::string& course_id);
 void set_session_moderators(soci::session& sql, const std::string& session_id, const std::vector<std::string>& ids);
 /// Distinct users who joined, and recordings, of a session.
 long long count_distinct_participants(soci::session& sql, const std::string& session_id);
-long long count_recordings(soci::session& sql, const std::string& session_id);
+/// `published_only`: only the published recordings (what a student sees).
+long long count_recordings(soci::session& sql, const std::string& session_id, bool published_only = false);
 
 /// The caller's relation to a course, in one query.
 struct CourseAccess {

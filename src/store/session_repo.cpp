@@ -301,10 +301,11 @@ long long count_distinct_participants(soci::session& sql, const std::string& ses
     return n;
 }
 
-long long count_recordings(soci::session& sql, const std::string& session_id) {
+long long count_recordings(soci::session& sql, const std::string& session_id, bool published_only) {
     long long n = 0;
-    sql << "SELECT COUNT(*) FROM live_session_recordings WHERE session_id = :s AND status <> 'deleted'", soci::into(n),
-        soci::use(session_id);
+    sql << std::string("SELECT COUNT(*) FROM live_session_recordings WHERE session_id = :s AND ") +
+               (published_only ? "status = 'published'" : "status <> 'deleted'"),
+        soci::into(n), soci::use(session_id);
     return n;
 }
 

@@ -21,6 +21,7 @@
 #include "core/time.hpp"
 #include "harness.hpp"
 #include "infra/crypto.hpp"
+#include "store/webhook_repo.hpp"
 
 namespace lc::testing {
 namespace {
@@ -30,7 +31,20 @@ namespace json = boost::json;
 /// What a {placeholder} refers to.
 /// kErasable: a user made for the cell (erasure cannot be undone, so never the fixture's student).
 /// kEndedSession: a class that ran and ended (its event stream answers at once and closes).
-enum class Obj { kSession, kLiveSession, kCourse, kStudent, kInstructor, kTenant, kErasable, kSeries, kEndedSession };
+/// kRecordedSession: a class with a ready recording; kRecording: that recording (the last one made).
+enum class Obj {
+    kSession,
+    kLiveSession,
+    kCourse,
+    kStudent,
+    kInstructor,
+    kTenant,
+    kErasable,
+    kSeries,
+    kEndedSession,
+    kRecordedSession,
+    kRecording
+};
 
 struct RouteCase {
     std::string method, pattern;
@@ -175,6 +189,22 @@ const std::vector<RouteCase>& route_table() {
         {"GET", "/api/v1/calendar/feed/", {}, "", {}, "the caller's own feed: checked below"},
         {"POST", "/api/v1/calendar/feed/", {}, "", {}, "makes the caller's own feed (Calendar.APersonalFeed*)"},
         {"DELETE", "/api/v1/calendar/feed/", {}, "", {}, "revokes the caller's own feed (Calendar.APersonalFeed*)"},
+        {"GET", "/api/v1/live-sessions/{id}/recordings/", {O::kRecordedSession}, ""},
+        {"GET", "/api/v1/live-sessions/{id}/recordings/{rid}/access/", {O::kRecordedSession, O::kRecording}, ""},
+        {"POST", "/api/v1/live-sessions/{id}/recordings/{rid}/publish/", {O::kRecordedSession, O::kRecording}, ""},
+        // A fresh recording is ready, not published: there is nothing to unpublish (409).
+        {"POST",
+         "/api/v1/live-sessions/{id}/recordings/{rid}/unpublish/",
+         {O::kRecordedSession, O::kRecording},
+         "",
+         {200, 409}},
+        {"DELETE", "/api/v1/live-sessions/{id}/recordings/{rid}/", {O::kRecordedSession, O::kRecording}, ""},
+        {"GET",
+         "/api/v1/recordings/play/{token}/",
+         {},
+         "",
+         {},
+         "{token} is a sealed recording link, not an id: altered/expired ones are Recordings.* tests"},
         {"GET",
          "/api/v1/calendar/feed/{token}.ics",
          {},
@@ -203,7 +233,19 @@ protected:
     TestServer srv{GetParam(), true, no_rate_limits()};
     TestServer::School a = srv.make_school("school-a", 1);
     TestServer::School b = srv.make_school("school-b", 1);
-    std::string b_session, b_live, b_series;
+    std::string b_session, b_live, b_series, b_recording;
+    std::string a_recorded, a_recording;  // the last class with a recording made for school A, and it
+
+    /// A ready recording of `session` (as the process_recording job leaves one), made in the database.
+    std::string make_recording(const TestServer::School& school, const std::string& session) {
+        std::string id = infra::new_uuid();
+        soci::session sql(srv.app().db().pool());
+        EXPECT_TRUE(store::insert_provider_recording(sql, id, school.tenant.id, session, "rec-" + id,
+                                                     "https://recordings." + school.tenant.slug + ".test/" + id, 60,
+                                                     1000, "mp4", srv.clock().now()));
+        sql << "UPDATE live_session_recordings SET status = 'ready' WHERE id = :i", soci::use(id);
+        return id;
+    }
 
     /// A weekly series of two classes in the school's course, starting in a week.
     std::string make_series(const TestServer::School& school) {
@@ -225,9 +267,12 @@ protected:
         b_session = js(srv.create_session(b, {{"title", "Secret B class 4711"}}).at("id"));
         b_live = js(srv.create_session(b, {{"title", "Secret B live class 4712"}}).at("id"));
         b_series = make_series(b);
+        b_recording = make_recording(b, b_session);
         ASSERT_EQ(srv.post("/api/v1/live-sessions/" + b_live + "/start/", "", b.instructor_token).status, 200u);
         ASSERT_EQ(srv.post("/api/v1/live-sessions/" + b_live + "/join/", "", b.student_tokens[0]).status, 200u);
         b_markers = {b_session,
+                     b_recording,
+                     "recordings.school-b.test",
                      b_live,
                      b_series,
                      "Series of school-b",
@@ -281,6 +326,10 @@ protected:
                 return b_series;
             case Obj::kEndedSession:
                 return b_session;  // any class of school B: refused like a missing one
+            case Obj::kRecordedSession:
+                return b_session;
+            case Obj::kRecording:
+                return b_recording;
         }
         return {};
     }
@@ -329,6 +378,13 @@ protected:
                 EXPECT_EQ(r.status, 200u) << r.body;
                 return id;
             }
+            case Obj::kRecordedSession:
+                a_recorded = js(srv.create_session(a).at("id"));
+                a_recording = make_recording(a, a_recorded);
+                return a_recorded;
+            case Obj::kRecording:
+                if (a_recording.empty()) own(Obj::kRecordedSession);
+                return a_recording;
         }
         return {};
     }
@@ -379,6 +435,7 @@ protected:
              {std::string("jobs WHERE tenant_id = :t"), std::string("enrollments WHERE tenant_id = :t"),
               std::string("users WHERE tenant_id = :t"), std::string("courses WHERE tenant_id = :t"),
               std::string("live_sessions WHERE tenant_id = :t"),
+              std::string("live_session_recordings WHERE tenant_id = :t AND status = 'ready'"),
               std::string("live_session_participants WHERE session_id IN (SELECT id FROM live_sessions WHERE "
                           "tenant_id = :t)"),
               std::string("course_instructors WHERE course_id IN (SELECT id FROM courses WHERE tenant_id = :t)")}) {

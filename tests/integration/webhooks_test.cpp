@@ -542,12 +542,31 @@ TEST_P(BbbWebhooks, EndCallbackCarriesItsOwnTokenAndRecordingReadyIsAVerifiedJwt
     auto ready = post_ready(kBbbSecret, "rec-1");
     ASSERT_EQ(ready.status, 200u) << ready.body;
     EXPECT_EQ(post_ready(kBbbSecret, "rec-1").obj().at("status"), "duplicate");
+    // The callback names only the recording: process_recording asks BBB (getRecordings) where it plays.
+    // Until BBB lists it the job waits and tries again.
     run_jobs();
     EXPECT_EQ(rows("live_session_recordings WHERE session_id = '" + id +
                    "' AND provider_recording_id = 'rec-1' AND status = 'processing'"),
               1);
-    EXPECT_EQ(rows("jobs WHERE type = 'process_recording' AND status = 'queued'"), 1)
-        << "queued for the recording pipeline, not failed for want of a handler";
+    EXPECT_EQ(rows("jobs WHERE type = 'process_recording' AND status = 'queued' AND attempts = 1"), 1);
+    const std::string playback = fake.server_url() + "playback/presentation/2.3/rec-1";
+    fake.add_recording({"rec-1", room, playback, 1764150000000, 1764153000000, 52000000, true});
+    srv.clock().advance(3600);
+    run_jobs();
+    const std::string teacher = srv.token_for(s.instructor, s.tenant);  // the first one expired meanwhile
+    auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", teacher);
+    ASSERT_EQ(listed.status, 200u) << listed.body;
+    ASSERT_EQ(listed.obj().at("count"), 1) << listed.body;
+    const auto& rec = listed.obj().at("results").as_array()[0].as_object();
+    EXPECT_EQ(rec.at("status"), "ready");
+    EXPECT_EQ(rec.at("duration_seconds"), 3000);
+    EXPECT_EQ(rec.at("format"), "presentation");
+    auto link = srv.get("/api/v1/live-sessions/" + id + "/recordings/" + js(rec.at("id")) + "/access/", teacher);
+    ASSERT_EQ(link.status, 200u) << link.body;
+    EXPECT_EQ(link.str("url").rfind(std::string(kPublicUrl) + "/api/v1/recordings/play/", 0), 0u) << link.body;
+    auto opened = srv.get(link.str("url").substr(std::string(kPublicUrl).size()));
+    EXPECT_EQ(opened.status, 303u);
+    EXPECT_EQ(opened.headers["location"], playback);
     // A recording the school deleted: BBB is told 410 Gone and stops retrying.
     {
         soci::session sql(srv.app().db().pool());

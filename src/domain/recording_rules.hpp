@@ -1,0 +1,54 @@
+#pragma once
+// Seed 2.4 / 5.1 / 5.6: the recording status machine and who sees which recording. No I/O.
+#include <optional>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "domain/entities.hpp"
+#include "domain/permissions.hpp"
+
+namespace lc::domain {
+
+/// A recording of a live session (seed 2.4 LiveSessionRecording).
+struct Recording {
+    std::string id;
+    std::string tenant_id;
+    std::string session_id;
+    std::string provider_recording_id;
+    std::string provider_url;  // the provider's playback URL: handed out only through signed access links
+    std::string storage_url;
+    std::string storage_path;
+    long long duration_seconds = 0;
+    long long file_size_bytes = 0;
+    std::string format = "mp4";
+    std::string resolution;
+    std::string thumbnail_url;
+    std::string transcript_status = "none";
+    RecordingStatus status = RecordingStatus::kProcessing;
+    bool is_public = false;
+    std::optional<UnixTime> published_at;
+    std::optional<UnixTime> expires_at;
+    UnixTime created_at = 0;
+};
+
+enum class RecordingAction { kMarkReady, kFail, kPublish, kUnpublish, kDelete };
+
+/// processing -> ready (mark_ready) | failed (fail); ready -> published (publish);
+/// published -> ready (unpublish); anything but deleted -> deleted (delete).
+/// Returns the new status, or a FailedPrecondition error with a message a person can act on.
+Result<RecordingStatus> apply_recording_action(RecordingStatus from, RecordingAction action);
+
+/// Seed 4.1 "only published ones are visible to students": participants see published recordings;
+/// hosts, moderators and admins see every recording that was not deleted.
+bool can_see_recording(SessionActor actor, RecordingStatus status);
+
+/// Seed 5.6: a recording can be played once it is ready (the class's staff, to check it) or published.
+bool is_playable(RecordingStatus status);
+
+/// Who may publish and unpublish (seed 4.1 "Kaydı LMS'de yayınla"): those who may start a
+/// recording (hosts, moderators, admins). Deleting is for hosts and admins only.
+bool can_publish_recordings(SessionActor actor);
+bool can_delete_recordings(SessionActor actor);
+
+}  // namespace lc::domain

@@ -1,0 +1,107 @@
+// A class's recordings (seed 4.1, 5.1, 5.6): the list, publishing, deleting, and signed access links
+// whose every issue is an audit row (seed 9.5).
+#include <boost/json.hpp>
+
+#include "core/time.hpp"
+#include "http/handler_support.hpp"
+#include "services/recording_service.hpp"
+
+namespace lc::http {
+
+namespace json = boost::json;
+namespace bhttp = boost::beast::http;
+using services::Principal;
+
+namespace {
+
+json::value opt_time(const std::optional<UnixTime>& t) { return t ? json::value(format_iso8601(*t)) : nullptr; }
+
+/// The provider's playback address is left out on purpose: it is reached through an access link.
+json::object recording_json(const domain::Recording& r) {
+    return json::object{{"id", r.id},
+                        {"session_id", r.session_id},
+                        {"status", domain::to_string(r.status)},
+                        {"duration_seconds", r.duration_seconds},
+                        {"file_size_bytes", r.file_size_bytes},
+                        {"format", r.format},
+                        {"resolution", r.resolution},
+                        {"thumbnail_url", r.thumbnail_url},
+                        {"transcript_status", r.transcript_status},
+                        {"is_public", r.is_public},
+                        {"published_at", opt_time(r.published_at)},
+                        {"expires_at", opt_time(r.expires_at)},
+                        {"created_at", format_iso8601(r.created_at)}};
+}
+
+/// The session id (path parameter 0) and, when `with_recording`, the recording id (parameter 1).
+struct Ids {
+    std::string session, recording;
+};
+Result<Ids> ids(RequestContext& c, bool with_recording) {
+    auto sid = path_id(c, 0);
+    if (!sid) return sid.take_error();
+    c.session_id = *sid;
+    Ids out{*sid, {}};
+    if (!with_recording) return out;
+    auto rid = path_id(c, 1, "recording id");
+    if (!rid) return rid.take_error();
+    out.recording = *rid;
+    return out;
+}
+
+}  // namespace
+
+void Api::register_recording_routes() {
+    auto* recordings = s_.recordings;
+    if (!recordings) return;
+    const std::string base = "/api/v1/live-sessions/{id}/recordings/";
+    router_.add("GET", base, authed([recordings](RequestContext& c, const Principal& p) {
+                    auto id = ids(c, false);
+                    if (!id) return fail(c, id.error());
+                    auto list = recordings->list(p, id->session);
+                    if (!list) return fail(c, list.error());
+                    json::array results;
+                    for (const auto& r : *list) results.push_back(recording_json(r));
+                    return send(c, 200,
+                                json::object{{"count", static_cast<std::int64_t>(list->size())},
+                                             {"results", std::move(results)}});
+                }));
+    using Change = Result<domain::Recording> (services::RecordingService::*)(
+        const Principal&, const std::string&, const std::string&, const services::RequestMeta&);
+    for (auto [name, fn] : {std::pair<const char*, Change>{"publish", &services::RecordingService::publish},
+                            std::pair<const char*, Change>{"unpublish", &services::RecordingService::unpublish}})
+        router_.add(
+            "POST", base + "{rid}/" + name + "/", authed([recordings, fn = fn](RequestContext& c, const Principal& p) {
+                auto id = ids(c, true);
+                if (!id) return fail(c, id.error());
+                return reply(c, (recordings->*fn)(p, id->session, id->recording, c.meta()), 200, recording_json);
+            }));
+    router_.add("DELETE", base + "{rid}/", authed([recordings](RequestContext& c, const Principal& p) {
+                    auto id = ids(c, true);
+                    if (!id) return fail(c, id.error());
+                    auto r = recordings->remove(p, id->session, id->recording, c.meta());
+                    return r ? no_content(c) : fail(c, r.error());
+                }));
+    router_.add("GET", base + "{rid}/access/", authed([recordings](RequestContext& c, const Principal& p) {
+                    auto id = ids(c, true);
+                    if (!id) return fail(c, id.error());
+                    return reply(c, recordings->access(p, id->session, id->recording, c.meta()), 200,
+                                 [](const services::RecordingAccess& a) {
+                                     return json::object{{"url", a.url}, {"expires_at", format_iso8601(a.expires_at)}};
+                                 });
+                }));
+    // Opened by the browser itself (no bearer header): the sealed token is the credential.
+    router_.add("GET", "/api/v1/recordings/play/{token}/", [recordings](RequestContext& c) {
+        if (auto st = only_known_params(c, {}, "this link takes no query parameters"); !st) return fail(c, st.error());
+        auto url = recordings->open_link(c.params.at(0));
+        if (!url) return fail(c, url.error());
+        Response res{bhttp::status::see_other, c.version()};
+        res.set(bhttp::field::location, *url);
+        res.set(bhttp::field::cache_control, "no-store");
+        res.keep_alive(c.keep_alive());
+        res.prepare_payload();
+        return res;
+    });
+}
+
+}  // namespace lc::http

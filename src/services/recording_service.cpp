@@ -1,0 +1,237 @@
+#include "services/recording_service.hpp"
+
+#include <boost/json.hpp>
+
+#include "infra/crypto.hpp"
+#include "services/audit.hpp"
+#include "services/notices.hpp"
+#include "store/recording_repo.hpp"
+
+namespace lc::services {
+
+namespace json = boost::json;
+using namespace lc::domain;
+
+namespace {
+constexpr std::string_view kLinkPrefix = "rl1.";
+
+Error recording_not_found() { return Error::not_found("no such recording in this live session"); }
+Error link_not_ours() {
+    return Error::not_found("this recording link is not valid; open the class's recordings and choose Watch again");
+}
+
+const char* audit_action(RecordingAction a) {
+    switch (a) {
+        case RecordingAction::kPublish:
+            return "recording.publish";
+        case RecordingAction::kUnpublish:
+            return "recording.unpublish";
+        case RecordingAction::kDelete:
+            return "recording.delete";
+        case RecordingAction::kMarkReady:
+            return "recording.ready";
+        case RecordingAction::kFail:
+            return "recording.failed";
+    }
+    return "recording.change";
+}
+
+/// Only web addresses are redirected to (never javascript:, data: or a relative path).
+bool is_web_url(const std::string& u) { return u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0; }
+
+/// Where a recording plays: our stored copy once there is one, else the provider's.
+const std::string& playback_url(const Recording& r) { return r.storage_url.empty() ? r.provider_url : r.storage_url; }
+
+std::string text_at(const json::object& o, const char* key) {
+    auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+}  // namespace
+
+Result<RecordingService::Target> RecordingService::load(soci::session& sql, const Principal& p,
+                                                        const std::string& session_id, const std::string& recording_id,
+                                                        bool for_update) {
+    auto l = sessions_.load(sql, p, session_id, for_update);
+    if (!l) return l.take_error();
+    auto r = store::find_recording(sql, p.tenant.id, session_id, recording_id, for_update);
+    // A recording the caller may not see does not exist for them (a student and an unpublished one).
+    if (!r || !can_see_recording(l->actor, r->status)) return recording_not_found();
+    return Target{std::move(l->session), l->actor, std::move(*r)};
+}
+
+Result<std::vector<Recording>> RecordingService::list(const Principal& p, const std::string& session_id) {
+    return guarded([&]() -> Result<std::vector<Recording>> {
+        store::Conn c(ctx_.db);
+        auto l = sessions_.load(c.sql(), p, session_id);
+        if (!l) return l.take_error();
+        std::vector<Recording> out;
+        for (auto& r : store::list_recordings(c.sql(), p.tenant.id, session_id))
+            if (can_see_recording(l->actor, r.status)) out.push_back(std::move(r));
+        return out;
+    });
+}
+
+Result<Recording> RecordingService::change(const Principal& p, const std::string& session_id,
+                                           const std::string& recording_id, RecordingAction action,
+                                           const RequestMeta& meta) {
+    return guarded([&]() -> Result<Recording> {
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);  // no cached read depends on recordings
+        auto t = load(tx.sql(), p, session_id, recording_id, /*for_update=*/true);
+        if (!t) return t.take_error();
+        const bool deleting = action == RecordingAction::kDelete;
+        if (deleting ? !can_delete_recordings(t->actor) : !can_publish_recordings(t->actor))
+            return Error::denied(deleting ? "only the class's instructors and school admins can delete recordings"
+                                          : "only the class's instructors, moderators and school admins can "
+                                            "publish recordings");
+        auto next = apply_recording_action(t->recording.status, action);
+        if (!next) return next.take_error();
+        Recording& r = t->recording;
+        const UnixTime now = ctx_.clock.now();
+        r.status = *next;
+        if (action == RecordingAction::kPublish) r.published_at = now;
+        if (action == RecordingAction::kUnpublish) r.published_at.reset();
+        store::save_recording(tx.sql(), r);
+        store::insert_audit(tx.sql(), audit_row(ctx_, p, audit_action(action), "live_session_recording", r.id, meta,
+                                                {{"session_id", session_id}, {"status", to_string(r.status)}}));
+        // Students hear of it once per recording (the notice's occasion), however often it is republished.
+        if (action == RecordingAction::kPublish) queue_recording_notice(tx.sql(), t->session, r.id, now);
+        tx.commit();
+        if (action == RecordingAction::kPublish) ctx_.jobs_enqueued();
+        return r;
+    });
+}
+
+Result<Recording> RecordingService::publish(const Principal& p, const std::string& session_id,
+                                            const std::string& recording_id, const RequestMeta& meta) {
+    return change(p, session_id, recording_id, RecordingAction::kPublish, meta);
+}
+
+Result<Recording> RecordingService::unpublish(const Principal& p, const std::string& session_id,
+                                              const std::string& recording_id, const RequestMeta& meta) {
+    return change(p, session_id, recording_id, RecordingAction::kUnpublish, meta);
+}
+
+Status RecordingService::remove(const Principal& p, const std::string& session_id, const std::string& recording_id,
+                                const RequestMeta& meta) {
+    auto r = change(p, session_id, recording_id, RecordingAction::kDelete, meta);
+    if (!r) return r.take_error();
+    return ok_status();
+}
+
+std::string RecordingService::seal(const Recording& r, const std::string& user_id, bool published_only,
+                                   UnixTime expires_at) const {
+    json::object o{{"t", r.tenant_id}, {"r", r.id}, {"u", user_id}, {"p", published_only}, {"e", expires_at}};
+    return std::string(kLinkPrefix) + infra::base64url_encode(infra::aes_gcm_seal(key_, json::serialize(o)));
+}
+
+Result<RecordingAccess> RecordingService::access(const Principal& p, const std::string& session_id,
+                                                 const std::string& recording_id, const RequestMeta& meta) {
+    return guarded([&]() -> Result<RecordingAccess> {
+        store::Conn c(ctx_.db);
+        auto t = load(c.sql(), p, session_id, recording_id, /*for_update=*/false);
+        if (!t) return t.take_error();
+        const Recording& r = t->recording;
+        if (r.status == RecordingStatus::kProcessing)
+            return Error::conflict("this recording is still being processed; try again in a few minutes");
+        if (!is_playable(r.status) || playback_url(r).empty())
+            return Error::conflict("this recording could not be processed and cannot be played");
+        RecordingAccess a;
+        a.expires_at = ctx_.clock.now() + opt_.ttl_seconds;
+        a.url = opt_.base_url + "/api/v1/recordings/play/" +
+                seal(r, p.user.id, t->actor == SessionActor::kParticipant, a.expires_at) + "/";
+        // Seed 9.5: who was handed a way to watch which recording, when and from where.
+        store::insert_audit(c.sql(), audit_row(ctx_, p, "recording.access", "live_session_recording", r.id, meta,
+                                               {{"session_id", session_id}, {"link_expires_at", a.expires_at}}));
+        return a;
+    });
+}
+
+Result<std::string> RecordingService::open_link(std::string_view token) {
+    if (token.size() > 4096 || token.substr(0, kLinkPrefix.size()) != kLinkPrefix) return link_not_ours();
+    auto raw = infra::base64url_decode(token.substr(kLinkPrefix.size()));
+    if (!raw) return link_not_ours();
+    auto plain = infra::aes_gcm_open(key_, *raw);
+    if (!plain) return link_not_ours();
+    std::string tenant, recording;
+    bool published_only = true;
+    UnixTime expires_at = 0;
+    try {
+        auto o = json::parse(*plain).as_object();
+        tenant = std::string(o.at("t").as_string());
+        recording = std::string(o.at("r").as_string());
+        published_only = o.at("p").as_bool();
+        expires_at = o.at("e").as_int64();
+    } catch (const std::exception&) {
+        return link_not_ours();  // sealed by us, so only a key mix-up between versions could get here
+    }
+    if (ctx_.clock.now() >= expires_at)
+        return Error::gone("this recording link has expired (links last " + std::to_string(opt_.ttl_seconds) +
+                           " seconds); open the class's recordings and choose Watch again");
+    return guarded([&]() -> Result<std::string> {
+        store::Conn c(ctx_.db);
+        auto r = store::find_recording_by_id(c.sql(), tenant, recording);
+        if (!r || !is_playable(r->status) || (published_only && r->status != RecordingStatus::kPublished) ||
+            playback_url(*r).empty())
+            return Error::gone("this recording is no longer available");
+        return playback_url(*r);
+    });
+}
+
+Status RecordingService::run_process_job(const store::Job& job) {
+    boost::system::error_code ec;
+    json::value v = json::parse(job.payload, ec);
+    if (ec || !v.is_object()) return Error::invalid("process_recording: the payload is not a JSON object");
+    const std::string tenant = text_at(v.get_object(), "tenant_id"), id = text_at(v.get_object(), "recording_id");
+    return guarded([&]() -> Status {
+        std::optional<Recording> rec;
+        std::optional<LiveSession> s;
+        std::vector<ProviderConfig> configs;
+        {
+            store::Conn c(ctx_.db);  // released before the provider is called
+            rec = store::find_recording_by_id(c.sql(), tenant, id);
+            if (!rec || rec->status != RecordingStatus::kProcessing) return ok_status();  // done or deleted meanwhile
+            s = store::find_session(c.sql(), tenant, rec->session_id);
+            if (!s) return ok_status();
+            if (rec->provider_url.empty()) configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
+        }
+        Recording found = *rec;
+        std::string failure;  // set: the recording cannot become playable
+        if (!found.provider_url.empty() && !is_web_url(found.provider_url)) {
+            failure = "the provider's playback address is not an http(s) URL";
+        } else if (found.provider_url.empty()) {
+            auto provider = ctx_.providers.for_kind(configs, s->provider);
+            if (!provider) return provider.take_error();
+            auto listed = (*provider)->get_recordings(*s);
+            if (!listed && listed.error().code != Code::kUnimplemented) return listed.take_error();  // retried
+            if (listed)
+                for (const auto& info : *listed)
+                    if (info.recording_id == found.provider_recording_id && is_web_url(info.url)) {
+                        found.provider_url = info.url;
+                        if (info.duration_seconds > 0) found.duration_seconds = info.duration_seconds;
+                        if (info.size_bytes > 0) found.file_size_bytes = info.size_bytes;
+                        if (!info.format.empty()) found.format = info.format;
+                    }
+            if (found.provider_url.empty()) {
+                const std::string why =
+                    "the provider does not list a playback address for recording " + found.provider_recording_id;
+                if (job.attempts < job.max_attempts) return Error::unavailable(why, why);  // it may yet: retried
+                failure = why;
+            }
+        }
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        auto current = store::find_recording_by_id(tx.sql(), tenant, id);
+        if (!current || current->status != RecordingStatus::kProcessing) return ok_status();  // changed meanwhile
+        auto next = apply_recording_action(current->status,
+                                           failure.empty() ? RecordingAction::kMarkReady : RecordingAction::kFail);
+        if (!next) return ok_status();
+        found.status = *next;
+        found.published_at = current->published_at;
+        found.expires_at = current->expires_at;
+        store::save_recording(tx.sql(), found);
+        tx.commit();
+        if (!failure.empty()) return Error::unavailable("recording " + id + " failed", failure);
+        return ok_status();
+    });
+}
+
+}  // namespace lc::services

@@ -1,0 +1,27 @@
+#pragma once
+// Recordings of live sessions (seed 2.4): read for the recordings API, status changes from the
+// recording use cases. Rows are created by provider events (webhook_repo insert_provider_recording).
+#include <soci/soci.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/recording_rules.hpp"
+
+namespace lc::store {
+
+/// The session's recordings that were not deleted, newest first.
+std::vector<domain::Recording> list_recordings(soci::session& sql, const std::string& tenant_id,
+                                               const std::string& session_id);
+/// One recording of the session in the tenant (deleted ones too: the caller decides what they mean).
+std::optional<domain::Recording> find_recording(soci::session& sql, const std::string& tenant_id,
+                                                const std::string& session_id, const std::string& id,
+                                                bool for_update = false);
+/// One recording by id within the tenant (for jobs, which know no session).
+std::optional<domain::Recording> find_recording_by_id(soci::session& sql, const std::string& tenant_id,
+                                                      const std::string& id);
+/// Writes what the recording use cases change: status, playback URL and metadata, publication and expiry.
+void save_recording(soci::session& sql, const domain::Recording& r);
+
+}  // namespace lc::store
