@@ -6,6 +6,7 @@
 //  * GET /{room}?jwt=...: the room page. Like prosody's token auth (mod_auth_token) it checks the
 //    HS256 signature with the app secret, aud, iss (app id), sub (domain), room (lower-case) and
 //    exp/nbf, and refuses the room otherwise; it shows the claims it accepted so the test can read them.
+//  * GET /recordings/{file}: a recording's playback address (what Jibri's upload would serve).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:https';
 
@@ -79,6 +80,11 @@ export function startFakeJitsi({ key, cert, secret, appId, host = '127.0.0.1' })
     if (url.pathname === '/external_api.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
       return res.end(EXTERNAL_API);
+    }
+    // Where a Jibri recording plays (the recording webhook's url): a tiny stand-in for the video file.
+    if (url.pathname.startsWith('/recordings/')) {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      return res.end(`recording ${url.pathname.slice('/recordings/'.length)}\n`);
     }
     const room = decodeURIComponent(url.pathname.slice(1));
     if (!room || room.includes('/')) {

@@ -2,12 +2,15 @@
 // Debian's Chromium with playwright-core. A teacher schedules and starts a class; a student joins and
 // the embedded room (a loopback stand-in for Jitsi that checks the JWT like prosody does) shows the
 // student's own claims; the teacher sees the student in the live panel, ends the class, opens the
-// attendance report and downloads the CSV. Screenshots go to web/test-results/.
+// attendance report and downloads the CSV. A signed Jitsi webhook then reports a recording of the
+// class; the teacher publishes it and the student watches it (a new tab that ends up at the playback
+// address). Screenshots go to web/test-results/.
 //
 //   node e2e/run.mjs --binary ../build/liveclass
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -35,6 +38,7 @@ const children = [];
 let fake;
 let browser;
 const problems = [];
+let serverLog = '';
 
 function freePort() {
   return new Promise((res, rej) => {
@@ -85,7 +89,9 @@ async function main() {
 
   step('fixtures through the admin CLI');
   execFileSync(binary, ['migrate'], { env, stdio: 'ignore' });
-  cli('admin', 'create-tenant', '--slug', 'e2e', '--name', 'E2E Okulu', '--domain', '127.0.0.1');
+  const tenant = cli('admin', 'create-tenant', '--slug', 'e2e', '--name', 'E2E Okulu', '--domain', '127.0.0.1');
+  cli('admin', 'create-user', '--tenant', 'e2e', '--email', 'yonetici@e2e.test', '--password', 'yonetici-parola',
+    '--name', 'Yıldız Yönetici', '--role', 'admin');
   const teacher = cli('admin', 'create-user', '--tenant', 'e2e', '--email', 'ogretmen@e2e.test', '--password',
     'ogretmen-parola', '--name', 'Ayşe Öğretmen', '--role', 'instructor');
   const student = cli('admin', 'create-user', '--tenant', 'e2e', '--email', 'ogrenci@e2e.test', '--password',
@@ -97,7 +103,6 @@ async function main() {
   step('server');
   const server = spawn(binary, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(server);
-  let serverLog = '';
   server.stderr.on('data', (d) => (serverLog += d));
   for (let i = 0; ; i++) {
     try {
@@ -108,6 +113,34 @@ async function main() {
     if (i > 100) throw new Error(`the server did not start:\n${serverLog}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+
+  // The API through node's fetch (not the browser): JSON in and out, failures with their body.
+  const api = async (method, path, { token, body, headers = {} } = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+
+  step('school admin sets the Jitsi configuration with a webhook secret');
+  // The same domain, app id and secret as the server's JITSI_* defaults, plus the secret that signs
+  // the recording webhook below; done before the class is scheduled so the class uses it.
+  const webhookSecret = 'e2e-webhook-secret-0123456789abcdef';
+  const { access_token: adminToken } = await api('POST', '/api/v1/auth/login/',
+    { body: { email: 'yonetici@e2e.test', password: 'yonetici-parola' } });
+  const saved = await api('PUT', `/api/v1/tenants/${tenant.id}/live-config/`, {
+    token: adminToken,
+    body: { provider: 'jitsi', is_active: true, is_default: true, jitsi_domain: jitsiDomain, jitsi_app_id: appId,
+      jitsi_jwt_secret: jitsiSecret, webhook_secret: webhookSecret },
+  });
+  const jitsiConfig = saved.configs.find((c) => c.provider === 'jitsi');
+  assert.ok(jitsiConfig, 'the saved configurations include Jitsi');
+  assert.equal(jitsiConfig.jitsi_domain, jitsiDomain);
 
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -144,6 +177,10 @@ async function main() {
   const shot = async (page, name) => {
     await page.screenshot({ path: join(results, `${name}.png`), fullPage: true });
     await checkAccessibility(page, name);
+  };
+  // The e-mails' /sessions/:id/recordings links move the keyboard focus to the recordings card.
+  const expectFocused = async (page, selector) => {
+    await page.waitForFunction((sel) => document.activeElement === document.querySelector(sel), selector);
   };
   // axe-core (WCAG 2.1 A/AA rules) on every page we take a picture of: serious and critical findings
   // fail the run. Evaluated through the DevTools protocol, so the page's CSP stays in force.
@@ -249,6 +286,69 @@ async function main() {
   assert.match(csv, /Ali Öğrenci/);
   assert.ok(csv.charCodeAt(0) === 0xfeff, 'the CSV starts with a byte-order mark for Excel');
 
+  step('a recording arrives through the signed Jitsi webhook; the teacher publishes it');
+  const playbackUrl = `https://${jitsiDomain}/recordings/jibri-1.mp4`;
+  const event = JSON.stringify({ id: `e2e-${randomUUID()}`, event: 'recording_ready', room: `e2e-${sessionId}`,
+    recording_id: 'jibri-1', url: playbackUrl, duration_seconds: 3120, size_bytes: 412300000 });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac('sha256', webhookSecret).update(`${timestamp}.${event}`).digest('hex');
+  const accepted = await api('POST', '/api/v1/live-sessions/webhooks/jitsi/', {
+    body: event, headers: { 'X-Live-Timestamp': timestamp, 'X-Live-Signature': `sha256=${signature}` },
+  });
+  assert.equal(accepted.status, 'accepted');
+  await tp.goto(`${base}/sessions/${sessionId}/recordings`);
+  const teacherRecordings = tp.getByRole('region', { name: /Kayıtlar/ });
+  // The webhook is processed by jobs (the inbox drain, then the recording's processing): reload until
+  // the recording is listed as ready.
+  for (let i = 0; ; i++) {
+    await teacherRecordings.getByText(/Henüz kayıt yok|kaydı$/).first().waitFor();
+    if ((await teacherRecordings.locator('[data-status="ready"]').count()) > 0) break;
+    if (i > 40) {
+      await tp.screenshot({ path: join(results, '09-recordings-teacher-missing.png'), fullPage: true });
+      const seen = await teacherRecordings.locator('[data-status]').evaluateAll((els) => els.map((e) => e.dataset.status));
+      throw new Error(`the recording never became ready (the list shows ${seen.length ? seen.join(', ') : 'none'})`);
+    }
+    await tp.waitForTimeout(500);
+    await tp.reload();
+  }
+  await expectFocused(tp, '#recordings-panel-title');
+  const teacherRecording = teacherRecordings.locator('li[data-recording-id]');
+  assert.equal(await teacherRecording.count(), 1, 'one recording');
+  await teacherRecording.getByText('Hazır (yayında değil)').waitFor();
+  await shot(tp, '09-recordings-teacher-ready');
+  await teacherRecording.getByRole('button', { name: 'Yayınla' }).click();
+  await teacherRecording.locator('[data-status="published"]').getByText('Yayında').waitFor();
+  await teacherRecordings.getByText('Kayıt yayınlandı; öğrencilere e-postayla haber verilecek.').waitFor();
+  await teacherRecording.getByRole('button', { name: 'Yayından kaldır' }).waitFor();
+  await shot(tp, '10-recordings-teacher-published');
+
+  step('the student watches the published recording');
+  await sp.goto(`${base}/sessions/${sessionId}/recordings`);
+  const studentRecordings = sp.getByRole('region', { name: /Kayıtlar/ });
+  const studentRecording = studentRecordings.locator('li[data-recording-id]');
+  await studentRecording.locator('[data-status="published"]').getByText('Yayında').waitFor();
+  await expectFocused(sp, '#recordings-panel-title');
+  assert.equal(await studentRecording.count(), 1, 'the student sees the one published recording');
+  assert.deepEqual(await studentRecording.getByRole('button').allTextContents(), ['İzle'],
+    'a student may only watch');
+  await shot(sp, '11-recordings-student');
+  const [popup] = await Promise.all([
+    sp.waitForEvent('popup', { timeout: 30_000 }),
+    studentRecording.getByRole('button', { name: 'İzle' }).click(),
+  ]);
+  popup.on('pageerror', (e) => problems.push(`recording tab page error: ${e.message}`));
+  popup.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`recording tab got ${r.status()} for ${r.request().method()} ${r.url()}`);
+  });
+  // Our signed link (/api/v1/recordings/play/<token>/) answers 303 to the provider's playback address.
+  await popup.waitForURL(playbackUrl, { timeout: 30_000 });
+  assert.equal(popup.url(), playbackUrl);
+  await studentRecordings.getByText('Video yeni bir sekmede açıldı.').waitFor();
+  const link = await studentRecordings.getByRole('link', { name: 'Açılmadıysa buraya tıklayın' }).getAttribute('href');
+  assert.match(link, new RegExp(`^${base}/api/v1/recordings/play/[^/]+/$`));
+  await popup.close();
+  await shot(sp, '12-recordings-student-opened');
+
   step('phone width, English');
   const mp = await newPage('phone', { width: 360, height: 740 });
   await mp.goto(`${base}/login`);
@@ -277,6 +377,11 @@ try {
 } catch (e) {
   console.error(e);
   if (problems.length) console.error(problems.join('\n'));
+  if (serverLog) {
+    writeFileSync(join(results, 'server.log'), serverLog);
+    console.error(`server log (last lines; all of it in ${join(results, 'server.log')}):\n${
+      serverLog.trimEnd().split('\n').slice(-20).join('\n')}`);
+  }
   process.exitCode = 1;
 } finally {
   await browser?.close().catch(() => {});

@@ -67,6 +67,7 @@ export function AppRoutes() {
         >
           <Route path="/" element={<SessionsPage />} />
           <Route path="/sessions/:id" element={<SessionPage />} />
+          <Route path="/sessions/:id/recordings" element={<SessionPage focus="recordings" />} />
           <Route path="/sessions/:id/attendance" element={<AttendanceReportPage />} />
           <Route path="/admin" element={<AdminPage />} />
           <Route path="/device-test" element={<DeviceTestPage />} />

@@ -143,6 +143,37 @@ export interface AttendanceTimeline {
   minutes: { minute_start: string; present: number; foreground: number; drop_off: boolean; lost: number }[];
 }
 
+export type RecordingStatus = 'processing' | 'ready' | 'published' | 'failed';
+
+/** A class recording (GET .../live-sessions/{id}/recordings/); students are only sent published ones. */
+export interface Recording {
+  id: string;
+  session_id: string;
+  status: RecordingStatus;
+  duration_seconds: number;
+  file_size_bytes: number;
+  format: string;
+  resolution: string;
+  thumbnail_url: string;
+  transcript_status: string;
+  is_public: boolean;
+  published_at: string | null;
+  /** When the retention policy deletes it. */
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface RecordingList {
+  count: number;
+  results: Recording[];
+}
+
+/** GET .../recordings/{rid}/access/: a signed link to the video, valid for a few minutes. */
+export interface RecordingAccess {
+  url: string;
+  expires_at: string;
+}
+
 export interface FieldError {
   field: string;
   pointer: string;

@@ -5,9 +5,11 @@ import admin from './locales/admin';
 import report from './locales/report';
 import device from './locales/device';
 import calendar from './locales/calendar';
+import recording from './locales/recording';
 
 // Each feature keeps its texts in its own module ({tr, en}); Turkish is the default (seed 14).
-const modules = [core, admin, report, device, calendar];
+export const localeModules = { core, admin, report, device, calendar, recording };
+const modules = Object.values(localeModules);
 const merge = (lang: 'tr' | 'en') => Object.assign({}, ...modules.map((m) => m[lang]));
 
 export const LANGS = ['tr', 'en'] as const;

@@ -19,6 +19,7 @@ import {
   teacher,
   type Handler,
 } from '../test/api';
+import { AppRoutes } from '../App';
 import { SessionPage } from './SessionPage';
 
 const base = `/api/v1/live-sessions/${SID}`;
@@ -79,6 +80,7 @@ function routes(session: LiveSession | (() => Response), extra: Record<string, H
     'GET /api/v1/notifications/preferences/': () => json({ timezone: 'Europe/Istanbul' }),
     [`GET ${base}/`]: typeof session === 'function' ? session : () => json(session),
     [STREAM]: stream,
+    [`GET ${base}/recordings/`]: () => json({ count: 0, results: [] }),
     ...extra,
   };
 }
@@ -391,6 +393,117 @@ describe('SessionPage — attendance', () => {
     await heading();
     expect(panel()).not.toBeInTheDocument();
     expect(callsTo(fetchMock, 'GET', `${base}/participants/stream/`)).toHaveLength(0);
+  });
+});
+
+describe('SessionPage — recordings', () => {
+  const RID = 'f1111111-1111-4111-8111-111111111111';
+  const recording = (status: 'ready' | 'published') => ({
+    id: RID,
+    session_id: SID,
+    status,
+    duration_seconds: 3300,
+    file_size_bytes: 412_345_678,
+    format: 'mp4',
+    resolution: '1280x720',
+    thumbnail_url: '',
+    transcript_status: 'none',
+    is_public: false,
+    published_at: status === 'published' ? '2026-11-26T12:00:00Z' : null,
+    expires_at: null,
+    created_at: '2026-11-26T11:00:00Z',
+  });
+  const recordings = () => screen.queryByRole('region', { name: /Kayıtlar/ });
+
+  it('lists a student the recordings of an ended class, in the zone of their preferences', async () => {
+    signIn(student, Date.parse('2026-11-26T12:00:00Z'));
+    mockApi(
+      routes(ended({ my_role: 'participant', recordings_count: 1 }), {
+        [`GET ${base}/recordings/`]: () => json({ count: 1, results: [recording('published')] }),
+      }),
+    );
+    renderPage();
+    await heading();
+    await waitFor(() => expect(within(recordings()!).getByText('26 Kas 2026 14:00 kaydı')).toBeInTheDocument());
+    expect(within(recordings()!).getByText('Yayında')).toBeInTheDocument();
+    expect(within(recordings()!).getAllByRole('button').map((b) => b.textContent)).toEqual(['İzle']);
+  });
+
+  it('says an ended class has no recordings yet', async () => {
+    mockApi(routes(ended()));
+    renderPage();
+    await heading();
+    expect(await within(recordings()!).findByText('Henüz kayıt yok.')).toBeInTheDocument();
+  });
+
+  it('shows no recordings and asks for none before a class without recordings has ended', async () => {
+    const fetchMock = mockApi(routes(live()));
+    renderPage();
+    await heading();
+    expect(recordings()).not.toBeInTheDocument();
+    expect(callsTo(fetchMock, 'GET', `${base}/recordings/`)).toHaveLength(0);
+  });
+
+  it('shows the recordings of a class that has some even while it is live', async () => {
+    mockApi(
+      routes(live({ recordings_count: 1 }), {
+        [`GET ${base}/recordings/`]: () => json({ count: 1, results: [recording('ready')] }),
+      }),
+    );
+    renderPage();
+    await heading();
+    await waitFor(() => expect(within(recordings()!).getByText('Hazır (yayında değil)')).toBeInTheDocument());
+  });
+
+  it('reloads the class as well as the list after publishing', async () => {
+    let current = recording('ready');
+    const fetchMock = mockApi(
+      routes(ended({ recordings_count: 1 }), {
+        [`GET ${base}/recordings/`]: () => json({ count: 1, results: [current] }),
+        [`POST ${base}/recordings/${RID}/publish/`]: () => {
+          current = recording('published');
+          return json(current);
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderPage();
+    await heading();
+    const before = callsTo(fetchMock, 'GET', `${base}/`).length;
+    await user.click(await within(recordings()!).findByRole('button', { name: 'Yayınla' }));
+    expect(await within(recordings()!).findByText('Yayında')).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST', `${base}/recordings/${RID}/publish/`)).toHaveLength(1);
+    await waitFor(() => expect(callsTo(fetchMock, 'GET', `${base}/`).length).toBe(before + 1));
+  });
+
+  it('opens from the e-mails’ link /sessions/:id/recordings with the recordings in view and focused', async () => {
+    signIn(student, Date.parse('2026-11-26T12:00:00Z'));
+    mockApi(
+      routes(ended({ my_role: 'participant', recordings_count: 1 }), {
+        [`GET ${base}/recordings/`]: () => json({ count: 1, results: [recording('published')] }),
+      }),
+    );
+    const scrollIntoView = vi.fn();
+    Object.defineProperty(HTMLElement.prototype, 'scrollIntoView', { configurable: true, value: scrollIntoView });
+    try {
+      renderWithApp(<AppRoutes />, [`/sessions/${SID}/recordings`]);
+      await heading();
+      expect(screen.queryByRole('heading', { name: 'Sayfa bulunamadı' })).not.toBeInTheDocument();
+      const title = within(recordings()!).getByRole('heading', { level: 2 });
+      await waitFor(() => expect(title).toHaveFocus());
+      expect(scrollIntoView).toHaveBeenCalledTimes(1);
+      expect(scrollIntoView.mock.contexts[0]).toBe(title);
+      expect(await within(recordings()!).findByText('26 Kas 2026 14:00 kaydı')).toBeInTheDocument();
+    } finally {
+      delete (HTMLElement.prototype as Partial<HTMLElement>).scrollIntoView;
+    }
+  });
+
+  it('does not move the focus on the class’s own address', async () => {
+    mockApi(routes(ended()));
+    renderWithApp(<AppRoutes />, [`/sessions/${SID}`]);
+    await heading();
+    expect(within(recordings()!).getByRole('heading', { level: 2 })).not.toHaveFocus();
   });
 });
 

@@ -6,13 +6,17 @@ import type { LiveSession } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { AttendancePanel } from '../components/AttendancePanel';
 import { JoinSessionButton } from '../components/JoinSessionButton';
+import { RecordingsPanel } from '../components/RecordingsPanel';
 import { StatusBadge } from '../components/StatusBadge';
 import { errorMessage } from '../lib/errors';
 import { formatRange } from '../lib/time';
 import { useTimeZone } from '../lib/useTimeZone';
 
-/** One class: what the e-mails link to ({LIVE_PUBLIC_URL}/sessions/{id}). */
-export function SessionPage() {
+/**
+ * One class: what the e-mails link to ({LIVE_PUBLIC_URL}/sessions/{id}); the recording e-mails' link
+ * (/sessions/{id}/recordings) shows the same page with `focus="recordings"`.
+ */
+export function SessionPage({ focus }: { focus?: 'recordings' } = {}) {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
   const { api } = useAuth();
@@ -37,6 +41,7 @@ export function SessionPage() {
     );
   const s = session.data;
   const host = s.my_role !== undefined && s.my_role !== 'participant';
+  const showRecordings = s.status === 'ended' || (s.recordings_count ?? 0) > 0 || focus === 'recordings';
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: ['session', id] });
     void queryClient.invalidateQueries({ queryKey: ['sessions'] });
@@ -137,6 +142,9 @@ export function SessionPage() {
         </div>
         {host && s.status === 'live' && <AttendancePanel sessionId={id} onEnded={refresh} timeZone={timeZone} />}
       </div>
+      {showRecordings && (
+        <RecordingsPanel sessionId={id} role={s.my_role} timeZone={timeZone} focus={focus === 'recordings'} />
+      )}
     </main>
   );
 }

@@ -1,0 +1,259 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import i18n from '../i18n';
+import type { LiveSession, Recording } from '../api/types';
+import { SID, callsTo, json, mockApi, problem, renderWithApp, signIn, student, teacher } from '../test/api';
+import { RecordingsPanel } from './RecordingsPanel';
+
+const base = `/api/v1/live-sessions/${SID}/recordings/`;
+const R1 = 'f1111111-1111-4111-8111-111111111111';
+const R2 = 'f2222222-2222-4222-8222-222222222222';
+const R3 = 'f3333333-3333-4333-8333-333333333333';
+const SIGNED = `https://media.example.org/rec/${R1}.mp4?exp=1795694700&sig=abc123`;
+
+const rec = (over: Partial<Recording> = {}): Recording => ({
+  id: R1,
+  session_id: SID,
+  status: 'published',
+  duration_seconds: 3300,
+  file_size_bytes: 412_345_678,
+  format: 'mp4',
+  resolution: '1280x720',
+  thumbnail_url: '',
+  transcript_status: 'none',
+  is_public: false,
+  published_at: '2026-11-26T12:00:00Z',
+  expires_at: '2027-11-26T11:00:00Z',
+  created_at: '2026-11-26T11:00:00Z',
+  ...over,
+});
+const list = (...results: Recording[]) => json({ count: results.length, results });
+
+function renderPanel(role: LiveSession['my_role']) {
+  return renderWithApp(<RecordingsPanel sessionId={SID} role={role} timeZone="Europe/Istanbul" />);
+}
+
+const panel = () => screen.getByRole('region', { name: /Kayıtlar|Recordings/ });
+const item = (id: string) => panel().querySelector<HTMLElement>(`[data-recording-id="${id}"]`)!;
+const buttonsOf = (id: string) => within(item(id)).queryAllByRole('button').map((b) => b.textContent);
+
+beforeEach(async () => {
+  signIn(teacher);
+  await i18n.changeLanguage('tr');
+});
+
+describe('RecordingsPanel — a student', () => {
+  it('lists the published recordings: date in the user’s zone, duration, size, status; nothing to manage', async () => {
+    signIn(student);
+    const fetchMock = mockApi({ [`GET ${base}`]: () => list(rec()) });
+    renderPanel('participant');
+    expect(await screen.findByText('26 Kas 2026 14:00 kaydı')).toBeInTheDocument();
+    expect(within(panel()).getByRole('heading', { level: 2 })).toHaveTextContent('Kayıtlar 1');
+    expect(within(item(R1)).getByText('Yayında')).toHaveAttribute('data-status', 'published');
+    expect(item(R1)).toHaveTextContent('55 dk · 412,3 MB · 1280x720 · mp4');
+    expect(item(R1)).toHaveTextContent('Yayın tarihi: 26 Kas 2026 15:00');
+    expect(item(R1)).toHaveTextContent('Saklama süresi dolunca silinir: 26 Kas 2027 14:00');
+    expect(buttonsOf(R1)).toEqual(['İzle']);
+    // The signed link is asked for only on the click.
+    expect(fetchMock.mock.calls.map(([u]) => String(u))).toEqual([base]);
+  });
+
+  it('opens the signed link in a new tab when Watch is clicked, and offers it in case of a pop-up blocker', async () => {
+    signIn(student);
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(rec()),
+      [`GET ${base}${R1}/access/`]: () => json({ url: SIGNED, expires_at: '2026-11-27T08:05:00Z' }),
+    });
+    const open = vi.spyOn(window, 'open').mockReturnValue(null);
+    const user = userEvent.setup();
+    renderPanel('participant');
+    const watch = await screen.findByRole('button', { name: 'İzle' });
+    expect(watch).toHaveAccessibleDescription('26 Kas 2026 14:00 kaydı');
+    await user.click(watch);
+    await waitFor(() => expect(open).toHaveBeenCalledWith(SIGNED, '_blank', 'noopener'));
+    expect(open).toHaveBeenCalledTimes(1);
+    expect(callsTo(fetchMock, 'GET', `${base}${R1}/access/`)).toHaveLength(1);
+    const status = await screen.findByRole('status');
+    expect(status).toHaveTextContent('Video yeni bir sekmede açıldı. Açılmadıysa buraya tıklayın (bağlantı 11:05 saatine kadar geçerli)');
+    expect(within(status).getByRole('link', { name: 'Açılmadıysa buraya tıklayın' })).toHaveAttribute('href', SIGNED);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+
+    // Each click asks for a fresh link (the previous one may have expired).
+    await user.click(screen.getByRole('button', { name: 'İzle' }));
+    await waitFor(() => expect(open).toHaveBeenCalledTimes(2));
+    expect(callsTo(fetchMock, 'GET', `${base}${R1}/access/`)).toHaveLength(2);
+  });
+
+  it('shows the server’s message when the recording cannot be played yet (409), and opens nothing', async () => {
+    signIn(student);
+    mockApi({
+      [`GET ${base}`]: () => list(rec()),
+      [`GET ${base}${R1}/access/`]: () => problem('conflict', 409, 'recording is still processing'),
+    });
+    const open = vi.spyOn(window, 'open').mockReturnValue(null);
+    const user = userEvent.setup();
+    renderPanel('participant');
+    await user.click(await screen.findByRole('button', { name: 'İzle' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Bu işlem dersin şu anki durumunda yapılamaz. (recording is still processing)',
+    );
+    expect(open).not.toHaveBeenCalled();
+    expect(screen.getByRole('button', { name: 'İzle' })).toBeEnabled();
+  });
+
+  it('says there are no recordings yet', async () => {
+    signIn(student);
+    mockApi({ [`GET ${base}`]: () => list() });
+    renderPanel('participant');
+    expect(await screen.findByText('Henüz kayıt yok.')).toBeInTheDocument();
+    expect(within(panel()).queryByRole('listitem')).not.toBeInTheDocument();
+    expect(within(panel()).queryByRole('button')).not.toBeInTheDocument();
+  });
+
+  it('shows why the list could not be loaded', async () => {
+    signIn(student);
+    mockApi({ [`GET ${base}`]: () => problem('forbidden', 403, 'not enrolled in this course') });
+    renderPanel('participant');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Bu işlem için yetkiniz yok. (not enrolled in this course)');
+    expect(screen.queryByText('Henüz kayıt yok.')).not.toBeInTheDocument();
+  });
+});
+
+describe('RecordingsPanel — the host', () => {
+  it('explains processing and failed recordings and offers each state its actions', async () => {
+    mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, status: 'processing', published_at: null, duration_seconds: 0, file_size_bytes: 0 }),
+          rec({ id: R2, status: 'failed', published_at: null, created_at: '2026-11-26T11:10:00Z' }),
+          rec({ id: R3, status: 'ready', published_at: null, created_at: '2026-11-26T11:20:00Z' }),
+        ),
+    });
+    renderPanel('host');
+    await screen.findByText('26 Kas 2026 14:00 kaydı');
+    expect(within(item(R1)).getByText('İşleniyor')).toHaveAttribute('data-status', 'processing');
+    expect(item(R1)).toHaveTextContent('Kayıt işleniyor; hazır olduğunda buradan izlenebilir.');
+    expect(item(R1)).not.toHaveTextContent('MB');
+    expect(buttonsOf(R1)).toEqual(['Sil']);
+    expect(within(item(R2)).getByText('Hata')).toHaveAttribute('data-status', 'failed');
+    expect(item(R2)).toHaveTextContent('Kayıt işlenemedi; izlenemez.');
+    expect(buttonsOf(R2)).toEqual(['Sil']);
+    expect(within(item(R3)).getByText('Hazır (yayında değil)')).toHaveAttribute('data-status', 'ready');
+    expect(item(R3)).toHaveTextContent('Öğrenciler bu kaydı yayınlanana kadar göremez.');
+    expect(buttonsOf(R3)).toEqual(['İzle', 'Yayınla', 'Sil']);
+  });
+
+  it('publishes a ready recording and shows the refreshed list', async () => {
+    let current = rec({ status: 'ready', published_at: null });
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(current),
+      [`POST ${base}${R1}/publish/`]: () => {
+        current = rec({ status: 'published' });
+        return json(current);
+      },
+    });
+    const user = userEvent.setup();
+    renderPanel('host');
+    await user.click(await screen.findByRole('button', { name: 'Yayınla' }));
+    expect(await screen.findByText('Yayında')).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST', `${base}${R1}/publish/`)).toHaveLength(1);
+    expect(callsTo(fetchMock, 'GET', base)).toHaveLength(2);
+    expect(screen.getByRole('status')).toHaveTextContent('Kayıt yayınlandı; öğrencilere e-postayla haber verilecek.');
+    expect(buttonsOf(R1)).toEqual(['İzle', 'Yayından kaldır', 'Sil']);
+  });
+
+  it('unpublishes a published recording', async () => {
+    let current = rec();
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(current),
+      [`POST ${base}${R1}/unpublish/`]: () => {
+        current = rec({ status: 'ready', published_at: null });
+        return json(current);
+      },
+    });
+    const user = userEvent.setup();
+    renderPanel('host');
+    await user.click(await screen.findByRole('button', { name: 'Yayından kaldır' }));
+    expect(await screen.findByText('Hazır (yayında değil)')).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST', `${base}${R1}/unpublish/`)).toHaveLength(1);
+    expect(screen.getByRole('status')).toHaveTextContent('Kayıt yayından kaldırıldı; öğrenciler artık göremez.');
+    expect(buttonsOf(R1)).toEqual(['İzle', 'Yayınla', 'Sil']);
+  });
+
+  it('deletes a recording after confirmation', async () => {
+    let current = [rec()];
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(...current),
+      [`DELETE ${base}${R1}/`]: () => {
+        current = [];
+        return new Response(null, { status: 204 });
+      },
+    });
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
+    const user = userEvent.setup();
+    renderPanel('host');
+    await user.click(await screen.findByRole('button', { name: 'Sil' }));
+    expect(confirm).toHaveBeenCalledWith('Kayıt kalıcı olarak silinsin mi? Bu işlem geri alınamaz.');
+    expect(await screen.findByText('Henüz kayıt yok.')).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'DELETE', `${base}${R1}/`)).toHaveLength(1);
+    expect(screen.getByRole('status')).toHaveTextContent('Kayıt silindi.');
+  });
+
+  it('sends nothing when the deletion is not confirmed', async () => {
+    const fetchMock = mockApi({ [`GET ${base}`]: () => list(rec()) });
+    vi.spyOn(window, 'confirm').mockReturnValue(false);
+    const user = userEvent.setup();
+    renderPanel('admin');
+    await user.click(await screen.findByRole('button', { name: 'Sil' }));
+    expect(callsTo(fetchMock, 'DELETE', `${base}${R1}/`)).toHaveLength(0);
+    expect(screen.getByText('Yayında')).toBeInTheDocument();
+  });
+
+  it('shows the problem when publishing is refused, and keeps the list as it was', async () => {
+    mockApi({
+      [`GET ${base}`]: () => list(rec({ status: 'ready', published_at: null })),
+      [`POST ${base}${R1}/publish/`]: () => problem('conflict', 409, 'recording is not ready'),
+    });
+    const user = userEvent.setup();
+    renderPanel('host');
+    await user.click(await screen.findByRole('button', { name: 'Yayınla' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Bu işlem dersin şu anki durumunda yapılamaz. (recording is not ready)',
+    );
+    expect(screen.getByText('Hazır (yayında değil)')).toBeInTheDocument();
+  });
+
+  it('lets a moderator publish and unpublish but not delete', async () => {
+    mockApi({
+      [`GET ${base}`]: () => list(rec({ id: R1, status: 'ready', published_at: null }), rec({ id: R2 })),
+    });
+    renderPanel('moderator');
+    await waitFor(() => expect(buttonsOf(R1)).toEqual(['İzle', 'Yayınla']));
+    expect(buttonsOf(R2)).toEqual(['İzle', 'Yayından kaldır']);
+  });
+});
+
+describe('RecordingsPanel — English', () => {
+  it('speaks English after a language switch', async () => {
+    mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, status: 'processing', published_at: null }),
+          rec({ id: R2, status: 'ready', published_at: null, created_at: '2026-11-26T11:20:00Z' }),
+        ),
+    });
+    renderPanel('host');
+    await screen.findByText('26 Kas 2026 14:00 kaydı');
+    await act(async () => {
+      await i18n.changeLanguage('en');
+    });
+    expect(within(panel()).getByRole('heading', { level: 2 })).toHaveTextContent('Recordings 2');
+    expect(within(item(R1)).getByText('Processing')).toBeInTheDocument();
+    expect(item(R1)).toHaveTextContent('The recording is being processed; it can be watched here once it is ready.');
+    expect(item(R2)).toHaveTextContent('Recording of 26 Nov 2026, 14:20');
+    expect(item(R2)).toHaveTextContent('55 min · 412.3 MB');
+    expect(within(item(R2)).getByText('Ready (not published)')).toBeInTheDocument();
+    expect(buttonsOf(R2)).toEqual(['Watch', 'Publish', 'Delete']);
+  });
+});

@@ -1,0 +1,187 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { LiveSession, Recording, RecordingAccess, RecordingList } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { errorMessage } from '../lib/errors';
+import { formatDateTime, formatDuration, formatTime } from '../lib/time';
+import { Notice } from './Notice';
+
+type Action = 'watch' | 'publish' | 'unpublish' | 'delete';
+
+/**
+ * A class's recordings. Students are sent only the published ones; the class's hosts, moderators and
+ * admins see all but the deleted ones and may publish or unpublish them, hosts and admins also delete
+ * them. "Watch" asks for a signed link that expires within minutes (each request is audited), so it is
+ * fetched only on the click and opened in a new tab at once.
+ */
+export function RecordingsPanel({
+  sessionId,
+  role,
+  timeZone,
+  focus = false,
+}: {
+  sessionId: string;
+  role: LiveSession['my_role'];
+  timeZone?: string;
+  /** Scroll to the panel and move the focus to its heading (the e-mails' /sessions/:id/recordings). */
+  focus?: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const { api } = useAuth();
+  const queryClient = useQueryClient();
+  const base = `/api/v1/live-sessions/${sessionId}/recordings/`;
+  const manager = role === 'host' || role === 'moderator' || role === 'admin';
+  const canDelete = role === 'host' || role === 'admin';
+  const [busy, setBusy] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
+  const [opened, setOpened] = useState<RecordingAccess | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  const list = useQuery({
+    queryKey: ['recordings', sessionId],
+    queryFn: ({ signal }) => api.get<RecordingList>(base, signal),
+    // A recording being processed turns ready on its own: look again now and then until none is left.
+    refetchInterval: (q) => (q.state.data?.results.some((r) => r.status === 'processing') ? 30_000 : false),
+  });
+
+  useEffect(() => {
+    if (!focus) return;
+    const h = headingRef.current;
+    h?.scrollIntoView?.({ block: 'start' });
+    h?.focus();
+  }, [focus]);
+
+  const playable = (r: Recording) => r.status === 'published' || (manager && r.status === 'ready');
+  const mb = new Intl.NumberFormat(lang.startsWith('en') ? 'en-GB' : 'tr-TR', { maximumFractionDigits: 1 });
+
+  const act = async (r: Recording, action: Action) => {
+    if (action === 'delete' && !window.confirm(t('recording.confirmDelete'))) return;
+    setBusy(`${action}:${r.id}`);
+    setNotice(null);
+    setOpened(null);
+    try {
+      if (action === 'watch') {
+        const access = await api.get<RecordingAccess>(`${base}${r.id}/access/`);
+        window.open(access.url, '_blank', 'noopener');
+        // With noopener there is no way to tell whether a pop-up blocker stopped the tab: offer the link.
+        setOpened(access);
+        return;
+      }
+      if (action === 'delete') await api.delete(`${base}${r.id}/`);
+      else await api.post<Recording>(`${base}${r.id}/${action}/`);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['recordings', sessionId] }),
+        queryClient.invalidateQueries({ queryKey: ['session', sessionId] }),
+      ]);
+      const done = { publish: 'recording.didPublish', unpublish: 'recording.didUnpublish', delete: 'recording.didDelete' };
+      setNotice({ text: t(done[action]), error: false });
+    } catch (e) {
+      setNotice({ text: errorMessage(e, t), error: true });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const button = (r: Recording, action: Action, label: string, className = 'small') => (
+    <button
+      type="button"
+      className={className}
+      disabled={busy !== null}
+      aria-busy={busy === `${action}:${r.id}`}
+      aria-describedby={`recording-${r.id}`}
+      onClick={() => act(r, action)}
+    >
+      {busy === `watch:${r.id}` && action === 'watch' ? t('recording.opening') : label}
+    </button>
+  );
+
+  const recordings = list.data?.results ?? [];
+  return (
+    <section className="card recordings-panel" aria-labelledby="recordings-panel-title">
+      <div className="panel-head">
+        <h2 id="recordings-panel-title" ref={headingRef} tabIndex={-1}>
+          {t('recording.title')} {list.data && <span className="count">{recordings.length}</span>}
+        </h2>
+      </div>
+      {list.isLoading && (
+        <p className="muted" role="status">
+          {t('recording.loading')}
+        </p>
+      )}
+      {list.isError && (
+        <p className="field-error" role="alert">
+          {errorMessage(list.error, t)}
+        </p>
+      )}
+      <Notice notice={notice} />
+      {opened && (
+        <p className="notice" role="status">
+          {t('recording.opened')}{' '}
+          <a href={opened.url} target="_blank" rel="noopener">
+            {t('recording.openLink')}
+          </a>{' '}
+          {t('recording.linkValid', { time: formatTime(opened.expires_at, lang, timeZone) })}
+        </p>
+      )}
+      {list.data && recordings.length === 0 && <p className="muted">{t('recording.empty')}</p>}
+      {recordings.length > 0 && (
+        <ul className="recording-list">
+          {recordings.map((r) => {
+            const facts = [
+              r.duration_seconds > 0 ? formatDuration(r.duration_seconds, lang) : null,
+              r.file_size_bytes > 0 ? t('recording.size', { size: mb.format(r.file_size_bytes / 1_000_000) }) : null,
+              r.resolution || null,
+              r.format || null,
+            ].filter(Boolean);
+            const hint =
+              r.status === 'processing' || r.status === 'failed' || (manager && r.status === 'ready')
+                ? t(`recording.hint.${r.status}`)
+                : null;
+            return (
+              <li key={r.id} data-recording-id={r.id}>
+                {r.thumbnail_url && (
+                  <img
+                    className="recording-thumb"
+                    src={r.thumbnail_url}
+                    alt=""
+                    width={96}
+                    height={54}
+                    loading="lazy"
+                    onError={(e) => (e.currentTarget.style.display = 'none')}
+                  />
+                )}
+                <div className="recording-main">
+                  <div>
+                    <strong id={`recording-${r.id}`}>
+                      {t('recording.item', { date: formatDateTime(r.created_at, lang, timeZone) })}
+                    </strong>{' '}
+                    <span className={`badge badge-rec-${r.status}`} data-status={r.status}>
+                      {t(`recording.status.${r.status}`, { defaultValue: r.status })}
+                    </span>
+                  </div>
+                  {facts.length > 0 && <div className="muted small">{facts.join(' · ')}</div>}
+                  {hint && <div className="muted small">{hint}</div>}
+                  {(r.published_at || r.expires_at) && (
+                    <div className="muted small">
+                      {r.published_at && t('recording.publishedAt', { date: formatDateTime(r.published_at, lang, timeZone) })}
+                      {r.published_at && r.expires_at && ' · '}
+                      {r.expires_at && t('recording.expires', { date: formatDateTime(r.expires_at, lang, timeZone) })}
+                    </div>
+                  )}
+                </div>
+                <div className="row-actions">
+                  {playable(r) && button(r, 'watch', t('recording.watch'), 'small primary')}
+                  {manager && r.status === 'ready' && button(r, 'publish', t('recording.publish'))}
+                  {manager && r.status === 'published' && button(r, 'unpublish', t('recording.unpublish'))}
+                  {canDelete && button(r, 'delete', t('recording.delete'), 'small danger')}
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
