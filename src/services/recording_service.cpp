@@ -152,13 +152,14 @@ Result<std::string> RecordingService::open_link(std::string_view token) {
     if (!raw) return link_not_ours();
     auto plain = infra::aes_gcm_open(key_, *raw);
     if (!plain) return link_not_ours();
-    std::string tenant, recording;
+    std::string tenant, recording, user;
     bool published_only = true;
     UnixTime expires_at = 0;
     try {
         auto o = json::parse(*plain).as_object();
         tenant = std::string(o.at("t").as_string());
         recording = std::string(o.at("r").as_string());
+        user = std::string(o.at("u").as_string());
         published_only = o.at("p").as_bool();
         expires_at = o.at("e").as_int64();
     } catch (const std::exception&) {
@@ -173,6 +174,14 @@ Result<std::string> RecordingService::open_link(std::string_view token) {
         if (!r || !is_playable(r->status) || (published_only && r->status != RecordingStatus::kPublished) ||
             playback_url(*r).empty())
             return Error::gone("this recording is no longer available");
+        // The person is checked again too: an account deactivated, a student unenrolled or a teacher
+        // removed from the course since the link was handed out does not get in with it.
+        auto t = store::find_tenant(c.sql(), tenant, ctx_.keys.box, /*with_domains=*/false);
+        auto u = store::find_user(c.sql(), tenant, user);
+        if (!t || !u || !u->is_active) return Error::gone("this recording is no longer available to you");
+        auto l = sessions_.load(c.sql(), Principal{std::move(*u), std::move(*t)}, r->session_id);
+        if (!l || !can_see_recording(l->actor, r->status))
+            return Error::gone("this recording is no longer available to you");
         return playback_url(*r);
     });
 }
@@ -199,11 +208,16 @@ Status RecordingService::run_process_job(const store::Job& job) {
         if (!found.provider_url.empty() && !is_web_url(found.provider_url)) {
             failure = "the provider's playback address is not an http(s) URL";
         } else if (found.provider_url.empty()) {
+            // On the last attempt a provider that cannot be asked fails the recording instead of leaving
+            // it in processing for ever.
+            const bool last_attempt = job.attempts >= job.max_attempts;
             auto provider = ctx_.providers.for_kind(configs, s->provider);
-            if (!provider) return provider.take_error();
-            auto listed = (*provider)->get_recordings(*s);
-            if (!listed && listed.error().code != Code::kUnimplemented) return listed.take_error();  // retried
-            if (listed)
+            auto listed = provider ? (*provider)->get_recordings(*s)
+                                   : Result<std::vector<providers::RecordingInfo>>(provider.error());
+            if (!listed && listed.error().code != Code::kUnimplemented) {
+                if (!last_attempt) return listed.take_error();  // retried with backoff
+                failure = "the provider could not be asked where the recording plays: " + listed.error().message;
+            } else if (listed) {
                 for (const auto& info : *listed)
                     if (info.recording_id == found.provider_recording_id && is_web_url(info.url)) {
                         found.provider_url = info.url;
@@ -211,15 +225,17 @@ Status RecordingService::run_process_job(const store::Job& job) {
                         if (info.size_bytes > 0) found.file_size_bytes = info.size_bytes;
                         if (!info.format.empty()) found.format = info.format;
                     }
-            if (found.provider_url.empty()) {
+            }
+            if (failure.empty() && found.provider_url.empty()) {
                 const std::string why =
                     "the provider does not list a playback address for recording " + found.provider_recording_id;
-                if (job.attempts < job.max_attempts) return Error::unavailable(why, why);  // it may yet: retried
+                if (!last_attempt) return Error::unavailable(why, why);  // it may yet: retried
                 failure = why;
             }
         }
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
-        auto current = store::find_recording_by_id(tx.sql(), tenant, id);
+        // Locked: a publish or delete that committed meanwhile is seen, never overwritten (PostgreSQL).
+        auto current = store::find_recording_by_id(tx.sql(), tenant, id, /*for_update=*/true);
         if (!current || current->status != RecordingStatus::kProcessing) return ok_status();  // changed meanwhile
         auto next = apply_recording_action(current->status,
                                            failure.empty() ? RecordingAction::kMarkReady : RecordingAction::kFail);

@@ -90,9 +90,11 @@ std::optional<Recording> find_recording(soci::session& sql, const std::string& t
     return v.front();
 }
 
-std::optional<Recording> find_recording_by_id(soci::session& sql, const std::string& tenant_id, const std::string& id) {
+std::optional<Recording> find_recording_by_id(soci::session& sql, const std::string& tenant_id, const std::string& id,
+                                              bool for_update) {
     Params p;
-    auto v = query_recordings(sql, "tenant_id = " + p.add(tenant_id) + " AND id = " + p.add(id), p);
+    auto v = query_recordings(
+        sql, "tenant_id = " + p.add(tenant_id) + " AND id = " + p.add(id) + lock_clause(sql, for_update), p);
     if (v.empty()) return std::nullopt;
     return v.front();
 }

@@ -18,9 +18,9 @@ std::vector<domain::Recording> list_recordings(soci::session& sql, const std::st
 std::optional<domain::Recording> find_recording(soci::session& sql, const std::string& tenant_id,
                                                 const std::string& session_id, const std::string& id,
                                                 bool for_update = false);
-/// One recording by id within the tenant (for jobs, which know no session).
+/// One recording by id within the tenant (for jobs and access links, which know no session).
 std::optional<domain::Recording> find_recording_by_id(soci::session& sql, const std::string& tenant_id,
-                                                      const std::string& id);
+                                                      const std::string& id, bool for_update = false);
 /// Writes what the recording use cases change: status, playback URL and metadata, publication and expiry.
 void save_recording(soci::session& sql, const domain::Recording& r);
 

@@ -128,13 +128,23 @@ TEST_P(Recordings, StaffPublishStudentsWatchThroughSignedLinksAndEveryLinkIsAudi
     auto trail = srv.get("/api/v1/audit/?action=recording.access&resource_id=" + rid, s.admin_token);
     ASSERT_EQ(trail.status, 200u) << trail.body;
     const auto& access_rows = trail.obj().at("results").as_array();
-    ASSERT_EQ(access_rows.size(), 2u) << trail.body;
+    ASSERT_EQ(access_rows.size(), 2u) << trail.body;  // newest first
     EXPECT_EQ(js(access_rows[0].at("actor_id")), s.students[0].id);
     EXPECT_EQ(js(access_rows[1].at("actor_id")), s.instructor.id);
     EXPECT_EQ(access_rows[0].at("resource_type"), "live_session_recording");
     EXPECT_EQ(access_rows[0].at("ip_hash").as_string().size(), 64u);
     EXPECT_EQ(js(access_rows[0].at("details").at("session_id")), id);
     EXPECT_EQ(srv.get("/api/v1/audit/?action=recording.publish", s.admin_token).obj().at("count"), 1);
+
+    // The person is checked again when a link opens: a student unenrolled since gets nothing.
+    auto second = srv.get(base + "access/", s.student_tokens[1]);
+    ASSERT_EQ(second.status, 200u) << second.body;
+    ASSERT_EQ(
+        srv.del("/api/v1/courses/" + s.course.id + "/enrollments/" + s.students[1].id + "/", s.admin_token).status,
+        204u);
+    auto unenrolled = srv.get(play_path(second));
+    EXPECT_EQ(unenrolled.status, 410u) << unenrolled.body;
+    EXPECT_EQ(unenrolled.headers.count("location"), 0u);
 
     // A link lasts LIVE_RECORDING_LINK_TTL (600 s by default).
     srv.clock().advance(601);

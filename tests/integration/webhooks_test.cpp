@@ -575,6 +575,30 @@ TEST_P(BbbWebhooks, EndCallbackCarriesItsOwnTokenAndRecordingReadyIsAVerifiedJwt
     EXPECT_EQ(post_ready(kBbbSecret, "rec-1").status, 410u);
 }
 
+// BigBlueButton down for every attempt: the recording does not stay in processing for ever.
+TEST_P(BbbWebhooks, ARecordingBbbCannotBeAskedAboutFailsWhenItsAttemptsAreUsedUp) {
+    auto s = srv.make_school("bbbrecdown", 1);
+    auto session = live_bbb_session(s);
+    std::string id(session.at("id").as_string());
+    std::string room(session.at("room_id").as_string());
+    std::string jwt = infra::jwt_sign_hs256(json::object{{"meeting_id", room}, {"record_id", "rec-down"}}, kBbbSecret);
+    auto ready = http_request(
+        srv.port(), "POST", "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id + "&event=recording-ready",
+        infra::form_encode({{"signed_parameters", jwt}}), "", {{"Content-Type", "application/x-www-form-urlencoded"}});
+    ASSERT_EQ(ready.status, 200u) << ready.body;
+    fake.set_mode(FakeBbb::Mode::kHttp500);
+    run_jobs();
+    EXPECT_EQ(rows("live_session_recordings WHERE provider_recording_id = 'rec-down' AND status = 'processing'"), 1)
+        << "retried while attempts are left";
+    for (int i = 0; i < 8; ++i) {
+        srv.clock().advance(86400);
+        run_jobs();
+    }
+    EXPECT_EQ(rows("live_session_recordings WHERE provider_recording_id = 'rec-down' AND status = 'failed'"), 1);
+    EXPECT_EQ(rows("jobs WHERE type = 'process_recording' AND status = 'dead'"), 1) << "and the ops view counts it";
+    fake.set_mode(FakeBbb::Mode::kNormal);
+}
+
 TEST_P(BbbWebhooks, HooksAreRegisteredAgainEveryFiveMinutesWhileClassesAreLive) {
     auto s = srv.make_school("bbbhooks", 1);
     auto session = live_bbb_session(s);
