@@ -254,6 +254,17 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                      [self](const store::Job& job) { return self->notifications_->deliver(job); });
     a->registry_.add(services::RecordingService::kProcessJob,
                      [self](const store::Job& job) { return self->recordings_->run_process_job(job); });
+    a->registry_.add(services::RecordingService::kDeleteAtProviderJob,
+                     [self](const store::Job& job) { return self->recordings_->run_delete_at_provider_job(job); });
+    a->registry_.add(services::RecordingService::kCleanupJob, [self](const store::Job&) -> Status {
+        // Periodic: the next round is queued first; a failed round is logged, never retried.
+        auto n = self->recordings_->cleanup_expired();
+        if (!n)
+            self->log_.warn("recording retention cleanup", {{"error", n.error().message + ": " + n.error().internal}});
+        else if (*n > 0)
+            self->log_.info("recording retention cleanup", {{"recordings_deleted", *n}});
+        return ok_status();
+    });
     for (const char* type : {"provider_sync_room", "provider_delete_room"})
         a->registry_.add(
             type, [self, type](const store::Job& job) { return self->sessions_->run_room_job(type, job.payload); });
@@ -268,6 +279,8 @@ void App::start_workers(int threads) {
     // Daily housekeeping belongs to whichever process runs jobs (serve's own workers or `liveclass worker`).
     if (auto st = privacy_->schedule_purge(); !st)
         log_.warn("could not schedule the retention purge", {{"error", st.error().internal}});
+    if (auto st = recordings_->schedule_cleanup(); !st)
+        log_.warn("could not schedule the recording retention cleanup", {{"error", st.error().internal}});
     if (auto st = notifications_->schedule_reminders(); !st)
         log_.warn("could not schedule the reminder rounds", {{"error", st.error().internal}});
     workers_->start(threads);

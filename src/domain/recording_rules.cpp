@@ -37,6 +37,15 @@ bool is_playable(RecordingStatus status) {
     return status == RecordingStatus::kReady || status == RecordingStatus::kPublished;
 }
 
+std::optional<UnixTime> recording_expiry(UnixTime ready_at, int retention_days) {
+    if (retention_days <= 0) return std::nullopt;
+    return ready_at + static_cast<UnixTime>(retention_days) * 86400;
+}
+
+bool is_expired(const Recording& r, UnixTime now) {
+    return r.expires_at && *r.expires_at <= now && r.status != RecordingStatus::kDeleted;
+}
+
 bool can_publish_recordings(SessionActor actor) { return actor != SessionActor::kParticipant; }
 
 bool can_delete_recordings(SessionActor actor) { return actor == SessionActor::kHost || actor == SessionActor::kAdmin; }

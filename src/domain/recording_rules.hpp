@@ -46,6 +46,13 @@ bool can_see_recording(SessionActor actor, RecordingStatus status);
 /// Seed 5.6: a recording can be played once it is ready (the class's staff, to check it) or published.
 bool is_playable(RecordingStatus status);
 
+/// Seed 5.5 / 2.6 recording_retention_days: when a recording that became ready at `ready_at` is
+/// deleted by the daily cleanup. Retention 0 keeps it until somebody deletes it (no expiry).
+std::optional<UnixTime> recording_expiry(UnixTime ready_at, int retention_days);
+
+/// True when the daily cleanup deletes it: its expiry has come and it was not deleted already.
+bool is_expired(const Recording& r, UnixTime now);
+
 /// Who may publish and unpublish (seed 4.1 "Kaydı LMS'de yayınla"): those who may start a
 /// recording (hosts, moderators, admins). Deleting is for hosts and admins only.
 bool can_publish_recordings(SessionActor actor);

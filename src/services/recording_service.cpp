@@ -3,11 +3,14 @@
 #include <boost/json.hpp>
 
 #include "infra/crypto.hpp"
+#include "infra/json_fields.hpp"
 #include "services/audit.hpp"
 #include "services/notices.hpp"
 #include "store/recording_repo.hpp"
 
 namespace lc::services {
+
+using infra::text_at;
 
 namespace json = boost::json;
 using namespace lc::domain;
@@ -42,10 +45,6 @@ bool is_web_url(const std::string& u) { return u.rfind("https://", 0) == 0 || u.
 /// Where a recording plays: our stored copy once there is one, else the provider's.
 const std::string& playback_url(const Recording& r) { return r.storage_url.empty() ? r.provider_url : r.storage_url; }
 
-std::string text_at(const json::object& o, const char* key) {
-    auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 }  // namespace
 
 Result<RecordingService::Target> RecordingService::load(soci::session& sql, const Principal& p,
@@ -95,8 +94,9 @@ Result<Recording> RecordingService::change(const Principal& p, const std::string
                                                 {{"session_id", session_id}, {"status", to_string(r.status)}}));
         // Students hear of it once per recording (the notice's occasion), however often it is republished.
         if (action == RecordingAction::kPublish) queue_recording_notice(tx.sql(), t->session, r.id, now);
+        if (deleting) queue_delete_at_provider(tx.sql(), r);
         tx.commit();
-        if (action == RecordingAction::kPublish) ctx_.jobs_enqueued();
+        if (action == RecordingAction::kPublish || deleting) ctx_.jobs_enqueued();
         return r;
     });
 }
@@ -242,10 +242,104 @@ Status RecordingService::run_process_job(const store::Job& job) {
         if (!next) return ok_status();
         found.status = *next;
         found.published_at = current->published_at;
-        found.expires_at = current->expires_at;
+        // Seed 5.5: the retention clock starts when the recording can first be watched, under the
+        // class's effective policy at that moment (a later policy change applies to later recordings).
+        found.expires_at =
+            failure.empty()
+                ? recording_expiry(ctx_.clock.now(), sessions_.effective_policy(tx.sql(), *s).recording_retention_days)
+                : current->expires_at;
         store::save_recording(tx.sql(), found);
         tx.commit();
         if (!failure.empty()) return Error::unavailable("recording " + id + " failed", failure);
+        return ok_status();
+    });
+}
+
+void RecordingService::queue_delete_at_provider(soci::session& sql, const Recording& r) {
+    if (r.provider_recording_id.empty()) return;
+    store::Job job;
+    job.id = infra::new_uuid();
+    job.tenant_id = r.tenant_id;
+    job.type = kDeleteAtProviderJob;
+    job.payload = json::serialize(json::object{{"recording_id", r.id}, {"tenant_id", r.tenant_id}});
+    store::enqueue_job(sql, job, ctx_.clock.now());
+}
+
+Status RecordingService::schedule_cleanup() {
+    return guarded([&]() -> Status {
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        store::enqueue_once(tx.sql(), infra::new_uuid(), kCleanupJob, ctx_.clock.now(), ctx_.clock.now());
+        tx.commit();
+        ctx_.jobs_enqueued();
+        return ok_status();
+    });
+}
+
+Result<int> RecordingService::cleanup_expired() {
+    constexpr int kBatch = 100;  // one transaction per batch: the write lock is never held for long
+    return guarded([&]() -> Result<int> {
+        const UnixTime now = ctx_.clock.now();
+        {
+            // The next round first, committed on its own: a failing round must not end the schedule.
+            store::Tx next(ctx_.db, /*bump_generation=*/false);
+            store::enqueue_once(next.sql(), infra::new_uuid(), kCleanupJob, now + kCleanupIntervalSeconds, now);
+            next.commit();
+        }
+        int deleted = 0;
+        for (bool more = true; more;) {
+            store::Tx tx(ctx_.db, /*bump_generation=*/false);
+            auto batch = store::list_expired_recordings(tx.sql(), now, kBatch);
+            more = batch.size() == static_cast<std::size_t>(kBatch);
+            for (const auto& listed : batch) {
+                // Locked and read again (PostgreSQL): a person's delete that committed meanwhile wins.
+                auto r = store::find_recording_by_id(tx.sql(), listed.tenant_id, listed.id, /*for_update=*/true);
+                if (!r || !is_expired(*r, now)) continue;
+                auto next = apply_recording_action(r->status, RecordingAction::kDelete);
+                if (!next) continue;
+                r->status = *next;
+                store::save_recording(tx.sql(), *r);
+                queue_delete_at_provider(tx.sql(), *r);
+                store::AuditEntry a;  // done by the school's policy, not by a person: no actor
+                a.id = infra::new_uuid();
+                a.tenant_id = r->tenant_id;
+                a.action = "recording.expire";
+                a.resource_type = "live_session_recording";
+                a.resource_id = r->id;
+                a.details =
+                    json::serialize(json::object{{"session_id", r->session_id}, {"expires_at", *r->expires_at}});
+                a.created_at = now;
+                store::insert_audit(tx.sql(), a);
+                ++deleted;
+            }
+            tx.commit();
+        }
+        if (deleted > 0) ctx_.jobs_enqueued();
+        return deleted;
+    });
+}
+
+Status RecordingService::run_delete_at_provider_job(const store::Job& job) {
+    boost::system::error_code ec;
+    json::value v = json::parse(job.payload, ec);
+    if (ec || !v.is_object()) return Error::invalid("delete_provider_recording: the payload is not a JSON object");
+    const std::string tenant = text_at(v.get_object(), "tenant_id"), id = text_at(v.get_object(), "recording_id");
+    return guarded([&]() -> Status {
+        std::optional<Recording> rec;
+        std::optional<LiveSession> s;
+        std::vector<ProviderConfig> configs;
+        {
+            store::Conn c(ctx_.db);  // released before the provider is called
+            rec = store::find_recording_by_id(c.sql(), tenant, id);
+            if (!rec || rec->status != RecordingStatus::kDeleted) return ok_status();
+            s = store::find_session(c.sql(), tenant, rec->session_id);
+            if (!s) return ok_status();  // the class was erased with its recordings (KVKK erasure)
+            configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
+        }
+        auto provider = ctx_.providers.for_kind(configs, s->provider);
+        if (!provider) return provider.take_error();  // the school's settings may be fixed: retried
+        auto gone = (*provider)->delete_recording(rec->provider_recording_id);
+        if (!gone && gone.error().code != Code::kUnimplemented && gone.error().code != Code::kNotFound)
+            return gone.take_error();  // retried with backoff, then dead
         return ok_status();
     });
 }

@@ -34,6 +34,12 @@ class RecordingService {
 public:
     /// The job a recording_ready event queues (webhook_service).
     static constexpr const char* kProcessJob = "process_recording";
+    /// Seed 5.5 cleanup_expired_recordings: once a day, recordings whose retention ran out are deleted.
+    static constexpr const char* kCleanupJob = "cleanup_expired_recordings";
+    static constexpr int kCleanupIntervalSeconds = 86400;
+    /// Asks the provider to delete its copy of a recording deleted here (by a person or by retention);
+    /// retried with backoff while the provider cannot be reached, then dead (the ops view counts it).
+    static constexpr const char* kDeleteAtProviderJob = "delete_provider_recording";
 
     RecordingService(ServiceContext& ctx, SessionService& sessions, std::string link_key, RecordingLinkOptions opt)
         : ctx_(ctx), sessions_(sessions), key_(std::move(link_key)), opt_(std::move(opt)) {}
@@ -45,8 +51,9 @@ public:
                                       const std::string& recording_id, const RequestMeta& meta);
     Result<domain::Recording> unpublish(const Principal& p, const std::string& session_id,
                                         const std::string& recording_id, const RequestMeta& meta);
-    /// Marks a recording deleted (hosts and admins): it disappears from every list and its links stop
-    /// opening; a provider that reports it again is told it is gone.
+    /// Marks a recording deleted (hosts and admins): it disappears from every list, its links stop
+    /// opening, the provider is asked to delete its copy, and a provider that reports it again is told
+    /// it is gone.
     Status remove(const Principal& p, const std::string& session_id, const std::string& recording_id,
                   const RequestMeta& meta);
     /// Seed 5.6 get_access_url: a signed link that opens the recording for a short time; audited.
@@ -60,6 +67,16 @@ public:
     /// yet the job is retried; when its attempts are used up the recording is marked failed.
     Status run_process_job(const store::Job& job);
 
+    /// Queues the cleanup round unless one is queued (at start-up of whichever process runs jobs).
+    Status schedule_cleanup();
+    /// One cleanup round (seed 5.5): queues the next round first, then deletes every recording whose
+    /// expiry came, each audited as recording.expire with the provider's copy queued for deletion.
+    /// Returns how many were deleted.
+    Result<int> cleanup_expired();
+    /// The delete_provider_recording job. Providers that keep no copy we can delete (Jitsi: the file is
+    /// wherever Jibri put it) and copies the provider no longer has count as done.
+    Status run_delete_at_provider_job(const store::Job& job);
+
 private:
     struct Target {
         domain::LiveSession session;
@@ -71,6 +88,8 @@ private:
                         const std::string& recording_id, bool for_update);
     Result<domain::Recording> change(const Principal& p, const std::string& session_id, const std::string& recording_id,
                                      domain::RecordingAction action, const RequestMeta& meta);
+    /// Queues, in the caller's transaction, the deletion of the provider's copy of `r`.
+    void queue_delete_at_provider(soci::session& sql, const domain::Recording& r);
     std::string seal(const domain::Recording& r, const std::string& user_id, bool published_only,
                      UnixTime expires_at) const;
 

@@ -99,6 +99,14 @@ std::optional<Recording> find_recording_by_id(soci::session& sql, const std::str
     return v.front();
 }
 
+std::vector<Recording> list_expired_recordings(soci::session& sql, long long now, int limit) {
+    Params p;
+    std::string where = "expires_at IS NOT NULL AND expires_at <= " + p.add(now);
+    where += " AND status <> 'deleted' ORDER BY expires_at, id LIMIT ";
+    where += p.add(static_cast<long long>(limit));
+    return query_recordings(sql, where, p);
+}
+
 void save_recording(soci::session& sql, const Recording& r) {
     std::string status = domain::to_string(r.status);
     int duration = static_cast<int>(r.duration_seconds);

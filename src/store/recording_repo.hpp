@@ -21,6 +21,9 @@ std::optional<domain::Recording> find_recording(soci::session& sql, const std::s
 /// One recording by id within the tenant (for jobs and access links, which know no session).
 std::optional<domain::Recording> find_recording_by_id(soci::session& sql, const std::string& tenant_id,
                                                       const std::string& id, bool for_update = false);
+/// Seed 5.5: recordings of every school whose expiry came by `now` and that are not deleted yet,
+/// oldest expiry first, at most `limit`.
+std::vector<domain::Recording> list_expired_recordings(soci::session& sql, long long now, int limit);
 /// Writes what the recording use cases change: status, playback URL and metadata, publication and expiry.
 void save_recording(soci::session& sql, const domain::Recording& r);
 

@@ -234,6 +234,72 @@ TEST_P(Recordings, APlaybackAddressThatIsNotAWebUrlFailsTheRecording) {
     EXPECT_EQ(srv.get(base + "access/", s.instructor_token).status, 409u);
 }
 
+TEST_P(Recordings, RetentionFollowsThePolicyAndTheDailyCleanupDeletesWhatRanOut) {
+    auto s = srv.make_school("recret", 1);
+    auto other = srv.make_school("recretother", 1);
+    // Seed 2.6 / 5.5: this school keeps recordings for 7 days; one class keeps its recording for ever.
+    ASSERT_EQ(srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-policy/",
+                           json::object{{"recording_retention_days", 7}}, s.admin_token)
+                  .status,
+              200u);
+    const UnixTime ready_at = srv.clock().now();
+    auto [id, rid] = ready_recording(s);
+    auto [kept_id, kept_rid] = ready_recording(s, {{"policy", json::object{{"recording_retention_days", 0}}}});
+    auto [other_id, other_rid] = ready_recording(other);  // the default: 90 days
+    ASSERT_FALSE(rid.empty());
+    ASSERT_FALSE(kept_rid.empty());
+    ASSERT_FALSE(other_rid.empty());
+    EXPECT_EQ(js(list(id, s.instructor_token)[0].at("expires_at")), format_iso8601(ready_at + 7 * 86400));
+    EXPECT_EQ(list(kept_id, s.instructor_token)[0].at("expires_at"), nullptr);
+    EXPECT_EQ(js(list(other_id, other.instructor_token)[0].at("expires_at")), format_iso8601(ready_at + 90 * 86400));
+    const std::string base = "/api/v1/live-sessions/" + id + "/recordings/" + rid + "/";
+    ASSERT_EQ(srv.post(base + "publish/", "", s.instructor_token).status, 200u);
+    auto link = srv.get(base + "access/", s.student_tokens[0]);
+    ASSERT_EQ(link.status, 200u) << link.body;
+
+    // The first round runs at start-up and finds nothing to do; the next one is queued a day later.
+    ASSERT_TRUE(srv.app().recordings().schedule_cleanup());
+    srv.app().workers().run_due();
+    EXPECT_EQ(rows("jobs WHERE type = 'cleanup_expired_recordings' AND status = 'done'"), 1);
+    EXPECT_EQ(rows("jobs WHERE type = 'cleanup_expired_recordings' AND status = 'queued'"), 1);
+    EXPECT_EQ(rows("live_session_recordings WHERE status = 'deleted'"), 0);
+
+    // Six days on: still there.
+    for (int day = 1; day <= 6; ++day) {
+        srv.clock().advance(86400);
+        srv.app().workers().run_due();
+    }
+    EXPECT_EQ(rows("live_session_recordings WHERE status = 'deleted'"), 0);
+    // The seventh day's round deletes it: gone from the lists, its links stop opening, audited with no
+    // actor (the school's policy did it), and the provider is asked to delete its copy (Jitsi keeps
+    // none we can reach: that job is done at once).
+    srv.clock().advance(86400);
+    srv.app().workers().run_due();
+    const std::string teacher = srv.token_for(s.instructor, s.tenant);
+    const std::string admin = srv.token_for(s.admin, s.tenant);
+    EXPECT_TRUE(list(id, teacher).empty());
+    EXPECT_EQ(srv.get(base + "access/", teacher).status, 404u);
+    EXPECT_EQ(srv.get(play_path(link)).status, 410u);
+    auto trail = srv.get("/api/v1/audit/?action=recording.expire", admin);
+    ASSERT_EQ(trail.status, 200u) << trail.body;
+    ASSERT_EQ(trail.obj().at("count"), 1) << trail.body;
+    const auto& row = trail.obj().at("results").as_array()[0];
+    EXPECT_EQ(js(row.at("resource_id")), rid);
+    EXPECT_EQ(row.at("actor_id"), nullptr);
+    EXPECT_EQ(js(row.at("details").at("session_id")), id);
+    EXPECT_EQ(rows("jobs WHERE type = 'delete_provider_recording' AND status = 'done'"), 1);
+    // Kept: the class that keeps its recording for ever, and the other school's (90 days).
+    EXPECT_EQ(list(kept_id, teacher).size(), 1u);
+    EXPECT_EQ(list(other_id, srv.token_for(other.instructor, other.tenant)).size(), 1u);
+    EXPECT_EQ(rows("live_session_recordings WHERE status = 'deleted'"), 1);
+    // Each round queues exactly one successor.
+    EXPECT_EQ(rows("jobs WHERE type = 'cleanup_expired_recordings' AND status = 'queued'"), 1);
+    auto again = srv.app().recordings().cleanup_expired();
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, 0) << "a deleted recording is not deleted twice";
+    EXPECT_EQ(srv.get("/api/v1/audit/?action=recording.expire", admin).obj().at("count"), 1);
+}
+
 TEST_P(Recordings, BadInputAnswersAProblemAndChangesNothing) {
     auto s = srv.make_school("recbad", 1);
     auto other = srv.make_school("recother", 1);

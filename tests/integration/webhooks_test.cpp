@@ -599,6 +599,40 @@ TEST_P(BbbWebhooks, ARecordingBbbCannotBeAskedAboutFailsWhenItsAttemptsAreUsedUp
     fake.set_mode(FakeBbb::Mode::kNormal);
 }
 
+TEST_P(BbbWebhooks, DeletingARecordingDeletesBbbsCopyRetryingWhileBbbIsDown) {
+    auto s = srv.make_school("bbbrecdel", 1);
+    auto session = live_bbb_session(s);
+    std::string id(session.at("id").as_string()), room(session.at("room_id").as_string());
+    fake.add_recording({"rec-del", room, fake.server_url() + "playback/presentation/2.3/rec-del", 1764150000000,
+                        1764153000000, 52000000, true});
+    std::string jwt = infra::jwt_sign_hs256(json::object{{"meeting_id", room}, {"record_id", "rec-del"}}, kBbbSecret);
+    auto ready = http_request(
+        srv.port(), "POST", "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id + "&event=recording-ready",
+        infra::form_encode({{"signed_parameters", jwt}}), "", {{"Content-Type", "application/x-www-form-urlencoded"}});
+    ASSERT_EQ(ready.status, 200u) << ready.body;
+    run_jobs();
+    auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);
+    ASSERT_EQ(listed.obj().at("count"), 1) << listed.body;
+    const std::string rid = js(listed.obj().at("results").as_array()[0].at("id"));
+    EXPECT_EQ(listed.obj().at("results").as_array()[0].at("status"), "ready");
+
+    // BBB is down when the teacher deletes it: the deletion here stands, BBB's copy is retried.
+    fake.set_mode(FakeBbb::Mode::kHttp500);
+    ASSERT_EQ(srv.del("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/", s.instructor_token).status, 204u);
+    run_jobs();
+    EXPECT_EQ(fake.recordings().size(), 1u);
+    EXPECT_EQ(rows("jobs WHERE type = 'delete_provider_recording' AND status = 'queued' AND attempts = 1"), 1);
+    fake.set_mode(FakeBbb::Mode::kNormal);
+    srv.clock().advance(3600);
+    run_jobs();
+    auto calls = fake.calls_named("deleteRecordings");
+    ASSERT_FALSE(calls.empty());
+    EXPECT_TRUE(calls.back().checksum_ok);
+    EXPECT_EQ(calls.back().params.at("recordID"), "rec-del");
+    EXPECT_TRUE(fake.recordings().empty()) << "BBB's copy is gone";
+    EXPECT_EQ(rows("jobs WHERE type = 'delete_provider_recording' AND status = 'done'"), 1);
+}
+
 TEST_P(BbbWebhooks, HooksAreRegisteredAgainEveryFiveMinutesWhileClassesAreLive) {
     auto s = srv.make_school("bbbhooks", 1);
     auto session = live_bbb_session(s);

@@ -75,5 +75,28 @@ TEST(RecordingRules, WhoPublishesAndDeletes) {
     EXPECT_FALSE(can_delete_recordings(SessionActor::kParticipant));
 }
 
+TEST(RecordingRules, RetentionCountsWholeDaysFromReadyAndZeroKeepsForever) {
+    const UnixTime ready = 1'764'150'000;
+    EXPECT_EQ(recording_expiry(ready, 90), std::optional<UnixTime>(ready + 90 * 86400));
+    EXPECT_EQ(recording_expiry(ready, 1), std::optional<UnixTime>(ready + 86400));
+    EXPECT_EQ(recording_expiry(ready, 36500), std::optional<UnixTime>(ready + 36500LL * 86400));
+    EXPECT_EQ(recording_expiry(ready, 0), std::nullopt);
+    EXPECT_EQ(recording_expiry(ready, -3), std::nullopt);  // never stored (the policy refuses it), never expires
+}
+
+TEST(RecordingRules, ARecordingExpiresAtItsExpiryUnlessAlreadyDeleted) {
+    Recording r;
+    r.expires_at = 1000;
+    for (S status : kStatuses) {
+        r.status = status;
+        EXPECT_FALSE(is_expired(r, 999)) << to_string(status);
+        EXPECT_EQ(is_expired(r, 1000), status != S::kDeleted) << to_string(status);
+        EXPECT_EQ(is_expired(r, 5000), status != S::kDeleted) << to_string(status);
+    }
+    r.status = S::kPublished;
+    r.expires_at.reset();
+    EXPECT_FALSE(is_expired(r, 1'000'000'000)) << "no expiry: kept until somebody deletes it";
+}
+
 }  // namespace
 }  // namespace lc::domain

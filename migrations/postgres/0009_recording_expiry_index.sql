@@ -1,0 +1,3 @@
+-- Seed 5.5: the daily cleanup finds recordings whose retention ran out without reading every
+-- recording of every school. Only recordings with an expiry are indexed (retention 0 keeps them).
+CREATE INDEX live_session_recordings_expires ON live_session_recordings(expires_at) WHERE expires_at IS NOT NULL;
