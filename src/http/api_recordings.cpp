@@ -4,6 +4,7 @@
 
 #include "core/time.hpp"
 #include "http/handler_support.hpp"
+#include "http/json_values.hpp"
 #include "services/recording_service.hpp"
 
 namespace lc::http {
@@ -13,8 +14,6 @@ namespace bhttp = boost::beast::http;
 using services::Principal;
 
 namespace {
-
-json::value opt_time(const std::optional<UnixTime>& t) { return t ? json::value(format_iso8601(*t)) : nullptr; }
 
 /// The provider's playback address is left out on purpose: it is reached through an access link.
 json::object recording_json(const domain::Recording& r) {

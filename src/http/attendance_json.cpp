@@ -4,14 +4,13 @@
 
 #include "core/time.hpp"
 #include "http/csv.hpp"
+#include "http/json_values.hpp"
 
 namespace lc::http {
 
 namespace json = boost::json;
 
 namespace {
-
-json::value opt_time(const std::optional<UnixTime>& t) { return t ? json::value(format_iso8601(*t)) : nullptr; }
 
 std::string percent_text(double p) {
     char buf[32];

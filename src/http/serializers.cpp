@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/time.hpp"
+#include "http/json_values.hpp"
 
 namespace lc::http {
 
@@ -10,7 +11,6 @@ namespace json = boost::json;
 using namespace lc::domain;
 
 namespace {
-json::value opt_time(const std::optional<UnixTime>& t) { return t ? json::value(format_iso8601(*t)) : nullptr; }
 json::value opt_str(const std::optional<std::string>& s) { return s ? json::value(*s) : nullptr; }
 json::array str_array(const std::vector<std::string>& v) {
     json::array a;

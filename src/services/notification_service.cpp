@@ -4,6 +4,7 @@
 
 #include "core/text.hpp"
 #include "infra/crypto.hpp"
+#include "infra/json_fields.hpp"
 #include "infra/log.hpp"
 #include "infra/timezone.hpp"
 #include "services/notice_templates.hpp"
@@ -11,16 +12,13 @@
 
 namespace lc::services {
 
+using infra::text_at;
+
 namespace json = boost::json;
 using domain::NoticeChannel;
 using domain::NoticeKind;
 
 namespace {
-
-std::string text_at(const json::object& o, const char* key) {
-    auto it = o.find(key);
-    return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
-}
 
 std::int64_t int_at(const json::object& o, const char* key) {
     auto it = o.find(key);

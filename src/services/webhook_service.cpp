@@ -9,6 +9,7 @@
 
 #include "core/text.hpp"
 #include "infra/crypto.hpp"
+#include "infra/json_fields.hpp"
 #include "infra/jwt.hpp"
 #include "providers/bbb.hpp"
 #include "providers/jitsi.hpp"
@@ -22,6 +23,8 @@
 #include "store/webhook_repo.hpp"
 
 namespace lc::services {
+
+using infra::text_at;
 
 namespace json = boost::json;
 using namespace lc::domain;
@@ -71,11 +74,6 @@ std::map<std::string, std::string> parse_form(const std::string& body) {
 json::object to_json(const providers::NormalizedEvent& e) {
     return json::object{{"event_type", e.event_type}, {"session_id", e.session_id}, {"room_id", e.room_id},
                         {"timestamp", e.timestamp},   {"provider", e.provider},     {"payload", e.payload}};
-}
-
-std::string text_at(const json::object& o, const char* key) {
-    auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 const json::object* object_at(const json::object& o, const char* key) {
