@@ -114,8 +114,14 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         a->ctx_->keys.launch, clock, *a->shared_,
         services::LaunchOptions{cfg.join_token_ttl, cfg.join_single_use, cfg.public_url});
     a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_, *a->launch_, a->limiter_.get());
+    // Seed 5.3: recordings are copied to local disk unless LIVE_STORAGE_DIR is "off".
+    a->blobs_ = std::make_unique<infra::LocalBlobStore>(cfg.storage_dir);
+    a->recording_storage_ = std::make_unique<services::RecordingStorageService>(
+        *a->ctx_, *a->blobs_,
+        services::RecordingStorageOptions{cfg.storage_dir != "off", static_cast<long long>(cfg.recording_max_mb) << 20,
+                                          cfg.storage_allow_private_sources});
     a->recordings_ = std::make_unique<services::RecordingService>(
-        *a->ctx_, *a->sessions_, a->ctx_->keys.recording,
+        *a->ctx_, *a->sessions_, *a->recording_storage_, a->ctx_->keys.recording,
         services::RecordingLinkOptions{cfg.recording_link_ttl, cfg.public_url});
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
@@ -254,8 +260,10 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                      [self](const store::Job& job) { return self->notifications_->deliver(job); });
     a->registry_.add(services::RecordingService::kProcessJob,
                      [self](const store::Job& job) { return self->recordings_->run_process_job(job); });
-    a->registry_.add(services::RecordingService::kDeleteAtProviderJob,
-                     [self](const store::Job& job) { return self->recordings_->run_delete_at_provider_job(job); });
+    a->registry_.add(services::RecordingService::kDeleteCopiesJob,
+                     [self](const store::Job& job) { return self->recordings_->run_delete_copies_job(job); });
+    a->registry_.add(services::RecordingStorageService::kCopyJob,
+                     [self](const store::Job& job) { return self->recording_storage_->run_copy_job(job); });
     a->registry_.add(services::RecordingService::kCleanupJob, [self](const store::Job&) -> Status {
         // Periodic: the next round is queued first; a failed round is logged, never retried.
         auto n = self->recordings_->cleanup_expired();

@@ -83,6 +83,8 @@ private:
     std::unique_ptr<services::AuthService> auth_;
     std::unique_ptr<services::DirectoryService> directory_;
     std::unique_ptr<services::SessionService> sessions_;
+    std::unique_ptr<infra::LocalBlobStore> blobs_;
+    std::unique_ptr<services::RecordingStorageService> recording_storage_;
     std::unique_ptr<services::RecordingService> recordings_;
     std::unique_ptr<services::ConfigService> config_;
     std::unique_ptr<services::AttendanceService> attendance_;

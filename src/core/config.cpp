@@ -66,6 +66,9 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     num("LIVE_JOIN_TOKEN_TTL", c.join_token_ttl, 120, 300);
     flag("LIVE_JOIN_SINGLE_USE", c.join_single_use);
     num("LIVE_RECORDING_LINK_TTL", c.recording_link_ttl, 30, 86400);
+    str("LIVE_STORAGE_DIR", c.storage_dir);
+    num("LIVE_RECORDING_MAX_MB", c.recording_max_mb, 1, 1048576);
+    flag("LIVE_STORAGE_ALLOW_PRIVATE_SOURCES", c.storage_allow_private_sources);
     num("LIVE_RATE_JOIN_PER_USER", c.rate_join_per_user, 0, 1000000000);
     num("LIVE_RATE_JOIN_PER_IP", c.rate_join_per_ip, 0, 1000000000);
     num("LIVE_RATE_LOGIN_PER_ACCOUNT", c.rate_login_per_account, 0, 1000000000);

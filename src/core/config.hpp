@@ -18,19 +18,22 @@ struct Config {
     int job_workers = 1;                               // LIVE_JOB_WORKERS: in-process workers in serve (0 = none)
     int job_lease_seconds = 60;                        // LIVE_JOB_LEASE_SECONDS: a dead worker's job is retried after
     int access_token_ttl = 3600;                       // LIVE_ACCESS_TOKEN_TTL seconds
-    int heartbeat_seconds = 30;       // LIVE_HEARTBEAT_SECONDS: room pages send one this often; 2 missed close the row
-    int sse_poll_ms = 2000;           // LIVE_SSE_POLL_MS: how often a live participant stream re-reads the room
-    int sse_max_streams = 500;        // LIVE_SSE_MAX_STREAMS: open event streams per process (then 503)
-    std::string redis_url;            // LIVE_REDIS_URL: rate limits and used join links shared by every process
-    std::string log_level = "info";   // LIVE_LOG_LEVEL
-    std::string trusted_proxies;      // LIVE_TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
-    int join_token_ttl = 300;         // LIVE_JOIN_TOKEN_TTL: join token / launch link lifetime, seconds
-    bool join_single_use = false;     // LIVE_JOIN_SINGLE_USE: a launch link opens once
-    int recording_link_ttl = 600;     // LIVE_RECORDING_LINK_TTL: how long a recording access link opens, seconds
-    int rate_join_per_user = 10;      // LIVE_RATE_JOIN_PER_USER: joins per user per minute (0 = off)
-    int rate_join_per_ip = 100;       // LIVE_RATE_JOIN_PER_IP: joins per client address per minute
-    int rate_login_per_account = 10;  // LIVE_RATE_LOGIN_PER_ACCOUNT: sign-in attempts per 15 minutes
-    int rate_login_failures_per_ip = 50;     // LIVE_RATE_LOGIN_FAILURES_PER_IP: failed sign-ins per 15 minutes
+    int heartbeat_seconds = 30;      // LIVE_HEARTBEAT_SECONDS: room pages send one this often; 2 missed close the row
+    int sse_poll_ms = 2000;          // LIVE_SSE_POLL_MS: how often a live participant stream re-reads the room
+    int sse_max_streams = 500;       // LIVE_SSE_MAX_STREAMS: open event streams per process (then 503)
+    std::string redis_url;           // LIVE_REDIS_URL: rate limits and used join links shared by every process
+    std::string log_level = "info";  // LIVE_LOG_LEVEL
+    std::string trusted_proxies;     // LIVE_TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
+    int join_token_ttl = 300;        // LIVE_JOIN_TOKEN_TTL: join token / launch link lifetime, seconds
+    bool join_single_use = false;    // LIVE_JOIN_SINGLE_USE: a launch link opens once
+    int recording_link_ttl = 600;    // LIVE_RECORDING_LINK_TTL: how long a recording access link opens, seconds
+    std::string storage_dir = "storage";  // LIVE_STORAGE_DIR: our copies of recordings ("off": play from providers)
+    int recording_max_mb = 8192;          // LIVE_RECORDING_MAX_MB: larger recordings are not copied (MiB)
+    bool storage_allow_private_sources = false;  // LIVE_STORAGE_ALLOW_PRIVATE_SOURCES: copy from private addresses
+    int rate_join_per_user = 10;                 // LIVE_RATE_JOIN_PER_USER: joins per user per minute (0 = off)
+    int rate_join_per_ip = 100;                  // LIVE_RATE_JOIN_PER_IP: joins per client address per minute
+    int rate_login_per_account = 10;             // LIVE_RATE_LOGIN_PER_ACCOUNT: sign-in attempts per 15 minutes
+    int rate_login_failures_per_ip = 50;         // LIVE_RATE_LOGIN_FAILURES_PER_IP: failed sign-ins per 15 minutes
     std::string ip_hash_key;                 // LIVE_IP_HASH_KEY: key of ip_hash (default: derived from the secret key)
     int retention_participant_days = 365;    // LIVE_RETENTION_PARTICIPANT_DAYS: devices/address hashes kept (0 = ever)
     int retention_webhook_days = 30;         // LIVE_RETENTION_WEBHOOK_DAYS: provider deliveries kept

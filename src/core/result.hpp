@@ -11,19 +11,20 @@ namespace lc {
 
 enum class Code {
     kOk,
-    kInvalidArgument,     // 422 (or 400 for malformed requests)
-    kBadRequest,          // 400: the request itself cannot be read
-    kNotFound,            // 404
-    kAlreadyExists,       // 409
-    kFailedPrecondition,  // 409: state does not allow it
-    kPermissionDenied,    // 403
-    kUnauthenticated,     // 401
-    kResourceExhausted,   // 429
-    kPayloadTooLarge,     // 413
-    kUnavailable,         // 503
-    kUnimplemented,       // 501
-    kGone,                // 410: it existed and was removed on purpose
-    kInternal,            // 500
+    kInvalidArgument,      // 422 (or 400 for malformed requests)
+    kBadRequest,           // 400: the request itself cannot be read
+    kNotFound,             // 404
+    kAlreadyExists,        // 409
+    kFailedPrecondition,   // 409: state does not allow it
+    kPermissionDenied,     // 403
+    kUnauthenticated,      // 401
+    kResourceExhausted,    // 429
+    kPayloadTooLarge,      // 413
+    kUnavailable,          // 503
+    kUnimplemented,        // 501
+    kGone,                 // 410: it existed and was removed on purpose
+    kRangeNotSatisfiable,  // 416: a byte range past the end of a file
+    kInternal,             // 500
 };
 
 /// One problem with one input field; `field` is a dotted path ("policy.lobby_enabled").

@@ -18,7 +18,10 @@ struct Recording {
     std::string provider_recording_id;
     std::string provider_url;  // the provider's playback URL: handed out only through signed access links
     std::string storage_url;
-    std::string storage_path;
+    std::string storage_path;  // the key of our copy in the file store (seed 5.3); empty: none
+    /// none | copying | stored | failed (the copy; the recording's own status is `status`)
+    std::string storage_status = "none";
+    long long storage_bytes = 0;  // copied so far, then the copy's size
     long long duration_seconds = 0;
     long long file_size_bytes = 0;
     std::string format = "mp4";

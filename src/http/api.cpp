@@ -967,8 +967,11 @@ void Api::finish_stream(const std::shared_ptr<RequestContext>& c, Response head,
         log_request(*c, status, std::chrono::steady_clock::now() - c->t0, to_string(why));
     };
     if (c->req.method() == bhttp::verb::head) {  // the header alone: no stream opens, no slot is held
+        const auto known_length = head.find(bhttp::field::content_length);
+        const std::string length = known_length != head.end() ? std::string(known_length->value()) : "";
         head.body().clear();
         head.prepare_payload();
+        if (!length.empty()) head.set(bhttp::field::content_length, length);  // what a GET would send
         on_close(StreamEnd::kFinished);
         return respond(std::move(head));
     }
@@ -1014,7 +1017,7 @@ void Api::handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const 
             c->stream.reset();
             return last_resort(e);
         }
-        if (c->stream && res.result() == bhttp::status::ok)
+        if (c->stream && (res.result() == bhttp::status::ok || res.result() == bhttp::status::partial_content))
             return finish_stream(c, std::move(res), respond, respond_stream);
         c->stream.reset();
         finish(*c, std::move(res), respond);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/time.hpp"
+#include "http/file_stream.hpp"
 #include "http/handler_support.hpp"
 #include "http/json_values.hpp"
 #include "services/recording_service.hpp"
@@ -27,6 +28,8 @@ json::object recording_json(const domain::Recording& r) {
                         {"thumbnail_url", r.thumbnail_url},
                         {"transcript_status", r.transcript_status},
                         {"is_public", r.is_public},
+                        {"storage_status", r.storage_status},
+                        {"storage_bytes", r.storage_bytes},
                         {"published_at", opt_time(r.published_at)},
                         {"expires_at", opt_time(r.expires_at)},
                         {"created_at", format_iso8601(r.created_at)}};
@@ -92,14 +95,43 @@ void Api::register_recording_routes() {
     // Opened by the browser itself (no bearer header): the sealed token is the credential.
     router_.add("GET", "/api/v1/recordings/play/{token}/", [recordings](RequestContext& c) {
         if (auto st = only_known_params(c, {}, "this link takes no query parameters"); !st) return fail(c, st.error());
-        auto url = recordings->open_link(c.params.at(0));
-        if (!url) return fail(c, url.error());
-        Response res{bhttp::status::see_other, c.version()};
-        res.set(bhttp::field::location, *url);
-        res.set(bhttp::field::cache_control, "no-store");
-        res.keep_alive(c.keep_alive());
-        res.prepare_payload();
-        return res;
+        auto playback = recordings->open_link(c.params.at(0));
+        if (!playback) return fail(c, playback.error());
+        if (playback->file_path.empty()) {
+            Response res{bhttp::status::see_other, c.version()};
+            res.set(bhttp::field::location, playback->redirect_url);
+            res.set(bhttp::field::cache_control, "no-store");
+            res.keep_alive(c.keep_alive());
+            res.prepare_payload();
+            return res;
+        }
+        // Our copy (seed 5.3): streamed from disk, with byte ranges so the player can seek.
+        const long long size = playback->file_size;
+        auto range = parse_byte_range(c.req[bhttp::field::range], size);
+        if (range.kind == ByteRange::Kind::kUnsatisfiable) {
+            Response res = fail(
+                c, Error{Code::kRangeNotSatisfiable,
+                         "the requested range starts past the end of this " + std::to_string(size) + "-byte recording",
+                         {},
+                         {}});
+            res.set(bhttp::field::content_range, "bytes */" + std::to_string(size));
+            return res;
+        }
+        Response head{range.kind == ByteRange::Kind::kPartial ? bhttp::status::partial_content : bhttp::status::ok,
+                      c.version()};
+        head.set(bhttp::field::content_type, "video/mp4");
+        head.set(bhttp::field::accept_ranges, "bytes");
+        head.set(bhttp::field::cache_control, "private, no-store");
+        head.set(bhttp::field::content_disposition, "inline; filename=\"" + playback->file_name + "\"");
+        head.set(bhttp::field::content_length, std::to_string(range.last - range.first + 1));
+        if (range.kind == ByteRange::Kind::kPartial)
+            head.set(bhttp::field::content_range, "bytes " + std::to_string(range.first) + "-" +
+                                                      std::to_string(range.last) + "/" + std::to_string(size));
+        PendingStream stream;
+        if (range.last >= range.first)
+            stream.source = file_stream_source(playback->file_path, range.first, range.last, c.offload);
+        c.stream = std::move(stream);
+        return head;
     });
 }
 

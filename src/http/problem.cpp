@@ -34,6 +34,8 @@ unsigned http_status(Code code) {
             return 501;
         case Code::kGone:
             return 410;
+        case Code::kRangeNotSatisfiable:
+            return 416;
         case Code::kInternal:
             return 500;
     }
@@ -71,6 +73,8 @@ ProblemType problem_type(Code code) {
             return {"not-implemented", "Not available"};
         case Code::kGone:
             return {"gone", "It was removed"};
+        case Code::kRangeNotSatisfiable:
+            return {"range-not-satisfiable", "The requested range is not in the file"};
         default:
             return {"internal-error", "Internal server error"};
     }

@@ -257,12 +257,15 @@ private:
         on_close_ = std::move(a.on_close);
         source_ = std::move(a.source);
         if (srv_.stopping.load()) return end_stream(StreamEnd::kServerStopping);
-        chunked_ = a.head.version() >= 11;
+        // A stream whose length is known (a file) keeps its Content-Length and is sent as it is; any
+        // other is chunked on HTTP/1.1 and ends with the connection on HTTP/1.0.
+        const bool known_length = a.head.find(bhttp::field::content_length) != a.head.end();
+        chunked_ = !known_length && a.head.version() >= 11;
         auto head = std::make_shared<bhttp::response<bhttp::empty_body>>();
         head->base() = a.head.base();
-        head->erase(bhttp::field::content_length);
+        if (!known_length) head->erase(bhttp::field::content_length);
         head->keep_alive(false);  // the connection closes with the stream
-        head->chunked(chunked_);
+        if (!known_length) head->chunked(chunked_);
         auto sr = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*head);
         arm(srv_.opt.read_timeout_seconds);
         bhttp::async_write_header(

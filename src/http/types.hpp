@@ -58,7 +58,8 @@ enum class StreamEnd { kFinished, kClientGone, kServerStopping };
 const char* to_string(StreamEnd e);
 
 struct StreamAnswer {
-    Response head;        // status and headers (the body is ignored; sent with chunked transfer encoding)
+    Response head;        // status and headers (the body is ignored). With Content-Length set the body is sent as
+                          // it is (the source writes exactly that many bytes); else with chunked transfer encoding.
     std::string opening;  // the first chunk, sent right after the header
     std::shared_ptr<StreamSource> source;  // continues the body; null: the opening is the whole body
     /// Called exactly once when the stream is over, on whichever thread noticed (access log, stream slot).

@@ -10,11 +10,14 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "core/text.hpp"
+#include "infra/download.hpp"
 
 namespace lc::infra {
 
@@ -28,6 +31,25 @@ struct EasyFree {
 struct SlistFree {
     void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
+
+using HeaderList = std::unique_ptr<curl_slist, SlistFree>;
+
+/// "Name: value" lines for CURLOPT_HTTPHEADER, plus `extra` when given; nullopt when out of memory.
+std::optional<HeaderList> header_list(const std::vector<std::pair<std::string, std::string>>& headers,
+                                      const char* extra) {
+    HeaderList list;
+    auto append = [&](const std::string& line) {
+        curl_slist* next = curl_slist_append(list.get(), line.c_str());
+        if (!next) return false;
+        (void)list.release();
+        list.reset(next);
+        return true;
+    };
+    for (const auto& [name, value] : headers)
+        if (!append(name + ": " + value)) return std::nullopt;
+    if (extra && !append(extra)) return std::nullopt;
+    return list;
+}
 
 struct Sink {
     std::string body;
@@ -131,20 +153,9 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) const {
     if (!easy) return Error::unavailable("could not start an outbound HTTP request", "curl_easy_init failed");
     CURL* c = easy.get();
     Sink sink;
-    std::unique_ptr<curl_slist, SlistFree> headers;
-    for (const auto& [name, value] : request.headers) {
-        std::string line = name + ": " + value;
-        curl_slist* next = curl_slist_append(headers.get(), line.c_str());
-        if (!next) return Error::unavailable("could not start an outbound HTTP request", "curl_slist_append failed");
-        (void)headers.release();
-        headers.reset(next);
-    }
     // "Expect: 100-continue" would add a round trip to every POST larger than 1 KiB.
-    curl_slist* next = curl_slist_append(headers.get(), "Expect:");
-    if (next) {
-        (void)headers.release();
-        headers.reset(next);
-    }
+    auto headers = header_list(request.headers, "Expect:");
+    if (!headers) return Error::unavailable("could not start an outbound HTTP request", "curl_slist_append failed");
     const long timeout_ms = static_cast<long>(request.timeout.count());
     curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -158,7 +169,7 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) const {
         curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &refused);
         curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
     }
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers->get());
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -192,6 +203,108 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) const {
     res.content_type = std::move(sink.content_type);
     res.retry_after_seconds = sink.retry_after;
     return res;
+}
+
+namespace {
+struct FileSink {
+    std::FILE* file = nullptr;
+    long long written = 0, max_bytes = 0, next_report = 0, every = 0;
+    bool too_large = false, write_failed = false;
+    const std::function<void(long long)>* on_progress = nullptr;
+};
+
+size_t on_file_body(char* data, size_t size, size_t n, void* user) {
+    auto* sink = static_cast<FileSink*>(user);
+    const size_t len = size * n;
+    if (sink->max_bytes > 0 && sink->written + static_cast<long long>(len) > sink->max_bytes) {
+        sink->too_large = true;
+        return 0;  // aborts the transfer
+    }
+    if (std::fwrite(data, 1, len, sink->file) != len) {
+        sink->write_failed = true;
+        return 0;
+    }
+    sink->written += static_cast<long long>(len);
+    if (*sink->on_progress && sink->written >= sink->next_report) {
+        (*sink->on_progress)(sink->written);
+        sink->next_report = sink->written + sink->every;
+    }
+    return len;
+}
+
+struct FileClose {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+};
+}  // namespace
+
+Result<long long> download_to_file(const DownloadRequest& request) {
+    if (request.public_only && request.url.rfind("https://", 0) != 0) {
+        Error e = Error::invalid("only https:// addresses are downloaded from");
+        e.internal = "refused " + url_origin(request.url) +
+                     " (set LIVE_STORAGE_ALLOW_PRIVATE_SOURCES for a server "
+                     "on the school's own network)";
+        return e;
+    }
+    std::unique_ptr<CURL, EasyFree> easy(curl_easy_init());
+    if (!easy) return Error::unavailable("could not start a download", "curl_easy_init failed");
+    std::unique_ptr<std::FILE, FileClose> file(std::fopen(request.to_path.c_str(), "wb"));
+    if (!file) return Error::unavailable("could not write the downloaded file", "fopen failed: " + request.to_path);
+    CURL* c = easy.get();
+    FileSink sink;
+    sink.file = file.get();
+    sink.max_bytes = request.max_bytes;
+    sink.every = std::max(1LL, request.progress_every);
+    sink.next_report = sink.every;
+    sink.on_progress = &request.on_progress;
+    auto headers = header_list(request.headers, nullptr);
+    if (!headers) return Error::unavailable("could not start a download", "curl_slist_append failed");
+    bool refused = false;
+    curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, request.public_only ? "https" : "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, request.public_only ? "https" : "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count() * 1000));
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.stall_timeout.count()));
+    if (request.public_only) {
+        curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_public_socket);
+        curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &refused);
+    }
+    if (*headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers->get());
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_file_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "liveclass/0.1");
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    CURLcode rc = curl_easy_perform(c);
+    const std::string origin = url_origin(request.url);
+    if (refused) {
+        Error e = Error::invalid("the recording's address is not a public address");
+        e.internal = "refused a private address for " + origin;
+        return e;
+    }
+    auto permanent = [](std::string message, std::string why) {
+        Error e = Error::invalid(std::move(message));
+        e.internal = std::move(why);
+        return e;
+    };
+    if (sink.too_large)
+        return permanent("the file is larger than " + std::to_string(request.max_bytes) + " bytes", origin);
+    if (sink.write_failed || std::fflush(file.get()) != 0)
+        return Error::unavailable("could not write the downloaded file", "write failed: " + request.to_path);
+    if (rc != CURLE_OK)
+        return Error::unavailable("the download did not finish", origin + ": " + curl_easy_strerror(rc));
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    if (status != 200) {
+        const std::string why = origin + " answered HTTP " + std::to_string(status);
+        const bool may_come = status == 404 || status == 408 || status == 429 || status >= 500;
+        return may_come ? Error::unavailable("the file could not be downloaded yet", why)
+                        : permanent("the file could not be downloaded", why);
+    }
+    if (*sink.on_progress) (*sink.on_progress)(sink.written);
+    return sink.written;
 }
 
 std::string url_origin(std::string_view url) {

@@ -404,6 +404,12 @@ Result<bool> ZoomProvider::delete_recording(const std::string& recording_id) {
     return true;
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> ZoomProvider::download_headers() {
+    auto t = token(false);
+    if (!t) return t.take_error();
+    return std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + *t}};
+}
+
 Result<std::string> ZoomProvider::health_check() {
     auto t = token(false);
     if (!t) return t.take_error();

@@ -59,6 +59,8 @@ public:
     Result<bool> stop_recording(const domain::LiveSession& session) override;
     Result<std::vector<RecordingInfo>> get_recordings(const domain::LiveSession& session) override;
     Result<bool> delete_recording(const std::string& recording_id) override;
+    /// download_url takes the OAuth token as a bearer header (Zoom's recording download rules).
+    Result<std::vector<std::pair<std::string, std::string>>> download_headers() override;
     Result<bool> delete_room(const domain::LiveSession& session) override;
     Result<NormalizedEvent> handle_webhook(const boost::json::object& payload) override;
     /// An access token for the school's app (cached, else fetched): Zoom answers and the credentials work.

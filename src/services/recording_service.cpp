@@ -94,7 +94,7 @@ Result<Recording> RecordingService::change(const Principal& p, const std::string
                                                 {{"session_id", session_id}, {"status", to_string(r.status)}}));
         // Students hear of it once per recording (the notice's occasion), however often it is republished.
         if (action == RecordingAction::kPublish) queue_recording_notice(tx.sql(), t->session, r.id, now);
-        if (deleting) queue_delete_at_provider(tx.sql(), r);
+        if (deleting) queue_delete_copies(tx.sql(), r);
         tx.commit();
         if (action == RecordingAction::kPublish || deleting) ctx_.jobs_enqueued();
         return r;
@@ -137,6 +137,8 @@ Result<RecordingAccess> RecordingService::access(const Principal& p, const std::
             return Error::conflict("this recording could not be processed and cannot be played");
         RecordingAccess a;
         a.expires_at = ctx_.clock.now() + opt_.ttl_seconds;
+        // Our copy is streamed request by request as the viewer seeks: the link must outlast the viewing.
+        if (r.storage_status == "stored") a.expires_at += r.duration_seconds;
         a.url = opt_.base_url + "/api/v1/recordings/play/" +
                 seal(r, p.user.id, t->actor == SessionActor::kParticipant, a.expires_at) + "/";
         // Seed 9.5: who was handed a way to watch which recording, when and from where.
@@ -146,7 +148,7 @@ Result<RecordingAccess> RecordingService::access(const Principal& p, const std::
     });
 }
 
-Result<std::string> RecordingService::open_link(std::string_view token) {
+Result<Playback> RecordingService::open_link(std::string_view token) {
     if (token.size() > 4096 || token.substr(0, kLinkPrefix.size()) != kLinkPrefix) return link_not_ours();
     auto raw = infra::base64url_decode(token.substr(kLinkPrefix.size()));
     if (!raw) return link_not_ours();
@@ -168,7 +170,7 @@ Result<std::string> RecordingService::open_link(std::string_view token) {
     if (ctx_.clock.now() >= expires_at)
         return Error::gone("this recording link has expired (links last " + std::to_string(opt_.ttl_seconds) +
                            " seconds); open the class's recordings and choose Watch again");
-    return guarded([&]() -> Result<std::string> {
+    return guarded([&]() -> Result<Playback> {
         store::Conn c(ctx_.db);
         auto r = store::find_recording_by_id(c.sql(), tenant, recording);
         if (!r || !is_playable(r->status) || (published_only && r->status != RecordingStatus::kPublished) ||
@@ -182,7 +184,15 @@ Result<std::string> RecordingService::open_link(std::string_view token) {
         auto l = sessions_.load(c.sql(), Principal{std::move(*u), std::move(*t)}, r->session_id);
         if (!l || !can_see_recording(l->actor, r->status))
             return Error::gone("this recording is no longer available to you");
-        return playback_url(*r);
+        Playback out;
+        if (auto copy = storage_.find_copy(*r)) {
+            out.file_path = copy->path;
+            out.file_size = copy->size;
+            out.file_name = "recording-" + r->id + ".mp4";
+        } else {
+            out.redirect_url = playback_url(*r);  // no copy of ours (yet, or it is missing): the provider's
+        }
+        return out;
     });
 }
 
@@ -249,18 +259,20 @@ Status RecordingService::run_process_job(const store::Job& job) {
                 ? recording_expiry(ctx_.clock.now(), sessions_.effective_policy(tx.sql(), *s).recording_retention_days)
                 : current->expires_at;
         store::save_recording(tx.sql(), found);
+        const bool copying = failure.empty() && storage_.queue_copy(tx.sql(), found);
         tx.commit();
+        if (copying) ctx_.jobs_enqueued();
         if (!failure.empty()) return Error::unavailable("recording " + id + " failed", failure);
         return ok_status();
     });
 }
 
-void RecordingService::queue_delete_at_provider(soci::session& sql, const Recording& r) {
-    if (r.provider_recording_id.empty()) return;
+void RecordingService::queue_delete_copies(soci::session& sql, const Recording& r) {
     store::Job job;
     job.id = infra::new_uuid();
     job.tenant_id = r.tenant_id;
-    job.type = kDeleteAtProviderJob;
+    job.type = kDeleteCopiesJob;
+    job.max_attempts = RecordingStorageService::kCopyAttempts;
     job.payload = json::serialize(json::object{{"recording_id", r.id}, {"tenant_id", r.tenant_id}});
     store::enqueue_job(sql, job, ctx_.clock.now());
 }
@@ -298,7 +310,7 @@ Result<int> RecordingService::cleanup_expired() {
                 if (!next) continue;
                 r->status = *next;
                 store::save_recording(tx.sql(), *r);
-                queue_delete_at_provider(tx.sql(), *r);
+                queue_delete_copies(tx.sql(), *r);
                 store::AuditEntry a;  // done by the school's policy, not by a person: no actor
                 a.id = infra::new_uuid();
                 a.tenant_id = r->tenant_id;
@@ -318,10 +330,10 @@ Result<int> RecordingService::cleanup_expired() {
     });
 }
 
-Status RecordingService::run_delete_at_provider_job(const store::Job& job) {
+Status RecordingService::run_delete_copies_job(const store::Job& job) {
     boost::system::error_code ec;
     json::value v = json::parse(job.payload, ec);
-    if (ec || !v.is_object()) return Error::invalid("delete_provider_recording: the payload is not a JSON object");
+    if (ec || !v.is_object()) return Error::invalid("delete_recording_copies: the payload is not a JSON object");
     const std::string tenant = text_at(v.get_object(), "tenant_id"), id = text_at(v.get_object(), "recording_id");
     return guarded([&]() -> Status {
         std::optional<Recording> rec;
@@ -332,9 +344,10 @@ Status RecordingService::run_delete_at_provider_job(const store::Job& job) {
             rec = store::find_recording_by_id(c.sql(), tenant, id);
             if (!rec || rec->status != RecordingStatus::kDeleted) return ok_status();
             s = store::find_session(c.sql(), tenant, rec->session_id);
-            if (!s) return ok_status();  // the class was erased with its recordings (KVKK erasure)
             configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
         }
+        if (auto st = storage_.remove_copy(*rec); !st) return st;  // retried
+        if (!s || rec->provider_recording_id.empty()) return ok_status();
         auto provider = ctx_.providers.for_kind(configs, s->provider);
         if (!provider) return provider.take_error();  // the school's settings may be fixed: retried
         auto gone = (*provider)->delete_recording(rec->provider_recording_id);

@@ -14,6 +14,7 @@
 
 #include "domain/recording_rules.hpp"
 #include "services/context.hpp"
+#include "services/recording_storage.hpp"
 #include "services/session_service.hpp"
 #include "store/job_repo.hpp"
 
@@ -22,6 +23,15 @@ namespace lc::services {
 struct RecordingLinkOptions {
     int ttl_seconds = 600;  // LIVE_RECORDING_LINK_TTL
     std::string base_url;   // LIVE_PUBLIC_URL: links are absolute when set, else paths on this server
+};
+
+/// What opening an access link leads to: our copy of the file (seed 5.3), or else the provider's
+/// playback address to redirect to.
+struct Playback {
+    std::string redirect_url;  // set when there is no copy of ours
+    std::string file_path;     // our copy
+    long long file_size = 0;
+    std::string file_name;  // for Content-Disposition
 };
 
 /// What the access endpoint answers: the signed link and when it stops opening.
@@ -37,12 +47,13 @@ public:
     /// Seed 5.5 cleanup_expired_recordings: once a day, recordings whose retention ran out are deleted.
     static constexpr const char* kCleanupJob = "cleanup_expired_recordings";
     static constexpr int kCleanupIntervalSeconds = 86400;
-    /// Asks the provider to delete its copy of a recording deleted here (by a person or by retention);
-    /// retried with backoff while the provider cannot be reached, then dead (the ops view counts it).
-    static constexpr const char* kDeleteAtProviderJob = "delete_provider_recording";
+    /// Deletes the copies of a recording deleted here (by a person or by retention): ours, then the
+    /// provider's; retried with backoff while that fails, then dead (the ops view counts it).
+    static constexpr const char* kDeleteCopiesJob = "delete_recording_copies";
 
-    RecordingService(ServiceContext& ctx, SessionService& sessions, std::string link_key, RecordingLinkOptions opt)
-        : ctx_(ctx), sessions_(sessions), key_(std::move(link_key)), opt_(std::move(opt)) {}
+    RecordingService(ServiceContext& ctx, SessionService& sessions, RecordingStorageService& storage,
+                     std::string link_key, RecordingLinkOptions opt)
+        : ctx_(ctx), sessions_(sessions), storage_(storage), key_(std::move(link_key)), opt_(std::move(opt)) {}
 
     /// The recordings of a class the caller may see (students: published ones), newest first.
     Result<std::vector<domain::Recording>> list(const Principal& p, const std::string& session_id);
@@ -56,12 +67,13 @@ public:
     /// it is gone.
     Status remove(const Principal& p, const std::string& session_id, const std::string& recording_id,
                   const RequestMeta& meta);
-    /// Seed 5.6 get_access_url: a signed link that opens the recording for a short time; audited.
+    /// Seed 5.6 get_access_url: a signed link that opens the recording for a short time; audited. A link
+    /// to our own copy lasts the recording's duration longer, so a viewer can seek to its end.
     Result<RecordingAccess> access(const Principal& p, const std::string& session_id, const std::string& recording_id,
                                    const RequestMeta& meta);
-    /// Opens an access link: the playback address to redirect to. NotFound for a token that is not
-    /// ours; Gone when it expired or the recording was deleted or unpublished since.
-    Result<std::string> open_link(std::string_view token);
+    /// Opens an access link: our copy, or the playback address to redirect to. NotFound for a token
+    /// that is not ours; Gone when it expired or the recording was deleted or unpublished since.
+    Result<Playback> open_link(std::string_view token);
     /// The process_recording job: finds the provider's playback address (the event's own, or the
     /// provider's recording list) and makes the recording ready. While the provider does not list it
     /// yet the job is retried; when its attempts are used up the recording is marked failed.
@@ -73,9 +85,9 @@ public:
     /// expiry came, each audited as recording.expire with the provider's copy queued for deletion.
     /// Returns how many were deleted.
     Result<int> cleanup_expired();
-    /// The delete_provider_recording job. Providers that keep no copy we can delete (Jitsi: the file is
+    /// The delete_recording_copies job. Providers that keep no copy we can delete (Jitsi: the file is
     /// wherever Jibri put it) and copies the provider no longer has count as done.
-    Status run_delete_at_provider_job(const store::Job& job);
+    Status run_delete_copies_job(const store::Job& job);
 
 private:
     struct Target {
@@ -88,13 +100,14 @@ private:
                         const std::string& recording_id, bool for_update);
     Result<domain::Recording> change(const Principal& p, const std::string& session_id, const std::string& recording_id,
                                      domain::RecordingAction action, const RequestMeta& meta);
-    /// Queues, in the caller's transaction, the deletion of the provider's copy of `r`.
-    void queue_delete_at_provider(soci::session& sql, const domain::Recording& r);
+    /// Queues, in the caller's transaction, the deletion of the copies of `r` (ours and the provider's).
+    void queue_delete_copies(soci::session& sql, const domain::Recording& r);
     std::string seal(const domain::Recording& r, const std::string& user_id, bool published_only,
                      UnixTime expires_at) const;
 
     ServiceContext& ctx_;
     SessionService& sessions_;
+    RecordingStorageService& storage_;
     std::string key_;
     RecordingLinkOptions opt_;
 };

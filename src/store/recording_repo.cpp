@@ -12,12 +12,12 @@ namespace {
 constexpr const char* kSelectRecordings =
     "SELECT id, tenant_id, session_id, provider_recording_id, provider_url, storage_url, storage_path, "
     "duration_seconds, file_size_bytes, format, resolution, thumbnail_url, transcript_status, status, is_public, "
-    "published_at, expires_at, created_at FROM live_session_recordings WHERE ";
+    "published_at, expires_at, created_at, storage_status, storage_bytes FROM live_session_recordings WHERE ";
 
 struct RecordingRow {
     Recording r;
     int duration = 0, is_public = 0;
-    long long size = 0, created = 0;
+    long long size = 0, created = 0, storage_bytes = 0;
     std::string status;
     Nullable<long long> published, expires;
 
@@ -40,6 +40,8 @@ struct RecordingRow {
         st.exchange(soci::into(published.value, published.ind));
         st.exchange(soci::into(expires.value, expires.ind));
         st.exchange(soci::into(created));
+        st.exchange(soci::into(r.storage_status));
+        st.exchange(soci::into(storage_bytes));
     }
     Recording finish() {
         Recording out = r;
@@ -50,6 +52,7 @@ struct RecordingRow {
         out.published_at = published.get();
         out.expires_at = expires.get();
         out.created_at = created;
+        out.storage_bytes = storage_bytes;
         published.ind = expires.ind = soci::i_null;
         return out;
     }
@@ -107,6 +110,12 @@ std::vector<Recording> list_expired_recordings(soci::session& sql, long long now
     return query_recordings(sql, where, p);
 }
 
+void save_storage_progress(soci::session& sql, const std::string& tenant_id, const std::string& id, long long bytes) {
+    sql << "UPDATE live_session_recordings SET storage_bytes = :b WHERE tenant_id = :t AND id = :i "
+           "AND storage_status = 'copying'",
+        soci::use(bytes), soci::use(tenant_id), soci::use(id);
+}
+
 void save_recording(soci::session& sql, const Recording& r) {
     std::string status = domain::to_string(r.status);
     int duration = static_cast<int>(r.duration_seconds);
@@ -115,12 +124,14 @@ void save_recording(soci::session& sql, const Recording& r) {
     Nullable<long long> published, expires;
     published.set(r.published_at ? std::optional<long long>(*r.published_at) : std::nullopt);
     expires.set(r.expires_at ? std::optional<long long>(*r.expires_at) : std::nullopt);
+    long long storage_bytes = r.storage_bytes;
     sql << "UPDATE live_session_recordings SET status = :st, provider_url = :u, duration_seconds = :d, "
-           "file_size_bytes = :z, format = :f, is_public = :pub, published_at = :pa, expires_at = :ea "
-           "WHERE tenant_id = :t AND id = :i",
+           "file_size_bytes = :z, format = :f, is_public = :pub, published_at = :pa, expires_at = :ea, "
+           "storage_path = :sp, storage_status = :ss, storage_bytes = :sb WHERE tenant_id = :t AND id = :i",
         soci::use(status), soci::use(r.provider_url), soci::use(duration), soci::use(size), soci::use(r.format),
         soci::use(is_public), soci::use(published.value, published.ind), soci::use(expires.value, expires.ind),
-        soci::use(r.tenant_id), soci::use(r.id);
+        soci::use(r.storage_path), soci::use(r.storage_status), soci::use(storage_bytes), soci::use(r.tenant_id),
+        soci::use(r.id);
 }
 
 }  // namespace lc::store

@@ -24,7 +24,10 @@ std::optional<domain::Recording> find_recording_by_id(soci::session& sql, const 
 /// Seed 5.5: recordings of every school whose expiry came by `now` and that are not deleted yet,
 /// oldest expiry first, at most `limit`.
 std::vector<domain::Recording> list_expired_recordings(soci::session& sql, long long now, int limit);
-/// Writes what the recording use cases change: status, playback URL and metadata, publication and expiry.
+/// Seed 5.3 progress: how much of the copy is made (only while it is being made).
+void save_storage_progress(soci::session& sql, const std::string& tenant_id, const std::string& id, long long bytes);
+/// Writes what the recording use cases change: status, playback URL and metadata, publication, expiry
+/// and our copy.
 void save_recording(soci::session& sql, const domain::Recording& r);
 
 }  // namespace lc::store

@@ -4,11 +4,10 @@
 // `make test` starts; LIVE_TEST_POSTGRES_URL). Requests go over real sockets.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <map>
 #include <memory>
 #include <string>
-
-#include <boost/json.hpp>
 
 #include "app/app.hpp"
 
@@ -61,6 +60,7 @@ public:
     ManualClock& clock() { return clock_; }
     unsigned short port() const { return port_; }
     const std::string& database_url() const { return db_.url(); }
+    const std::string& storage_dir() const { return storage_dir_; }
 
     HttpResult get(const std::string& target, const std::string& token = "") {
         return http_request(port_, "GET", target, "", token);
@@ -101,6 +101,7 @@ public:
 
 private:
     TestDatabase db_;
+    std::string storage_dir_;  // LIVE_STORAGE_DIR: a fresh directory per server, removed with it
     ManualClock clock_;
     infra::Logger log_;
     std::unique_ptr<app::App> app_;

@@ -287,7 +287,7 @@ TEST_P(Recordings, RetentionFollowsThePolicyAndTheDailyCleanupDeletesWhatRanOut)
     EXPECT_EQ(js(row.at("resource_id")), rid);
     EXPECT_EQ(row.at("actor_id"), nullptr);
     EXPECT_EQ(js(row.at("details").at("session_id")), id);
-    EXPECT_EQ(rows("jobs WHERE type = 'delete_provider_recording' AND status = 'done'"), 1);
+    EXPECT_EQ(rows("jobs WHERE type = 'delete_recording_copies' AND status = 'done'"), 1);
     // Kept: the class that keeps its recording for ever, and the other school's (90 days).
     EXPECT_EQ(list(kept_id, teacher).size(), 1u);
     EXPECT_EQ(list(other_id, srv.token_for(other.instructor, other.tenant)).size(), 1u);

@@ -621,7 +621,7 @@ TEST_P(BbbWebhooks, DeletingARecordingDeletesBbbsCopyRetryingWhileBbbIsDown) {
     ASSERT_EQ(srv.del("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/", s.instructor_token).status, 204u);
     run_jobs();
     EXPECT_EQ(fake.recordings().size(), 1u);
-    EXPECT_EQ(rows("jobs WHERE type = 'delete_provider_recording' AND status = 'queued' AND attempts = 1"), 1);
+    EXPECT_EQ(rows("jobs WHERE type = 'delete_recording_copies' AND status = 'queued' AND attempts = 1"), 1);
     fake.set_mode(FakeBbb::Mode::kNormal);
     srv.clock().advance(3600);
     run_jobs();
@@ -630,7 +630,7 @@ TEST_P(BbbWebhooks, DeletingARecordingDeletesBbbsCopyRetryingWhileBbbIsDown) {
     EXPECT_TRUE(calls.back().checksum_ok);
     EXPECT_EQ(calls.back().params.at("recordID"), "rec-del");
     EXPECT_TRUE(fake.recordings().empty()) << "BBB's copy is gone";
-    EXPECT_EQ(rows("jobs WHERE type = 'delete_provider_recording' AND status = 'done'"), 1);
+    EXPECT_EQ(rows("jobs WHERE type = 'delete_recording_copies' AND status = 'done'"), 1);
 }
 
 TEST_P(BbbWebhooks, HooksAreRegisteredAgainEveryFiveMinutesWhileClassesAreLive) {

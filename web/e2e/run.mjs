@@ -81,6 +81,9 @@ async function main() {
     LIVE_WEB_ROOT: join(webDir, 'dist'),
     LIVE_PUBLIC_URL: base,
     LIVE_SSE_POLL_MS: '300',
+    // Recording copies go to the run's own directory. The fake Jitsi's recordings are on loopback, which
+    // the copy job refuses (no LIVE_STORAGE_ALLOW_PRIVATE_SOURCES): they play from the provider.
+    LIVE_STORAGE_DIR: join(work, 'storage'),
     JITSI_DOMAIN: jitsiDomain,
     JITSI_APP_ID: appId,
     JITSI_JWT_SECRET: jitsiSecret,

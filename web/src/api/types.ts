@@ -145,6 +145,13 @@ export interface AttendanceTimeline {
 
 export type RecordingStatus = 'processing' | 'ready' | 'published' | 'failed';
 
+/**
+ * The server's own copy of the recording file: "none" plays from the provider (BigBlueButton
+ * presentations are never copied), "copying" is being downloaded (still playable from the provider),
+ * "stored" plays from our copy, "failed" could not be copied and keeps playing from the provider.
+ */
+export type RecordingStorageStatus = 'none' | 'copying' | 'stored' | 'failed';
+
 /** A class recording (GET .../live-sessions/{id}/recordings/); students are only sent published ones. */
 export interface Recording {
   id: string;
@@ -161,6 +168,10 @@ export interface Recording {
   /** When the retention policy deletes it. */
   expires_at: string | null;
   created_at: string;
+  /** Older servers do not send it: treat a missing one as "none". */
+  storage_status?: RecordingStorageStatus;
+  /** Bytes copied so far while copying; the copy's size once stored. */
+  storage_bytes?: number;
 }
 
 export interface RecordingList {

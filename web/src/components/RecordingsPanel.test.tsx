@@ -257,3 +257,126 @@ describe('RecordingsPanel — English', () => {
     expect(buttonsOf(R2)).toEqual(['Watch', 'Publish', 'Delete']);
   });
 });
+
+describe('RecordingsPanel — the server’s copy of the file', () => {
+  const storageLine = (id: string) => item(id).querySelector<HTMLElement>('[data-storage]');
+
+  it('shows the staff how far the copy is, in percent or, without a known size, in MB', async () => {
+    mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, storage_status: 'copying', storage_bytes: 185_600_000, file_size_bytes: 412_345_678 }),
+          // No size yet, and an estimate the copy already went past: the bytes copied so far.
+          rec({ id: R2, storage_status: 'copying', storage_bytes: 12_500_000, file_size_bytes: 0 }),
+          rec({ id: R3, storage_status: 'copying', storage_bytes: 500_000_000, file_size_bytes: 412_345_678 }),
+        ),
+    });
+    renderPanel('host');
+    await screen.findByRole('list');
+    expect(storageLine(R1)).toHaveTextContent('Okulun depolamasına kopyalanıyor… %45');
+    expect(storageLine(R1)).toHaveAttribute('data-storage', 'copying');
+    expect(storageLine(R2)).toHaveTextContent('Okulun depolamasına kopyalanıyor… 12,5 MB');
+    expect(storageLine(R3)).toHaveTextContent('Okulun depolamasına kopyalanıyor… 500 MB');
+    // It still plays from the provider meanwhile.
+    expect(buttonsOf(R1)).toEqual(['İzle', 'Yayından kaldır', 'Sil']);
+  });
+
+  it('rounds the percentage down and says nothing of a size before the first bytes', async () => {
+    mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, storage_status: 'copying', storage_bytes: 999, file_size_bytes: 1000 }),
+          rec({ id: R2, storage_status: 'copying', storage_bytes: 0, file_size_bytes: 0 }),
+        ),
+    });
+    renderPanel('moderator');
+    await screen.findByRole('list');
+    expect(storageLine(R1)).toHaveTextContent(/^Okulun depolamasına kopyalanıyor… %99$/);
+    expect(storageLine(R2)).toHaveTextContent(/^Okulun depolamasına kopyalanıyor…$/);
+  });
+
+  it('tells the staff when the copy is kept and when it could not be made', async () => {
+    mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, storage_status: 'stored', storage_bytes: 412_345_678 }),
+          rec({ id: R2, storage_status: 'failed', storage_bytes: 0 }),
+        ),
+    });
+    renderPanel('admin');
+    await screen.findByRole('list');
+    expect(storageLine(R1)).toHaveTextContent(/^Okulun depolamasında saklanıyor$/);
+    expect(storageLine(R1)).toHaveAttribute('data-storage', 'stored');
+    expect(storageLine(R2)).toHaveTextContent(/^Kopyalanamadı; sağlayıcıdan oynatılıyor$/);
+    expect(storageLine(R2)).toHaveAttribute('data-storage', 'failed');
+  });
+
+  it('says nothing of it to a student', async () => {
+    signIn(student);
+    mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, storage_status: 'copying', storage_bytes: 185_600_000 }),
+          rec({ id: R2, storage_status: 'stored', storage_bytes: 412_345_678 }),
+          rec({ id: R3, storage_status: 'failed', storage_bytes: 0 }),
+        ),
+    });
+    renderPanel('participant');
+    await screen.findByRole('list');
+    expect(panel().querySelector('[data-storage]')).toBeNull();
+    expect(panel()).not.toHaveTextContent(/depolama|Kopyalanamadı/);
+  });
+
+  it('says nothing when the file plays from the provider or an older server does not tell', async () => {
+    mockApi({
+      [`GET ${base}`]: () => list(rec({ id: R1, storage_status: 'none', storage_bytes: 0 }), rec({ id: R2 })),
+    });
+    renderPanel('host');
+    await screen.findByRole('list');
+    expect(within(panel()).getAllByRole('listitem')).toHaveLength(2);
+    expect(panel().querySelector('[data-storage]')).toBeNull();
+    expect(panel()).not.toHaveTextContent(/depolama|Kopyalanamadı/);
+  });
+
+  it('speaks English', async () => {
+    await i18n.changeLanguage('en');
+    mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, storage_status: 'copying', storage_bytes: 185_600_000 }),
+          rec({ id: R2, storage_status: 'copying', storage_bytes: 12_500_000, file_size_bytes: 0 }),
+          rec({ id: R3, storage_status: 'stored', storage_bytes: 412_345_678 }),
+        ),
+    });
+    renderPanel('host');
+    await screen.findByRole('list');
+    expect(storageLine(R1)).toHaveTextContent(/^Copying to the school’s storage… 45%$/);
+    expect(storageLine(R2)).toHaveTextContent(/^Copying to the school’s storage… 12.5 MB$/);
+    expect(storageLine(R3)).toHaveTextContent(/^Kept in the school’s storage$/);
+    await act(async () => {
+      await i18n.changeLanguage('tr');
+    });
+    expect(storageLine(R2)).toHaveTextContent('Okulun depolamasına kopyalanıyor… 12,5 MB');
+  });
+
+  it('looks again every 5 s while a copy is running, and stops once it is done', async () => {
+    // Fake intervals only (the query's refetchInterval); Testing Library keeps waiting with real timeouts.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'], shouldAdvanceTime: true });
+    const answers = [
+      rec({ storage_status: 'copying', storage_bytes: 41_234_568 }),
+      rec({ storage_status: 'copying', storage_bytes: 206_172_839 }),
+      rec({ storage_status: 'stored', storage_bytes: 412_345_678 }),
+    ];
+    let calls = 0;
+    const fetchMock = mockApi({ [`GET ${base}`]: () => list(answers[Math.min(calls++, answers.length - 1)]) });
+    renderPanel('host');
+    await waitFor(() => expect(storageLine(R1)).toHaveTextContent('Okulun depolamasına kopyalanıyor… %10'));
+    await act(() => vi.advanceTimersByTimeAsync(5_000));
+    await waitFor(() => expect(storageLine(R1)).toHaveTextContent('Okulun depolamasına kopyalanıyor… %50'));
+    await act(() => vi.advanceTimersByTimeAsync(5_000));
+    await waitFor(() => expect(storageLine(R1)).toHaveTextContent('Okulun depolamasında saklanıyor'));
+    expect(callsTo(fetchMock, 'GET', base)).toHaveLength(3);
+    await act(() => vi.advanceTimersByTimeAsync(60_000));
+    expect(callsTo(fetchMock, 'GET', base)).toHaveLength(3);
+  });
+});

@@ -12,8 +12,9 @@ type Action = 'watch' | 'publish' | 'unpublish' | 'delete';
 /**
  * A class's recordings. Students are sent only the published ones; the class's hosts, moderators and
  * admins see all but the deleted ones and may publish or unpublish them, hosts and admins also delete
- * them. "Watch" asks for a signed link that expires within minutes (each request is audited), so it is
- * fetched only on the click and opened in a new tab at once.
+ * them. The staff also see whether the server has copied the file to the school's own storage (followed
+ * every few seconds while a copy runs). "Watch" asks for a signed link that expires within minutes
+ * (each request is audited), so it is fetched only on the click and opened in a new tab at once.
  */
 export function RecordingsPanel({
   sessionId,
@@ -43,7 +44,12 @@ export function RecordingsPanel({
     queryKey: ['recordings', sessionId],
     queryFn: ({ signal }) => api.get<RecordingList>(base, signal),
     // A recording being processed turns ready on its own: look again now and then until none is left.
-    refetchInterval: (q) => (q.state.data?.results.some((r) => r.status === 'processing') ? 30_000 : false),
+    // One being copied to the school's storage moves faster, so its progress is followed more closely.
+    refetchInterval: (q) => {
+      const results = q.state.data?.results ?? [];
+      if (results.some((r) => r.storage_status === 'copying')) return 5_000;
+      return results.some((r) => r.status === 'processing') ? 30_000 : false;
+    },
   });
 
   useEffect(() => {
@@ -55,6 +61,25 @@ export function RecordingsPanel({
 
   const playable = (r: Recording) => r.status === 'published' || (manager && r.status === 'ready');
   const mb = new Intl.NumberFormat(lang.startsWith('en') ? 'en-GB' : 'tr-TR', { maximumFractionDigits: 1 });
+  const size = (bytes: number) => t('recording.size', { size: mb.format(bytes / 1_000_000) });
+
+  /** The state of the server's own copy of the file, for the class's staff; null when there is none to tell. */
+  const storage = (r: Recording) => {
+    switch (r.storage_status ?? 'none') {
+      case 'copying': {
+        const done = r.storage_bytes ?? 0;
+        if (r.file_size_bytes > 0 && done <= r.file_size_bytes)
+          return t('recording.storage.copyingPercent', { percent: Math.floor((done * 100) / r.file_size_bytes) });
+        return done > 0 ? t('recording.storage.copyingSize', { size: size(done) }) : t('recording.storage.copying');
+      }
+      case 'stored':
+        return t('recording.storage.stored');
+      case 'failed':
+        return t('recording.storage.failed');
+      default:
+        return null;
+    }
+  };
 
   const act = async (r: Recording, action: Action) => {
     if (action === 'delete' && !window.confirm(t('recording.confirmDelete'))) return;
@@ -131,7 +156,7 @@ export function RecordingsPanel({
           {recordings.map((r) => {
             const facts = [
               r.duration_seconds > 0 ? formatDuration(r.duration_seconds, lang) : null,
-              r.file_size_bytes > 0 ? t('recording.size', { size: mb.format(r.file_size_bytes / 1_000_000) }) : null,
+              r.file_size_bytes > 0 ? size(r.file_size_bytes) : null,
               r.resolution || null,
               r.format || null,
             ].filter(Boolean);
@@ -139,6 +164,7 @@ export function RecordingsPanel({
               r.status === 'processing' || r.status === 'failed' || (manager && r.status === 'ready')
                 ? t(`recording.hint.${r.status}`)
                 : null;
+            const stored = manager ? storage(r) : null;
             return (
               <li key={r.id} data-recording-id={r.id}>
                 {r.thumbnail_url && (
@@ -168,6 +194,11 @@ export function RecordingsPanel({
                       {r.published_at && t('recording.publishedAt', { date: formatDateTime(r.published_at, lang, timeZone) })}
                       {r.published_at && r.expires_at && ' · '}
                       {r.expires_at && t('recording.expires', { date: formatDateTime(r.expires_at, lang, timeZone) })}
+                    </div>
+                  )}
+                  {stored && (
+                    <div className="muted small" data-storage={r.storage_status}>
+                      {stored}
                     </div>
                   )}
                 </div>

@@ -1,0 +1,56 @@
+#pragma once
+// Seed 5.3: our own copy of each recording. When a recording that is a file (mp4: Jitsi, Zoom)
+// becomes ready, the store_recording job downloads it from the provider into the file store
+// (LIVE_STORAGE_DIR on the embedded default), reporting progress as it goes, and from then on its
+// access links play our copy. BigBlueButton's "presentation" playback is a web application, not a
+// file: it keeps playing from the BBB server.
+#include <string>
+
+#include "domain/recording_rules.hpp"
+#include "infra/blob_store.hpp"
+#include "services/context.hpp"
+#include "store/job_repo.hpp"
+
+namespace lc::services {
+
+struct RecordingStorageOptions {
+    bool enabled = true;                 // LIVE_STORAGE_DIR is set (not "off")
+    long long max_bytes = 0;             // LIVE_RECORDING_MAX_BYTES: larger recordings keep playing from the provider
+    bool allow_private_sources = false;  // LIVE_STORAGE_ALLOW_PRIVATE_SOURCES: download from private addresses
+};
+
+class RecordingStorageService {
+public:
+    static constexpr const char* kCopyJob = "store_recording";
+    /// Copies and deletions of copies keep trying for about half a day (backoff doubles from 10 s to an
+    /// hour): a provider or a recordings server down for a night must not lose a copy or leave one behind.
+    static constexpr int kCopyAttempts = 20;
+
+    RecordingStorageService(ServiceContext& ctx, infra::BlobStore& store, RecordingStorageOptions opt)
+        : ctx_(ctx), store_(store), opt_(opt) {}
+
+    /// Queues the copy of a recording that just became ready, in the caller's transaction, when it is
+    /// a file we can copy and storage is on. Returns whether it queued one.
+    bool queue_copy(soci::session& sql, const domain::Recording& r);
+    /// The store_recording job. A download that may yet succeed (the provider or the network down, the
+    /// file not uploaded yet) is retried with backoff; one that cannot (a private address, too large) or
+    /// the last attempt marks the copy failed, and the recording keeps playing from the provider.
+    Status run_copy_job(const store::Job& job);
+    /// Our copy of `r`, when there is one on disk.
+    Result<infra::BlobStore::Found> find_copy(const domain::Recording& r) const;
+    /// Deletes our copy of `r` (none there counts as deleted).
+    Status remove_copy(const domain::Recording& r);
+
+    /// The key a recording's copy is stored under.
+    static std::string copy_key(const domain::Recording& r);
+
+private:
+    /// Marks the copy failed (the recording itself stays as it is).
+    void mark_failed(const std::string& tenant, const std::string& id);
+
+    ServiceContext& ctx_;
+    infra::BlobStore& store_;
+    RecordingStorageOptions opt_;
+};
+
+}  // namespace lc::services

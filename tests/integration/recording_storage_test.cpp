@@ -1,0 +1,250 @@
+// Seed 5.3: our own copy of each recording, on SQLite and PostgreSQL. A recording server on loopback
+// (what Jibri uploads to, or Zoom's download_url) serves the file; the store_recording job copies it
+// into LIVE_STORAGE_DIR with progress, and access links then stream our copy with byte ranges. A
+// copy that cannot be made leaves the recording playing from the provider.
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/time.hpp"
+#include "harness.hpp"
+#include "http/server.hpp"
+#include "infra/crypto.hpp"
+#include "infra/log.hpp"
+
+namespace lc::testing {
+namespace {
+
+namespace json = boost::json;
+namespace bhttp = boost::beast::http;
+
+constexpr const char* kHookSecret = "jitsi-webhook-secret-0123456789";
+
+/// A recording server on loopback: GET /rec.mp4 answers the file (or 500 when told to be down).
+class RecordingHost {
+public:
+    explicit RecordingHost(std::string body) : body_(std::move(body)), log_(infra::Logger::quiet()) {
+        http::ServerOptions so;
+        so.port = 0;
+        so.io_threads = 1;
+        so.handler_threads = 2;
+        server_ = std::make_unique<http::Server>(
+            so,
+            [this](std::shared_ptr<const http::Request> req, const http::ConnInfo&, const http::Offload&,
+                   http::Respond respond, http::RespondStream) {
+                ++hits_;
+                http::Response res{bhttp::status::ok, req->version()};
+                if (down_) {
+                    res.result(bhttp::status::internal_server_error);
+                } else if (req->target() != "/rec.mp4") {
+                    res.result(bhttp::status::not_found);
+                } else {
+                    res.set(bhttp::field::content_type, "video/mp4");
+                    res.body() = body_;
+                }
+                res.keep_alive(false);
+                res.prepare_payload();
+                respond(std::move(res));
+            },
+            log_);
+        port_ = server_->start();
+    }
+    ~RecordingHost() { server_->stop(1); }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/rec.mp4"; }
+    void set_down(bool d) { down_ = d; }
+    int hits() const { return hits_.load(); }
+
+private:
+    std::string body_;
+    infra::Logger log_;
+    std::unique_ptr<http::Server> server_;
+    unsigned short port_ = 0;
+    std::atomic<bool> down_{false};
+    std::atomic<int> hits_{0};
+};
+
+/// 3 MiB that differ byte by byte (a range served from the wrong offset shows).
+std::string video_bytes() {
+    std::string s(3 * 1024 * 1024, '\0');
+    for (std::size_t i = 0; i < s.size(); ++i) s[i] = static_cast<char>((i * 131 + i / 4099) & 0xff);
+    return s;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+class RecordingStorage : public ::testing::TestWithParam<Engine> {
+protected:
+    using School = TestServer::School;
+    const std::string video = video_bytes();
+    RecordingHost host{video};
+
+    /// An ended Jitsi class of `s` whose recording the provider reports at `url`; returns (session, recording).
+    std::pair<std::string, std::string> reported(TestServer& srv, const School& s, const std::string& url) {
+        EXPECT_EQ(srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/",
+                               json::object{{"provider", "jitsi"}, {"webhook_secret", kHookSecret}}, s.admin_token)
+                      .status,
+                  200u);
+        auto created = srv.create_session(s);
+        std::string id(created.at("id").as_string()), room(created.at("room_id").as_string());
+        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
+        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 200u);
+        std::string body = json::serialize(json::object{{"event", "recording_ready"},
+                                                        {"room", room},
+                                                        {"recording_id", "jibri-" + id},
+                                                        {"url", url},
+                                                        {"duration_seconds", 3120},
+                                                        {"size_bytes", 1}});
+        std::string t = std::to_string(srv.clock().now());
+        auto hook =
+            http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/jitsi/", body, "",
+                         {{"Content-Type", "application/json"},
+                          {"X-Live-Timestamp", t},
+                          {"X-Live-Signature", "sha256=" + infra::hmac_sha256_hex(kHookSecret, t + "." + body)}});
+        EXPECT_EQ(hook.status, 200u) << hook.body;
+        srv.app().workers().run_due();  // the inbox, process_recording, then store_recording
+        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);
+        EXPECT_EQ(listed.status, 200u) << listed.body;
+        const auto& results = listed.obj().at("results").as_array();
+        EXPECT_EQ(results.size(), 1u);
+        return {id, results.empty() ? std::string() : std::string(results[0].at("id").as_string())};
+    }
+
+    static json::object recording(TestServer& srv, const std::string& id, const std::string& token) {
+        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", token);
+        return listed.obj().at("results").as_array().at(0).as_object();
+    }
+
+    static std::string play_path(TestServer& srv, const std::string& id, const std::string& rid,
+                                 const std::string& token) {
+        auto link = srv.get("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/access/", token);
+        EXPECT_EQ(link.status, 200u) << link.body;
+        return link.status == 200 ? link.str("url") : std::string();
+    }
+};
+
+TEST_P(RecordingStorage, AReadyRecordingIsCopiedAndPlaysFromOurCopyWithByteRanges) {
+    TestServer srv{GetParam()};
+    auto s = srv.make_school("store", 1);
+    auto [id, rid] = reported(srv, s, host.url());
+    ASSERT_FALSE(rid.empty());
+    auto r = recording(srv, id, s.instructor_token);
+    EXPECT_EQ(r.at("status"), "ready");
+    EXPECT_EQ(r.at("storage_status"), "stored");
+    EXPECT_EQ(r.at("storage_bytes").as_int64(), static_cast<std::int64_t>(video.size()));
+    EXPECT_EQ(r.at("file_size_bytes").as_int64(), static_cast<std::int64_t>(video.size())) << "measured, not reported";
+    const std::string stored = srv.storage_dir() + "/recordings/" + s.tenant.id + "/" + rid + ".mp4";
+    EXPECT_EQ(read_file(stored), video);
+    EXPECT_TRUE(std::filesystem::is_empty(srv.storage_dir() + "/.scratch")) << "no partial file left behind";
+
+    // A link to our copy lasts the recording's length longer: a viewer seeks for as long as it plays.
+    auto link = srv.get("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/access/", s.instructor_token);
+    ASSERT_EQ(link.status, 200u) << link.body;
+    EXPECT_EQ(js(link.obj().at("expires_at")), format_iso8601(srv.clock().now() + 600 + 3120));
+    const std::string path = link.str("url");
+
+    // The provider's server is gone: we play our copy anyway.
+    host.set_down(true);
+    auto whole = srv.get(path);
+    ASSERT_EQ(whole.status, 200u) << whole.body.substr(0, 300);
+    EXPECT_EQ(whole.headers["content-type"], "video/mp4");
+    EXPECT_EQ(whole.headers["accept-ranges"], "bytes");
+    EXPECT_EQ(whole.headers["content-length"], std::to_string(video.size()));
+    EXPECT_EQ(whole.headers["cache-control"], "private, no-store");
+    EXPECT_TRUE(whole.body == video) << "the whole file, byte for byte";
+
+    auto part = http_request(srv.port(), "GET", path, "", "", {{"Range", "bytes=1000000-1000099"}});
+    ASSERT_EQ(part.status, 206u);
+    EXPECT_EQ(part.headers["content-range"], "bytes 1000000-1000099/" + std::to_string(video.size()));
+    EXPECT_EQ(part.headers["content-length"], "100");
+    EXPECT_TRUE(part.body == video.substr(1000000, 100));
+    auto tail = http_request(srv.port(), "GET", path, "", "", {{"Range", "bytes=-10"}});
+    ASSERT_EQ(tail.status, 206u);
+    EXPECT_TRUE(tail.body == video.substr(video.size() - 10));
+    auto open_end = http_request(srv.port(), "GET", path, "", "", {{"Range", "bytes=3000000-"}});
+    ASSERT_EQ(open_end.status, 206u);
+    EXPECT_TRUE(open_end.body == video.substr(3000000));
+    auto past =
+        http_request(srv.port(), "GET", path, "", "", {{"Range", "bytes=" + std::to_string(video.size()) + "-"}});
+    EXPECT_EQ(past.status, 416u);
+    EXPECT_EQ(past.headers["content-type"], "application/problem+json");
+    EXPECT_EQ(past.headers["content-range"], "bytes */" + std::to_string(video.size()));
+    auto head = http_request(srv.port(), "HEAD", path);
+    EXPECT_EQ(head.status, 200u);
+    EXPECT_EQ(head.headers["content-length"], std::to_string(video.size()));
+
+    // Deleted: our copy goes with it (the delete_recording_copies job), and links stop opening.
+    ASSERT_EQ(srv.del("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/", s.instructor_token).status, 204u);
+    srv.app().workers().run_due();
+    EXPECT_FALSE(std::filesystem::exists(stored));
+    EXPECT_EQ(srv.get(path).status, 410u);
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'delete_recording_copies' AND status = 'done'"), 1);
+}
+
+TEST_P(RecordingStorage, ACopyIsRetriedWhileTheRecordingServerIsDownAndPlaysFromTheProviderMeanwhile) {
+    TestServer srv{GetParam()};
+    auto s = srv.make_school("storedown", 1);
+    host.set_down(true);
+    auto [id, rid] = reported(srv, s, host.url());
+    ASSERT_FALSE(rid.empty());
+    auto r = recording(srv, id, s.instructor_token);
+    EXPECT_EQ(r.at("status"), "ready") << "playable from the provider while the copy waits";
+    EXPECT_EQ(r.at("storage_status"), "copying");
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'store_recording' AND status = 'queued' AND attempts = 1"), 1);
+    EXPECT_TRUE(std::filesystem::is_empty(srv.storage_dir() + "/.scratch"));
+    auto played = srv.get(play_path(srv, id, rid, s.instructor_token));
+    EXPECT_EQ(played.status, 303u);
+    EXPECT_EQ(played.headers["location"], host.url());
+
+    host.set_down(false);
+    srv.clock().advance(60);
+    srv.app().workers().run_due();
+    const std::string teacher = srv.token_for(s.instructor, s.tenant);
+    EXPECT_EQ(recording(srv, id, teacher).at("storage_status"), "stored");
+    auto ours = srv.get(play_path(srv, id, rid, teacher));
+    EXPECT_EQ(ours.status, 200u);
+    EXPECT_TRUE(ours.body == video);
+}
+
+TEST_P(RecordingStorage, ARecordingTooLargeToCopyKeepsPlayingFromTheProvider) {
+    Config cfg;
+    cfg.recording_max_mb = 1;  // the file is 3 MiB
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("storebig", 1);
+    auto [id, rid] = reported(srv, s, host.url());
+    ASSERT_FALSE(rid.empty());
+    auto r = recording(srv, id, s.instructor_token);
+    EXPECT_EQ(r.at("storage_status"), "failed");
+    EXPECT_EQ(r.at("storage_bytes").as_int64(), 0);
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'store_recording' AND status = 'done'"), 1) << "not retried";
+    EXPECT_TRUE(std::filesystem::is_empty(srv.storage_dir() + "/.scratch"));
+    EXPECT_EQ(srv.get(play_path(srv, id, rid, s.instructor_token)).headers["location"], host.url());
+}
+
+TEST_P(RecordingStorage, PlainHttpAndPrivateAddressesAreNotDownloadedFromUnlessAllowed) {
+    // A school's webhook secret must not let it make our server fetch from our own network: only https
+    // to public addresses, unless LIVE_STORAGE_ALLOW_PRIVATE_SOURCES says otherwise.
+    const std::string dir = ::testing::TempDir() + "liveclass-private-" + std::to_string(::getpid());
+    std::filesystem::create_directories(dir);
+    Config cfg;
+    cfg.storage_dir = dir;  // allow_private_sources stays off
+    {
+        TestServer srv{GetParam(), true, cfg};
+        auto s = srv.make_school("storepriv", 1);
+        auto [id, rid] = reported(srv, s, host.url());
+        ASSERT_FALSE(rid.empty());
+        EXPECT_EQ(recording(srv, id, s.instructor_token).at("storage_status"), "failed");
+        EXPECT_EQ(host.hits(), 0) << "no request reached the private address";
+    }
+    std::filesystem::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, RecordingStorage, ::testing::ValuesIn(available_engines()), engine_name);
+
+}  // namespace
+}  // namespace lc::testing
