@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building, running and testing liveclass needs.
+# Installs every Debian package that building, running and testing liveclass needs (ffmpeg: the
+# recording thumbnails, run as a program).
 # Idempotent: packages already present are skipped, so `make run`/`make test` can call it each time.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ BUILD_PKGS=(
   libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libhiredis-dev libical-dev tzdata
   libgtest-dev libgmock-dev
   nodejs
+  ffmpeg
 )
 # Servers and tools the tests and benchmarks start on loopback (prometheus: promtool checks /metrics).
 # clang (with libclang-rt-14-dev, its libFuzzer and sanitizer runtimes) builds the fuzz targets.

@@ -119,7 +119,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->recording_storage_ = std::make_unique<services::RecordingStorageService>(
         *a->ctx_, *a->blobs_,
         services::RecordingStorageOptions{cfg.storage_dir != "off", static_cast<long long>(cfg.recording_max_mb) << 20,
-                                          cfg.storage_allow_private_sources});
+                                          cfg.storage_allow_private_sources, cfg.ffmpeg});
     a->recordings_ = std::make_unique<services::RecordingService>(
         *a->ctx_, *a->sessions_, *a->recording_storage_, a->ctx_->keys.recording,
         services::RecordingLinkOptions{cfg.recording_link_ttl, cfg.public_url});
@@ -260,10 +260,12 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                      [self](const store::Job& job) { return self->notifications_->deliver(job); });
     a->registry_.add(services::RecordingService::kProcessJob,
                      [self](const store::Job& job) { return self->recordings_->run_process_job(job); });
-    a->registry_.add(services::RecordingService::kDeleteCopiesJob,
-                     [self](const store::Job& job) { return self->recordings_->run_delete_copies_job(job); });
+    a->registry_.add(services::RecordingStorageService::kDeleteCopiesJob,
+                     [self](const store::Job& job) { return self->recording_storage_->run_delete_copies_job(job); });
     a->registry_.add(services::RecordingStorageService::kCopyJob,
                      [self](const store::Job& job) { return self->recording_storage_->run_copy_job(job); });
+    a->registry_.add(services::RecordingStorageService::kThumbnailJob,
+                     [self](const store::Job& job) { return self->recording_storage_->run_thumbnail_job(job); });
     a->registry_.add(services::RecordingService::kCleanupJob, [self](const store::Job&) -> Status {
         // Periodic: the next round is queued first; a failed round is logged, never retried.
         auto n = self->recordings_->cleanup_expired();

@@ -69,6 +69,7 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     str("LIVE_STORAGE_DIR", c.storage_dir);
     num("LIVE_RECORDING_MAX_MB", c.recording_max_mb, 1, 1048576);
     flag("LIVE_STORAGE_ALLOW_PRIVATE_SOURCES", c.storage_allow_private_sources);
+    str("LIVE_FFMPEG", c.ffmpeg);
     num("LIVE_RATE_JOIN_PER_USER", c.rate_join_per_user, 0, 1000000000);
     num("LIVE_RATE_JOIN_PER_IP", c.rate_join_per_ip, 0, 1000000000);
     num("LIVE_RATE_LOGIN_PER_ACCOUNT", c.rate_login_per_account, 0, 1000000000);

@@ -29,6 +29,7 @@ struct Config {
     int recording_link_ttl = 600;    // LIVE_RECORDING_LINK_TTL: how long a recording access link opens, seconds
     std::string storage_dir = "storage";  // LIVE_STORAGE_DIR: our copies of recordings ("off": play from providers)
     int recording_max_mb = 8192;          // LIVE_RECORDING_MAX_MB: larger recordings are not copied (MiB)
+    std::string ffmpeg = "ffmpeg";        // LIVE_FFMPEG: makes recording thumbnails ("off": none)
     bool storage_allow_private_sources = false;  // LIVE_STORAGE_ALLOW_PRIVATE_SOURCES: copy from private addresses
     int rate_join_per_user = 10;                 // LIVE_RATE_JOIN_PER_USER: joins per user per minute (0 = off)
     int rate_join_per_ip = 100;                  // LIVE_RATE_JOIN_PER_IP: joins per client address per minute

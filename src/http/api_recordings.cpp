@@ -84,6 +84,19 @@ void Api::register_recording_routes() {
                     auto r = recordings->remove(p, id->session, id->recording, c.meta());
                     return r ? no_content(c) : fail(c, r.error());
                 }));
+    router_.add("GET", base + "{rid}/thumbnail/", authed([recordings](RequestContext& c, const Principal& p) {
+                    auto id = ids(c, true);
+                    if (!id) return fail(c, id.error());
+                    auto jpeg = recordings->thumbnail(p, id->session, id->recording);
+                    if (!jpeg) return fail(c, jpeg.error());
+                    Response res{bhttp::status::ok, c.version()};
+                    res.set(bhttp::field::content_type, "image/jpeg");
+                    res.set(bhttp::field::cache_control, "private, max-age=300");
+                    res.body() = std::move(*jpeg);
+                    res.keep_alive(c.keep_alive());
+                    res.prepare_payload();
+                    return res;
+                }));
     router_.add("GET", base + "{rid}/access/", authed([recordings](RequestContext& c, const Principal& p) {
                     auto id = ids(c, true);
                     if (!id) return fail(c, id.error());
@@ -97,7 +110,9 @@ void Api::register_recording_routes() {
         if (auto st = only_known_params(c, {}, "this link takes no query parameters"); !st) return fail(c, st.error());
         auto playback = recordings->open_link(c.params.at(0));
         if (!playback) return fail(c, playback.error());
-        if (playback->file_path.empty()) {
+        // Our copy (seed 5.3), opened here so that the length we promise is the length we send.
+        auto file = playback->file_path.empty() ? nullptr : OpenFile::open(playback->file_path);
+        if (!file) {
             Response res{bhttp::status::see_other, c.version()};
             res.set(bhttp::field::location, playback->redirect_url);
             res.set(bhttp::field::cache_control, "no-store");
@@ -105,8 +120,8 @@ void Api::register_recording_routes() {
             res.prepare_payload();
             return res;
         }
-        // Our copy (seed 5.3): streamed from disk, with byte ranges so the player can seek.
-        const long long size = playback->file_size;
+        // Streamed from disk with byte ranges, so the player can seek.
+        const long long size = file->size();
         auto range = parse_byte_range(c.req[bhttp::field::range], size);
         if (range.kind == ByteRange::Kind::kUnsatisfiable) {
             Response res = fail(
@@ -129,7 +144,7 @@ void Api::register_recording_routes() {
                                                       std::to_string(range.last) + "/" + std::to_string(size));
         PendingStream stream;
         if (range.last >= range.first)
-            stream.source = file_stream_source(playback->file_path, range.first, range.last, c.offload);
+            stream.source = file_stream_source(std::move(file), range.first, range.last, c.offload);
         c.stream = std::move(stream);
         return head;
     });

@@ -1,6 +1,7 @@
 #include "http/file_stream.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
@@ -29,11 +30,8 @@ constexpr long long kChunkBytes = 256 * 1024;
 
 class FileSource final : public StreamSource, public std::enable_shared_from_this<FileSource> {
 public:
-    FileSource(std::string path, long long first, long long last, Offload offload)
-        : path_(std::move(path)), next_(first), last_(last), offload_(std::move(offload)) {}
-    ~FileSource() override {
-        if (fd_ >= 0) ::close(fd_);
-    }
+    FileSource(std::shared_ptr<OpenFile> file, long long first, long long last, Offload offload)
+        : file_(std::move(file)), next_(first), last_(last), offload_(std::move(offload)) {}
 
     void start(std::shared_ptr<StreamSink> sink) override {
         sink_ = std::move(sink);
@@ -61,12 +59,10 @@ private:
     }
 
     std::string read_chunk() {
-        if (fd_ < 0) fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd_ < 0) return {};
         std::string buf(static_cast<std::size_t>(std::min(kChunkBytes, last_ - next_ + 1)), '\0');
         std::size_t got = 0;
         while (got < buf.size()) {
-            ssize_t n = ::pread(fd_, buf.data() + got, buf.size() - got, static_cast<off_t>(next_) + got);
+            ssize_t n = ::pread(file_->fd(), buf.data() + got, buf.size() - got, static_cast<off_t>(next_) + got);
             if (n <= 0) break;
             got += static_cast<std::size_t>(n);
         }
@@ -76,10 +72,10 @@ private:
 
     void on_chunk(std::string chunk) {
         if (stopped_) return;
-        if (chunk.empty()) {  // the file went away or shrank: the promised length cannot be kept
+        if (chunk.empty()) {  // a read error: the promised length cannot be kept, so the client must see a cut
             auto sink = sink_;
             stop();
-            if (sink) sink->end();
+            if (sink) sink->end();  // closes the connection short of Content-Length
             return;
         }
         next_ += static_cast<long long>(chunk.size());
@@ -88,11 +84,10 @@ private:
         });
     }
 
-    std::string path_;
+    std::shared_ptr<OpenFile> file_;
     long long next_, last_;
     Offload offload_;
     std::shared_ptr<StreamSink> sink_;
-    int fd_ = -1;
     bool stopped_ = false;
 };
 
@@ -125,8 +120,22 @@ ByteRange parse_byte_range(std::string_view header, long long size) {
     return {ByteRange::Kind::kPartial, *first, std::min(*last, size - 1)};
 }
 
-std::shared_ptr<StreamSource> file_stream_source(std::string path, long long first, long long last, Offload offload) {
-    return std::make_shared<FileSource>(std::move(path), first, last, std::move(offload));
+std::shared_ptr<OpenFile> OpenFile::open(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return nullptr;
+    }
+    return std::shared_ptr<OpenFile>(new OpenFile(fd, static_cast<long long>(st.st_size)));
+}
+
+OpenFile::~OpenFile() { ::close(fd_); }
+
+std::shared_ptr<StreamSource> file_stream_source(std::shared_ptr<OpenFile> file, long long first, long long last,
+                                                 Offload offload) {
+    return std::make_shared<FileSource>(std::move(file), first, last, std::move(offload));
 }
 
 }  // namespace lc::http

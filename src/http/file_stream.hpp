@@ -21,8 +21,26 @@ struct ByteRange {
 /// past the end (or an empty suffix) is unsatisfiable (416); an end past the file is clipped.
 ByteRange parse_byte_range(std::string_view header, long long size);
 
-/// Writes bytes [first, last] of the file at `path` to the stream, reading each chunk on the handler
-/// pool (`offload`) and writing it on the connection's event loop.
-std::shared_ptr<StreamSource> file_stream_source(std::string path, long long first, long long last, Offload offload);
+/// A file opened for streaming: its size is read from the open descriptor, so the length promised in
+/// the header is the length of what is read, even if the file is deleted or replaced meanwhile.
+class OpenFile {
+public:
+    static std::shared_ptr<OpenFile> open(const std::string& path);  // null when it cannot be opened
+    ~OpenFile();
+    OpenFile(const OpenFile&) = delete;
+    OpenFile& operator=(const OpenFile&) = delete;
+    long long size() const { return size_; }
+    int fd() const { return fd_; }
+
+private:
+    OpenFile(int fd, long long size) : fd_(fd), size_(size) {}
+    int fd_;
+    long long size_;
+};
+
+/// Writes bytes [first, last] of `file` to the stream, reading each chunk on the handler pool
+/// (`offload`) and writing it on the connection's event loop.
+std::shared_ptr<StreamSource> file_stream_source(std::shared_ptr<OpenFile> file, long long first, long long last,
+                                                 Offload offload);
 
 }  // namespace lc::http

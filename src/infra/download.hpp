@@ -18,16 +18,19 @@ struct DownloadRequest {
     long long max_bytes = 0;  // a larger file is refused (0: no limit)
     bool public_only = true;  // refuse private and loopback addresses (after resolution, redirects too)
     std::chrono::seconds connect_timeout{10};
-    /// Given up when fewer than 1 KiB/s arrive for this long (a whole recording takes as long as it takes).
+    /// Given up when fewer than 16 KiB/s arrive for this long, or when the whole download takes longer
+    /// than `total_timeout`: a download holds a job worker, and a server that trickles must not keep it.
     std::chrono::seconds stall_timeout{60};
+    std::chrono::seconds total_timeout{2 * 3600};
     /// Called every `progress_every` bytes with the total so far.
     std::function<void(long long bytes)> on_progress;
     long long progress_every = 8LL * 1024 * 1024;
 };
 
 /// Downloads with GET, following up to 5 redirects (http and https only). Returns the bytes written.
-/// Errors: Invalid when retrying cannot help (a private address refused, larger than max_bytes, a 4xx
-/// other than 404/408/429); Unavailable otherwise (the transport, a 5xx, a file not there yet).
+/// Errors: Invalid when retrying cannot help (a private address refused, not https, larger than
+/// max_bytes, a 4xx other than 404/408/429); Unavailable otherwise (the transport, a 5xx, a file not
+/// there yet, an empty answer).
 Result<long long> download_to_file(const DownloadRequest& request);
 
 }  // namespace lc::infra

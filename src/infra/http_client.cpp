@@ -266,8 +266,13 @@ Result<long long> download_to_file(const DownloadRequest& request) {
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count() * 1000));
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 16L * 1024);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.stall_timeout.count()));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count() * 1000));
+    // Never through a proxy from the environment: the address check must see the real destination.
+    curl_easy_setopt(c, CURLOPT_PROXY, "");
+    if (request.max_bytes > 0)  // refused from the Content-Length already, before any body arrives
+        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_bytes));
     if (request.public_only) {
         curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_public_socket);
         curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &refused);
@@ -279,18 +284,18 @@ Result<long long> download_to_file(const DownloadRequest& request) {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
     CURLcode rc = curl_easy_perform(c);
     const std::string origin = url_origin(request.url);
-    if (refused) {
-        Error e = Error::invalid("the recording's address is not a public address");
-        e.internal = "refused a private address for " + origin;
-        return e;
-    }
     auto permanent = [](std::string message, std::string why) {
         Error e = Error::invalid(std::move(message));
         e.internal = std::move(why);
         return e;
     };
-    if (sink.too_large)
+    // A refused address matters only when no other address of the name worked.
+    if (refused && rc != CURLE_OK)
+        return permanent("the recording's address is not a public address", "refused a private address for " + origin);
+    if (sink.too_large || rc == CURLE_FILESIZE_EXCEEDED)
         return permanent("the file is larger than " + std::to_string(request.max_bytes) + " bytes", origin);
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL)  // e.g. a redirect to http:// when only https is allowed
+        return permanent("the recording's address is not https", origin + ": " + curl_easy_strerror(rc));
     if (sink.write_failed || std::fflush(file.get()) != 0)
         return Error::unavailable("could not write the downloaded file", "write failed: " + request.to_path);
     if (rc != CURLE_OK)
@@ -303,6 +308,7 @@ Result<long long> download_to_file(const DownloadRequest& request) {
         return may_come ? Error::unavailable("the file could not be downloaded yet", why)
                         : permanent("the file could not be downloaded", why);
     }
+    if (sink.written == 0) return Error::unavailable("the file could not be downloaded yet", origin + " sent no bytes");
     if (*sink.on_progress) (*sink.on_progress)(sink.written);
     return sink.written;
 }

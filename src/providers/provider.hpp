@@ -98,9 +98,10 @@ public:
         (void)recording_id;
         return Error::unimplemented("this provider cannot delete recordings");
     }
-    /// Request headers a download of one of this provider's recording files needs (seed 5.3): Zoom's
-    /// download_url wants the account's OAuth token; the others' addresses need nothing.
-    virtual Result<std::vector<std::pair<std::string, std::string>>> download_headers() {
+    /// Request headers a download of one of this provider's recording files at `url` needs (seed 5.3):
+    /// Zoom's download_url wants the account's OAuth token; the others' addresses need nothing.
+    virtual Result<std::vector<std::pair<std::string, std::string>>> download_headers(const std::string& url) {
+        (void)url;
         return std::vector<std::pair<std::string, std::string>>{};
     }
     /// True when the provider knows the session's room is open right now.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 #include <cctype>
 #include <map>
 
@@ -404,7 +405,11 @@ Result<bool> ZoomProvider::delete_recording(const std::string& recording_id) {
     return true;
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> ZoomProvider::download_headers() {
+Result<std::vector<std::pair<std::string, std::string>>> ZoomProvider::download_headers(const std::string& url) {
+    auto u = boost::urls::parse_uri(url);
+    const std::string host = u ? std::string(u->host()) : std::string();
+    const bool zoom_host = host == "zoom.us" || (host.size() > 8 && host.compare(host.size() - 8, 8, ".zoom.us") == 0);
+    if (!u || u->scheme() != "https" || !zoom_host) return std::vector<std::pair<std::string, std::string>>{};
     auto t = token(false);
     if (!t) return t.take_error();
     return std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + *t}};

@@ -59,8 +59,9 @@ public:
     Result<bool> stop_recording(const domain::LiveSession& session) override;
     Result<std::vector<RecordingInfo>> get_recordings(const domain::LiveSession& session) override;
     Result<bool> delete_recording(const std::string& recording_id) override;
-    /// download_url takes the OAuth token as a bearer header (Zoom's recording download rules).
-    Result<std::vector<std::pair<std::string, std::string>>> download_headers() override;
+    /// download_url takes the OAuth token as a bearer header (Zoom's recording download rules); the
+    /// token goes only to Zoom's own hosts (zoom.us and its subdomains), whatever a webhook names.
+    Result<std::vector<std::pair<std::string, std::string>>> download_headers(const std::string& url) override;
     Result<bool> delete_room(const domain::LiveSession& session) override;
     Result<NormalizedEvent> handle_webhook(const boost::json::object& payload) override;
     /// An access token for the school's app (cached, else fetched): Zoom answers and the credentials work.

@@ -7,6 +7,8 @@
 #include "domain/session_rules.hpp"
 #include "infra/crypto.hpp"
 #include "services/audit.hpp"
+#include "services/recording_storage.hpp"
+#include "store/recording_repo.hpp"
 
 namespace lc::services {
 
@@ -405,9 +407,14 @@ Status DirectoryService::delete_course(const Principal& p, const std::string& id
         live.limit = 1;
         if (!store::list_sessions(tx.sql(), p.tenant.id, live, nullptr).empty())
             return Error::conflict("the course has a live session right now; end it before deleting the course");
+        // Its classes' recordings go with it (the database cascades); their files must not stay behind.
+        const auto recordings = store::list_course_recordings(tx.sql(), p.tenant.id, id);
+        for (const auto& [recording, provider] : recordings)
+            queue_recording_copies_deletion(tx.sql(), recording, provider, ctx_.clock.now());
         store::delete_course(tx.sql(), p.tenant.id, id);
         store::insert_audit(tx.sql(), audit_row(ctx_, p, "course.delete", "course", id, meta));
         tx.commit();
+        if (!recordings.empty()) ctx_.jobs_enqueued();
         return ok_status();
     });
 }

@@ -1,5 +1,6 @@
 #include "services/recording_service.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "infra/crypto.hpp"
@@ -17,6 +18,7 @@ using namespace lc::domain;
 
 namespace {
 constexpr std::string_view kLinkPrefix = "rl1.";
+constexpr long long kMaxViewing = 6 * 3600;  // the longest viewing a link to our copy is stretched for
 
 Error recording_not_found() { return Error::not_found("no such recording in this live session"); }
 Error link_not_ours() {
@@ -94,7 +96,7 @@ Result<Recording> RecordingService::change(const Principal& p, const std::string
                                                 {{"session_id", session_id}, {"status", to_string(r.status)}}));
         // Students hear of it once per recording (the notice's occasion), however often it is republished.
         if (action == RecordingAction::kPublish) queue_recording_notice(tx.sql(), t->session, r.id, now);
-        if (deleting) queue_delete_copies(tx.sql(), r);
+        if (deleting) queue_recording_copies_deletion(tx.sql(), r, t->session.provider, now);
         tx.commit();
         if (action == RecordingAction::kPublish || deleting) ctx_.jobs_enqueued();
         return r;
@@ -137,14 +139,29 @@ Result<RecordingAccess> RecordingService::access(const Principal& p, const std::
             return Error::conflict("this recording could not be processed and cannot be played");
         RecordingAccess a;
         a.expires_at = ctx_.clock.now() + opt_.ttl_seconds;
-        // Our copy is streamed request by request as the viewer seeks: the link must outlast the viewing.
-        if (r.storage_status == "stored") a.expires_at += r.duration_seconds;
+        // Our copy is streamed request by request as the viewer seeks: the link must outlast the viewing
+        // (the duration comes from the provider's event: bounded, so a link never lasts for days).
+        if (r.storage_status == "stored") a.expires_at += std::clamp<long long>(r.duration_seconds, 0, kMaxViewing);
         a.url = opt_.base_url + "/api/v1/recordings/play/" +
                 seal(r, p.user.id, t->actor == SessionActor::kParticipant, a.expires_at) + "/";
         // Seed 9.5: who was handed a way to watch which recording, when and from where.
         store::insert_audit(c.sql(), audit_row(ctx_, p, "recording.access", "live_session_recording", r.id, meta,
                                                {{"session_id", session_id}, {"link_expires_at", a.expires_at}}));
         return a;
+    });
+}
+
+Result<std::string> RecordingService::thumbnail(const Principal& p, const std::string& session_id,
+                                                const std::string& recording_id) {
+    return guarded([&]() -> Result<std::string> {
+        std::optional<Recording> r;
+        {
+            store::Conn c(ctx_.db);
+            auto t = load(c.sql(), p, session_id, recording_id, /*for_update=*/false);
+            if (!t) return t.take_error();
+            r = std::move(t->recording);
+        }
+        return storage_.read_thumbnail(*r);
     });
 }
 
@@ -168,8 +185,7 @@ Result<Playback> RecordingService::open_link(std::string_view token) {
         return link_not_ours();  // sealed by us, so only a key mix-up between versions could get here
     }
     if (ctx_.clock.now() >= expires_at)
-        return Error::gone("this recording link has expired (links last " + std::to_string(opt_.ttl_seconds) +
-                           " seconds); open the class's recordings and choose Watch again");
+        return Error::gone("this recording link has expired; open the class's recordings and choose Watch again");
     return guarded([&]() -> Result<Playback> {
         store::Conn c(ctx_.db);
         auto r = store::find_recording_by_id(c.sql(), tenant, recording);
@@ -185,12 +201,10 @@ Result<Playback> RecordingService::open_link(std::string_view token) {
         if (!l || !can_see_recording(l->actor, r->status))
             return Error::gone("this recording is no longer available to you");
         Playback out;
+        out.redirect_url = playback_url(*r);  // the provider's: when there is no copy of ours (yet, or it is gone)
         if (auto copy = storage_.find_copy(*r)) {
             out.file_path = copy->path;
-            out.file_size = copy->size;
             out.file_name = "recording-" + r->id + ".mp4";
-        } else {
-            out.redirect_url = playback_url(*r);  // no copy of ours (yet, or it is missing): the provider's
         }
         return out;
     });
@@ -267,16 +281,6 @@ Status RecordingService::run_process_job(const store::Job& job) {
     });
 }
 
-void RecordingService::queue_delete_copies(soci::session& sql, const Recording& r) {
-    store::Job job;
-    job.id = infra::new_uuid();
-    job.tenant_id = r.tenant_id;
-    job.type = kDeleteCopiesJob;
-    job.max_attempts = RecordingStorageService::kCopyAttempts;
-    job.payload = json::serialize(json::object{{"recording_id", r.id}, {"tenant_id", r.tenant_id}});
-    store::enqueue_job(sql, job, ctx_.clock.now());
-}
-
 Status RecordingService::schedule_cleanup() {
     return guarded([&]() -> Status {
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
@@ -310,7 +314,8 @@ Result<int> RecordingService::cleanup_expired() {
                 if (!next) continue;
                 r->status = *next;
                 store::save_recording(tx.sql(), *r);
-                queue_delete_copies(tx.sql(), *r);
+                auto session = store::find_session(tx.sql(), r->tenant_id, r->session_id);
+                queue_recording_copies_deletion(tx.sql(), *r, session ? session->provider : ProviderKind::kJitsi, now);
                 store::AuditEntry a;  // done by the school's policy, not by a person: no actor
                 a.id = infra::new_uuid();
                 a.tenant_id = r->tenant_id;
@@ -327,33 +332,6 @@ Result<int> RecordingService::cleanup_expired() {
         }
         if (deleted > 0) ctx_.jobs_enqueued();
         return deleted;
-    });
-}
-
-Status RecordingService::run_delete_copies_job(const store::Job& job) {
-    boost::system::error_code ec;
-    json::value v = json::parse(job.payload, ec);
-    if (ec || !v.is_object()) return Error::invalid("delete_recording_copies: the payload is not a JSON object");
-    const std::string tenant = text_at(v.get_object(), "tenant_id"), id = text_at(v.get_object(), "recording_id");
-    return guarded([&]() -> Status {
-        std::optional<Recording> rec;
-        std::optional<LiveSession> s;
-        std::vector<ProviderConfig> configs;
-        {
-            store::Conn c(ctx_.db);  // released before the provider is called
-            rec = store::find_recording_by_id(c.sql(), tenant, id);
-            if (!rec || rec->status != RecordingStatus::kDeleted) return ok_status();
-            s = store::find_session(c.sql(), tenant, rec->session_id);
-            configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
-        }
-        if (auto st = storage_.remove_copy(*rec); !st) return st;  // retried
-        if (!s || rec->provider_recording_id.empty()) return ok_status();
-        auto provider = ctx_.providers.for_kind(configs, s->provider);
-        if (!provider) return provider.take_error();  // the school's settings may be fixed: retried
-        auto gone = (*provider)->delete_recording(rec->provider_recording_id);
-        if (!gone && gone.error().code != Code::kUnimplemented && gone.error().code != Code::kNotFound)
-            return gone.take_error();  // retried with backoff, then dead
-        return ok_status();
     });
 }
 

@@ -28,10 +28,9 @@ struct RecordingLinkOptions {
 /// What opening an access link leads to: our copy of the file (seed 5.3), or else the provider's
 /// playback address to redirect to.
 struct Playback {
-    std::string redirect_url;  // set when there is no copy of ours
-    std::string file_path;     // our copy
-    long long file_size = 0;
-    std::string file_name;  // for Content-Disposition
+    std::string redirect_url;  // the provider's playback address: used when there is no copy of ours
+    std::string file_path;     // our copy, when there is one
+    std::string file_name;     // for Content-Disposition
 };
 
 /// What the access endpoint answers: the signed link and when it stops opening.
@@ -47,9 +46,6 @@ public:
     /// Seed 5.5 cleanup_expired_recordings: once a day, recordings whose retention ran out are deleted.
     static constexpr const char* kCleanupJob = "cleanup_expired_recordings";
     static constexpr int kCleanupIntervalSeconds = 86400;
-    /// Deletes the copies of a recording deleted here (by a person or by retention): ours, then the
-    /// provider's; retried with backoff while that fails, then dead (the ops view counts it).
-    static constexpr const char* kDeleteCopiesJob = "delete_recording_copies";
 
     RecordingService(ServiceContext& ctx, SessionService& sessions, RecordingStorageService& storage,
                      std::string link_key, RecordingLinkOptions opt)
@@ -71,6 +67,8 @@ public:
     /// to our own copy lasts the recording's duration longer, so a viewer can seek to its end.
     Result<RecordingAccess> access(const Principal& p, const std::string& session_id, const std::string& recording_id,
                                    const RequestMeta& meta);
+    /// Seed 5.4: the recording's thumbnail (a 640x360 JPEG) for whoever may see the recording.
+    Result<std::string> thumbnail(const Principal& p, const std::string& session_id, const std::string& recording_id);
     /// Opens an access link: our copy, or the playback address to redirect to. NotFound for a token
     /// that is not ours; Gone when it expired or the recording was deleted or unpublished since.
     Result<Playback> open_link(std::string_view token);
@@ -85,9 +83,6 @@ public:
     /// expiry came, each audited as recording.expire with the provider's copy queued for deletion.
     /// Returns how many were deleted.
     Result<int> cleanup_expired();
-    /// The delete_recording_copies job. Providers that keep no copy we can delete (Jitsi: the file is
-    /// wherever Jibri put it) and copies the provider no longer has count as done.
-    Status run_delete_copies_job(const store::Job& job);
 
 private:
     struct Target {
@@ -100,8 +95,6 @@ private:
                         const std::string& recording_id, bool for_update);
     Result<domain::Recording> change(const Principal& p, const std::string& session_id, const std::string& recording_id,
                                      domain::RecordingAction action, const RequestMeta& meta);
-    /// Queues, in the caller's transaction, the deletion of the copies of `r` (ours and the provider's).
-    void queue_delete_copies(soci::session& sql, const domain::Recording& r);
     std::string seal(const domain::Recording& r, const std::string& user_id, bool published_only,
                      UnixTime expires_at) const;
 

@@ -6,6 +6,7 @@
 #include "infra/crypto.hpp"
 #include "infra/download.hpp"
 #include "infra/json_fields.hpp"
+#include "infra/thumbnail.hpp"
 #include "store/recording_repo.hpp"
 #include "store/repositories.hpp"
 
@@ -19,10 +20,64 @@ namespace {
 bool copyable(const Recording& r) {
     return r.format == "mp4" && (r.provider_url.rfind("https://", 0) == 0 || r.provider_url.rfind("http://", 0) == 0);
 }
+std::string payload_of(const Recording& r) {
+    return json::serialize(json::object{{"recording_id", r.id}, {"tenant_id", r.tenant_id}});
+}
+/// The thumbnail's address in listings: read with the viewer's own bearer token.
+std::string thumbnail_path(const Recording& r) {
+    return "/api/v1/live-sessions/" + r.session_id + "/recordings/" + r.id + "/thumbnail/";
+}
 }  // namespace
 
 std::string RecordingStorageService::copy_key(const Recording& r) {
     return "recordings/" + r.tenant_id + "/" + r.id + ".mp4";
+}
+
+std::string RecordingStorageService::thumbnail_key(const Recording& r) {
+    return "thumbnails/" + r.tenant_id + "/" + r.id + ".jpg";
+}
+
+void queue_recording_copies_deletion(soci::session& sql, const Recording& r, ProviderKind provider, UnixTime now) {
+    store::Job job;
+    job.id = infra::new_uuid();
+    job.tenant_id = r.tenant_id;
+    job.type = RecordingStorageService::kDeleteCopiesJob;
+    job.max_attempts = RecordingStorageService::kCopyAttempts;
+    job.payload = json::serialize(json::object{{"recording_id", r.id},
+                                               {"tenant_id", r.tenant_id},
+                                               {"provider_recording_id", r.provider_recording_id},
+                                               {"provider", to_string(provider)}});
+    store::enqueue_job(sql, job, now);
+}
+
+Status RecordingStorageService::run_delete_copies_job(const store::Job& job) {
+    boost::system::error_code ec;
+    json::value v = json::parse(job.payload, ec);
+    if (ec || !v.is_object()) return Error::invalid("delete_recording_copies: the payload is not a JSON object");
+    const json::object& o = v.get_object();
+    Recording gone;
+    gone.tenant_id = text_at(o, "tenant_id");
+    gone.id = text_at(o, "recording_id");
+    const std::string provider_recording_id = text_at(o, "provider_recording_id");
+    const auto kind = parse_provider_kind(text_at(o, "provider"));
+    if (gone.tenant_id.empty() || gone.id.empty()) return Error::invalid("delete_recording_copies: no recording named");
+    return guarded([&]() -> Status {
+        std::vector<ProviderConfig> configs;
+        {
+            store::Conn c(ctx_.db);  // released before the provider is called
+            auto rec = store::find_recording_by_id(c.sql(), gone.tenant_id, gone.id);
+            if (rec && rec->status != RecordingStatus::kDeleted) return ok_status();  // not deleted: keep it
+            configs = store::list_provider_configs(c.sql(), gone.tenant_id, ctx_.keys.box);
+        }
+        if (auto st = remove_copy(gone); !st) return st;  // retried
+        if (provider_recording_id.empty() || !kind) return ok_status();
+        auto provider = ctx_.providers.for_kind(configs, *kind);
+        if (!provider) return provider.take_error();  // the school's settings may be fixed: retried
+        auto deleted = (*provider)->delete_recording(provider_recording_id);
+        if (!deleted && deleted.error().code != Code::kUnimplemented && deleted.error().code != Code::kNotFound)
+            return deleted.take_error();  // retried with backoff, then dead
+        return ok_status();
+    });
 }
 
 bool RecordingStorageService::queue_copy(soci::session& sql, const Recording& r) {
@@ -32,7 +87,7 @@ bool RecordingStorageService::queue_copy(soci::session& sql, const Recording& r)
     job.tenant_id = r.tenant_id;
     job.type = kCopyJob;
     job.max_attempts = kCopyAttempts;
-    job.payload = json::serialize(json::object{{"recording_id", r.id}, {"tenant_id", r.tenant_id}});
+    job.payload = payload_of(r);
     store::enqueue_job(sql, job, ctx_.clock.now());
     return true;
 }
@@ -43,8 +98,68 @@ Result<infra::BlobStore::Found> RecordingStorageService::find_copy(const Recordi
 }
 
 Status RecordingStorageService::remove_copy(const Recording& r) {
-    // The key is derived, not read: a copy finished by a job that raced a delete is found as well.
-    return store_.remove(copy_key(r));
+    // The keys are derived, not read: a copy finished by a job that raced a delete is found as well,
+    // and so is what a download or thumbnail cut short by a crash left in the scratch directory.
+    for (const std::string& name : {r.id + ".part", r.id + ".jpg"})
+        if (auto scratch = store_.scratch_path(name)) std::remove(scratch->c_str());
+    if (auto st = store_.remove(copy_key(r)); !st) return st;
+    return store_.remove(thumbnail_key(r));
+}
+
+Result<std::string> RecordingStorageService::read_thumbnail(const Recording& r) const {
+    auto none = Error::not_found("this recording has no thumbnail (yet)");
+    if (r.thumbnail_url.empty()) return none;
+    auto found = store_.find(thumbnail_key(r));
+    if (!found || found->size > 4 * 1024 * 1024) return none;
+    std::FILE* f = std::fopen(found->path.c_str(), "rb");
+    if (!f) return none;
+    std::string bytes(static_cast<std::size_t>(found->size), '\0');
+    const bool whole = std::fread(bytes.data(), 1, bytes.size(), f) == bytes.size();
+    std::fclose(f);
+    if (!whole) return none;
+    return bytes;
+}
+
+Status RecordingStorageService::run_thumbnail_job(const store::Job& job) {
+    boost::system::error_code ec;
+    json::value v = json::parse(job.payload, ec);
+    if (ec || !v.is_object()) return Error::invalid("generate_thumbnail: the payload is not a JSON object");
+    const std::string tenant = text_at(v.get_object(), "tenant_id"), id = text_at(v.get_object(), "recording_id");
+    return guarded([&]() -> Status {
+        std::optional<Recording> rec;
+        {
+            store::Conn c(ctx_.db);
+            rec = store::find_recording_by_id(c.sql(), tenant, id);
+        }
+        if (!rec || !is_playable(rec->status)) return ok_status();
+        auto copy = find_copy(*rec);
+        if (!copy) return ok_status();  // deleted meanwhile
+        auto scratch = store_.scratch_path(id + ".jpg");
+        if (!scratch) return scratch.take_error();
+        infra::ThumbnailRequest q;
+        q.ffmpeg = opt_.ffmpeg;
+        q.input = copy->path;
+        q.output = *scratch;
+        if (auto st = infra::make_thumbnail(q); !st) {
+            if (st.error().code == Code::kInvalidArgument) return ok_status();  // not a video ffmpeg can read
+            return st;                                                          // retried
+        }
+        if (auto st = store_.put_file(thumbnail_key(*rec), *scratch); !st) {
+            std::remove(scratch->c_str());
+            return st;
+        }
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        auto current = store::find_recording_by_id(tx.sql(), tenant, id, /*for_update=*/true);
+        if (!current || !is_playable(current->status)) {
+            tx.commit();
+            (void)store_.remove(thumbnail_key(*rec));  // deleted while we worked: keep nothing
+            return ok_status();
+        }
+        current->thumbnail_url = thumbnail_path(*current);
+        store::save_recording(tx.sql(), *current);
+        tx.commit();
+        return ok_status();
+    });
 }
 
 void RecordingStorageService::mark_failed(const std::string& tenant, const std::string& id) {
@@ -88,7 +203,7 @@ Status RecordingStorageService::run_copy_job(const store::Job& job) {
         };
         std::vector<std::pair<std::string, std::string>> headers;
         if (auto provider = ctx_.providers.for_kind(configs, s->provider); provider) {
-            auto h = (*provider)->download_headers();
+            auto h = (*provider)->download_headers(rec->provider_url);
             if (!h) return give_up_or_retry(h.take_error(), false);
             headers = std::move(*h);
         }
@@ -125,15 +240,24 @@ Status RecordingStorageService::run_copy_job(const store::Job& job) {
         auto current = store::find_recording_by_id(tx.sql(), tenant, id, /*for_update=*/true);
         if (!current || !is_playable(current->status)) {
             tx.commit();
-            (void)store_.remove(copied.storage_path);  // deleted while we copied: keep nothing
-            return ok_status();
+            return remove_copy(copied);  // deleted while we copied: keep nothing (retried if that fails)
         }
         current->storage_path = copied.storage_path;
         current->storage_status = "stored";
         current->storage_bytes = *got;
         current->file_size_bytes = *got;
         store::save_recording(tx.sql(), *current);
+        const bool thumbnail = opt_.ffmpeg != "off";
+        if (thumbnail) {
+            store::Job next;
+            next.id = infra::new_uuid();
+            next.tenant_id = tenant;
+            next.type = kThumbnailJob;
+            next.payload = payload_of(*current);
+            store::enqueue_job(tx.sql(), next, ctx_.clock.now());
+        }
         tx.commit();
+        if (thumbnail) ctx_.jobs_enqueued();
         return ok_status();
     });
 }

@@ -102,6 +102,22 @@ std::optional<Recording> find_recording_by_id(soci::session& sql, const std::str
     return v.front();
 }
 
+std::vector<std::pair<Recording, domain::ProviderKind>> list_course_recordings(soci::session& sql,
+                                                                               const std::string& tenant_id,
+                                                                               const std::string& course_id) {
+    Params p;
+    std::string where = "tenant_id = " + p.add(tenant_id) + " AND status <> 'deleted' AND session_id IN (SELECT id ";
+    where += "FROM live_sessions WHERE tenant_id = " + p.add(tenant_id) + " AND course_id = " + p.add(course_id) + ")";
+    std::vector<std::pair<Recording, domain::ProviderKind>> out;
+    for (auto& r : query_recordings(sql, where, p)) {
+        std::string provider;
+        sql << "SELECT provider FROM live_sessions WHERE tenant_id = :t AND id = :i", soci::into(provider),
+            soci::use(tenant_id), soci::use(r.session_id);
+        out.emplace_back(std::move(r), domain::parse_provider_kind(provider).value_or(domain::ProviderKind::kJitsi));
+    }
+    return out;
+}
+
 std::vector<Recording> list_expired_recordings(soci::session& sql, long long now, int limit) {
     Params p;
     std::string where = "expires_at IS NOT NULL AND expires_at <= " + p.add(now);
@@ -127,11 +143,12 @@ void save_recording(soci::session& sql, const Recording& r) {
     long long storage_bytes = r.storage_bytes;
     sql << "UPDATE live_session_recordings SET status = :st, provider_url = :u, duration_seconds = :d, "
            "file_size_bytes = :z, format = :f, is_public = :pub, published_at = :pa, expires_at = :ea, "
-           "storage_path = :sp, storage_status = :ss, storage_bytes = :sb WHERE tenant_id = :t AND id = :i",
+           "storage_path = :sp, storage_status = :ss, storage_bytes = :sb, thumbnail_url = :th "
+           "WHERE tenant_id = :t AND id = :i",
         soci::use(status), soci::use(r.provider_url), soci::use(duration), soci::use(size), soci::use(r.format),
         soci::use(is_public), soci::use(published.value, published.ind), soci::use(expires.value, expires.ind),
-        soci::use(r.storage_path), soci::use(r.storage_status), soci::use(storage_bytes), soci::use(r.tenant_id),
-        soci::use(r.id);
+        soci::use(r.storage_path), soci::use(r.storage_status), soci::use(storage_bytes), soci::use(r.thumbnail_url),
+        soci::use(r.tenant_id), soci::use(r.id);
 }
 
 }  // namespace lc::store

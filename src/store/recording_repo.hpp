@@ -21,6 +21,11 @@ std::optional<domain::Recording> find_recording(soci::session& sql, const std::s
 /// One recording by id within the tenant (for jobs and access links, which know no session).
 std::optional<domain::Recording> find_recording_by_id(soci::session& sql, const std::string& tenant_id,
                                                       const std::string& id, bool for_update = false);
+/// The recordings of a course's classes that were not deleted, each with its class's provider (for
+/// deleting their copies when the course is deleted).
+std::vector<std::pair<domain::Recording, domain::ProviderKind>> list_course_recordings(soci::session& sql,
+                                                                                       const std::string& tenant_id,
+                                                                                       const std::string& course_id);
 /// Seed 5.5: recordings of every school whose expiry came by `now` and that are not deleted yet,
 /// oldest expiry first, at most `limit`.
 std::vector<domain::Recording> list_expired_recordings(soci::session& sql, long long now, int limit);

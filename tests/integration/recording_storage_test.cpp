@@ -78,6 +78,33 @@ std::string read_file(const std::string& path) {
     return out.str();
 }
 
+/// A real video (ffmpeg's test pattern, MPEG-4 in MP4) of `seconds`, 1280x720.
+std::string make_video(int seconds) {
+    const std::string path =
+        ::testing::TempDir() + "liveclass-video-" + std::to_string(::getpid()) + "-" + std::to_string(seconds) + ".mp4";
+    const std::string cmd = "ffmpeg -nostdin -loglevel error -f lavfi -i testsrc=duration=" + std::to_string(seconds) +
+                            ":size=1280x720:rate=5 -c:v mpeg4 -q:v 10 -y " + path;
+    if (std::system(cmd.c_str()) != 0) return {};
+    std::string bytes = read_file(path);
+    std::filesystem::remove(path);
+    return bytes;
+}
+
+/// The width and height in a JPEG's start-of-frame segment (0x0 when there is none).
+std::pair<int, int> jpeg_size(const std::string& j) {
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(j[i]); };
+    if (j.size() < 4 || byte(0) != 0xFF || byte(1) != 0xD8) return {0, 0};
+    std::size_t i = 2;
+    while (i + 9 < j.size() && byte(i) == 0xFF) {
+        unsigned marker = byte(i + 1);
+        std::size_t len = (byte(i + 2) << 8) | byte(i + 3);
+        if (marker >= 0xC0 && marker <= 0xC3)
+            return {(byte(i + 7) << 8) | byte(i + 8), (byte(i + 5) << 8) | byte(i + 6)};
+        i += 2 + len;
+    }
+    return {0, 0};
+}
+
 class RecordingStorage : public ::testing::TestWithParam<Engine> {
 protected:
     using School = TestServer::School;
@@ -141,6 +168,11 @@ TEST_P(RecordingStorage, AReadyRecordingIsCopiedAndPlaysFromOurCopyWithByteRange
     const std::string stored = srv.storage_dir() + "/recordings/" + s.tenant.id + "/" + rid + ".mp4";
     EXPECT_EQ(read_file(stored), video);
     EXPECT_TRUE(std::filesystem::is_empty(srv.storage_dir() + "/.scratch")) << "no partial file left behind";
+    // Not a video ffmpeg can read (these bytes are a pattern): no thumbnail, and not retried.
+    EXPECT_EQ(r.at("thumbnail_url"), "");
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'generate_thumbnail' AND status = 'done'"), 1);
+    EXPECT_EQ(srv.get("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/thumbnail/", s.instructor_token).status,
+              404u);
 
     // A link to our copy lasts the recording's length longer: a viewer seeks for as long as it plays.
     auto link = srv.get("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/access/", s.instructor_token);
@@ -239,9 +271,76 @@ TEST_P(RecordingStorage, PlainHttpAndPrivateAddressesAreNotDownloadedFromUnlessA
         auto [id, rid] = reported(srv, s, host.url());
         ASSERT_FALSE(rid.empty());
         EXPECT_EQ(recording(srv, id, s.instructor_token).at("storage_status"), "failed");
+        // https, but to a loopback address: refused on the resolved address, before any connection.
+        std::string https_loopback = host.url();
+        https_loopback.replace(0, 4, "https");
+        auto [id2, rid2] = reported(srv, s, https_loopback);
+        ASSERT_FALSE(rid2.empty());
+        EXPECT_EQ(recording(srv, id2, s.instructor_token).at("storage_status"), "failed");
+        EXPECT_EQ(srv.count_rows("jobs WHERE type = 'store_recording' AND status = 'done'"), 2) << "not retried";
         EXPECT_EQ(host.hits(), 0) << "no request reached the private address";
     }
     std::filesystem::remove_all(dir);
+}
+
+TEST_P(RecordingStorage, DeletingACourseDeletesItsRecordingsCopies) {
+    TestServer srv{GetParam()};
+    auto s = srv.make_school("storecourse", 1);
+    auto [id, rid] = reported(srv, s, host.url());
+    ASSERT_FALSE(rid.empty());
+    const std::string stored = srv.storage_dir() + "/recordings/" + s.tenant.id + "/" + rid + ".mp4";
+    ASSERT_TRUE(std::filesystem::exists(stored));
+    auto gone = srv.del("/api/v1/courses/" + s.course.id + "/", s.admin_token);
+    ASSERT_EQ(gone.status, 204u) << gone.body;
+    EXPECT_EQ(srv.count_rows("live_session_recordings WHERE id = '" + rid + "'"), 0) << "the rows go with the course";
+    srv.app().workers().run_due();
+    EXPECT_FALSE(std::filesystem::exists(stored)) << "and so does the file";
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'delete_recording_copies' AND status = 'done'"), 1);
+}
+
+TEST_P(RecordingStorage, AStoredVideoGetsA640x360ThumbnailThatOnlyThoseWhoSeeTheRecordingSee) {
+    const std::string long_video = make_video(8), short_video = make_video(2);
+    ASSERT_FALSE(long_video.empty()) << "ffmpeg could not make the test video";
+    RecordingHost long_host{long_video}, short_host{short_video};
+    TestServer srv{GetParam()};
+    auto s = srv.make_school("thumb", 1);
+    auto other = srv.make_school("thumbother", 1);
+    auto [id, rid] = reported(srv, s, long_host.url());
+    ASSERT_FALSE(rid.empty());
+    auto r = recording(srv, id, s.instructor_token);
+    const std::string path = "/api/v1/live-sessions/" + id + "/recordings/" + rid + "/thumbnail/";
+    EXPECT_EQ(r.at("storage_status"), "stored");
+    EXPECT_EQ(js(r.at("thumbnail_url")), path);
+    auto thumb = srv.get(path, s.instructor_token);
+    ASSERT_EQ(thumb.status, 200u) << thumb.body;
+    EXPECT_EQ(thumb.headers["content-type"], "image/jpeg");
+    EXPECT_EQ(jpeg_size(thumb.body), std::make_pair(640, 360));  // 16:9 into the 640x360 box
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'generate_thumbnail' AND status = 'done'"), 1);
+
+    // Who may see it: those who may see the recording.
+    EXPECT_EQ(srv.get(path, s.student_tokens[0]).status, 404u) << "not published yet";
+    ASSERT_EQ(
+        srv.post("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/publish/", "", s.instructor_token).status,
+        200u);
+    EXPECT_EQ(srv.get(path, s.student_tokens[0]).status, 200u);
+    EXPECT_EQ(srv.get(path, other.admin_token).status, 404u);
+    EXPECT_EQ(srv.get(path).status, 401u);
+
+    // A video shorter than 5 s: its first frame.
+    auto [short_id, short_rid] = reported(srv, s, short_host.url());
+    ASSERT_FALSE(short_rid.empty());
+    auto short_thumb =
+        srv.get("/api/v1/live-sessions/" + short_id + "/recordings/" + short_rid + "/thumbnail/", s.instructor_token);
+    ASSERT_EQ(short_thumb.status, 200u) << short_thumb.body;
+    EXPECT_EQ(jpeg_size(short_thumb.body), std::make_pair(640, 360));
+
+    // Deleted: the thumbnail goes with the copy.
+    const std::string stored = srv.storage_dir() + "/thumbnails/" + s.tenant.id + "/" + rid + ".jpg";
+    EXPECT_TRUE(std::filesystem::exists(stored));
+    ASSERT_EQ(srv.del("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/", s.instructor_token).status, 204u);
+    srv.app().workers().run_due();
+    EXPECT_FALSE(std::filesystem::exists(stored));
+    EXPECT_EQ(srv.get(path, s.instructor_token).status, 404u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, RecordingStorage, ::testing::ValuesIn(available_engines()), engine_name);

@@ -191,6 +191,13 @@ const std::vector<RouteCase>& route_table() {
         {"DELETE", "/api/v1/calendar/feed/", {}, "", {}, "revokes the caller's own feed (Calendar.APersonalFeed*)"},
         {"GET", "/api/v1/live-sessions/{id}/recordings/", {O::kRecordedSession}, ""},
         {"GET", "/api/v1/live-sessions/{id}/recordings/{rid}/access/", {O::kRecordedSession, O::kRecording}, ""},
+        // The fixture's recording is not copied (its address is not public), so it has no thumbnail: 404
+        // "no thumbnail (yet)" for its own school; RecordingStorage.AStoredVideoGets* covers the 200.
+        {"GET",
+         "/api/v1/live-sessions/{id}/recordings/{rid}/thumbnail/",
+         {O::kRecordedSession, O::kRecording},
+         "",
+         {404}},
         {"POST", "/api/v1/live-sessions/{id}/recordings/{rid}/publish/", {O::kRecordedSession, O::kRecording}, ""},
         // A fresh recording is ready, not published: there is nothing to unpublish (409).
         {"POST",

@@ -30,6 +30,8 @@ export interface ApiOptions {
   signal?: AbortSignal;
   /** Answer as text (CSV, iCalendar) instead of JSON. */
   text?: boolean;
+  /** Answer as a Blob (an image the API serves) instead of JSON. */
+  blob?: boolean;
 }
 
 export type TokenSource = () => string | null;
@@ -46,7 +48,7 @@ export class ApiClient {
   ) {}
 
   async request<T>(path: string, opts: ApiOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { Accept: opts.text ? '*/*' : 'application/json' };
+    const headers: Record<string, string> = { Accept: opts.text || opts.blob ? '*/*' : 'application/json' };
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -70,11 +72,16 @@ export class ApiClient {
     }
     if (res.status === 204 || res.status === 304) return undefined as T;
     if (opts.text) return (await res.text()) as T;
+    if (opts.blob) return (await res.blob()) as T;
     return (await res.json()) as T;
   }
 
   get<T>(path: string, signal?: AbortSignal) {
     return this.request<T>(path, { signal });
+  }
+  /** A file the API serves behind the bearer token (a recording's thumbnail), for URL.createObjectURL. */
+  getBlob(path: string, signal?: AbortSignal) {
+    return this.request<Blob>(path, { signal, blob: true });
   }
   post<T>(path: string, body?: unknown) {
     return this.request<T>(path, { method: 'POST', body });

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import i18n from '../i18n';
 import type { LiveSession, Recording } from '../api/types';
@@ -378,5 +378,136 @@ describe('RecordingsPanel — the server’s copy of the file', () => {
     expect(callsTo(fetchMock, 'GET', base)).toHaveLength(3);
     await act(() => vi.advanceTimersByTimeAsync(60_000));
     expect(callsTo(fetchMock, 'GET', base)).toHaveLength(3);
+  });
+});
+
+describe('RecordingsPanel — thumbnails', () => {
+  const thumb = (id: string) => `${base}${id}/thumbnail/`;
+  const jpeg = () =>
+    new Response(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), { headers: { 'Content-Type': 'image/jpeg' } });
+  const imageOf = (id: string) => item(id).querySelector('img');
+  let made = 0;
+  let createObjectURL: ReturnType<typeof vi.fn<(b: Blob) => string>>;
+  let revokeObjectURL: ReturnType<typeof vi.fn<(u: string) => void>>;
+
+  beforeEach(() => {
+    made = 0;
+    createObjectURL = vi.fn((_b: Blob) => `blob:thumb-${++made}`);
+    revokeObjectURL = vi.fn((_u: string) => {});
+    // jsdom has no object URLs: a URL class with them, stubbed for this test only.
+    vi.stubGlobal('URL', class extends URL {
+      static createObjectURL = createObjectURL;
+      static revokeObjectURL = revokeObjectURL;
+    });
+  });
+
+  it('fetches the thumbnail with the bearer token and shows it first in the row, to a student too', async () => {
+    signIn(student);
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(rec({ thumbnail_url: thumb(R1) })),
+      [`GET ${thumb(R1)}`]: jpeg,
+    });
+    renderPanel('participant');
+    await waitFor(() => expect(imageOf(R1)).not.toBeNull());
+    const img = imageOf(R1)!;
+    expect(img).toHaveAttribute('src', 'blob:thumb-1');
+    expect(img).toHaveAttribute('alt', '');
+    expect(img).toHaveClass('recording-thumb');
+    expect(img).toHaveAttribute('width', '160');
+    expect(img).toHaveAttribute('height', '90');
+    expect(item(R1).firstElementChild).toBe(img);
+    const calls = fetchMock.mock.calls.filter(([u]) => String(u) === thumb(R1));
+    expect(calls).toHaveLength(1);
+    expect((calls[0][1]?.headers as Record<string, string>).Authorization).toBe('Bearer test-token');
+    expect(createObjectURL).toHaveBeenCalledTimes(1);
+    expect(await createObjectURL.mock.calls[0][0].arrayBuffer()).toEqual(
+      new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]).buffer,
+    );
+    expect(buttonsOf(R1)).toEqual(['İzle']);
+  });
+
+  it('asks for no image when the recording has none', async () => {
+    const fetchMock = mockApi({ [`GET ${base}`]: () => list(rec({ thumbnail_url: '' })) });
+    renderPanel('host');
+    await screen.findByText('26 Kas 2026 14:00 kaydı');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fetchMock.mock.calls.map(([u]) => String(u))).toEqual([base]);
+    expect(imageOf(R1)).toBeNull();
+    expect(createObjectURL).not.toHaveBeenCalled();
+  });
+
+  it('shows nothing (no broken image, no error) when the thumbnail is missing or cannot be decoded', async () => {
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, thumbnail_url: thumb(R1) }),
+          rec({ id: R2, thumbnail_url: thumb(R2), created_at: '2026-11-26T11:10:00Z' }),
+        ),
+      [`GET ${thumb(R1)}`]: () => problem('not-found', 404, 'no thumbnail'),
+      [`GET ${thumb(R2)}`]: jpeg,
+    });
+    renderPanel('host');
+    await waitFor(() => expect(imageOf(R2)).not.toBeNull());
+    await waitFor(() => expect(callsTo(fetchMock, 'GET', thumb(R1))).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(imageOf(R1)).toBeNull();
+    expect(item(R1)).toHaveTextContent('26 Kas 2026 14:00 kaydı');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    // A 404 is not asked again.
+    expect(callsTo(fetchMock, 'GET', thumb(R1))).toHaveLength(1);
+
+    // An answer the browser cannot show as an image: gone as well.
+    fireEvent.error(imageOf(R2)!);
+    expect(imageOf(R2)).toBeNull();
+    expect(within(panel()).queryAllByRole('img')).toHaveLength(0);
+  });
+
+  it('keeps the image across the 5-second refreshes without fetching it again', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'], shouldAdvanceTime: true });
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(rec({ thumbnail_url: thumb(R1), storage_status: 'copying', storage_bytes: 1000 })),
+      [`GET ${thumb(R1)}`]: jpeg,
+    });
+    renderPanel('host');
+    await waitFor(() => expect(imageOf(R1)).toHaveAttribute('src', 'blob:thumb-1'));
+    await act(() => vi.advanceTimersByTimeAsync(5_000));
+    await act(() => vi.advanceTimersByTimeAsync(5_000));
+    await waitFor(() => expect(callsTo(fetchMock, 'GET', base)).toHaveLength(3));
+    expect(callsTo(fetchMock, 'GET', thumb(R1))).toHaveLength(1);
+    expect(imageOf(R1)).toHaveAttribute('src', 'blob:thumb-1');
+    expect(createObjectURL).toHaveBeenCalledTimes(1);
+    expect(revokeObjectURL).not.toHaveBeenCalled();
+  });
+
+  it('revokes the object URL when the panel goes away', async () => {
+    mockApi({
+      [`GET ${base}`]: () => list(rec({ thumbnail_url: thumb(R1) })),
+      [`GET ${thumb(R1)}`]: jpeg,
+    });
+    const { unmount } = renderPanel('host');
+    await waitFor(() => expect(imageOf(R1)).toHaveAttribute('src', 'blob:thumb-1'));
+    expect(revokeObjectURL).not.toHaveBeenCalled();
+    unmount();
+    expect(revokeObjectURL).toHaveBeenCalledWith('blob:thumb-1');
+    expect(revokeObjectURL).toHaveBeenCalledTimes(createObjectURL.mock.calls.length);
+  });
+
+  it('revokes the old object URL when the recording is deleted from the list', async () => {
+    let current = [rec({ thumbnail_url: thumb(R1) })];
+    mockApi({
+      [`GET ${base}`]: () => list(...current),
+      [`GET ${thumb(R1)}`]: jpeg,
+      [`DELETE ${base}${R1}/`]: () => {
+        current = [];
+        return new Response(null, { status: 204 });
+      },
+    });
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    const user = userEvent.setup();
+    renderPanel('host');
+    await waitFor(() => expect(imageOf(R1)).toHaveAttribute('src', 'blob:thumb-1'));
+    await user.click(screen.getByRole('button', { name: 'Sil' }));
+    expect(await screen.findByText('Henüz kayıt yok.')).toBeInTheDocument();
+    expect(revokeObjectURL).toHaveBeenCalledWith('blob:thumb-1');
   });
 });

@@ -5,6 +5,7 @@ import type { LiveSession, Recording, RecordingAccess, RecordingList } from '../
 import { useAuth } from '../auth/AuthContext';
 import { errorMessage } from '../lib/errors';
 import { formatDateTime, formatDuration, formatTime } from '../lib/time';
+import { useAuthedImage } from '../lib/useAuthedImage';
 import { Notice } from './Notice';
 
 type Action = 'watch' | 'publish' | 'unpublish' | 'delete';
@@ -15,6 +16,7 @@ type Action = 'watch' | 'publish' | 'unpublish' | 'delete';
  * them. The staff also see whether the server has copied the file to the school's own storage (followed
  * every few seconds while a copy runs). "Watch" asks for a signed link that expires within minutes
  * (each request is audited), so it is fetched only on the click and opened in a new tab at once.
+ * A recording with a thumbnail shows it first in its row.
  */
 export function RecordingsPanel({
   sessionId,
@@ -167,17 +169,7 @@ export function RecordingsPanel({
             const stored = manager ? storage(r) : null;
             return (
               <li key={r.id} data-recording-id={r.id}>
-                {r.thumbnail_url && (
-                  <img
-                    className="recording-thumb"
-                    src={r.thumbnail_url}
-                    alt=""
-                    width={96}
-                    height={54}
-                    loading="lazy"
-                    onError={(e) => (e.currentTarget.style.display = 'none')}
-                  />
-                )}
+                {r.thumbnail_url && <RecordingThumbnail path={r.thumbnail_url} />}
                 <div className="recording-main">
                   <div>
                     <strong id={`recording-${r.id}`}>
@@ -214,5 +206,27 @@ export function RecordingsPanel({
         </ul>
       )}
     </section>
+  );
+}
+
+/**
+ * A recording's preview frame (640x360 JPEG behind the bearer token, so fetched by the API client and
+ * shown through an object URL). Decorative next to the recording's title, hence the empty alt text.
+ * Nothing is shown while it loads, or when it is missing (404) or cannot be fetched or decoded.
+ */
+function RecordingThumbnail({ path }: { path: string }) {
+  const src = useAuthedImage(path);
+  const [broken, setBroken] = useState<string | null>(null);
+  if (!src || broken === src) return null;
+  return (
+    <img
+      className="recording-thumb"
+      src={src}
+      alt=""
+      width={160}
+      height={90}
+      decoding="async"
+      onError={() => setBroken(src)}
+    />
   );
 }
