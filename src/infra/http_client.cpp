@@ -96,31 +96,6 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 
 /// True for addresses a user-supplied URL must never reach: loopback, private, link-local, CGNAT,
 /// unspecified, multicast and reserved ranges, and IPv6 unique-local and mapped forms of those.
-bool is_private_address(const sockaddr* sa) {
-    if (sa->sa_family == AF_INET) {
-        const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
-        const std::uint32_t a = ntohl(in->sin_addr.s_addr);
-        auto in_net = [a](std::uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
-        return in_net(0x00000000, 8) || in_net(0x0A000000, 8) || in_net(0x64400000, 10) || in_net(0x7F000000, 8) ||
-               in_net(0xA9FE0000, 16) || in_net(0xAC100000, 12) || in_net(0xC0000000, 24) || in_net(0xC0A80000, 16) ||
-               in_net(0xC6120000, 15) || in_net(0xE0000000, 3);
-    }
-    if (sa->sa_family == AF_INET6) {
-        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
-        const unsigned char* b = in6->sin6_addr.s6_addr;
-        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) || IN6_IS_ADDR_V4COMPAT(&in6->sin6_addr)) {
-            sockaddr_in v4{};
-            v4.sin_family = AF_INET;
-            std::memcpy(&v4.sin_addr, b + 12, 4);
-            return is_private_address(reinterpret_cast<const sockaddr*>(&v4));
-        }
-        return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) || IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
-               IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) || IN6_IS_ADDR_SITELOCAL(&in6->sin6_addr) ||
-               IN6_IS_ADDR_MULTICAST(&in6->sin6_addr) || (b[0] & 0xFE) == 0xFC;  // fc00::/7 unique local
-    }
-    return true;  // anything else (Unix sockets...) is not a public destination
-}
-
 /// libcurl's socket opener for public_only requests: refuses private destinations after resolution.
 curl_socket_t open_public_socket(void* refused, curlsocktype purpose, curl_sockaddr* address) {
     if (purpose != CURLSOCKTYPE_IPCXN || is_private_address(&address->addr)) {
@@ -311,6 +286,40 @@ Result<long long> download_to_file(const DownloadRequest& request) {
     if (sink.written == 0) return Error::unavailable("the file could not be downloaded yet", origin + " sent no bytes");
     if (*sink.on_progress) (*sink.on_progress)(sink.written);
     return sink.written;
+}
+
+bool is_private_address(const sockaddr* sa) {
+    if (sa->sa_family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+        const std::uint32_t a = ntohl(in->sin_addr.s_addr);
+        auto in_net = [a](std::uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
+        return in_net(0x00000000, 8) || in_net(0x0A000000, 8) || in_net(0x64400000, 10) || in_net(0x7F000000, 8) ||
+               in_net(0xA9FE0000, 16) || in_net(0xAC100000, 12) || in_net(0xC0000000, 24) || in_net(0xC0A80000, 16) ||
+               in_net(0xC6120000, 15) || in_net(0xE0000000, 3);
+    }
+    if (sa->sa_family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+        const unsigned char* b = in6->sin6_addr.s6_addr;
+        // Forms that carry an IPv4 address inside: judged by that address. ::ffff:a.b.c.d (mapped),
+        // ::a.b.c.d (compatible), 64:ff9b::a.b.c.d (NAT64, RFC 6052) and 2002:aabb:ccdd:: (6to4).
+        auto embedded = [](const unsigned char* v4bytes) {
+            sockaddr_in v4{};
+            v4.sin_family = AF_INET;
+            std::memcpy(&v4.sin_addr, v4bytes, 4);
+            return is_private_address(reinterpret_cast<const sockaddr*>(&v4));
+        };
+        static constexpr unsigned char kNat64[12] = {0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) || IN6_IS_ADDR_V4COMPAT(&in6->sin6_addr) ||
+            std::memcmp(b, kNat64, sizeof kNat64) == 0)
+            return embedded(b + 12);
+        if (b[0] == 0x20 && b[1] == 0x02) return embedded(b + 2);
+        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b[4] == 0x00 && b[5] == 0x01)
+            return true;  // 64:ff9b:1::/48, NAT64 for local use (RFC 8215)
+        return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) || IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
+               IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) || IN6_IS_ADDR_SITELOCAL(&in6->sin6_addr) ||
+               IN6_IS_ADDR_MULTICAST(&in6->sin6_addr) || (b[0] & 0xFE) == 0xFC;  // fc00::/7 unique local
+    }
+    return true;  // anything else (Unix sockets...) is not a public destination
 }
 
 std::string url_origin(std::string_view url) {

@@ -1,6 +1,8 @@
 #pragma once
 // Outbound HTTP for the provider adapters (BigBlueButton, Zoom), over libcurl. An interface so that
 // services can be handed a client; tests use the real one against fake servers on loopback.
+#include <sys/socket.h>
+
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -81,6 +83,10 @@ private:
 
 /// scheme://host[:port] of a URL ("" when it does not parse).
 std::string url_origin(std::string_view url);
+
+/// True for every destination a public_only request refuses: loopback, private, link-local, shared
+/// (CGNAT), multicast, reserved, IPv6 unique-local, and IPv6 forms that embed such an IPv4 address.
+bool is_private_address(const sockaddr* sa);
 
 /// Percent-encodes everything but RFC 3986 unreserved characters (for query strings and form bodies).
 std::string url_encode(std::string_view s);

@@ -300,6 +300,31 @@ TEST_P(Recordings, RetentionFollowsThePolicyAndTheDailyCleanupDeletesWhatRanOut)
     EXPECT_EQ(srv.get("/api/v1/audit/?action=recording.expire", admin).obj().at("count"), 1);
 }
 
+TEST_P(Recordings, ACleanupRoundDeletesEveryExpiredRecordingAcrossBatches) {
+    auto s = srv.make_school("recmany", 1);
+    std::string id = ended_class(s);
+    const long long now = srv.clock().now();
+    {
+        // 250 expired recordings (the round works in batches of 100) and one that expires tomorrow.
+        soci::session sql(srv.app().db().pool());
+        for (int i = 0; i <= 250; ++i) {
+            std::string rid = infra::new_uuid(), provider_id = "bulk-" + std::to_string(i);
+            long long expires = i < 250 ? now - 1 - i : now + 86400;
+            sql << "INSERT INTO live_session_recordings(id, tenant_id, session_id, provider_recording_id, status, "
+                   "expires_at, created_at) VALUES(:i, :t, :s, :p, 'ready', :e, :c)",
+                soci::use(rid), soci::use(s.tenant.id), soci::use(id), soci::use(provider_id), soci::use(expires),
+                soci::use(now);
+        }
+    }
+    auto n = srv.app().recordings().cleanup_expired();
+    ASSERT_TRUE(n) << n.error().message;
+    EXPECT_EQ(*n, 250);
+    EXPECT_EQ(rows("live_session_recordings WHERE status = 'deleted'"), 250);
+    EXPECT_EQ(rows("audit_logs WHERE action = 'recording.expire'"), 250);
+    EXPECT_EQ(rows("jobs WHERE type = 'delete_recording_copies'"), 250);
+    EXPECT_EQ(list(id, s.instructor_token).size(), 1u) << "the one that expires tomorrow";
+}
+
 TEST_P(Recordings, BadInputAnswersAProblemAndChangesNothing) {
     auto s = srv.make_school("recbad", 1);
     auto other = srv.make_school("recother", 1);
