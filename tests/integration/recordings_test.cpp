@@ -70,6 +70,15 @@ protected:
         return {id, all.empty() ? std::string() : std::string(all[0].at("id").as_string())};
     }
 
+    /// The API path of a class's one recording, checked to be in `status` ("" when it is not there).
+    std::string only_recording(const std::string& id, const std::string& token, const char* status) {
+        auto all = list(id, token);
+        EXPECT_EQ(all.size(), 1u);
+        if (all.size() != 1) return {};
+        EXPECT_EQ(all[0].at("status"), status);
+        return "/api/v1/live-sessions/" + id + "/recordings/" + std::string(all[0].at("id").as_string()) + "/";
+    }
+
     /// The path of an access link (links are absolute only with LIVE_PUBLIC_URL).
     static std::string play_path(const HttpResult& access) { return access.str("url"); }
 
@@ -193,11 +202,8 @@ TEST_P(Recordings, ProcessingAndFailedRecordingsCannotBePublishedOrWatched) {
     // retries (the address may come with a later delivery) and the recording stays in processing.
     ASSERT_EQ(recording_ready("jibri-rec-1", "").status, 200u);
     srv.app().workers().run_due();
-    auto all = list(id, s.instructor_token);
-    ASSERT_EQ(all.size(), 1u);
-    EXPECT_EQ(all[0].at("status"), "processing");
-    const std::string base =
-        "/api/v1/live-sessions/" + id + "/recordings/" + std::string(all[0].at("id").as_string()) + "/";
+    const std::string base = only_recording(id, s.instructor_token, "processing");
+    ASSERT_FALSE(base.empty());
     auto early = srv.post(base + "publish/", "", s.instructor_token);
     EXPECT_EQ(early.status, 409u);
     EXPECT_NE(early.body.find("still being processed"), std::string::npos) << early.body;
@@ -226,11 +232,8 @@ TEST_P(Recordings, APlaybackAddressThatIsNotAWebUrlFailsTheRecording) {
     std::string id = ended_class(s);
     ASSERT_EQ(recording_ready("jibri-rec-2", "javascript:alert(1)").status, 200u);
     srv.app().workers().run_due();
-    auto all = list(id, s.instructor_token);
-    ASSERT_EQ(all.size(), 1u);
-    EXPECT_EQ(all[0].at("status"), "failed") << "never redirected to";
-    const std::string base =
-        "/api/v1/live-sessions/" + id + "/recordings/" + std::string(all[0].at("id").as_string()) + "/";
+    const std::string base = only_recording(id, s.instructor_token, "failed");  // never redirected to
+    ASSERT_FALSE(base.empty());
     EXPECT_EQ(srv.get(base + "access/", s.instructor_token).status, 409u);
 }
 
@@ -338,6 +341,13 @@ TEST_P(Recordings, BadInputAnswersAProblemAndChangesNothing) {
     EXPECT_EQ(srv.post(base + "00000000-0000-4000-8000-000000000000/publish/", "", s.instructor_token).status, 404u);
     EXPECT_EQ(srv.get("/api/v1/live-sessions/not-a-uuid/recordings/", s.instructor_token).status, 400u);
     EXPECT_EQ(srv.get(base, "").status, 401u);
+    auto bad_thumb = srv.get(base + "not-a-uuid/thumbnail/", s.instructor_token);
+    EXPECT_EQ(bad_thumb.status, 400u) << bad_thumb.body;
+    EXPECT_EQ(bad_thumb.headers["content-type"], "application/problem+json");
+    EXPECT_EQ(srv.get(base + rid + "/thumbnail/", "").status, 401u);
+    auto no_thumb = srv.get(base + rid + "/thumbnail/", s.instructor_token);
+    EXPECT_EQ(no_thumb.status, 404u) << "not copied (no public address), so no thumbnail";
+    EXPECT_NE(no_thumb.body.find("no thumbnail"), std::string::npos) << no_thumb.body;
 
     // Another school: its admin and teacher find neither the class nor the recording.
     EXPECT_EQ(srv.get(base, other.admin_token).status, 404u);

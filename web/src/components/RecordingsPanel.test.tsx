@@ -3,31 +3,28 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event';
 import i18n from '../i18n';
 import type { LiveSession, Recording } from '../api/types';
-import { SID, callsTo, json, mockApi, problem, renderWithApp, signIn, student, teacher } from '../test/api';
+import {
+  RECORDING_ID,
+  SID,
+  callsTo,
+  json,
+  mockApi,
+  problem,
+  recording,
+  renderWithApp,
+  signIn,
+  student,
+  teacher,
+} from '../test/api';
 import { RecordingsPanel } from './RecordingsPanel';
 
 const base = `/api/v1/live-sessions/${SID}/recordings/`;
-const R1 = 'f1111111-1111-4111-8111-111111111111';
+const R1 = RECORDING_ID;
 const R2 = 'f2222222-2222-4222-8222-222222222222';
 const R3 = 'f3333333-3333-4333-8333-333333333333';
 const SIGNED = `https://media.example.org/rec/${R1}.mp4?exp=1795694700&sig=abc123`;
 
-const rec = (over: Partial<Recording> = {}): Recording => ({
-  id: R1,
-  session_id: SID,
-  status: 'published',
-  duration_seconds: 3300,
-  file_size_bytes: 412_345_678,
-  format: 'mp4',
-  resolution: '1280x720',
-  thumbnail_url: '',
-  transcript_status: 'none',
-  is_public: false,
-  published_at: '2026-11-26T12:00:00Z',
-  expires_at: '2027-11-26T11:00:00Z',
-  created_at: '2026-11-26T11:00:00Z',
-  ...over,
-});
+const rec = recording;
 const list = (...results: Recording[]) => json({ count: results.length, results });
 
 function renderPanel(role: LiveSession['my_role']) {

@@ -6,6 +6,7 @@ import i18n from '../i18n';
 import type { LiveSession } from '../api/types';
 import {
   COURSE,
+  RECORDING_ID,
   SID,
   callsTo,
   json,
@@ -13,6 +14,7 @@ import {
   mockApi,
   notFound,
   problem,
+  recording as recordingOf,
   renderWithApp,
   signIn,
   student,
@@ -397,22 +399,9 @@ describe('SessionPage — attendance', () => {
 });
 
 describe('SessionPage — recordings', () => {
-  const RID = 'f1111111-1111-4111-8111-111111111111';
-  const recording = (status: 'ready' | 'published') => ({
-    id: RID,
-    session_id: SID,
-    status,
-    duration_seconds: 3300,
-    file_size_bytes: 412_345_678,
-    format: 'mp4',
-    resolution: '1280x720',
-    thumbnail_url: '',
-    transcript_status: 'none',
-    is_public: false,
-    published_at: status === 'published' ? '2026-11-26T12:00:00Z' : null,
-    expires_at: null,
-    created_at: '2026-11-26T11:00:00Z',
-  });
+  const RID = RECORDING_ID;
+  const recording = (status: 'ready' | 'published') =>
+    recordingOf({ status, published_at: status === 'published' ? '2026-11-26T12:00:00Z' : null, expires_at: null });
   const recordings = () => screen.queryByRole('region', { name: /Kayıtlar/ });
 
   it('lists a student the recordings of an ended class, in the zone of their preferences', async () => {

@@ -7,7 +7,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, type InitialEntry } from 'react-router-dom';
 import { makeQueryClient } from '../App';
 import { AuthProvider } from '../auth/AuthContext';
-import type { JoinResponse, LiveSession, Tenant, User } from '../api/types';
+import type { JoinResponse, LiveSession, Recording, Tenant, User } from '../api/types';
 
 export const SID = '3f0b8a52-6c1d-4e7a-9b2f-1a2b3c4d5e6f';
 export const COURSE = '7a1c3f0e-2b7d-4e59-9a57-3f4c1d2e8b90';
@@ -49,6 +49,28 @@ export function liveSession(over: Partial<LiveSession> = {}): LiveSession {
     max_participants: 100,
     recording_enabled: false,
     waiting_room_enabled: false,
+    ...over,
+  };
+}
+
+export const RECORDING_ID = 'f1111111-1111-4111-8111-111111111111';
+
+/** A recording of the class SID as the recordings list answers it (published, played from the provider). */
+export function recording(over: Partial<Recording> = {}): Recording {
+  return {
+    id: RECORDING_ID,
+    session_id: SID,
+    status: 'published',
+    duration_seconds: 3300,
+    file_size_bytes: 412_345_678,
+    format: 'mp4',
+    resolution: '1280x720',
+    thumbnail_url: '',
+    transcript_status: 'none',
+    is_public: false,
+    published_at: '2026-11-26T12:00:00Z',
+    expires_at: '2027-11-26T11:00:00Z',
+    created_at: '2026-11-26T11:00:00Z',
     ...over,
   };
 }
