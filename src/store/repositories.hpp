@@ -116,8 +116,8 @@ CourseAccess course_access(soci::session& sql, const std::string& course_id, con
 bool has_active_participation(soci::session& sql, const std::string& session_id, const std::string& user_id);
 /// The query behind has_active_participation (binds :s, :u; yields 0 or 1), shared with the join
 /// writer's prepared statement. Unary + keeps SQLite's planner off the (session_id, is_active) index,
-/// which would walk every active participant of the session: (session_id, user_id) finds this user's
-/// few rows.
+/// which would walk every active participant of the session: the (session_id, user_id, connection_id,
+/// is_active) index finds this user's few entries and answers from the index alone.
 inline constexpr const char* kHasActiveParticipationSql =
     "SELECT COUNT(*) FROM (SELECT 1 FROM live_session_participants WHERE session_id = :s AND user_id = :u "
     "AND +is_active = 1 LIMIT 1) AS a";

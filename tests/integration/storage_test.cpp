@@ -214,10 +214,11 @@ TEST_P(Storage, SeedIndexesExistOnTheRightColumns) {
         {"live_sessions_status_start", "live_sessions", "status, scheduled_start", false},
         {"live_sessions_course_status", "live_sessions", "course_id, status", false},
         {"live_sessions_room_id", "live_sessions", "room_id", true},
-        // The seed's (session, user) index, widened by the connection id (migration 0004): its prefix
-        // serves every (session, user) lookup.
-        {"live_session_participants_session_user_connection", "live_session_participants",
-         "session_id, user_id, connection_id", false},
+        // The seed's (session, user) index, widened by the connection id (migration 0004) and by
+        // is_active (0011, so a join's "already in the room?" reads no table row): its prefix serves
+        // every (session, user) lookup.
+        {"live_session_participants_session_user_connection_active", "live_session_participants",
+         "session_id, user_id, connection_id, is_active", false},
         {"live_session_participants_session_active", "live_session_participants", "session_id, is_active", false},
         {"live_session_attendance_session_user", "live_session_attendance_summaries", "session_id, user_id", true},
         {"live_session_recordings_session_status", "live_session_recordings", "session_id, status", false},
