@@ -123,6 +123,9 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->recordings_ = std::make_unique<services::RecordingService>(
         *a->ctx_, *a->sessions_, *a->recording_storage_, a->ctx_->keys.recording,
         services::RecordingLinkOptions{cfg.recording_link_ttl, cfg.public_url});
+    a->artifacts_ = std::make_unique<services::ArtifactService>(
+        *a->ctx_, *a->sessions_, *a->blobs_, a->ctx_->keys.artifact,
+        services::ArtifactOptions{cfg.recording_link_ttl, cfg.public_url, cfg.storage_allow_private_sources});
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);
@@ -191,7 +194,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->api_ = std::make_unique<http::Api>(
         http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
                        *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_, a->ops_.get(),
-                       a->notifications_.get(), a->calendars_.get(), a->series_.get(), a->recordings_.get()},
+                       a->notifications_.get(), a->calendars_.get(), a->series_.get(), a->recordings_.get(),
+                       a->artifacts_.get()},
         log,
         http::ApiOptions{.proxies = std::move(proxies.value()),
                          .public_https = cfg.public_url.rfind("https://", 0) == 0,
@@ -258,6 +262,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                          [self](const store::Job& job) { return self->notifications_->run_notice_job(job.payload); });
     a->registry_.add(services::NotificationService::kDeliverJob,
                      [self](const store::Job& job) { return self->notifications_->deliver(job); });
+    a->registry_.add(services::ArtifactService::kChatExportJob,
+                     [self](const store::Job& job) { return self->artifacts_->run_chat_export_job(job); });
     a->registry_.add(services::RecordingService::kProcessJob,
                      [self](const store::Job& job) { return self->recordings_->run_process_job(job); });
     a->registry_.add(services::RecordingStorageService::kDeleteCopiesJob,

@@ -110,6 +110,7 @@ Api::Api(Services s, const infra::Logger& log, ApiOptions opt) : s_(s), log_(log
     register_notification_routes();
     register_series_routes();
     register_recording_routes();
+    register_artifact_routes();
     register_participant_routes();
     if (opt_.metrics) http_metrics_ = std::make_unique<HttpMetrics>(*opt_.metrics, router_);
 }

@@ -13,6 +13,7 @@
 #include "http/router.hpp"
 #include "http/static_site.hpp"
 #include "infra/log.hpp"
+#include "services/artifact_service.hpp"
 #include "services/attendance_service.hpp"
 #include "services/audit.hpp"
 #include "services/auth_service.hpp"
@@ -71,6 +72,7 @@ struct Services {
     services::CalendarService* calendars = nullptr;          // calendar routes (null: not registered)
     services::SeriesService* series = nullptr;               // series routes (null: not registered)
     services::RecordingService* recordings = nullptr;        // recording routes (null: not registered)
+    services::ArtifactService* artifacts = nullptr;          // artifact routes (null: not registered)
 };
 
 /// Per-request state handed to route handlers.
@@ -126,6 +128,8 @@ private:
     void register_series_routes();
     /// A class's recordings and their access links (api_recordings.cpp).
     void register_recording_routes();
+    /// A class's artifacts (chat logs, ...) and their download links (api_artifacts.cpp).
+    void register_artifact_routes();
     /// GET/HEAD of the web app's files (api_web.cpp): assets in place, the HTML shell with its CSP.
     void serve_web(const std::shared_ptr<RequestContext>& c, const std::string& path, const Offload& offload,
                    const Respond& respond);

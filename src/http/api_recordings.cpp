@@ -35,22 +35,6 @@ json::object recording_json(const domain::Recording& r) {
                         {"created_at", format_iso8601(r.created_at)}};
 }
 
-/// The session id (path parameter 0) and, when `with_recording`, the recording id (parameter 1).
-struct Ids {
-    std::string session, recording;
-};
-Result<Ids> ids(RequestContext& c, bool with_recording) {
-    auto sid = path_id(c, 0);
-    if (!sid) return sid.take_error();
-    c.session_id = *sid;
-    Ids out{*sid, {}};
-    if (!with_recording) return out;
-    auto rid = path_id(c, 1, "recording id");
-    if (!rid) return rid.take_error();
-    out.recording = *rid;
-    return out;
-}
-
 }  // namespace
 
 void Api::register_recording_routes() {
@@ -58,7 +42,7 @@ void Api::register_recording_routes() {
     if (!recordings) return;
     const std::string base = "/api/v1/live-sessions/{id}/recordings/";
     router_.add("GET", base, authed([recordings](RequestContext& c, const Principal& p) {
-                    auto id = ids(c, false);
+                    auto id = session_item_ids(c, nullptr);
                     if (!id) return fail(c, id.error());
                     auto list = recordings->list(p, id->session);
                     if (!list) return fail(c, list.error());
@@ -72,22 +56,22 @@ void Api::register_recording_routes() {
         const Principal&, const std::string&, const std::string&, const services::RequestMeta&);
     for (auto [name, fn] : {std::pair<const char*, Change>{"publish", &services::RecordingService::publish},
                             std::pair<const char*, Change>{"unpublish", &services::RecordingService::unpublish}})
-        router_.add(
-            "POST", base + "{rid}/" + name + "/", authed([recordings, fn = fn](RequestContext& c, const Principal& p) {
-                auto id = ids(c, true);
-                if (!id) return fail(c, id.error());
-                return reply(c, (recordings->*fn)(p, id->session, id->recording, c.meta()), 200, recording_json);
-            }));
+        router_.add("POST", base + "{rid}/" + name + "/",
+                    authed([recordings, fn = fn](RequestContext& c, const Principal& p) {
+                        auto id = session_item_ids(c, "recording id");
+                        if (!id) return fail(c, id.error());
+                        return reply(c, (recordings->*fn)(p, id->session, id->item, c.meta()), 200, recording_json);
+                    }));
     router_.add("DELETE", base + "{rid}/", authed([recordings](RequestContext& c, const Principal& p) {
-                    auto id = ids(c, true);
+                    auto id = session_item_ids(c, "recording id");
                     if (!id) return fail(c, id.error());
-                    auto r = recordings->remove(p, id->session, id->recording, c.meta());
+                    auto r = recordings->remove(p, id->session, id->item, c.meta());
                     return r ? no_content(c) : fail(c, r.error());
                 }));
     router_.add("GET", base + "{rid}/thumbnail/", authed([recordings](RequestContext& c, const Principal& p) {
-                    auto id = ids(c, true);
+                    auto id = session_item_ids(c, "recording id");
                     if (!id) return fail(c, id.error());
-                    auto jpeg = recordings->thumbnail(p, id->session, id->recording);
+                    auto jpeg = recordings->thumbnail(p, id->session, id->item);
                     if (!jpeg) return fail(c, jpeg.error());
                     Response res{bhttp::status::ok, c.version()};
                     res.set(bhttp::field::content_type, "image/jpeg");
@@ -98,9 +82,9 @@ void Api::register_recording_routes() {
                     return res;
                 }));
     router_.add("GET", base + "{rid}/access/", authed([recordings](RequestContext& c, const Principal& p) {
-                    auto id = ids(c, true);
+                    auto id = session_item_ids(c, "recording id");
                     if (!id) return fail(c, id.error());
-                    return reply(c, recordings->access(p, id->session, id->recording, c.meta()), 200,
+                    return reply(c, recordings->access(p, id->session, id->item, c.meta()), 200,
                                  [](const services::RecordingAccess& a) {
                                      return json::object{{"url", a.url}, {"expires_at", format_iso8601(a.expires_at)}};
                                  });

@@ -42,6 +42,18 @@ Result<std::string> path_id(RequestContext& c, std::size_t i, const char* what) 
     return ascii_lower(c.params[i]);
 }
 
+Result<SessionItemIds> session_item_ids(RequestContext& c, const char* item) {
+    auto sid = path_id(c, 0);
+    if (!sid) return sid.take_error();
+    c.session_id = *sid;
+    SessionItemIds out{*sid, {}};
+    if (!item) return out;
+    auto iid = path_id(c, 1, item);
+    if (!iid) return iid.take_error();
+    out.item = *iid;
+    return out;
+}
+
 Result<json::object> body_object(RequestContext& c) {
     auto ct = c.req[bhttp::field::content_type];
     if (!c.req.body().empty() && ct.find("json") == boost::string_view::npos)

@@ -28,6 +28,12 @@ std::string bearer_of(const RequestContext& c);
 Error bad_uuid(const char* what);
 /// Path parameter i as a lowercase UUID, or a 400.
 Result<std::string> path_id(RequestContext& c, std::size_t i, const char* what = "id");
+/// A class's id (path parameter 0, also put in the access log) and, when `item` names what parameter 1 is
+/// (e.g. "recording id"), the id of one of the class's things; `item` null: the route has none.
+struct SessionItemIds {
+    std::string session, item;
+};
+Result<SessionItemIds> session_item_ids(RequestContext& c, const char* item);
 /// The JSON object body (an empty body is an empty object); 400 when it is not JSON.
 Result<boost::json::object> body_object(RequestContext& c);
 /// 422 with every field error the reader collected.

@@ -51,6 +51,11 @@ std::string bbb_end_callback_token(std::string_view secret, std::string_view mee
 
 /// One bbb-webhooks event ({"data":{"id":"user-joined","attributes":{...},"event":{"ts":ms}}}) in the
 /// seed's event model; events nothing here depends on (audio, camera, chat, polls) become "ignored".
+/// Seed 7.3: where a "presentation" recording's chat is, next to its playback: the playback's data
+/// directory (https://host/presentation/{record id}/) holds slides_new.xml with the chat timeline.
+/// Empty when the playback address is not a web address.
+std::string bbb_chat_file_url(const std::string& playback_url, const std::string& record_id);
+
 Result<NormalizedEvent> normalize_bbb_event(const boost::json::object& event, const Clock& clock);
 
 class BbbProvider final : public LiveClassProvider {

@@ -69,11 +69,17 @@ Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clo
             for (const auto& f : files->get_array()) {
                 if (!f.is_object()) continue;
                 const json::object& file = f.get_object();
-                if (text_at(&file, "file_type") != "MP4") continue;
+                const std::string type = text_at(&file, "file_type");
+                if (type == "CHAT" && !ev.payload.contains("chat_url")) {
+                    // Seed 7.3: the meeting's chat, saved with the recording; exported as an artifact.
+                    ev.payload["chat_url"] = text_at(&file, "download_url");
+                    ev.payload["chat_file_id"] = text_at(&file, "id");
+                    ev.payload["chat_started_at"] = when(&file, "recording_start");
+                }
+                if (type != "MP4" || !url.empty()) continue;
                 url = text_at(&file, "download_url");
                 file_id = text_at(&file, "id");
                 if (auto* s = file.if_contains("file_size"); s && s->is_int64()) size = s->get_int64();
-                break;
             }
         }
         // "meeting uuid/file id", the id ZoomProvider lists and deletes recordings by.

@@ -44,6 +44,7 @@ Keys Keys::derive(const std::string& master) {
     k.box.key = infra::derive_key(master, "secrets-at-rest");
     k.launch = infra::derive_key(master, "launch-links");
     k.recording = infra::derive_key(master, "recording-links");
+    k.artifact = infra::derive_key(master, "artifact-links");
     return k;
 }
 

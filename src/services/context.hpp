@@ -21,6 +21,7 @@ struct Keys {
     store::SecretBox box;      // AES-256-GCM for secrets at rest
     std::string launch;        // AES-256-GCM key sealing launch links (seed 9.1)
     std::string recording;     // AES-256-GCM key sealing recording access links (seed 5.6)
+    std::string artifact;      // AES-256-GCM key sealing artifact download links (seed 7.4)
     static Keys derive(const std::string& master);
 };
 

@@ -5,8 +5,11 @@
 
 #include "infra/crypto.hpp"
 #include "infra/json_fields.hpp"
+#include "providers/bbb.hpp"
+#include "services/artifact_service.hpp"
 #include "services/audit.hpp"
 #include "services/notices.hpp"
+#include "services/sealed_links.hpp"
 #include "store/recording_repo.hpp"
 
 namespace lc::services {
@@ -122,8 +125,8 @@ Status RecordingService::remove(const Principal& p, const std::string& session_i
 
 std::string RecordingService::seal(const Recording& r, const std::string& user_id, bool published_only,
                                    UnixTime expires_at) const {
-    json::object o{{"t", r.tenant_id}, {"r", r.id}, {"u", user_id}, {"p", published_only}, {"e", expires_at}};
-    return std::string(kLinkPrefix) + infra::base64url_encode(infra::aes_gcm_seal(key_, json::serialize(o)));
+    return seal_link_token(key_, kLinkPrefix,
+                           {{"t", r.tenant_id}, {"r", r.id}, {"u", user_id}, {"p", published_only}, {"e", expires_at}});
 }
 
 Result<RecordingAccess> RecordingService::access(const Principal& p, const std::string& session_id,
@@ -166,16 +169,13 @@ Result<std::string> RecordingService::thumbnail(const Principal& p, const std::s
 }
 
 Result<Playback> RecordingService::open_link(std::string_view token) {
-    if (token.size() > 4096 || token.substr(0, kLinkPrefix.size()) != kLinkPrefix) return link_not_ours();
-    auto raw = infra::base64url_decode(token.substr(kLinkPrefix.size()));
-    if (!raw) return link_not_ours();
-    auto plain = infra::aes_gcm_open(key_, *raw);
-    if (!plain) return link_not_ours();
+    auto claims = open_link_token(key_, kLinkPrefix, token);
+    if (!claims) return link_not_ours();
     std::string tenant, recording, user;
     bool published_only = true;
     UnixTime expires_at = 0;
     try {
-        auto o = json::parse(*plain).as_object();
+        const json::object& o = *claims;
         tenant = std::string(o.at("t").as_string());
         recording = std::string(o.at("r").as_string());
         user = std::string(o.at("u").as_string());
@@ -273,9 +273,21 @@ Status RecordingService::run_process_job(const store::Job& job) {
                 ? recording_expiry(ctx_.clock.now(), sessions_.effective_policy(tx.sql(), *s).recording_retention_days)
                 : current->expires_at;
         store::save_recording(tx.sql(), found);
-        const bool copying = failure.empty() && storage_.queue_copy(tx.sql(), found);
+        bool queued = failure.empty() && storage_.queue_copy(tx.sql(), found);
+        if (failure.empty() && s->provider == ProviderKind::kBbb && found.format == "presentation") {
+            // Seed 7.3: BigBlueButton keeps the class's chat with the playback; Zoom's came with its event.
+            if (auto url = providers::bbb_chat_file_url(found.provider_url, found.provider_recording_id);
+                !url.empty()) {
+                queue_chat_export(
+                    tx.sql(),
+                    ChatSource{tenant, s->id, ProviderKind::kBbb, url, "bbb:" + found.provider_recording_id,
+                               s->actual_start.value_or(found.created_at)},
+                    ctx_.clock.now());
+                queued = true;
+            }
+        }
         tx.commit();
-        if (copying) ctx_.jobs_enqueued();
+        if (queued) ctx_.jobs_enqueued();
         if (!failure.empty()) return Error::unavailable("recording " + id + " failed", failure);
         return ok_status();
     });

@@ -14,6 +14,7 @@
 #include "providers/bbb.hpp"
 #include "providers/jitsi.hpp"
 #include "providers/zoom_events.hpp"
+#include "services/artifact_service.hpp"
 #include "services/attendance_service.hpp"
 #include "services/notices.hpp"
 #include "services/recording_service.hpp"
@@ -718,6 +719,17 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         job.type = RecordingService::kProcessJob;
         job.payload = json::serialize(json::object{{"recording_id", recording_id}, {"tenant_id", tenant}});
         store::enqueue_job(sql, job, ctx_.clock.now());
+        if (const std::string chat = text_at(*payload, "chat_url"); !chat.empty()) {
+            ChatSource source;
+            source.tenant_id = tenant;
+            source.session_id = s->id;
+            source.provider = ProviderKind::kZoom;
+            source.url = chat;
+            source.source_id = "zoom:" + text_at(*payload, "chat_file_id");
+            if (auto* t = payload->if_contains("chat_started_at"); t && t->is_int64())
+                source.started_at = t->get_int64();
+            queue_chat_export(sql, source, ctx_.clock.now());
+        }
         effects.sessions_changed = true;  // a new recording row: listings read through caches may show it
         effects.jobs = true;
         return "";

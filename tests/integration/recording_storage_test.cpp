@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/time.hpp"
+#include "file_host.hpp"
 #include "harness.hpp"
 #include "http/server.hpp"
 #include "infra/crypto.hpp"
@@ -21,47 +22,10 @@ namespace bhttp = boost::beast::http;
 
 constexpr const char* kHookSecret = "jitsi-webhook-secret-0123456789";
 
-/// A recording server on loopback: GET /rec.mp4 answers the file (or 500 when told to be down).
-class RecordingHost {
-public:
-    explicit RecordingHost(std::string body) : body_(std::move(body)), log_(infra::Logger::quiet()) {
-        http::ServerOptions so;
-        so.port = 0;
-        so.io_threads = 1;
-        so.handler_threads = 2;
-        server_ = std::make_unique<http::Server>(
-            so,
-            [this](std::shared_ptr<const http::Request> req, const http::ConnInfo&, const http::Offload&,
-                   http::Respond respond, http::RespondStream) {
-                ++hits_;
-                http::Response res{bhttp::status::ok, req->version()};
-                if (down_) {
-                    res.result(bhttp::status::internal_server_error);
-                } else if (req->target() != "/rec.mp4") {
-                    res.result(bhttp::status::not_found);
-                } else {
-                    res.set(bhttp::field::content_type, "video/mp4");
-                    res.body() = body_;
-                }
-                res.keep_alive(false);
-                res.prepare_payload();
-                respond(std::move(res));
-            },
-            log_);
-        port_ = server_->start();
-    }
-    ~RecordingHost() { server_->stop(1); }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/rec.mp4"; }
-    void set_down(bool d) { down_ = d; }
-    int hits() const { return hits_.load(); }
-
-private:
-    std::string body_;
-    infra::Logger log_;
-    std::unique_ptr<http::Server> server_;
-    unsigned short port_ = 0;
-    std::atomic<bool> down_{false};
-    std::atomic<int> hits_{0};
+/// A recording server on loopback (what Jibri uploads to, or Zoom's download_url): GET /rec.mp4.
+struct RecordingHost : FileHost {
+    explicit RecordingHost(std::string body) : FileHost({{"/rec.mp4", std::move(body)}}) {}
+    std::string url() const { return FileHost::url("/rec.mp4"); }
 };
 
 /// 3 MiB that differ byte by byte (a range served from the wrong offset shows).

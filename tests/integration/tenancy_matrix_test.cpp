@@ -21,6 +21,7 @@
 #include "core/time.hpp"
 #include "harness.hpp"
 #include "infra/crypto.hpp"
+#include "store/artifact_repo.hpp"
 #include "store/webhook_repo.hpp"
 
 namespace lc::testing {
@@ -32,6 +33,7 @@ namespace json = boost::json;
 /// kErasable: a user made for the cell (erasure cannot be undone, so never the fixture's student).
 /// kEndedSession: a class that ran and ended (its event stream answers at once and closes).
 /// kRecordedSession: a class with a ready recording; kRecording: that recording (the last one made).
+/// kArtifactSession: a class with a chat log; kArtifact: that artifact (the last one made).
 enum class Obj {
     kSession,
     kLiveSession,
@@ -43,7 +45,9 @@ enum class Obj {
     kSeries,
     kEndedSession,
     kRecordedSession,
-    kRecording
+    kRecording,
+    kArtifactSession,
+    kArtifact
 };
 
 struct RouteCase {
@@ -212,6 +216,15 @@ const std::vector<RouteCase>& route_table() {
          "",
          {},
          "{token} is a sealed recording link, not an id: altered/expired ones are Recordings.* tests"},
+        {"GET", "/api/v1/live-sessions/{id}/artifacts/", {O::kArtifactSession}, ""},
+        {"GET", "/api/v1/live-sessions/{id}/artifacts/{aid}/download/", {O::kArtifactSession, O::kArtifact}, ""},
+        {"DELETE", "/api/v1/live-sessions/{id}/artifacts/{aid}/", {O::kArtifactSession, O::kArtifact}, ""},
+        {"GET",
+         "/api/v1/artifacts/download/{token}/",
+         {},
+         "",
+         {},
+         "{token} is a sealed download link, not an id: altered/expired ones are Artifacts.* tests"},
         {"GET",
          "/api/v1/calendar/feed/{token}.ics",
          {},
@@ -242,6 +255,24 @@ protected:
     TestServer::School b = srv.make_school("school-b", 1);
     std::string b_session, b_live, b_series, b_recording;
     std::string a_recorded, a_recording;  // the last class with a recording made for school A, and it
+    std::string b_artifact;
+    std::string a_artifact_session, a_artifact;  // the last class with a chat log made for school A, and it
+
+    /// A chat log of `session` (as the export_chat_log job leaves one), made in the database.
+    std::string make_artifact(const TestServer::School& school, const std::string& session) {
+        domain::Artifact art;
+        art.id = infra::new_uuid();
+        art.tenant_id = school.tenant.id;
+        art.session_id = session;
+        art.type = domain::ArtifactType::kChat;
+        art.title = "Chat of " + school.tenant.slug;
+        art.content = R"({"messages":[{"sender":"Secret sender of )" + school.tenant.slug + R"("}]})";
+        art.source_id = "zoom:" + art.id;
+        art.created_at = srv.clock().now();
+        soci::session sql(srv.app().db().pool());
+        EXPECT_TRUE(store::insert_artifact(sql, art));
+        return art.id;
+    }
 
     /// A ready recording of `session` (as the process_recording job leaves one), made in the database.
     std::string make_recording(const TestServer::School& school, const std::string& session) {
@@ -275,10 +306,14 @@ protected:
         b_live = js(srv.create_session(b, {{"title", "Secret B live class 4712"}}).at("id"));
         b_series = make_series(b);
         b_recording = make_recording(b, b_session);
+        b_artifact = make_artifact(b, b_session);
         ASSERT_EQ(srv.post("/api/v1/live-sessions/" + b_live + "/start/", "", b.instructor_token).status, 200u);
         ASSERT_EQ(srv.post("/api/v1/live-sessions/" + b_live + "/join/", "", b.student_tokens[0]).status, 200u);
         b_markers = {b_session,
                      b_recording,
+                     b_artifact,
+                     "Chat of school-b",
+                     "Secret sender of school-b",
                      "recordings.school-b.test",
                      b_live,
                      b_series,
@@ -337,6 +372,10 @@ protected:
                 return b_session;
             case Obj::kRecording:
                 return b_recording;
+            case Obj::kArtifactSession:
+                return b_session;
+            case Obj::kArtifact:
+                return b_artifact;
         }
         return {};
     }
@@ -392,6 +431,13 @@ protected:
             case Obj::kRecording:
                 if (a_recording.empty()) own(Obj::kRecordedSession);
                 return a_recording;
+            case Obj::kArtifactSession:
+                a_artifact_session = js(srv.create_session(a).at("id"));
+                a_artifact = make_artifact(a, a_artifact_session);
+                return a_artifact_session;
+            case Obj::kArtifact:
+                if (a_artifact.empty()) own(Obj::kArtifactSession);
+                return a_artifact;
         }
         return {};
     }
@@ -443,6 +489,7 @@ protected:
               std::string("users WHERE tenant_id = :t"), std::string("courses WHERE tenant_id = :t"),
               std::string("live_sessions WHERE tenant_id = :t"),
               std::string("live_session_recordings WHERE tenant_id = :t AND status = 'ready'"),
+              std::string("live_session_artifacts WHERE tenant_id = :t"),
               std::string("live_session_participants WHERE session_id IN (SELECT id FROM live_sessions WHERE "
                           "tenant_id = :t)"),
               std::string("course_instructors WHERE course_id IN (SELECT id FROM courses WHERE tenant_id = :t)")}) {

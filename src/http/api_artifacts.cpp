@@ -1,0 +1,74 @@
+// A class's artifacts (seed 2.5, 7.3, 7.4): the list, signed download links (each an audit row, seed
+// 9.5), the download itself, and deleting one.
+#include <boost/json.hpp>
+
+#include "core/time.hpp"
+#include "http/handler_support.hpp"
+#include "services/artifact_service.hpp"
+
+namespace lc::http {
+
+namespace json = boost::json;
+namespace bhttp = boost::beast::http;
+using services::Principal;
+
+namespace {
+
+/// The content is left out: it is downloaded through a signed link.
+json::object artifact_json(const domain::Artifact& a) {
+    boost::system::error_code ec;
+    json::value metadata = json::parse(a.metadata, ec);
+    if (ec || !metadata.is_object()) metadata = json::object{};
+    return json::object{
+        {"id", a.id},       {"session_id", a.session_id},      {"type", domain::to_string(a.type)},
+        {"title", a.title}, {"metadata", std::move(metadata)}, {"created_at", format_iso8601(a.created_at)}};
+}
+
+}  // namespace
+
+void Api::register_artifact_routes() {
+    auto* artifacts = s_.artifacts;
+    if (!artifacts) return;
+    const std::string base = "/api/v1/live-sessions/{id}/artifacts/";
+    router_.add("GET", base, authed([artifacts](RequestContext& c, const Principal& p) {
+                    auto id = session_item_ids(c, nullptr);
+                    if (!id) return fail(c, id.error());
+                    auto list = artifacts->list(p, id->session);
+                    if (!list) return fail(c, list.error());
+                    json::array results;
+                    for (const auto& a : *list) results.push_back(artifact_json(a));
+                    return send(c, 200,
+                                json::object{{"count", static_cast<std::int64_t>(list->size())},
+                                             {"results", std::move(results)}});
+                }));
+    router_.add("GET", base + "{aid}/download/", authed([artifacts](RequestContext& c, const Principal& p) {
+                    auto id = session_item_ids(c, "artifact id");
+                    if (!id) return fail(c, id.error());
+                    return reply(c, artifacts->download_link(p, id->session, id->item, c.meta()), 200,
+                                 [](const services::ArtifactLink& l) {
+                                     return json::object{{"url", l.url}, {"expires_at", format_iso8601(l.expires_at)}};
+                                 });
+                }));
+    router_.add("DELETE", base + "{aid}/", authed([artifacts](RequestContext& c, const Principal& p) {
+                    auto id = session_item_ids(c, "artifact id");
+                    if (!id) return fail(c, id.error());
+                    auto r = artifacts->remove(p, id->session, id->item, c.meta());
+                    return r ? no_content(c) : fail(c, r.error());
+                }));
+    // Opened by the browser itself (no bearer header): the sealed token is the credential.
+    router_.add("GET", "/api/v1/artifacts/download/{token}/", [artifacts](RequestContext& c) {
+        if (auto st = only_known_params(c, {}, "this link takes no query parameters"); !st) return fail(c, st.error());
+        auto file = artifacts->open_link(c.params.at(0));
+        if (!file) return fail(c, file.error());
+        Response res{bhttp::status::ok, c.version()};
+        res.set(bhttp::field::content_type, file->content_type);
+        res.set(bhttp::field::cache_control, "private, no-store");
+        res.set(bhttp::field::content_disposition, "attachment; filename=\"" + file->file_name + "\"");
+        res.body() = std::move(file->body);
+        res.keep_alive(c.keep_alive());
+        res.prepare_payload();
+        return res;
+    });
+}
+
+}  // namespace lc::http

@@ -1,0 +1,242 @@
+#include "services/artifact_service.hpp"
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "core/time.hpp"
+#include "infra/crypto.hpp"
+#include "infra/download.hpp"
+#include "infra/json_fields.hpp"
+#include "providers/chat_logs.hpp"
+#include "services/audit.hpp"
+#include "services/sealed_links.hpp"
+#include "store/artifact_repo.hpp"
+
+namespace lc::services {
+
+namespace json = boost::json;
+using namespace lc::domain;
+using infra::text_at;
+
+namespace {
+constexpr std::string_view kLinkPrefix = "al1.";
+
+Error artifact_not_found() { return Error::not_found("no such artifact in this live session"); }
+Error link_not_ours() {
+    return Error::not_found("this download link is not valid; open the class's outputs and choose Download again");
+}
+Error no_longer_available() { return Error::gone("this class output is no longer available to you"); }
+
+/// The file name a download is saved under: the type and the class, e.g. "chat-<session>.json".
+std::string file_name_of(const Artifact& a) {
+    const bool json_content = a.type == ArtifactType::kChat || a.type == ArtifactType::kPoll;
+    return std::string(to_string(a.type)) + "-" + a.session_id + (json_content ? ".json" : ".txt");
+}
+
+std::string chat_title(ProviderKind provider) {
+    switch (provider) {
+        case ProviderKind::kZoom:
+            return "Zoom chat";
+        case ProviderKind::kBbb:
+            return "BigBlueButton chat";
+        case ProviderKind::kJitsi:
+            return "Jitsi chat";
+    }
+    return "Chat";
+}
+
+/// Reads a small downloaded file whole (the download capped its size).
+std::optional<std::string> read_small_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream s;
+    s << in.rdbuf();
+    return std::move(s).str();
+}
+}  // namespace
+
+void queue_chat_export(soci::session& sql, const ChatSource& source, UnixTime now) {
+    store::Job job;
+    job.id = infra::new_uuid();
+    job.tenant_id = source.tenant_id;
+    job.type = ArtifactService::kChatExportJob;
+    job.max_attempts = ArtifactService::kExportAttempts;
+    job.payload = json::serialize(json::object{{"tenant_id", source.tenant_id},
+                                               {"session_id", source.session_id},
+                                               {"provider", to_string(source.provider)},
+                                               {"url", source.url},
+                                               {"source_id", source.source_id},
+                                               {"started_at", source.started_at}});
+    store::enqueue_job(sql, job, now);
+}
+
+Result<std::vector<Artifact>> ArtifactService::list(const Principal& p, const std::string& session_id) {
+    return guarded([&]() -> Result<std::vector<Artifact>> {
+        store::Conn c(ctx_.db);
+        auto l = sessions_.load(c.sql(), p, session_id);
+        if (!l) return l.take_error();
+        std::vector<Artifact> out;
+        for (auto& a : store::list_artifacts(c.sql(), p.tenant.id, session_id))
+            if (can_see_artifact(l->actor, a.type)) out.push_back(std::move(a));
+        return out;
+    });
+}
+
+Result<ArtifactLink> ArtifactService::download_link(const Principal& p, const std::string& session_id,
+                                                    const std::string& artifact_id, const RequestMeta& meta) {
+    return guarded([&]() -> Result<ArtifactLink> {
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        auto l = sessions_.load(tx.sql(), p, session_id);
+        if (!l) return l.take_error();
+        auto a = store::find_artifact(tx.sql(), p.tenant.id, session_id, artifact_id);
+        if (!a || !can_see_artifact(l->actor, a->type)) return artifact_not_found();
+        ArtifactLink link;
+        link.expires_at = ctx_.clock.now() + opt_.link_ttl_seconds;
+        link.url = opt_.base_url + "/api/v1/artifacts/download/" +
+                   seal_link_token(key_, kLinkPrefix,
+                                   {{"t", a->tenant_id}, {"a", a->id}, {"u", p.user.id}, {"e", link.expires_at}}) +
+                   "/";
+        // Seed 9.5: who was handed which class output, when and from where.
+        store::insert_audit(tx.sql(), audit_row(ctx_, p, "artifact.download", "live_session_artifact", a->id, meta,
+                                                {{"session_id", session_id},
+                                                 {"type", to_string(a->type)},
+                                                 {"link_expires_at", link.expires_at}}));
+        tx.commit();
+        return link;
+    });
+}
+
+Result<ArtifactFile> ArtifactService::open_link(std::string_view token) {
+    auto claims = open_link_token(key_, kLinkPrefix, token);
+    if (!claims) return link_not_ours();
+    std::string tenant, artifact, user;
+    UnixTime expires_at = 0;
+    try {
+        tenant = std::string(claims->at("t").as_string());
+        artifact = std::string(claims->at("a").as_string());
+        user = std::string(claims->at("u").as_string());
+        expires_at = claims->at("e").as_int64();
+    } catch (const std::exception&) {
+        return link_not_ours();
+    }
+    if (ctx_.clock.now() >= expires_at)
+        return Error::gone("this download link has expired; open the class's outputs and choose Download again");
+    return guarded([&]() -> Result<ArtifactFile> {
+        store::Conn c(ctx_.db);
+        auto a = store::find_artifact_by_id(c.sql(), tenant, artifact);
+        if (!a) return Error::gone("this class output was deleted");
+        const std::string session_id = a->session_id;
+        // The holder is checked again: an account deactivated or a student unenrolled since the link
+        // was handed out does not download with it.
+        auto t = store::find_tenant(c.sql(), tenant, ctx_.keys.box, /*with_domains=*/false);
+        auto u = store::find_user(c.sql(), tenant, user);
+        if (!t || !u || !u->is_active) return no_longer_available();
+        auto l = sessions_.load(c.sql(), Principal{std::move(*u), std::move(*t)}, session_id);
+        if (!l || !can_see_artifact(l->actor, a->type)) return no_longer_available();
+        const bool json_content = a->type == ArtifactType::kChat || a->type == ArtifactType::kPoll;
+        return ArtifactFile{file_name_of(*a),
+                            json_content ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
+                            std::move(a->content)};
+    });
+}
+
+Status ArtifactService::remove(const Principal& p, const std::string& session_id, const std::string& artifact_id,
+                               const RequestMeta& meta) {
+    return guarded([&]() -> Status {
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        auto l = sessions_.load(tx.sql(), p, session_id, /*for_update=*/true);
+        if (!l) return l.take_error();
+        auto a = store::find_artifact(tx.sql(), p.tenant.id, session_id, artifact_id);
+        if (!a || !can_see_artifact(l->actor, a->type)) return artifact_not_found();
+        if (!can_delete_artifacts(l->actor))
+            return Error::denied("only the class's instructors and school admins can delete its outputs");
+        store::delete_artifact(tx.sql(), p.tenant.id, a->id);
+        store::insert_audit(tx.sql(), audit_row(ctx_, p, "artifact.delete", "live_session_artifact", a->id, meta,
+                                                {{"session_id", session_id}, {"type", to_string(a->type)}}));
+        tx.commit();
+        return ok_status();
+    });
+}
+
+Status ArtifactService::run_chat_export_job(const store::Job& job) {
+    boost::system::error_code ec;
+    json::value v = json::parse(job.payload, ec);
+    if (ec || !v.is_object()) return Error::invalid("export_chat_log: the payload is not a JSON object");
+    const json::object& o = v.get_object();
+    ChatSource src;
+    src.tenant_id = text_at(o, "tenant_id");
+    src.session_id = text_at(o, "session_id");
+    src.url = text_at(o, "url");
+    src.source_id = text_at(o, "source_id");
+    const auto kind = parse_provider_kind(text_at(o, "provider"));
+    if (auto* t = o.if_contains("started_at"); t && t->is_int64()) src.started_at = t->get_int64();
+    if (src.tenant_id.empty() || src.session_id.empty() || src.url.empty() || src.source_id.empty() || !kind ||
+        *kind == ProviderKind::kJitsi)
+        return Error::invalid("export_chat_log: the payload names no Zoom or BigBlueButton chat file");
+    src.provider = *kind;
+    return guarded([&]() -> Status {
+        std::vector<ProviderConfig> configs;
+        {
+            store::Conn c(ctx_.db);  // released before the provider is called
+            if (!store::find_session(c.sql(), src.tenant_id, src.session_id)) return ok_status();  // deleted since
+            if (store::has_artifact_from(c.sql(), src.session_id, src.source_id))
+                return ok_status();  // exported by an earlier run
+            configs = store::list_provider_configs(c.sql(), src.tenant_id, ctx_.keys.box);
+        }
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (auto provider = ctx_.providers.for_kind(configs, src.provider); provider) {
+            auto h = (*provider)->download_headers(src.url);
+            if (!h) return h.take_error();  // Zoom's token could not be had: retried
+            headers = std::move(*h);
+        }
+        auto scratch = scratch_.scratch_path("chat-" + job.id + ".part");
+        if (!scratch) return scratch.take_error();
+        infra::DownloadRequest d;
+        d.url = src.url;
+        d.headers = std::move(headers);
+        d.to_path = *scratch;
+        d.max_bytes = kMaxChatFileBytes;
+        d.public_only = !opt_.allow_private_sources;
+        d.total_timeout = std::chrono::seconds(300);
+        auto got = infra::download_to_file(d);
+        std::optional<std::string> text = got ? read_small_file(*scratch) : std::nullopt;
+        std::remove(scratch->c_str());
+        if (!got) return got.take_error();  // not there yet, or the provider is down: retried, then dead
+        if (!text) return Error::unavailable("export_chat_log: the downloaded chat file could not be read");
+        auto messages =
+            src.provider == ProviderKind::kZoom ? providers::parse_zoom_chat(*text) : providers::parse_bbb_chat(*text);
+        if (!messages) return messages.take_error();  // not a chat file: dead after its attempts, for ops to see
+        if (messages->empty()) return ok_status();    // nobody wrote anything everyone could read
+        json::array lines;
+        lines.reserve(messages->size());
+        for (const auto& m : *messages)
+            lines.push_back(json::object{
+                {"timestamp", src.started_at > 0 ? json::value(format_iso8601(src.started_at + m.offset_seconds))
+                                                 : json::value(nullptr)},
+                {"offset_seconds", m.offset_seconds},
+                {"sender", m.sender},
+                {"message", m.message}});
+        Artifact a;
+        a.id = infra::new_uuid();
+        a.tenant_id = src.tenant_id;
+        a.session_id = src.session_id;
+        a.type = ArtifactType::kChat;
+        a.title = chat_title(src.provider);
+        a.source_id = src.source_id;
+        a.created_at = ctx_.clock.now();
+        a.content = json::serialize(
+            json::object{{"session_id", a.session_id}, {"title", a.title}, {"messages", std::move(lines)}});
+        a.metadata = json::serialize(json::object{{"provider", to_string(src.provider)},
+                                                  {"message_count", static_cast<std::int64_t>(messages->size())},
+                                                  {"size_bytes", static_cast<std::int64_t>(a.content.size())}});
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        if (!store::find_session(tx.sql(), src.tenant_id, src.session_id)) return ok_status();  // deleted meanwhile
+        store::insert_artifact(tx.sql(), a);  // false: another worker exported it first
+        tx.commit();
+        return ok_status();
+    });
+}
+
+}  // namespace lc::services

@@ -1,0 +1,89 @@
+#pragma once
+// Seed 2.5 / 7.3 / 7.4: what a class leaves behind besides its recording.
+//
+// Chat logs are collected on their own once the class is over: the export_chat_log job fetches the
+// provider's record of the chat (Zoom's CHAT recording file, BigBlueButton's playback data), keeps the
+// public messages as a JSON artifact {timestamp, offset_seconds, sender, message} and never asks again
+// (one artifact per provider source). Artifacts are downloaded through short-lived signed links
+// (/api/v1/artifacts/download/{token}/), and every link handed out is an audit row (seed 9.5).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/artifacts.hpp"
+#include "infra/blob_store.hpp"
+#include "services/context.hpp"
+#include "services/session_service.hpp"
+#include "store/job_repo.hpp"
+
+namespace lc::services {
+
+struct ArtifactOptions {
+    int link_ttl_seconds = 600;          // LIVE_RECORDING_LINK_TTL: download links live as long as recording links
+    std::string base_url;                // LIVE_PUBLIC_URL: links are absolute when set
+    bool allow_private_sources = false;  // LIVE_STORAGE_ALLOW_PRIVATE_SOURCES, as for recording copies
+};
+
+/// Where a class's chat can be fetched from, once the provider has it.
+struct ChatSource {
+    std::string tenant_id;
+    std::string session_id;
+    domain::ProviderKind provider = domain::ProviderKind::kZoom;
+    std::string url;          // Zoom: the CHAT file's download_url; BBB: the playback's slides_new.xml
+    std::string source_id;    // one chat artifact per source ("zoom:<file id>", "bbb:<record id>")
+    UnixTime started_at = 0;  // when the recording the chat came with started: messages count from it
+};
+
+/// Queues the export of a class's chat in the caller's transaction.
+void queue_chat_export(soci::session& sql, const ChatSource& source, UnixTime now);
+
+/// What the access endpoint answers: the signed link and when it stops opening.
+struct ArtifactLink {
+    std::string url;
+    UnixTime expires_at = 0;
+};
+
+/// What opening a download link serves.
+struct ArtifactFile {
+    std::string file_name;
+    std::string content_type;
+    std::string body;
+};
+
+class ArtifactService {
+public:
+    static constexpr const char* kChatExportJob = "export_chat_log";
+    /// A provider that has not published its files yet is asked again for about two hours (backoff from
+    /// 10 s), then the job is dead (the ops view counts it).
+    static constexpr int kExportAttempts = 10;
+    /// A chat file larger than this is not a chat file.
+    static constexpr long long kMaxChatFileBytes = 16LL * 1024 * 1024;
+
+    ArtifactService(ServiceContext& ctx, SessionService& sessions, infra::BlobStore& scratch, std::string link_key,
+                    ArtifactOptions opt)
+        : ctx_(ctx), sessions_(sessions), scratch_(scratch), key_(std::move(link_key)), opt_(std::move(opt)) {}
+
+    /// The class's artifacts the caller may see, oldest first (without their content).
+    Result<std::vector<domain::Artifact>> list(const Principal& p, const std::string& session_id);
+    /// Seed 7.4: a signed link that downloads the artifact for a short time; audited.
+    Result<ArtifactLink> download_link(const Principal& p, const std::string& session_id,
+                                       const std::string& artifact_id, const RequestMeta& meta);
+    /// Opens a download link. NotFound for a token that is not ours; Gone when it expired, the artifact
+    /// was deleted, or its holder may no longer see it.
+    Result<ArtifactFile> open_link(std::string_view token);
+    /// Deletes an artifact (the class's instructors and school admins); audited.
+    Status remove(const Principal& p, const std::string& session_id, const std::string& artifact_id,
+                  const RequestMeta& meta);
+    /// The export_chat_log job. A provider that does not have the file yet (or is down) is retried; a
+    /// chat with no public message leaves no artifact.
+    Status run_chat_export_job(const store::Job& job);
+
+private:
+    ServiceContext& ctx_;
+    SessionService& sessions_;
+    infra::BlobStore& scratch_;
+    std::string key_;
+    ArtifactOptions opt_;
+};
+
+}  // namespace lc::services

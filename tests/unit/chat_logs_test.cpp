@@ -1,0 +1,122 @@
+// Seed 7.3: reading a class's chat from what Zoom and BigBlueButton keep after it.
+#include "providers/chat_logs.hpp"
+
+#include <gtest/gtest.h>
+
+#include "domain/artifacts.hpp"
+#include "providers/bbb.hpp"
+
+namespace lc {
+namespace {
+
+using domain::ArtifactType;
+using domain::SessionActor;
+using providers::parse_bbb_chat;
+using providers::parse_zoom_chat;
+
+TEST(ZoomChat, CloudRecordingLinesAreTimeNameAndTextSeparatedByTabs) {
+    auto m = parse_zoom_chat("00:58:04\tAlex:\tDepends on your style.\n00:58:20\tWheezy:\tsee https://x.test/a:b\n");
+    ASSERT_TRUE(m) << m.error().message;
+    ASSERT_EQ(m->size(), 2u);
+    EXPECT_EQ((*m)[0].offset_seconds, 58 * 60 + 4);
+    EXPECT_EQ((*m)[0].sender, "Alex");
+    EXPECT_EQ((*m)[0].message, "Depends on your style.");
+    EXPECT_EQ((*m)[1].message, "see https://x.test/a:b") << "a colon in the text stays in the text";
+}
+
+TEST(ZoomChat, FromToLinesKeepPublicMessagesWithTheirIndentedLinesAndDropDirectOnes) {
+    auto m = parse_zoom_chat(
+        "\xEF\xBB\xBF"
+        "00:00:05 From Ayşe to Everyone:\r\n\tGünaydın\r\n\r\n"
+        "00:00:09 From Ali to Ayşe (Direct Message):\r\n\tgizli\r\n\tikinci satır\r\n"
+        "00:00:12 From Veli to Herkes:\r\n\tbir\r\n\tiki\r\n"
+        "10:00:00 From Bora to Everyone: aynı satırda\n"
+        "1:02:03\t From  Eski Biçim : merhaba\n");
+    ASSERT_TRUE(m) << m.error().message;
+    ASSERT_EQ(m->size(), 4u);
+    EXPECT_EQ((*m)[0].sender, "Ayşe");
+    EXPECT_EQ((*m)[0].message, "Günaydın");
+    EXPECT_EQ((*m)[1].sender, "Veli");
+    EXPECT_EQ((*m)[1].message, "bir\niki") << "the direct message and its lines are left out";
+    EXPECT_EQ((*m)[2].offset_seconds, 36000);
+    EXPECT_EQ((*m)[2].message, "aynı satırda");
+    EXPECT_EQ((*m)[3].offset_seconds, 3723);
+    EXPECT_EQ((*m)[3].sender, "Eski Biçim");
+    EXPECT_EQ((*m)[3].message, "merhaba");
+}
+
+TEST(ZoomChat, WhatIsNotAChatFileIsRefusedAndOddLinesAreSkipped) {
+    EXPECT_FALSE(parse_zoom_chat(""));
+    EXPECT_FALSE(parse_zoom_chat("<html><body>Sign in</body></html>"));
+    EXPECT_FALSE(parse_zoom_chat("12:61:00\tNot:\ta time"));
+    auto m = parse_zoom_chat("00:00:01\tno sender here\n00:00:02\tAda:\tok\ncontinues\n");
+    ASSERT_TRUE(m);
+    ASSERT_EQ(m->size(), 1u);
+    EXPECT_EQ((*m)[0].message, "ok\ncontinues");
+    auto empty = parse_zoom_chat("00:00:01 From A to B (Direct Message):\n\tonly private\n");
+    ASSERT_TRUE(empty);
+    EXPECT_TRUE(empty->empty());
+}
+
+TEST(ZoomChat, AVeryLongMessageIsCut) {
+    std::string text = "00:00:01\tAda:\t" + std::string(30000, 'x') + "\n" + std::string(30000, 'y') + "\n";
+    auto m = parse_zoom_chat(text);
+    ASSERT_TRUE(m);
+    ASSERT_EQ(m->size(), 1u);
+    EXPECT_EQ((*m)[0].message.size(), 20000u);
+}
+
+TEST(BbbChat, ChatTimelineEntriesBecomeMessagesWithTheirHtmlReducedToText) {
+    auto m = parse_bbb_chat(
+        "<?xml version=\"1.0\"?><popcorn>"
+        "<chattimeline in=\"12.7\" direction=\"down\" name=\"Ayşe\" "
+        "message=\"bak: &lt;a href=&quot;https://x.test&quot;&gt;https://x.test&lt;/a&gt; &amp;lt;3\" target=\"chat\"/>"
+        "<chattimeline in=\"-4\" name=\"Ali\" message=\"ilk\"/>"
+        "<chattimeline in=\"nan\" name=\"Can\" message=\"&amp;quot;alıntı&amp;quot;\" target=\"chat\"/>"
+        "<altimage in=\"3\" src=\"slide-1.png\"/>"
+        "<chattimeline in=\"20\" name=\"x\" message=\"not chat\" target=\"captions\"/>"
+        "</popcorn>");
+    ASSERT_TRUE(m) << m.error().message;
+    ASSERT_EQ(m->size(), 3u);
+    EXPECT_EQ((*m)[0].offset_seconds, 12);
+    EXPECT_EQ((*m)[0].sender, "Ayşe");
+    EXPECT_EQ((*m)[0].message, "bak: https://x.test <3");
+    EXPECT_EQ((*m)[1].offset_seconds, 0) << "a time before the start counts as the start";
+    EXPECT_EQ((*m)[2].offset_seconds, 0);
+    EXPECT_EQ((*m)[2].message, "\"alıntı\"");
+}
+
+TEST(BbbChat, APlaybackWithoutChatIsEmptyAndWhatIsNotXmlIsRefused) {
+    auto none = parse_bbb_chat("<popcorn></popcorn>");
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
+    EXPECT_FALSE(parse_bbb_chat("<popcorn><chattimeline"));
+    EXPECT_FALSE(parse_bbb_chat(""));
+}
+
+TEST(BbbChat, TheChatFileIsNextToThePlayback) {
+    EXPECT_EQ(providers::bbb_chat_file_url("https://bbb.okul.test/playback/presentation/2.3/abc-123", "abc-123"),
+              "https://bbb.okul.test/presentation/abc-123/slides_new.xml");
+    EXPECT_EQ(providers::bbb_chat_file_url("https://bbb.okul.test/playback/presentation/2.3/x", "../etc"), "");
+    EXPECT_EQ(providers::bbb_chat_file_url("https://bbb.okul.test/p", "a/b"), "");
+    EXPECT_EQ(providers::bbb_chat_file_url("https://bbb.okul.test/p", ".."), "");
+    EXPECT_EQ(providers::bbb_chat_file_url("not a url", "abc"), "");
+    EXPECT_EQ(providers::bbb_chat_file_url("https://bbb.okul.test/p", ""), "");
+}
+
+TEST(ArtifactRules, StaffSeeEverythingStudentsEverythingButTheChat) {
+    for (auto actor : {SessionActor::kHost, SessionActor::kModerator, SessionActor::kAdmin})
+        for (auto type : {ArtifactType::kWhiteboard, ArtifactType::kChat, ArtifactType::kFile, ArtifactType::kPoll,
+                          ArtifactType::kNotes})
+            EXPECT_TRUE(domain::can_see_artifact(actor, type));
+    EXPECT_FALSE(domain::can_see_artifact(SessionActor::kParticipant, ArtifactType::kChat));
+    for (auto type : {ArtifactType::kWhiteboard, ArtifactType::kFile, ArtifactType::kPoll, ArtifactType::kNotes})
+        EXPECT_TRUE(domain::can_see_artifact(SessionActor::kParticipant, type));
+    EXPECT_TRUE(domain::can_delete_artifacts(SessionActor::kHost));
+    EXPECT_TRUE(domain::can_delete_artifacts(SessionActor::kAdmin));
+    EXPECT_FALSE(domain::can_delete_artifacts(SessionActor::kModerator));
+    EXPECT_FALSE(domain::can_delete_artifacts(SessionActor::kParticipant));
+}
+
+}  // namespace
+}  // namespace lc
