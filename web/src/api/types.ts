@@ -185,6 +185,38 @@ export interface RecordingAccess {
   expires_at: string;
 }
 
+/** What a class leaves behind besides its recording (seed 7.3/7.4). */
+export type ArtifactType = 'whiteboard' | 'chat' | 'file' | 'poll' | 'notes';
+
+/**
+ * One of a class's outputs (GET .../live-sessions/{id}/artifacts/). Students are never sent the chat
+ * log (it holds the other students' names and messages); the class's staff see all of them.
+ */
+export interface Artifact {
+  id: string;
+  session_id: string;
+  type: ArtifactType;
+  title: string;
+  metadata: {
+    provider?: Provider;
+    /** Chat logs: how many messages the log holds. */
+    message_count?: number;
+    size_bytes?: number;
+  };
+  created_at: string;
+}
+
+export interface ArtifactList {
+  count: number;
+  results: Artifact[];
+}
+
+/** GET .../artifacts/{aid}/download/: a signed link to the file (served as an attachment), valid for a few minutes. */
+export interface ArtifactDownload {
+  url: string;
+  expires_at: string;
+}
+
 export interface FieldError {
   field: string;
   pointer: string;

@@ -6,13 +6,16 @@ import type { LiveSession, Recording } from '../api/types';
 import {
   RECORDING_ID,
   SID,
+  buttonLabels,
   callsTo,
   json,
+  listOf,
   mockApi,
   problem,
   recording,
   renderWithApp,
   signIn,
+  signInSpeaking,
   student,
   teacher,
 } from '../test/api';
@@ -25,7 +28,7 @@ const R3 = 'f3333333-3333-4333-8333-333333333333';
 const SIGNED = `https://media.example.org/rec/${R1}.mp4?exp=1795694700&sig=abc123`;
 
 const rec = recording;
-const list = (...results: Recording[]) => json({ count: results.length, results });
+const list = listOf<Recording>;
 
 function renderPanel(role: LiveSession['my_role']) {
   return renderWithApp(<RecordingsPanel sessionId={SID} role={role} timeZone="Europe/Istanbul" />);
@@ -33,12 +36,9 @@ function renderPanel(role: LiveSession['my_role']) {
 
 const panel = () => screen.getByRole('region', { name: /Kayıtlar|Recordings/ });
 const item = (id: string) => panel().querySelector<HTMLElement>(`[data-recording-id="${id}"]`)!;
-const buttonsOf = (id: string) => within(item(id)).queryAllByRole('button').map((b) => b.textContent);
+const buttonsOf = (id: string) => buttonLabels(item(id));
 
-beforeEach(async () => {
-  signIn(teacher);
-  await i18n.changeLanguage('tr');
-});
+beforeEach(() => signInSpeaking(teacher));
 
 describe('RecordingsPanel — a student', () => {
   it('lists the published recordings: date in the user’s zone, duration, size, status; nothing to manage', async () => {

@@ -4,9 +4,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { LiveSession, Recording, RecordingAccess, RecordingList } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { errorMessage } from '../lib/errors';
-import { formatDateTime, formatDuration, formatTime } from '../lib/time';
+import { formatDateTime, formatDuration } from '../lib/time';
 import { useAuthedImage } from '../lib/useAuthedImage';
 import { Notice } from './Notice';
+import { QueryState, SignedLinkNotice } from './PanelStatus';
 
 type Action = 'watch' | 'publish' | 'unpublish' | 'delete';
 
@@ -132,26 +133,15 @@ export function RecordingsPanel({
           {t('recording.title')} {list.data && <span className="count">{recordings.length}</span>}
         </h2>
       </div>
-      {list.isLoading && (
-        <p className="muted" role="status">
-          {t('recording.loading')}
-        </p>
-      )}
-      {list.isError && (
-        <p className="field-error" role="alert">
-          {errorMessage(list.error, t)}
-        </p>
-      )}
+      <QueryState query={list} loadingKey="recording.loading" />
       <Notice notice={notice} />
-      {opened && (
-        <p className="notice" role="status">
-          {t('recording.opened')}{' '}
-          <a href={opened.url} target="_blank" rel="noopener">
-            {t('recording.openLink')}
-          </a>{' '}
-          {t('recording.linkValid', { time: formatTime(opened.expires_at, lang, timeZone) })}
-        </p>
-      )}
+      <SignedLinkNotice
+        link={opened}
+        timeZone={timeZone}
+        textKey="recording.opened"
+        linkKey="recording.openLink"
+        validKey="recording.linkValid"
+      />
       {list.data && recordings.length === 0 && <p className="muted">{t('recording.empty')}</p>}
       {recordings.length > 0 && (
         <ul className="recording-list">

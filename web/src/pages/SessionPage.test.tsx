@@ -8,6 +8,7 @@ import {
   COURSE,
   RECORDING_ID,
   SID,
+  artifact,
   callsTo,
   json,
   liveSession,
@@ -83,6 +84,7 @@ function routes(session: LiveSession | (() => Response), extra: Record<string, H
     [`GET ${base}/`]: typeof session === 'function' ? session : () => json(session),
     [STREAM]: stream,
     [`GET ${base}/recordings/`]: () => json({ count: 0, results: [] }),
+    [`GET ${base}/artifacts/`]: () => json({ count: 0, results: [] }),
     ...extra,
   };
 }
@@ -493,6 +495,53 @@ describe('SessionPage — recordings', () => {
     renderWithApp(<AppRoutes />, [`/sessions/${SID}`]);
     await heading();
     expect(within(recordings()!).getByRole('heading', { level: 2 })).not.toHaveFocus();
+  });
+});
+
+describe('SessionPage — class outputs', () => {
+  const outputs = () => screen.queryByRole('region', { name: /Ders çıktıları/ });
+
+  it('lists an ended class’s outputs right after its recordings', async () => {
+    mockApi(
+      routes(ended({ recordings_count: 1 }), {
+        [`GET ${base}/artifacts/`]: () => json({ count: 1, results: [artifact()] }),
+      }),
+    );
+    renderPage();
+    await heading();
+    await waitFor(() => expect(within(outputs()!).getByText('Türev — Canlı sohbeti')).toBeInTheDocument());
+    expect(within(outputs()!).getByText('Sohbet kaydı')).toBeInTheDocument();
+    expect(within(outputs()!).getAllByRole('button').map((b) => b.textContent)).toEqual(['İndir', 'Sil']);
+    const recordings = screen.getByRole('region', { name: /Kayıtlar/ });
+    expect(recordings.nextElementSibling).toBe(outputs());
+  });
+
+  it('offers a student no deletion', async () => {
+    signIn(student, Date.parse('2026-11-26T12:00:00Z'));
+    mockApi(
+      routes(ended({ my_role: 'participant' }), {
+        [`GET ${base}/artifacts/`]: () => json({ count: 1, results: [artifact({ type: 'notes', title: 'Ders notları' })] }),
+      }),
+    );
+    renderPage();
+    await heading();
+    await waitFor(() => expect(within(outputs()!).getByText('Ders notları')).toBeInTheDocument());
+    expect(within(outputs()!).getAllByRole('button').map((b) => b.textContent)).toEqual(['İndir']);
+  });
+
+  it('says an ended class has none yet', async () => {
+    mockApi(routes(ended()));
+    renderPage();
+    await heading();
+    expect(await within(outputs()!).findByText(/^Henüz ders çıktısı yok/)).toBeInTheDocument();
+  });
+
+  it('shows none and asks for none when the recordings are not shown either', async () => {
+    const fetchMock = mockApi(routes(live()));
+    renderPage();
+    await heading();
+    expect(outputs()).not.toBeInTheDocument();
+    expect(callsTo(fetchMock, 'GET', `${base}/artifacts/`)).toHaveLength(0);
   });
 });
 

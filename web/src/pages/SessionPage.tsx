@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { LiveSession } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { ArtifactsPanel } from '../components/ArtifactsPanel';
 import { AttendancePanel } from '../components/AttendancePanel';
 import { JoinSessionButton } from '../components/JoinSessionButton';
 import { RecordingsPanel } from '../components/RecordingsPanel';
@@ -145,6 +146,8 @@ export function SessionPage({ focus }: { focus?: 'recordings' } = {}) {
       {showRecordings && (
         <RecordingsPanel sessionId={id} role={s.my_role} timeZone={timeZone} focus={focus === 'recordings'} />
       )}
+      {/* The chat log and other outputs come with the recording, so they are shown when it is. */}
+      {showRecordings && <ArtifactsPanel sessionId={id} role={s.my_role} timeZone={timeZone} />}
     </main>
   );
 }

@@ -2,12 +2,13 @@
 // sign-in and the app's real providers around a component.
 import type { ReactNode } from 'react';
 import { vi } from 'vitest';
-import { render } from '@testing-library/react';
+import { render, within } from '@testing-library/react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, type InitialEntry } from 'react-router-dom';
+import i18n from '../i18n';
 import { makeQueryClient } from '../App';
 import { AuthProvider } from '../auth/AuthContext';
-import type { JoinResponse, LiveSession, Recording, Tenant, User } from '../api/types';
+import type { Artifact, JoinResponse, LiveSession, Recording, Tenant, User } from '../api/types';
 
 export const SID = '3f0b8a52-6c1d-4e7a-9b2f-1a2b3c4d5e6f';
 export const COURSE = '7a1c3f0e-2b7d-4e59-9a57-3f4c1d2e8b90';
@@ -75,6 +76,21 @@ export function recording(over: Partial<Recording> = {}): Recording {
   };
 }
 
+export const ARTIFACT_ID = 'b1111111-1111-4111-8111-111111111111';
+
+/** An output of the class SID as the artifacts list answers it (the chat log that came with its recording). */
+export function artifact(over: Partial<Artifact> = {}): Artifact {
+  return {
+    id: ARTIFACT_ID,
+    session_id: SID,
+    type: 'chat',
+    title: 'Türev — Canlı sohbeti',
+    metadata: { provider: 'jitsi', message_count: 42, size_bytes: 5_320 },
+    created_at: '2026-11-26T11:05:00Z',
+    ...over,
+  };
+}
+
 export const PARTICIPANT_ID = 'e5555555-5555-4555-8555-555555555555';
 export const JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJqaXRzaSIsInJvb20iOiJkZW1vIn0.c2lnbmF0dXJl';
@@ -110,6 +126,9 @@ export const problem = (
 ) =>
   json({ type: `https://liveclass.dev/problems/${kind}`, title: kind, status, detail, ...extra }, status, headers);
 
+/** A paginated list answer ({count, results}), as the recordings and artifacts lists send it. */
+export const listOf = <T,>(...results: T[]) => json({ count: results.length, results });
+
 export const notFound = () => problem('not-found', 404, 'no such live session');
 
 /** Stubs fetch; each route is "METHOD path". Unknown routes answer 404. */
@@ -133,6 +152,15 @@ export function callsTo(fetchMock: ReturnType<typeof mockApi>, method: string, u
 export function signIn(user: User, expiresAt = Date.now() + 3_600_000) {
   localStorage.setItem('liveclass.auth', JSON.stringify({ token: 'test-token', user, tenant: TENANT, expiresAt }));
 }
+
+/** Signs the user in and speaks their language (Turkish unless told): a test file's usual start. */
+export async function signInSpeaking(user: User, lang = 'tr') {
+  signIn(user);
+  await i18n.changeLanguage(lang);
+}
+
+/** The labels of the buttons inside an element (a list row's actions), in order. */
+export const buttonLabels = (el: HTMLElement) => within(el).queryAllByRole('button').map((b) => b.textContent);
 
 /** Renders inside the real providers (React Query, auth from localStorage, a memory router). */
 export function renderWithApp(ui: ReactNode, entries: InitialEntry[] = ['/']) {

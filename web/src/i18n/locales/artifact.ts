@@ -1,0 +1,51 @@
+// Texts of a class's outputs besides its recording: chat logs, whiteboards, files, polls, notes (the
+// panel on /sessions/:id, seed 7.3/7.4), Turkish first.
+const tr: Record<string, string> = {
+  'artifact.title': 'Ders çıktıları',
+  'artifact.loading': 'Ders çıktıları yükleniyor…',
+  'artifact.empty': 'Henüz ders çıktısı yok: sohbet kayıtları, dersin kaydı işlendikten sonra burada görünür.',
+  'artifact.type.whiteboard': 'Beyaz tahta',
+  'artifact.type.chat': 'Sohbet kaydı',
+  'artifact.type.file': 'Dosya',
+  'artifact.type.poll': 'Anket',
+  'artifact.type.notes': 'Notlar',
+  'artifact.messages_one': '{{number}} mesaj',
+  'artifact.messages_other': '{{number}} mesaj',
+  'artifact.sizeKB': '{{size}} KB',
+  'artifact.sizeMB': '{{size}} MB',
+  'artifact.created': 'Oluşturulma tarihi: {{date}}',
+  'artifact.download': 'İndir',
+  'artifact.preparing': 'Hazırlanıyor…',
+  'artifact.downloaded': 'İndirme yeni bir sekmede başlatıldı.',
+  'artifact.openLink': 'Başlamadıysa buraya tıklayın',
+  'artifact.linkValid': '(bağlantı {{time}} saatine kadar geçerli)',
+  'artifact.delete': 'Sil',
+  'artifact.confirmDelete': '“{{title}}” kalıcı olarak silinsin mi? Bu işlem geri alınamaz.',
+  'artifact.didDelete': 'Ders çıktısı silindi.',
+};
+
+const en: Record<string, string> = {
+  'artifact.title': 'Class outputs',
+  'artifact.loading': 'Loading the class outputs…',
+  'artifact.empty': 'No class outputs yet: chat logs appear here after the class’s recording is processed.',
+  'artifact.type.whiteboard': 'Whiteboard',
+  'artifact.type.chat': 'Chat log',
+  'artifact.type.file': 'File',
+  'artifact.type.poll': 'Poll',
+  'artifact.type.notes': 'Notes',
+  'artifact.messages_one': '{{number}} message',
+  'artifact.messages_other': '{{number}} messages',
+  'artifact.sizeKB': '{{size}} KB',
+  'artifact.sizeMB': '{{size}} MB',
+  'artifact.created': 'Created: {{date}}',
+  'artifact.download': 'Download',
+  'artifact.preparing': 'Preparing…',
+  'artifact.downloaded': 'The download was started in a new tab.',
+  'artifact.openLink': 'If it did not start, click here',
+  'artifact.linkValid': '(the link works until {{time}})',
+  'artifact.delete': 'Delete',
+  'artifact.confirmDelete': 'Delete “{{title}}” for good? This cannot be undone.',
+  'artifact.didDelete': 'The class output was deleted.',
+};
+
+export default { tr, en };
