@@ -41,6 +41,15 @@ struct Error {
     std::vector<FieldError> fields;
     /// For Unavailable: when to try again (HTTP Retry-After); 0 = the default.
     int retry_after_seconds = 0;
+    /// From a job handler: trying again cannot help (a file that is not what it should be), so the job
+    /// goes to 'dead' now instead of using up its attempts (see Error::give_up).
+    bool permanent = false;
+
+    /// `e`, marked permanent.
+    static Error give_up(Error e) {
+        e.permanent = true;
+        return e;
+    }
 
     static Error invalid(std::string msg, std::vector<FieldError> f = {}) {
         return Error{Code::kInvalidArgument, std::move(msg), {}, std::move(f)};

@@ -56,11 +56,13 @@ bool WorkerPool::run_one(const std::string& worker_id) {
             if (failures_) failures_->with({job->type}).inc();
             const Error& e = result.error();
             std::string why = e.internal.empty() ? e.message : e.message + ": " + e.internal;
-            store::fail_job(db_, *job, why, now + backoff_seconds(job->attempts), now, worker_id);
+            store::Job failed = *job;
+            if (e.permanent) failed.max_attempts = failed.attempts;  // retrying cannot help: dead now
+            store::fail_job(db_, failed, why, now + backoff_seconds(job->attempts), now, worker_id);
             log_.warn("job failed", {{"job_id", job->id},
                                      {"type", job->type},
                                      {"attempt", job->attempts},
-                                     {"dead", job->attempts >= job->max_attempts},
+                                     {"dead", failed.attempts >= failed.max_attempts},
                                      {"error", why}});
         }
     } catch (const std::exception& e) {

@@ -75,6 +75,11 @@ public:
     Result<NormalizedEvent> handle_webhook(const boost::json::object& payload) override;
     Result<bool> publish_recording(const std::string& recording_id, bool publish) override;
     Result<bool> delete_recording(const std::string& recording_id) override;
+    /// The "presentation" playback's chat timeline (bbb_chat_file_url).
+    std::string chat_file_url(const RecordingInfo& recording) const override {
+        return recording.format == "presentation" ? bbb_chat_file_url(recording.url, recording.recording_id)
+                                                  : std::string();
+    }
     Result<bool> is_running(const domain::LiveSession& session) override;
     bool rooms_open_on_join() const override { return false; }
     /// BBB's API root answers its version without a checksum; a second, signed call checks the secret.

@@ -4,6 +4,8 @@
 #include <optional>
 #include <pugixml.hpp>
 
+#include "core/text.hpp"
+
 namespace lc::providers {
 
 using domain::ChatMessage;
@@ -12,7 +14,7 @@ namespace {
 
 // A class's chat can be long, but a file claiming more than this is not a chat we keep whole.
 constexpr std::size_t kMaxMessages = 50'000;
-constexpr std::size_t kMaxMessageChars = 20'000;
+constexpr std::size_t kMaxMessageChars = 20'000;  // characters, not bytes
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
@@ -37,10 +39,39 @@ std::optional<std::pair<long long, std::size_t>> leading_time(std::string_view l
     return std::pair{hours * 3600 + minutes * 60 + seconds, i + 6};
 }
 
+/// `s` as text we can store and serve as JSON: valid UTF-8 kept, each invalid byte replaced with U+FFFD,
+/// control characters other than newline and tab dropped (PostgreSQL refuses invalid UTF-8 in TEXT, and
+/// JSON escapes each control byte to six).
+std::string clean_text(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            if ((c >= 0x20 && c != 0x7F) || c == '\n' || c == '\t') out += static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (len > 1 && i + len <= s.size() && is_valid_utf8(s.substr(i, len))) {
+            out.append(s.substr(i, len));
+            i += len;
+        } else {
+            out += "\xEF\xBF\xBD";  // U+FFFD
+            ++i;
+        }
+    }
+    return out;
+}
+
+/// Appends a line to a message, up to kMaxMessageChars characters in all (never half a character).
 void append_text(std::string& to, std::string_view more) {
-    if (to.size() >= kMaxMessageChars) return;
+    const std::size_t have = utf8_length(to);
+    if (have >= kMaxMessageChars) return;
+    std::string line = clean_text(more);
     if (!to.empty()) to += '\n';
-    to.append(more.substr(0, kMaxMessageChars - std::min(to.size(), kMaxMessageChars)));
+    to += utf8_prefix(line, kMaxMessageChars - have - (have > 0 ? 1 : 0));
 }
 
 /// One Zoom message header after its time: who wrote it, whether everyone saw it, and text on the
@@ -53,18 +84,33 @@ struct ZoomHeader {
 ZoomHeader zoom_header(std::string_view rest) {
     ZoomHeader h;
     if (rest.rfind("From ", 0) == 0) {
-        // "From Name to Everyone:" / "From Name to Other (Direct Message):" / older "From  Name : text"
-        std::string_view body = rest.substr(5);
-        const auto colon = body.find(':');
-        if (colon == std::string_view::npos) return h;
-        std::string_view who = body.substr(0, colon);
-        h.text = trim(body.substr(colon + 1));
-        if (const auto to = who.rfind(" to "); to != std::string_view::npos) {
-            const std::string_view target = trim(who.substr(to + 4));
-            h.is_public = target == "Everyone" || target == "Herkes";
-            who = who.substr(0, to);
+        // Three layouts, told apart by where the header ends (a display name may itself hold a colon):
+        //   "From Name to Everyone:" with the text on the indented lines below (the header ends the line);
+        //   "From  Name : text" and "From  Name  to  Bob(Privately) : text" (older: " : " ends the header);
+        //   "From Name to Everyone: text".
+        std::string_view body = rest.substr(5), header;
+        bool spaced_colon = false;
+        if (!body.empty() && body.back() == ':') {
+            header = body.substr(0, body.size() - 1);
+        } else if (const auto p = body.find(" : "); p != std::string_view::npos) {
+            header = body.substr(0, p);
+            h.text = trim(body.substr(p + 3));
+            spaced_colon = true;
+        } else if (const auto q = body.find(": "); q != std::string_view::npos) {
+            header = body.substr(0, q);
+            h.text = trim(body.substr(q + 2));
+        } else {
+            return h;
         }
-        h.sender = trim(who);
+        if (const auto to = header.rfind(" to "); to != std::string_view::npos) {
+            const std::string_view target = trim(header.substr(to + 4));
+            h.is_public = target == "Everyone" || target == "Herkes";
+            header = header.substr(0, to);
+        } else {
+            // No addressee: only the oldest layout wrote public messages so; anything else may be private.
+            h.is_public = spaced_colon;
+        }
+        h.sender = trim(header);
         return h;
     }
     // Cloud recordings: "Name:\tText" (a tab after the colon; a plain space in some exports).
@@ -129,12 +175,13 @@ Result<std::vector<ChatMessage>> parse_zoom_chat(std::string_view text) {
         if (auto t = leading_time(line)) {
             saw_time = true;
             const ZoomHeader h = zoom_header(trim(line.substr(t->second)));
-            keeping = !h.sender.empty() && h.is_public;
+            std::string sender = utf8_prefix(clean_text(h.sender), 200);  // a name of control bytes is none
+            keeping = !sender.empty() && h.is_public;
             if (!keeping) continue;
             if (out.size() >= kMaxMessages) return Error::invalid("the chat file has more than 50000 messages");
             ChatMessage m;
             m.offset_seconds = t->first;
-            m.sender = std::string(h.sender);
+            m.sender = std::move(sender);
             append_text(m.message, h.text);
             out.push_back(std::move(m));
         } else if (keeping && !trim(line).empty()) {
@@ -164,7 +211,7 @@ Result<std::vector<ChatMessage>> parse_bbb_chat(std::string_view xml) {
             ChatMessage m;
             const double in = n.attribute("in").as_double(0);
             m.offset_seconds = std::isfinite(in) && in > 0 && in < 1e9 ? static_cast<long long>(in) : 0;
-            m.sender = n.attribute("name").as_string();
+            m.sender = utf8_prefix(clean_text(n.attribute("name").as_string()), 200);
             append_text(m.message, plain_text(n.attribute("message").as_string()));
             out.push_back(std::move(m));
             return true;

@@ -104,6 +104,13 @@ public:
         (void)url;
         return std::vector<std::pair<std::string, std::string>>{};
     }
+    /// Seed 7.3: where the chat of one of this provider's recordings can be fetched once the recording is
+    /// ready (BigBlueButton: next to its playback). Empty when there is none to fetch that way (Zoom's
+    /// chat file comes with its recording event; Jitsi keeps no chat).
+    virtual std::string chat_file_url(const RecordingInfo& recording) const {
+        (void)recording;
+        return {};
+    }
     /// True when the provider knows the session's room is open right now.
     virtual Result<bool> is_running(const domain::LiveSession& session) {
         (void)session;

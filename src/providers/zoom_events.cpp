@@ -74,7 +74,12 @@ Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clo
                     // Seed 7.3: the meeting's chat, saved with the recording; exported as an artifact.
                     ev.payload["chat_url"] = text_at(&file, "download_url");
                     ev.payload["chat_file_id"] = text_at(&file, "id");
-                    ev.payload["chat_started_at"] = when(&file, "recording_start");
+                    // Offsets count from the recording's start; without one the timestamps stay unknown
+                    // (the event's own time is when the recording was done, not when it began).
+                    if (auto start = parse_iso8601(text_at(&file, "recording_start")))
+                        ev.payload["chat_started_at"] = *start;
+                    else if (auto meeting_start = parse_iso8601(text_at(object, "start_time")))
+                        ev.payload["chat_started_at"] = *meeting_start;
                 }
                 if (type != "MP4" || !url.empty()) continue;
                 url = text_at(&file, "download_url");

@@ -203,12 +203,17 @@ Status ArtifactService::run_chat_export_job(const store::Job& job) {
         auto got = infra::download_to_file(d);
         std::optional<std::string> text = got ? read_small_file(*scratch) : std::nullopt;
         std::remove(scratch->c_str());
-        if (!got) return got.take_error();  // not there yet, or the provider is down: retried, then dead
+        if (!got) {
+            // Not there yet, or the provider is down: retried, then dead. A private address, plain http,
+            // a file too large or a 4xx: trying again cannot help, so dead now (the ops view counts it).
+            if (got.error().code == Code::kInvalidArgument) return Error::give_up(got.take_error());
+            return got.take_error();
+        }
         if (!text) return Error::unavailable("export_chat_log: the downloaded chat file could not be read");
         auto messages =
             src.provider == ProviderKind::kZoom ? providers::parse_zoom_chat(*text) : providers::parse_bbb_chat(*text);
-        if (!messages) return messages.take_error();  // not a chat file: dead after its attempts, for ops to see
-        if (messages->empty()) return ok_status();    // nobody wrote anything everyone could read
+        if (!messages) return Error::give_up(messages.take_error());  // not a chat file: dead now, for ops to see
+        if (messages->empty()) return ok_status();                    // nobody wrote anything everyone could read
         json::array lines;
         lines.reserve(messages->size());
         for (const auto& m : *messages)
@@ -228,6 +233,8 @@ Status ArtifactService::run_chat_export_job(const store::Job& job) {
         a.created_at = ctx_.clock.now();
         a.content = json::serialize(
             json::object{{"session_id", a.session_id}, {"title", a.title}, {"messages", std::move(lines)}});
+        if (a.content.size() > kMaxChatContentBytes)
+            return Error::give_up(Error::invalid("export_chat_log: the chat is too large to keep as one artifact"));
         a.metadata = json::serialize(json::object{{"provider", to_string(src.provider)},
                                                   {"message_count", static_cast<std::int64_t>(messages->size())},
                                                   {"size_bytes", static_cast<std::int64_t>(a.content.size())}});

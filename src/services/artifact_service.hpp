@@ -53,11 +53,14 @@ struct ArtifactFile {
 class ArtifactService {
 public:
     static constexpr const char* kChatExportJob = "export_chat_log";
-    /// A provider that has not published its files yet is asked again for about two hours (backoff from
-    /// 10 s), then the job is dead (the ops view counts it).
+    /// A provider that has not published its files yet is asked again for about 85 minutes (backoff from
+    /// 10 s, doubling), then the job is dead (the ops view counts it). A file that cannot become a chat
+    /// log (not one, too large, at a refused address) makes it dead at once.
     static constexpr int kExportAttempts = 10;
     /// A chat file larger than this is not a chat file.
-    static constexpr long long kMaxChatFileBytes = 16LL * 1024 * 1024;
+    static constexpr long long kMaxChatFileBytes = 8LL * 1024 * 1024;
+    /// The stored JSON: quotes and backslashes in messages double when escaped.
+    static constexpr std::size_t kMaxChatContentBytes = 24U * 1024 * 1024;
 
     ArtifactService(ServiceContext& ctx, SessionService& sessions, infra::BlobStore& scratch, std::string link_key,
                     ArtifactOptions opt)

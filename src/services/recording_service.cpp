@@ -5,7 +5,6 @@
 
 #include "infra/crypto.hpp"
 #include "infra/json_fields.hpp"
-#include "providers/bbb.hpp"
 #include "services/artifact_service.hpp"
 #include "services/audit.hpp"
 #include "services/notices.hpp"
@@ -228,7 +227,9 @@ Status RecordingService::run_process_job(const store::Job& job) {
             if (rec->provider_url.empty()) configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
         }
         Recording found = *rec;
-        std::string failure;  // set: the recording cannot become playable
+        std::string failure;   // set: the recording cannot become playable
+        std::string chat_url;  // seed 7.3: where the provider keeps the class's chat next to this recording
+        UnixTime recording_started = 0;
         if (!found.provider_url.empty() && !is_web_url(found.provider_url)) {
             failure = "the provider's playback address is not an http(s) URL";
         } else if (found.provider_url.empty()) {
@@ -248,6 +249,8 @@ Status RecordingService::run_process_job(const store::Job& job) {
                         if (info.duration_seconds > 0) found.duration_seconds = info.duration_seconds;
                         if (info.size_bytes > 0) found.file_size_bytes = info.size_bytes;
                         if (!info.format.empty()) found.format = info.format;
+                        chat_url = (*provider)->chat_file_url(info);
+                        recording_started = info.created_at;
                     }
             }
             if (failure.empty() && found.provider_url.empty()) {
@@ -274,17 +277,15 @@ Status RecordingService::run_process_job(const store::Job& job) {
                 : current->expires_at;
         store::save_recording(tx.sql(), found);
         bool queued = failure.empty() && storage_.queue_copy(tx.sql(), found);
-        if (failure.empty() && s->provider == ProviderKind::kBbb && found.format == "presentation") {
-            // Seed 7.3: BigBlueButton keeps the class's chat with the playback; Zoom's came with its event.
-            if (auto url = providers::bbb_chat_file_url(found.provider_url, found.provider_recording_id);
-                !url.empty()) {
-                queue_chat_export(
-                    tx.sql(),
-                    ChatSource{tenant, s->id, ProviderKind::kBbb, url, "bbb:" + found.provider_recording_id,
-                               s->actual_start.value_or(found.created_at)},
-                    ctx_.clock.now());
-                queued = true;
-            }
+        if (failure.empty() && !chat_url.empty()) {
+            // BigBlueButton keeps the class's chat with the playback (Zoom's came with its event): its
+            // timeline counts from the recording's start as the provider lists it.
+            queue_chat_export(
+                tx.sql(),
+                ChatSource{tenant, s->id, s->provider, chat_url,
+                           std::string(to_string(s->provider)) + ":" + found.provider_recording_id, recording_started},
+                ctx_.clock.now());
+            queued = true;
         }
         tx.commit();
         if (queued) ctx_.jobs_enqueued();

@@ -719,13 +719,16 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         job.type = RecordingService::kProcessJob;
         job.payload = json::serialize(json::object{{"recording_id", recording_id}, {"tenant_id", tenant}});
         store::enqueue_job(sql, job, ctx_.clock.now());
-        if (const std::string chat = text_at(*payload, "chat_url"); !chat.empty()) {
+        // Seed 7.3: Zoom lists the meeting's chat file with the recording.
+        if (const std::string chat = text_at(*payload, "chat_url");
+            !chat.empty() && text_at(ev, "provider") == "zoom") {
             ChatSource source;
             source.tenant_id = tenant;
             source.session_id = s->id;
             source.provider = ProviderKind::kZoom;
             source.url = chat;
-            source.source_id = "zoom:" + text_at(*payload, "chat_file_id");
+            const std::string file = text_at(*payload, "chat_file_id");
+            source.source_id = "zoom:" + (file.empty() ? rec : file);
             if (auto* t = payload->if_contains("chat_started_at"); t && t->is_int64())
                 source.started_at = t->get_int64();
             queue_chat_export(sql, source, ctx_.clock.now());

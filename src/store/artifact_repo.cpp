@@ -38,14 +38,17 @@ constexpr const char* kColumns = "id, tenant_id, session_id, type, title, metada
 }  // namespace
 
 bool insert_artifact(soci::session& sql, const Artifact& a) {
-    if (!a.source_id.empty() && has_artifact_from(sql, a.session_id, a.source_id)) return false;
     const std::string type = domain::to_string(a.type);
     long long created = a.created_at;
-    sql << "INSERT INTO live_session_artifacts(id, tenant_id, session_id, type, title, content, metadata, source_id, "
-           "created_at) VALUES(:i, :t, :s, :y, :n, :c, :m, :o, :at)",
-        soci::use(a.id), soci::use(a.tenant_id), soci::use(a.session_id), soci::use(type), soci::use(a.title),
-        soci::use(a.content), soci::use(a.metadata), soci::use(a.source_id), soci::use(created);
-    return true;
+    // ON CONFLICT: a second export of the same source (another worker, a re-queued job) writes nothing
+    // instead of failing on the (session_id, source_id) unique index; both engines read it the same way.
+    soci::statement st =
+        (sql.prepare << "INSERT INTO live_session_artifacts(id, tenant_id, session_id, type, title, content, metadata, "
+                        "source_id, created_at) VALUES(:i, :t, :s, :y, :n, :c, :m, :o, :at) ON CONFLICT DO NOTHING",
+         soci::use(a.id), soci::use(a.tenant_id), soci::use(a.session_id), soci::use(type), soci::use(a.title),
+         soci::use(a.content), soci::use(a.metadata), soci::use(a.source_id), soci::use(created));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
 }
 
 std::vector<Artifact> list_artifacts(soci::session& sql, const std::string& tenant_id, const std::string& session_id) {

@@ -11,7 +11,7 @@
 namespace lc::store {
 
 /// Inserts `a`. False (and nothing written) when the session already has an artifact from the same
-/// non-empty source_id.
+/// non-empty source_id, even when another process inserted it a moment ago.
 bool insert_artifact(soci::session& sql, const domain::Artifact& a);
 /// The session's artifacts, oldest first, without their content (listings never carry it).
 std::vector<domain::Artifact> list_artifacts(soci::session& sql, const std::string& tenant_id,

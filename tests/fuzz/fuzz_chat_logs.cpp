@@ -1,13 +1,14 @@
 // Fuzzes the chat readers of seed 7.3 (providers/chat_logs) on any bytes: Zoom's chat file and
 // BigBlueButton's playback XML come from outside (a provider, or whatever a download URL answered).
-// Invariants: no crash or sanitizer report; every message read has a non-negative offset, a message
-// of at most 20 000 bytes, and (Zoom) a sender.
+// Invariants: no crash or sanitizer report; every message read has a non-negative offset, valid UTF-8
+// in its sender (at most 200 characters) and its message (at most 20 000), and (Zoom) a sender.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
+#include "core/text.hpp"
 #include "providers/chat_logs.hpp"
 
 namespace {
@@ -25,7 +26,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!messages) return 0;
     for (const auto& m : *messages) {
         if (m.offset_seconds < 0) fail("a negative offset");
-        if (m.message.size() > 20000) fail("a message longer than the cap");
+        if (!lc::is_valid_utf8(m.message) || !lc::is_valid_utf8(m.sender)) fail("text that is not UTF-8");
+        if (lc::utf8_length(m.message) > 20000) fail("a message longer than the cap");
+        if (lc::utf8_length(m.sender) > 200) fail("a sender longer than the cap");
         if (zoom && m.sender.empty()) fail("a Zoom message without a sender");
     }
     return 0;

@@ -3,6 +3,7 @@
 // host on loopback), is listed to the class's staff only, downloads through a short-lived signed link
 // that is audited, and is deleted by the class's instructor.
 #include <boost/json.hpp>
+#include <filesystem>
 
 #include "core/time.hpp"
 #include "fake_bbb.hpp"
@@ -11,6 +12,7 @@
 #include "infra/crypto.hpp"
 #include "infra/jwt.hpp"
 #include "services/artifact_service.hpp"
+#include "store/artifact_repo.hpp"
 
 namespace lc::testing {
 namespace {
@@ -59,8 +61,10 @@ protected:
     }
 
     /// Zoom's recording.completed for `meeting`, listing an MP4 and the chat file at `chat_url`.
+    /// `started` 0: Zoom names no start (neither the file's recording_start nor the meeting's start_time).
     HttpResult recording_completed(const School& s, const std::string& meeting, const std::string& chat_url,
                                    long long started) {
+        const json::value start = started ? json::value(format_iso8601(started)) : json::value("");
         json::object body{
             {"event", "recording.completed"},
             {"event_ts", srv.clock().now() * 1000},
@@ -69,15 +73,15 @@ protected:
               {"object",
                {{"id", std::stoll(meeting)},
                 {"uuid", "mtg-uuid-" + meeting},
-                {"start_time", format_iso8601(started)},
+                {"start_time", start},
                 {"duration", 50},
                 {"recording_files", json::array{json::object{{"id", "mp4-file"},
                                                              {"file_type", "MP4"},
-                                                             {"recording_start", format_iso8601(started)},
+                                                             {"recording_start", start},
                                                              {"download_url", "https://zoom.invalid/rec.mp4"}},
                                                 json::object{{"id", "chat-file-" + meeting},
                                                              {"file_type", "CHAT"},
-                                                             {"recording_start", format_iso8601(started)},
+                                                             {"recording_start", start},
                                                              {"download_url", chat_url}}}}}}}}};
         std::string text = json::serialize(body);
         std::string t = std::to_string(srv.clock().now());
@@ -245,7 +249,109 @@ TEST_P(Artifacts, BigBlueButtonChatComesFromThePlaybackAndWaitsForIt) {
     EXPECT_EQ(messages[0].at("message"), "Kaynak: https://ornek.test/x & notlar")
         << "links keep their text; the HTML's entities are decoded";
     EXPECT_EQ(messages[0].at("offset_seconds"), 12);
+    EXPECT_EQ(js(messages[0].at("timestamp")), format_iso8601(1764150000 + 12))
+        << "from the recording's start as BigBlueButton lists it";
     EXPECT_EQ(messages[1].at("sender"), "Ali");
+}
+
+TEST_P(Artifacts, ADuplicateEventAddsNothingAndLinksOfOnePurposeDoNotOpenTheOther) {
+    auto s = srv.make_school("zdup", 1);
+    FileHost files(std::map<std::string, std::string>{{"/chat.txt", kZoomChat}});
+    const std::string id = zoom_class(s, "7700112233");
+    ASSERT_EQ(recording_completed(s, "7700112233", files.url("/chat.txt"), 0).status, 200u);
+    srv.clock().advance(5);  // Zoom delivers it again, a new event_ts: not an inbox duplicate
+    ASSERT_EQ(recording_completed(s, "7700112233", files.url("/chat.txt"), 0).status, 200u);
+    run_jobs();
+    auto a = only_artifact(s, id);
+    EXPECT_EQ(files.hits(), 1) << "the chat file is fetched once";
+    auto link = srv.get(artifacts_path(id) + js(a.at("id")) + "/download/", s.instructor_token);
+    ASSERT_EQ(link.status, 200u) << link.body;
+    auto file = srv.get(link.str("url"));
+    ASSERT_EQ(file.status, 200u) << file.body;
+    EXPECT_TRUE(file.obj().at("messages").as_array()[0].at("timestamp").is_null())
+        << "no start from Zoom: the time of day is unknown, the offset is kept";
+    EXPECT_EQ(file.obj().at("messages").as_array()[0].at("offset_seconds"), 5);
+
+    // The recording's Watch link and the artifact's Download link are sealed under different keys.
+    auto recordings = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);
+    ASSERT_EQ(recordings.status, 200u) << recordings.body;
+    ASSERT_EQ(recordings.obj().at("count"), 1) << recordings.body;
+    auto watch = srv.get("/api/v1/live-sessions/" + id + "/recordings/" +
+                             js(recordings.obj().at("results").as_array()[0].at("id")) + "/access/",
+                         s.instructor_token);
+    ASSERT_EQ(watch.status, 200u) << watch.body;
+    const std::string prefix = "/api/v1/recordings/play/", artifact_prefix = "/api/v1/artifacts/download/";
+    const std::string recording_token = watch.str("url").substr(prefix.size());
+    const std::string artifact_token = link.str("url").substr(artifact_prefix.size());
+    EXPECT_EQ(srv.get(artifact_prefix + recording_token).status, 404u);
+    EXPECT_EQ(srv.get(prefix + artifact_token).status, 404u);
+}
+
+TEST_P(Artifacts, StudentsSeeOtherOutputsButCannotDeleteThemAndLoseThemWhenUnenrolled) {
+    auto s = srv.make_school("znotes", 1);
+    const std::string id = js(srv.create_session(s).at("id"));
+    domain::Artifact notes;
+    notes.id = infra::new_uuid();
+    notes.tenant_id = s.tenant.id;
+    notes.session_id = id;
+    notes.type = domain::ArtifactType::kNotes;
+    notes.title = "Ders notları";
+    notes.content = "Özet: türev";
+    notes.created_at = srv.clock().now();
+    {
+        soci::session sql(srv.app().db().pool());
+        ASSERT_TRUE(store::insert_artifact(sql, notes));
+    }
+    auto listed = srv.get(artifacts_path(id), s.student_tokens[0]);
+    ASSERT_EQ(listed.status, 200u) << listed.body;
+    ASSERT_EQ(listed.obj().at("count"), 1);
+    auto link = srv.get(artifacts_path(id) + notes.id + "/download/", s.student_tokens[0]);
+    ASSERT_EQ(link.status, 200u) << link.body;
+    auto file = srv.get(link.str("url"));
+    ASSERT_EQ(file.status, 200u);
+    EXPECT_EQ(file.body, "Özet: türev");
+    EXPECT_EQ(file.headers["content-type"], "text/plain; charset=utf-8");
+    EXPECT_EQ(srv.del(artifacts_path(id) + notes.id + "/", s.student_tokens[0]).status, 403u);
+
+    // Unenrolled since the link was handed out: it no longer opens for them.
+    auto out = srv.del("/api/v1/courses/" + s.course.id + "/enrollments/" + s.students[0].id + "/", s.admin_token);
+    ASSERT_EQ(out.status, 204u) << out.body;
+    EXPECT_EQ(srv.get(link.str("url")).status, 410u);
+    EXPECT_EQ(rows("live_session_artifacts WHERE id = '" + notes.id + "'"), 1);
+}
+
+TEST_P(Artifacts, AChatAtAPrivateAddressIsRefusedAtOnceAndADeletedClassGetsNone) {
+    Config strict;
+    strict.storage_dir = ::testing::TempDir() + "liveclass-artifacts-" + infra::random_hex(6);
+    TestServer srv2{GetParam(), true, strict};  // LIVE_STORAGE_ALLOW_PRIVATE_SOURCES off (the default)
+    auto s = srv2.make_school("zpriv", 1);
+    FileHost files(std::map<std::string, std::string>{{"/chat.txt", kZoomChat}});
+    std::string id(srv2.create_session(s).at("id").as_string());
+    soci::session sql(srv2.app().db().pool());
+    services::queue_chat_export(sql,
+                                services::ChatSource{s.tenant.id, id, domain::ProviderKind::kZoom,
+                                                     files.url("/chat.txt"), "zoom:private", srv2.clock().now()},
+                                srv2.clock().now());
+    srv2.app().workers().run_due();
+    EXPECT_EQ(files.hits(), 0) << "no request reached the private address";
+    EXPECT_EQ(srv2.count_rows("jobs WHERE type = 'export_chat_log' AND status = 'dead' AND attempts = 1"), 1)
+        << "retrying cannot help: dead at once, for the ops view";
+    std::filesystem::remove_all(strict.storage_dir);
+
+    // On the lenient server: the class's course is deleted before the export runs.
+    auto t = srv.make_school("zgone", 1);
+    std::string gone(srv.create_session(t).at("id").as_string());
+    {
+        soci::session sql2(srv.app().db().pool());
+        services::queue_chat_export(sql2,
+                                    services::ChatSource{t.tenant.id, gone, domain::ProviderKind::kZoom,
+                                                         files.url("/chat.txt"), "zoom:gone", srv.clock().now()},
+                                    srv.clock().now());
+    }
+    ASSERT_EQ(srv.del("/api/v1/courses/" + t.course.id + "/", t.admin_token).status, 204u);
+    run_jobs();
+    EXPECT_EQ(rows("jobs WHERE type = 'export_chat_log' AND status = 'done'"), 1);
+    EXPECT_EQ(rows("live_session_artifacts"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Artifacts, ::testing::ValuesIn(available_engines()), engine_name);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/text.hpp"
 #include "domain/artifacts.hpp"
 #include "providers/bbb.hpp"
 
@@ -58,12 +59,46 @@ TEST(ZoomChat, WhatIsNotAChatFileIsRefusedAndOddLinesAreSkipped) {
     EXPECT_TRUE(empty->empty());
 }
 
-TEST(ZoomChat, AVeryLongMessageIsCut) {
-    std::string text = "00:00:01\tAda:\t" + std::string(30000, 'x') + "\n" + std::string(30000, 'y') + "\n";
-    auto m = parse_zoom_chat(text);
+TEST(ZoomChat, ADisplayNameWithAColonDoesNotMakeADirectMessagePublic) {
+    auto m = parse_zoom_chat(
+        "00:01:00 From Mr:X to Bob (Direct Message):\n\tgizli\n"
+        "00:01:05\t From  Mr:X  to  Bob(Privately) : gizli de\n"
+        "00:01:06 From Ali: adressiz\n"
+        "00:01:10 From Dr: Ada to Everyone:\n\therkese\n"
+        "00:01:20\t From  Eski : herkese açık\n");
+    ASSERT_TRUE(m) << m.error().message;
+    ASSERT_EQ(m->size(), 2u);
+    EXPECT_EQ((*m)[0].sender, "Dr: Ada");
+    EXPECT_EQ((*m)[0].message, "herkese");
+    EXPECT_EQ((*m)[1].sender, "Eski");
+}
+
+TEST(ZoomChat, AVeryLongMessageIsCutBetweenCharactersAndBadBytesBecomeReplacementCharacters) {
+    std::string ascii = "00:00:01\tAda:\t" + std::string(30000, 'x') + "\n" + std::string(30000, 'y') + "\n";
+    auto m = parse_zoom_chat(ascii);
     ASSERT_TRUE(m);
     ASSERT_EQ(m->size(), 1u);
     EXPECT_EQ((*m)[0].message.size(), 20000u);
+
+    std::string turkish = "00:00:01\tAda:\t";
+    for (int i = 0; i < 15000; ++i) turkish += "ş";  // two bytes each
+    auto t = parse_zoom_chat(turkish);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(utf8_length((*t)[0].message), 15000u);
+    turkish += "\n" + std::string(10000, 'z');
+    t = parse_zoom_chat(turkish);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(utf8_length((*t)[0].message), 20000u);
+    EXPECT_TRUE(is_valid_utf8((*t)[0].message));
+
+    auto bad = parse_zoom_chat("00:00:01\tA\xFF:\tx\xC3y\x01z\x7F\n");
+    ASSERT_TRUE(bad);
+    ASSERT_EQ(bad->size(), 1u);
+    EXPECT_EQ((*bad)[0].sender, "A\xEF\xBF\xBD");
+    EXPECT_EQ((*bad)[0].message, "x\xEF\xBF\xBDyz") << "control characters dropped";
+    auto nameless = parse_zoom_chat("00:58:20\t\x17:\ts\n");  // found by fuzz_chat_logs
+    ASSERT_TRUE(nameless);
+    EXPECT_TRUE(nameless->empty()) << "a sender of control characters is no sender";
 }
 
 TEST(BbbChat, ChatTimelineEntriesBecomeMessagesWithTheirHtmlReducedToText) {
