@@ -29,6 +29,22 @@ struct ChatMessage {
     std::string message;
 };
 
+/// A chat line seen in the room at a point in time (Jitsi: uploaded by the staff's room pages).
+struct TimedChatMessage {
+    UnixTime at = 0;
+    std::string sender;
+    std::string message;
+};
+
+/// Seed 7.3 for a provider that keeps no chat (Jitsi): each staff member's room page uploads what it
+/// saw, so the same line arrives from several pages with slightly different times. Adds to `log` the
+/// messages it does not hold yet -- the same sender and text within kSameChatLineSeconds count as one --
+/// keeping `log` in time order. Returns how many were added.
+inline constexpr UnixTime kSameChatLineSeconds = 30;
+std::size_t merge_chat_messages(std::vector<TimedChatMessage>& log, const std::vector<TimedChatMessage>& incoming);
+/// Saving the chat from the room is for the class's staff (host, moderators, school admins).
+bool can_record_chat(SessionActor actor);
+
 /// Seed 7.4 access control. The class's staff (host, moderators, school admins) see every artifact. A
 /// student sees what the class produced for them (whiteboard, files, polls, notes) but not the chat
 /// log: it holds other students' names and messages, and a student needs none of it after class

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/time.hpp"
+#include "http/body_reader.hpp"
 #include "http/handler_support.hpp"
 #include "services/artifact_service.hpp"
 
@@ -22,6 +23,45 @@ json::object artifact_json(const domain::Artifact& a) {
     return json::object{
         {"id", a.id},       {"session_id", a.session_id},      {"type", domain::to_string(a.type)},
         {"title", a.title}, {"metadata", std::move(metadata)}, {"created_at", format_iso8601(a.created_at)}};
+}
+
+/// The body of POST .../artifacts/chat/: {"messages": [{"timestamp", "sender", "message"}, ...]}, 1 to
+/// 200 lines, each checked with its own per-field errors ("messages.3.sender").
+Result<std::vector<domain::TimedChatMessage>> chat_lines(const std::string& text) {
+    auto body = parse_json_object(text);
+    if (!body) return body.take_error();
+    BodyReader r(*body);
+    std::vector<domain::TimedChatMessage> lines;
+    r.skip("messages");
+    const json::value* list = body->if_contains("messages");
+    if (!list) {
+        r.add_error("messages", "is required");
+    } else if (!list->is_array() || list->get_array().empty() || list->get_array().size() > 200) {
+        r.add_error("messages", "must be an array of 1 to 200 {timestamp, sender, message} objects");
+    } else {
+        const auto& items = list->get_array();
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const std::string at = "messages." + std::to_string(i);
+            if (!items[i].is_object()) {
+                r.add_error(at, "must be an object {timestamp, sender, message}");
+                continue;
+            }
+            BodyReader item(items[i].get_object(), at + ".");
+            for (const char* name : {"timestamp", "sender", "message"}) item.require(name);
+            auto when = item.datetime("timestamp");
+            auto sender = item.string("sender", 200);
+            auto message = item.string("message", 20000);
+            if (sender && sender->empty()) item.add_error("sender", "must not be empty");
+            if (message && message->empty()) item.add_error("message", "must not be empty");
+            auto errors = item.finish();
+            if (errors.empty())
+                lines.push_back(domain::TimedChatMessage{*when, std::move(*sender), std::move(*message)});
+            for (auto& e : errors) r.add_error(e.field, e.detail);
+        }
+    }
+    auto errors = r.finish();
+    if (!errors.empty()) return Error::invalid("the chat messages are not valid", std::move(errors));
+    return lines;
 }
 
 }  // namespace
@@ -54,6 +94,17 @@ void Api::register_artifact_routes() {
                     if (!id) return fail(c, id.error());
                     auto r = artifacts->remove(p, id->session, id->item, c.meta());
                     return r ? no_content(c) : fail(c, r.error());
+                }));
+    router_.add("POST", base + "chat/", authed([artifacts](RequestContext& c, const Principal& p) {
+                    auto id = session_item_ids(c, nullptr);
+                    if (!id) return fail(c, id.error());
+                    auto lines = chat_lines(c.req.body());
+                    if (!lines) return fail(c, lines.error());
+                    return reply(c, artifacts->record_chat(p, id->session, *lines), 200,
+                                 [](const services::ChatUpload& u) {
+                                     return json::object{{"added", static_cast<std::int64_t>(u.added)},
+                                                         {"artifact", artifact_json(u.artifact)}};
+                                 });
                 }));
     // Opened by the browser itself (no bearer header): the sealed token is the credential.
     router_.add("GET", "/api/v1/artifacts/download/{token}/", [artifacts](RequestContext& c) {

@@ -47,6 +47,48 @@ std::string chat_title(ProviderKind provider) {
     return "Chat";
 }
 
+/// One line of a stored chat log. `at` unknown: the provider named no start for its offsets.
+struct ChatLine {
+    std::optional<UnixTime> at;
+    long long offset_seconds = 0;
+    std::string sender, message;
+};
+
+/// A chat log's content and metadata (the downloadable JSON of docs/artifacts.md).
+void fill_chat(Artifact& a, ProviderKind provider, const std::vector<ChatLine>& lines) {
+    json::array out;
+    out.reserve(lines.size());
+    for (const auto& l : lines)
+        out.push_back(json::object{{"timestamp", l.at ? json::value(format_iso8601(*l.at)) : json::value(nullptr)},
+                                   {"offset_seconds", l.offset_seconds},
+                                   {"sender", l.sender},
+                                   {"message", l.message}});
+    a.content =
+        json::serialize(json::object{{"session_id", a.session_id}, {"title", a.title}, {"messages", std::move(out)}});
+    a.metadata = json::serialize(json::object{{"provider", to_string(provider)},
+                                              {"message_count", static_cast<std::int64_t>(lines.size())},
+                                              {"size_bytes", static_cast<std::int64_t>(a.content.size())}});
+}
+
+/// The lines of a stored chat log whose timestamps are known (the room's log always has them).
+std::vector<TimedChatMessage> timed_lines(const std::string& content) {
+    std::vector<TimedChatMessage> out;
+    boost::system::error_code ec;
+    json::value v = json::parse(content, ec);
+    const json::array* messages = nullptr;
+    if (!ec && v.is_object())
+        if (auto* m = v.get_object().if_contains("messages"); m && m->is_array()) messages = &m->get_array();
+    if (!messages) return out;
+    for (const auto& m : *messages) {
+        if (!m.is_object()) continue;
+        const json::object& o = m.get_object();
+        auto at = parse_iso8601(text_at(o, "timestamp"));
+        if (!at) continue;
+        out.push_back(TimedChatMessage{*at, text_at(o, "sender"), text_at(o, "message")});
+    }
+    return out;
+}
+
 /// Reads a small downloaded file whole (the download capped its size).
 std::optional<std::string> read_small_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -160,6 +202,73 @@ Status ArtifactService::remove(const Principal& p, const std::string& session_id
     });
 }
 
+Result<ChatUpload> ArtifactService::record_chat(const Principal& p, const std::string& session_id,
+                                                const std::vector<TimedChatMessage>& lines) {
+    // A page's clock may be a little off; a line from well in the future is not one it saw.
+    std::vector<FieldError> future;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        if (lines[i].at > ctx_.clock.now() + 300)
+            future.push_back({"messages." + std::to_string(i) + ".timestamp", "is in the future"});
+    if (!future.empty()) return Error::invalid("the chat messages are not valid", std::move(future));
+    return guarded([&]() -> Result<ChatUpload> {
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        // Locked: two staff pages uploading at once merge one after the other (PostgreSQL; SQLite's
+        // writers take turns anyway).
+        auto l = sessions_.load(tx.sql(), p, session_id, /*for_update=*/true);
+        if (!l) return l.take_error();
+        if (!can_record_chat(l->actor))
+            return Error::denied("only the class's instructors, moderators and school admins save its chat");
+        const LiveSession& s = l->session;
+        if (s.provider != ProviderKind::kJitsi)
+            return Error::conflict(
+                "this class is not held on Jitsi: its chat is collected from the provider after the "
+                "class");
+        if (s.status != SessionStatus::kLive && s.status != SessionStatus::kEnded)
+            return Error::conflict("the class is not running: its chat can be saved while it is live");
+        auto existing = store::find_artifact_by_source(tx.sql(), p.tenant.id, session_id, kRoomChatSource,
+                                                       /*for_update=*/true);
+        std::vector<TimedChatMessage> log = existing ? timed_lines(existing->content) : std::vector<TimedChatMessage>{};
+        ChatUpload out;
+        out.added = merge_chat_messages(log, lines);
+        if (existing && out.added == 0) {
+            out.artifact = std::move(*existing);
+            return out;
+        }
+        if (log.size() > kMaxChatLines)
+            return Error::conflict("this class's chat log is full (" + std::to_string(kMaxChatLines) + " messages)");
+        Artifact a;
+        if (existing) {
+            a = std::move(*existing);
+        } else {
+            a.id = infra::new_uuid();
+            a.tenant_id = p.tenant.id;
+            a.session_id = session_id;
+            a.type = ArtifactType::kChat;
+            a.title = chat_title(ProviderKind::kJitsi);
+            a.source_id = kRoomChatSource;
+            a.created_at = ctx_.clock.now();
+        }
+        std::vector<ChatLine> stored;
+        stored.reserve(log.size());
+        const UnixTime start = s.actual_start.value_or(log.empty() ? 0 : log.front().at);
+        for (auto& m : log)
+            stored.push_back(
+                ChatLine{m.at, std::max<long long>(0, m.at - start), std::move(m.sender), std::move(m.message)});
+        fill_chat(a, ProviderKind::kJitsi, stored);
+        if (a.content.size() > kMaxChatContentBytes)
+            return Error::conflict("this class's chat log is full (" + std::to_string(kMaxChatContentBytes >> 20) +
+                                   " MiB)");
+        if (existing)
+            store::update_artifact_content(tx.sql(), a);
+        else
+            store::insert_artifact(tx.sql(), a);
+        tx.commit();
+        a.content.clear();  // the answer lists it like the listing does
+        out.artifact = std::move(a);
+        return out;
+    });
+}
+
 Status ArtifactService::run_chat_export_job(const store::Job& job) {
     boost::system::error_code ec;
     json::value v = json::parse(job.payload, ec);
@@ -214,15 +323,12 @@ Status ArtifactService::run_chat_export_job(const store::Job& job) {
             src.provider == ProviderKind::kZoom ? providers::parse_zoom_chat(*text) : providers::parse_bbb_chat(*text);
         if (!messages) return Error::give_up(messages.take_error());  // not a chat file: dead now, for ops to see
         if (messages->empty()) return ok_status();                    // nobody wrote anything everyone could read
-        json::array lines;
+        std::vector<ChatLine> lines;
         lines.reserve(messages->size());
-        for (const auto& m : *messages)
-            lines.push_back(json::object{
-                {"timestamp", src.started_at > 0 ? json::value(format_iso8601(src.started_at + m.offset_seconds))
-                                                 : json::value(nullptr)},
-                {"offset_seconds", m.offset_seconds},
-                {"sender", m.sender},
-                {"message", m.message}});
+        for (auto& m : *messages)
+            lines.push_back(
+                ChatLine{src.started_at > 0 ? std::optional<UnixTime>(src.started_at + m.offset_seconds) : std::nullopt,
+                         m.offset_seconds, std::move(m.sender), std::move(m.message)});
         Artifact a;
         a.id = infra::new_uuid();
         a.tenant_id = src.tenant_id;
@@ -231,13 +337,9 @@ Status ArtifactService::run_chat_export_job(const store::Job& job) {
         a.title = chat_title(src.provider);
         a.source_id = src.source_id;
         a.created_at = ctx_.clock.now();
-        a.content = json::serialize(
-            json::object{{"session_id", a.session_id}, {"title", a.title}, {"messages", std::move(lines)}});
+        fill_chat(a, src.provider, lines);
         if (a.content.size() > kMaxChatContentBytes)
             return Error::give_up(Error::invalid("export_chat_log: the chat is too large to keep as one artifact"));
-        a.metadata = json::serialize(json::object{{"provider", to_string(src.provider)},
-                                                  {"message_count", static_cast<std::int64_t>(messages->size())},
-                                                  {"size_bytes", static_cast<std::int64_t>(a.content.size())}});
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
         if (!store::find_session(tx.sql(), src.tenant_id, src.session_id)) return ok_status();  // deleted meanwhile
         store::insert_artifact(tx.sql(), a);  // false: another worker exported it first

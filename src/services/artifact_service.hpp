@@ -43,6 +43,12 @@ struct ArtifactLink {
     UnixTime expires_at = 0;
 };
 
+/// What saving chat lines from the room did.
+struct ChatUpload {
+    std::size_t added = 0;  // lines the log did not hold yet
+    domain::Artifact artifact;
+};
+
 /// What opening a download link serves.
 struct ArtifactFile {
     std::string file_name;
@@ -77,6 +83,16 @@ public:
     /// Deletes an artifact (the class's instructors and school admins); audited.
     Status remove(const Principal& p, const std::string& session_id, const std::string& artifact_id,
                   const RequestMeta& meta);
+    /// Seed 7.3 for Jitsi, which keeps no chat: the staff's room pages upload the public lines they see
+    /// while the class is live (and when they leave it); one chat log per class, lines seen by several
+    /// pages kept once (domain::merge_chat_messages). Staff only; the class must be live or ended.
+    Result<ChatUpload> record_chat(const Principal& p, const std::string& session_id,
+                                   const std::vector<domain::TimedChatMessage>& lines);
+    /// The chat log of a class, kept under this source (one per class).
+    static constexpr const char* kRoomChatSource = "jitsi:room";
+    /// The most lines one chat log keeps.
+    static constexpr std::size_t kMaxChatLines = 50'000;
+
     /// The export_chat_log job. A provider that does not have the file yet (or is down) is retried; a
     /// chat with no public message leaves no artifact.
     Status run_chat_export_job(const store::Job& job);

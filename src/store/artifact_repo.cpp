@@ -67,8 +67,9 @@ std::vector<Artifact> list_artifacts(soci::session& sql, const std::string& tena
 }
 
 namespace {
+/// One artifact with its content: by id (optionally within a session), or by its source.
 std::optional<Artifact> find_one(soci::session& sql, const std::string& tenant_id, const std::string* session_id,
-                                 const std::string& id) {
+                                 const std::string& key, const char* key_column, bool for_update = false) {
     detail::Params p;
     std::string query = "SELECT ";
     query += kColumns;
@@ -78,8 +79,11 @@ std::optional<Artifact> find_one(soci::session& sql, const std::string& tenant_i
         query += " AND session_id = ";
         query += p.add(*session_id);
     }
-    query += " AND id = ";
-    query += p.add(id);
+    query += " AND ";
+    query += key_column;
+    query += " = ";
+    query += p.add(key);
+    if (for_update && sql.get_backend_name() == "postgresql") query += " FOR UPDATE";
     std::optional<Artifact> out;
     ArtifactRow row{/*with_content=*/true};
     detail::for_each_row(sql, query, p, row, [&] { out = row.finish(); });
@@ -87,13 +91,24 @@ std::optional<Artifact> find_one(soci::session& sql, const std::string& tenant_i
 }
 }  // namespace
 
+std::optional<Artifact> find_artifact_by_source(soci::session& sql, const std::string& tenant_id,
+                                                const std::string& session_id, const std::string& source_id,
+                                                bool for_update) {
+    return find_one(sql, tenant_id, &session_id, source_id, "source_id", for_update);
+}
+
+void update_artifact_content(soci::session& sql, const Artifact& a) {
+    sql << "UPDATE live_session_artifacts SET content = :c, metadata = :m WHERE tenant_id = :t AND id = :i",
+        soci::use(a.content), soci::use(a.metadata), soci::use(a.tenant_id), soci::use(a.id);
+}
+
 std::optional<Artifact> find_artifact(soci::session& sql, const std::string& tenant_id, const std::string& session_id,
                                       const std::string& id) {
-    return find_one(sql, tenant_id, &session_id, id);
+    return find_one(sql, tenant_id, &session_id, id, "id");
 }
 
 std::optional<Artifact> find_artifact_by_id(soci::session& sql, const std::string& tenant_id, const std::string& id) {
-    return find_one(sql, tenant_id, nullptr, id);
+    return find_one(sql, tenant_id, nullptr, id, "id");
 }
 
 bool has_artifact_from(soci::session& sql, const std::string& session_id, const std::string& source_id) {

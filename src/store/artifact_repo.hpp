@@ -22,6 +22,12 @@ std::optional<domain::Artifact> find_artifact(soci::session& sql, const std::str
 /// One artifact by id within the tenant (for download links, which name no session).
 std::optional<domain::Artifact> find_artifact_by_id(soci::session& sql, const std::string& tenant_id,
                                                     const std::string& id);
+/// The session's artifact made from `source_id`, with its content (locked on PostgreSQL when asked).
+std::optional<domain::Artifact> find_artifact_by_source(soci::session& sql, const std::string& tenant_id,
+                                                        const std::string& session_id, const std::string& source_id,
+                                                        bool for_update = false);
+/// Replaces an artifact's content and metadata (a chat log that grew).
+void update_artifact_content(soci::session& sql, const domain::Artifact& a);
 /// True when the session already has an artifact made from `source_id`.
 bool has_artifact_from(soci::session& sql, const std::string& session_id, const std::string& source_id);
 /// Deletes one artifact; false when there was none.

@@ -354,6 +354,81 @@ TEST_P(Artifacts, AChatAtAPrivateAddressIsRefusedAtOnceAndADeletedClassGetsNone)
     EXPECT_EQ(rows("live_session_artifacts"), 0);
 }
 
+TEST_P(Artifacts, JitsiChatFromTheStaffsRoomPagesIsOneLogWithoutDuplicates) {
+    auto s = srv.make_school("jchat", 1);
+    const std::string id = js(srv.create_session(s).at("id"));
+    const std::string chat = artifacts_path(id) + "chat/";
+    auto line = [](long long at, const char* sender, const char* message) {
+        return json::object{{"timestamp", format_iso8601(at)}, {"sender", sender}, {"message", message}};
+    };
+    const long long t0 = srv.clock().now();
+    json::object two{
+        {"messages", json::array{line(t0 + 5, "Ayşe Öğretmen", "Günaydın"), line(t0 + 60, "Ali", "Sorum var")}}};
+    EXPECT_EQ(srv.post_json(chat, two, s.instructor_token).status, 409u) << "the class has not started";
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
+    const long long started = srv.clock().now();
+    EXPECT_EQ(srv.post_json(chat, two, s.student_tokens[0]).status, 403u) << "students do not save the chat";
+    auto other = srv.make_school("jchatother", 1);
+    EXPECT_EQ(srv.post_json(chat, two, other.admin_token).status, 404u);
+
+    auto first = srv.post_json(chat, two, s.instructor_token);
+    ASSERT_EQ(first.status, 200u) << first.body;
+    EXPECT_EQ(first.obj().at("added"), 2);
+    EXPECT_EQ(first.obj().at("artifact").at("title"), "Jitsi chat");
+    EXPECT_EQ(first.obj().at("artifact").at("metadata").at("message_count"), 2);
+    // The admin's page saw the same lines a few seconds apart, and one more.
+    json::object seen{{"messages", json::array{line(t0 + 8, "Ayşe Öğretmen", "Günaydın"),
+                                               line(t0 + 62, "Ali", "Sorum var"), line(t0 + 30, "Veli", "Merhaba")}}};
+    auto second = srv.post_json(chat, seen, s.admin_token);
+    ASSERT_EQ(second.status, 200u) << second.body;
+    EXPECT_EQ(second.obj().at("added"), 1);
+
+    // Bad input: per-field errors, nothing written.
+    auto bad = [&](const json::object& body, const std::string& field) {
+        auto r = srv.post_json(chat, body, s.instructor_token);
+        EXPECT_EQ(r.status, 422u) << r.body;
+        EXPECT_NE(r.body.find("\"" + field + "\""), std::string::npos) << field << ": " << r.body;
+    };
+    bad(json::object{}, "messages");
+    bad(json::object{{"messages", json::array{}}}, "messages");
+    json::array many;
+    for (int i = 0; i < 201; ++i) many.push_back(line(t0 + i, "A", "x"));
+    bad(json::object{{"messages", many}}, "messages");
+    bad(json::object{{"messages", json::array{json::object{{"timestamp", "dün"}, {"sender", ""}, {"message", "x"}}}}},
+        "messages.0.timestamp");
+    bad(json::object{{"messages",
+                      json::array{json::object{{"timestamp", format_iso8601(t0)}, {"sender", ""}, {"message", "x"}}}}},
+        "messages.0.sender");
+    bad(json::object{{"messages", json::array{line(t0, "A", "x"), json::object{{"timestamp", format_iso8601(t0)},
+                                                                               {"sender", "B"},
+                                                                               {"message", "y"},
+                                                                               {"private", false}}}}},
+        "messages.1.private");
+    bad(json::object{{"messages", json::array{line(t0 + 3600, "A", "from the future")}}}, "messages.0.timestamp");
+    EXPECT_EQ(srv.post(chat, "{not json", s.instructor_token).status, 400u);
+
+    auto listed = srv.get(artifacts_path(id), s.instructor_token);
+    ASSERT_EQ(listed.obj().at("count"), 1) << listed.body;
+    const auto& a = listed.obj().at("results").as_array()[0].as_object();
+    EXPECT_EQ(a.at("metadata").at("message_count"), 3);
+    EXPECT_EQ(srv.get(artifacts_path(id), s.student_tokens[0]).obj().at("count"), 0);
+    auto link = srv.get(artifacts_path(id) + js(a.at("id")) + "/download/", s.instructor_token);
+    ASSERT_EQ(link.status, 200u) << link.body;
+    auto file = srv.get(link.str("url"));
+    ASSERT_EQ(file.status, 200u) << file.body;
+    const auto& messages = file.obj().at("messages").as_array();
+    ASSERT_EQ(messages.size(), 3u);
+    EXPECT_EQ(messages[0].at("message"), "Günaydın");
+    EXPECT_EQ(js(messages[0].at("timestamp")), format_iso8601(t0 + 5));
+    EXPECT_EQ(messages[0].at("offset_seconds"), t0 + 5 - started);
+    EXPECT_EQ(messages[1].at("sender"), "Veli") << "in time order";
+    EXPECT_EQ(messages[2].at("sender"), "Ali");
+
+    // Classes held on Zoom or BigBlueButton get their chat from the provider instead.
+    const std::string zoom = zoom_class(s, "5500660077");
+    EXPECT_EQ(srv.post_json(artifacts_path(zoom) + "chat/", two, s.admin_token).status, 409u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Artifacts, ::testing::ValuesIn(available_engines()), engine_name);
 
 }  // namespace

@@ -139,6 +139,27 @@ TEST(BbbChat, TheChatFileIsNextToThePlayback) {
     EXPECT_EQ(providers::bbb_chat_file_url("https://bbb.okul.test/p", ""), "");
 }
 
+TEST(ArtifactRules, ChatLinesSeenByTwoPagesAreKeptOnceInTimeOrder) {
+    std::vector<domain::TimedChatMessage> log;
+    EXPECT_EQ(domain::merge_chat_messages(log, {{100, "Ayşe", "Günaydın"}, {160, "Ali", "Soru"}}), 2u);
+    // Another page: the same lines a little later, the same text from someone else, the same line much later.
+    EXPECT_EQ(domain::merge_chat_messages(log, {{129, "Ayşe", "Günaydın"},
+                                                {158, "Ali", "Soru"},
+                                                {101, "Veli", "Günaydın"},
+                                                {200, "Ayşe", "Günaydın"},
+                                                {50, "Can", "erken"}}),
+              3u);
+    ASSERT_EQ(log.size(), 5u);
+    EXPECT_EQ(log[0].sender, "Can");
+    EXPECT_EQ(log[1].sender, "Ayşe");
+    EXPECT_EQ(log[2].sender, "Veli");
+    EXPECT_EQ(log[3].sender, "Ali");
+    EXPECT_EQ(log[4].at, 200);
+    EXPECT_EQ(domain::merge_chat_messages(log, {{70, "Ayşe", "Günaydın"}}), 0u) << "30 s before the first: the same";
+    EXPECT_TRUE(domain::can_record_chat(SessionActor::kModerator));
+    EXPECT_FALSE(domain::can_record_chat(SessionActor::kParticipant));
+}
+
 TEST(ArtifactRules, StaffSeeEverythingStudentsEverythingButTheChat) {
     for (auto actor : {SessionActor::kHost, SessionActor::kModerator, SessionActor::kAdmin})
         for (auto type : {ArtifactType::kWhiteboard, ArtifactType::kChat, ArtifactType::kFile, ArtifactType::kPoll,
