@@ -1,8 +1,9 @@
 // End-to-end test of issue 7: the real liveclass server (SQLite, built web app) driven through
 // Debian's Chromium with playwright-core. A teacher schedules and starts a class; a student joins and
 // the embedded room (a loopback stand-in for Jitsi that checks the JWT like prosody does) shows the
-// student's own claims; the teacher sees the student in the live panel, ends the class, opens the
-// attendance report and downloads the CSV. A signed Jitsi webhook then reports a recording of the
+// student's own claims; the teacher sees the student in the live panel, the teacher's page saves the
+// room's public chat (seed 7.3: Jitsi keeps none), the teacher ends the class, opens the attendance
+// report and downloads the CSV. A signed Jitsi webhook then reports a recording of the
 // class; the teacher publishes it and the student watches it (a new tab that ends up at the playback
 // address). Screenshots go to web/test-results/.
 //
@@ -266,9 +267,31 @@ async function main() {
   await panel.getByText('Canlı güncelleniyor').waitFor();
   await shot(tp, '06-room-teacher-panel');
 
+  step('the teacher’s page saves the room’s public chat, private messages left out');
+  await tp.getByText('Sohbet kaydediliyor (yalnızca herkese açık mesajlar)').waitFor();
+  // Sent by the 20 s timer or, at the latest, just before the class is ended (next step).
+  const chatSaved = tp.waitForResponse(
+    (r) => r.request().method() === 'POST' && r.url().endsWith(`/api/v1/live-sessions/${sessionId}/artifacts/chat/`),
+    { timeout: 30_000 },
+  );
+  // What the IFrame API reports when someone writes in the room's chat (the stand-in emits it on demand).
+  await tp.evaluate(() => {
+    const j = window.__fakeJitsi;
+    j.emit('incomingMessage', { from: 'abcd1234', nick: 'Ali Öğrenci', privateMessage: false, message: 'Hocam, ikinci yasayı tekrar eder misiniz?' });
+    j.emit('incomingMessage', { from: 'abcd1234', nick: 'Ali Öğrenci', privateMessage: true, message: 'Özel bir soru' });
+    j.emit('outgoingMessage', { privateMessage: false, message: 'Tabii: F = m·a.' });
+  });
+
   step('teacher ends the class and opens the report');
   tp.once('dialog', (d) => d.accept());
   await tp.getByRole('button', { name: 'Dersi bitir' }).click();
+  const chatResponse = await chatSaved;
+  assert.equal(chatResponse.status(), 200);
+  assert.deepEqual(
+    chatResponse.request().postDataJSON().messages.map((m) => [m.sender, m.message]),
+    [['Ali Öğrenci', 'Hocam, ikinci yasayı tekrar eder misiniz?'], ['Ayşe Öğretmen', 'Tabii: F = m·a.']],
+  );
+  assert.equal((await chatResponse.json()).added, 2);
   await tp.getByRole('link', { name: 'Yoklama raporunu aç' }).click();
   await tp.waitForURL(`${base}/sessions/${sessionId}/attendance`);
   // The report is computed by a job right after the end; reload until it is there.

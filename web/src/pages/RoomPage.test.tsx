@@ -25,11 +25,24 @@ import { RoomPage } from './RoomPage';
 
 // The Jitsi IFrame API cannot run in jsdom: a stand-in shows the props it was given and hands the page
 // a fake meeting API.
-const meeting = vi.hoisted(() => ({
-  dispose: vi.fn(),
-  executeCommand: vi.fn(),
-  getParticipantsInfo: vi.fn(() => [] as { participantId: string; displayName?: string }[]),
-}));
+const meeting = vi.hoisted(() => {
+  const listeners = new Map<string, Set<(e: unknown) => void>>();
+  return {
+    listeners,
+    dispose: vi.fn(),
+    executeCommand: vi.fn(),
+    getParticipantsInfo: vi.fn(() => [] as { participantId: string; displayName?: string }[]),
+    addListener: vi.fn((name: string, fn: (e: unknown) => void) => {
+      if (!listeners.has(name)) listeners.set(name, new Set());
+      listeners.get(name)!.add(fn);
+    }),
+    removeListener: vi.fn((name: string, fn: (e: unknown) => void) => listeners.get(name)?.delete(fn)),
+    /** What the Jitsi IFrame API would emit. */
+    emit(name: string, e: unknown) {
+      for (const fn of listeners.get(name) ?? []) fn(e);
+    },
+  };
+});
 vi.mock('@jitsi/react-sdk', () => ({
   JitsiMeeting: (props: {
     domain: string;
@@ -85,6 +98,9 @@ afterEach(() => {
   meeting.dispose.mockClear();
   meeting.executeCommand.mockClear();
   meeting.getParticipantsInfo.mockReset();
+  meeting.addListener.mockClear();
+  meeting.removeListener.mockClear();
+  meeting.listeners.clear();
 });
 
 describe('RoomPage — providers', () => {
@@ -300,6 +316,18 @@ describe('RoomPage — roles', () => {
     expect(fetchMock.mock.calls.some(([u]) => String(u).includes('/participants/stream/'))).toBe(false);
   });
 
+  it('does not collect the chat for students', async () => {
+    const fetchMock = mockApi(routes(live({ my_role: 'participant' })));
+    const user = userEvent.setup();
+    renderRoom(joinAnswer());
+    await screen.findByRole('heading', { level: 1, name: 'Türev — Canlı' });
+    expect(screen.queryByText('Sohbet kaydediliyor (yalnızca herkese açık mesajlar)')).not.toBeInTheDocument();
+    expect(meeting.addListener).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Ayrıl' }));
+    expect(await screen.findByText('class page')).toBeInTheDocument();
+    expect(fetchMock.mock.calls.some(([u]) => String(u).includes('/artifacts/chat/'))).toBe(false);
+  });
+
   describe('host', () => {
     function hostRoutes(extra: Record<string, Handler> = {}) {
       signIn(teacher);
@@ -364,6 +392,52 @@ describe('RoomPage — roles', () => {
       await user.click(screen.getByRole('button', { name: 'Dersi bitir' }));
       expect(await screen.findByRole('alert')).toHaveTextContent('Bu işlem dersin şu anki durumunda yapılamaz. (the session is not live)');
       expect(screen.getByTestId('jitsi')).toBeInTheDocument();
+    });
+
+    it('saves the room’s public chat, says so, and sends what it holds before ending the class', async () => {
+      vi.spyOn(window, 'confirm').mockReturnValue(true);
+      const fetchMock = hostRoutes({
+        [`POST ${base}/end/`]: () => json(live({ status: 'ended', my_role: 'host' })),
+        [`POST ${base}/artifacts/chat/`]: () => json({ added: 2, artifact: {} }),
+      });
+      const user = userEvent.setup();
+      renderRoom(joinAnswer({ role: 'host' }));
+      expect(await screen.findByText('Sohbet kaydediliyor (yalnızca herkese açık mesajlar)')).toBeInTheDocument();
+      act(() => {
+        meeting.emit('incomingMessage', { from: 'e5f6a7b8', nick: 'Can Yılmaz', privateMessage: false, message: 'Hocam bir soru' });
+        meeting.emit('incomingMessage', { from: 'e5f6a7b8', nick: 'Can Yılmaz', privateMessage: true, message: 'özel' });
+        meeting.emit('outgoingMessage', { privateMessage: false, message: 'Buyrun' });
+      });
+      await user.click(screen.getByRole('button', { name: 'Dersi bitir' }));
+      expect(await screen.findByText('Ders sona erdi.')).toBeInTheDocument();
+      const iso = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(callsTo(fetchMock, 'POST', `${base}/artifacts/chat/`)).toEqual([
+        {
+          messages: [
+            { timestamp: iso, sender: 'Can Yılmaz', message: 'Hocam bir soru' },
+            { timestamp: iso, sender: teacher.full_name, message: 'Buyrun' },
+          ],
+        },
+      ]);
+      const order = fetchMock.mock.calls.map(([u]) => String(u)).filter((u) => /\/(end|artifacts\/chat)\/$/.test(u));
+      expect(order).toEqual([`${base}/artifacts/chat/`, `${base}/end/`]);
+      expect(screen.queryByText('Sohbet kaydediliyor (yalnızca herkese açık mesajlar)')).not.toBeInTheDocument();
+      expect(meeting.listeners.get('incomingMessage')?.size ?? 0).toBe(0);
+    });
+
+    it('sends the chat it holds when the host leaves', async () => {
+      const fetchMock = hostRoutes({ [`POST ${base}/artifacts/chat/`]: () => json({ added: 1, artifact: {} }) });
+      const user = userEvent.setup();
+      renderRoom(joinAnswer({ role: 'host' }));
+      await screen.findByText('Sohbet kaydediliyor (yalnızca herkese açık mesajlar)');
+      act(() => meeting.emit('outgoingMessage', { privateMessage: false, message: 'Görüşmek üzere' }));
+      await user.click(screen.getByRole('button', { name: 'Ayrıl' }));
+      expect(await screen.findByText('class page')).toBeInTheDocument();
+      await waitFor(() =>
+        expect(callsTo(fetchMock, 'POST', `${base}/artifacts/chat/`)).toEqual([
+          { messages: [{ timestamp: expect.any(String), sender: teacher.full_name, message: 'Görüşmek üzere' }] },
+        ]),
+      );
     });
 
     it('removes a kicked participant from the Jitsi meeting too', async () => {

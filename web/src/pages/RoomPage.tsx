@@ -11,17 +11,19 @@ import { StatusBadge } from '../components/StatusBadge';
 import { errorMessage } from '../lib/errors';
 import { launchLinkOf, parseJitsiUrl } from '../lib/joinUrl';
 import { useHeartbeat } from '../lib/useHeartbeat';
+import { useJitsiChatCapture } from '../lib/useJitsiChatCapture';
 import { useTimeZone } from '../lib/useTimeZone';
 
 /**
  * Seed 14.3 LiveSessionRoom: the provider's room embedded in the page (Jitsi through its IFrame API
  * with the join JWT; BigBlueButton in a frame; Zoom, which refuses to be framed, in its own tab),
- * with fullscreen, leave, heartbeats, and for hosts the live participant panel and "end class".
+ * with fullscreen, leave, heartbeats, and for hosts the live participant panel and "end class". In a
+ * Jitsi room the staff's page also saves the public chat (seed 7.3), which Jitsi keeps nowhere.
  */
 export function RoomPage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
-  const { api } = useAuth();
+  const { api, user } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
@@ -41,6 +43,8 @@ export function RoomPage() {
   const [actionError, setActionError] = useState<string | null>(null);
   const stage = useRef<HTMLDivElement>(null);
   const jitsi = useRef<IJitsiMeetExternalApi | null>(null);
+  // The same meeting API as state: the chat capture listens on it while it is there.
+  const [jitsiApi, setJitsiApi] = useState<IJitsiMeetExternalApi | null>(null);
 
   const session = useQuery({
     queryKey: ['session', id],
@@ -65,6 +69,10 @@ export function RoomPage() {
 
   const heartbeat = useHeartbeat(api, id, join?.participant_id, !!join && !ended);
   const isHost = !!session.data?.my_role && session.data.my_role !== 'participant';
+  const classOver = ended || heartbeat === 'ended';
+  // Jitsi keeps no chat log: the page of the class's staff collects the public messages and sends them.
+  const capturingChat = isHost && join?.provider === 'jitsi' && !classOver && !!jitsiApi;
+  const chatCapture = useJitsiChatCapture(jitsiApi, capturingChat, id, user?.full_name || user?.email || '', api);
 
   useEffect(() => {
     const onChange = () => setFullscreen(document.fullscreenElement === stage.current);
@@ -101,6 +109,7 @@ export function RoomPage() {
   const leave = useCallback(async () => {
     jitsi.current?.dispose();
     jitsi.current = null;
+    setJitsiApi(null); // stops the chat capture, which sends what it still holds
     if (join) {
       try {
         await api.post(`/api/v1/live-sessions/${id}/leave/`, { participant_id: join.participant_id });
@@ -116,11 +125,14 @@ export function RoomPage() {
     if (!window.confirm(t('room.confirmEnd'))) return;
     setActionError(null);
     try {
+      // The chat still buffered goes first: once the class has ended the server takes no more.
+      await chatCapture.flush(5_000);
       await api.post(`/api/v1/live-sessions/${id}/end/`);
       // Close the meeting without Jitsi's hangup: that fires readyToClose, which means "leave the
       // page", and the host should stay to open the report.
       jitsi.current?.dispose();
       jitsi.current = null;
+      setJitsiApi(null);
       setEnded(true);
       void queryClient.invalidateQueries({ queryKey: ['session', id] });
     } catch (e) {
@@ -142,7 +154,6 @@ export function RoomPage() {
   }, []);
   const onEnded = useCallback(() => setEnded(true), []);
 
-  const classOver = ended || heartbeat === 'ended';
   if (joinError)
     return (
       <main className="page narrow">
@@ -163,6 +174,7 @@ export function RoomPage() {
       <div className="room-bar">
         <h1 className="room-title">{session.data?.title ?? t('room.title')}</h1>
         {session.data && <StatusBadge status={classOver ? 'ended' : session.data.status} />}
+        {capturingChat && <span className="muted small room-note">{t('artifact.chatCapture')}</span>}
         <div className="room-actions">
           <button type="button" onClick={toggleFullscreen} aria-pressed={fullscreen}>
             {fullscreen ? t('room.exitFullscreen') : t('room.fullscreen')}
@@ -208,6 +220,7 @@ export function RoomPage() {
               }}
               onApiReady={(a) => {
                 jitsi.current = a;
+                setJitsiApi(a);
                 // The IFrame API makes an untitled frame; screen readers need its name.
                 if (typeof a.getIFrame === 'function') a.getIFrame()?.setAttribute('title', t('room.frameTitle'));
               }}

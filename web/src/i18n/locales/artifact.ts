@@ -22,6 +22,7 @@ const tr: Record<string, string> = {
   'artifact.delete': 'Sil',
   'artifact.confirmDelete': '“{{title}}” kalıcı olarak silinsin mi? Bu işlem geri alınamaz.',
   'artifact.didDelete': 'Ders çıktısı silindi.',
+  'artifact.chatCapture': 'Sohbet kaydediliyor (yalnızca herkese açık mesajlar)',
 };
 
 const en: Record<string, string> = {
@@ -46,6 +47,7 @@ const en: Record<string, string> = {
   'artifact.delete': 'Delete',
   'artifact.confirmDelete': 'Delete “{{title}}” for good? This cannot be undone.',
   'artifact.didDelete': 'The class output was deleted.',
+  'artifact.chatCapture': 'Chat is being saved (public messages only)',
 };
 
 export default { tr, en };
