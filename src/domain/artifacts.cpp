@@ -1,6 +1,7 @@
 #include "domain/artifacts.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace lc::domain {
 
@@ -10,24 +11,30 @@ bool can_see_artifact(SessionActor actor, ArtifactType type) {
 }
 
 std::size_t merge_chat_messages(std::vector<TimedChatMessage>& log, const std::vector<TimedChatMessage>& incoming) {
-    std::size_t added = 0;
+    // The times each (sender, text) already has: one hash lookup per incoming line, whatever the log's size
+    // or however many lines share a timestamp.
+    std::unordered_map<std::string, std::vector<UnixTime>> seen;
+    auto key = [](const TimedChatMessage& m) {
+        std::string k = m.sender;
+        k += '\0';
+        k += m.message;
+        return k;
+    };
+    for (const auto& m : log) seen[key(m)].push_back(m.at);
+    const std::size_t before = log.size();
     for (const auto& m : incoming) {
-        // The log is in time order: only lines within the window around m.at can be the same line.
-        auto first = std::lower_bound(log.begin(), log.end(), m.at - kSameChatLineSeconds,
-                                      [](const TimedChatMessage& x, UnixTime t) { return x.at < t; });
-        bool seen = false;
-        for (auto it = first; it != log.end() && it->at <= m.at + kSameChatLineSeconds; ++it)
-            if (it->sender == m.sender && it->message == m.message) {
-                seen = true;
-                break;
-            }
-        if (seen) continue;
-        auto at = std::upper_bound(log.begin(), log.end(), m.at,
-                                   [](UnixTime t, const TimedChatMessage& x) { return t < x.at; });
-        log.insert(at, m);
-        ++added;
+        auto& times = seen[key(m)];
+        const bool same = std::any_of(times.begin(), times.end(), [&](UnixTime t) {
+            return t >= m.at - kSameChatLineSeconds && t <= m.at + kSameChatLineSeconds;
+        });
+        if (same) continue;
+        times.push_back(m.at);
+        log.push_back(m);
     }
-    return added;
+    // Stable: lines with the same second keep the order they arrived in.
+    std::stable_sort(log.begin(), log.end(),
+                     [](const TimedChatMessage& x, const TimedChatMessage& y) { return x.at < y.at; });
+    return log.size() - before;
 }
 
 bool can_record_chat(SessionActor actor) { return actor != SessionActor::kParticipant; }

@@ -38,8 +38,9 @@ struct TimedChatMessage {
 
 /// Seed 7.3 for a provider that keeps no chat (Jitsi): each staff member's room page uploads what it
 /// saw, so the same line arrives from several pages with slightly different times. Adds to `log` the
-/// messages it does not hold yet -- the same sender and text within kSameChatLineSeconds count as one --
-/// keeping `log` in time order. Returns how many were added.
+/// messages it does not hold yet -- the same sender and text within kSameChatLineSeconds count as one,
+/// so a person repeating themselves word for word within that time is kept once -- and leaves `log`
+/// in time order. Returns how many were added.
 inline constexpr UnixTime kSameChatLineSeconds = 30;
 std::size_t merge_chat_messages(std::vector<TimedChatMessage>& log, const std::vector<TimedChatMessage>& incoming);
 /// Saving the chat from the room is for the class's staff (host, moderators, school admins).

@@ -25,13 +25,19 @@ json::object artifact_json(const domain::Artifact& a) {
         {"title", a.title}, {"metadata", std::move(metadata)}, {"created_at", format_iso8601(a.created_at)}};
 }
 
-/// The body of POST .../artifacts/chat/: {"messages": [{"timestamp", "sender", "message"}, ...]}, 1 to
-/// 200 lines, each checked with its own per-field errors ("messages.3.sender").
-Result<std::vector<domain::TimedChatMessage>> chat_lines(const std::string& text) {
+/// The body of POST .../artifacts/chat/: {"sent_at", "messages": [{"timestamp", "sender", "message"}, ...]},
+/// 1 to 200 lines, each checked with its own per-field errors ("messages.3.sender").
+struct ChatBody {
+    std::vector<domain::TimedChatMessage> lines;
+    std::optional<UnixTime> sent_at;  // the page's clock when it sent them
+};
+Result<ChatBody> chat_body(const std::string& text) {
     auto body = parse_json_object(text);
     if (!body) return body.take_error();
     BodyReader r(*body);
-    std::vector<domain::TimedChatMessage> lines;
+    ChatBody out;
+    out.sent_at = r.datetime("sent_at");
+    auto& lines = out.lines;
     r.skip("messages");
     const json::value* list = body->if_contains("messages");
     if (!list) {
@@ -61,7 +67,7 @@ Result<std::vector<domain::TimedChatMessage>> chat_lines(const std::string& text
     }
     auto errors = r.finish();
     if (!errors.empty()) return Error::invalid("the chat messages are not valid", std::move(errors));
-    return lines;
+    return out;
 }
 
 }  // namespace
@@ -98,9 +104,9 @@ void Api::register_artifact_routes() {
     router_.add("POST", base + "chat/", authed([artifacts](RequestContext& c, const Principal& p) {
                     auto id = session_item_ids(c, nullptr);
                     if (!id) return fail(c, id.error());
-                    auto lines = chat_lines(c.req.body());
-                    if (!lines) return fail(c, lines.error());
-                    return reply(c, artifacts->record_chat(p, id->session, *lines), 200,
+                    auto body = chat_body(c.req.body());
+                    if (!body) return fail(c, body.error());
+                    return reply(c, artifacts->record_chat(p, id->session, std::move(body->lines), body->sent_at), 200,
                                  [](const services::ChatUpload& u) {
                                      return json::object{{"added", static_cast<std::int64_t>(u.added)},
                                                          {"artifact", artifact_json(u.artifact)}};

@@ -203,13 +203,11 @@ Status ArtifactService::remove(const Principal& p, const std::string& session_id
 }
 
 Result<ChatUpload> ArtifactService::record_chat(const Principal& p, const std::string& session_id,
-                                                const std::vector<TimedChatMessage>& lines) {
-    // A page's clock may be a little off; a line from well in the future is not one it saw.
-    std::vector<FieldError> future;
-    for (std::size_t i = 0; i < lines.size(); ++i)
-        if (lines[i].at > ctx_.clock.now() + 300)
-            future.push_back({"messages." + std::to_string(i) + ".timestamp", "is in the future"});
-    if (!future.empty()) return Error::invalid("the chat messages are not valid", std::move(future));
+                                                std::vector<TimedChatMessage> lines, std::optional<UnixTime> sent_at) {
+    const UnixTime now = ctx_.clock.now();
+    // The page stamped its lines with its own clock: move them onto ours.
+    if (sent_at)
+        for (auto& m : lines) m.at += now - *sent_at;
     return guarded([&]() -> Result<ChatUpload> {
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
         // Locked: two staff pages uploading at once merge one after the other (PostgreSQL; SQLite's
@@ -221,16 +219,27 @@ Result<ChatUpload> ArtifactService::record_chat(const Principal& p, const std::s
         const LiveSession& s = l->session;
         if (s.provider != ProviderKind::kJitsi)
             return Error::conflict(
-                "this class is not held on Jitsi: its chat is collected from the provider after the "
-                "class");
+                "this class is not held on Jitsi: its chat is collected from the provider after the class");
         if (s.status != SessionStatus::kLive && s.status != SessionStatus::kEnded)
             return Error::conflict("the class is not running: its chat can be saved while it is live");
-        auto existing = store::find_artifact_by_source(tx.sql(), p.tenant.id, session_id, kRoomChatSource,
-                                                       /*for_update=*/true);
+        if (s.status == SessionStatus::kEnded && s.actual_end && now > *s.actual_end + 600)
+            return Error::conflict("the class ended more than 10 minutes ago: its chat can no longer be added to");
+        // Offsets count from the class's start (its scheduled start when it never recorded one).
+        const UnixTime start = s.actual_start.value_or(s.scheduled_start);
+        const UnixTime last = (s.status == SessionStatus::kEnded && s.actual_end ? *s.actual_end : now) + 300;
+        std::vector<FieldError> outside;
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            if (lines[i].at < start - 300 || lines[i].at > last)
+                outside.push_back({"messages." + std::to_string(i) + ".timestamp",
+                                   "is not during the class (check the computer's clock)"});
+        if (!outside.empty()) return Error::invalid("the chat messages are not valid", std::move(outside));
+
+        auto existing = store::find_artifact_by_source(tx.sql(), p.tenant.id, session_id, kRoomChatSource);
         std::vector<TimedChatMessage> log = existing ? timed_lines(existing->content) : std::vector<TimedChatMessage>{};
         ChatUpload out;
         out.added = merge_chat_messages(log, lines);
         if (existing && out.added == 0) {
+            existing->content.clear();
             out.artifact = std::move(*existing);
             return out;
         }
@@ -246,22 +255,23 @@ Result<ChatUpload> ArtifactService::record_chat(const Principal& p, const std::s
             a.type = ArtifactType::kChat;
             a.title = chat_title(ProviderKind::kJitsi);
             a.source_id = kRoomChatSource;
-            a.created_at = ctx_.clock.now();
+            a.created_at = now;
         }
         std::vector<ChatLine> stored;
         stored.reserve(log.size());
-        const UnixTime start = s.actual_start.value_or(log.empty() ? 0 : log.front().at);
         for (auto& m : log)
             stored.push_back(
                 ChatLine{m.at, std::max<long long>(0, m.at - start), std::move(m.sender), std::move(m.message)});
         fill_chat(a, ProviderKind::kJitsi, stored);
-        if (a.content.size() > kMaxChatContentBytes)
-            return Error::conflict("this class's chat log is full (" + std::to_string(kMaxChatContentBytes >> 20) +
+        if (a.content.size() > kMaxRoomChatBytes)
+            return Error::conflict("this class's chat log is full (" + std::to_string(kMaxRoomChatBytes >> 20) +
                                    " MiB)");
-        if (existing)
+        if (existing) {
             store::update_artifact_content(tx.sql(), a);
-        else
-            store::insert_artifact(tx.sql(), a);
+        } else if (!store::insert_artifact(tx.sql(), a)) {
+            // The class's row lock makes this impossible; were it not, the page must send the lines again.
+            return Error::unavailable("the chat log was being created by another page; send the lines again");
+        }
         tx.commit();
         a.content.clear();  // the answer lists it like the listing does
         out.artifact = std::move(a);

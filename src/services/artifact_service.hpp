@@ -86,12 +86,17 @@ public:
     /// Seed 7.3 for Jitsi, which keeps no chat: the staff's room pages upload the public lines they see
     /// while the class is live (and when they leave it); one chat log per class, lines seen by several
     /// pages kept once (domain::merge_chat_messages). Staff only; the class must be live or ended.
+    /// `sent_at`: the page's clock when it sent them; every line's time is moved by how far that clock is
+    /// off ours, so that pages with different clocks agree. Lines must lie within the class (from 5
+    /// minutes before its start to 5 minutes after its end, or now); uploads are taken until 10 minutes
+    /// after the class ended (a page leaving sends what it still holds).
     Result<ChatUpload> record_chat(const Principal& p, const std::string& session_id,
-                                   const std::vector<domain::TimedChatMessage>& lines);
+                                   std::vector<domain::TimedChatMessage> lines, std::optional<UnixTime> sent_at);
     /// The chat log of a class, kept under this source (one per class).
     static constexpr const char* kRoomChatSource = "jitsi:room";
-    /// The most lines one chat log keeps.
-    static constexpr std::size_t kMaxChatLines = 50'000;
+    /// The most lines and bytes one room chat log keeps: each upload rewrites the log, so it stays small.
+    static constexpr std::size_t kMaxChatLines = 10'000;
+    static constexpr std::size_t kMaxRoomChatBytes = 4U * 1024 * 1024;
 
     /// The export_chat_log job. A provider that does not have the file yet (or is down) is retried; a
     /// chat with no public message leaves no artifact.

@@ -382,6 +382,12 @@ TEST_P(Artifacts, JitsiChatFromTheStaffsRoomPagesIsOneLogWithoutDuplicates) {
     auto second = srv.post_json(chat, seen, s.admin_token);
     ASSERT_EQ(second.status, 200u) << second.body;
     EXPECT_EQ(second.obj().at("added"), 1);
+    // A page whose clock runs two minutes fast: its times are moved onto ours by its sent_at.
+    json::object fast{{"sent_at", format_iso8601(srv.clock().now() + 120)},
+                      {"messages", json::array{line(t0 + 5 + 120, "Ayşe Öğretmen", "Günaydın")}}};
+    auto skewed = srv.post_json(chat, fast, s.admin_token);
+    ASSERT_EQ(skewed.status, 200u) << skewed.body;
+    EXPECT_EQ(skewed.obj().at("added"), 0) << "the same line, once its page's clock is corrected";
 
     // Bad input: per-field errors, nothing written.
     auto bad = [&](const json::object& body, const std::string& field) {
@@ -405,9 +411,12 @@ TEST_P(Artifacts, JitsiChatFromTheStaffsRoomPagesIsOneLogWithoutDuplicates) {
                                                                                {"private", false}}}}},
         "messages.1.private");
     bad(json::object{{"messages", json::array{line(t0 + 3600, "A", "from the future")}}}, "messages.0.timestamp");
+    bad(json::object{{"messages", json::array{line(t0 - 86400, "A", "before the class")}}}, "messages.0.timestamp");
+    bad(json::object{{"sent_at", "soon"}, {"messages", json::array{line(t0, "A", "x")}}}, "sent_at");
     EXPECT_EQ(srv.post(chat, "{not json", s.instructor_token).status, 400u);
 
-    auto listed = srv.get(artifacts_path(id), s.instructor_token);
+    const std::string teacher = s.instructor_token;
+    auto listed = srv.get(artifacts_path(id), teacher);
     ASSERT_EQ(listed.obj().at("count"), 1) << listed.body;
     const auto& a = listed.obj().at("results").as_array()[0].as_object();
     EXPECT_EQ(a.at("metadata").at("message_count"), 3);
@@ -423,6 +432,16 @@ TEST_P(Artifacts, JitsiChatFromTheStaffsRoomPagesIsOneLogWithoutDuplicates) {
     EXPECT_EQ(messages[0].at("offset_seconds"), t0 + 5 - started);
     EXPECT_EQ(messages[1].at("sender"), "Veli") << "in time order";
     EXPECT_EQ(messages[2].at("sender"), "Ali");
+
+    // A page leaving just after the end still saves what it holds; ten minutes later nothing is taken.
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 200u);
+    srv.clock().advance(120);
+    json::object late{{"messages", json::array{line(srv.clock().now() - 110, "Veli", "Hoşça kalın")}}};
+    auto leaving = srv.post_json(chat, late, s.instructor_token);
+    ASSERT_EQ(leaving.status, 200u) << leaving.body;
+    EXPECT_EQ(leaving.obj().at("added"), 1);
+    srv.clock().advance(600);
+    EXPECT_EQ(srv.post_json(chat, late, s.instructor_token).status, 409u);
 
     // Classes held on Zoom or BigBlueButton get their chat from the provider instead.
     const std::string zoom = zoom_class(s, "5500660077");

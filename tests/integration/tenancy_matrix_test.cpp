@@ -53,7 +53,8 @@ enum class Obj {
 struct RouteCase {
     std::string method, pattern;
     std::vector<Obj> params;  // one per {placeholder}, in order; empty for a collection or no-object route
-    /// The request body; "$student" / "$instructor" are replaced with school A's users. Empty: no body.
+    /// The request body; "$student" / "$instructor" are replaced with school A's users, "$now" with the
+    /// time. Empty: no body.
     std::string body;
     /// Statuses school A's admin may get on a fresh object of school A (default: 200, 201, 204).
     std::set<unsigned> admin_own = {};
@@ -220,7 +221,7 @@ const std::vector<RouteCase>& route_table() {
         {"POST",
          "/api/v1/live-sessions/{id}/artifacts/chat/",
          {O::kLiveSession},
-         R"({"messages":[{"timestamp":"2026-01-01T10:00:00Z","sender":"Matrix","message":"hello"}]})"},
+         R"({"messages":[{"timestamp":"$now","sender":"Matrix","message":"hello"}]})"},
         {"GET", "/api/v1/live-sessions/{id}/artifacts/{aid}/download/", {O::kArtifactSession, O::kArtifact}, ""},
         {"DELETE", "/api/v1/live-sessions/{id}/artifacts/{aid}/", {O::kArtifactSession, O::kArtifact}, ""},
         {"GET",
@@ -460,10 +461,11 @@ protected:
         return out;
     }
 
-    std::string body_of(const RouteCase& rc) const {
+    std::string body_of(const RouteCase& rc) {
         std::string s = rc.body;
         for (const auto& [k, v] : {std::pair<std::string, std::string>{"$student", a.students[0].id},
-                                   std::pair<std::string, std::string>{"$instructor", a.instructor.id}})
+                                   std::pair<std::string, std::string>{"$instructor", a.instructor.id},
+                                   std::pair<std::string, std::string>{"$now", format_iso8601(srv.clock().now())}})
             if (auto pos = s.find(k); pos != std::string::npos) s.replace(pos, k.size(), v);
         return s;
     }

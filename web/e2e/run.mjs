@@ -287,8 +287,12 @@ async function main() {
   await tp.getByRole('button', { name: 'Dersi bitir' }).click();
   const chatResponse = await chatSaved;
   assert.equal(chatResponse.status(), 200);
+  const chatBody = chatResponse.request().postDataJSON();
+  // The page's clock as the request went out: the server corrects the lines' times for its skew.
+  assert.match(chatBody.sent_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+  assert.ok(Math.abs(Date.parse(chatBody.sent_at) - Date.now()) < 120_000, `sent_at ${chatBody.sent_at}`);
   assert.deepEqual(
-    chatResponse.request().postDataJSON().messages.map((m) => [m.sender, m.message]),
+    chatBody.messages.map((m) => [m.sender, m.message]),
     [['Ali Öğrenci', 'Hocam, ikinci yasayı tekrar eder misiniz?'], ['Ayşe Öğretmen', 'Tabii: F = m·a.']],
   );
   assert.equal((await chatResponse.json()).added, 2);

@@ -83,8 +83,8 @@ export class ApiClient {
   getBlob(path: string, signal?: AbortSignal) {
     return this.request<Blob>(path, { signal, blob: true });
   }
-  post<T>(path: string, body?: unknown) {
-    return this.request<T>(path, { method: 'POST', body });
+  post<T>(path: string, body?: unknown, signal?: AbortSignal) {
+    return this.request<T>(path, { method: 'POST', body, signal });
   }
   patch<T>(path: string, body: unknown) {
     return this.request<T>(path, { method: 'PATCH', body });

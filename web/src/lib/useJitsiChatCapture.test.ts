@@ -1,7 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, renderHook } from '@testing-library/react';
 import { ApiClient, ApiError, NETWORK_PROBLEM } from '../api/client';
-import { CHAT_FLUSH_MS, useJitsiChatCapture, type ChatLine } from './useJitsiChatCapture';
+import {
+  CHAT_BATCH_BYTES,
+  CHAT_FLUSH_MS,
+  CHAT_MESSAGE_MAX_CHARS,
+  CHAT_REQUEST_TIMEOUT_MS,
+  CHAT_SENDER_MAX_CHARS,
+  KEEPALIVE_BUDGET_BYTES,
+  truncateChars,
+  useJitsiChatCapture,
+  type ChatLine,
+} from './useJitsiChatCapture';
 
 const SID = '3f0b8a52-6c1d-4e7a-9b2f-1a2b3c4d5e6f';
 const PATH = `/api/v1/live-sessions/${SID}/artifacts/chat/`;
@@ -28,29 +38,50 @@ class FakeMeeting {
       for (const fn of this.listeners.get(name) ?? []) fn(e);
     });
   }
-  incoming(nick: string, message: string, privateMessage = false) {
-    this.emit('incomingMessage', { from: `id-${nick}`, nick, privateMessage, message, stamp: '2020-01-01T00:00:00Z' });
+  incoming(nick: string, message: string, privateMessage = false, stamp?: unknown) {
+    this.emit('incomingMessage', { from: `id-${nick}`, nick, privateMessage, message, stamp });
   }
   outgoing(message: string, privateMessage = false) {
     this.emit('outgoingMessage', { message, privateMessage });
   }
 }
 
-const apiError = (status: number) =>
-  new ApiError({ type: status ? 'about:blank' : NETWORK_PROBLEM, title: 'x', status, detail: 'x' });
+const apiError = (status: number, retryAfter: number | null = null) =>
+  new ApiError({ type: status ? 'about:blank' : NETWORK_PROBLEM, title: 'x', status, detail: 'x' }, retryAfter);
+
+interface Body {
+  sent_at: string;
+  messages: ChatLine[];
+}
 
 function fakeApi() {
-  const post = vi.fn(async (_path: string, _body?: unknown): Promise<unknown> => ({ added: 1, artifact: {} }));
+  const post = vi.fn(
+    async (_path: string, _body?: unknown, _signal?: AbortSignal): Promise<unknown> => ({ added: 1, artifact: {} }),
+  );
   const fetchRaw = vi.fn(async (_path: string, _init?: RequestInit) => new Response('{}', { status: 200 }));
   return { post, fetchRaw, api: { post, fetchRaw } as unknown as ApiClient };
 }
 
-/** The messages of each upload, in order. */
-const uploads = (post: ReturnType<typeof fakeApi>['post']) =>
+/** The body of each upload, in order (each with its sent_at). */
+const bodies = (post: ReturnType<typeof fakeApi>['post']) =>
   post.mock.calls.map(([path, body]) => {
     expect(path).toBe(PATH);
-    return (body as { messages: ChatLine[] }).messages;
+    const b = body as Body;
+    expect(Object.keys(b).sort()).toEqual(['messages', 'sent_at']);
+    expect(new Date(b.sent_at).toISOString()).toBe(b.sent_at);
+    return b;
   });
+/** The messages of each upload, in order. */
+const uploads = (post: ReturnType<typeof fakeApi>['post']) => bodies(post).map((b) => b.messages);
+const texts = (post: ReturnType<typeof fakeApi>['post']) => uploads(post).map((b) => b.map((m) => m.message));
+/** The bodies of the keepalive requests, in order. */
+const keepaliveBodies = (fetchRaw: ReturnType<typeof fakeApi>['fetchRaw']) =>
+  fetchRaw.mock.calls.map(([path, init]) => {
+    expect(path).toBe(PATH);
+    expect(init).toMatchObject({ method: 'POST', keepalive: true });
+    return JSON.parse(String(init?.body)) as Body;
+  });
+const utf8 = (s: string) => new TextEncoder().encode(s).length;
 
 const tick = (ms = CHAT_FLUSH_MS) => act(() => vi.advanceTimersByTimeAsync(ms));
 
@@ -66,6 +97,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 describe('useJitsiChatCapture', () => {
@@ -239,7 +271,8 @@ describe('useJitsiChatCapture', () => {
     const meeting = new FakeMeeting();
     const { post, fetchRaw, api } = fakeApi();
     const { unmount } = mount(meeting, api, false);
-    expect(meeting.addListener).not.toHaveBeenCalled();
+    expect(meeting.count('incomingMessage')).toBe(0);
+    expect(meeting.count('outgoingMessage')).toBe(0);
     meeting.incoming('Can', 'selam');
     meeting.outgoing('selam');
     await tick();
@@ -290,23 +323,31 @@ describe('useJitsiChatCapture', () => {
       const headers = new Headers(init?.headers);
       expect(headers.get('Authorization')).toBe('Bearer tok-123');
       expect(headers.get('Content-Type')).toBe('application/json');
-      sent.push(...(JSON.parse(String(init?.body)) as { messages: ChatLine[] }).messages);
+      const body = JSON.parse(String(init?.body)) as Body;
+      expect(body.sent_at).toBe(T0.toISOString());
+      sent.push(...body.messages);
     }
     expect(sent.map((m) => m.message)).toEqual(Array.from({ length: 250 }, (_, i) => `m${i}`));
     await tick();
     expect(fetchMock).toHaveBeenCalledTimes(2); // nothing left for the timer
   });
 
-  it('keeps keepalive bodies under the browser’s 64 KiB budget', () => {
-    const { fetchRaw, api } = fakeApi();
+  it('keeps keepalive bodies under the browser’s 64 KiB budget; what does not fit stays queued', async () => {
+    const { post, fetchRaw, api } = fakeApi();
     const meeting = new FakeMeeting();
     mount(meeting, api);
     const long = 'ç'.repeat(1000); // 2000 bytes in UTF-8
-    for (let i = 0; i < 100; i++) meeting.incoming('Can', long);
+    for (let i = 0; i < 100; i++) meeting.incoming('Can', `${i} ${long}`);
     window.dispatchEvent(new Event('pagehide'));
-    const total = fetchRaw.mock.calls.reduce((n, [, init]) => n + new TextEncoder().encode(String(init?.body)).length, 0);
+    const total = fetchRaw.mock.calls.reduce((n, [, init]) => n + utf8(String(init?.body)), 0);
     expect(fetchRaw).toHaveBeenCalled();
-    expect(total).toBeLessThanOrEqual(64 * 1024);
+    expect(total).toBeLessThanOrEqual(KEEPALIVE_BUDGET_BYTES);
+    const handed = keepaliveBodies(fetchRaw).flatMap((b) => b.messages.map((m) => m.message));
+    expect(handed.length).toBeGreaterThan(0);
+    expect(handed.length).toBeLessThan(100);
+    // The page came back (back/forward cache): the rest is still buffered and goes with the timer.
+    await tick();
+    expect([...handed, ...texts(post).flat()]).toEqual(Array.from({ length: 100 }, (_, i) => `${i} ${long}`));
   });
 
   it('buffers again what a pagehide request could not send (the page came back from the cache)', async () => {
@@ -318,5 +359,196 @@ describe('useJitsiChatCapture', () => {
     window.dispatchEvent(new Event('pagehide'));
     await tick();
     expect(uploads(post).map((b) => b.map((m) => m.message))).toEqual([['geri gel']]);
+  });
+
+  it('sends sent_at, the page’s clock as each request goes out', async () => {
+    const meeting = new FakeMeeting();
+    const { post, api } = fakeApi();
+    let clock = new Date('2030-01-02T03:04:05.000Z');
+    renderHook(() => useJitsiChatCapture(meeting, true, SID, ME, api, { now: () => clock }));
+    meeting.outgoing('bir');
+    clock = new Date('2030-01-02T03:04:25.500Z');
+    await tick();
+    post.mockRejectedValueOnce(apiError(503));
+    meeting.outgoing('iki');
+    clock = new Date('2030-01-02T03:05:00.000Z');
+    await tick();
+    clock = new Date('2030-01-02T03:05:20.000Z');
+    await tick();
+    expect(bodies(post)).toEqual([
+      { sent_at: '2030-01-02T03:04:25.500Z', messages: [{ timestamp: '2030-01-02T03:04:05.000Z', sender: ME, message: 'bir' }] },
+      { sent_at: '2030-01-02T03:05:00.000Z', messages: [{ timestamp: '2030-01-02T03:04:25.500Z', sender: ME, message: 'iki' }] },
+      { sent_at: '2030-01-02T03:05:20.000Z', messages: [{ timestamp: '2030-01-02T03:04:25.500Z', sender: ME, message: 'iki' }] },
+    ]);
+  });
+
+  it('keeps each request under about 512 KB of JSON', async () => {
+    const meeting = new FakeMeeting();
+    const { post, api } = fakeApi();
+    mount(meeting, api);
+    const long = 'ş'.repeat(10_000); // 20 000 bytes in UTF-8
+    for (let i = 0; i < 60; i++) meeting.incoming('Can', `${i} ${long}`);
+    await tick();
+    expect(post.mock.calls.length).toBeGreaterThan(2);
+    for (const [, body] of post.mock.calls) expect(utf8(JSON.stringify(body))).toBeLessThanOrEqual(CHAT_BATCH_BYTES);
+    expect(texts(post).flat()).toEqual(Array.from({ length: 60 }, (_, i) => `${i} ${long}`));
+  });
+
+  it('on a 413 halves the batch and sends both halves, and sends smaller batches from then on', async () => {
+    const meeting = new FakeMeeting();
+    const { post, api } = fakeApi();
+    post.mockRejectedValueOnce(apiError(413));
+    mount(meeting, api);
+    for (let i = 0; i < 8; i++) meeting.incoming('Can', `m${String(i).padStart(2, '0')}`);
+    await tick();
+    expect(texts(post)).toEqual([
+      ['m00', 'm01', 'm02', 'm03', 'm04', 'm05', 'm06', 'm07'],
+      ['m00', 'm01', 'm02', 'm03'],
+      ['m04', 'm05', 'm06', 'm07'],
+    ]);
+    for (let i = 8; i < 16; i++) meeting.incoming('Can', `m${String(i).padStart(2, '0')}`);
+    await tick();
+    expect(texts(post).slice(3)).toEqual([
+      ['m08', 'm09', 'm10', 'm11'],
+      ['m12', 'm13', 'm14', 'm15'],
+    ]);
+  });
+
+  it('drops a single line the server still finds too large (413)', async () => {
+    const meeting = new FakeMeeting();
+    const { post, api } = fakeApi();
+    post.mockRejectedValueOnce(apiError(413)).mockRejectedValueOnce(apiError(413));
+    mount(meeting, api);
+    meeting.incoming('Can', 'a');
+    meeting.incoming('Can', 'b');
+    await tick();
+    expect(texts(post)).toEqual([['a', 'b'], ['a'], ['b']]);
+    await tick();
+    expect(post).toHaveBeenCalledTimes(3);
+  });
+
+  it('cuts messages to 20 000 and senders to 200 characters, never inside a surrogate pair', async () => {
+    expect(truncateChars('abc', 5)).toBe('abc');
+    expect(truncateChars('a😀b', 2)).toBe('a😀');
+    expect(truncateChars('😀😀😀', 2)).toBe('😀😀');
+    const meeting = new FakeMeeting();
+    const { post, api } = fakeApi();
+    mount(meeting, api);
+    const fits = 'a'.repeat(CHAT_MESSAGE_MAX_CHARS - 1) + '😀'; // 20 000 characters, 20 001 UTF-16 units
+    meeting.incoming('Can', fits);
+    meeting.incoming('😀'.repeat(250), 'a'.repeat(CHAT_MESSAGE_MAX_CHARS - 1) + '😀😀xyz');
+    await tick();
+    const [first, second] = uploads(post)[0];
+    expect(first.message).toBe(fits);
+    expect(second.message).toBe(fits);
+    expect(second.sender).toBe('😀'.repeat(CHAT_SENDER_MAX_CHARS));
+    expect([...second.sender]).toHaveLength(CHAT_SENDER_MAX_CHARS);
+  });
+
+  it('gives a hung upload up after the timeout and keeps its batch for the next flush', async () => {
+    const meeting = new FakeMeeting();
+    const { post, api } = fakeApi();
+    let signal: AbortSignal | undefined;
+    post.mockImplementationOnce((_path, _body, s) => {
+      signal = s;
+      return new Promise(() => {}); // never answers
+    });
+    mount(meeting, api);
+    meeting.incoming('Can', 'asılı');
+    await tick();
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(signal?.aborted).toBe(false);
+    await tick(CHAT_REQUEST_TIMEOUT_MS);
+    expect(signal?.aborted).toBe(true);
+    meeting.incoming('Can', 'sonraki');
+    await tick(CHAT_FLUSH_MS - CHAT_REQUEST_TIMEOUT_MS);
+    expect(texts(post)).toEqual([['asılı'], ['asılı', 'sonraki']]);
+  });
+
+  it('on pagehide also sends the lines of the upload still in flight', async () => {
+    const meeting = new FakeMeeting();
+    const { post, fetchRaw, api } = fakeApi();
+    let answer: (v: unknown) => void = () => {};
+    post.mockImplementationOnce(() => new Promise((r) => (answer = r)));
+    mount(meeting, api);
+    meeting.incoming('Can', 'bir');
+    meeting.incoming('Can', 'iki');
+    await tick();
+    expect(post).toHaveBeenCalledTimes(1);
+    meeting.incoming('Can', 'üç');
+    window.dispatchEvent(new Event('pagehide'));
+    expect(keepaliveBodies(fetchRaw).flatMap((b) => b.messages.map((m) => m.message))).toEqual(['bir', 'iki', 'üç']);
+    await act(async () => answer({ added: 2 }));
+    await tick();
+    expect(post).toHaveBeenCalledTimes(1); // nothing was left over
+  });
+
+  it('on pagehide skips a line too large for the keepalive budget and sends the ones after it', async () => {
+    const meeting = new FakeMeeting();
+    const { post, fetchRaw, api } = fakeApi();
+    mount(meeting, api);
+    const huge = '😀'.repeat(CHAT_MESSAGE_MAX_CHARS); // 80 000 bytes in UTF-8
+    meeting.incoming('Can', 'önce');
+    meeting.incoming('Can', huge);
+    meeting.incoming('Can', 'sonra');
+    window.dispatchEvent(new Event('pagehide'));
+    expect(keepaliveBodies(fetchRaw).flatMap((b) => b.messages.map((m) => m.message))).toEqual(['önce', 'sonra']);
+    await tick(); // the page came back: the large line is still buffered
+    expect(texts(post)).toEqual([[huge]]);
+  });
+
+  it('names this user’s lines as the meeting does, following display name changes', async () => {
+    const meeting = new FakeMeeting();
+    const { post, api } = fakeApi();
+    mount(meeting, api);
+    meeting.outgoing('önce'); // the meeting has not said the name yet
+    meeting.emit('videoConferenceJoined', { roomName: 'r', id: 'me1', displayName: 'Ayşe Hoca', avatarURL: '' });
+    meeting.outgoing('katıldım');
+    meeting.emit('displayNameChange', { id: 'other', displayname: 'Başkası' });
+    meeting.outgoing('hâlâ');
+    meeting.emit('displayNameChange', { id: 'me1', displayname: 'Dr. Ayşe' });
+    meeting.outgoing('yeni ad');
+    await tick();
+    expect(uploads(post)[0].map((m) => [m.sender, m.message])).toEqual([
+      [ME, 'önce'],
+      ['Ayşe Hoca', 'katıldım'],
+      ['Ayşe Hoca', 'hâlâ'],
+      ['Dr. Ayşe', 'yeni ad'],
+    ]);
+  });
+
+  it('stamps a line with Jitsi’s own time when it is valid and not in the future', async () => {
+    const meeting = new FakeMeeting();
+    const { post, api } = fakeApi();
+    mount(meeting, api);
+    meeting.incoming('Can', 'geçmiş', false, '2026-11-26T10:10:00.000Z');
+    meeting.incoming('Can', 'tarih nesnesi', false, new Date('2026-11-26T10:11:00.000Z'));
+    meeting.incoming('Can', 'gelecek', false, '2026-11-26T10:20:00.000Z');
+    meeting.incoming('Can', 'bozuk', false, 'not a date');
+    meeting.incoming('Can', 'boş', false, '');
+    await tick();
+    expect(uploads(post)[0].map((m) => [m.message, m.timestamp])).toEqual([
+      ['geçmiş', '2026-11-26T10:10:00.000Z'],
+      ['tarih nesnesi', '2026-11-26T10:11:00.000Z'],
+      ['gelecek', T0.toISOString()],
+      ['bozuk', T0.toISOString()],
+      ['boş', T0.toISOString()],
+    ]);
+  });
+
+  it('on a 429 with Retry-After waits that long before sending again', async () => {
+    const meeting = new FakeMeeting();
+    const { post, api } = fakeApi();
+    post.mockRejectedValueOnce(apiError(429, 45));
+    mount(meeting, api);
+    meeting.incoming('Can', 'yavaş');
+    await tick(); // t = 20 s: refused, wait 45 s
+    expect(post).toHaveBeenCalledTimes(1);
+    await tick(); // t = 40 s: the timer's flush waits
+    expect(post).toHaveBeenCalledTimes(1);
+    await tick(45_000 - CHAT_FLUSH_MS - 1); // t = 65 s - 1 ms
+    expect(post).toHaveBeenCalledTimes(1);
+    await tick(1);
+    expect(texts(post)).toEqual([['yavaş'], ['yavaş']]);
   });
 });

@@ -322,7 +322,9 @@ describe('RoomPage — roles', () => {
     renderRoom(joinAnswer());
     await screen.findByRole('heading', { level: 1, name: 'Türev — Canlı' });
     expect(screen.queryByText('Sohbet kaydediliyor (yalnızca herkese açık mesajlar)')).not.toBeInTheDocument();
-    expect(meeting.addListener).not.toHaveBeenCalled();
+    const events = meeting.addListener.mock.calls.map(([name]) => name);
+    expect(events).not.toContain('incomingMessage');
+    expect(events).not.toContain('outgoingMessage');
     await user.click(screen.getByRole('button', { name: 'Ayrıl' }));
     expect(await screen.findByText('class page')).toBeInTheDocument();
     expect(fetchMock.mock.calls.some(([u]) => String(u).includes('/artifacts/chat/'))).toBe(false);
@@ -413,6 +415,7 @@ describe('RoomPage — roles', () => {
       const iso = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(callsTo(fetchMock, 'POST', `${base}/artifacts/chat/`)).toEqual([
         {
+          sent_at: iso,
           messages: [
             { timestamp: iso, sender: 'Can Yılmaz', message: 'Hocam bir soru' },
             { timestamp: iso, sender: teacher.full_name, message: 'Buyrun' },
@@ -430,12 +433,19 @@ describe('RoomPage — roles', () => {
       const user = userEvent.setup();
       renderRoom(joinAnswer({ role: 'host' }));
       await screen.findByText('Sohbet kaydediliyor (yalnızca herkese açık mesajlar)');
-      act(() => meeting.emit('outgoingMessage', { privateMessage: false, message: 'Görüşmek üzere' }));
+      act(() => {
+        // The name the meeting shows this user under (what the other staff pages see as the nick).
+        meeting.emit('videoConferenceJoined', { id: 'a1b2c3d4', displayName: 'Ayşe Hoca', roomName: 'r' });
+        meeting.emit('outgoingMessage', { privateMessage: false, message: 'Görüşmek üzere' });
+      });
       await user.click(screen.getByRole('button', { name: 'Ayrıl' }));
       expect(await screen.findByText('class page')).toBeInTheDocument();
       await waitFor(() =>
         expect(callsTo(fetchMock, 'POST', `${base}/artifacts/chat/`)).toEqual([
-          { messages: [{ timestamp: expect.any(String), sender: teacher.full_name, message: 'Görüşmek üzere' }] },
+          {
+            sent_at: expect.any(String),
+            messages: [{ timestamp: expect.any(String), sender: 'Ayşe Hoca', message: 'Görüşmek üzere' }],
+          },
         ]),
       );
     });

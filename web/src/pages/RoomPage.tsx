@@ -125,7 +125,8 @@ export function RoomPage() {
     if (!window.confirm(t('room.confirmEnd'))) return;
     setActionError(null);
     try {
-      // The chat still buffered goes first: once the class has ended the server takes no more.
+      // The chat still buffered goes first, while this page still collects it (the server takes chat
+      // until 10 minutes after the class ended, but the capture stops with the class).
       await chatCapture.flush(5_000);
       await api.post(`/api/v1/live-sessions/${id}/end/`);
       // Close the meeting without Jitsi's hangup: that fires readyToClose, which means "leave the
