@@ -414,6 +414,15 @@ TEST_P(Artifacts, JitsiChatFromTheStaffsRoomPagesIsOneLogWithoutDuplicates) {
     bad(json::object{{"messages", json::array{line(t0 - 86400, "A", "before the class")}}}, "messages.0.timestamp");
     bad(json::object{{"sent_at", "soon"}, {"messages", json::array{line(t0, "A", "x")}}}, "sent_at");
     EXPECT_EQ(srv.post(chat, "{not json", s.instructor_token).status, 400u);
+    bad(json::object{{"messages", "Günaydın"}}, "messages");
+    bad(json::object{{"messages", json::array{1}}}, "messages.0");
+    bad(json::object{{"messages",
+                      json::array{json::object{{"timestamp", format_iso8601(t0)}, {"sender", 7}, {"message", true}}}}},
+        "messages.0.sender");
+    json::object huge{{"messages", json::array{line(t0, "A", "x")}}, {"padding", std::string(1100 * 1024, 'x')}};
+    EXPECT_EQ(srv.post_json(chat, huge, s.instructor_token).status, 413u) << "over the 1 MiB body limit";
+    EXPECT_EQ(srv.get(artifacts_path(id) + "not-a-uuid/download/", s.instructor_token).status, 400u);
+    EXPECT_EQ(srv.get(artifacts_path("not-a-uuid"), s.instructor_token).status, 400u);
 
     const std::string teacher = s.instructor_token;
     auto listed = srv.get(artifacts_path(id), teacher);
