@@ -10,28 +10,18 @@
 //   auto got = push.wait_for(1);  // got[0].payload, got[0].vapid_ok, ...
 //
 // Names with a meaning: "gone" answers 410, "missing" 404, "busy" 503, "slow" 429 (Retry-After: 7).
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
-#include <stdexcept>
 #include <string>
-#include <system_error>
 #include <thread>
 #include <vector>
 
+#include "../support/spawned_server.hpp"
 #include "infra/webpush.hpp"
 
 #ifndef LIVECLASS_SOURCE_DIR
@@ -57,19 +47,16 @@ public:
 
     /// Starts the endpoint and waits (at most `startup`) for it to say where it listens.
     /// Throws std::runtime_error when it cannot start, which fails the test that made it.
-    explicit PushEndpoint(std::chrono::milliseconds startup = std::chrono::seconds(20)) {
-        dir_ = make_temp_dir();
-        log_path_ = dir_ / "push.log";
-        try {
-            spawn();
-            read_hello(startup);
-        } catch (...) {
-            stop();
-            throw;
-        }
+    explicit PushEndpoint(std::chrono::milliseconds startup = std::chrono::seconds(20))
+        : server_("the push endpoint", "push_endpoint_"), log_path_(server_.dir() / "push.log") {
+        const boost::json::object hello = server_.start_json(
+            {std::string(LIVECLASS_SOURCE_DIR) + "/tests/support/push_endpoint.py", log_path_.string()}, startup);
+        port_ = static_cast<unsigned short>(hello.at("port").to_number<int>());
+        p256dh_ = std::string(hello.at("p256dh").as_string());
+        auth_ = std::string(hello.at("auth").as_string());
+        endpoint_base_ = std::string(hello.at("endpoint_base").as_string());
     }
 
-    ~PushEndpoint() { stop(); }
     PushEndpoint(const PushEndpoint&) = delete;
     PushEndpoint& operator=(const PushEndpoint&) = delete;
 
@@ -111,68 +98,6 @@ public:
     }
 
 private:
-    static std::filesystem::path make_temp_dir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "push_endpoint_XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr)
-            throw std::system_error(errno, std::generic_category(), "mkdtemp for the push endpoint");
-        return pattern;
-    }
-
-    void spawn() {
-        int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1};
-        // Close-on-exec everywhere; dup2 onto 0 and 1 clears it for the child's own copies only.
-        if (::pipe2(in_pipe, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
-        if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
-            ::close(in_pipe[0]);
-            ::close(in_pipe[1]);
-            throw std::system_error(errno, std::generic_category(), "pipe2");
-        }
-        stdin_fd_ = in_pipe[1];
-        stdout_fd_ = out_pipe[0];
-
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_adddup2(&actions, in_pipe[0], STDIN_FILENO);
-        posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-        const std::string python = "/usr/bin/python3";
-        const std::string script = std::string(LIVECLASS_SOURCE_DIR) + "/tests/support/push_endpoint.py";
-        const std::string log = log_path_.string();
-        std::vector<char*> argv = {const_cast<char*>(python.c_str()), const_cast<char*>(script.c_str()),
-                                   const_cast<char*>(log.c_str()), nullptr};
-        pid_t pid = -1;
-        const int rc = ::posix_spawn(&pid, python.c_str(), &actions, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        ::close(in_pipe[0]);
-        ::close(out_pipe[1]);
-        if (rc != 0) throw std::system_error(rc, std::generic_category(), "posix_spawn " + python);
-        pid_ = pid;
-    }
-
-    /// The one JSON line the endpoint prints once it listens.
-    void read_hello(std::chrono::milliseconds timeout) {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        std::string line;
-        while (line.find('\n') == std::string::npos) {
-            const auto left =
-                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) throw std::runtime_error("push endpoint did not start within the timeout");
-            pollfd p{stdout_fd_, POLLIN, 0};
-            const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
-            if (ready < 0 && errno == EINTR) continue;
-            if (ready <= 0) continue;
-            char buf[512];
-            const ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) throw std::runtime_error("push endpoint exited before it listened (see its stderr)");
-            line.append(buf, static_cast<std::size_t>(n));
-        }
-        const boost::json::object hello = boost::json::parse(line.substr(0, line.find('\n'))).as_object();
-        port_ = static_cast<unsigned short>(hello.at("port").to_number<int>());
-        p256dh_ = std::string(hello.at("p256dh").as_string());
-        auth_ = std::string(hello.at("auth").as_string());
-        endpoint_base_ = std::string(hello.at("endpoint_base").as_string());
-    }
-
     static Received parse_line(const std::string& line) {
         Received r;
         r.raw = boost::json::parse(line).as_object();
@@ -191,25 +116,8 @@ private:
         return r;
     }
 
-    void stop() {
-        if (stdin_fd_ >= 0) ::close(stdin_fd_);  // the endpoint exits at end of stdin ...
-        stdin_fd_ = -1;
-        if (pid_ > 0) {
-            ::kill(pid_, SIGTERM);  // ... and at once on SIGTERM
-            int status = 0;
-            while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-            }
-            pid_ = -1;
-        }
-        if (stdout_fd_ >= 0) ::close(stdout_fd_);
-        stdout_fd_ = -1;
-        std::error_code ec;
-        if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
-    }
-
-    std::filesystem::path dir_, log_path_;
-    pid_t pid_ = -1;
-    int stdin_fd_ = -1, stdout_fd_ = -1;
+    SpawnedServer server_;  // first: constructed before, destroyed (child stopped, dir removed) after the rest
+    std::filesystem::path log_path_;
     unsigned short port_ = 0;
     std::string endpoint_base_, p256dh_, auth_;
 };

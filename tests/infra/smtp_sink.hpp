@@ -12,19 +12,15 @@
 //
 // Needs LIVECLASS_SOURCE_DIR (the test targets define it) and Debian's /usr/bin/python3 with aiosmtpd.
 #include <fcntl.h>
-#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -35,7 +31,7 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
+#include "../support/spawned_server.hpp"
 
 namespace lc::testing {
 
@@ -160,12 +156,7 @@ inline ReceivedMail parse_mail(const boost::json::object& o) {
 }
 
 /// A fresh private directory under $TMPDIR (or /tmp).
-inline std::filesystem::path make_temp_dir(const char* prefix) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed for " + tmpl);
-    return tmpl;
-}
+inline std::filesystem::path make_temp_dir(const char* prefix) { return lc::testing::make_temp_dir(prefix); }
 
 /// Runs a program to completion (argv[0] looked up on PATH), its output into `log`; returns the exit code.
 inline int run_program(const std::vector<std::string>& args, const std::filesystem::path& log) {
@@ -224,15 +215,7 @@ class SmtpSink {
 public:
     /// Starts the sink and waits for it to listen. Throws std::runtime_error (a failed test under gtest)
     /// when it cannot start.
-    explicit SmtpSink(SmtpSinkOptions options = {}) : dir_(detail::make_temp_dir("lc-smtp-sink-")) {
-        try {
-            start(options);
-        } catch (...) {
-            stop();
-            throw;
-        }
-    }
-    ~SmtpSink() { stop(); }
+    explicit SmtpSink(SmtpSinkOptions options = {}) : server_("the SMTP sink", "lc-smtp-sink-") { start(options); }
     SmtpSink(const SmtpSink&) = delete;
     SmtpSink& operator=(const SmtpSink&) = delete;
 
@@ -241,12 +224,12 @@ public:
     std::string url() const {
         return (implicit_tls_ ? "smtps://127.0.0.1:" : "smtp://127.0.0.1:") + std::to_string(port_);
     }
-    const std::filesystem::path& dir() const { return dir_; }
+    const std::filesystem::path& dir() const { return server_.dir(); }
 
     /// The messages accepted so far, in order of arrival.
     std::vector<ReceivedMail> messages() const {
         std::vector<std::filesystem::path> files;
-        for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+        for (const auto& entry : std::filesystem::directory_iterator(server_.dir())) {
             const std::string name = entry.path().filename().string();
             if (name.starts_with("msg-") && name.ends_with(".json")) files.push_back(entry.path());
         }
@@ -276,84 +259,20 @@ public:
 private:
     void start(const SmtpSinkOptions& o) {
         implicit_tls_ = o.implicit_tls;
-        std::vector<std::string> args = {
-            "/usr/bin/python3", "-I", std::string(LIVECLASS_SOURCE_DIR) + "/tests/support/smtp_sink.py", dir_.string()};
+        std::vector<std::string> args = {"-I", std::string(LIVECLASS_SOURCE_DIR) + "/tests/support/smtp_sink.py",
+                                         server_.dir().string()};
         if (!o.auth.empty()) args.insert(args.end(), {"--auth", o.auth});
         if (!o.tls_cert.empty()) args.insert(args.end(), {"--tls", o.tls_cert, o.tls_key});
         if (o.require_tls) args.push_back("--require-tls");
         if (o.implicit_tls) args.push_back("--implicit-tls");
         if (o.reject_rcpt != 0) args.insert(args.end(), {"--reject-rcpt", std::to_string(o.reject_rcpt)});
-
-        // Close-on-exec everywhere, so another child started later does not inherit our ends: the sink
-        // exits when the write end of its stdin closes, which must happen when this object (or the test
-        // process) goes away.
-        int in[2], out[2];
-        if (::pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-        stdin_write_ = in[1];
-        if (::pipe2(out, O_CLOEXEC) != 0) {
-            ::close(in[0]);
-            throw std::runtime_error("pipe2 failed");
-        }
-        stdout_read_ = out[0];
-        std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-        posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-        const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        ::close(in[0]);
-        ::close(out[1]);
-        if (rc != 0) {
-            pid_ = -1;
-            throw std::runtime_error("could not start " + args[0] + ": " + std::strerror(rc));
-        }
-        port_ = read_port(std::chrono::seconds(20));
+        // The sink's hello is its bound port alone.
+        const std::string line = server_.start(args, std::chrono::seconds(20));
+        port_ = std::atoi(line.c_str());
+        if (port_ <= 0) throw std::runtime_error("the SMTP sink printed no port: " + line);
     }
 
-    int read_port(std::chrono::milliseconds timeout) {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        std::string line;
-        while (line.find('\n') == std::string::npos) {
-            const auto left =
-                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) throw std::runtime_error("the SMTP sink did not report its port in time");
-            pollfd p{stdout_read_, POLLIN, 0};
-            const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
-            if (ready < 0 && errno == EINTR) continue;
-            if (ready <= 0) continue;
-            char buf[64];
-            const ssize_t n = ::read(stdout_read_, buf, sizeof buf);
-            if (n <= 0) throw std::runtime_error("the SMTP sink exited before listening (see its stderr above)");
-            line.append(buf, static_cast<std::size_t>(n));
-        }
-        const int port = std::atoi(line.c_str());
-        if (port <= 0) throw std::runtime_error("the SMTP sink printed no port: " + line);
-        return port;
-    }
-
-    void stop() {
-        if (stdin_write_ >= 0) ::close(stdin_write_);
-        stdin_write_ = -1;
-        if (stdout_read_ >= 0) ::close(stdout_read_);
-        stdout_read_ = -1;
-        if (pid_ > 0) {
-            ::kill(pid_, SIGTERM);
-            int status = 0;
-            while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-            }
-            pid_ = -1;
-        }
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
-    }
-
-    std::filesystem::path dir_;
-    pid_t pid_ = -1;
-    int stdin_write_ = -1;
-    int stdout_read_ = -1;
+    SpawnedServer server_;  // stopped (and its directory removed) when the sink goes away
     int port_ = 0;
     bool implicit_tls_ = false;
 };

@@ -33,6 +33,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also under python3 -I
+from child_process import exit_at_stdin_eof  # noqa: E402
+
 RETRY_AFTER_SECONDS = 7
 MAX_EXP_AHEAD_SECONDS = 24 * 3600  # RFC 8292 §2: exp no more than 24 hours after the request
 SPECIAL = {"gone": 410, "missing": 404, "busy": 503, "slow": 429}
@@ -223,14 +226,6 @@ def make_handler(receiver: Receiver, origin_holder: dict, log_path: str, log_loc
                 self.answer(201, [("Location", f"/message/{os.urandom(8).hex()}")])
 
     return Handler
-
-
-def exit_at_stdin_eof():
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    finally:
-        os._exit(0)
 
 
 def main():

@@ -28,6 +28,9 @@ import warnings
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword, TLSSetupException
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also under python3 -I
+from child_process import exit_at_stdin_eof  # noqa: E402
+
 # Messages the sink itself answers with, for --reject-rcpt.
 REJECT_TEXT = {
     450: "450 4.2.1 Mailbox busy, try again later",
@@ -138,15 +141,6 @@ def make_authenticator(user, password):
     return authenticate
 
 
-def exit_on_stdin_eof():
-    # The parent holds the other end of our stdin; when it exits (cleanly or not) read() returns.
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    finally:
-        os._exit(0)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("outdir")
@@ -186,7 +180,7 @@ def main():
         loop.create_server(lambda: SMTP(handler, loop=loop, **smtp_kwargs), host="127.0.0.1", port=args.port,
                            ssl=tls_context if args.implicit_tls else None))
     print(server.sockets[0].getsockname()[1], flush=True)
-    threading.Thread(target=exit_on_stdin_eof, daemon=True).start()
+    threading.Thread(target=exit_at_stdin_eof, daemon=True).start()
     loop.run_forever()
 
 
