@@ -87,6 +87,15 @@ int main(int argc, char** argv) {
     auto* en = admin->add_subcommand("enroll", "enrol a user in a course");
     en->add_option("--course", course_id, "course id")->required();
     en->add_option("--email", email, "user's e-mail")->required();
+    int archive_days = 90, expire_days = 180;
+    bool force = false;
+    auto* lifecycle = admin->add_subcommand(
+        "s3-lifecycle", "put the S3 bucket's lifecycle rules: recordings to Glacier IR, then deleted (seed 11.5)");
+    lifecycle->add_option("--archive-days", archive_days, "days until recordings move to GLACIER_IR (0: never)")
+        ->check(CLI::Range(0, 36500));
+    lifecycle->add_option("--expire-days", expire_days, "days until recordings and thumbnails are deleted")
+        ->check(CLI::Range(1, 36500));
+    lifecycle->add_flag("--force", force, "even when a class policy keeps recordings longer than --expire-days");
 
     try {
         cli.parse(argc, argv);
@@ -165,6 +174,15 @@ int main(int argc, char** argv) {
         auto id = dir.enroll_by_email(course_id, email);
         if (!id) return fail(id.error());
         std::cout << json::serialize(json::object{{"id", id.value()}, {"course_id", course_id}, {"email", email}})
+                  << std::endl;
+    } else if (*lifecycle) {
+        auto xml = (*app)->apply_s3_lifecycle(archive_days, expire_days, force);
+        if (!xml) return fail(xml.error());
+        std::cout << json::serialize(json::object{{"bucket", cfg->s3_bucket},
+                                                  {"prefix", cfg->s3_prefix},
+                                                  {"archive_days", archive_days},
+                                                  {"expire_days", expire_days},
+                                                  {"rules", xml.value()}})
                   << std::endl;
     }
     return 0;

@@ -5,14 +5,17 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 
 #include "core/time.hpp"
 #include "infra/crypto.hpp"
 #include "infra/redis_store.hpp"
+#include "infra/s3_blob_store.hpp"
 #include "infra/timezone.hpp"
 #include "services/notices.hpp"
 #include "store/migrations.hpp"
+#include "store/recording_repo.hpp"
 
 namespace lc::app {
 
@@ -114,11 +117,33 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         a->ctx_->keys.launch, clock, *a->shared_,
         services::LaunchOptions{cfg.join_token_ttl, cfg.join_single_use, cfg.public_url});
     a->sessions_ = std::make_unique<services::SessionService>(*a->ctx_, *a->launch_, a->limiter_.get());
-    // Seed 5.3: recordings are copied to local disk unless LIVE_STORAGE_DIR is "off".
-    a->blobs_ = std::make_unique<infra::LocalBlobStore>(cfg.storage_dir);
+    // Seed 5.3: recordings are copied to an S3 bucket when LIVE_S3_BUCKET is set, else to local disk
+    // unless LIVE_STORAGE_DIR is "off".
+    const bool keep_copies = !cfg.s3_bucket.empty() || cfg.storage_dir != "off";
+    if (cfg.s3_bucket.empty()) {
+        a->blobs_ = std::make_unique<infra::LocalBlobStore>(cfg.storage_dir);
+    } else {
+        infra::S3Options s3;
+        s3.bucket = cfg.s3_bucket;
+        s3.endpoint = cfg.s3_endpoint;
+        s3.region = cfg.s3_region;
+        s3.access_key_id = cfg.s3_access_key_id;
+        s3.secret_access_key = cfg.s3_secret_access_key;
+        s3.prefix = cfg.s3_prefix;
+        s3.path_style = cfg.s3_path_style < 0 ? !cfg.s3_endpoint.empty() : cfg.s3_path_style == 1;
+        s3.link_seconds = cfg.s3_link_seconds;
+        s3.part_bytes = static_cast<long long>(cfg.s3_part_mb) << 20;
+        s3.scratch_dir = cfg.storage_dir == "off"
+                             ? (std::filesystem::temp_directory_path() / "liveclass-scratch").string()
+                             : cfg.storage_dir + "/.scratch";
+        if (auto st = infra::validate_s3_options(s3); !st) return st.take_error();
+        auto store = std::make_unique<infra::S3BlobStore>(s3, *a->metered_http_, clock);
+        log.info("recordings are kept in S3", {{"bucket", store->describe()}});
+        a->blobs_ = std::move(store);
+    }
     a->recording_storage_ = std::make_unique<services::RecordingStorageService>(
         *a->ctx_, *a->blobs_,
-        services::RecordingStorageOptions{cfg.storage_dir != "off", static_cast<long long>(cfg.recording_max_mb) << 20,
+        services::RecordingStorageOptions{keep_copies, static_cast<long long>(cfg.recording_max_mb) << 20,
                                           cfg.storage_allow_private_sources, cfg.ffmpeg});
     a->recordings_ = std::make_unique<services::RecordingService>(
         *a->ctx_, *a->sessions_, *a->recording_storage_, a->ctx_->keys.recording,
@@ -333,6 +358,25 @@ void App::shutdown(int grace_seconds) {
     joins_->stop();  // drain queued joins while the API objects their answers go through still exist
     inbox_->stop();
     workers_->stop();
+}
+
+Result<std::string> App::apply_s3_lifecycle(int archive_days, int expire_days, bool force) {
+    auto* s3 = dynamic_cast<infra::S3BlobStore*>(blobs_.get());
+    if (!s3) return Error::invalid("recordings are kept on local disk: set LIVE_S3_BUCKET (and its keys) first");
+    if (expire_days < 1 || expire_days > 36500 || archive_days < 0 || archive_days >= expire_days)
+        return Error::invalid("--expire-days must be 1-36500 and --archive-days below it (0: never archive)");
+    if (!force) {
+        store::Conn c(*db_);
+        const int longest = store::longest_recording_retention(c.sql());
+        if (longest >= expire_days)
+            return Error::invalid("a class policy keeps recordings for " + std::to_string(longest) +
+                                  " days, but the bucket would delete them after " + std::to_string(expire_days) +
+                                  ": use --expire-days " + std::to_string(longest + 1) +
+                                  " or more, or --force to delete them at " + std::to_string(expire_days) + " anyway");
+    }
+    std::string xml = infra::s3_lifecycle_xml(cfg_.s3_prefix, archive_days, expire_days);
+    if (auto st = s3->put_lifecycle(xml); !st) return st.take_error();
+    return xml;
 }
 
 Result<std::vector<std::string>> App::seed_demo() {

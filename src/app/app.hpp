@@ -58,6 +58,12 @@ public:
     /// Seeds the demo school on an empty database; returns the login lines to print (empty if not seeded).
     Result<std::vector<std::string>> seed_demo();
 
+    /// `liveclass admin s3-lifecycle` (seed 11.5): puts the bucket's lifecycle rules, after checking that
+    /// no class policy keeps recordings longer than the bucket would (unless `force`). Returns the rules.
+    Result<std::string> apply_s3_lifecycle(int archive_days, int expire_days, bool force);
+    /// The file store in use (local disk or S3).
+    infra::BlobStore& blobs() { return *blobs_; }
+
 private:
     App(Config cfg, const Clock& clock, const infra::Logger& log) : cfg_(std::move(cfg)), clock_(clock), log_(log) {}
     Config cfg_;
@@ -83,7 +89,7 @@ private:
     std::unique_ptr<services::AuthService> auth_;
     std::unique_ptr<services::DirectoryService> directory_;
     std::unique_ptr<services::SessionService> sessions_;
-    std::unique_ptr<infra::LocalBlobStore> blobs_;
+    std::unique_ptr<infra::BlobStore> blobs_;
     std::unique_ptr<services::RecordingStorageService> recording_storage_;
     std::unique_ptr<services::RecordingService> recordings_;
     std::unique_ptr<services::ArtifactService> artifacts_;

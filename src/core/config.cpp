@@ -70,6 +70,19 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     num("LIVE_RECORDING_MAX_MB", c.recording_max_mb, 1, 1048576);
     flag("LIVE_STORAGE_ALLOW_PRIVATE_SOURCES", c.storage_allow_private_sources);
     str("LIVE_FFMPEG", c.ffmpeg);
+    str("LIVE_S3_BUCKET", c.s3_bucket);
+    str("LIVE_S3_ENDPOINT", c.s3_endpoint);
+    str("LIVE_S3_REGION", c.s3_region);
+    str("LIVE_S3_ACCESS_KEY_ID", c.s3_access_key_id);
+    str("LIVE_S3_SECRET_ACCESS_KEY", c.s3_secret_access_key);
+    str("LIVE_S3_PREFIX", c.s3_prefix);
+    if (getenv("LIVE_S3_PATH_STYLE") && *getenv("LIVE_S3_PATH_STYLE")) {
+        bool path_style = true;
+        flag("LIVE_S3_PATH_STYLE", path_style);
+        c.s3_path_style = path_style ? 1 : 0;
+    }
+    num("LIVE_S3_LINK_SECONDS", c.s3_link_seconds, 1, 604800);
+    num("LIVE_S3_PART_MB", c.s3_part_mb, 5, 5120);
     num("LIVE_RATE_JOIN_PER_USER", c.rate_join_per_user, 0, 1000000000);
     num("LIVE_RATE_JOIN_PER_IP", c.rate_join_per_ip, 0, 1000000000);
     num("LIVE_RATE_LOGIN_PER_ACCOUNT", c.rate_login_per_account, 0, 1000000000);

@@ -31,10 +31,21 @@ struct Config {
     int recording_max_mb = 8192;          // LIVE_RECORDING_MAX_MB: larger recordings are not copied (MiB)
     std::string ffmpeg = "ffmpeg";        // LIVE_FFMPEG: makes recording thumbnails ("off": none)
     bool storage_allow_private_sources = false;  // LIVE_STORAGE_ALLOW_PRIVATE_SOURCES: copy from private addresses
-    int rate_join_per_user = 10;                 // LIVE_RATE_JOIN_PER_USER: joins per user per minute (0 = off)
-    int rate_join_per_ip = 100;                  // LIVE_RATE_JOIN_PER_IP: joins per client address per minute
-    int rate_login_per_account = 10;             // LIVE_RATE_LOGIN_PER_ACCOUNT: sign-in attempts per 15 minutes
-    int rate_login_failures_per_ip = 50;         // LIVE_RATE_LOGIN_FAILURES_PER_IP: failed sign-ins per 15 minutes
+    // Seed 5.3: an S3-compatible bucket for the copies instead of LIVE_STORAGE_DIR (which then only
+    // holds scratch files), so that processes on several machines share them.
+    std::string s3_bucket;                   // LIVE_S3_BUCKET (empty: local disk)
+    std::string s3_endpoint;                 // LIVE_S3_ENDPOINT: http(s)://host[:port] (empty: AWS)
+    std::string s3_region = "us-east-1";     // LIVE_S3_REGION
+    std::string s3_access_key_id;            // LIVE_S3_ACCESS_KEY_ID
+    std::string s3_secret_access_key;        // LIVE_S3_SECRET_ACCESS_KEY
+    std::string s3_prefix;                   // LIVE_S3_PREFIX: e.g. "liveclass/" to share a bucket
+    int s3_path_style = -1;                  // LIVE_S3_PATH_STYLE (-1: path style when an endpoint is set)
+    int s3_link_seconds = 300;               // LIVE_S3_LINK_SECONDS: presigned address lifetime
+    int s3_part_mb = 16;                     // LIVE_S3_PART_MB: multipart part size, MiB
+    int rate_join_per_user = 10;             // LIVE_RATE_JOIN_PER_USER: joins per user per minute (0 = off)
+    int rate_join_per_ip = 100;              // LIVE_RATE_JOIN_PER_IP: joins per client address per minute
+    int rate_login_per_account = 10;         // LIVE_RATE_LOGIN_PER_ACCOUNT: sign-in attempts per 15 minutes
+    int rate_login_failures_per_ip = 50;     // LIVE_RATE_LOGIN_FAILURES_PER_IP: failed sign-ins per 15 minutes
     std::string ip_hash_key;                 // LIVE_IP_HASH_KEY: key of ip_hash (default: derived from the secret key)
     int retention_participant_days = 365;    // LIVE_RETENTION_PARTICIPANT_DAYS: devices/address hashes kept (0 = ever)
     int retention_webhook_days = 30;         // LIVE_RETENTION_WEBHOOK_DAYS: provider deliveries kept

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
@@ -25,7 +26,7 @@ bool sync_path(const fs::path& p, bool directory) {
 }
 }  // namespace
 
-bool LocalBlobStore::valid_key(const std::string& key) {
+bool BlobStore::valid_key(const std::string& key) {
     if (key.empty() || key.size() > 512 || key.front() == '/' || key.back() == '/') return false;
     std::size_t part_start = 0;
     for (std::size_t i = 0; i <= key.size(); ++i) {
@@ -41,13 +42,17 @@ bool LocalBlobStore::valid_key(const std::string& key) {
     return true;
 }
 
-Result<std::string> LocalBlobStore::scratch_path(const std::string& name) {
-    if (!valid_key(name) || name.find('/') != std::string::npos) return Error::invalid("not a scratch file name");
+Result<std::string> scratch_file(const std::string& dir, const std::string& name) {
+    if (!BlobStore::valid_key(name) || name.find('/') != std::string::npos)
+        return Error::invalid("not a scratch file name");
     std::error_code ec;
-    fs::path dir = fs::path(root_) / ".scratch";
     fs::create_directories(dir, ec);
-    if (ec) return storage_error("create its scratch directory " + dir.string(), ec);
-    return (dir / name).string();
+    if (ec) return storage_error("create its scratch directory " + dir, ec);
+    return (fs::path(dir) / name).string();
+}
+
+Result<std::string> LocalBlobStore::scratch_path(const std::string& name) {
+    return scratch_file((fs::path(root_) / ".scratch").string(), name);
 }
 
 Status LocalBlobStore::put_file(const std::string& key, const std::string& local_path) {
@@ -65,13 +70,26 @@ Status LocalBlobStore::put_file(const std::string& key, const std::string& local
     return ok_status();
 }
 
-Result<BlobStore::Found> LocalBlobStore::find(const std::string& key) const {
+Result<BlobStore::Found> LocalBlobStore::find(const std::string& key, const Presentation&) const {
     if (!valid_key(key)) return Error::not_found("no such file");
     const fs::path p = fs::path(root_) / key;
     std::error_code ec;
     auto size = fs::file_size(p, ec);
     if (ec) return Error::not_found("no such file");
-    return Found{p.string(), static_cast<long long>(size)};
+    return Found{p.string(), "", static_cast<long long>(size)};
+}
+
+Result<std::string> LocalBlobStore::read(const std::string& key, long long max_bytes) const {
+    auto found = find(key);
+    if (!found) return found.take_error();
+    if (found->size > max_bytes) return Error::not_found("the file is larger than expected");
+    std::FILE* f = std::fopen(found->path.c_str(), "rb");
+    if (!f) return Error::not_found("no such file");
+    std::string bytes(static_cast<std::size_t>(found->size), '\0');
+    const bool whole = std::fread(bytes.data(), 1, bytes.size(), f) == bytes.size();
+    std::fclose(f);
+    if (!whole) return Error::not_found("the file could not be read whole");
+    return bytes;
 }
 
 Status LocalBlobStore::remove(const std::string& key) {

@@ -117,14 +117,16 @@ std::optional<std::string> b64_decode(std::string_view s, const DecodeTable& tab
     return out;
 }
 
-std::string digest_hex(const EVP_MD* md, std::string_view data) {
+std::string digest_raw(const EVP_MD* md, std::string_view data) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
     unsigned int len = 0;
     if (EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1) {
         throw std::runtime_error("EVP_Digest failed");
     }
-    return hex_encode(std::string_view(reinterpret_cast<const char*>(out.data()), len));
+    return std::string(reinterpret_cast<const char*>(out.data()), len);
 }
+
+std::string digest_hex(const EVP_MD* md, std::string_view data) { return hex_encode(digest_raw(md, data)); }
 
 /// A per-thread AES-256-GCM context that keeps its key schedule. A new context per call, with the
 /// cipher looked up by name and the key expanded each time, cost more than sealing a launch link
@@ -335,6 +337,8 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) { retur
 std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data); }
 
 std::string sha1_hex(std::string_view data) { return digest_hex(EVP_sha1(), data); }
+
+std::string md5_raw(std::string_view data) { return digest_raw(EVP_md5(), data); }
 
 std::string sha512_hex(std::string_view data) { return digest_hex(EVP_sha512(), data); }
 

@@ -30,6 +30,8 @@ std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 std::string sha256_hex(std::string_view data);
 std::string sha1_hex(std::string_view data);
+/// MD5 as raw bytes: only where a protocol demands it as a checksum (S3's Content-MD5), never for security.
+std::string md5_raw(std::string_view data);
 std::string sha512_hex(std::string_view data);
 /// Constant-time comparison.
 bool secure_equals(std::string_view a, std::string_view b);

@@ -11,6 +11,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,8 @@ std::optional<HeaderList> header_list(const std::vector<std::pair<std::string, s
 struct Sink {
     std::string body;
     std::string content_type;
+    std::string etag;
+    long long content_length = -1;
     long retry_after = 0;
     bool too_large = false;
 };
@@ -80,6 +83,12 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     value.erase(0, value.find_first_not_of(" \t"));
     value.erase(value.find_last_not_of(" \t\r\n") + 1);
     if (name == "content-type") sink->content_type = value;
+    if (name == "etag") sink->etag = value;
+    if (name == "content-length") {
+        char* end = nullptr;
+        long long v = std::strtoll(value.c_str(), &end, 10);
+        if (!value.empty() && end && *end == '\0' && v >= 0) sink->content_length = v;
+    }
     if (name == "retry-after") {
         long v = 0;
         bool digits = !value.empty() && value.size() < 10;
@@ -152,6 +161,8 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) const {
     curl_easy_setopt(c, CURLOPT_USERAGENT, "liveclass/0.1");
     if (request.method == "GET") {
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    } else if (request.method == "HEAD") {
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
     } else {
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
         if (request.method != "DELETE" || !request.body.empty()) {
@@ -177,6 +188,8 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) const {
     res.body = std::move(sink.body);
     res.content_type = std::move(sink.content_type);
     res.retry_after_seconds = sink.retry_after;
+    res.etag = std::move(sink.etag);
+    res.content_length = sink.content_length;
     return res;
 }
 

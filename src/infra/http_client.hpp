@@ -37,13 +37,16 @@ struct HttpResponse {
     std::string content_type;
     /// Retry-After from the answer (seconds), when the server sent one.
     long retry_after_seconds = 0;
+    /// ETag and Content-Length as sent (object stores: a part's ETag, a HEAD's size); -1: no length.
+    std::string etag;
+    long long content_length = -1;
 };
 
 class HttpClient {
 public:
     virtual ~HttpClient() = default;
-    /// Any HTTP status is a response. Failing to get one (refused, DNS, TLS, timeout, an answer larger
-    /// than 8 MiB) is Unavailable, with the transport's reason as the internal detail.
+    /// Any HTTP status is a response. "HEAD" asks for the headers only. Failing to get one (refused, DNS, TLS, timeout,
+    /// an answer larger than 8 MiB) is Unavailable, with the transport's reason as the internal detail.
     virtual Result<HttpResponse> send(const HttpRequest& request) const = 0;
 };
 

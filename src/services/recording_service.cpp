@@ -201,9 +201,13 @@ Result<Playback> RecordingService::open_link(std::string_view token) {
             return Error::gone("this recording is no longer available to you");
         Playback out;
         out.redirect_url = playback_url(*r);  // the provider's: when there is no copy of ours (yet, or it is gone)
-        if (auto copy = storage_.find_copy(*r)) {
-            out.file_path = copy->path;
-            out.file_name = "recording-" + r->id + ".mp4";
+        out.file_name = "recording-" + r->id + ".mp4";
+        infra::BlobStore::Presentation as{"video/mp4", "inline; filename=\"" + out.file_name + "\""};
+        if (auto copy = storage_.find_copy(*r, as)) {
+            if (!copy->path.empty())
+                out.file_path = copy->path;  // on our disk: streamed by us
+            else
+                out.redirect_url = copy->url;  // in S3: the browser fetches it with a signed address
         }
         return out;
     });

@@ -28,9 +28,10 @@ struct RecordingLinkOptions {
 /// What opening an access link leads to: our copy of the file (seed 5.3), or else the provider's
 /// playback address to redirect to.
 struct Playback {
-    std::string redirect_url;  // the provider's playback address: used when there is no copy of ours
-    std::string file_path;     // our copy, when there is one
-    std::string file_name;     // for Content-Disposition
+    std::string redirect_url;  // where to send the browser: a signed address of our copy in S3, else the provider's
+                               // playback address (no copy of ours, or the store unreachable)
+    std::string file_path;  // our copy on local disk, when there is one
+    std::string file_name;  // for Content-Disposition
 };
 
 /// What the access endpoint answers: the signed link and when it stops opening.

@@ -92,9 +92,10 @@ bool RecordingStorageService::queue_copy(soci::session& sql, const Recording& r)
     return true;
 }
 
-Result<infra::BlobStore::Found> RecordingStorageService::find_copy(const Recording& r) const {
+Result<infra::BlobStore::Found> RecordingStorageService::find_copy(const Recording& r,
+                                                                   const infra::BlobStore::Presentation& as) const {
     if (r.storage_status != "stored" || r.storage_path.empty()) return Error::not_found("no copy of this recording");
-    return store_.find(r.storage_path);
+    return store_.find(r.storage_path, as);
 }
 
 Status RecordingStorageService::remove_copy(const Recording& r) {
@@ -109,15 +110,9 @@ Status RecordingStorageService::remove_copy(const Recording& r) {
 Result<std::string> RecordingStorageService::read_thumbnail(const Recording& r) const {
     auto none = Error::not_found("this recording has no thumbnail (yet)");
     if (r.thumbnail_url.empty()) return none;
-    auto found = store_.find(thumbnail_key(r));
-    if (!found || found->size > 4 * 1024 * 1024) return none;
-    std::FILE* f = std::fopen(found->path.c_str(), "rb");
-    if (!f) return none;
-    std::string bytes(static_cast<std::size_t>(found->size), '\0');
-    const bool whole = std::fread(bytes.data(), 1, bytes.size(), f) == bytes.size();
-    std::fclose(f);
-    if (!whole) return none;
-    return bytes;
+    auto bytes = store_.read(thumbnail_key(r), 4 * 1024 * 1024);
+    if (!bytes && bytes.error().code == Code::kNotFound) return none;
+    return bytes;  // the store unreachable: 503, so the browser tries again later
 }
 
 Status RecordingStorageService::run_thumbnail_job(const store::Job& job) {
@@ -138,7 +133,7 @@ Status RecordingStorageService::run_thumbnail_job(const store::Job& job) {
         if (!scratch) return scratch.take_error();
         infra::ThumbnailRequest q;
         q.ffmpeg = opt_.ffmpeg;
-        q.input = copy->path;
+        q.input = copy->path.empty() ? copy->url : copy->path;  // S3: ffmpeg reads the signed address
         q.output = *scratch;
         if (auto st = infra::make_thumbnail(q); !st) {
             if (st.error().code == Code::kInvalidArgument) return ok_status();  // not a video ffmpeg can read

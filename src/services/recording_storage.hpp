@@ -1,9 +1,9 @@
 #pragma once
 // Seed 5.3: our own copy of each recording. When a recording that is a file (mp4: Jitsi, Zoom)
 // becomes ready, the store_recording job downloads it from the provider into the file store
-// (LIVE_STORAGE_DIR on the embedded default), reporting progress as it goes, and from then on its
-// access links play our copy. BigBlueButton's "presentation" playback is a web application, not a
-// file: it keeps playing from the BBB server.
+// (LIVE_STORAGE_DIR on the embedded default, an S3 bucket at scale), reporting progress as it goes, and from then on
+// its access links play our copy. BigBlueButton's "presentation" playback is a web application, not a file: it keeps
+// playing from the BBB server.
 #include <string>
 
 #include "domain/recording_rules.hpp"
@@ -48,8 +48,9 @@ public:
     /// file not uploaded yet) is retried with backoff; one that cannot (a private address, too large) or
     /// the last attempt marks the copy failed, and the recording keeps playing from the provider.
     Status run_copy_job(const store::Job& job);
-    /// Our copy of `r`, when there is one on disk.
-    Result<infra::BlobStore::Found> find_copy(const domain::Recording& r) const;
+    /// Our copy of `r`, when there is one in the store (`as`: how a signed address should present it).
+    Result<infra::BlobStore::Found> find_copy(const domain::Recording& r,
+                                              const infra::BlobStore::Presentation& as = {}) const;
     /// Deletes our copy of `r` and its thumbnail (none there counts as deleted).
     Status remove_copy(const domain::Recording& r);
     /// The delete_recording_copies job. Providers that keep no copy we can delete (Jitsi: the file is

@@ -1,5 +1,7 @@
 #include "store/recording_repo.hpp"
 
+#include <algorithm>
+
 #include "store/sql_util.hpp"
 
 namespace lc::store {
@@ -91,6 +93,13 @@ std::optional<Recording> find_recording(soci::session& sql, const std::string& t
                               p);
     if (v.empty()) return std::nullopt;
     return v.front();
+}
+
+int longest_recording_retention(soci::session& sql) {
+    int longest = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT MAX(recording_retention_days) FROM live_session_policies", soci::into(longest, ind);
+    return std::max(ind == soci::i_ok ? longest : 0, domain::EffectivePolicy{}.recording_retention_days);
 }
 
 std::optional<Recording> find_recording_by_id(soci::session& sql, const std::string& tenant_id, const std::string& id,

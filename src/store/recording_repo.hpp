@@ -19,6 +19,10 @@ std::optional<domain::Recording> find_recording(soci::session& sql, const std::s
                                                 const std::string& session_id, const std::string& id,
                                                 bool for_update = false);
 /// One recording by id within the tenant (for jobs and access links, which know no session).
+/// The longest recording_retention_days any class policy (school, course or class) sets, and at least
+/// the default of 90: how long the bucket must keep a copy at least.
+int longest_recording_retention(soci::session& sql);
+
 std::optional<domain::Recording> find_recording_by_id(soci::session& sql, const std::string& tenant_id,
                                                       const std::string& id, bool for_update = false);
 /// The recordings of a course's classes that were not deleted, each with its class's provider (for

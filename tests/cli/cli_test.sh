@@ -14,6 +14,7 @@ command -v curl >/dev/null || { echo "cli_test: curl is required" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/liveclass-cli.XXXXXX")
 server_pid=""
+s3_pid=""
 schema=""
 PG_ADMIN_URL=""
 
@@ -27,6 +28,7 @@ cleanup() {
     PGOPTIONS="-c client_min_messages=warning" "$(psql_bin)" "$PG_ADMIN_URL" -v ON_ERROR_STOP=1 -qtAc \
       "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null || echo "cli_test: could not drop schema $schema" >&2
   fi
+  if [[ -n "$s3_pid" ]]; then exec 7>&-; kill "$s3_pid" 2>/dev/null; wait "$s3_pid" 2>/dev/null; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -238,6 +240,37 @@ expect_error "enroll unknown e-mail" "no user|not found" admin enroll --course "
 expect_error "enroll unknown course" "no course|not found" admin enroll --course "$(python3 -c 'import uuid; print(uuid.uuid4())')" \
   --email student@cli.example.test
 expect_error "enroll bad course id" "uuid" admin enroll --course not-a-uuid --email student@cli.example.test
+
+# ---------------------------------------------------------------- s3-lifecycle (seed 11.5)
+# Against the fake S3 of the storage tests, which checks the SigV4 signature (botocore) and Content-MD5.
+expect_error "s3-lifecycle without a bucket" "LIVE_S3_BUCKET" admin s3-lifecycle
+mkfifo "$work/s3.in"
+/usr/bin/python3 "$(dirname "$0")/../support/fake_s3.py" "$work/s3" "$work/s3.log" <"$work/s3.in" >"$work/s3.hello" \
+  2>"$work/s3.err" &
+s3_pid=$!
+exec 7>"$work/s3.in"  # the fake exits when its stdin closes: held open until cleanup
+for _ in $(seq 1 200); do [[ -s "$work/s3.hello" ]] && break; sleep 0.1; done
+s3_field() { python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())[sys.argv[2]])' "$work/s3.hello" "$1"; }
+if [[ ! -s "$work/s3.hello" ]]; then
+  fail "the fake S3 did not start: $(cat "$work/s3.err")"
+else
+  export LIVE_S3_BUCKET=$(s3_field bucket) LIVE_S3_ENDPOINT=$(s3_field endpoint) LIVE_S3_REGION=$(s3_field region)
+  export LIVE_S3_ACCESS_KEY_ID=$(s3_field access_key) LIVE_S3_SECRET_ACCESS_KEY=$(s3_field secret_key)
+  # The default class policy keeps recordings 90 days: a bucket deleting them at 60 would cut that short.
+  expect_error "s3-lifecycle shorter than retention" "90 days.*--expire-days 91" admin s3-lifecycle --archive-days 0 --expire-days 60
+  expect_error "s3-lifecycle archiving after expiry" "archive" admin s3-lifecycle --archive-days 200 --expire-days 180
+  if expect_ok "s3-lifecycle" admin s3-lifecycle; then
+    check_json "s3-lifecycle output" '
+o["bucket"] == "'"$LIVE_S3_BUCKET"'" and o["archive_days"] == 90 and o["expire_days"] == 180
+"<StorageClass>GLACIER_IR</StorageClass>" in o["rules"] and "<Days>180</Days>" in o["rules"]'
+  fi
+  expect_ok "s3-lifecycle --force" admin s3-lifecycle --archive-days 0 --expire-days 60 --force
+  expect_eq "lifecycle PUTs the fake S3 accepted" \
+    "$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if (e := json.loads(l))["method"] == "PUT" and "lifecycle" in e["query"] and e["status"] == 200))' "$work/s3.log")" 2
+  LIVE_S3_SECRET_ACCESS_KEY=wrong expect_error "s3-lifecycle with a wrong secret" \
+    "SignatureDoesNotMatch.*LIVE_S3_SECRET_ACCESS_KEY" admin s3-lifecycle
+  unset LIVE_S3_BUCKET LIVE_S3_ENDPOINT LIVE_S3_REGION LIVE_S3_ACCESS_KEY_ID LIVE_S3_SECRET_ACCESS_KEY
+fi
 
 # ---------------------------------------------------------------- serve on a port that is taken
 python3 - "$BIN" <<'EOF'

@@ -1,3 +1,5 @@
+#include "infra/jwt.hpp"
+
 #include <gtest/gtest.h>
 #include <jwt.h>
 #include <openssl/evp.h>
@@ -12,7 +14,6 @@
 #include <string_view>
 
 #include "infra/crypto.hpp"
-#include "infra/jwt.hpp"
 
 namespace lc::infra {
 namespace {

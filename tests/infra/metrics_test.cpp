@@ -1,11 +1,11 @@
+#include "infra/metrics.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <stdexcept>
 #include <thread>
 #include <vector>
-
-#include "infra/metrics.hpp"
 
 namespace lc::infra::metrics {
 namespace {
