@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -120,6 +121,11 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     // Seed 5.3: recordings are copied to an S3 bucket when LIVE_S3_BUCKET is set, else to local disk
     // unless LIVE_STORAGE_DIR is "off".
     const bool keep_copies = !cfg.s3_bucket.empty() || cfg.storage_dir != "off";
+    if (cfg.s3_bucket.empty() &&
+        (!cfg.s3_endpoint.empty() || !cfg.s3_access_key_id.empty() || !cfg.s3_secret_access_key.empty()))
+        return Error::invalid(
+            "LIVE_S3_ENDPOINT or the LIVE_S3 keys are set but LIVE_S3_BUCKET is empty: set the "
+            "bucket to keep recordings in S3, or unset them to keep them on local disk");
     if (cfg.s3_bucket.empty()) {
         a->blobs_ = std::make_unique<infra::LocalBlobStore>(cfg.storage_dir);
     } else {
@@ -133,11 +139,19 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         s3.path_style = cfg.s3_path_style < 0 ? !cfg.s3_endpoint.empty() : cfg.s3_path_style == 1;
         s3.link_seconds = cfg.s3_link_seconds;
         s3.part_bytes = static_cast<long long>(cfg.s3_part_mb) << 20;
-        s3.scratch_dir = cfg.storage_dir == "off"
-                             ? (std::filesystem::temp_directory_path() / "liveclass-scratch").string()
-                             : cfg.storage_dir + "/.scratch";
+        s3.scratch_dir = cfg.storage_dir + "/.scratch";
+        if (cfg.storage_dir == "off") {
+            // A private directory of this process (0700): a shared, predictable name in /tmp could be
+            // planted by another user of the machine.
+            std::string dir = (std::filesystem::temp_directory_path() / "liveclass-scratch-XXXXXX").string();
+            if (!::mkdtemp(dir.data()))
+                return Error::unavailable("cannot make a scratch directory for recordings", dir);
+            s3.scratch_dir = dir;
+        }
         if (auto st = infra::validate_s3_options(s3); !st) return st.take_error();
-        auto store = std::make_unique<infra::S3BlobStore>(s3, *a->metered_http_, clock);
+        // Not through the providers' circuit breaker and metrics: the bucket is ours, and a part upload
+        // must not be cut short because a conferencing provider is failing on another address.
+        auto store = std::make_unique<infra::S3BlobStore>(s3, *a->http_client_, clock);
         log.info("recordings are kept in S3", {{"bucket", store->describe()}});
         a->blobs_ = std::move(store);
     }
@@ -367,15 +381,25 @@ Result<std::string> App::apply_s3_lifecycle(int archive_days, int expire_days, b
         return Error::invalid("--expire-days must be 1-36500 and --archive-days below it (0: never archive)");
     if (!force) {
         store::Conn c(*db_);
-        const int longest = store::longest_recording_retention(c.sql());
-        if (longest >= expire_days)
-            return Error::invalid("a class policy keeps recordings for " + std::to_string(longest) +
-                                  " days, but the bucket would delete them after " + std::to_string(expire_days) +
-                                  ": use --expire-days " + std::to_string(longest + 1) +
-                                  " or more, or --force to delete them at " + std::to_string(expire_days) + " anyway");
+        const auto needs = store::recording_retention_needs(c.sql(), clock_.now() + expire_days * 86400LL);
+        const std::string days = std::to_string(expire_days);
+        if (needs.keeps_forever)
+            return Error::invalid(
+                "a class policy keeps recordings for ever (recording_retention_days 0), but the "
+                "bucket would delete them after " +
+                days + " days: use --force to delete them then anyway");
+        if (needs.longest_days >= expire_days)
+            return Error::invalid("a class policy keeps recordings for " + std::to_string(needs.longest_days) +
+                                  " days, but the bucket would delete them after " + days + ": use --expire-days " +
+                                  std::to_string(needs.longest_days + 1) + " or more, or --force to delete them at " +
+                                  days + " anyway");
+        if (needs.stored_past > 0)
+            return Error::invalid(std::to_string(needs.stored_past) +
+                                  " stored recordings have no expiry or expire later than " + days +
+                                  " days from now: use a larger --expire-days, or --force");
     }
-    std::string xml = infra::s3_lifecycle_xml(cfg_.s3_prefix, archive_days, expire_days);
-    if (auto st = s3->put_lifecycle(xml); !st) return st.take_error();
+    auto xml = s3->merge_lifecycle(infra::s3_lifecycle_xml(cfg_.s3_prefix, archive_days, expire_days));
+    if (!xml) return xml.take_error();
     return xml;
 }
 

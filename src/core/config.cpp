@@ -82,7 +82,7 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
         c.s3_path_style = path_style ? 1 : 0;
     }
     num("LIVE_S3_LINK_SECONDS", c.s3_link_seconds, 1, 604800);
-    num("LIVE_S3_PART_MB", c.s3_part_mb, 5, 5120);
+    num("LIVE_S3_PART_MB", c.s3_part_mb, 5, 512);
     num("LIVE_RATE_JOIN_PER_USER", c.rate_join_per_user, 0, 1000000000);
     num("LIVE_RATE_JOIN_PER_IP", c.rate_join_per_ip, 0, 1000000000);
     num("LIVE_RATE_LOGIN_PER_ACCOUNT", c.rate_login_per_account, 0, 1000000000);

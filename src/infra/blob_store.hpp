@@ -24,10 +24,13 @@ public:
         std::string url;
         long long size = 0;
     };
-    /// What a signed address makes the store answer with (S3's response-content-* overrides).
+    /// What a signed address makes the store answer with (S3's response-content-* overrides), and how
+    /// much longer than the store's own link lifetime it must work (a video's length: players keep asking
+    /// for ranges while it plays).
     struct Presentation {
         std::string content_type;
         std::string content_disposition;
+        long long extra_seconds = 0;
     };
     /// Where to read `key` from; NotFound when it is not there.
     virtual Result<Found> find(const std::string& key, const Presentation& as) const = 0;

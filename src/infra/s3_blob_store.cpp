@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <memory>
 #include <pugixml.hpp>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "infra/crypto.hpp"
@@ -15,9 +17,12 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
-constexpr long long kMinPartBytes = 5LL * 1024 * 1024;  // S3: every part but the last
-constexpr int kMaxParts = 10000;                        // S3: parts per upload
+constexpr long long kMinPartBytes = 5LL * 1024 * 1024;    // S3: every part but the last
+constexpr long long kMaxPartBytes = 512LL * 1024 * 1024;  // ours: a part is held in memory
+constexpr int kMaxParts = 10000;                          // S3: parts per upload
 constexpr int kPartAttempts = 3;
+constexpr const char* kS3Xmlns = "http://s3.amazonaws.com/doc/2006-03-01/";
+constexpr const char* kStoreUnavailable = "the recordings store is not available right now; try again in a few minutes";
 
 struct SplitEndpoint {
     std::string scheme, host, port;
@@ -78,6 +83,19 @@ std::pair<std::string, std::string> error_of(const std::string& body) {
     return {e.child_value("Code"), e.child_value("Message")};
 }
 
+/// Whether sending the same request again may succeed: S3 busy (5xx, 429, SlowDown) or a request
+/// that timed out on its side; not a refusal (4xx) or a redirect to another region (3xx).
+bool worth_retrying(long status, const std::string& code) {
+    return status >= 500 || status == 429 || code == "RequestTimeout" || code == "SlowDown" || code == "InternalError";
+}
+
+/// 1 s, then 2 s, or what S3's Retry-After asks for (at most 10 s: a job worker waits meanwhile).
+void pause_before_retry(int attempt, long retry_after_seconds) {
+    if (attempt >= kPartAttempts) return;
+    const long wait = retry_after_seconds > 0 ? std::min(retry_after_seconds, 10L) : attempt;
+    std::this_thread::sleep_for(std::chrono::seconds(wait));
+}
+
 struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
 };
@@ -101,7 +119,14 @@ Status validate_s3_options(const S3Options& o) {
             "LIVE_S3_ACCESS_KEY_ID and LIVE_S3_SECRET_ACCESS_KEY must both be set with LIVE_S3_BUCKET");
     if (!o.prefix.empty() && (o.prefix.back() != '/' || !BlobStore::valid_key(o.prefix.substr(0, o.prefix.size() - 1))))
         return Error::invalid("LIVE_S3_PREFIX must be lowercase path parts ending with '/', e.g. liveclass/");
+    if (o.prefix.size() > 200) return Error::invalid("LIVE_S3_PREFIX must be at most 200 characters");
     if (o.part_bytes < kMinPartBytes) return Error::invalid("the S3 part size must be at least 5 MiB");
+    if (o.part_bytes > kMaxPartBytes)
+        return Error::invalid("the S3 part size must be at most 512 MiB (held in memory)");
+    // A dotted name in the host breaks TLS: the store's certificate covers *.host, one label only.
+    if (!o.path_style && o.bucket.find('.') != std::string::npos &&
+        (o.endpoint.empty() || o.endpoint.rfind("https://", 0) == 0))
+        return Error::invalid("LIVE_S3_BUCKET with dots needs LIVE_S3_PATH_STYLE=true over https");
     if (o.link_seconds < 1 || o.link_seconds > 604800)
         return Error::invalid("LIVE_S3_LINK_SECONDS must be between 1 and 604800 (7 days)");
     return ok_status();
@@ -134,9 +159,9 @@ std::string S3BlobStore::object_path(const std::string& key) const {
     return path;
 }
 
-Result<S3BlobStore::Sent> S3BlobStore::send(const std::string& method, const std::string& key, sigv4::Pairs query,
-                                            std::string body, sigv4::Pairs headers, std::chrono::milliseconds timeout,
-                                            const char* endpoint_label) const {
+HttpRequest S3BlobStore::signed_request(const std::string& method, const std::string& key, sigv4::Pairs query,
+                                        std::string body, sigv4::Pairs headers, std::chrono::milliseconds timeout,
+                                        const char* endpoint_label) const {
     sigv4::Request r;
     r.method = method;
     r.host = host_;
@@ -154,10 +179,18 @@ Result<S3BlobStore::Sent> S3BlobStore::send(const std::string& method, const std
     req.timeout = timeout;
     req.provider = "s3";
     req.endpoint = endpoint_label;
+    return req;
+}
+
+Result<S3BlobStore::Sent> S3BlobStore::exchange(const HttpRequest& req) const {
     auto res = http_.send(req);
     if (!res) {
+        // What a person using the API may read stays general; the operator's detail goes to `internal`
+        // (logs, the job's last error, the CLI).
         Error e = res.take_error();
-        e.message = "the file store (" + describe() + ") could not be reached: " + e.message;
+        e.internal = "the file store (" + describe() + ") could not be reached: " + e.message +
+                     (e.internal.empty() ? "" : " (" + e.internal + ")");
+        e.message = kStoreUnavailable;
         return e;
     }
     Sent out;
@@ -166,6 +199,13 @@ Result<S3BlobStore::Sent> S3BlobStore::send(const std::string& method, const std
     out.message = std::move(message);
     out.response = std::move(*res);
     return out;
+}
+
+Result<S3BlobStore::Sent> S3BlobStore::send(const std::string& method, const std::string& key, sigv4::Pairs query,
+                                            std::string body, sigv4::Pairs headers, std::chrono::milliseconds timeout,
+                                            const char* endpoint_label) const {
+    return exchange(
+        signed_request(method, key, std::move(query), std::move(body), std::move(headers), timeout, endpoint_label));
 }
 
 Error S3BlobStore::refused(const std::string& what, const Sent& sent) const {
@@ -177,12 +217,13 @@ Error S3BlobStore::refused(const std::string& what, const Sent& sent) const {
         why += "; check LIVE_S3_ACCESS_KEY_ID and LIVE_S3_SECRET_ACCESS_KEY";
     else if (sent.code == "NoSuchBucket")
         why += "; check LIVE_S3_BUCKET";
-    else if (sent.code == "AuthorizationHeaderMalformed")
-        why += "; check LIVE_S3_REGION";
+    else if (sent.code == "AuthorizationHeaderMalformed" || sent.code == "PermanentRedirect" ||
+             sent.code == "TemporaryRedirect" || sent.response.status == 301 || sent.response.status == 307)
+        why += "; the bucket is elsewhere: check LIVE_S3_REGION and LIVE_S3_ENDPOINT";
     else if (sent.code == "RequestTimeTooSkewed")
         why += "; this machine's clock is off";
     // Unavailable, so jobs retry: a store that is down or misconfigured now may be fixed in an hour.
-    Error e = Error::unavailable(why, why);
+    Error e = Error::unavailable(kStoreUnavailable, why);
     e.retry_after_seconds = sent.response.retry_after_seconds;
     return e;
 }
@@ -234,47 +275,53 @@ Status S3BlobStore::put_multipart(const std::string& key, const std::string& loc
         (void)send("DELETE", key, {{"uploadId", upload_id}}, "", {}, 30s, "multipart_abort");
         return e;
     };
-    std::string completion = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
-    std::string bytes;
+    std::string completion = "<CompleteMultipartUpload xmlns=\"" + std::string(kS3Xmlns) + "\">";
     const int parts = static_cast<int>((size + part - 1) / part);
     for (int number = 1; number <= parts; ++number) {
         const long long n = std::min(part, size - (number - 1) * part);
+        std::string bytes;
         if (!read_exactly(f.get(), bytes, n))
             return abort(Error::unavailable("the file to store could not be read", local_path));
+        // Signed once: a retry a few seconds later sends the same request (signatures last 15 minutes).
+        const HttpRequest req =
+            signed_request("PUT", key, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}},
+                           std::move(bytes), {}, 10min, "multipart_part");
         std::string etag;
-        Error last = Error::unavailable("no attempt made");
+        Error last = Error::unavailable(kStoreUnavailable);
         for (int attempt = 1; attempt <= kPartAttempts && etag.empty(); ++attempt) {
-            if (attempt > 1) std::this_thread::sleep_for(std::chrono::seconds(attempt - 1));
-            auto sent = send("PUT", key, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}}, bytes, {},
-                             10min, "multipart_part");
-            if (!sent) {
-                last = sent.take_error();
-            } else if (sent->response.status != 200 || sent->response.etag.empty()) {
-                last = refused("store part " + std::to_string(number) + " of " + key, *sent);
-                if (sent->response.status >= 400 && sent->response.status < 500 && sent->response.status != 429 &&
-                    sent->code != "RequestTimeout")
-                    break;  // retrying the same bytes cannot help
-            } else {
+            auto sent = exchange(req);
+            if (sent && sent->response.status == 200 && !sent->response.etag.empty()) {
                 etag = sent->response.etag;
+                break;
             }
+            last = sent ? refused("store part " + std::to_string(number) + " of " + key, *sent) : sent.take_error();
+            if (sent && !worth_retrying(sent->response.status, sent->code)) break;  // the same bytes again cannot help
+            pause_before_retry(attempt, sent ? sent->response.retry_after_seconds : 0);
         }
         if (etag.empty()) return abort(last);
         completion += "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" + etag + "</ETag></Part>";
     }
     completion += "</CompleteMultipartUpload>";
-    auto done = send("POST", key, {{"uploadId", upload_id}}, completion, {{"Content-Type", "application/xml"}}, 10min,
-                     "multipart_complete");
-    if (!done) return abort(done.take_error());
-    // S3 may answer 200 and still report an error in the body (documented for CompleteMultipartUpload).
-    if (done->response.status != 200 || !done->code.empty() ||
-        done->response.body.find("CompleteMultipartUploadResult") == std::string::npos)
-        return abort(refused("finish the upload of " + key, *done));
-    return ok_status();
+    // AWS: a CompleteMultipartUpload that fails (a 5xx, or a 200 whose body is an error) should be retried;
+    // aborting would throw away every part already uploaded.
+    const HttpRequest complete = signed_request("POST", key, {{"uploadId", upload_id}}, completion,
+                                                {{"Content-Type", "application/xml"}}, 10min, "multipart_complete");
+    Error last = Error::unavailable(kStoreUnavailable);
+    for (int attempt = 1; attempt <= kPartAttempts; ++attempt) {
+        auto done = exchange(complete);
+        if (done && done->response.status == 200 && done->code.empty() &&
+            done->response.body.find("CompleteMultipartUploadResult") != std::string::npos)
+            return ok_status();
+        last = done ? refused("finish the upload of " + key, *done) : done.take_error();
+        if (done && !worth_retrying(done->response.status == 200 ? 500 : done->response.status, done->code)) break;
+        pause_before_retry(attempt, done ? done->response.retry_after_seconds : 0);
+    }
+    return abort(last);
 }
 
 Result<BlobStore::Found> S3BlobStore::find(const std::string& key, const Presentation& as) const {
     if (!valid_key(key)) return Error::not_found("no such file");
-    auto head = send("HEAD", key, {}, "", {}, 15s, "head");
+    auto head = send("HEAD", key, {}, "", {}, 5s, "head");  // a Watch link waits for it
     if (!head) return head.take_error();
     if (head->response.status == 404) return Error::not_found("no such file");
     if (head->response.status != 200) return refused("look up " + key, *head);
@@ -286,16 +333,19 @@ Result<BlobStore::Found> S3BlobStore::find(const std::string& key, const Present
     r.path = object_path(key);
     if (!as.content_type.empty()) r.query.emplace_back("response-content-type", as.content_type);
     if (!as.content_disposition.empty()) r.query.emplace_back("response-content-disposition", as.content_disposition);
-    out.url = sigv4::presign_url(origin_, r, credentials_, clock_.now(), opt_.link_seconds);
+    out.url = sigv4::presign_url(origin_, r, credentials_, clock_.now(),
+                                 std::min<long long>(opt_.link_seconds + std::max(0LL, as.extra_seconds), 604800));
     return out;
 }
 
 Result<std::string> S3BlobStore::read(const std::string& key, long long max_bytes) const {
     if (!valid_key(key)) return Error::not_found("no such file");
-    auto got = send("GET", key, {}, "", {}, 30s, "get");
+    // One byte more than allowed is enough to tell a file that is too large.
+    auto got = send("GET", key, {}, "", {{"Range", "bytes=0-" + std::to_string(max_bytes)}}, 30s, "get");
     if (!got) return got.take_error();
     if (got->response.status == 404) return Error::not_found("no such file");
-    if (got->response.status != 200) return refused("read " + key, *got);
+    if (got->response.status == 416) return std::string();  // an empty file: no byte to give
+    if (got->response.status != 200 && got->response.status != 206) return refused("read " + key, *got);
     if (static_cast<long long>(got->response.body.size()) > max_bytes)
         return Error::not_found("the file is larger than expected");
     return std::move(got->response.body);
@@ -311,8 +361,10 @@ Status S3BlobStore::remove(const std::string& key) {
 }
 
 std::string s3_lifecycle_xml(const std::string& prefix, int archive_days, int expire_days) {
+    // The IDs name the prefix, so deployments sharing a bucket each keep their own rules.
+    const std::string id_suffix = prefix.empty() ? "" : " " + prefix;
     auto rule = [&](const std::string& id, const std::string& under, const std::string& actions) {
-        return "<Rule><ID>" + id + "</ID><Filter><Prefix>" + prefix + under +
+        return "<Rule><ID>" + id + id_suffix + "</ID><Filter><Prefix>" + prefix + under +
                "</Prefix></Filter><Status>Enabled</Status>" + actions + "</Rule>";
     };
     const std::string expire = "<Expiration><Days>" + std::to_string(expire_days) + "</Days></Expiration>";
@@ -320,7 +372,7 @@ std::string s3_lifecycle_xml(const std::string& prefix, int archive_days, int ex
     if (archive_days > 0)
         archive = "<Transition><Days>" + std::to_string(archive_days) +
                   "</Days><StorageClass>GLACIER_IR</StorageClass></Transition>";
-    std::string xml = "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+    std::string xml = "<LifecycleConfiguration xmlns=\"" + std::string(kS3Xmlns) + "\">";
     xml += rule("liveclass-recordings", "recordings/", archive + expire);
     xml += rule("liveclass-thumbnails", "thumbnails/", expire);
     xml += rule("liveclass-abandoned-uploads", "",
@@ -328,6 +380,35 @@ std::string s3_lifecycle_xml(const std::string& prefix, int archive_days, int ex
                 "</AbortIncompleteMultipartUpload>");
     xml += "</LifecycleConfiguration>";
     return xml;
+}
+
+Result<std::string> S3BlobStore::get_lifecycle() const {
+    auto got = send("GET", "", {{"lifecycle", ""}}, "", {}, 30s, "lifecycle");
+    if (!got) return got.take_error();
+    if (got->response.status == 404 && got->code == "NoSuchLifecycleConfiguration") return std::string();
+    if (got->response.status != 200) return refused("show the lifecycle rules", *got);
+    return std::move(got->response.body);
+}
+
+Result<std::string> S3BlobStore::merge_lifecycle(const std::string& ours) const {
+    pugi::xml_document mine, theirs, merged;
+    if (!mine.load_string(ours.c_str())) return Error::invalid("the lifecycle rules to apply are not XML");
+    auto current = get_lifecycle();
+    if (!current) return current.take_error();
+    if (!current->empty() && !theirs.load_buffer(current->data(), current->size()))
+        return Error::unavailable(kStoreUnavailable, "the bucket's lifecycle rules are not XML: " + *current);
+    std::set<std::string> our_ids;
+    for (auto rule : mine.child("LifecycleConfiguration").children("Rule")) our_ids.insert(rule.child_value("ID"));
+    auto root = merged.append_child("LifecycleConfiguration");
+    root.append_attribute("xmlns") = kS3Xmlns;
+    // Rules of others on the bucket stay; ours (by ID) are replaced.
+    for (auto rule : theirs.child("LifecycleConfiguration").children("Rule"))
+        if (!our_ids.count(rule.child_value("ID"))) root.append_copy(rule);
+    for (auto rule : mine.child("LifecycleConfiguration").children("Rule")) root.append_copy(rule);
+    std::ostringstream out;
+    merged.save(out, "", pugi::format_raw | pugi::format_no_declaration);
+    if (auto st = put_lifecycle(out.str()); !st) return st.take_error();
+    return out.str();
 }
 
 Status S3BlobStore::put_lifecycle(const std::string& xml) const {

@@ -28,7 +28,8 @@ struct S3Options {
     std::string prefix;
     /// How long a presigned address works (seconds).
     long link_seconds = 300;
-    /// Files larger than this go up as a multipart upload in parts of this size (S3: 5 MiB at least).
+    /// Files larger than this go up as a multipart upload in parts of this size (5-512 MiB; one part is
+    /// held in memory at a time).
     long long part_bytes = 16LL * 1024 * 1024;
     /// Local directory for scratch files (downloads land here before they are uploaded).
     std::string scratch_dir;
@@ -42,6 +43,7 @@ Status validate_s3_options(const S3Options& options);
 /// recordings move to Glacier Instant Retrieval after `archive_days` (0: never), which still serves a
 /// signed link at once (plain Glacier would need a restore before every play), and recordings and
 /// thumbnails are deleted after `expire_days`; abandoned multipart uploads are removed after a day.
+/// The rules' IDs name the prefix, so deployments sharing a bucket each keep their own.
 std::string s3_lifecycle_xml(const std::string& prefix, int archive_days, int expire_days);
 
 class S3BlobStore final : public BlobStore {
@@ -58,6 +60,11 @@ public:
 
     /// Replaces the bucket's lifecycle rules with `xml` (a LifecycleConfiguration document).
     Status put_lifecycle(const std::string& xml) const;
+    /// The bucket's lifecycle rules ("" when it has none).
+    Result<std::string> get_lifecycle() const;
+    /// Puts `ours` (from s3_lifecycle_xml) in place of the rules with the same IDs, keeping the bucket's
+    /// other rules (S3 replaces the whole set on every put). Returns the rules the bucket now has.
+    Result<std::string> merge_lifecycle(const std::string& ours) const;
     /// "s3://bucket/prefix" for logs and the ops view.
     std::string describe() const;
 
@@ -67,7 +74,12 @@ private:
         std::string code;     // S3's error code, when the answer is an <Error>
         std::string message;  // and its message
     };
-    /// Signs and sends one request for `key` ("" for the bucket itself).
+    /// One signed request for `key` ("" for the bucket itself), to send (and resend) with exchange().
+    HttpRequest signed_request(const std::string& method, const std::string& key, sigv4::Pairs query, std::string body,
+                               sigv4::Pairs headers, std::chrono::milliseconds timeout,
+                               const char* endpoint_label) const;
+    Result<Sent> exchange(const HttpRequest& request) const;
+    /// signed_request, then exchange.
     Result<Sent> send(const std::string& method, const std::string& key, sigv4::Pairs query, std::string body,
                       sigv4::Pairs headers, std::chrono::milliseconds timeout, const char* endpoint_label) const;
     /// The error for an answer that is not what we asked for.

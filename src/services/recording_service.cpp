@@ -186,23 +186,29 @@ Result<Playback> RecordingService::open_link(std::string_view token) {
     if (ctx_.clock.now() >= expires_at)
         return Error::gone("this recording link has expired; open the class's recordings and choose Watch again");
     return guarded([&]() -> Result<Playback> {
-        store::Conn c(ctx_.db);
-        auto r = store::find_recording_by_id(c.sql(), tenant, recording);
-        if (!r || !is_playable(r->status) || (published_only && r->status != RecordingStatus::kPublished) ||
-            playback_url(*r).empty())
-            return Error::gone("this recording is no longer available");
-        // The person is checked again too: an account deactivated, a student unenrolled or a teacher
-        // removed from the course since the link was handed out does not get in with it.
-        auto t = store::find_tenant(c.sql(), tenant, ctx_.keys.box, /*with_domains=*/false);
-        auto u = store::find_user(c.sql(), tenant, user);
-        if (!t || !u || !u->is_active) return Error::gone("this recording is no longer available to you");
-        auto l = sessions_.load(c.sql(), Principal{std::move(*u), std::move(*t)}, r->session_id);
-        if (!l || !can_see_recording(l->actor, r->status))
-            return Error::gone("this recording is no longer available to you");
+        std::optional<Recording> r;
+        {
+            store::Conn c(ctx_.db);  // released before the file store is asked (a network call with S3)
+            r = store::find_recording_by_id(c.sql(), tenant, recording);
+            if (!r || !is_playable(r->status) || (published_only && r->status != RecordingStatus::kPublished) ||
+                playback_url(*r).empty())
+                return Error::gone("this recording is no longer available");
+            // The person is checked again too: an account deactivated, a student unenrolled or a teacher
+            // removed from the course since the link was handed out does not get in with it.
+            auto t = store::find_tenant(c.sql(), tenant, ctx_.keys.box, /*with_domains=*/false);
+            auto u = store::find_user(c.sql(), tenant, user);
+            if (!t || !u || !u->is_active) return Error::gone("this recording is no longer available to you");
+            auto l = sessions_.load(c.sql(), Principal{std::move(*u), std::move(*t)}, r->session_id);
+            if (!l || !can_see_recording(l->actor, r->status))
+                return Error::gone("this recording is no longer available to you");
+        }
         Playback out;
         out.redirect_url = playback_url(*r);  // the provider's: when there is no copy of ours (yet, or it is gone)
         out.file_name = "recording-" + r->id + ".mp4";
-        infra::BlobStore::Presentation as{"video/mp4", "inline; filename=\"" + out.file_name + "\""};
+        // A player asks the bucket for ranges for as long as the video plays: a signed address to our copy
+        // in S3 lasts the recording's length longer, as our own link does.
+        infra::BlobStore::Presentation as{"video/mp4", "inline; filename=\"" + out.file_name + "\"",
+                                          std::min<long long>(r->duration_seconds, 6 * 3600)};
         if (auto copy = storage_.find_copy(*r, as)) {
             if (!copy->path.empty())
                 out.file_path = copy->path;  // on our disk: streamed by us

@@ -128,7 +128,8 @@ Status RecordingStorageService::run_thumbnail_job(const store::Job& job) {
         }
         if (!rec || !is_playable(rec->status)) return ok_status();
         auto copy = find_copy(*rec);
-        if (!copy) return ok_status();  // deleted meanwhile
+        if (!copy && copy.error().code == Code::kNotFound) return ok_status();  // deleted meanwhile
+        if (!copy) return copy.take_error();                                    // the store unreachable: retried
         auto scratch = store_.scratch_path(id + ".jpg");
         if (!scratch) return scratch.take_error();
         infra::ThumbnailRequest q;
@@ -136,8 +137,14 @@ Status RecordingStorageService::run_thumbnail_job(const store::Job& job) {
         q.input = copy->path.empty() ? copy->url : copy->path;  // S3: ffmpeg reads the signed address
         q.output = *scratch;
         if (auto st = infra::make_thumbnail(q); !st) {
-            if (st.error().code == Code::kInvalidArgument) return ok_status();  // not a video ffmpeg can read
-            return st;                                                          // retried
+            if (st.error().code != Code::kInvalidArgument) return st;  // ffmpeg missing or too slow: retried
+            // ffmpeg read nothing. From a signed address that may be the network or the store, not the
+            // file: if the store no longer answers for the copy, try again later.
+            if (copy->path.empty()) {
+                if (auto again = find_copy(*rec); !again && again.error().code != Code::kNotFound)
+                    return again.take_error();
+            }
+            return ok_status();  // not a video ffmpeg can read: no thumbnail, not retried
         }
         if (auto st = store_.put_file(thumbnail_key(*rec), *scratch); !st) {
             std::remove(scratch->c_str());

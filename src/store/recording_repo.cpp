@@ -95,11 +95,20 @@ std::optional<Recording> find_recording(soci::session& sql, const std::string& t
     return v.front();
 }
 
-int longest_recording_retention(soci::session& sql) {
-    int longest = 0;
+RetentionNeeds recording_retention_needs(soci::session& sql, UnixTime keep_until) {
+    RetentionNeeds out;
+    int longest = 0, forever = 0;
     soci::indicator ind = soci::i_null;
     sql << "SELECT MAX(recording_retention_days) FROM live_session_policies", soci::into(longest, ind);
-    return std::max(ind == soci::i_ok ? longest : 0, domain::EffectivePolicy{}.recording_retention_days);
+    out.longest_days = std::max(ind == soci::i_ok ? longest : 0, out.longest_days);
+    sql << "SELECT COUNT(*) FROM live_session_policies WHERE recording_retention_days = 0", soci::into(forever);
+    out.keeps_forever = forever > 0;
+    long long stored = 0;
+    sql << "SELECT COUNT(*) FROM live_session_recordings WHERE status <> 'deleted' AND storage_status = 'stored' "
+           "AND (expires_at IS NULL OR expires_at > :until)",
+        soci::use(static_cast<long long>(keep_until)), soci::into(stored);
+    out.stored_past = stored;
+    return out;
 }
 
 std::optional<Recording> find_recording_by_id(soci::session& sql, const std::string& tenant_id, const std::string& id,

@@ -19,9 +19,16 @@ std::optional<domain::Recording> find_recording(soci::session& sql, const std::s
                                                 const std::string& session_id, const std::string& id,
                                                 bool for_update = false);
 /// One recording by id within the tenant (for jobs and access links, which know no session).
-/// The longest recording_retention_days any class policy (school, course or class) sets, and at least
-/// the default of 90: how long the bucket must keep a copy at least.
-int longest_recording_retention(soci::session& sql);
+/// How long the copies must be kept, for a bucket rule that deletes them: the longest
+/// recording_retention_days any class policy (school, course or class) sets (at least the default 90),
+/// whether a policy keeps recordings for ever (0), and how many stored copies are due to stay past
+/// `keep_until` or have no expiry.
+struct RetentionNeeds {
+    int longest_days = 90;
+    bool keeps_forever = false;
+    long long stored_past = 0;
+};
+RetentionNeeds recording_retention_needs(soci::session& sql, UnixTime keep_until);
 
 std::optional<domain::Recording> find_recording_by_id(soci::session& sql, const std::string& tenant_id,
                                                       const std::string& id, bool for_update = false);

@@ -80,6 +80,20 @@ EOF
   fi
 }
 
+# Runs one SQL statement that changes the test database (committed).
+sql_exec() {
+  if [[ "$engine" == sqlite ]]; then
+    python3 - "$work/liveclass.db" "$1" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute(sys.argv[2])
+db.commit()
+EOF
+  else
+    PGOPTIONS="-csearch_path=$schema" "$(psql_bin)" "$PG_ADMIN_URL" -v ON_ERROR_STOP=1 -qtAc "$1" >/dev/null
+  fi
+}
+
 # Runs the binary; leaves stdout/stderr in $work/out, $work/err and the exit status in $rc.
 run() {
   "$BIN" "$@" >"$work/out" 2>"$work/err"
@@ -267,6 +281,11 @@ o["bucket"] == "'"$LIVE_S3_BUCKET"'" and o["archive_days"] == 90 and o["expire_d
   expect_ok "s3-lifecycle --force" admin s3-lifecycle --archive-days 0 --expire-days 60 --force
   expect_eq "lifecycle PUTs the fake S3 accepted" \
     "$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if (e := json.loads(l))["method"] == "PUT" and "lifecycle" in e["query"] and e["status"] == 200))' "$work/s3.log")" 2
+  # A school that keeps its recordings for ever (0): the bucket must not delete them behind its back.
+  sql_exec "INSERT INTO live_session_policies (id, tenant_id, recording_retention_days) VALUES \
+('$(python3 -c 'import uuid; print(uuid.uuid4())')', '$TENANT_ID', 0)"
+  expect_error "s3-lifecycle with a keep-for-ever policy" "for ever.*--force" admin s3-lifecycle --expire-days 3650
+  sql_exec "DELETE FROM live_session_policies WHERE recording_retention_days = 0"
   LIVE_S3_SECRET_ACCESS_KEY=wrong expect_error "s3-lifecycle with a wrong secret" \
     "SignatureDoesNotMatch.*LIVE_S3_SECRET_ACCESS_KEY" admin s3-lifecycle
   unset LIVE_S3_BUCKET LIVE_S3_ENDPOINT LIVE_S3_REGION LIVE_S3_ACCESS_KEY_ID LIVE_S3_SECRET_ACCESS_KEY

@@ -150,8 +150,8 @@ TEST_F(S3Store, AnUploadThatCannotFinishIsAbortedAndTheLocalFileKeptForTheNextAt
     auto st = store.put_file("recordings/t1/big.mp4", local);
     ASSERT_FALSE(st);
     EXPECT_EQ(st.error().code, Code::kUnavailable) << "the copy job retries it";
-    EXPECT_NE(st.error().message.find("part 2"), std::string::npos) << st.error().message;
-    EXPECT_NE(st.error().message.find("InvalidArgument"), std::string::npos) << st.error().message;
+    EXPECT_NE(st.error().internal.find("part 2"), std::string::npos) << st.error().internal;
+    EXPECT_NE(st.error().internal.find("InvalidArgument"), std::string::npos) << st.error().internal;
     EXPECT_EQ(count("PUT", "partNumber=2"), 1) << "a 400 is not retried";
     EXPECT_EQ(count("PUT", "partNumber=3"), 0);
     EXPECT_EQ(count("DELETE", "uploadId="), 1) << "aborted";
@@ -163,7 +163,7 @@ TEST_F(S3Store, AnUploadThatCannotFinishIsAbortedAndTheLocalFileKeptForTheNextAt
     s3.fail_next("POST", 400, "InvalidPart", 1, "uploadId=");
     st = store.put_file("recordings/t1/big.mp4", local);
     ASSERT_FALSE(st);
-    EXPECT_NE(st.error().message.find("InvalidPart"), std::string::npos) << st.error().message;
+    EXPECT_NE(st.error().internal.find("InvalidPart"), std::string::npos) << st.error().internal;
     EXPECT_TRUE(s3.open_uploads().empty());
 
     ASSERT_TRUE(store.put_file("recordings/t1/big.mp4", local)) << "and the next attempt succeeds";
@@ -177,8 +177,10 @@ TEST_F(S3Store, WrongKeysARegionOrAClockOffAreReportedInWordsAnOperatorCanActOn)
         S3BlobStore store(o, http, clock);
         auto st = store.put_file("recordings/t1/x.mp4", local_file(store, "x.part", "bytes"));
         ASSERT_FALSE(st);
-        EXPECT_NE(st.error().message.find("SignatureDoesNotMatch"), std::string::npos) << st.error().message;
-        EXPECT_NE(st.error().message.find("LIVE_S3_SECRET_ACCESS_KEY"), std::string::npos);
+        EXPECT_NE(st.error().internal.find("SignatureDoesNotMatch"), std::string::npos) << st.error().internal;
+        EXPECT_NE(st.error().internal.find("LIVE_S3_SECRET_ACCESS_KEY"), std::string::npos);
+        // The part an API client may read names no setting, bucket or S3 detail.
+        EXPECT_EQ(st.error().message, "the recordings store is not available right now; try again in a few minutes");
         EXPECT_FALSE(s3.object("recordings/t1/x.mp4"));
     }
     {
@@ -195,15 +197,15 @@ TEST_F(S3Store, WrongKeysARegionOrAClockOffAreReportedInWordsAnOperatorCanActOn)
         S3BlobStore store(o, http, clock);
         auto st = store.remove("recordings/t1/x.mp4");
         ASSERT_FALSE(st);
-        EXPECT_NE(st.error().message.find("LIVE_S3_REGION"), std::string::npos) << st.error().message;
+        EXPECT_NE(st.error().internal.find("LIVE_S3_REGION"), std::string::npos) << st.error().internal;
     }
     {
         FixedClock an_hour_behind(clock.now() - 3600);
         S3BlobStore store(options(), http, an_hour_behind);
         auto st = store.remove("recordings/t1/x.mp4");
         ASSERT_FALSE(st);
-        EXPECT_NE(st.error().message.find("RequestTimeTooSkewed"), std::string::npos) << st.error().message;
-        EXPECT_NE(st.error().message.find("clock"), std::string::npos);
+        EXPECT_NE(st.error().internal.find("RequestTimeTooSkewed"), std::string::npos) << st.error().internal;
+        EXPECT_NE(st.error().internal.find("clock"), std::string::npos);
     }
     {
         S3Options o = options();
@@ -211,7 +213,7 @@ TEST_F(S3Store, WrongKeysARegionOrAClockOffAreReportedInWordsAnOperatorCanActOn)
         S3BlobStore store(o, http, clock);
         auto st = store.put_file("recordings/t1/x.mp4", local_file(store, "y.part", "bytes"));
         ASSERT_FALSE(st);
-        EXPECT_NE(st.error().message.find("LIVE_S3_BUCKET"), std::string::npos) << st.error().message;
+        EXPECT_NE(st.error().internal.find("LIVE_S3_BUCKET"), std::string::npos) << st.error().internal;
     }
     S3Options down = options();
     down.endpoint = "http://127.0.0.1:1";
@@ -219,7 +221,7 @@ TEST_F(S3Store, WrongKeysARegionOrAClockOffAreReportedInWordsAnOperatorCanActOn)
     auto st = store.remove("recordings/t1/x.mp4");
     ASSERT_FALSE(st);
     EXPECT_EQ(st.error().code, Code::kUnavailable);
-    EXPECT_NE(st.error().message.find("could not be reached"), std::string::npos) << st.error().message;
+    EXPECT_NE(st.error().internal.find("could not be reached"), std::string::npos) << st.error().internal;
 }
 
 TEST_F(S3Store, ASignedAddressStopsWorkingWhenItExpiresAndCannotBeBent) {
@@ -245,7 +247,7 @@ TEST_F(S3Store, ASignedAddressStopsWorkingWhenItExpiresAndCannotBeBent) {
     EXPECT_EQ(get(other).status, 403);
 }
 
-TEST_F(S3Store, KeysGoUnderThePrefixAndVirtualHostedAddressesNameTheBucketInTheHost) {
+TEST_F(S3Store, KeysGoUnderThePrefix) {
     S3Options o = options();
     o.prefix = "liveclass/";
     S3BlobStore store(o, http, clock);
@@ -253,17 +255,6 @@ TEST_F(S3Store, KeysGoUnderThePrefixAndVirtualHostedAddressesNameTheBucketInTheH
     EXPECT_EQ(s3.keys(), std::vector<std::string>{"liveclass/recordings/t1/r1.mp4"});
     EXPECT_EQ(store.describe(), "s3://" + s3.bucket() + "/liveclass/");
     EXPECT_EQ(*store.read("recordings/t1/r1.mp4", 100), "prefixed");
-
-    // AWS's form: the bucket in the host name. (Not served by the fake; the address is what counts.)
-    S3Options aws;
-    aws.bucket = "school-recordings";
-    aws.region = "eu-central-1";
-    aws.access_key_id = "AKID";
-    aws.secret_access_key = "secret";
-    aws.path_style = false;
-    ASSERT_TRUE(validate_s3_options(aws));
-    S3BlobStore on_aws(aws, http, clock);
-    EXPECT_EQ(on_aws.describe(), "s3://school-recordings/");
 }
 
 TEST_F(S3Store, OptionsAreCheckedWithMessagesNamingTheSetting) {
@@ -300,6 +291,121 @@ TEST_F(S3Store, OptionsAreCheckedWithMessagesNamingTheSetting) {
     o = good;
     o.part_bytes = 1024 * 1024;
     EXPECT_NE(message(o).find("5 MiB"), std::string::npos);
+    o.part_bytes = 1024LL * 1024 * 1024;
+    EXPECT_NE(message(o).find("512 MiB"), std::string::npos);
+}
+
+TEST_F(S3Store, ACompletionS3FailsIsRetriedAndAPartThatKeepsFailingAbortsTheUpload) {
+    S3BlobStore store(options(), http, clock);
+    const std::string bytes = pattern(11 * 1024 * 1024);
+    // S3 documents that CompleteMultipartUpload may answer 200 with an error in the body: sent again.
+    s3.fail_next("POST", 200, "InternalError", 1, "uploadId=");
+    ASSERT_TRUE(store.put_file("recordings/t1/a.mp4", local_file(store, "a.part", bytes)));
+    EXPECT_TRUE(s3.object("recordings/t1/a.mp4") == bytes);
+    EXPECT_EQ(count("POST", "uploadId="), 2);
+    EXPECT_EQ(count("DELETE", "uploadId="), 0) << "the uploaded parts were kept, not aborted";
+
+    // Busy three times in a row on the same part: given up, aborted, the job retries later.
+    s3.fail_next("PUT", 503, "SlowDown", 3, "partNumber=2");
+    const std::string local = local_file(store, "b.part", bytes);
+    auto st = store.put_file("recordings/t1/b.mp4", local);
+    ASSERT_FALSE(st);
+    EXPECT_EQ(st.error().code, Code::kUnavailable);
+    EXPECT_EQ(count("PUT", "partNumber=2"), 1 + 3) << "a.mp4's part, then three tries for b.mp4's";
+    EXPECT_EQ(count("DELETE", "uploadId="), 1);
+    EXPECT_TRUE(s3.open_uploads().empty());
+    EXPECT_TRUE(fs::exists(local));
+}
+
+TEST_F(S3Store, ABucketInAnotherRegionIsNamedAndNotRetried) {
+    // AWS answers a request for a bucket of another region with 301 PermanentRedirect (no body on HEAD).
+    S3BlobStore store(options(), http, clock);
+    s3.fail_next("HEAD", 301, "PermanentRedirect");
+    auto found = store.find("recordings/t1/x.mp4");
+    ASSERT_FALSE(found);
+    EXPECT_EQ(found.error().code, Code::kUnavailable);
+    EXPECT_NE(found.error().internal.find("LIVE_S3_REGION"), std::string::npos) << found.error().internal;
+    s3.fail_next("PUT", 301, "PermanentRedirect", 1, "partNumber=1");
+    auto st = store.put_file("recordings/t1/big.mp4", local_file(store, "r.part", pattern(6 * 1024 * 1024)));
+    ASSERT_FALSE(st);
+    EXPECT_EQ(count("PUT", "partNumber=1"), 1) << "a redirect is not retried";
+    EXPECT_TRUE(s3.open_uploads().empty());
+}
+
+TEST_F(S3Store, ReadingASmallFileAsksForNoMoreThanItWillKeep) {
+    S3BlobStore store(options(), http, clock);
+    ASSERT_TRUE(store.put_file("thumbnails/t1/big.jpg", local_file(store, "big.jpg", pattern(2 * 1024 * 1024))));
+    auto too_large = store.read("thumbnails/t1/big.jpg", 1000);
+    ASSERT_FALSE(too_large);
+    EXPECT_EQ(too_large.error().code, Code::kNotFound);
+    const auto& last = s3.requests().back();
+    EXPECT_EQ(last.method, "GET");
+    EXPECT_EQ(last.status, 206) << "a range of 1001 bytes, not the whole 2 MiB";
+    ASSERT_TRUE(store.put_file("thumbnails/t1/empty.jpg", local_file(store, "empty.jpg", "")));
+    auto empty = store.read("thumbnails/t1/empty.jpg", 1000);
+    ASSERT_TRUE(empty) << empty.error().internal;
+    EXPECT_EQ(*empty, "");
+}
+
+/// Keeps the requests it is given and answers 200 to each (for addresses no fake can serve).
+class RecordingHttp final : public HttpClient {
+public:
+    Result<HttpResponse> send(const HttpRequest& request) const override {
+        sent.push_back(request);
+        HttpResponse r;
+        r.status = 200;
+        r.etag = "\"e\"";
+        return r;
+    }
+    mutable std::vector<HttpRequest> sent;
+};
+
+std::string header_of(const HttpRequest& r, const std::string& name) {
+    for (const auto& [n, v] : r.headers)
+        if (n == name) return v;
+    return {};
+}
+
+TEST_F(S3Store, OnAwsTheBucketIsInTheHostNameAndDefaultPortsAreLeftOut) {
+    RecordingHttp aws_http;
+    S3Options aws;
+    aws.bucket = "school-recordings";
+    aws.region = "eu-central-1";
+    aws.access_key_id = "AKID";
+    aws.secret_access_key = "secret";
+    aws.path_style = false;
+    aws.scratch_dir = scratch;
+    ASSERT_TRUE(validate_s3_options(aws));
+    S3BlobStore on_aws(aws, aws_http, clock);
+    ASSERT_TRUE(on_aws.remove("recordings/t1/r1.mp4"));
+    ASSERT_EQ(aws_http.sent.size(), 1u);
+    const HttpRequest& del = aws_http.sent[0];
+    EXPECT_EQ(del.url, "https://school-recordings.s3.eu-central-1.amazonaws.com/recordings/t1/r1.mp4");
+    EXPECT_EQ(header_of(del, "Host"), "school-recordings.s3.eu-central-1.amazonaws.com");
+    EXPECT_NE(header_of(del, "Authorization").find("/eu-central-1/s3/aws4_request"), std::string::npos);
+    auto found = on_aws.find("recordings/t1/r1.mp4");
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->url.rfind("https://school-recordings.s3.eu-central-1.amazonaws.com/recordings/t1/r1.mp4?", 0), 0u);
+
+    // A port that is the scheme's own is not part of the Host header (as libcurl sends it), others are.
+    RecordingHttp minio_http;
+    S3Options minio = aws;
+    minio.endpoint = "https://minio.school.example:443";
+    minio.path_style = true;
+    S3BlobStore on_443(minio, minio_http, clock);
+    ASSERT_TRUE(on_443.remove("recordings/t1/r1.mp4"));
+    EXPECT_EQ(header_of(minio_http.sent.back(), "Host"), "minio.school.example");
+    EXPECT_EQ(minio_http.sent.back().url, "https://minio.school.example/school-recordings/recordings/t1/r1.mp4");
+    minio.endpoint = "http://minio.school.example:9000";
+    S3BlobStore on_9000(minio, minio_http, clock);
+    ASSERT_TRUE(on_9000.remove("recordings/t1/r1.mp4"));
+    EXPECT_EQ(header_of(minio_http.sent.back(), "Host"), "minio.school.example:9000");
+
+    // A dotted bucket in the host name breaks the store's TLS certificate: refused up front.
+    aws.bucket = "school.recordings";
+    EXPECT_FALSE(validate_s3_options(aws));
+    aws.path_style = true;
+    EXPECT_TRUE(validate_s3_options(aws));
 }
 
 /// One <Rule> of a LifecycleConfiguration or of the AWS CLI JSON, as the fields both name.
@@ -352,8 +458,30 @@ TEST_F(S3Store, TheLifecycleRulesAreTakenByTheStoreAndMatchTheFileOperatorsApply
     // With a prefix, and without archiving.
     const std::string shared = s3_lifecycle_xml("liveclass/", 0, 365);
     EXPECT_NE(shared.find("<Prefix>liveclass/recordings/</Prefix>"), std::string::npos);
+    EXPECT_NE(shared.find("<ID>liveclass-recordings liveclass/</ID>"), std::string::npos);
     EXPECT_EQ(shared.find("Transition"), std::string::npos);
-    EXPECT_TRUE(store.put_lifecycle(shared));
+
+    // S3 replaces the whole rule set on every put: merging keeps the rules of others on the bucket
+    // (here: another team's logs rule and the unprefixed deployment above) and replaces only ours.
+    ASSERT_TRUE(store.put_lifecycle(
+        "<LifecycleConfiguration><Rule><ID>team-logs</ID><Filter><Prefix>logs/</Prefix></Filter>"
+        "<Status>Enabled</Status><Expiration><Days>7</Days></Expiration></Rule></LifecycleConfiguration>"));
+    ASSERT_TRUE(store.merge_lifecycle(s3_lifecycle_xml("", 90, 180)));
+    ASSERT_TRUE(store.merge_lifecycle(shared));
+    auto merged = store.merge_lifecycle(s3_lifecycle_xml("liveclass/", 30, 400));  // again, changed
+    ASSERT_TRUE(merged) << merged.error().internal;
+    auto now = store.get_lifecycle();
+    ASSERT_TRUE(now);
+    pugi::xml_document got;
+    ASSERT_TRUE(got.load_string(now->c_str()));
+    std::vector<std::string> ids;
+    for (auto r : got.child("LifecycleConfiguration").children("Rule")) ids.push_back(r.child_value("ID"));
+    EXPECT_EQ(ids,
+              (std::vector<std::string>{"team-logs", "liveclass-recordings", "liveclass-thumbnails",
+                                        "liveclass-abandoned-uploads", "liveclass-recordings liveclass/",
+                                        "liveclass-thumbnails liveclass/", "liveclass-abandoned-uploads liveclass/"}));
+    EXPECT_NE(now->find("<Days>400</Days>"), std::string::npos);
+    EXPECT_EQ(now->find("<Days>365</Days>"), std::string::npos) << "our earlier rules replaced, not kept";
 }
 
 }  // namespace

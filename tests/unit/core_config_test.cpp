@@ -59,7 +59,7 @@ TEST(CoreConfig, BadS3ValuesNameTheirVariable) {
     auto bad = load({{"LIVE_S3_PART_MB", "4"}, {"LIVE_S3_LINK_SECONDS", "604801"}, {"LIVE_S3_PATH_STYLE", "maybe"}});
     ASSERT_FALSE(bad);
     const std::string text = fields(bad.error());
-    EXPECT_NE(text.find("LIVE_S3_PART_MB: must be an integer between 5 and 5120"), std::string::npos) << text;
+    EXPECT_NE(text.find("LIVE_S3_PART_MB: must be an integer between 5 and 512"), std::string::npos) << text;
     EXPECT_NE(text.find("LIVE_S3_LINK_SECONDS"), std::string::npos) << text;
     EXPECT_NE(text.find("LIVE_S3_PATH_STYLE"), std::string::npos) << text;
 }
