@@ -338,7 +338,7 @@ TEST_F(S3Store, ReadingASmallFileAsksForNoMoreThanItWillKeep) {
     auto too_large = store.read("thumbnails/t1/big.jpg", 1000);
     ASSERT_FALSE(too_large);
     EXPECT_EQ(too_large.error().code, Code::kNotFound);
-    const auto& last = s3.requests().back();
+    const auto last = s3.requests().back();  // a copy: requests() returns a fresh vector
     EXPECT_EQ(last.method, "GET");
     EXPECT_EQ(last.status, 206) << "a range of 1001 bytes, not the whole 2 MiB";
     ASSERT_TRUE(store.put_file("thumbnails/t1/empty.jpg", local_file(store, "empty.jpg", "")));
