@@ -19,9 +19,12 @@ BUILD_PKGS=(
 # chromium is the browser the web end-to-end test drives (playwright-core, never a downloaded browser).
 # python3-aiosmtpd is the SMTP server the mail tests deliver to; python3-icalendar is the second parser
 # the .ics tests read our files back with; python3-cryptography decrypts Web Push payloads in the push tests;
-# python3-botocore (AWS's own SigV4 code) is what the fake S3 of the storage tests checks our signatures with.
+# python3-botocore (AWS's own SigV4 code) is what the fake S3 of the storage tests checks our signatures with;
+# python3-websockets is the WebSocket client the nginx test (tests/deploy) upgrades through infra/nginx/live.conf with;
+# docker-compose (without its recommended engine) validates infra's Compose files, python3-yaml reads what it resolved.
 TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps redis-server prometheus clang libclang-rt-14-dev
-           python3-aiosmtpd python3-icalendar python3-cryptography python3-botocore openssl chromium)
+           python3-aiosmtpd python3-icalendar python3-cryptography python3-botocore python3-websockets
+           docker-compose python3-yaml openssl chromium)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then
