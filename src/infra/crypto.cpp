@@ -342,6 +342,18 @@ std::string md5_raw(std::string_view data) { return digest_raw(EVP_md5(), data);
 
 std::string sha512_hex(std::string_view data) { return digest_hex(EVP_sha512(), data); }
 
+std::string hmac_sha512(std::string_view key, std::string_view data) {
+    // One-shot: a rare call (one per class), so no per-thread keyed context as for HMAC-SHA256.
+    std::string out(64, '\0');
+    std::size_t len = 0;
+    if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA512", nullptr, key.data(), key.size(),
+                   reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                   reinterpret_cast<unsigned char*>(out.data()), out.size(), &len) ||
+        len != out.size())
+        throw std::runtime_error("HMAC-SHA512 failed");
+    return out;
+}
+
 bool secure_equals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     if (a.empty()) return true;

@@ -28,6 +28,8 @@ std::optional<std::string> base64_decode(std::string_view s);
 /// Raw 32-byte HMAC-SHA256.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+/// Raw 64-byte HMAC-SHA512 (BigBlueButton signs its analytics callback with HS512).
+std::string hmac_sha512(std::string_view key, std::string_view data);
 std::string sha256_hex(std::string_view data);
 std::string sha1_hex(std::string_view data);
 /// MD5 as raw bytes: only where a protocol demands it as a checksum (S3's Content-MD5), never for security.

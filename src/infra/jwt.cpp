@@ -121,6 +121,14 @@ std::string jwt_sign_hs256(const boost::json::object& claims, std::string_view s
     return token;
 }
 
+std::string jwt_sign_hs512(const boost::json::object& claims, std::string_view secret) {
+    if (secret.empty()) throw std::invalid_argument("jwt_sign_hs512: empty secret");
+    // base64url of {"alg":"HS512","typ":"JWT"}
+    std::string token = "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9." + base64url_encode(json::serialize(claims));
+    const std::string signature = base64url_encode(hmac_sha512(secret, token));  // before the '.' is appended
+    return token.append(1, '.').append(signature);
+}
+
 Result<boost::json::object> jwt_peek_claims(std::string_view token) {
     auto seg = split_token(token);
     if (!seg) return reject("malformed token");
@@ -129,8 +137,16 @@ Result<boost::json::object> jwt_peek_claims(std::string_view token) {
     return std::move(*claims);
 }
 
-Result<boost::json::object> jwt_verify_hs256(std::string_view token, std::string_view secret, UnixTime now,
-                                             int leeway_seconds, bool require_exp) {
+namespace {
+/// One HMAC algorithm a verifier pins: its header name, libjwt's id and the MAC itself.
+struct HmacAlg {
+    const char* name;
+    jwt_alg_t libjwt;
+    std::string (*mac)(std::string_view, std::string_view);
+};
+
+Result<boost::json::object> verify_hmac_jwt(const HmacAlg& algorithm, std::string_view token, std::string_view secret,
+                                            UnixTime now, int leeway_seconds, bool require_exp) {
     if (secret.empty() || secret.size() > static_cast<std::size_t>(INT_MAX)) {
         return reject("no verification key");  // libjwt 1.10 skips the signature check for an empty key
     }
@@ -142,7 +158,8 @@ Result<boost::json::object> jwt_verify_hs256(std::string_view token, std::string
     auto header = decode_json_object(seg->header);
     if (!header) return reject("malformed token header");
     const json::value* alg = header->if_contains("alg");
-    if (alg == nullptr || !alg->is_string() || alg->get_string() != "HS256") return reject("unsupported algorithm");
+    if (alg == nullptr || !alg->is_string() || alg->get_string() != algorithm.name)
+        return reject("unsupported algorithm");
     if (const json::value* typ = header->if_contains("typ"); typ != nullptr) {
         if (!typ->is_string() || typ->get_string() != "JWT") return reject("unsupported token type");
     }
@@ -153,7 +170,7 @@ Result<boost::json::object> jwt_verify_hs256(std::string_view token, std::string
 
     auto sig = base64url_decode(seg->signature);
     const std::size_t signed_len = seg->header.size() + 1 + seg->payload.size();
-    if (!sig || !secure_equals(*sig, hmac_sha256(secret, token.substr(0, signed_len)))) {
+    if (!sig || !secure_equals(*sig, algorithm.mac(secret, token.substr(0, signed_len)))) {
         return reject("bad signature");
     }
     // libjwt verifies the same HMAC again; this also keeps its view of the token in step with ours.
@@ -163,7 +180,7 @@ Result<boost::json::object> jwt_verify_hs256(std::string_view token, std::string
                               static_cast<int>(secret.size()));
     JwtPtr jwt(raw);
     if (rc != 0 || !jwt) return reject("malformed token");  // our HMAC check passed: libjwt could not parse it
-    if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) return reject("unsupported algorithm");
+    if (jwt_get_alg(jwt.get()) != algorithm.libjwt) return reject("unsupported algorithm");
 
     const std::int64_t leeway = leeway_seconds > 0 ? leeway_seconds : 0;
     const json::value* exp_v = claims->if_contains("exp");
@@ -182,6 +199,20 @@ Result<boost::json::object> jwt_verify_hs256(std::string_view token, std::string
         return reject("invalid iat");
     }
     return std::move(*claims);
+}
+
+}  // namespace
+
+Result<boost::json::object> jwt_verify_hs256(std::string_view token, std::string_view secret, UnixTime now,
+                                             int leeway_seconds, bool require_exp) {
+    static const HmacAlg kHs256{"HS256", JWT_ALG_HS256, &hmac_sha256};
+    return verify_hmac_jwt(kHs256, token, secret, now, leeway_seconds, require_exp);
+}
+
+Result<boost::json::object> jwt_verify_hs512(std::string_view token, std::string_view secret, UnixTime now,
+                                             int leeway_seconds, bool require_exp) {
+    static const HmacAlg kHs512{"HS512", JWT_ALG_HS512, &hmac_sha512};
+    return verify_hmac_jwt(kHs512, token, secret, now, leeway_seconds, require_exp);
 }
 
 }  // namespace lc::infra

@@ -190,6 +190,11 @@ QueryParams BbbProvider::create_params(const LiveSession& session, const Effecti
                        s_.callback_url + sep + "event=meeting-ended&meeting_id=" + infra::url_encode(session.room_id) +
                            "&token=" + bbb_end_callback_token(s_.secret, session.room_id));
         p.emplace_back("meta_bbb-recording-ready-url", s_.callback_url + sep + "event=recording-ready");
+        // The learning-analytics summary (talk time, chat messages per attendee) for the engagement
+        // score. BBB builds it from the meeting's events.xml, which it keeps for unrecorded meetings
+        // only when asked to.
+        p.emplace_back("meta_analytics-callback-url", s_.callback_url + sep + "event=analytics");
+        p.emplace_back("meetingKeepEvents", "true");
     }
     return p;
 }

@@ -5,6 +5,7 @@
 #include <boost/url/parse.hpp>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include "core/text.hpp"
@@ -113,8 +114,13 @@ Result<WebhookAnswer> WebhookService::receive(const WebhookDelivery& d) {
             reject(d, tenant, e);
             return e;
         };
-        if (d.body.size() > kMaxBodyBytes)
-            return fail(Error{Code::kPayloadTooLarge, "the webhook body is larger than 256 KiB", {}, {}});
+        const bool analytics = *kind == ProviderKind::kBbb && query(d, "event") == "analytics";
+        if (d.body.size() > (analytics ? kMaxAnalyticsBodyBytes : kMaxBodyBytes))
+            return fail(
+                Error{Code::kPayloadTooLarge,
+                      analytics ? "the analytics body is larger than 1 MiB" : "the webhook body is larger than 256 KiB",
+                      {},
+                      {}});
         if (!is_valid_utf8(d.body)) return fail(Error::bad_request("the webhook body is not UTF-8 text"));
         if (d.method != "POST" && !(*kind == ProviderKind::kBbb && d.method == "GET"))
             return fail(Error::bad_request("webhooks are delivered with POST"));
@@ -279,10 +285,12 @@ Result<WebhookService::Accepted> WebhookService::accept_jitsi(const WebhookDeliv
     return a;
 }
 
-// BigBlueButton: three kinds of callback, all on ?tenant={id}:
+// BigBlueButton: four kinds of callback, all on ?tenant={id}:
 //  - bbb-webhooks posts event=[...]&timestamp=... with ?checksum=SHA(callback URL + body + secret);
 //  - the recording-ready callback posts signed_parameters=<HS256 JWT {meeting_id, record_id}>;
-//  - the end-of-meeting callback (meta_endCallbackUrl) carries our own HMAC token in its URL.
+//  - the end-of-meeting callback (meta_endCallbackUrl) carries our own HMAC token in its URL;
+//  - the analytics callback (meta_analytics-callback-url) posts the class's learning-analytics JSON with
+//    Authorization: Bearer <HS512 JWT {exp}> (post_events_analytics_callback.rb).
 Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDelivery& d,
                                                             std::optional<std::string>& tenant) {
     const std::string tenant_param = query(d, "tenant");
@@ -326,6 +334,8 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
         ev.payload["recording_id"] = record;
         a.dedupe_key = "recording:" + record;
         a.events.push_back(std::move(ev));
+    } else if (kind == "analytics") {
+        if (auto parsed = bbb_analytics_events(d, secret, a); !parsed) return parsed.take_error();
     } else {
         if (public_url_.empty())
             return bad_signature("LIVE_PUBLIC_URL is not set, so BigBlueButton's hook checksum cannot be checked");
@@ -357,6 +367,52 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
     }
     if (auto s = resolve_sessions(*tenant, a.events); !s) return s.take_error();
     return a;
+}
+
+// The analytics callback: {"version", "meeting_id", "internal_meeting_id", "data": {"attendees": [{"ext_user_id",
+// "name", "moderator", "duration", "engagement": {"chats", "talks", "raisehand", "emojis", "poll_votes",
+// "talk_time"}}, ...], ...}} (bbbevents' summary of the meeting's events.xml, keys in snake_case). Each
+// attendee becomes one participant_activity event: chats are the chat messages, talk_time the seconds
+// spoken; the rest of the engagement counts are not part of our score. The bearer JWT signs nothing but
+// its own expiry (24 h), so one delivery per meeting is taken: a replayed or altered body is a duplicate.
+Status WebhookService::bbb_analytics_events(const WebhookDelivery& d, const std::string& secret, Accepted& a) {
+    const std::string auth = header(d, "authorization");
+    if (auth.size() <= 7 || ascii_lower(std::string_view(auth).substr(0, 7)) != "bearer ")
+        return bad_signature("the analytics callback carries no bearer token");
+    auto claims = infra::jwt_verify_hs512(std::string_view(auth).substr(7), secret, ctx_.clock.now(), 60);
+    if (!claims) return bad_signature("the analytics token: " + claims.error().message);
+    auto body = parse_object(d.body);
+    if (!body) return Error::bad_request("the analytics callback is not a JSON object");
+    const std::string meeting = text_at(*body, "meeting_id");
+    if (meeting.empty()) return Error::bad_request("the analytics callback names no meeting_id");
+    const json::object* data = object_at(*body, "data");
+    const json::value* attendees = data ? data->if_contains("attendees") : nullptr;
+    if (!attendees || !attendees->is_array())
+        return Error::bad_request("the analytics callback has no data.attendees list");
+    if (attendees->get_array().size() > kMaxAnalyticsAttendees)
+        return Error::bad_request("the analytics callback lists more than " + std::to_string(kMaxAnalyticsAttendees) +
+                                  " attendees");
+    // A count as BigBlueButton writes it (talk_time may be a float); anything else is passed on as it
+    // came, and applying the event ignores it with the reason.
+    auto whole = [](const json::value* v) -> json::value {
+        if (v && v->is_double() && std::isfinite(v->get_double()) && v->get_double() >= 0 && v->get_double() < 1e9)
+            return static_cast<std::int64_t>(v->get_double());
+        return v ? *v : json::value(0);
+    };
+    for (const auto& item : attendees->get_array()) {
+        if (!item.is_object()) return Error::bad_request("each attendee must be a JSON object");
+        const json::object& attendee = item.get_object();
+        const json::object* engagement = object_at(attendee, "engagement");
+        auto ev = bbb_callback_event("participant_activity", meeting, ctx_.clock.now());
+        // ext_user_id is the userID our join links pass: the user's id here.
+        ev.payload["participant"] = json::object{{"user_id", text_at(attendee, "ext_user_id")}};
+        ev.payload["activity"] =
+            json::object{{"chat_messages", whole(engagement ? engagement->if_contains("chats") : nullptr)},
+                         {"talk_seconds", whole(engagement ? engagement->if_contains("talk_time") : nullptr)}};
+        a.events.push_back(std::move(ev));
+    }
+    a.dedupe_key = "analytics:" + meeting;
+    return ok_status();
 }
 
 // Zoom: x-zm-signature = "v0=" + hex(HMAC-SHA256(secret token, "v0:" + x-zm-request-timestamp + ":" + body)).

@@ -37,6 +37,11 @@ struct WebhookAnswer {
 class WebhookService {
 public:
     static constexpr std::size_t kMaxBodyBytes = 256 * 1024;
+    /// BigBlueButton's analytics callback describes a whole class in one post (every attendee with their
+    /// joins and leaves): it may use the server's whole 1 MiB body limit.
+    static constexpr std::size_t kMaxAnalyticsBodyBytes = 1024 * 1024;
+    /// Attendees one analytics callback may report (each becomes one activity event).
+    static constexpr std::size_t kMaxAnalyticsAttendees = 5000;
     static constexpr int kToleranceSeconds = 300;  // signed timestamps older or newer than this are refused
 
     WebhookService(ServiceContext& ctx, std::string public_url)
@@ -102,6 +107,8 @@ private:
     };
     Result<Accepted> accept_jitsi(const WebhookDelivery& d, std::optional<std::string>& tenant);
     Result<Accepted> accept_bbb(const WebhookDelivery& d, std::optional<std::string>& tenant);
+    /// BigBlueButton's analytics callback: one participant_activity event per attendee (see the .cpp).
+    Status bbb_analytics_events(const WebhookDelivery& d, const std::string& secret, Accepted& a);
     Result<Accepted> accept_zoom(const WebhookDelivery& d, std::optional<std::string>& tenant);
     /// Keeps only events whose room is a session of `tenant` (filling session_id); NotFound if none is.
     Status resolve_sessions(const std::string& tenant, std::vector<providers::NormalizedEvent>& evs);

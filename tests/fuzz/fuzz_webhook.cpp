@@ -6,6 +6,7 @@
 // (2xx); nothing is answered with an internal error.
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <boost/json/object.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "fuzz_app.hpp"
+#include "infra/jwt.hpp"
 #include "providers/bbb.hpp"
 #include "providers/factory.hpp"
 
@@ -44,7 +46,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!meeting.empty()) {
             d.query[event_kind == "meeting-ended" ? "meeting_id" : "meeting"] = meeting;
         }
-        if (event_kind == "meeting-ended") {
+        if (event_kind == "analytics") {
+            d.headers["authorization"] =
+                "Bearer " + (sign ? lc::infra::jwt_sign_hs512(boost::json::object{{"exp", lc::fuzz::kNow + 600}},
+                                                              lc::fuzz::kBbbSecret)
+                                  : signature);
+        } else if (event_kind == "meeting-ended") {
             d.query["token"] = sign ? lc::providers::bbb_end_callback_token(lc::fuzz::kBbbSecret, meeting) : signature;
         } else {
             std::string callback =

@@ -166,20 +166,60 @@ TEST(InfraJwt, RejectsAlgNone) {
                            "unsupported algorithm");
 }
 
-TEST(InfraJwt, RejectsHs512Token) {
+/// An HS512 token made by libjwt: a signer independent of ours.
+std::string libjwt_hs512(const std::string& payload_json, std::string_view key = kSecret) {
     jwt_t* raw = nullptr;
-    ASSERT_EQ(jwt_new(&raw), 0);
+    EXPECT_EQ(jwt_new(&raw), 0);
     std::unique_ptr<jwt_t, void (*)(jwt_t*)> jwt(raw, jwt_free);
-    ASSERT_EQ(jwt_set_alg(jwt.get(), JWT_ALG_HS512, reinterpret_cast<const unsigned char*>(kSecret.data()),
-                          static_cast<int>(kSecret.size())),
+    EXPECT_EQ(jwt_set_alg(jwt.get(), JWT_ALG_HS512, reinterpret_cast<const unsigned char*>(key.data()),
+                          static_cast<int>(key.size())),
               0);
-    ASSERT_EQ(jwt_add_grants_json(jwt.get(), base_payload().c_str()), 0);
+    EXPECT_EQ(jwt_add_grants_json(jwt.get(), payload_json.c_str()), 0);
     char* encoded = jwt_encode_str(jwt.get());
-    ASSERT_NE(encoded, nullptr);
-    const std::string token(encoded);
+    std::string token = encoded ? encoded : "";
     std::free(encoded);
+    return token;
+}
+
+TEST(InfraJwt, RejectsHs512Token) {
+    const std::string token = libjwt_hs512(base_payload());
     EXPECT_EQ(json::parse(decode_segment(token, 0)).at("alg").as_string(), "HS512");
     expect_unauthenticated(jwt_verify_hs256(token, kSecret, kNow), "unsupported algorithm");
+}
+
+// ---------------------------------------------------------------- HS512 (BigBlueButton's analytics callback)
+
+TEST(InfraJwt, Hs512VerifiesTokensOfOtherSigners) {
+    auto claims = jwt_verify_hs512(libjwt_hs512(base_payload()), kSecret, kNow);
+    ASSERT_TRUE(claims.ok()) << claims.error().message;
+    EXPECT_EQ(claims->at("sub").as_string(), "acme");
+    // Made with Python's hmac and hashlib (header {"alg":"HS512","typ":"JWT"}, payload {"exp":1900000000}).
+    const std::string python =
+        "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE5MDAwMDAwMDB9.cmgiB2UAJkghQDd6TOgYaG1KL0yJiDonA_-_"
+        "ZpmncK6mq-NMOfolAqwJl4QZb2C4CByijJrv9YoWQmTPLnsubg";
+    auto vector = jwt_verify_hs512(python, "bbb-shared-secret-for-the-analytics-test", kNow);
+    ASSERT_TRUE(vector.ok()) << vector.error().message;
+    EXPECT_EQ(vector->at("exp").as_int64(), 1900000000);
+}
+
+TEST(InfraJwt, Hs512TokensWeSignAreOnesLibjwtAccepts) {
+    const std::string token = jwt_sign_hs512(claims_expiring(kNow + 60), kSecret);
+    EXPECT_EQ(decode_segment(token, 0), R"({"alg":"HS512","typ":"JWT"})");
+    auto claims = jwt_verify_hs512(token, kSecret, kNow);  // libjwt decodes and checks it too
+    ASSERT_TRUE(claims.ok()) << claims.error().message << " " << token;
+    EXPECT_EQ(claims->at("iss").as_string(), "liveclass");
+}
+
+TEST(InfraJwt, Hs512PinsItsAlgorithmAndKeepsTheOtherRules) {
+    expect_unauthenticated(
+        jwt_verify_hs512(hand_token(R"({"alg":"HS256","typ":"JWT"})", base_payload()), kSecret, kNow),
+        "unsupported algorithm");
+    expect_unauthenticated(jwt_verify_hs512(hand_token(R"({"alg":"none"})", base_payload()), kSecret, kNow),
+                           "unsupported algorithm");
+    expect_unauthenticated(jwt_verify_hs512(libjwt_hs512(base_payload()), "another-secret", kNow), "bad signature");
+    expect_unauthenticated(jwt_verify_hs512(libjwt_hs512(base_payload()), kSecret, kNow + 601), "token expired");
+    expect_unauthenticated(jwt_verify_hs512(libjwt_hs512(R"({"sub":"x"})"), kSecret, kNow), "missing exp");
+    expect_unauthenticated(jwt_verify_hs512(libjwt_hs512(base_payload()), "", kNow), "no verification key");
 }
 
 TEST(InfraJwt, RejectsOtherAlgorithmHeaders) {

@@ -91,6 +91,9 @@ TEST(BbbProvider, StartCreatesTheMeetingWithThePolicysSettingsUnderEveryChecksum
         EXPECT_EQ(p.at("maxParticipants"), "40");
         EXPECT_EQ(p.at("meta_bbb-recording-ready-url"),
                   "https://lms.okul.test/api/v1/live-sessions/webhooks/bbb/?tenant=t&event=recording-ready");
+        EXPECT_EQ(p.at("meta_analytics-callback-url"),
+                  "https://lms.okul.test/api/v1/live-sessions/webhooks/bbb/?tenant=t&event=analytics");
+        EXPECT_EQ(p.at("meetingKeepEvents"), "true") << "the analytics need events.xml, recorded or not";
         EXPECT_EQ(p.at("meta_endCallbackUrl"),
                   "https://lms.okul.test/api/v1/live-sessions/webhooks/bbb/?tenant=t&event=meeting-ended&meeting_id=" +
                       s.room_id + "&token=" + providers::bbb_end_callback_token(kSecret, s.room_id));

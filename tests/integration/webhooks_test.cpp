@@ -10,6 +10,7 @@
 #include "infra/http_client.hpp"
 #include "infra/jwt.hpp"
 #include "providers/bbb.hpp"
+#include "services/webhook_service.hpp"
 #include "store/webhook_repo.hpp"
 
 namespace lc::testing {
@@ -423,6 +424,7 @@ TEST_P(BbbWebhooks, SessionsRunOnBigBlueButtonWithSignedJoinLinks) {
     auto create = fake.calls_named("create");
     ASSERT_EQ(create.size(), 1U);
     EXPECT_EQ(create[0].params.at("meta_bbb-recording-ready-url"), hook_url(s) + "&event=recording-ready");
+    EXPECT_EQ(create[0].params.at("meta_analytics-callback-url"), hook_url(s) + "&event=analytics");
 
     auto student = srv.post("/api/v1/live-sessions/" + id + "/join/", "", s.student_tokens[0]);
     ASSERT_EQ(student.status, 200u) << student.body;
@@ -573,6 +575,109 @@ TEST_P(BbbWebhooks, EndCallbackCarriesItsOwnTokenAndRecordingReadyIsAVerifiedJwt
         sql << "UPDATE live_session_recordings SET status = 'deleted' WHERE provider_recording_id = 'rec-1'";
     }
     EXPECT_EQ(post_ready(kBbbSecret, "rec-1").status, 410u);
+}
+
+TEST_P(BbbWebhooks, TheAnalyticsCallbackFeedsTalkTimeAndChatIntoTheEngagementScore) {
+    auto s = srv.make_school("bbbstats", 2);
+    auto session = live_bbb_session(s);
+    std::string id(session.at("id").as_string()), room(session.at("room_id").as_string());
+    const long long t0 = srv.clock().now();
+    // Both students are in the class for its first half.
+    for (const auto& u : s.students) {
+        ASSERT_EQ(post_hook(s, room, bbb_event("user-joined", session, &u, t0)).status, 200u);
+        ASSERT_EQ(post_hook(s, room, bbb_event("user-left", session, &u, t0 + 1800)).status, 200u);
+    }
+    run_jobs();
+    srv.clock().advance(3600);
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", srv.token_for(s.instructor, s.tenant)).status,
+              200u);
+    run_jobs();
+
+    // What BBB posts once events.xml is processed: bbbevents' summary, keys in snake_case.
+    auto attendee = [](const std::string& ext, const char* name, json::value chats, json::value talk) {
+        return json::object{{"ext_user_id", ext},
+                            {"name", name},
+                            {"moderator", false},
+                            {"duration", 1800},
+                            {"engagement",
+                             {{"chats", chats},
+                              {"talks", 4},
+                              {"raisehand", 1},
+                              {"emojis", 0},
+                              {"poll_votes", 1},
+                              {"talk_time", talk}}}};
+    };
+    json::array attendees{attendee(s.students[0].id, "Öğrenci Bir", 3, 61.7),
+                          attendee(s.students[1].id, "Öğrenci İki", -2, 0),
+                          attendee("not-one-of-ours", "Misafir", 9, 900)};
+    const std::string body = json::serialize(json::object{
+        {"version", "1.0"},
+        {"meeting_id", room},
+        {"internal_meeting_id", "0123abcd-1700000000000"},
+        {"data", {{"metadata", {{"meeting_name", "Fizik"}}}, {"duration", 3600}, {"attendees", attendees}}}});
+    const std::string path = "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id + "&event=analytics";
+    auto post = [&](const std::string& bearer, const std::string& text) {
+        return http_request(srv.port(), "POST", path, text, "",
+                            {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + bearer}});
+    };
+    const long long exp = srv.clock().now() + 86400;
+
+    // Refused, and nothing recorded: another key, HS256, an expired token, no token, bodies that are not it.
+    // The bearer token as post_events_analytics_callback.rb makes it: HS512 over {"exp"}, the shared secret.
+    auto bearer = [](const std::string& secret, long long expires) {
+        return infra::jwt_sign_hs512(json::object{{"exp", expires}}, secret);
+    };
+    EXPECT_EQ(post(bearer("not-the-secret", exp), body).status, 401u);
+    EXPECT_EQ(post(infra::jwt_sign_hs256(json::object{{"exp", exp}}, kBbbSecret), body).status, 401u);
+    EXPECT_EQ(post(bearer(kBbbSecret, srv.clock().now() - 120), body).status, 401u);
+    EXPECT_EQ(http_request(srv.port(), "POST", path, body, "", {{"Content-Type", "application/json"}}).status, 401u);
+    const std::string token = bearer(kBbbSecret, exp);
+    EXPECT_EQ(post(token, "[]").status, 400u);
+    EXPECT_EQ(post(token, R"({"meeting_id":")" + room + R"(","data":{}})").status, 400u);
+    EXPECT_EQ(post(token, R"({"data":{"attendees":[]}})").status, 400u);
+    auto other = post(token, R"({"meeting_id":"someone-elses-meeting","data":{"attendees":[{"ext_user_id":")" +
+                                 s.students[0].id + R"("}]}})");
+    EXPECT_EQ(other.status, 404u) << other.body;
+    EXPECT_EQ(rows("live_session_activity WHERE session_id = '" + id + "'"), 0);
+
+    auto accepted = post(token, body);
+    ASSERT_EQ(accepted.status, 200u) << accepted.body;
+    EXPECT_EQ(post(token, body).obj().at("status"), "duplicate") << "one delivery per meeting";
+    run_jobs();
+    EXPECT_EQ(rows("live_session_activity WHERE user_id = '" + s.students[0].id +
+                   "' AND chat_messages = 3 AND talk_seconds = 61"),
+              1);
+    EXPECT_EQ(rows("live_session_activity WHERE user_id = '" + s.students[1].id + "'"), 0);
+    // One delivery, one inbox row: applied, with why two of its attendees changed nothing.
+    EXPECT_EQ(rows("webhook_events WHERE status = 'processed' AND event_type = 'participant_activity' AND reason LIKE "
+                   "'%whole numbers%' AND reason LIKE '%not a user of this school%'"),
+              1);
+
+    // The report arrives after the end: the summaries are computed again with it. Half of the class in
+    // the foreground is 65 without activity; 3 messages and a minute of talk add the activity part (70).
+    auto report = srv.get("/api/v1/live-sessions/" + id + "/attendance/", srv.token_for(s.instructor, s.tenant));
+    ASSERT_EQ(report.status, 200u) << report.body;
+    ASSERT_EQ(report.obj().at("results").as_array().size(), 2u) << report.body;
+    for (const auto& r : report.obj().at("results").as_array())
+        EXPECT_EQ(r.at("engagement_score").as_int64(), js(r.at("user_id")) == s.students[0].id ? 70 : 65)
+            << report.body;
+}
+
+TEST_P(BbbWebhooks, AnAnalyticsCallbackTooLargeOrTooLongIsRefusedWhole) {
+    auto s = srv.make_school("bbbstatsbig", 0);
+    auto session = live_bbb_session(s);
+    const std::string path = "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id + "&event=analytics";
+    const std::string token = infra::jwt_sign_hs512(json::object{{"exp", srv.clock().now() + 600}}, kBbbSecret);
+    json::array many;
+    for (std::size_t i = 0; i <= services::WebhookService::kMaxAnalyticsAttendees; ++i)
+        many.push_back(json::object{{"ext_user_id", ""}});
+    auto r = http_request(
+        srv.port(), "POST", path,
+        json::serialize(json::object{{"meeting_id", session.at("room_id")}, {"data", {{"attendees", many}}}}), "",
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+    EXPECT_EQ(r.status, 400u) << r.body;
+    EXPECT_NE(r.body.find("more than 5000 attendees"), std::string::npos) << r.body;
+    EXPECT_EQ(rows("webhook_events WHERE status = 'rejected'"), 1);
 }
 
 // BigBlueButton down for every attempt: the recording does not stay in processing for ever.
