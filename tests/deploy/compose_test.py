@@ -131,6 +131,21 @@ def test_liveclass_services(config):
           and migrate["command"] == ["migrate"], f"{api['command']} {worker['command']} {migrate['command']}")
     check("api and worker start only after the migration finished",
           all(s["depends_on"]["migrate"]["condition"] == "service_completed_successfully" for s in (api, worker)))
+    # Every liveclass process checks its database and Redis when it starts: each waits for both to be
+    # healthy (directly, or through the migration it waits for).
+    def waits_for(svc):
+        out = set()
+        for name, dep in (svc.get("depends_on") or {}).items():
+            if dep.get("condition") == "service_healthy":
+                out.add(name)
+            elif dep.get("condition") == "service_completed_successfully":
+                out |= waits_for(services[name])
+        return out
+
+    for name, svc in (("api", api), ("worker", worker), ("migrate", migrate)):
+        named = {urllib.parse.urlsplit(env_of(svc)[k]).hostname for k in ("LIVE_DATABASE_URL", "LIVE_REDIS_URL")}
+        check(f"{name} starts only once the services its settings name are healthy ({sorted(named)})",
+              named <= waits_for(svc), sorted(waits_for(svc)))
     check("every liveclass process gets the same database, Redis, key and recordings store",
           len({(env_of(s)["LIVE_DATABASE_URL"], env_of(s)["LIVE_REDIS_URL"], env_of(s)["LIVE_SECRET_KEY"],
                 tuple(s.get("volumes", []))) for s in (api, worker, migrate)}) == 1)
@@ -222,7 +237,7 @@ def package_of(path):
     return None
 
 
-def test_image(binary, work):
+def test_image(binary, work, config):
     packages, final_stage = dockerfile_runtime_packages()
     needed = re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]",
                         subprocess.run(["readelf", "-d", binary], capture_output=True, text=True).stdout)
@@ -237,6 +252,11 @@ def test_image(binary, work):
     check("the image installs a package for every shared library liveclass links", not missing and needed, missing)
     check("the image has ffmpeg (thumbnails) and curl (its health check)",
           {"ffmpeg", "curl"} <= packages and "curl -fsS http://127.0.0.1:8080/health" in final_stage)
+    if config:
+        storage = env_of(config["services"]["api"])["LIVE_STORAGE_DIR"]
+        check("the image makes the recordings folder, owned by the user it runs as (a new volume copies that)",
+              re.search(r"install -d -o liveclass -g liveclass [^\n]*" + re.escape(storage) + r"\b", final_stage)
+              is not None and "USER liveclass" in final_stage, storage)
     env_names = set(re.findall(r"\b((?:LIVE|JITSI)_[A-Z0-9_]+)=", final_stage))
     check("the image's ENV settings are documented ones", env_names and env_names <= documented_settings(),
           env_names - documented_settings())
@@ -268,6 +288,8 @@ def test_image(binary, work):
     check(".dockerignore keeps build trees and databases out of the context",
           ignored("build/liveclass") and ignored("build-asan/x") and ignored("web/node_modules/a/b.js")
           and ignored("liveclass.db") and not ignored("src/app/app.cpp") and not ignored("web/src/main.tsx"))
+    check(".dockerignore keeps the settings files with passwords out (.env, infra/.env)",
+          ignored(".env") and ignored("infra/.env"))
     r = subprocess.run(["cmake", "-S", context, "-B", os.path.join(context, "build"), "-G", "Ninja",
                         "-DCMAKE_BUILD_TYPE=RelWithDebInfo"], capture_output=True, text=True)
     check(f"the image's build context ({copied} files) configures with CMake", r.returncode == 0,
@@ -283,7 +305,7 @@ def main():
         if config:
             test_liveclass_services(config)
             test_jitsi_accepts_liveclass_tokens(config, binary, work)
-        test_image(binary, work)
+        test_image(binary, work, config)
         if failures and os.path.exists(os.path.join(work, "serve.err")):
             print("--- serve.err (tail)\n" + open(os.path.join(work, "serve.err")).read()[-3000:])
     finally:
