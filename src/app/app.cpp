@@ -100,6 +100,10 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         *a->http_client_, clock,
         infra::CircuitBreakerHttpClient::Options{cfg.provider_breaker_failures, cfg.provider_breaker_open_seconds});
     a->metered_http_ = std::make_unique<infra::MeteredHttpClient>(*a->provider_http_, a->metrics_);
+    // Made even without a bucket, so the storage families are always exposed (empty) and dashboards
+    // and alerts written for them do not break on installations that keep copies on disk.
+    a->storage_http_ =
+        std::make_unique<infra::MeteredHttpClient>(*a->http_client_, a->metrics_, infra::MeteredHttpClient::kStorage);
     a->providers_ = std::make_unique<providers::ProviderFactory>(
         providers::EnvJitsiDefaults{cfg.jitsi_domain, cfg.jitsi_app_id, cfg.jitsi_jwt_secret, cfg.join_token_ttl},
         clock, *a->metered_http_, cfg.public_url, providers::ZoomEndpoints{cfg.zoom_api_url, cfg.zoom_oauth_url});
@@ -150,8 +154,9 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         }
         if (auto st = infra::validate_s3_options(s3); !st) return st.take_error();
         // Not through the providers' circuit breaker and metrics: the bucket is ours, and a part upload
-        // must not be cut short because a conferencing provider is failing on another address.
-        auto store = std::make_unique<infra::S3BlobStore>(s3, *a->http_client_, clock);
+        // must not be cut short because a conferencing provider is failing on another address. Its
+        // calls have metrics of their own (liveclass_storage_*).
+        auto store = std::make_unique<infra::S3BlobStore>(s3, *a->storage_http_, clock);
         log.info("recordings are kept in S3", {{"bucket", store->describe()}});
         a->blobs_ = std::move(store);
     }

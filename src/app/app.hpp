@@ -82,6 +82,7 @@ private:
     std::unique_ptr<infra::HttpClient> http_client_;
     std::unique_ptr<infra::CircuitBreakerHttpClient> provider_http_;
     std::unique_ptr<infra::MeteredHttpClient> metered_http_;
+    std::unique_ptr<infra::MeteredHttpClient> storage_http_;  // the S3 store's calls
     std::unique_ptr<providers::ProviderFactory> providers_;
     std::unique_ptr<store::JoinWriter> joins_;
     std::unique_ptr<store::GroupCommit> inbox_;

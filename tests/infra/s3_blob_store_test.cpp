@@ -16,6 +16,8 @@
 #include "fake_s3.hpp"
 #include "infra/crypto.hpp"
 #include "infra/http_client.hpp"
+#include "infra/metered_http_client.hpp"
+#include "infra/metrics.hpp"
 
 namespace lc::infra {
 namespace {
@@ -141,6 +143,35 @@ TEST_F(S3Store, ALargeFileGoesUpInPartsAndAFailedPartIsRetried) {
     EXPECT_EQ(count("PUT", "partNumber=2"), 2) << "the part S3 refused once was sent again";
     EXPECT_EQ(count("PUT", "partNumber=3"), 1);
     EXPECT_TRUE(s3.open_uploads().empty());
+}
+
+/// The value of one series in Prometheus text ("name{labels}"), -1 when it is not there.
+double series(const std::string& text, const std::string& name) {
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+    return -1;
+}
+
+TEST_F(S3Store, EveryCallIsMeasuredUnderTheStoresOwnMetricNames) {
+    metrics::Registry registry;
+    MeteredHttpClient metered(http, registry, MeteredHttpClient::kStorage);
+    S3BlobStore store(options(), metered, clock);
+    s3.fail_next("PUT", 503, "SlowDown", 1, "partNumber=2");
+    ASSERT_TRUE(store.put_file("recordings/t1/m.mp4", local_file(store, "m.part", pattern(12 * 1024 * 1024))));
+    ASSERT_TRUE(store.remove("recordings/t1/m.mp4"));
+    const std::string text = registry.render();
+    auto count = [&](const char* op) {
+        return series(text, std::string("liveclass_storage_request_duration_seconds_count{store=\"s3\",operation=\"") +
+                                op + "\"}");
+    };
+    EXPECT_EQ(count("multipart_start"), 1) << text;
+    EXPECT_EQ(count("multipart_part"), 4) << "three parts, one of them sent twice: each attempt counts";
+    EXPECT_EQ(count("multipart_complete"), 1);
+    EXPECT_EQ(count("delete"), 1);
+    EXPECT_EQ(series(text, R"(liveclass_storage_errors_total{store="s3",operation="multipart_part"})"), 1)
+        << "the 503 S3 answered once";
+    EXPECT_EQ(text.find("liveclass_provider_"), std::string::npos) << "the bucket is not a conferencing provider";
 }
 
 TEST_F(S3Store, AnUploadThatCannotFinishIsAbortedAndTheLocalFileKeptForTheNextAttempt) {

@@ -244,7 +244,8 @@ TEST_P(Metrics, GrafanaDashboardQueriesOnlyMetricsTheServerExposes) {
     for (const char* name :
          {"liveclass_concurrent_sessions", "liveclass_active_participants", "liveclass_webhook_processing_seconds",
           "liveclass_http_request_duration_seconds", "liveclass_job_queue_depth", "liveclass_job_failures_total",
-          "liveclass_provider_request_duration_seconds", "liveclass_provider_errors_total"})
+          "liveclass_provider_request_duration_seconds", "liveclass_provider_errors_total",
+          "liveclass_storage_request_duration_seconds", "liveclass_storage_errors_total"})
         EXPECT_TRUE(used.count(name)) << "no dashboard panel shows " << name;
 }
 

@@ -396,6 +396,14 @@ TEST_P(RecordingStorage, WithS3DownTheCopyIsRetriedAndTheRecordingPlaysFromThePr
     const std::string teacher = srv.token_for(s.instructor, s.tenant);
     EXPECT_EQ(recording(srv, id, teacher).at("storage_status"), "stored");
     EXPECT_TRUE(s3.object("recordings/" + s.tenant.id + "/" + rid + ".mp4") == video);
+    // The bucket's calls are in /metrics under the store's own names, the refused PUT as an error.
+    auto metrics = srv.get("/metrics");
+    ASSERT_EQ(metrics.status, 200u);
+    EXPECT_NE(metrics.body.find(R"(liveclass_storage_errors_total{store="s3",operation="put"} 1)"), std::string::npos)
+        << metrics.body;
+    EXPECT_NE(metrics.body.find(R"(liveclass_storage_request_duration_seconds_count{store="s3",operation="put"} 2)"),
+              std::string::npos)
+        << metrics.body;
 }
 
 TEST_P(RecordingStorage, WithS3UnreachableTheThumbnailIsRetriedAndWatchFallsBackToTheProvider) {
