@@ -100,8 +100,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         *a->http_client_, clock,
         infra::CircuitBreakerHttpClient::Options{cfg.provider_breaker_failures, cfg.provider_breaker_open_seconds});
     a->metered_http_ = std::make_unique<infra::MeteredHttpClient>(*a->provider_http_, a->metrics_);
-    // Made even without a bucket, so the storage families are always exposed (empty) and dashboards
-    // and alerts written for them do not break on installations that keep copies on disk.
+    // Made even without a bucket, so /metrics always names the storage families (with no samples
+    // until a bucket is used) and the dashboard's queries refer to families that exist.
     a->storage_http_ =
         std::make_unique<infra::MeteredHttpClient>(*a->http_client_, a->metrics_, infra::MeteredHttpClient::kStorage);
     a->providers_ = std::make_unique<providers::ProviderFactory>(

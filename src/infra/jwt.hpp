@@ -1,7 +1,9 @@
 #pragma once
-// HS256 JSON Web Tokens (and HS512 ones, verified only). Verification goes through libjwt and is
-// strict: the header must say {"alg":"HS256"} (or "HS512" for jwt_verify_hs512; typ, when present, "JWT"); "none", any
-// other algorithm, a bad signature, a missing or non-numeric exp, an expired exp or a future nbf are all rejected.
+// HS256 JSON Web Tokens, and HS512 ones for BigBlueButton's analytics callback. Verification goes
+// through libjwt and is strict: the header must name the one algorithm the caller expects
+// ({"alg":"HS256"}, or "HS512" for jwt_verify_hs512; typ, when present, "JWT"). "none", any other
+// algorithm, a bad signature, a missing or non-numeric exp, an expired exp or a future nbf are all
+// rejected.
 #include <boost/json/object.hpp>
 #include <string>
 #include <string_view>

@@ -335,7 +335,8 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
         a.dedupe_key = "recording:" + record;
         a.events.push_back(std::move(ev));
     } else if (kind == "analytics") {
-        if (auto parsed = bbb_analytics_events(d, secret, a); !parsed) return parsed.take_error();
+        if (auto parsed = bbb_analytics_events(d, *cfg, a); !parsed) return parsed.take_error();
+        if (a.answer) return a;
     } else {
         if (public_url_.empty())
             return bad_signature("LIVE_PUBLIC_URL is not set, so BigBlueButton's hook checksum cannot be checked");
@@ -373,14 +374,25 @@ Result<WebhookService::Accepted> WebhookService::accept_bbb(const WebhookDeliver
 // "name", "moderator", "duration", "engagement": {"chats", "talks", "raisehand", "emojis", "poll_votes",
 // "talk_time"}}, ...], ...}} (bbbevents' summary of the meeting's events.xml, keys in snake_case). Each
 // attendee becomes one participant_activity event: chats are the chat messages, talk_time the seconds
-// spoken; the rest of the engagement counts are not part of our score. The bearer JWT signs nothing but
-// its own expiry (24 h), so one delivery per meeting is taken: a replayed or altered body is a duplicate.
-Status WebhookService::bbb_analytics_events(const WebhookDelivery& d, const std::string& secret, Accepted& a) {
+// spoken; the rest of the engagement counts are not part of our score.
+// The bearer JWT signs nothing but its own expiry (made 24 h ahead), so whoever holds one could post any
+// body for a day. What keeps that narrow: the token must have been made after the class started, the
+// class must be over (ended here, or BBB says the meeting is not running), and one delivery per class
+// and BBB meeting is taken, keyed by the resolved session, so a replayed or altered body is a duplicate.
+Status WebhookService::bbb_analytics_events(const WebhookDelivery& d, const ProviderConfig& cfg, Accepted& a) {
+    constexpr UnixTime kTokenLife = 86400;  // post_events_analytics_callback.rb: exp = now + 24 h
+    constexpr int kLeeway = 60;
     const std::string auth = header(d, "authorization");
     if (auth.size() <= 7 || ascii_lower(std::string_view(auth).substr(0, 7)) != "bearer ")
         return bad_signature("the analytics callback carries no bearer token");
-    auto claims = infra::jwt_verify_hs512(std::string_view(auth).substr(7), secret, ctx_.clock.now(), 60);
+    const UnixTime now = ctx_.clock.now();
+    auto claims = infra::jwt_verify_hs512(std::string_view(auth).substr(7), cfg.bbb_shared_secret, now, kLeeway);
     if (!claims) return bad_signature("the analytics token: " + claims.error().message);
+    const json::value& exp_value = claims->at("exp");  // present: required by the verifier
+    const UnixTime exp =
+        exp_value.is_int64() ? exp_value.get_int64() : static_cast<UnixTime>(exp_value.to_number<double>());
+    if (exp > now + kTokenLife + kLeeway)
+        return bad_signature("the analytics token lives longer than BigBlueButton's 24 hours");
     auto body = parse_object(d.body);
     if (!body) return Error::bad_request("the analytics callback is not a JSON object");
     const std::string meeting = text_at(*body, "meeting_id");
@@ -411,7 +423,31 @@ Status WebhookService::bbb_analytics_events(const WebhookDelivery& d, const std:
                          {"talk_seconds", whole(engagement ? engagement->if_contains("talk_time") : nullptr)}};
         a.events.push_back(std::move(ev));
     }
-    a.dedupe_key = "analytics:" + meeting;
+    if (a.events.empty()) {  // nothing to count: answered, not stored (so it cannot take the class's slot)
+        a.answer = WebhookAnswer{200, json::object{{"status", "ignored"}, {"reason", "no attendees"}}};
+        return ok_status();
+    }
+    if (auto s = resolve_sessions(cfg.tenant_id, a.events); !s) return s.take_error();
+    const std::string session_id = a.events.front().session_id;
+    std::optional<LiveSession> session;
+    {
+        store::Conn c(ctx_.db);
+        session = store::find_session(c.sql(), cfg.tenant_id, session_id);
+    }
+    if (!session) return Error::not_found("the analytics callback names a meeting that is not a class of this school");
+    if (session->status != SessionStatus::kLive && session->status != SessionStatus::kEnded)
+        return Error::conflict("this class has not run, so it has no analytics yet");
+    if (session->actual_start && exp - kTokenLife + kLeeway < *session->actual_start)
+        return bad_signature("the analytics token was made before this class started");
+    if (session->status == SessionStatus::kLive) {
+        // Our end event may still be on its way: BBB itself must say the meeting is over.
+        if (auto provider = ctx_.providers.for_config(cfg)) {
+            if (auto running = (*provider)->is_running(*session); running && *running)
+                return Error::conflict("BigBlueButton says this meeting is still running");
+        }
+    }
+    // One report per class and BBB meeting, whatever case the meeting id came in.
+    a.dedupe_key = "analytics:" + session_id + ":" + text_at(*body, "internal_meeting_id").substr(0, 100);
     return ok_status();
 }
 

@@ -108,7 +108,7 @@ private:
     Result<Accepted> accept_jitsi(const WebhookDelivery& d, std::optional<std::string>& tenant);
     Result<Accepted> accept_bbb(const WebhookDelivery& d, std::optional<std::string>& tenant);
     /// BigBlueButton's analytics callback: one participant_activity event per attendee (see the .cpp).
-    Status bbb_analytics_events(const WebhookDelivery& d, const std::string& secret, Accepted& a);
+    Status bbb_analytics_events(const WebhookDelivery& d, const domain::ProviderConfig& cfg, Accepted& a);
     Result<Accepted> accept_zoom(const WebhookDelivery& d, std::optional<std::string>& tenant);
     /// Keeps only events whose room is a session of `tenant` (filling session_id); NotFound if none is.
     Status resolve_sessions(const std::string& tenant, std::vector<providers::NormalizedEvent>& evs);

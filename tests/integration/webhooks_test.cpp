@@ -589,16 +589,16 @@ TEST_P(BbbWebhooks, TheAnalyticsCallbackFeedsTalkTimeAndChatIntoTheEngagementSco
     }
     run_jobs();
     srv.clock().advance(3600);
-    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", srv.token_for(s.instructor, s.tenant)).status,
-              200u);
-    run_jobs();
 
-    // What BBB posts once events.xml is processed: bbbevents' summary, keys in snake_case.
+    // What BBB posts once events.xml is processed: bbbevents' summary, keys in snake_case, with each
+    // attendee's joins, leaves and sessions (padded here past the 256 KiB other webhooks may send).
     auto attendee = [](const std::string& ext, const char* name, json::value chats, json::value talk) {
         return json::object{{"ext_user_id", ext},
                             {"name", name},
                             {"moderator", false},
                             {"duration", 1800},
+                            {"joins", json::array{"2026-11-27T09:00:00.000+00:00"}},
+                            {"leaves", json::array{"2026-11-27T09:30:00.000+00:00"}},
                             {"engagement",
                              {{"chats", chats},
                               {"talks", 4},
@@ -610,39 +610,63 @@ TEST_P(BbbWebhooks, TheAnalyticsCallbackFeedsTalkTimeAndChatIntoTheEngagementSco
     json::array attendees{attendee(s.students[0].id, "Öğrenci Bir", 3, 61.7),
                           attendee(s.students[1].id, "Öğrenci İki", -2, 0),
                           attendee("not-one-of-ours", "Misafir", 9, 900)};
-    const std::string body = json::serialize(json::object{
-        {"version", "1.0"},
-        {"meeting_id", room},
-        {"internal_meeting_id", "0123abcd-1700000000000"},
-        {"data", {{"metadata", {{"meeting_name", "Fizik"}}}, {"duration", 3600}, {"attendees", attendees}}}});
+    auto report_of = [&](const std::string& meeting_id) {
+        return json::serialize(json::object{{"version", "1.0"},
+                                            {"meeting_id", meeting_id},
+                                            {"internal_meeting_id", "0123abcd-1700000000000"},
+                                            {"data",
+                                             {{"metadata", {{"meeting_name", "Fizik"}}},
+                                              {"duration", 3600},
+                                              {"polls", std::string(300 * 1024, 'p')},
+                                              {"attendees", attendees}}}});
+    };
+    const std::string body = report_of(room);
+    ASSERT_GT(body.size(), services::WebhookService::kMaxBodyBytes);
     const std::string path = "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id + "&event=analytics";
     auto post = [&](const std::string& bearer, const std::string& text) {
         return http_request(srv.port(), "POST", path, text, "",
                             {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + bearer}});
     };
-    const long long exp = srv.clock().now() + 86400;
-
-    // Refused, and nothing recorded: another key, HS256, an expired token, no token, bodies that are not it.
-    // The bearer token as post_events_analytics_callback.rb makes it: HS512 over {"exp"}, the shared secret.
+    // The bearer token as post_events_analytics_callback.rb makes it: HS512 over {"exp"} (now + 24 h).
     auto bearer = [](const std::string& secret, long long expires) {
         return infra::jwt_sign_hs512(json::object{{"exp", expires}}, secret);
     };
+    const std::string token = bearer(kBbbSecret, srv.clock().now() + 86400);
+
+    // While BBB says the meeting runs, no report is taken (a token holder cannot take the class's slot).
+    auto early = post(token, body);
+    EXPECT_EQ(early.status, 409u) << early.body;
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", srv.token_for(s.instructor, s.tenant)).status,
+              200u);
+    run_jobs();
+
+    // Refused, and nothing recorded: another key, HS256, an expired token, a token made before the class
+    // started or living longer than BBB's, no token, bodies that are not a report.
+    const long long exp = srv.clock().now() + 86400;
     EXPECT_EQ(post(bearer("not-the-secret", exp), body).status, 401u);
     EXPECT_EQ(post(infra::jwt_sign_hs256(json::object{{"exp", exp}}, kBbbSecret), body).status, 401u);
     EXPECT_EQ(post(bearer(kBbbSecret, srv.clock().now() - 120), body).status, 401u);
+    EXPECT_EQ(post(bearer(kBbbSecret, t0 - 600 + 86400), body).status, 401u) << "made before the class started";
+    EXPECT_EQ(post(bearer(kBbbSecret, exp + 86400), body).status, 401u);
     EXPECT_EQ(http_request(srv.port(), "POST", path, body, "", {{"Content-Type", "application/json"}}).status, 401u);
-    const std::string token = bearer(kBbbSecret, exp);
     EXPECT_EQ(post(token, "[]").status, 400u);
     EXPECT_EQ(post(token, R"({"meeting_id":")" + room + R"(","data":{}})").status, 400u);
     EXPECT_EQ(post(token, R"({"data":{"attendees":[]}})").status, 400u);
     auto other = post(token, R"({"meeting_id":"someone-elses-meeting","data":{"attendees":[{"ext_user_id":")" +
                                  s.students[0].id + R"("}]}})");
     EXPECT_EQ(other.status, 404u) << other.body;
+    // An empty report is answered but not kept: it cannot stand in for the real one.
+    auto empty = post(token, R"({"meeting_id":")" + room + R"(","data":{"attendees":[]}})");
+    EXPECT_EQ(empty.status, 200u);
+    EXPECT_EQ(empty.obj().at("status"), "ignored") << empty.body;
     EXPECT_EQ(rows("live_session_activity WHERE session_id = '" + id + "'"), 0);
 
     auto accepted = post(token, body);
     ASSERT_EQ(accepted.status, 200u) << accepted.body;
     EXPECT_EQ(post(token, body).obj().at("status"), "duplicate") << "one delivery per meeting";
+    std::string shouted = room;
+    for (auto& ch : shouted) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    EXPECT_EQ(post(token, report_of(shouted)).obj().at("status"), "duplicate") << "the meeting id in another case";
     run_jobs();
     EXPECT_EQ(rows("live_session_activity WHERE user_id = '" + s.students[0].id +
                    "' AND chat_messages = 3 AND talk_seconds = 61"),
@@ -678,6 +702,10 @@ TEST_P(BbbWebhooks, AnAnalyticsCallbackTooLargeOrTooLongIsRefusedWhole) {
     EXPECT_EQ(r.status, 400u) << r.body;
     EXPECT_NE(r.body.find("more than 5000 attendees"), std::string::npos) << r.body;
     EXPECT_EQ(rows("webhook_events WHERE status = 'rejected'"), 1);
+    // Over the server's 1 MiB body limit: refused before it is read (BBB does not send it again).
+    auto huge = http_request(srv.port(), "POST", path, std::string(1024 * 1024 + 100, ' '), "",
+                             {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+    EXPECT_EQ(huge.status, 413u) << huge.body;
 }
 
 // BigBlueButton down for every attempt: the recording does not stay in processing for ever.
