@@ -361,17 +361,21 @@ def test_jitsi_through_nginx(c, work):
         check("the videobridge's colibri WebSocket upgrades through nginx", False, repr(e))
 
 
-def test_logs_keep_no_secrets(plain, work):
+def test_logs_keep_no_secrets(plain, tls, work):
     """Every access log nginx wrote (the site-wide one included) after join pages, BOSH, both WebSockets
     and a plain-HTTP room link: no token, no media password, no client address."""
     plain.request("GET", MEET_HOST, "/demo-room?jwt=SECRET.JWT.HTTP")
+    # liveclass's own links whose path is the credential: a signed launch link, the calendar feed.
+    for path in ("/api/v1/launch/SECRETLAUNCHLINK/", "/api/v1/calendar/feed/SECRETFEEDTOKEN.ics",
+                 "/api/v1/recordings/play/SECRETPLAYLINK/"):
+        tls.request("GET", LIVE_HOST, path)
     logs = {}
 
     def written():
         for name in os.listdir(os.path.join(work, "log")):
             if name.endswith("access.log"):
                 logs[name] = open(os.path.join(work, "log", name), errors="replace").read()
-        return "SECRET" in logs.get("liveclass-access.log", "") or "/demo-room" in logs.get("liveclass-access.log", "")
+        return "/api/v1/recordings/play/" in logs.get("liveclass-access.log", "")
 
     try:
         wait_for(written, 5, "the port 80 log line")
@@ -379,8 +383,11 @@ def test_logs_keep_no_secrets(plain, work):
         pass
     leaks = [f"{name}: {needle}" for name, text in logs.items()
              for needle in ("SECRET", "secret.token", CLIENT_ADDR, "127.0.0.3") if needle in text]
-    check("no access log keeps a join token, a media password or a client address", not leaks and logs,
-          f"{leaks} in {sorted(logs)}")
+    check("no access log keeps a join token, a media password, a link's credential or a client address",
+          not leaks and logs, f"{leaks} in {sorted(logs)}")
+    check("a credential in a liveclass path is logged masked",
+          "/api/v1/calendar/feed/[token]" in logs.get("liveclass-access.log", "")
+          and "/api/v1/launch/[token]/" in logs.get("liveclass-access.log", ""), logs.get("liveclass-access.log", "")[-600:])
 
 
 def test_unknown_host(c):
@@ -444,7 +451,7 @@ def main():
         c = Client(https_port, ca)
         test_liveclass_through_nginx(c, Client(http_port, None), work, live_port)
         test_jitsi_through_nginx(c, work)
-        test_logs_keep_no_secrets(Client(http_port, None), work)
+        test_logs_keep_no_secrets(Client(http_port, None), c, work)
         test_unknown_host(c)
         test_liveclass_down(c, live)
     finally:
