@@ -388,11 +388,12 @@ Status WebhookService::bbb_analytics_events(const WebhookDelivery& d, const Prov
     const UnixTime now = ctx_.clock.now();
     auto claims = infra::jwt_verify_hs512(std::string_view(auth).substr(7), cfg.bbb_shared_secret, now, kLeeway);
     if (!claims) return bad_signature("the analytics token: " + claims.error().message);
-    const json::value& exp_value = claims->at("exp");  // present: required by the verifier
-    const UnixTime exp =
-        exp_value.is_int64() ? exp_value.get_int64() : static_cast<UnixTime>(exp_value.to_number<double>());
-    if (exp > now + kTokenLife + kLeeway)
+    // exp is a number (the verifier requires it) and may be any JSON number: bounded before it is
+    // made an integer, so a huge one is refused rather than converted out of range.
+    const double exp_number = claims->at("exp").to_number<double>();
+    if (!(exp_number <= static_cast<double>(now + kTokenLife + kLeeway)))
         return bad_signature("the analytics token lives longer than BigBlueButton's 24 hours");
+    const auto exp = static_cast<UnixTime>(exp_number);
     auto body = parse_object(d.body);
     if (!body) return Error::bad_request("the analytics callback is not a JSON object");
     const std::string meeting = text_at(*body, "meeting_id");

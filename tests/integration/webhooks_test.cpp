@@ -648,6 +648,7 @@ TEST_P(BbbWebhooks, TheAnalyticsCallbackFeedsTalkTimeAndChatIntoTheEngagementSco
     EXPECT_EQ(post(bearer(kBbbSecret, srv.clock().now() - 120), body).status, 401u);
     EXPECT_EQ(post(bearer(kBbbSecret, t0 - 600 + 86400), body).status, 401u) << "made before the class started";
     EXPECT_EQ(post(bearer(kBbbSecret, exp + 86400), body).status, 401u);
+    EXPECT_EQ(post(infra::jwt_sign_hs512(json::object{{"exp", 1e300}}, kBbbSecret), body).status, 401u);
     EXPECT_EQ(http_request(srv.port(), "POST", path, body, "", {{"Content-Type", "application/json"}}).status, 401u);
     EXPECT_EQ(post(token, "[]").status, 400u);
     EXPECT_EQ(post(token, R"({"meeting_id":")" + room + R"(","data":{}})").status, 400u);
