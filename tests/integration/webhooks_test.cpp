@@ -656,6 +656,16 @@ TEST_P(BbbWebhooks, TheAnalyticsCallbackFeedsTalkTimeAndChatIntoTheEngagementSco
     auto other = post(token, R"({"meeting_id":"someone-elses-meeting","data":{"attendees":[{"ext_user_id":")" +
                                  s.students[0].id + R"("}]}})");
     EXPECT_EQ(other.status, 404u) << other.body;
+    EXPECT_EQ(post(token, R"({"meeting_id":")" + room + R"(","data":{"attendees":["Ali"]}})").status, 400u);
+    // Another school's class, named in this school's callback (same BBB server and secret): not found,
+    // and nothing counted for it.
+    auto b = srv.make_school("bbbstatsb", 1);
+    auto b_session = live_bbb_session(b);
+    const std::string b_id(b_session.at("id").as_string());
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + b_id + "/end/", "", b.instructor_token).status, 200u);
+    auto crossed = post(token, report_of(std::string(b_session.at("room_id").as_string())));
+    EXPECT_EQ(crossed.status, 404u) << crossed.body;
+    EXPECT_EQ(rows("live_session_activity WHERE session_id = '" + b_id + "'"), 0);
     // An empty report is answered but not kept: it cannot stand in for the real one.
     auto empty = post(token, R"({"meeting_id":")" + room + R"(","data":{"attendees":[]}})");
     EXPECT_EQ(empty.status, 200u);
