@@ -53,7 +53,7 @@ json::object ops_json(const services::OpsView& v) {
             {"attempts", j.attempts},
             {"max_attempts", j.max_attempts},
             {"next_run_at", j.status == "queued" ? json::value(format_iso8601(j.run_at)) : json::value(nullptr)},
-            {"last_error", j.last_error}});
+            {"last_error", j.public_error}});
     for (const auto& e : v.failed_webhooks) failed_webhooks.push_back(event_json(e));
     json::object o{
         {"generated_at", format_iso8601(v.generated_at)},

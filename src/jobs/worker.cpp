@@ -58,7 +58,7 @@ bool WorkerPool::run_one(const std::string& worker_id) {
             std::string why = e.internal.empty() ? e.message : e.message + ": " + e.internal;
             store::Job failed = *job;
             if (e.permanent) failed.max_attempts = failed.attempts;  // retrying cannot help: dead now
-            store::fail_job(db_, failed, why, now + backoff_seconds(job->attempts), now, worker_id);
+            store::fail_job(db_, failed, why, e.message, now + backoff_seconds(job->attempts), now, worker_id);
             log_.warn("job failed", {{"job_id", job->id},
                                      {"type", job->type},
                                      {"attempt", job->attempts},

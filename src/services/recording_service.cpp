@@ -299,7 +299,8 @@ Status RecordingService::run_process_job(const store::Job& job) {
         }
         tx.commit();
         if (queued) ctx_.jobs_enqueued();
-        if (!failure.empty()) return Error::unavailable("recording " + id + " failed", failure);
+        // Every failure here is about the school's own provider, so its admin may read it (ops view).
+        if (!failure.empty()) return Error::unavailable("recording " + id + " failed: " + failure);
         return ok_status();
     });
 }

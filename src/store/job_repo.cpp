@@ -74,22 +74,22 @@ void complete_job(Database& db, const std::string& id, UnixTime now, const std::
     auto turn = write_turn(db);
     soci::session sql(db.pool());
     long long t = now;
-    sql << "UPDATE jobs SET status = 'done', last_error = '', updated_at = :u WHERE id = :i AND "
+    sql << "UPDATE jobs SET status = 'done', last_error = '', public_error = '', updated_at = :u WHERE id = :i AND "
            "(:w = '' OR (status = 'running' AND locked_by = :w2))",
         soci::use(t), soci::use(id), soci::use(worker_id), soci::use(worker_id);
 }
 
-void fail_job(Database& db, const Job& job, const std::string& error, UnixTime retry_at, UnixTime now,
-              const std::string& worker_id) {
+void fail_job(Database& db, const Job& job, const std::string& error, const std::string& public_error,
+              UnixTime retry_at, UnixTime now, const std::string& worker_id) {
     auto turn = write_turn(db);
     soci::session sql(db.pool());
     long long t = now, r = retry_at;
     std::string status = job.attempts >= job.max_attempts ? "dead" : "queued";
-    std::string err = error.substr(0, 2000);
-    sql << "UPDATE jobs SET status = :s, last_error = :e, run_at = :r, locked_by = '', updated_at = :u WHERE id = :i "
-           "AND (:w = '' OR (status = 'running' AND locked_by = :w2))",
-        soci::use(status), soci::use(err), soci::use(r), soci::use(t), soci::use(job.id), soci::use(worker_id),
-        soci::use(worker_id);
+    std::string err = error.substr(0, 2000), shown = public_error.substr(0, 2000);
+    sql << "UPDATE jobs SET status = :s, last_error = :e, public_error = :pe, run_at = :r, locked_by = '', "
+           "updated_at = :u WHERE id = :i AND (:w = '' OR (status = 'running' AND locked_by = :w2))",
+        soci::use(status), soci::use(err), soci::use(shown), soci::use(r), soci::use(t), soci::use(job.id),
+        soci::use(worker_id), soci::use(worker_id);
 }
 
 long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now) {
@@ -100,7 +100,8 @@ long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now) 
     // A job whose attempts are used up goes to 'dead' rather than crash-looping its workers forever.
     soci::statement st =
         (sql.prepare << "UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END, "
-                        "last_error = 'worker lost while running the job (lock expired)', locked_by = '', "
+                        "last_error = 'worker lost while running the job (lock expired)', "
+                        "public_error = 'worker lost while running the job (lock expired)', locked_by = '', "
                         "run_at = :t, updated_at = :t2 WHERE status = 'running' AND locked_at < :b",
          soci::use(t), soci::use(t), soci::use(b));
     st.execute(true);
@@ -123,10 +124,11 @@ std::optional<Job> find_job(soci::session& sql, const std::string& id) {
     Job j;
     long long run_at = 0;
     soci::indicator ind = soci::i_null;
-    sql << "SELECT id, tenant_id, type, payload, status, attempts, max_attempts, run_at, last_error FROM jobs "
-           "WHERE id = :i",
+    sql << "SELECT id, tenant_id, type, payload, status, attempts, max_attempts, run_at, last_error, public_error "
+           "FROM jobs WHERE id = :i",
         soci::into(j.id, ind), soci::into(j.tenant_id), soci::into(j.type), soci::into(j.payload), soci::into(j.status),
-        soci::into(j.attempts), soci::into(j.max_attempts), soci::into(run_at), soci::into(j.last_error), soci::use(id);
+        soci::into(j.attempts), soci::into(j.max_attempts), soci::into(run_at), soci::into(j.last_error),
+        soci::into(j.public_error), soci::use(id);
     if (!sql.got_data()) return std::nullopt;
     j.run_at = run_at;
     return j;

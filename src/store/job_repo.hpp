@@ -22,7 +22,10 @@ struct Job {
     int attempts = 0;
     int max_attempts = 5;
     UnixTime run_at = 0;
+    /// Everything about the last failure, for the operator (logs, database).
     std::string last_error;
+    /// What a school admin may read about it (the tenant's ops view): the error's public message.
+    std::string public_error;
 };
 
 void enqueue_job(soci::session& sql, const Job& job, UnixTime now);
@@ -39,8 +42,9 @@ std::optional<Job> claim_job(Database& db, const std::string& worker_id, UnixTim
 /// lease ran out and whose job went to another worker must not report it.
 void complete_job(Database& db, const std::string& id, UnixTime now, const std::string& worker_id = {});
 /// Schedules a retry at retry_at, or moves the job to 'dead' when attempts reached max_attempts.
-void fail_job(Database& db, const Job& job, const std::string& error, UnixTime retry_at, UnixTime now,
-              const std::string& worker_id = {});
+/// `error` is the whole story, `public_error` the part the job's school may read.
+void fail_job(Database& db, const Job& job, const std::string& error, const std::string& public_error,
+              UnixTime retry_at, UnixTime now, const std::string& worker_id = {});
 /// Running jobs locked before `stale_before` go back to the queue (their worker died), or to 'dead'
 /// when their attempts are used up; returns how many.
 long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now);

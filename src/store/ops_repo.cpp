@@ -101,11 +101,11 @@ std::vector<Job> failed_jobs(soci::session& sql, const std::string& tenant_id, i
     Job j;
     long long run_at = 0;
     soci::statement st =
-        (sql.prepare << "SELECT id, type, status, attempts, max_attempts, run_at, last_error FROM jobs "
+        (sql.prepare << "SELECT id, type, status, attempts, max_attempts, run_at, public_error FROM jobs "
                         "WHERE tenant_id = :t AND (status = 'dead' OR (status = 'queued' AND last_error <> '')) "
                         "ORDER BY updated_at DESC, id DESC LIMIT :n",
          soci::into(j.id), soci::into(j.type), soci::into(j.status), soci::into(j.attempts), soci::into(j.max_attempts),
-         soci::into(run_at), soci::into(j.last_error), soci::use(tenant_id), soci::use(limit));
+         soci::into(run_at), soci::into(j.public_error), soci::use(tenant_id), soci::use(limit));
     st.execute();
     while (st.fetch()) {
         j.tenant_id = tenant_id;

@@ -214,6 +214,8 @@ TEST_P(Jobs, FailingHandlerIsRetriedWithExponentialBackoffThenDead) {
     EXPECT_EQ(j.run_at, t + 10);
     EXPECT_NE(j.last_error.find("provider down"), std::string::npos) << j.last_error;
     EXPECT_NE(j.last_error.find("attempt 1"), std::string::npos) << j.last_error;
+    // The school sees the error's public message only; the internal detail stays with the operator.
+    EXPECT_EQ(j.public_error, "provider down");
     EXPECT_EQ(locked_by(id), "");
 
     // Not due until the clock reaches run_at.
@@ -264,6 +266,7 @@ TEST_P(Jobs, JobSucceedingOnRetryIsDoneAndClearsError) {
     EXPECT_EQ(j.status, "done");
     EXPECT_EQ(j.attempts, 2);
     EXPECT_EQ(j.last_error, "");
+    EXPECT_EQ(j.public_error, "");
 }
 
 TEST_P(Jobs, ThrowingHandlerCountsAsFailure) {
@@ -277,6 +280,7 @@ TEST_P(Jobs, ThrowingHandlerCountsAsFailure) {
     EXPECT_EQ(ja.attempts, 1);
     EXPECT_EQ(ja.run_at, now() + 10);
     EXPECT_NE(ja.last_error.find("kaboom in handler"), std::string::npos) << ja.last_error;
+    EXPECT_EQ(ja.public_error, "internal error");  // an exception's text is for the logs
     // A non-std exception does not take the worker (or the process) down either.
     auto jb = get(b);
     EXPECT_EQ(jb.status, "dead");
@@ -312,7 +316,7 @@ TEST_P(Jobs, OnlyTheWorkerHoldingAJobCanReportIt) {
     // A worker whose lease ran out (the job went to another) reports late: nothing changes.
     store::complete_job(db(), id, now(), "worker-before");
     EXPECT_EQ(get(id).status, "running");
-    store::fail_job(db(), get(id), "late", now() + 10, now(), "worker-before");
+    store::fail_job(db(), get(id), "late", "late", now() + 10, now(), "worker-before");
     EXPECT_EQ(get(id).status, "running");
     store::complete_job(db(), id, now(), "worker-now");
     EXPECT_EQ(get(id).status, "done");
@@ -368,6 +372,7 @@ TEST_P(Jobs, RequeueStaleJobsReturnsJobsOfDeadWorkers) {
     auto os = get(one_shot);
     EXPECT_EQ(os.status, "dead");
     EXPECT_FALSE(os.last_error.empty());
+    EXPECT_EQ(os.public_error, os.last_error);                          // says nothing about the deployment
     EXPECT_EQ(store::requeue_stale_jobs(db(), now() - 600, now()), 0);  // idempotent
 
     // Re-claimed, the attempt counts.

@@ -96,7 +96,8 @@ void add_events(TestServer& srv, const std::string& status, int n, UnixTime at) 
 }
 
 /// A job of the school that failed for good.
-std::string add_dead_job(TestServer& srv, const std::string& tenant, const std::string& error) {
+std::string add_dead_job(TestServer& srv, const std::string& tenant, const std::string& error,
+                         const std::string& internal = "") {
     store::Job j;
     j.id = infra::new_uuid();
     j.tenant_id = tenant;
@@ -109,7 +110,7 @@ std::string add_dead_job(TestServer& srv, const std::string& tenant, const std::
         store::enqueue_job(tx.sql(), j, now);
         tx.commit();
     }
-    store::fail_job(srv.app().db(), j, error, now + 10, now);
+    store::fail_job(srv.app().db(), j, internal.empty() ? error : error + ": " + internal, error, now + 10, now);
     return j.id;
 }
 
@@ -135,7 +136,9 @@ TEST_P(Ops, LiveViewShowsTheCallersSchoolOnlyAndOnlyToItsAdmins) {
     std::string failed_a = add_event(srv, a.tenant.id, "failed", now - 4, "the session no longer exists");
     std::string rejected_a = add_event(srv, a.tenant.id, "rejected", now - 3, "bad signature");
     std::string failed_b = add_event(srv, b.tenant.id, "failed", now - 2);
-    std::string job_a = add_dead_job(srv, a.tenant.id, "summary failed: boom");
+    // The job's full error names the deployment's store; the school's admin reads the public part only.
+    std::string job_a = add_dead_job(srv, a.tenant.id, "summary failed: boom",
+                                     "the file store (s3://operator-bucket/liveclass/) refused to put: HTTP 403");
     std::string job_b = add_dead_job(srv, b.tenant.id, "summary failed: other school");
 
     auto r = srv.get("/api/v1/ops/live/", a.admin_token);
@@ -156,6 +159,7 @@ TEST_P(Ops, LiveViewShowsTheCallersSchoolOnlyAndOnlyToItsAdmins) {
     EXPECT_EQ(js(errors.at("jobs").as_array()[0].at("id")), job_a);
     EXPECT_EQ(errors.at("jobs").as_array()[0].at("status"), "dead");
     EXPECT_EQ(errors.at("jobs").as_array()[0].at("last_error"), "summary failed: boom");
+    EXPECT_EQ(r.body.find("operator-bucket"), std::string::npos) << r.body;
     const auto& bad_hooks = errors.at("webhooks").as_array();
     ASSERT_EQ(bad_hooks.size(), 2U);
     EXPECT_EQ(js(bad_hooks[0].at("id")), rejected_a);
