@@ -207,7 +207,7 @@ std::optional<WebhookService::SessionHome> WebhookService::session_home(const st
     if (!tenant) return std::nullopt;
     auto s = store::find_session(c.sql(), *tenant, session_id);
     if (!s) return std::nullopt;
-    SessionHome home{*tenant, s->room_id};
+    SessionHome home{*tenant, s->room_id, to_string(s->provider)};
     homes_.put(session_id, home, generation);
     return home;
 }
@@ -233,13 +233,17 @@ Status WebhookService::resolve_sessions(const std::string& tenant, std::vector<p
             continue;
         }
         std::optional<std::string> id;
+        // The class must run on the provider that sent the event: a school's BigBlueButton secret must
+        // not write attendance into its Jitsi classes (the room names have the same form).
         if (e.provider == "zoom") {
             store::Conn c(ctx_.db);
-            id = store::session_by_room(c.sql(), tenant, e.room_id);
+            id = store::session_by_room(c.sql(), tenant, e.provider, e.room_id);
         } else if (infra::is_uuid(e.session_id)) {
             const std::string sid = ascii_lower(e.session_id);
             auto home = session_home(sid);
-            if (home && home->tenant_id == tenant && ascii_lower(home->room_id) == ascii_lower(e.room_id)) id = sid;
+            if (home && home->tenant_id == tenant && home->provider == e.provider &&
+                ascii_lower(home->room_id) == ascii_lower(e.room_id))
+                id = sid;
         }
         if (!id) continue;
         e.session_id = *id;

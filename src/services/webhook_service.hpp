@@ -73,6 +73,7 @@ private:
     struct SessionHome {
         std::string tenant_id;
         std::string room_id;
+        std::string provider;  // the provider the class runs on: only its events may name the class
     };
     /// One drain batch: the rows it read (a batch is mostly events of one class and a few users), and
     /// what it changed, for after its commit.

@@ -64,11 +64,11 @@ std::optional<std::string> session_tenant(soci::session& sql, const std::string&
 }
 
 std::optional<std::string> session_by_room(soci::session& sql, const std::string& tenant_id,
-                                           const std::string& room_id) {
+                                           const std::string& provider, const std::string& room_id) {
     std::string id;
     soci::indicator ind = soci::i_null;
-    sql << "SELECT id FROM live_sessions WHERE tenant_id = :t AND room_id = :r", soci::into(id, ind),
-        soci::use(tenant_id), soci::use(room_id);
+    sql << "SELECT id FROM live_sessions WHERE tenant_id = :t AND room_id = :r AND provider = :p", soci::into(id, ind),
+        soci::use(tenant_id), soci::use(room_id), soci::use(provider);
     if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
     return id;
 }

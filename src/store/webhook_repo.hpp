@@ -50,9 +50,9 @@ long long count_webhook_events(soci::session& sql, const std::string& provider, 
 
 /// The tenant of a session id, whatever the tenant (provider callbacks name rooms, not schools).
 std::optional<std::string> session_tenant(soci::session& sql, const std::string& session_id);
-/// A session of a tenant by its provider room id (Zoom meeting ids).
+/// A session of a tenant on `provider` by its provider room id (Zoom meeting ids).
 std::optional<std::string> session_by_room(soci::session& sql, const std::string& tenant_id,
-                                           const std::string& room_id);
+                                           const std::string& provider, const std::string& room_id);
 
 /// Room ids of a tenant's live sessions on one provider.
 std::vector<std::string> live_rooms(soci::session& sql, const std::string& tenant_id, const std::string& provider);

@@ -491,6 +491,28 @@ TEST_P(BbbWebhooks, HookEventsWithAValidChecksumDriveParticipation) {
     EXPECT_EQ(detail.obj().at("status"), "ended");
 }
 
+TEST_P(BbbWebhooks, AnEventFromAnotherProviderOfTheSchoolCannotNameItsClass) {
+    // The school runs classes on Jitsi and also has BigBlueButton settings. Room names have the same
+    // form on both, but a BBB-signed callback must not write into a Jitsi class.
+    auto s = srv.make_school("twoproviders", 1);
+    auto session = live_jitsi_session(s);
+    ASSERT_EQ(session.at("provider"), "jitsi");
+    set_config(s, {{"provider", "bbb"},
+                   {"is_default", false},
+                   {"bbb_server_url", fake.server_url()},
+                   {"bbb_shared_secret", kBbbSecret}});
+    std::string id(session.at("id").as_string());
+    long long t0 = srv.clock().now();
+    auto joined = post_hook(s, js(session.at("room_id")), bbb_event("user-joined", session, &s.students[0], t0));
+    EXPECT_EQ(joined.status, 404u) << joined.body;
+    EXPECT_EQ(joined.headers["content-type"], "application/problem+json");
+    auto ended = post_hook(s, js(session.at("room_id")), bbb_event("meeting-ended", session, nullptr, t0 + 5));
+    EXPECT_EQ(ended.status, 404u) << ended.body;
+    run_jobs();
+    EXPECT_EQ(rows("live_session_participants WHERE session_id = '" + id + "'"), 0);
+    EXPECT_EQ(srv.get("/api/v1/live-sessions/" + id + "/", s.instructor_token).obj().at("status"), "live");
+}
+
 // Found with the webhook fuzz target's seeds: a form body that encodes spaces as '+' (as HTML forms,
 // Python's urlencode and many HTTP clients do) was read as having no event at all.
 TEST_P(BbbWebhooks, HookBodiesWithPlusForSpacesAreRead) {
