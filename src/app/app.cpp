@@ -247,7 +247,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                          .metrics_token = cfg.metrics_token,
                          .web = web->has_index() ? std::move(web) : nullptr,
                          .sse_poll_ms = cfg.sse_poll_ms,
-                         .sse_max_streams = cfg.sse_max_streams});
+                         .sse_max_streams = cfg.sse_max_streams,
+                         .max_file_streams = cfg.max_file_streams});
 
     // Job types (the seed's Celery tasks keep their names).
     App* self = a.get();

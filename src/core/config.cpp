@@ -36,6 +36,7 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     num("LIVE_HEARTBEAT_SECONDS", c.heartbeat_seconds, 5, 600);
     num("LIVE_SSE_POLL_MS", c.sse_poll_ms, 200, 60000);
     num("LIVE_SSE_MAX_STREAMS", c.sse_max_streams, 1, 1000000);
+    num("LIVE_MAX_FILE_STREAMS", c.max_file_streams, 1, 100000);
     str("LIVE_REDIS_URL", c.redis_url);
     str("LIVE_LOG_LEVEL", c.log_level);
     str("LIVE_WEB_ROOT", c.web_root);

@@ -21,6 +21,7 @@ struct Config {
     int heartbeat_seconds = 30;      // LIVE_HEARTBEAT_SECONDS: room pages send one this often; 2 missed close the row
     int sse_poll_ms = 2000;          // LIVE_SSE_POLL_MS: how often a live participant stream re-reads the room
     int sse_max_streams = 500;       // LIVE_SSE_MAX_STREAMS: open event streams per process (then 503)
+    int max_file_streams = 128;      // LIVE_MAX_FILE_STREAMS: recordings streamed from local disk at once (then 503)
     std::string redis_url;           // LIVE_REDIS_URL: rate limits and used join links shared by every process
     std::string log_level = "info";  // LIVE_LOG_LEVEL
     std::string trusted_proxies;     // LIVE_TRUSTED_PROXIES: peers whose X-Forwarded-For is believed

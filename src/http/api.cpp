@@ -937,7 +937,9 @@ void Api::log_request(const RequestContext& c, unsigned status, std::chrono::ste
         log_.info("request", std::move(f));
 }
 
-std::shared_ptr<void> Api::acquire_stream_slot() {
+namespace {
+/// One of at most `limit` places counted by `open`: held (shared) by a stream until it closes.
+std::shared_ptr<void> acquire_slot(std::atomic<int>& open, int limit) {
     struct Slot {
         explicit Slot(std::atomic<int>& n) : open(n) {}
         Slot(const Slot&) = delete;
@@ -945,11 +947,18 @@ std::shared_ptr<void> Api::acquire_stream_slot() {
         ~Slot() { open.fetch_sub(1); }
         std::atomic<int>& open;
     };
-    if (open_streams_.fetch_add(1) >= opt_.sse_max_streams) {
-        open_streams_.fetch_sub(1);
+    if (open.fetch_add(1) >= limit) {
+        open.fetch_sub(1);
         return nullptr;
     }
-    return std::make_shared<Slot>(open_streams_);
+    return std::make_shared<Slot>(open);
+}
+}  // namespace
+
+std::shared_ptr<void> Api::acquire_stream_slot() { return acquire_slot(open_streams_, opt_.sse_max_streams); }
+
+std::shared_ptr<void> Api::acquire_file_stream_slot() {
+    return acquire_slot(open_file_streams_, opt_.max_file_streams);
 }
 
 void Api::finish_stream(const std::shared_ptr<RequestContext>& c, Response head, const Respond& respond,

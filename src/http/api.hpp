@@ -45,6 +45,10 @@ struct ApiOptions {
     int sse_poll_ms = 2000;        // LIVE_SSE_POLL_MS: how often an event stream re-reads its state
     int sse_keepalive_ms = 15000;  // a keep-alive comment after this much silence on a stream
     int sse_max_streams = 500;     // LIVE_SSE_MAX_STREAMS: open event streams per process
+    /// LIVE_MAX_FILE_STREAMS: recordings streamed from local disk at once per process. Each holds a
+    /// file descriptor and handler-pool reads for as long as the viewer takes: without a bound, a
+    /// crowd of viewers would use up the descriptors the database and new connections need.
+    int max_file_streams = 128;
 };
 
 /// What a handler sets on its RequestContext to answer with an event stream: the Response it returns
@@ -114,6 +118,8 @@ public:
     Response handle(const Request& req, const ConnInfo& conn);
     /// Event streams open now (GET .../participants/stream/).
     int open_streams() const { return open_streams_.load(); }
+    /// Recordings being streamed from local disk now (GET /api/v1/recordings/play/{token}/).
+    int open_file_streams() const { return open_file_streams_.load(); }
     const Router& router() const { return router_; }
 
 private:
@@ -137,6 +143,8 @@ private:
     void register_participant_routes();
     /// A place for one more event stream, or null when LIVE_SSE_MAX_STREAMS are open.
     std::shared_ptr<void> acquire_stream_slot();
+    /// A place for one more file stream, or null when LIVE_MAX_FILE_STREAMS are open.
+    std::shared_ptr<void> acquire_file_stream_slot();
     /// Runs `fn` only for a valid bearer token (the caller's principal); 401 otherwise.
     RouteHandler authed(std::function<Response(RequestContext&, const services::Principal&)> fn);
     Response dispatch(RequestContext& ctx, const std::string& path, std::string& route);
@@ -157,6 +165,7 @@ private:
     std::unique_ptr<HttpMetrics> http_metrics_;  // null without ApiOptions::metrics
     std::atomic<std::uint64_t> seq_{0};
     std::atomic<int> open_streams_{0};
+    std::atomic<int> open_file_streams_{0};
 };
 
 }  // namespace lc::http

@@ -90,10 +90,23 @@ void Api::register_recording_routes() {
                                  });
                 }));
     // Opened by the browser itself (no bearer header): the sealed token is the credential.
-    router_.add("GET", "/api/v1/recordings/play/{token}/", [recordings](RequestContext& c) {
+    router_.add("GET", "/api/v1/recordings/play/{token}/", [this, recordings](RequestContext& c) {
         if (auto st = only_known_params(c, {}, "this link takes no query parameters"); !st) return fail(c, st.error());
         auto playback = recordings->open_link(c.params.at(0));
         if (!playback) return fail(c, playback.error());
+        // A place among the streams this process serves from disk (a HEAD opens no stream). When they
+        // are all taken the viewer waits: sending the player to the provider instead could mix two
+        // different files in one video's range requests.
+        std::shared_ptr<void> slot;
+        if (!playback->file_path.empty() && c.req.method() != bhttp::verb::head) {
+            slot = acquire_file_stream_slot();
+            if (!slot) {
+                Error busy = Error::unavailable(
+                    "this server is playing as many recordings as it allows at once; try again in a few seconds");
+                busy.retry_after_seconds = 10;
+                return fail(c, busy);
+            }
+        }
         // Our copy (seed 5.3), opened here so that the length we promise is the length we send.
         auto file = playback->file_path.empty() ? nullptr : OpenFile::open(playback->file_path);
         if (!file) {
@@ -129,6 +142,7 @@ void Api::register_recording_routes() {
         PendingStream stream;
         if (range.last >= range.first)
             stream.source = file_stream_source(std::move(file), range.first, range.last, c.offload);
+        stream.slot = std::move(slot);
         c.stream = std::move(stream);
         return head;
     });

@@ -79,4 +79,46 @@ inline RawExchange raw_exchange(unsigned short port, const std::string& bytes, i
     return ex;
 }
 
+/// A client that sends one request, reads the response's header and then stops reading, with a small
+/// receive buffer: the server's stream stays open (blocked on a full socket) until close().
+class StalledReader {
+public:
+    StalledReader(unsigned short port, const std::string& request, int timeout_ms = 8000) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (fd_ < 0) return;
+        int small = 4096;
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+            ::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+            close();
+            return;
+        }
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+        char c = 0;
+        while (head_.find("\r\n\r\n") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0) continue;
+            if (::recv(fd_, &c, 1, 0) != 1) break;  // one byte at a time: nothing past the header is read
+            head_ += c;
+        }
+    }
+    ~StalledReader() { close(); }
+    StalledReader(const StalledReader&) = delete;
+    StalledReader& operator=(const StalledReader&) = delete;
+    /// The response's status line and fields, as received.
+    const std::string& head() const { return head_; }
+    void close() {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    int fd_ = -1;
+    std::string head_;
+};
+
 }  // namespace lc::testing

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "../infra/fake_s3.hpp"
 #include "core/time.hpp"
@@ -15,6 +16,7 @@
 #include "infra/crypto.hpp"
 #include "infra/http_client.hpp"
 #include "infra/log.hpp"
+#include "raw_http.hpp"
 
 namespace lc::testing {
 namespace {
@@ -193,6 +195,51 @@ TEST_P(RecordingStorage, AReadyRecordingIsCopiedAndPlaysFromOurCopyWithByteRange
     EXPECT_FALSE(std::filesystem::exists(stored));
     EXPECT_EQ(srv.get(path).status, 410u);
     EXPECT_EQ(srv.count_rows("jobs WHERE type = 'delete_recording_copies' AND status = 'done'"), 1);
+}
+
+TEST_P(RecordingStorage, StreamsFromOurDiskAreBoundedAndAViewerWhoLeavesFreesTheirPlace) {
+    Config cfg;
+    cfg.max_file_streams = 1;  // LIVE_MAX_FILE_STREAMS
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("storecap", 1);
+    auto [id, rid] = reported(srv, s, host.url());
+    ASSERT_FALSE(rid.empty());
+    // Made larger than every socket buffer on the way (sparse: nothing is written), so the first
+    // viewer's stream cannot finish while it does not read.
+    const std::string stored = srv.storage_dir() + "/recordings/" + s.tenant.id + "/" + rid + ".mp4";
+    std::filesystem::resize_file(stored, 256LL * 1024 * 1024);
+    const std::string url = play_path(srv, id, rid, s.instructor_token);
+    const std::string path = url.substr(url.find("/api/v1/recordings/play/"));
+
+    auto first = std::make_unique<StalledReader>(srv.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_EQ(first->head().rfind("HTTP/1.1 200", 0), 0u) << first->head();
+    EXPECT_EQ(srv.app().api().open_file_streams(), 1);
+
+    // The place is taken: a second viewer is asked to come back, and nothing else changes.
+    auto busy = srv.get(path);
+    EXPECT_EQ(busy.status, 503u) << busy.body;
+    EXPECT_EQ(busy.headers["content-type"], "application/problem+json");
+    EXPECT_EQ(busy.headers["retry-after"], "10");
+    EXPECT_EQ(srv.app().api().open_file_streams(), 1);
+    // A HEAD opens no stream, so it is answered whatever the count.
+    auto head = http_request(srv.port(), "HEAD", path);
+    EXPECT_EQ(head.status, 200u);
+    EXPECT_EQ(head.headers["content-length"], std::to_string(256LL * 1024 * 1024));
+
+    // The first viewer goes away: the server notices on its next write and frees the place.
+    first->close();
+    unsigned status = 0;
+    HttpResult part;
+    for (int i = 0; i < 200 && status != 206u; ++i) {
+        part = http_request(srv.port(), "GET", path, "", "", {{"Range", "bytes=0-99"}});
+        status = part.status;
+        if (status != 206u) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(status, 206u) << part.body;
+    EXPECT_TRUE(part.body == video.substr(0, 100));
+    for (int i = 0; i < 100 && srv.app().api().open_file_streams() != 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(srv.app().api().open_file_streams(), 0) << "a finished stream gives its place back";
 }
 
 TEST_P(RecordingStorage, ACopyIsRetriedWhileTheRecordingServerIsDownAndPlaysFromTheProviderMeanwhile) {
