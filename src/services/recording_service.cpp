@@ -281,10 +281,10 @@ Status RecordingService::run_process_job(const store::Job& job) {
         found.published_at = current->published_at;
         // Seed 5.5: the retention clock starts when the recording can first be watched, under the
         // class's effective policy at that moment (a later policy change applies to later recordings).
+        // A recording that failed starts it too: the provider may still hold its files, and the
+        // school's retention must delete those as well (KVKK), not keep them for ever.
         found.expires_at =
-            failure.empty()
-                ? recording_expiry(ctx_.clock.now(), sessions_.effective_policy(tx.sql(), *s).recording_retention_days)
-                : current->expires_at;
+            recording_expiry(ctx_.clock.now(), sessions_.effective_policy(tx.sql(), *s).recording_retention_days);
         store::save_recording(tx.sql(), found);
         bool queued = failure.empty() && storage_.queue_copy(tx.sql(), found);
         if (failure.empty() && !chat_url.empty()) {

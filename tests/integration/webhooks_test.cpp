@@ -763,6 +763,28 @@ TEST_P(BbbWebhooks, ARecordingBbbCannotBeAskedAboutFailsWhenItsAttemptsAreUsedUp
     EXPECT_EQ(rows("live_session_recordings WHERE provider_recording_id = 'rec-down' AND status = 'failed'"), 1);
     EXPECT_EQ(rows("jobs WHERE type = 'process_recording' AND status = 'dead'"), 1) << "and the ops view counts it";
     fake.set_mode(FakeBbb::Mode::kNormal);
+
+    // BBB may still hold the files of a recording that failed here: the school's retention (90 days by
+    // default, counted from the failure) deletes it like any other, at BBB too.
+    // It failed on one of the days above: it expires 82 to 90 days from now.
+    const auto expiring_within = [&](int days) {
+        return rows("live_session_recordings WHERE provider_recording_id = 'rec-down' AND expires_at <= " +
+                    std::to_string(srv.clock().now() + days * 86400LL));
+    };
+    EXPECT_EQ(expiring_within(81), 0);
+    EXPECT_EQ(expiring_within(90), 1);
+    ASSERT_TRUE(srv.app().recordings().schedule_cleanup());  // what start-up does where jobs run
+    srv.clock().advance(80 * 86400);
+    run_jobs();
+    EXPECT_EQ(rows("live_session_recordings WHERE provider_recording_id = 'rec-down' AND status = 'failed'"), 1);
+    srv.clock().advance(11 * 86400);
+    run_jobs();
+    EXPECT_EQ(rows("live_session_recordings WHERE provider_recording_id = 'rec-down' AND status = 'deleted'"), 1);
+    EXPECT_EQ(rows("audit_logs WHERE action = 'recording.expire'"), 1);
+    bool deleted_at_bbb = false;
+    for (const auto& call : fake.calls_named("deleteRecordings"))
+        deleted_at_bbb = deleted_at_bbb || call.params.at("recordID") == "rec-down";
+    EXPECT_TRUE(deleted_at_bbb) << "BigBlueButton was asked to delete its files";
 }
 
 TEST_P(BbbWebhooks, DeletingARecordingDeletesBbbsCopyRetryingWhileBbbIsDown) {
