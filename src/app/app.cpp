@@ -172,7 +172,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         services::ArtifactOptions{cfg.recording_link_ttl, cfg.public_url, cfg.storage_allow_private_sources});
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
-    a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url);
+    a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url, &log);
     a->provider_health_ = std::make_unique<services::ProviderHealthService>(*a->ctx_);
     a->audit_ = std::make_unique<services::AuditService>(*a->ctx_);
     a->privacy_ = std::make_unique<services::PrivacyService>(

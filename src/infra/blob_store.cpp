@@ -12,8 +12,10 @@ namespace lc::infra {
 namespace fs = std::filesystem;
 
 namespace {
-Error storage_error(const std::string& what, const std::error_code& ec) {
-    return Error::unavailable("the file store could not " + what, ec.message());
+/// The message says what failed, for anyone; the path (the deployment's layout) goes to `internal`,
+/// which only the logs and the jobs table keep.
+Error storage_error(const std::string& what, const std::string& where, const std::error_code& ec) {
+    return Error::unavailable("the file store could not " + what, where + ": " + ec.message());
 }
 
 /// fsync of a file or directory: a rename is durable only once its directory is synced.
@@ -47,7 +49,7 @@ Result<std::string> scratch_file(const std::string& dir, const std::string& name
         return Error::invalid("not a scratch file name");
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) return storage_error("create its scratch directory " + dir, ec);
+    if (ec) return storage_error("create its scratch directory", dir, ec);
     return (fs::path(dir) / name).string();
 }
 
@@ -60,11 +62,11 @@ Status LocalBlobStore::put_file(const std::string& key, const std::string& local
     const fs::path to = fs::path(root_) / key;
     std::error_code ec;
     fs::create_directories(to.parent_path(), ec);
-    if (ec) return storage_error("create " + to.parent_path().string(), ec);
+    if (ec) return storage_error("create a directory", to.parent_path().string(), ec);
     if (!sync_path(local_path, false))
         return Error::unavailable("the file store could not sync a file", "fsync failed: " + local_path);
     fs::rename(local_path, to, ec);
-    if (ec) return storage_error("move a file to " + to.string(), ec);
+    if (ec) return storage_error("move a file into place", to.string(), ec);
     if (!sync_path(to.parent_path(), true))
         return Error::unavailable("the file store could not sync a directory", "fsync failed: " + to.string());
     return ok_status();
@@ -96,7 +98,7 @@ Status LocalBlobStore::remove(const std::string& key) {
     if (!valid_key(key)) return Error::invalid("not a storage key: " + key);
     std::error_code ec;
     fs::remove(fs::path(root_) / key, ec);
-    if (ec) return storage_error("delete " + key, ec);
+    if (ec) return storage_error("delete a file", key, ec);
     return ok_status();
 }
 

@@ -224,6 +224,7 @@ Status NotificationService::settle(const store::Job& job, store::Delivery d, Sta
                                    const std::string& sent_detail) {
     d.attempts = job.attempts;
     bool retry = false;
+    std::string shown;  // for the job's public error (the school's ops view): no mail server details
     if (outcome) {
         d.status = "sent";
         d.sent_at = ctx_.clock.now();
@@ -232,6 +233,7 @@ Status NotificationService::settle(const store::Job& job, store::Delivery d, Sta
         const Error& e = outcome.error();
         // The reason may quote an address (an SMTP 550 does): keep it out of the row.
         d.detail = infra::redact_personal_data(e.message + (e.internal.empty() ? "" : ": " + e.internal));
+        shown = infra::redact_personal_data(e.message);
         if (e.code == Code::kUnavailable && job.attempts < job.max_attempts)
             retry = true;
         else
@@ -240,7 +242,7 @@ Status NotificationService::settle(const store::Job& job, store::Delivery d, Sta
     store::Tx tx(ctx_.db);
     store::update_delivery(tx.sql(), d);
     tx.commit();
-    if (retry) return Error::unavailable("notification not delivered yet: " + d.detail);
+    if (retry) return Error::unavailable("notification not delivered yet: " + shown, d.detail);
     return ok_status();
 }
 

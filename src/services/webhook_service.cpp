@@ -186,7 +186,12 @@ void WebhookService::reject(const WebhookDelivery& d, const std::optional<std::s
         row.tenant_id = tenant;
         row.dedupe_key = infra::sha256_hex(d.body);
         row.status = "rejected";
-        row.reason = why.message + (why.internal.empty() ? "" : " (" + why.internal + ")");
+        // The reason is shown to the school's admins (ops view): the public message only.
+        row.reason = why.message;
+        if (log_ && !why.internal.empty())
+            log_->warn(
+                "webhook delivery rejected",
+                {{"event_id", row.id}, {"provider", row.provider}, {"reason", why.message}, {"error", why.internal}});
         // Enough to see what was sent, never the whole of an oversized or binary body.
         row.body = is_valid_utf8(d.body) ? utf8_prefix(d.body, 4096)
                                          : "(" + std::to_string(d.body.size()) + " bytes, not UTF-8)";
@@ -645,7 +650,12 @@ Status WebhookService::run_job(const std::string&) {
                     effects.forget_rows();  // what they hold may be from the rolled-back event
                     tx.sql() << "ROLLBACK TO SAVEPOINT webhook_event";
                     tx.sql() << "RELEASE SAVEPOINT webhook_event";
-                    inbox.finish(id, "failed", e.what(), ctx_.clock.now());
+                    // The exception's text (SQL, table names) is for the operator's logs, not the
+                    // school's ops view.
+                    if (log_) log_->error("webhook event failed", {{"event_id", id}, {"error", e.what()}});
+                    inbox.finish(id, "failed",
+                                 "the event could not be applied (an internal error; see the server logs)",
+                                 ctx_.clock.now());
                     finished.push_back({&row.provider, "failed", ctx_.clock.now() - row.received_at});
                 }
             }

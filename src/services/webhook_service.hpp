@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "infra/log.hpp"
 #include "providers/provider.hpp"
 #include "services/context.hpp"
 #include "store/webhook_repo.hpp"
@@ -44,9 +45,12 @@ public:
     static constexpr std::size_t kMaxAnalyticsAttendees = 5000;
     static constexpr int kToleranceSeconds = 300;  // signed timestamps older or newer than this are refused
 
-    WebhookService(ServiceContext& ctx, std::string public_url)
+    /// `log` (optional) receives what a school's admin must not read in the ops view: the internal
+    /// cause of a rejected delivery, the exception that failed an event.
+    WebhookService(ServiceContext& ctx, std::string public_url, const infra::Logger* log = nullptr)
         : ctx_(ctx),
           public_url_(std::move(public_url)),
+          log_(log),
           homes_(ctx.clock, ctx.db.generation(), kCacheSeconds, 10000),
           configs_(ctx.clock, ctx.db.generation(), kCacheSeconds, 10000) {
         register_metrics();
@@ -129,6 +133,7 @@ private:
 
     ServiceContext& ctx_;
     std::string public_url_;
+    const infra::Logger* log_;
     std::array<infra::metrics::Histogram*, 9> latency_{};  // provider (jitsi, bbb, zoom) x outcome
     TtlCache<std::string, SessionHome> homes_;
     TtlCache<std::string, std::shared_ptr<const std::vector<domain::ProviderConfig>>> configs_;

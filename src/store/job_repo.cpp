@@ -4,6 +4,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "core/text.hpp"
+
 namespace lc::store {
 
 namespace {
@@ -85,7 +87,8 @@ void fail_job(Database& db, const Job& job, const std::string& error, const std:
     soci::session sql(db.pool());
     long long t = now, r = retry_at;
     std::string status = job.attempts >= job.max_attempts ? "dead" : "queued";
-    std::string err = error.substr(0, 2000), shown = public_error.substr(0, 2000);
+    // Cut between characters: half a Turkish letter is not valid UTF-8, and PostgreSQL refuses it.
+    std::string err = utf8_prefix(error, 2000), shown = utf8_prefix(public_error, 2000);
     sql << "UPDATE jobs SET status = :s, last_error = :e, public_error = :pe, run_at = :r, locked_by = '', "
            "updated_at = :u WHERE id = :i AND (:w = '' OR (status = 'running' AND locked_by = :w2))",
         soci::use(status), soci::use(err), soci::use(shown), soci::use(r), soci::use(t), soci::use(job.id),

@@ -4,7 +4,8 @@
 // class. Built once per process. Time stands still at kNow, so seeds with timestamps stay valid.
 //
 // Inputs name the fixture through placeholders that fuzz_app substitutes before use: @TENANT@,
-// @COURSE@, @SESSION@ (the live class), @ROOM@ (its provider room), @STUDENT@; and "Bearer admin",
+// @COURSE@, @SESSION@ (the live class), @ROOM@ (its provider room), @BBB_ROOM@ and @ZOOM_ROOM@ (live
+// classes on BigBlueButton and Zoom: events name only classes on their own provider), @STUDENT@; and "Bearer admin",
 // "Bearer instructor", "Bearer student" become real access tokens.
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "app/app.hpp"
 #include "core/time.hpp"
 #include "infra/crypto.hpp"
+#include "store/database.hpp"
 
 namespace lc::fuzz {
 
@@ -34,7 +36,7 @@ struct World {
     std::unique_ptr<app::App> app;
     domain::Tenant tenant;
     domain::User admin, instructor, student;
-    std::string course_id, session_id, room_id;
+    std::string course_id, session_id, room_id, bbb_room_id, zoom_room_id = "85746352";
     std::string admin_token, instructor_token, student_token;
 
     World() {
@@ -106,6 +108,18 @@ struct World {
         session_id = s.session.id;
         auto live = must(app->sessions().start(teacher, session_id, {}));
         room_id = live.session.room_id;
+        // Starting a class on BBB or Zoom would call the provider: these two are made live in the store.
+        auto on_bbb = must(app->sessions().create(teacher, in, {}));
+        auto on_zoom = must(app->sessions().create(teacher, in, {}));
+        bbb_room_id = on_bbb.session.room_id;
+        {
+            store::Tx tx(app->db());
+            tx.sql() << "UPDATE live_sessions SET provider = 'bbb', status = 'live' WHERE id = :i",
+                soci::use(on_bbb.session.id);
+            tx.sql() << "UPDATE live_sessions SET provider = 'zoom', status = 'live', room_id = :r WHERE id = :i",
+                soci::use(zoom_room_id), soci::use(on_zoom.session.id);
+            tx.commit();
+        }
         admin_token = app->auth().issue_access_token(admin, tenant);
         instructor_token = app->auth().issue_access_token(instructor, tenant);
         student_token = app->auth().issue_access_token(student, tenant);
@@ -122,6 +136,8 @@ struct World {
                                                             {"@COURSE@", course_id},
                                                             {"@SESSION@", session_id},
                                                             {"@ROOM@", room_id},
+                                                            {"@BBB_ROOM@", bbb_room_id},
+                                                            {"@ZOOM_ROOM@", zoom_room_id},
                                                             {"@STUDENT@", student.id},
                                                             {"Bearer admin", "Bearer " + admin_token},
                                                             {"Bearer instructor", "Bearer " + instructor_token},
