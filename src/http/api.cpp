@@ -265,7 +265,7 @@ void Api::register_routes() {
                         if (k == "page" || k == "page_size") continue;
                         if (k == "course") {
                             if (!infra::is_uuid(v)) errs.push_back({"course", "must be a course UUID"});
-                            q.course_id = v;
+                            q.course_id = ascii_lower(v);  // ids are stored lowercase; any case names one
                         } else if (k == "status") {
                             q.status = parse_session_status(v);
                             if (!q.status)
@@ -525,6 +525,7 @@ void Api::register_routes() {
                             text(k, v, f.resource_type);
                         } else if (k == "resource_id") {
                             text(k, v, f.resource_id);
+                            if (infra::is_uuid(f.resource_id)) f.resource_id = ascii_lower(f.resource_id);
                         } else if (k == "request_id") {
                             text(k, v, f.request_id);
                         } else if (k == "actor") {

@@ -67,6 +67,13 @@ void redact_value(boost::json::value& v) {
 }  // namespace
 
 std::string redact_personal_data(std::string_view text) {
+    // SOCI's errors end with every bound value (`... while executing "INSERT ..." with :a="...", ...`):
+    // names, password hashes, secrets. The statement is worth keeping, the values never are.
+    constexpr std::string_view kBoundValues = "\" with :";
+    if (auto at = text.find(kBoundValues); at != std::string_view::npos) {
+        std::string kept = redact_personal_data(text.substr(0, at + 1));
+        return kept + " with [bound values withheld]";
+    }
     // Fast path (every access-log line passes here): nothing that could be an address or a token.
     if (text.find_first_of("@.:") == std::string_view::npos && text.find("earer") == std::string_view::npos)
         return std::string(text);

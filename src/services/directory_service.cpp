@@ -62,7 +62,9 @@ Result<Tenant> DirectoryService::create_tenant(const NewTenant& in) {
         t.id = infra::new_uuid();
         t.slug = in.slug;
         t.name = in.name;
-        for (const auto& d : in.domains) t.domains.push_back(ascii_lower(d));
+        for (const auto& d : in.domains)  // host names compare without case: a repeat is the same domain
+            if (std::find(t.domains.begin(), t.domains.end(), ascii_lower(d)) == t.domains.end())
+                t.domains.push_back(ascii_lower(d));
         t.lms_jwt_secret = in.lms_jwt_secret;
         t.created_at = ctx_.clock.now();
         store::insert_tenant(tx.sql(), t, ctx_.keys.box);
@@ -91,6 +93,12 @@ Result<User> DirectoryService::insert_user_checked(soci::session& sql, const std
     if (!errors.empty()) return Error::invalid("the user cannot be created", errors);
     if (store::find_user_by_email(sql, tenant_id, email))
         return Error::exists("a user with e-mail '" + email + "' already exists in this school");
+    // The host LMS's id for the person: one account per id (single sign-on finds users by it).
+    std::optional<std::string> external_id = in.external_id;
+    if (external_id && external_id->empty()) external_id.reset();  // "" means none
+    if (external_id && store::find_user_by_external_id(sql, tenant_id, *external_id))
+        return Error::exists("a user with external_id '" + *external_id +
+                             "' already exists in this school (it is their id in your LMS)");
     User u;
     u.id = infra::new_uuid();
     u.tenant_id = tenant_id;
@@ -98,7 +106,7 @@ Result<User> DirectoryService::insert_user_checked(soci::session& sql, const std
     u.full_name = in.full_name;
     u.role = in.role;
     u.locale = in.locale;
-    u.external_id = in.external_id;
+    u.external_id = external_id;
     if (!in.password.empty()) u.password_hash = infra::hash_password(in.password);
     u.created_at = u.updated_at = ctx_.clock.now();
     store::insert_user(sql, u);
@@ -203,6 +211,8 @@ Result<Tenant> DirectoryService::update_tenant(const Principal& p, const std::st
                                         "assigns it to a school (liveclass admin create-tenant --domain)"});
                     continue;
                 }
+                // Host names compare without case: "a.com" and "A.COM" listed together are one domain.
+                if (std::find(t->domains.begin(), t->domains.end(), dl) != t->domains.end()) continue;
                 auto other = store::find_tenant_by_domain(tx.sql(), dl, ctx_.keys.box);
                 if (other && other->id != t->id) errors.push_back({"domains", "'" + d + "' belongs to another school"});
                 t->domains.push_back(dl);

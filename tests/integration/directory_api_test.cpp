@@ -98,6 +98,19 @@ TEST_P(DirectoryApi, AdminManagesUsers) {
     auto dup = srv.post_json("/api/v1/users/", json::object{{"email", "NEW.TEACHER@dir.test"}}, s.admin_token);
     EXPECT_EQ(dup.status, 409u) << dup.body;
     EXPECT_EQ(dup.headers["content-type"], "application/problem+json");
+    // So is the LMS id of another account (single sign-on finds people by it); "" means none.
+    auto lms =
+        srv.post_json("/api/v1/users/", json::object{{"email", "lms1@dir.test"}, {"external_id", "X1"}}, s.admin_token);
+    ASSERT_EQ(lms.status, 201u) << lms.body;
+    auto lms_dup =
+        srv.post_json("/api/v1/users/", json::object{{"email", "lms2@dir.test"}, {"external_id", "X1"}}, s.admin_token);
+    EXPECT_EQ(lms_dup.status, 409u) << lms_dup.body;
+    EXPECT_NE(lms_dup.str("detail").find("external_id"), std::string::npos) << lms_dup.body;
+    for (const char* email : {"none1@dir.test", "none2@dir.test"})
+        EXPECT_EQ(
+            srv.post_json("/api/v1/users/", json::object{{"email", email}, {"external_id", ""}}, s.admin_token).status,
+            201u);
+    users += 3;
     std::vector<std::pair<json::object, std::string>> invalid{
         {{{"email", "not-an-email"}}, "email"},
         {{{"email", "a@b@c"}}, "email"},

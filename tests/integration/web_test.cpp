@@ -190,6 +190,12 @@ TEST_P(Web, ASchoolAdminCannotClaimTheServicesOwnOrALocalAddressAsItsDomain) {
     auto ok = srv.patch_json("/api/v1/tenants/" + a.tenant.id + "/",
                              json::object{{"domains", json::array{"gamma.school.test"}}}, a.admin_token);
     EXPECT_EQ(ok.status, 200u) << ok.body;
+    // A domain listed twice, in any case, is one domain (it was a 500: the second insert broke the index).
+    auto twice = srv.patch_json(
+        "/api/v1/tenants/" + a.tenant.id + "/",
+        json::object{{"domains", json::array{"gamma.school.test", "GAMMA.school.test", "g.test"}}}, a.admin_token);
+    ASSERT_EQ(twice.status, 200u) << twice.body;
+    EXPECT_EQ(twice.obj().at("domains"), (json::array{"gamma.school.test", "g.test"})) << twice.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Web, ::testing::ValuesIn(available_engines()), engine_name);

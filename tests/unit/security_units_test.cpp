@@ -306,6 +306,13 @@ TEST(LogRedaction, MasksAddressesEmailsAndTokensAndNothingElse) {
               "connect to [ip] failed; peer [ip] reset");
     EXPECT_EQ(redact_personal_data("Authorization: Bearer abc.def-ghi"), "Authorization: Bearer [token]");
     EXPECT_EQ(redact_personal_data("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln rejected"), "jwt [token] rejected");
+    // A database error's bound values (a name, a password hash) are dropped; the statement is kept.
+    EXPECT_EQ(redact_personal_data(
+                  "UNIQUE constraint failed: users.tenant_id, users.external_id while executing "
+                  "\"INSERT INTO users(id, full_name, password_hash) VALUES(:a, :d, :g)\" with "
+                  ":a=\"0190a5b2\", :d=\"Ayşe Yılmaz\", :g=\"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA\"."),
+              "UNIQUE constraint failed: users.tenant_id, users.external_id while executing "
+              "\"INSERT INTO users(id, full_name, password_hash) VALUES(:a, :d, :g)\" with [bound values withheld]");
     // Ordinary text, times, versions, routes and ids pass unchanged.
     for (const char* same : {"/api/v1/live-sessions/{id}/join/", "08:41:59 took 1.5 ms",
                              "0190a5b2-7c1d-7e3f-8a9b-1c2d3e4f5a6b", "libcurl 7.88.1", "no such user", "a@b"})
