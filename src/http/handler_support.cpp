@@ -54,9 +54,23 @@ Result<SessionItemIds> session_item_ids(RequestContext& c, const char* item) {
     return out;
 }
 
+namespace {
+/// application/json or a structured `+json` type (RFC 6839), parameters aside; media types compare
+/// without case (RFC 9110 section 8.3.1), so "APPLICATION/JSON; charset=utf-8" is JSON and
+/// "application/jsonx" is not.
+bool is_json_media_type(std::string_view ct) {
+    std::string type(ct.substr(0, ct.find(';')));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+    while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(0, 1);
+    for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (type == "application/json") return true;
+    return type.rfind("application/", 0) == 0 && type.size() > 17 && type.compare(type.size() - 5, 5, "+json") == 0;
+}
+}  // namespace
+
 Result<json::object> body_object(RequestContext& c) {
     auto ct = c.req[bhttp::field::content_type];
-    if (!c.req.body().empty() && ct.find("json") == boost::string_view::npos)
+    if (!c.req.body().empty() && !is_json_media_type(std::string_view(ct.data(), ct.size())))
         return Error::bad_request("send the body as JSON with Content-Type: application/json");
     return parse_json_object(c.req.body());
 }

@@ -193,9 +193,15 @@ std::vector<User> list_users(soci::session& sql, const std::string& tenant_id, c
     std::string where = "tenant_id = " + p.add(tenant_id);
     if (f.role) where += " AND role = " + p.add(std::string(to_string(*f.role)));
     if (!f.search.empty()) {
-        std::string like = "%" + f.search + "%";
-        where +=
-            " AND (LOWER(email) LIKE LOWER(" + p.add(like) + ") OR LOWER(full_name) LIKE LOWER(" + p.add(like) + "))";
+        // The search is text, not a pattern: '%' and '_' in it match themselves.
+        std::string like = "%";
+        for (char ch : f.search) {
+            if (ch == '%' || ch == '_' || ch == '\\') like += '\\';
+            like += ch;
+        }
+        like += '%';
+        where += " AND (LOWER(email) LIKE LOWER(" + p.add(like) + ") ESCAPE '\\' OR LOWER(full_name) LIKE LOWER(" +
+                 p.add(like) + ") ESCAPE '\\')";
     }
     if (total) *total = p.count(sql, "users WHERE " + where);
     return query_users(sql,

@@ -122,10 +122,18 @@ TEST_P(ApiErrors, BodyThatIsNotAnObjectIs400) {
 }
 
 TEST_P(ApiErrors, NonJsonContentTypeIs400) {
-    auto r = post_raw("/api/v1/live-sessions/", json::serialize(valid_body()), s.instructor_token,
-                      {{"Content-Type", "text/plain"}});
-    EXPECT_TRUE(is_problem(r, 400));
+    for (const char* type : {"text/plain", "application/jsonx", "application/json-seq", "text/json+x", "json"}) {
+        auto r = post_raw("/api/v1/live-sessions/", json::serialize(valid_body()), s.instructor_token,
+                          {{"Content-Type", type}});
+        EXPECT_TRUE(is_problem(r, 400)) << type;
+    }
     EXPECT_EQ(count_rows("live_sessions"), 0);
+    // Media types compare without case, parameters aside, and structured +json types are JSON.
+    for (const char* type : {"APPLICATION/JSON", "application/json; charset=utf-8", "application/vnd.api+json"}) {
+        auto r = post_raw("/api/v1/live-sessions/", json::serialize(valid_body()), s.instructor_token,
+                          {{"Content-Type", type}});
+        EXPECT_EQ(r.status, 201u) << type << " " << r.body;
+    }
 }
 
 TEST_P(ApiErrors, WrongTypesAre422NamingEachField) {
