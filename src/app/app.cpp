@@ -353,6 +353,8 @@ unsigned short App::serve() {
     so.port = static_cast<unsigned short>(cfg_.http_port);
     so.io_threads = cfg_.http_threads;
     so.handler_threads = cfg_.handler_threads;
+    so.body_limit_for = [api = api_.get()](std::string_view target) { return api->body_limit_for(target); };
+    so.largest_body_limit = http::Api::kLargestBodyLimit;
     server_ = std::make_unique<http::Server>(
         so,
         [this](std::shared_ptr<const http::Request> r, const http::ConnInfo& c, const http::Offload& offload,

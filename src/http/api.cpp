@@ -898,8 +898,12 @@ std::optional<Response> Api::prepare(RequestContext& c, std::string& path) {
         path += '/';
     if (!utf8 || !is_valid_utf8(path))
         return fail(c, Error::bad_request("the URL must be UTF-8 text (percent-encoded)"));
-    if (req.body().size() > opt_.body_limit)
-        return fail(c, Error{Code::kPayloadTooLarge, "the request body is larger than 1 MiB", {}, {}});
+    if (const std::size_t limit = body_limit_for(std::string_view(req.target().data(), req.target().size()));
+        req.body().size() > limit)
+        return fail(c, Error{Code::kPayloadTooLarge,
+                             "the request body is larger than " + std::to_string(limit / (1024 * 1024)) + " MiB",
+                             {},
+                             {}});
     return std::nullopt;
 }
 
@@ -936,6 +940,21 @@ void Api::log_request(const RequestContext& c, unsigned status, std::chrono::ste
         log_.error("request", std::move(f));
     else
         log_.info("request", std::move(f));
+}
+
+std::size_t Api::body_limit_for(std::string_view target) const {
+    const auto question = target.find('?');
+    std::string_view path = target.substr(0, question);
+    if (!path.empty() && path.back() == '/') path.remove_suffix(1);
+    if (question == std::string_view::npos || path != "/api/v1/live-sessions/webhooks/bbb") return opt_.body_limit;
+    std::string_view query = target.substr(question + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        if (query.substr(0, amp) == "event=analytics") return std::max(opt_.body_limit, kLargestBodyLimit);
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return opt_.body_limit;
 }
 
 namespace {

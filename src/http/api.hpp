@@ -116,6 +116,10 @@ public:
     /// Blocking convenience for callers without an event loop: runs everything on this thread (an event
     /// stream answers with its opening only).
     Response handle(const Request& req, const ConnInfo& conn);
+    /// The body limit of a request to `target` (path and query): ApiOptions::body_limit, except for
+    /// BigBlueButton's analytics callback, which describes a whole class in one post.
+    std::size_t body_limit_for(std::string_view target) const;
+    static constexpr std::size_t kLargestBodyLimit = services::WebhookService::kMaxAnalyticsBodyBytes;
     /// Event streams open now (GET .../participants/stream/).
     int open_streams() const { return open_streams_.load(); }
     /// Recordings being streamed from local disk now (GET /api/v1/recordings/play/{token}/).

@@ -154,12 +154,44 @@ public:
 private:
     void read() {
         parser_.emplace();
-        parser_->body_limit(srv_.opt.body_limit);
+        // The header is read first: the request's own body limit depends on its target, and a client
+        // that sent "Expect: 100-continue" waits for our go-ahead before the body.
+        parser_->body_limit(std::max(srv_.opt.body_limit, srv_.opt.largest_body_limit));
         parser_->header_limit(16 * 1024);
+        body_limit_ = srv_.opt.body_limit;
         // The keep-alive wait and the request itself, headers and body, must arrive within the timeout.
         arm(srv_.opt.read_timeout_seconds);
-        bhttp::async_read(socket_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+        bhttp::async_read_header(
+            socket_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    }
+
+    void on_header(beast::error_code ec) {
+        const auto& req = parser_->get();
+        if (srv_.opt.body_limit_for && (!ec || ec == bhttp::error::body_limit)) {
+            // Also for a Content-Length over every route's limit: the 413 names this route's.
+            const auto target = req.target();
+            body_limit_ = srv_.opt.body_limit_for(std::string_view(target.data(), target.size()));
+        }
+        if (ec || parser_->is_done()) return on_read(ec);  // most requests (GET, a join) end with their header
+        if (auto length = parser_->content_length(); length && *length > body_limit_)
+            return on_read(bhttp::error::body_limit);
+        parser_->body_limit(body_limit_);  // a chunked body counts against it as it arrives
+        auto read_body = [self = shared_from_this()] {
+            bhttp::async_read(self->socket_, self->buffer_, *self->parser_,
+                              [self](beast::error_code ec, std::size_t) { self->on_read(ec); });
+        };
+        const auto expect = req[bhttp::field::expect];
+        if (req.version() >= 11 && beast::iequals(expect, "100-continue")) {
+            // RFC 9110 section 10.1.1: the client holds its body back until this (curl waits 1 s for it).
+            static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            return asio::async_write(socket_, asio::buffer(kContinue),
+                                     [self = shared_from_this(), read_body](beast::error_code ec, std::size_t) {
+                                         if (ec) return self->finish();
+                                         read_body();
+                                     });
+        }
+        read_body();
     }
 
     void on_read(beast::error_code ec) {
@@ -170,11 +202,15 @@ private:
         }
         if (ec) {
             // Malformed or oversized request: answer with a problem document, then close.
-            Error err = ec == bhttp::error::body_limit
-                            ? Error{Code::kPayloadTooLarge, "the request body is larger than 1 MiB", {}, {}}
-                        : ec == bhttp::error::header_limit
-                            ? Error{Code::kBadRequest, "the request headers are too large", {}, {}}
-                            : Error::bad_request("the HTTP request is malformed");
+            Error err =
+                ec == bhttp::error::body_limit
+                    ? Error{Code::kPayloadTooLarge,
+                            "the request body is larger than " + std::to_string(body_limit_ / (1024 * 1024)) + " MiB",
+                            {},
+                            {}}
+                : ec == bhttp::error::header_limit
+                    ? Error{Code::kBadRequest, "the request headers are too large", {}, {}}
+                    : Error::bad_request("the HTTP request is malformed");
             auto res = std::make_shared<Response>(transport_error(err, 11));
             linger_ = true;  // the client may still be sending the rest of its request
             return send_response(res, true);
@@ -319,6 +355,7 @@ private:
     beast::flat_buffer buffer_;
     std::string out_;  // the answer being written; its capacity is kept for the connection's next answer
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    std::size_t body_limit_ = 0;  // the current request's (ServerOptions::body_limit_for)
     ConnInfo info_;
     LoopExecutor ex_;
     bool busy_ = false;

@@ -28,6 +28,10 @@ struct ServerOptions {
     int io_threads = 2;
     int handler_threads = 16;
     std::size_t body_limit = 1024 * 1024;
+    /// A request's own body limit, by its target (path and query), when some route takes more than
+    /// body_limit; null: body_limit for all. A larger limit must also be given in largest_body_limit.
+    std::function<std::size_t(std::string_view target)> body_limit_for;
+    std::size_t largest_body_limit = 0;
     int read_timeout_seconds = 30;
 };
 

@@ -118,7 +118,7 @@ Result<WebhookAnswer> WebhookService::receive(const WebhookDelivery& d) {
         if (d.body.size() > (analytics ? kMaxAnalyticsBodyBytes : kMaxBodyBytes))
             return fail(
                 Error{Code::kPayloadTooLarge,
-                      analytics ? "the analytics body is larger than 1 MiB" : "the webhook body is larger than 256 KiB",
+                      analytics ? "the analytics body is larger than 8 MiB" : "the webhook body is larger than 256 KiB",
                       {},
                       {}});
         if (!is_valid_utf8(d.body)) return fail(Error::bad_request("the webhook body is not UTF-8 text"));

@@ -39,8 +39,9 @@ class WebhookService {
 public:
     static constexpr std::size_t kMaxBodyBytes = 256 * 1024;
     /// BigBlueButton's analytics callback describes a whole class in one post (every attendee with their
-    /// joins and leaves): it may use the server's whole 1 MiB body limit.
-    static constexpr std::size_t kMaxAnalyticsBodyBytes = 1024 * 1024;
+    /// joins, leaves and engagement, ~0.5-1.5 KiB each): the server lets this one route send more than
+    /// its usual 1 MiB (Api::body_limit_for), enough for kMaxAnalyticsAttendees.
+    static constexpr std::size_t kMaxAnalyticsBodyBytes = 8 * 1024 * 1024;
     /// Attendees one analytics callback may report (each becomes one activity event).
     static constexpr std::size_t kMaxAnalyticsAttendees = 5000;
     static constexpr int kToleranceSeconds = 300;  // signed timestamps older or newer than this are refused

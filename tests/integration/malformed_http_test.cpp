@@ -247,6 +247,61 @@ TEST_P(MalformedHttp, ValidStringsOutsideTheBasicPlaneAreStoredIntact) {
     EXPECT_EQ(g.str("title"), "Ders \xf0\x9f\x98\x80 \xc3\xa7");
 }
 
+/// Sends `head`, waits up to `wait_ms` for what the server says before the body, then sends `body` (if
+/// the connection is still open) and reads until the server closes. Returns (before body, after body).
+std::pair<std::string, std::string> expect_continue_exchange(unsigned short port, const std::string& head,
+                                                             const std::string& body, int wait_ms) {
+    std::pair<std::string, std::string> out;
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return out;
+    ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+    char buf[4096];
+    auto read_into = [&](std::string& into, int timeout_ms, bool until_close) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+        while (std::chrono::steady_clock::now() < deadline) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 50) <= 0) continue;
+            ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) return;
+            into.append(buf, static_cast<std::size_t>(n));
+            if (!until_close && into.find("\r\n\r\n") != std::string::npos) return;
+        }
+    };
+    read_into(out.first, wait_ms, false);
+    ::send(fd, body.data(), body.size(), MSG_NOSIGNAL);
+    read_into(out.second, 5000, true);
+    ::close(fd);
+    return out;
+}
+
+TEST_P(MalformedHttp, ExpectContinueIsAnsweredBeforeTheBodyAndRefusedAtOnceWhenTooLarge) {
+    // curl (and so PHP LMS plugins) sends "Expect: 100-continue" with bodies over 1 KiB and holds the
+    // body back until the server says go, or a second passes.
+    const std::string body = R"({"title":")" + std::string(2000, 'd') + R"("})";
+    const std::string head =
+        "POST /api/v1/courses/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + s.admin_token +
+        "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\nConnection: close\r\n\r\n";
+    auto [before, after] = expect_continue_exchange(srv.port(), head, body, 3000);
+    EXPECT_EQ(before, "HTTP/1.1 100 Continue\r\n\r\n");
+    EXPECT_EQ(after.rfind("HTTP/1.1 422", 0), 0u) << after.substr(0, 200);  // a 2000-character title is too long
+    EXPECT_NE(after.find("title"), std::string::npos);
+
+    // Over the limit: the 413 comes instead of the go-ahead, and the body is never needed.
+    const std::string big = "POST /api/v1/courses/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                            s.admin_token +
+                            "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " +
+                            std::to_string(2 * 1024 * 1024) + "\r\n\r\n";
+    auto [refused, rest] = expect_continue_exchange(srv.port(), big, "", 3000);
+    EXPECT_EQ(refused.rfind("HTTP/1.1 413", 0), 0u) << refused.substr(0, 200);
+    EXPECT_EQ(refused.find("100 Continue"), std::string::npos);
+    (void)rest;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, MalformedHttp, ::testing::ValuesIn(available_engines()), engine_name);
 
 }  // namespace

@@ -735,10 +735,30 @@ TEST_P(BbbWebhooks, AnAnalyticsCallbackTooLargeOrTooLongIsRefusedWhole) {
     EXPECT_EQ(r.status, 400u) << r.body;
     EXPECT_NE(r.body.find("more than 5000 attendees"), std::string::npos) << r.body;
     EXPECT_EQ(rows("webhook_events WHERE status = 'rejected'"), 1);
-    // Over the server's 1 MiB body limit: refused before it is read (BBB does not send it again).
-    auto huge = http_request(srv.port(), "POST", path, std::string(1024 * 1024 + 100, ' '), "",
+    // A large class's report passes the 1 MiB that other requests may send (this route takes 8 MiB)...
+    json::array large;
+    const std::string padding(600, 'n');  // a long display name
+    for (int i = 0; i < 2500; ++i)
+        large.push_back(json::object{{"ext_user_id", "lms-" + std::to_string(i)}, {"name", padding}});
+    const std::string large_body = json::serialize(json::object{
+        {"meeting_id", session.at("room_id")}, {"internal_meeting_id", "big"}, {"data", {{"attendees", large}}}});
+    ASSERT_GT(large_body.size(), 1024u * 1024u);
+    // As BigBlueButton sends it: after the class ended, signed for 24 hours.
+    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + js(session.at("id")) + "/end/", "", s.instructor_token).status, 200u);
+    const std::string bbb_token = infra::jwt_sign_hs512(json::object{{"exp", srv.clock().now() + 86400}}, kBbbSecret);
+    auto accepted = http_request(srv.port(), "POST", path, large_body, "",
+                                 {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + bbb_token}});
+    EXPECT_EQ(accepted.status, 200u) << accepted.body.substr(0, 300);
+    // ...which other routes still refuse,
+    auto elsewhere = http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id,
+                                  large_body, "", {{"Content-Type", "application/json"}});
+    EXPECT_EQ(elsewhere.status, 413u) << elsewhere.body.substr(0, 300);
+    EXPECT_NE(elsewhere.body.find("1 MiB"), std::string::npos) << elsewhere.body;
+    // ...and over 8 MiB it is refused before it is read (BBB does not send it again).
+    auto huge = http_request(srv.port(), "POST", path, std::string(8 * 1024 * 1024 + 100, ' '), "",
                              {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
     EXPECT_EQ(huge.status, 413u) << huge.body;
+    EXPECT_NE(huge.body.find("8 MiB"), std::string::npos) << huge.body;
 }
 
 // BigBlueButton down for every attempt: the recording does not stay in processing for ever.
