@@ -135,6 +135,7 @@ void Api::register_routes() {
 
     // Seed 10.3: every conferencing endpoint the schools use, checked in parallel within 5 s each.
     router_.add("GET", "/health/live-provider/", [this](RequestContext& c) {
+        if (auto st = only_known_params(c, {}, "this check takes no query parameters"); !st) return fail(c, st.error());
         auto checked = s_.provider_health.check_all();
         if (!checked) return fail(c, checked.error());
         json::array list;
@@ -231,6 +232,8 @@ void Api::register_routes() {
     router_.add("GET", "/api/v1/launch/{token}/", [this](RequestContext& c) {
         if (auto st = only_known_params(c, {"redirect"}, "only redirect=true is accepted"); !st)
             return fail(c, st.error());
+        if (auto r = c.query.find("redirect"); r != c.query.end() && r->second != "true")
+            return fail(c, bad_query({{"redirect", "must be true (or left out for the room page)"}}));
         auto launch = s_.sessions.open_launch(c.params.at(0));
         if (!launch) return fail(c, launch.error());
         c.session_id = launch->ticket.session_id;

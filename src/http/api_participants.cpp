@@ -47,6 +47,8 @@ SsePoll roster_poll(const Result<services::LiveRoster>& r) {
 void Api::register_participant_routes() {
     router_.add("GET", "/api/v1/live-sessions/{id}/participants/",
                 authed([this](RequestContext& c, const Principal& p) {
+                    if (auto st = only_known_params(c, {}, "this takes no query parameters"); !st)
+                        return fail(c, st.error());
                     auto id = path_id(c, 0);
                     if (!id) return fail(c, id.error());
                     c.session_id = *id;
@@ -62,6 +64,8 @@ void Api::register_participant_routes() {
     // a poll sees them all without a pub/sub channel between the processes (LISTEN/NOTIFY, Redis).
     router_.add("GET", "/api/v1/live-sessions/{id}/participants/stream/",
                 authed([this](RequestContext& c, const Principal& p) {
+                    if (auto st = only_known_params(c, {}, "this takes no query parameters"); !st)
+                        return fail(c, st.error());
                     auto id = path_id(c, 0);
                     if (!id) return fail(c, id.error());
                     c.session_id = *id;

@@ -406,6 +406,19 @@ TEST_P(ApiErrors, BodyOverOneMebibyteIs413) {
     EXPECT_EQ(listed_sessions(), 1);
 }
 
+TEST_P(ApiErrors, RoutesWithoutQueryParametersRefuseThemToo) {
+    std::string id(srv.create_session(s).at("id").as_string());
+    for (const std::string& target :
+         {"/api/v1/live-sessions/" + id + "/participants/?zzz=1",
+          "/api/v1/live-sessions/" + id + "/participants/stream/?zzz=1",
+          std::string("/health/live-provider/?tenant=bad"),
+          "/api/v1/launch/lt_" + std::string(32, 'a') + "/?redirect=1",
+          "/api/v1/launch/lt_" + std::string(32, 'a') + "/?redirect=https://evil.example/"}) {
+        auto r = srv.get(target, s.instructor_token);
+        EXPECT_TRUE(is_problem(r, 400)) << target << " " << r.status << " " << r.body.substr(0, 200);
+    }
+}
+
 TEST_P(ApiErrors, UnknownQueryFiltersAre400) {
     srv.create_session(s);
     for (const std::string& q : std::vector<std::string>{
