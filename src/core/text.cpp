@@ -55,6 +55,12 @@ std::string utf8_prefix(std::string_view s, std::size_t max_chars) {
     return std::string(s.substr(0, i));
 }
 
+bool has_control_characters(std::string_view s) {
+    for (char ch : s)
+        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) return true;
+    return false;
+}
+
 std::string ascii_lower(std::string_view s) {
     std::string out(s);
     for (char& c : out)

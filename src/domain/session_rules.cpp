@@ -3,6 +3,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "core/text.hpp"
+
 namespace lc::domain {
 namespace {
 
@@ -110,6 +112,8 @@ void validate_title(const std::string& title, std::vector<FieldError>& errors) {
         errors.push_back({"title", "must not be empty"});
         return;
     }
+    if (has_control_characters(title))
+        errors.push_back({"title", "must be one line of text, without control characters (tab, newline, escape)"});
     if (utf8_length(title) > kMaxTitleLength) {
         errors.push_back({"title", "must be at most " + std::to_string(kMaxTitleLength) + " characters"});
     }

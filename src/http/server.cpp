@@ -177,6 +177,10 @@ private:
         if (auto length = parser_->content_length(); length && *length > body_limit_)
             return on_read(bhttp::error::body_limit);
         parser_->body_limit(body_limit_);  // a chunked body counts against it as it arrives
+        if (srv_.stopping.load()) {        // answered 503 without inviting the body (on_read), which is then drained
+            linger_ = true;
+            return on_read({});
+        }
         auto read_body = [self = shared_from_this()] {
             bhttp::async_read(self->socket_, self->buffer_, *self->parser_,
                               [self](beast::error_code ec, std::size_t) { self->on_read(ec); });

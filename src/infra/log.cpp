@@ -74,6 +74,14 @@ std::string redact_personal_data(std::string_view text) {
         std::string kept = redact_personal_data(text.substr(0, at + 1));
         return kept + " with [bound values withheld]";
     }
+    // PostgreSQL's DETAIL of a NOT NULL or CHECK violation quotes the whole row the same way.
+    constexpr std::string_view kFailingRow = "Failing row contains (";
+    if (auto at = text.find(kFailingRow); at != std::string_view::npos) {
+        const auto line_end = text.find('\n', at);
+        std::string out = redact_personal_data(text.substr(0, at)) + "Failing row contains [values withheld]";
+        if (line_end != std::string_view::npos) out += redact_personal_data(text.substr(line_end));
+        return out;
+    }
     // Fast path (every access-log line passes here): nothing that could be an address or a token.
     if (text.find_first_of("@.:") == std::string_view::npos && text.find("earer") == std::string_view::npos)
         return std::string(text);

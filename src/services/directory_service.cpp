@@ -22,6 +22,8 @@ Error user_not_found() { return Error::not_found("no such user in this school");
 Error course_not_found() { return Error::not_found("no such course in this school"); }
 
 void validate_name(const std::string& v, const char* field, std::size_t max, std::vector<FieldError>& errors) {
+    if (has_control_characters(v))
+        errors.push_back({field, "must be one line of text, without control characters (tab, newline, escape)"});
     if (utf8_length(v) > max) errors.push_back({field, "must be at most " + std::to_string(max) + " characters"});
 }
 }  // namespace

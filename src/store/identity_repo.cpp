@@ -193,15 +193,20 @@ std::vector<User> list_users(soci::session& sql, const std::string& tenant_id, c
     std::string where = "tenant_id = " + p.add(tenant_id);
     if (f.role) where += " AND role = " + p.add(std::string(to_string(*f.role)));
     if (!f.search.empty()) {
-        // The search is text, not a pattern: '%' and '_' in it match themselves.
+        // The search is text, not a pattern: '%' and '_' in it match themselves. The escape is '!', not a
+        // backslash, whose meaning in a PostgreSQL literal depends on standard_conforming_strings.
         std::string like = "%";
         for (char ch : f.search) {
-            if (ch == '%' || ch == '_' || ch == '\\') like += '\\';
+            if (ch == '%' || ch == '_' || ch == '!') like += '!';
             like += ch;
         }
         like += '%';
-        where += " AND (LOWER(email) LIKE LOWER(" + p.add(like) + ") ESCAPE '\\' OR LOWER(full_name) LIKE LOWER(" +
-                 p.add(like) + ") ESCAPE '\\')";
+        // Appended piece by piece: GCC 12 warns (falsely) on one long chain of temporaries here.
+        where += " AND (LOWER(email) LIKE LOWER(";
+        where += p.add(like);
+        where += ") ESCAPE '!' OR LOWER(full_name) LIKE LOWER(";
+        where += p.add(like);
+        where += ") ESCAPE '!')";
     }
     if (total) *total = p.count(sql, "users WHERE " + where);
     return query_users(sql,

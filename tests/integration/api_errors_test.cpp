@@ -406,6 +406,27 @@ TEST_P(ApiErrors, BodyOverOneMebibyteIs413) {
     EXPECT_EQ(listed_sessions(), 1);
 }
 
+TEST_P(ApiErrors, NamesAndTitlesAreOneLineWithoutControlCharacters) {
+    for (const char* title : {"Ders\x1b[31m kırmızı", "Satır\nbölünmüş", "Sekme\tli", "Zil\x07"}) {
+        auto b = valid_body();
+        b["title"] = title;
+        auto r = srv.post_json("/api/v1/live-sessions/", b, s.instructor_token);
+        EXPECT_TRUE(is_problem(r, 422)) << r.status << " " << r.body;
+        EXPECT_TRUE(error_fields(r).count("title")) << r.body;
+    }
+    auto user = srv.post_json("/api/v1/users/",
+                              json::object{{"email", "ctl@errors.test"}, {"full_name", "Ayşe\rYılmaz"}}, s.admin_token);
+    EXPECT_TRUE(is_problem(user, 422)) << user.body;
+    EXPECT_TRUE(error_fields(user).count("full_name")) << user.body;
+    auto course = srv.post_json("/api/v1/courses/", json::object{{"title", "Fizik\x7f"}}, s.admin_token);
+    EXPECT_TRUE(is_problem(course, 422)) << course.body;
+    EXPECT_EQ(count_rows("live_sessions"), 0);
+    // Letters of any script are of course fine.
+    auto b = valid_body();
+    b["title"] = "Ders — Çağdaş Türk Edebiyatı 🙂";
+    EXPECT_EQ(srv.post_json("/api/v1/live-sessions/", b, s.instructor_token).status, 201u);
+}
+
 TEST_P(ApiErrors, RoutesWithoutQueryParametersRefuseThemToo) {
     std::string id(srv.create_session(s).at("id").as_string());
     for (const std::string& target :

@@ -313,6 +313,10 @@ TEST(LogRedaction, MasksAddressesEmailsAndTokensAndNothingElse) {
                   ":a=\"0190a5b2\", :d=\"Ayşe Yılmaz\", :g=\"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA\"."),
               "UNIQUE constraint failed: users.tenant_id, users.external_id while executing "
               "\"INSERT INTO users(id, full_name, password_hash) VALUES(:a, :d, :g)\" with [bound values withheld]");
+    EXPECT_EQ(redact_personal_data("null value in column \"email\" violates not-null constraint\nDETAIL:  Failing row "
+                                   "contains (0190, Ayşe Yılmaz, $argon2id$v=19$x).\nnext line"),
+              "null value in column \"email\" violates not-null constraint\nDETAIL:  Failing row contains [values "
+              "withheld]\nnext line");
     // Ordinary text, times, versions, routes and ids pass unchanged.
     for (const char* same : {"/api/v1/live-sessions/{id}/join/", "08:41:59 took 1.5 ms",
                              "0190a5b2-7c1d-7e3f-8a9b-1c2d3e4f5a6b", "libcurl 7.88.1", "no such user", "a@b"})
