@@ -946,18 +946,19 @@ void Api::log_request(const RequestContext& c, unsigned status, std::chrono::ste
 }
 
 std::size_t Api::body_limit_for(std::string_view target) const {
-    const auto question = target.find('?');
-    std::string_view path = target.substr(0, question);
-    if (!path.empty() && path.back() == '/') path.remove_suffix(1);
-    if (question == std::string_view::npos || path != "/api/v1/live-sessions/webhooks/bbb") return opt_.body_limit;
-    std::string_view query = target.substr(question + 1);
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        if (query.substr(0, amp) == "event=analytics") return std::max(opt_.body_limit, kLargestBodyLimit);
-        if (amp == std::string_view::npos) break;
-        query.remove_prefix(amp + 1);
-    }
-    return opt_.body_limit;
+    // Every request passes here (the server asks before reading a body): only one route differs, so a
+    // prefix test on the raw target sends all others back at once.
+    constexpr std::string_view kBbbHooks = "/api/v1/live-sessions/webhooks/bbb";
+    if (target.substr(0, kBbbHooks.size()) != kBbbHooks) return opt_.body_limit;
+    auto url = boost::urls::parse_origin_form(target);
+    if (!url) return opt_.body_limit;
+    std::string path = url->path();
+    if (!path.empty() && path.back() == '/') path.pop_back();
+    if (path != kBbbHooks) return opt_.body_limit;
+    std::string event;  // decoded, and the last one when repeated: as the webhook service reads it
+    for (auto qp : url->params())
+        if (qp.key == "event") event = qp.value;
+    return event == "analytics" ? std::max(opt_.body_limit, kLargestBodyLimit) : opt_.body_limit;
 }
 
 namespace {
