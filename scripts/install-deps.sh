@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package that building, running and testing liveclass needs (ffmpeg: the
-# recording thumbnails, run as a program).
+# recording thumbnails; librsvg2-bin's rsvg-convert with fonts-dejavu-core: whiteboard PDFs; both run
+# as programs).
 # Idempotent: packages already present are skipped, so `make run`/`make test` can call it each time.
 set -euo pipefail
 
@@ -12,11 +13,12 @@ BUILD_PKGS=(
   libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libhiredis-dev libical-dev tzdata
   libgtest-dev libgmock-dev
   nodejs
-  ffmpeg
+  ffmpeg librsvg2-bin fonts-dejavu-core
 )
 # Servers and tools the tests and benchmarks start on loopback (prometheus: promtool checks /metrics).
 # clang (with libclang-rt-14-dev, its libFuzzer and sanitizer runtimes) builds the fuzz targets.
 # chromium is the browser the web end-to-end test drives (playwright-core, never a downloaded browser).
+# poppler-utils' pdfinfo reads back the whiteboard PDFs the artifact tests make;
 # python3-aiosmtpd is the SMTP server the mail tests deliver to; python3-icalendar is the second parser
 # the .ics tests read our files back with; python3-cryptography decrypts Web Push payloads in the push tests;
 # python3-botocore (AWS's own SigV4 code) is what the fake S3 of the storage tests checks our signatures with;
@@ -24,7 +26,7 @@ BUILD_PKGS=(
 # docker-compose (without its recommended engine) validates infra's Compose files, python3-yaml reads what it resolved.
 TEST_PKGS=(postgresql sqlite3 curl wrk nginx-light python3 procps redis-server prometheus clang libclang-rt-14-dev
            python3-aiosmtpd python3-icalendar python3-cryptography python3-botocore python3-websockets
-           docker-compose python3-yaml openssl chromium)
+           docker-compose python3-yaml openssl chromium poppler-utils)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then

@@ -169,7 +169,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         services::RecordingLinkOptions{cfg.recording_link_ttl, cfg.public_url});
     a->artifacts_ = std::make_unique<services::ArtifactService>(
         *a->ctx_, *a->sessions_, *a->blobs_, a->ctx_->keys.artifact,
-        services::ArtifactOptions{cfg.recording_link_ttl, cfg.public_url, cfg.storage_allow_private_sources});
+        services::ArtifactOptions{cfg.recording_link_ttl, cfg.public_url, cfg.storage_allow_private_sources,
+                                  cfg.rsvg_convert});
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url, &log);
@@ -309,6 +310,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                      [self](const store::Job& job) { return self->notifications_->deliver(job); });
     a->registry_.add(services::ArtifactService::kChatExportJob,
                      [self](const store::Job& job) { return self->artifacts_->run_chat_export_job(job); });
+    a->registry_.add(services::ArtifactService::kWhiteboardExportJob,
+                     [self](const store::Job& job) { return self->artifacts_->run_whiteboard_export_job(job); });
     a->registry_.add(services::RecordingService::kProcessJob,
                      [self](const store::Job& job) { return self->recordings_->run_process_job(job); });
     a->registry_.add(services::RecordingStorageService::kDeleteCopiesJob,

@@ -71,6 +71,7 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     num("LIVE_RECORDING_MAX_MB", c.recording_max_mb, 1, 1048576);
     flag("LIVE_STORAGE_ALLOW_PRIVATE_SOURCES", c.storage_allow_private_sources);
     str("LIVE_FFMPEG", c.ffmpeg);
+    str("LIVE_RSVG_CONVERT", c.rsvg_convert);
     str("LIVE_S3_BUCKET", c.s3_bucket);
     str("LIVE_S3_ENDPOINT", c.s3_endpoint);
     str("LIVE_S3_REGION", c.s3_region);

@@ -31,6 +31,7 @@ struct Config {
     std::string storage_dir = "storage";  // LIVE_STORAGE_DIR: our copies of recordings ("off": play from providers)
     int recording_max_mb = 8192;          // LIVE_RECORDING_MAX_MB: larger recordings are not copied (MiB)
     std::string ffmpeg = "ffmpeg";        // LIVE_FFMPEG: makes recording thumbnails ("off": none)
+    std::string rsvg_convert = "rsvg-convert";   // LIVE_RSVG_CONVERT: renders whiteboard PDFs ("off": none)
     bool storage_allow_private_sources = false;  // LIVE_STORAGE_ALLOW_PRIVATE_SOURCES: copy from private addresses
     // Seed 5.3: an S3-compatible bucket for the copies instead of LIVE_STORAGE_DIR (which then only
     // holds scratch files), so that processes on several machines share them.

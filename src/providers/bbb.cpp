@@ -49,13 +49,18 @@ std::string bbb_checksum(std::string_view call, std::string_view query, std::str
 }
 
 std::string bbb_chat_file_url(const std::string& playback_url, const std::string& record_id) {
+    const std::string dir = bbb_playback_data_url(playback_url, record_id);
+    return dir.empty() ? dir : dir + "slides_new.xml";
+}
+
+std::string bbb_playback_data_url(const std::string& playback_url, const std::string& record_id) {
     const std::string origin = infra::url_origin(playback_url);
     // Record ids are "<sha1>-<milliseconds>": anything else would change the path we ask for.
     const bool plain_id = !record_id.empty() && std::all_of(record_id.begin(), record_id.end(), [](unsigned char c) {
         return std::isalnum(c) || c == '-' || c == '_';
     });
     if (origin.empty() || !plain_id) return {};
-    return origin + "/presentation/" + record_id + "/slides_new.xml";
+    return origin + "/presentation/" + record_id + "/";
 }
 
 std::string bbb_hook_url(const std::string& callback_url, const std::string& meeting_id) {

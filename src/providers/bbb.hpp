@@ -55,6 +55,9 @@ std::string bbb_end_callback_token(std::string_view secret, std::string_view mee
 /// directory (https://host/presentation/{record id}/) holds slides_new.xml with the chat timeline.
 /// Empty when the playback address is not a web address.
 std::string bbb_chat_file_url(const std::string& playback_url, const std::string& record_id);
+/// The "presentation" playback's data directory, https://host/presentation/{record id}/ (shapes.svg,
+/// tldraw.json, the slides); empty when the playback address is not a web address.
+std::string bbb_playback_data_url(const std::string& playback_url, const std::string& record_id);
 
 Result<NormalizedEvent> normalize_bbb_event(const boost::json::object& event, const Clock& clock);
 
@@ -78,6 +81,11 @@ public:
     /// The "presentation" playback's chat timeline (bbb_chat_file_url).
     std::string chat_file_url(const RecordingInfo& recording) const override {
         return recording.format == "presentation" ? bbb_chat_file_url(recording.url, recording.recording_id)
+                                                  : std::string();
+    }
+    /// Seed 7.1: the same playback's data directory (shapes.svg, tldraw.json, slides).
+    std::string whiteboard_data_url(const RecordingInfo& recording) const override {
+        return recording.format == "presentation" ? bbb_playback_data_url(recording.url, recording.recording_id)
                                                   : std::string();
     }
     Result<bool> is_running(const domain::LiveSession& session) override;

@@ -39,32 +39,6 @@ std::optional<std::pair<long long, std::size_t>> leading_time(std::string_view l
     return std::pair{hours * 3600 + minutes * 60 + seconds, i + 6};
 }
 
-/// `s` as text we can store and serve as JSON: valid UTF-8 kept, each invalid byte replaced with U+FFFD,
-/// control characters other than newline and tab dropped (PostgreSQL refuses invalid UTF-8 in TEXT, and
-/// JSON escapes each control byte to six).
-std::string clean_text(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            if ((c >= 0x20 && c != 0x7F) || c == '\n' || c == '\t') out += static_cast<char>(c);
-            ++i;
-            continue;
-        }
-        const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-        if (len > 1 && i + len <= s.size() && is_valid_utf8(s.substr(i, len))) {
-            out.append(s.substr(i, len));
-            i += len;
-        } else {
-            out += "\xEF\xBF\xBD";  // U+FFFD
-            ++i;
-        }
-    }
-    return out;
-}
-
 /// Appends a line to a message, up to kMaxMessageChars characters in all (never half a character).
 void append_text(std::string& to, std::string_view more) {
     const std::size_t have = utf8_length(to);

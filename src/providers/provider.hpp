@@ -111,6 +111,12 @@ public:
         (void)recording;
         return {};
     }
+    /// Seed 7.1: where the whiteboard of one of this provider's recordings can be read once it is ready
+    /// (BigBlueButton: the playback's data directory, ending in '/'). Empty when there is none.
+    virtual std::string whiteboard_data_url(const RecordingInfo& recording) const {
+        (void)recording;
+        return {};
+    }
     /// True when the provider knows the session's room is open right now.
     virtual Result<bool> is_running(const domain::LiveSession& session) {
         (void)session;

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -9,7 +10,9 @@
 #include "infra/crypto.hpp"
 #include "infra/download.hpp"
 #include "infra/json_fields.hpp"
+#include "infra/svg_pdf.hpp"
 #include "providers/chat_logs.hpp"
+#include "providers/whiteboard.hpp"
 #include "services/audit.hpp"
 #include "services/sealed_links.hpp"
 #include "store/artifact_repo.hpp"
@@ -30,9 +33,15 @@ Error link_not_ours() {
 Error no_longer_available() { return Error::gone("this class output is no longer available to you"); }
 
 /// The file name a download is saved under: the type and the class, e.g. "chat-<session>.json".
-std::string file_name_of(const Artifact& a) {
-    const bool json_content = a.type == ArtifactType::kChat || a.type == ArtifactType::kPoll;
-    return std::string(to_string(a.type)) + "-" + a.session_id + (json_content ? ".json" : ".txt");
+std::string file_name_of(const Artifact& a, std::string_view extension) {
+    return std::string(to_string(a.type)) + "-" + a.session_id + std::string(extension);
+}
+
+/// True when the artifact's content is a PDF kept as base64 (a whiteboard; its metadata says so).
+bool holds_pdf(const Artifact& a) {
+    boost::system::error_code ec;
+    json::value m = json::parse(a.metadata, ec);
+    return !ec && m.is_object() && text_at(m.get_object(), "format") == "pdf";
 }
 
 std::string chat_title(ProviderKind provider) {
@@ -89,6 +98,24 @@ std::vector<TimedChatMessage> timed_lines(const std::string& content) {
     return out;
 }
 
+/// The file extension a slide image is saved under, from its first bytes (what the renderer reads);
+/// nullptr for anything that is not a PNG, a JPEG or an SVG document.
+const char* image_extension(std::string_view bytes) {
+    if (bytes.starts_with("\x89PNG\r\n\x1a\n")) return ".png";
+    if (bytes.starts_with("\xff\xd8\xff")) return ".jpg";
+    std::string_view head = bytes.substr(0, 4096);
+    if (head.starts_with("\xef\xbb\xbf")) head.remove_prefix(3);
+    while (!head.empty() && std::isspace(static_cast<unsigned char>(head.front()))) head.remove_prefix(1);
+    if (head.starts_with("<") && head.find("<svg") != std::string_view::npos) return ".svg";
+    return nullptr;
+}
+
+bool write_file(const std::string& path, std::string_view bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return static_cast<bool>(out.flush());
+}
+
 /// Reads a small downloaded file whole (the download capped its size).
 std::optional<std::string> read_small_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -99,19 +126,29 @@ std::optional<std::string> read_small_file(const std::string& path) {
 }
 }  // namespace
 
-void queue_chat_export(soci::session& sql, const ChatSource& source, UnixTime now) {
+namespace {
+/// Queues an export job of `type` for the tenant's class (retried as kExportAttempts says).
+void queue_export(soci::session& sql, const char* type, const std::string& tenant_id, const json::object& payload,
+                  UnixTime now) {
     store::Job job;
     job.id = infra::new_uuid();
-    job.tenant_id = source.tenant_id;
-    job.type = ArtifactService::kChatExportJob;
+    job.tenant_id = tenant_id;
+    job.type = type;
     job.max_attempts = ArtifactService::kExportAttempts;
-    job.payload = json::serialize(json::object{{"tenant_id", source.tenant_id},
-                                               {"session_id", source.session_id},
-                                               {"provider", to_string(source.provider)},
-                                               {"url", source.url},
-                                               {"source_id", source.source_id},
-                                               {"started_at", source.started_at}});
+    job.payload = json::serialize(payload);
     store::enqueue_job(sql, job, now);
+}
+}  // namespace
+
+void queue_chat_export(soci::session& sql, const ChatSource& source, UnixTime now) {
+    queue_export(sql, ArtifactService::kChatExportJob, source.tenant_id,
+                 json::object{{"tenant_id", source.tenant_id},
+                              {"session_id", source.session_id},
+                              {"provider", to_string(source.provider)},
+                              {"url", source.url},
+                              {"source_id", source.source_id},
+                              {"started_at", source.started_at}},
+                 now);
 }
 
 Result<std::vector<Artifact>> ArtifactService::list(const Principal& p, const std::string& session_id) {
@@ -177,8 +214,14 @@ Result<ArtifactFile> ArtifactService::open_link(std::string_view token) {
         if (!t || !u || !u->is_active) return no_longer_available();
         auto l = sessions_.load(c.sql(), Principal{std::move(*u), std::move(*t)}, session_id);
         if (!l || !can_see_artifact(l->actor, a->type)) return no_longer_available();
+        if (holds_pdf(*a)) {
+            auto pdf = infra::base64_decode(a->content);
+            if (!pdf)
+                return Error::unavailable("this class output could not be read", "artifact " + a->id + ": bad base64");
+            return ArtifactFile{file_name_of(*a, ".pdf"), "application/pdf", std::move(*pdf)};
+        }
         const bool json_content = a->type == ArtifactType::kChat || a->type == ArtifactType::kPoll;
-        return ArtifactFile{file_name_of(*a),
+        return ArtifactFile{file_name_of(*a, json_content ? ".json" : ".txt"),
                             json_content ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
                             std::move(a->content)};
     });
@@ -310,25 +353,8 @@ Status ArtifactService::run_chat_export_job(const store::Job& job) {
             if (!h) return h.take_error();  // Zoom's token could not be had: retried
             headers = std::move(*h);
         }
-        auto scratch = scratch_.scratch_path("chat-" + job.id + ".part");
-        if (!scratch) return scratch.take_error();
-        infra::DownloadRequest d;
-        d.url = src.url;
-        d.headers = std::move(headers);
-        d.to_path = *scratch;
-        d.max_bytes = kMaxChatFileBytes;
-        d.public_only = !opt_.allow_private_sources;
-        d.total_timeout = std::chrono::seconds(300);
-        auto got = infra::download_to_file(d);
-        std::optional<std::string> text = got ? read_small_file(*scratch) : std::nullopt;
-        std::remove(scratch->c_str());
-        if (!got) {
-            // Not there yet, or the provider is down: retried, then dead. A private address, plain http,
-            // a file too large or a 4xx: trying again cannot help, so dead now (the ops view counts it).
-            if (got.error().code == Code::kInvalidArgument) return Error::give_up(got.take_error());
-            return got.take_error();
-        }
-        if (!text) return Error::unavailable("export_chat_log: the downloaded chat file could not be read");
+        auto text = fetch_file(src.url, std::move(headers), kMaxChatFileBytes, "chat-" + job.id);
+        if (!text) return text.take_error();
         auto messages =
             src.provider == ProviderKind::kZoom ? providers::parse_zoom_chat(*text) : providers::parse_bbb_chat(*text);
         if (!messages) return Error::give_up(messages.take_error());  // not a chat file: dead now, for ops to see
@@ -350,6 +376,141 @@ Status ArtifactService::run_chat_export_job(const store::Job& job) {
         fill_chat(a, src.provider, lines);
         if (a.content.size() > kMaxChatContentBytes)
             return Error::give_up(Error::invalid("export_chat_log: the chat is too large to keep as one artifact"));
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        if (!store::find_session(tx.sql(), src.tenant_id, src.session_id)) return ok_status();  // deleted meanwhile
+        store::insert_artifact(tx.sql(), a);  // false: another worker exported it first
+        tx.commit();
+        return ok_status();
+    });
+}
+
+Result<std::string> ArtifactService::fetch_file(const std::string& url,
+                                                std::vector<std::pair<std::string, std::string>> headers,
+                                                long long max_bytes, const std::string& scratch_name) {
+    auto scratch = scratch_.scratch_path(scratch_name + ".part");
+    if (!scratch) return scratch.take_error();
+    infra::DownloadRequest d;
+    d.url = url;
+    d.headers = std::move(headers);
+    d.to_path = *scratch;
+    d.max_bytes = max_bytes;
+    d.public_only = !opt_.allow_private_sources;
+    d.total_timeout = std::chrono::seconds(300);
+    auto got = infra::download_to_file(d);
+    std::optional<std::string> text = got ? read_small_file(*scratch) : std::nullopt;
+    std::remove(scratch->c_str());
+    if (!got) {
+        // Not there yet, or the provider is down: retried, then dead. A private address, plain http, a
+        // file too large or a 4xx: trying again cannot help, so dead now (the ops view counts it).
+        if (got.error().code == Code::kInvalidArgument) return Error::give_up(got.take_error());
+        return got.take_error();
+    }
+    if (!text) return Error::unavailable("a downloaded file could not be read back");
+    return std::move(*text);
+}
+
+void queue_whiteboard_export(soci::session& sql, const WhiteboardSource& source, UnixTime now) {
+    queue_export(sql, ArtifactService::kWhiteboardExportJob, source.tenant_id,
+                 json::object{{"tenant_id", source.tenant_id},
+                              {"session_id", source.session_id},
+                              {"url", source.data_url},
+                              {"source_id", source.source_id}},
+                 now);
+}
+
+Status ArtifactService::run_whiteboard_export_job(const store::Job& job) {
+    boost::system::error_code ec;
+    json::value v = json::parse(job.payload, ec);
+    if (ec || !v.is_object()) return Error::invalid("export_whiteboard: the payload is not a JSON object");
+    const json::object& o = v.get_object();
+    WhiteboardSource src{text_at(o, "tenant_id"), text_at(o, "session_id"), text_at(o, "url"), text_at(o, "source_id")};
+    if (src.tenant_id.empty() || src.session_id.empty() || !src.data_url.ends_with('/') || src.source_id.empty())
+        return Error::invalid("export_whiteboard: the payload names no playback data directory");
+    if (opt_.rsvg_convert == "off") return ok_status();  // whiteboard export turned off (LIVE_RSVG_CONVERT)
+    return guarded([&]() -> Status {
+        {
+            store::Conn c(ctx_.db);  // released before the provider is called
+            if (!store::find_session(c.sql(), src.tenant_id, src.session_id)) return ok_status();  // deleted since
+            if (store::has_artifact_from(c.sql(), src.session_id, src.source_id)) return ok_status();
+        }
+        const std::string name = "whiteboard-" + job.id;
+        auto shapes = fetch_file(src.data_url + "shapes.svg", {}, kMaxWhiteboardDataBytes, name + "-shapes");
+        if (!shapes) return shapes.take_error();
+        std::string tldraw;
+        if (providers::bbb_whiteboard_uses_tldraw(*shapes)) {
+            auto t = fetch_file(src.data_url + "tldraw.json", {}, kMaxWhiteboardDataBytes, name + "-tldraw");
+            if (!t) return t.take_error();
+            tldraw = std::move(*t);
+        }
+        auto board = providers::parse_bbb_whiteboard(*shapes, tldraw);
+        if (!board) return Error::give_up(board.take_error());  // not a playback's files: dead now, for ops to see
+        if (board->pages.empty()) return ok_status();           // nobody drew on the whiteboard
+
+        // The pages and their slides go to a private directory the renderer reads them from.
+        auto dir_path = scratch_.scratch_path(name);
+        if (!dir_path) return dir_path.take_error();
+        struct Dir {
+            std::filesystem::path path;
+            ~Dir() {
+                std::error_code ignored;
+                std::filesystem::remove_all(path, ignored);
+            }
+        } dir{*dir_path};
+        std::error_code fs_error;
+        std::filesystem::create_directories(dir.path, fs_error);
+        if (fs_error) return Error::unavailable("the whiteboard could not be rendered", "mkdir: " + fs_error.message());
+        infra::SvgToPdfRequest render;
+        render.program = opt_.rsvg_convert;
+        render.output = (dir.path / "whiteboard.pdf").string();
+        long long slide_bytes = 0;
+        std::int64_t missing_slides = 0;
+        for (std::size_t i = 0; i < board->pages.size(); ++i) {
+            const auto& page = board->pages[i];
+            const std::string n = std::to_string(i + 1);
+            auto slide = fetch_file(src.data_url + page.slide_path, {}, kMaxSlideBytes, name + "-slide");
+            // A slide not served yet is asked for again; on the last attempt, or when asking again cannot
+            // help, its annotations go on a white page rather than being lost.
+            if (!slide && slide.error().code != Code::kInvalidArgument && job.attempts < job.max_attempts)
+                return slide.take_error();
+            std::string slide_file;
+            if (slide && (slide_bytes += static_cast<long long>(slide->size())) > kMaxSlidesBytes)
+                return Error::give_up(Error::invalid("export_whiteboard: the slides are too large to render"));
+            if (const char* ext = slide ? image_extension(*slide) : nullptr) {
+                slide_file = "slide-" + n + ext;
+                if (!write_file((dir.path / slide_file).string(), *slide))
+                    return Error::unavailable("the whiteboard could not be rendered", "could not write a slide");
+            } else {
+                ++missing_slides;  // drawn on a white page
+            }
+            const std::string page_path = (dir.path / ("page-" + n + ".svg")).string();
+            if (!write_file(page_path, providers::whiteboard_page_svg(page, slide_file)))
+                return Error::unavailable("the whiteboard could not be rendered", "could not write a page");
+            render.pages.push_back(page_path);
+        }
+        if (auto r = infra::render_svgs_to_pdf(render); !r) {
+            if (r.error().code == Code::kInvalidArgument) return Error::give_up(r.take_error());
+            return r.take_error();
+        }
+        auto pdf = read_small_file(render.output);
+        if (!pdf) return Error::unavailable("the whiteboard could not be rendered", "the PDF could not be read");
+        if (static_cast<long long>(pdf->size()) > kMaxWhiteboardPdfBytes)
+            return Error::give_up(Error::invalid("export_whiteboard: the whiteboard's PDF is too large to keep"));
+        Artifact a;
+        a.id = infra::new_uuid();
+        a.tenant_id = src.tenant_id;
+        a.session_id = src.session_id;
+        a.type = ArtifactType::kWhiteboard;
+        a.title = "BigBlueButton whiteboard";
+        a.source_id = src.source_id;
+        a.created_at = ctx_.clock.now();
+        a.content = infra::base64_encode(*pdf);
+        a.metadata = json::serialize(json::object{{"provider", "bbb"},
+                                                  {"format", "pdf"},
+                                                  {"page_count", static_cast<std::int64_t>(board->pages.size())},
+                                                  {"shape_count", static_cast<std::int64_t>(board->shapes)},
+                                                  {"skipped_shapes", static_cast<std::int64_t>(board->skipped_shapes)},
+                                                  {"missing_slides", missing_slides},
+                                                  {"size_bytes", static_cast<std::int64_t>(pdf->size())}});
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
         if (!store::find_session(tx.sql(), src.tenant_id, src.session_id)) return ok_status();  // deleted meanwhile
         store::insert_artifact(tx.sql(), a);  // false: another worker exported it first

@@ -22,6 +22,7 @@ struct ArtifactOptions {
     int link_ttl_seconds = 600;          // LIVE_RECORDING_LINK_TTL: download links live as long as recording links
     std::string base_url;                // LIVE_PUBLIC_URL: links are absolute when set
     bool allow_private_sources = false;  // LIVE_STORAGE_ALLOW_PRIVATE_SOURCES, as for recording copies
+    std::string rsvg_convert = "rsvg-convert";  // LIVE_RSVG_CONVERT: renders whiteboard PDFs ("off": none)
 };
 
 /// Where a class's chat can be fetched from, once the provider has it.
@@ -36,6 +37,17 @@ struct ChatSource {
 
 /// Queues the export of a class's chat in the caller's transaction.
 void queue_chat_export(soci::session& sql, const ChatSource& source, UnixTime now);
+
+/// Where a class's whiteboard can be read, once the provider has published it (seed 7.1).
+struct WhiteboardSource {
+    std::string tenant_id;
+    std::string session_id;
+    std::string data_url;   // BBB: the presentation playback's data directory, ending in '/'
+    std::string source_id;  // one whiteboard artifact per source ("bbb-whiteboard:<record id>")
+};
+
+/// Queues the export of a class's whiteboard in the caller's transaction.
+void queue_whiteboard_export(soci::session& sql, const WhiteboardSource& source, UnixTime now);
 
 /// What the access endpoint answers: the signed link and when it stops opening.
 struct ArtifactLink {
@@ -102,7 +114,25 @@ public:
     /// chat with no public message leaves no artifact.
     Status run_chat_export_job(const store::Job& job);
 
+    static constexpr const char* kWhiteboardExportJob = "export_whiteboard";
+    /// The playback's shapes.svg and tldraw.json: a long class with many annotations makes them large.
+    static constexpr long long kMaxWhiteboardDataBytes = 32LL * 1024 * 1024;
+    /// One slide image, and all of a whiteboard's slides together.
+    static constexpr long long kMaxSlideBytes = 16LL * 1024 * 1024;
+    static constexpr long long kMaxSlidesBytes = 128LL * 1024 * 1024;
+    /// The PDF kept (base64 in the artifact's content, so a third more in the database).
+    static constexpr long long kMaxWhiteboardPdfBytes = 24LL * 1024 * 1024;
+    /// Seed 7.1, the export_whiteboard job: the slides that were drawn on, each as it stood at the end of
+    /// its last showing, rendered into one PDF artifact (providers/whiteboard.hpp). A playback that is
+    /// not published yet (or a provider that is down) is retried like a chat export; a whiteboard nobody
+    /// drew on leaves no artifact.
+    Status run_whiteboard_export_job(const store::Job& job);
+
 private:
+    /// Downloads a small file whole (the caller's cap), through a scratch file named after `scratch_name`.
+    Result<std::string> fetch_file(const std::string& url, std::vector<std::pair<std::string, std::string>> headers,
+                                   long long max_bytes, const std::string& scratch_name);
+
     ServiceContext& ctx_;
     SessionService& sessions_;
     infra::BlobStore& scratch_;

@@ -237,8 +237,9 @@ Status RecordingService::run_process_job(const store::Job& job) {
             if (rec->provider_url.empty()) configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
         }
         Recording found = *rec;
-        std::string failure;   // set: the recording cannot become playable
-        std::string chat_url;  // seed 7.3: where the provider keeps the class's chat next to this recording
+        std::string failure;         // set: the recording cannot become playable
+        std::string chat_url;        // seed 7.3: where the provider keeps the class's chat next to this recording
+        std::string whiteboard_url;  // seed 7.1: where it keeps the class's whiteboard
         UnixTime recording_started = 0;
         if (!found.provider_url.empty() && !is_web_url(found.provider_url)) {
             failure = "the provider's playback address is not an http(s) URL";
@@ -260,6 +261,7 @@ Status RecordingService::run_process_job(const store::Job& job) {
                         if (info.size_bytes > 0) found.file_size_bytes = info.size_bytes;
                         if (!info.format.empty()) found.format = info.format;
                         chat_url = (*provider)->chat_file_url(info);
+                        whiteboard_url = (*provider)->whiteboard_data_url(info);
                         recording_started = info.created_at;
                     }
             }
@@ -294,6 +296,14 @@ Status RecordingService::run_process_job(const store::Job& job) {
                 tx.sql(),
                 ChatSource{tenant, s->id, s->provider, chat_url,
                            std::string(to_string(s->provider)) + ":" + found.provider_recording_id, recording_started},
+                ctx_.clock.now());
+            queued = true;
+        }
+        if (failure.empty() && !whiteboard_url.empty()) {
+            queue_whiteboard_export(
+                tx.sql(),
+                WhiteboardSource{tenant, s->id, whiteboard_url,
+                                 std::string(to_string(s->provider)) + "-whiteboard:" + found.provider_recording_id},
                 ctx_.clock.now());
             queued = true;
         }

@@ -2,8 +2,12 @@
 // provider has it (Zoom's CHAT recording file, BigBlueButton's playback data, both served by a file
 // host on loopback), is listed to the class's staff only, downloads through a short-lived signed link
 // that is audited, and is deleted by the class's instructor.
+#include <unistd.h>
+
 #include <boost/json.hpp>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "core/time.hpp"
 #include "fake_bbb.hpp"
@@ -90,6 +94,32 @@ protected:
             {{"Content-Type", "application/json"},
              {"x-zm-request-timestamp", t},
              {"x-zm-signature", "v0=" + infra::hmac_sha256_hex(kZoomHookSecret, "v0:" + t + ":" + text)}});
+    }
+
+    /// An ended BigBlueButton class of `s` whose recording "rec-1" BigBlueButton has just called ready,
+    /// its playback at `files`; the jobs that follow have run once. Returns the class's id.
+    std::string bbb_recording_ready(const School& s, FakeBbb& fake, FileHost& files) {
+        auto config = srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/",
+                                   json::object{{"provider", "bbb"},
+                                                {"is_default", true},
+                                                {"bbb_server_url", fake.server_url()},
+                                                {"bbb_shared_secret", kBbbSecret}},
+                                   s.admin_token);
+        EXPECT_EQ(config.status, 200u) << config.body;
+        auto created = srv.create_session(s);
+        std::string id(created.at("id").as_string()), room(created.at("room_id").as_string());
+        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
+        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 200u);
+        fake.add_recording({"rec-1", room, files.url("/playback/presentation/2.3/rec-1"), 1764150000000, 1764153000000,
+                            52000000, true});
+        std::string jwt = infra::jwt_sign_hs256(json::object{{"meeting_id", room}, {"record_id", "rec-1"}}, kBbbSecret);
+        auto ready = http_request(
+            srv.port(), "POST", "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id + "&event=recording-ready",
+            infra::form_encode({{"signed_parameters", jwt}}), "",
+            {{"Content-Type", "application/x-www-form-urlencoded"}});
+        EXPECT_EQ(ready.status, 200u) << ready.body;
+        run_jobs();
+        return ready.status == 200 ? id : "";
     }
 
     /// The only artifact the instructor sees in the class.
@@ -204,28 +234,9 @@ TEST_P(Artifacts, BigBlueButtonChatComesFromThePlaybackAndWaitsForIt) {
          "rel=&quot;nofollow&quot;&gt;https://ornek.test/x&lt;/a&gt; &amp;amp; notlar\" target=\"chat\"/>"
          "<chattimeline in=\"70\" direction=\"down\" name=\"Ali\" message=\"teşekkürler\" target=\"chat\"/>"
          "</popcorn>"}});
-    ASSERT_EQ(srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/",
-                           json::object{{"provider", "bbb"},
-                                        {"is_default", true},
-                                        {"bbb_server_url", fake.server_url()},
-                                        {"bbb_shared_secret", kBbbSecret}},
-                           s.admin_token)
-                  .status,
-              200u);
-    auto created = srv.create_session(s);
-    std::string id(created.at("id").as_string()), room(created.at("room_id").as_string());
-    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
-    ASSERT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 200u);
-    fake.add_recording(
-        {"rec-1", room, files.url("/playback/presentation/2.3/rec-1"), 1764150000000, 1764153000000, 52000000, true});
-
     files.set_down(true);  // the playback's files are not served yet
-    std::string jwt = infra::jwt_sign_hs256(json::object{{"meeting_id", room}, {"record_id", "rec-1"}}, kBbbSecret);
-    auto ready = http_request(
-        srv.port(), "POST", "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id + "&event=recording-ready",
-        infra::form_encode({{"signed_parameters", jwt}}), "", {{"Content-Type", "application/x-www-form-urlencoded"}});
-    ASSERT_EQ(ready.status, 200u) << ready.body;
-    run_jobs();
+    const std::string id = bbb_recording_ready(s, fake, files);
+    ASSERT_FALSE(id.empty());
     EXPECT_EQ(rows("live_session_artifacts WHERE session_id = '" + id + "'"), 0);
     EXPECT_EQ(rows("jobs WHERE type = 'export_chat_log' AND status = 'queued' AND attempts = 1"), 1)
         << "retried while the playback is not there";
@@ -455,6 +466,127 @@ TEST_P(Artifacts, JitsiChatFromTheStaffsRoomPagesIsOneLogWithoutDuplicates) {
     // Classes held on Zoom or BigBlueButton get their chat from the provider instead.
     const std::string zoom = zoom_class(s, "5500660077");
     EXPECT_EQ(srv.post_json(artifacts_path(zoom) + "chat/", two, s.admin_token).status, 409u);
+}
+
+// Seed 7.1: BigBlueButton 3.0's whiteboard (tldraw v2) on an SVG slide and a PNG slide; a third slide
+// nobody drew on is no page.
+constexpr const char* kWhiteboardShapes = R"X(<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" id="svgfile" version="1.1">
+  <image id="image1" class="slide" in="0.0" out="20.0" xlink:href="presentation/p1/svgs/slide1.svg" width="1600" height="1200" x="0" y="0"/>
+  <image id="image2" class="slide" in="20.0" out="30.0" xlink:href="presentation/p1/svgs/slide2.svg" width="1600" height="1200" x="0" y="0"/>
+  <image id="image3" class="slide" in="30.0" out="50.0" xlink:href="presentation/p1/svgs/slide3.png" width="32" height="24" x="0" y="0"/>
+</svg>)X";
+constexpr const char* kWhiteboardTldraw = R"X({"bbb_version":"3.0.4",
+ "1":{"timestamp":0,"shapes":[
+  {"id":1,"timestamp":2,"undo":-1,"shape_data":{"id":"shape:a","type":"draw","x":100,"y":100,"rotation":0,"index":"a1","parentId":"page:1","props":{"segments":[{"type":"free","points":[{"x":0,"y":0},{"x":400,"y":300},{"x":800,"y":100}]}],"color":"red","size":"xl","fill":"none","dash":"draw"}}},
+  {"id":2,"timestamp":3,"undo":-1,"shape_data":{"id":"shape:b","type":"geo","x":500,"y":600,"rotation":0,"index":"a2","parentId":"page:1","props":{"geo":"rectangle","w":400,"h":200,"color":"blue","fill":"semi","size":"m","text":"Türev = eğim"}}}]},
+ "3":{"timestamp":30,"shapes":[
+  {"id":3,"timestamp":35,"undo":-1,"shape_data":{"id":"shape:c","type":"text","x":100,"y":100,"rotation":0,"index":"a1","parentId":"page:1","props":{"text":"Ödev: s. 42","color":"black","size":"l","align":"start","w":600}}}]}
+})X";
+constexpr const char* kSlideSvg =
+    R"X(<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1200"><rect width="1600" height="1200" fill="#fff8e0"/><text x="80" y="160" font-size="96" font-family="DejaVu Sans">Limit ve Türev</text></svg>)X";
+// A 32x24 light blue PNG.
+const std::string kSlidePng(
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x20\x00\x00\x00\x18\x08\x02\x00\x00"
+    "\x00\x14\x31\x68\x63\x00\x00\x00\x24\x49\x44\x41\x54\x78\xda\x63\x38\xf1\xec\x3f\x4d\x11\xc3\xa8\x05\xa3\x16\x8c"
+    "\x5a\x30\x6a\xc1\xa8\x05\xa3\x16\x8c\x5a\x30\x6a\xc1\xd0\xb0\x00\x00\x5b\xa7\x07\x79\xf6\xa4\xe7\xa3\x00\x00\x00"
+    "\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
+    93);
+
+/// What pdfinfo (poppler-utils) reads in `pdf`: its "Pages:" count, or -1.
+int pdf_page_count(const std::string& pdf) {
+    char path[] = "/tmp/liveclass-whiteboard-XXXXXX";
+    const int fd = ::mkstemp(path);
+    if (fd < 0) return -1;
+    const bool written = ::write(fd, pdf.data(), pdf.size()) == static_cast<ssize_t>(pdf.size());
+    ::close(fd);
+    int pages = -1;
+    if (written)
+        if (FILE* p = ::popen(("pdfinfo " + std::string(path) + " 2>/dev/null").c_str(), "r")) {
+            char line[256];
+            while (std::fgets(line, sizeof line, p))
+                if (std::strncmp(line, "Pages:", 6) == 0) pages = std::atoi(line + 6);
+            ::pclose(p);
+        }
+    ::unlink(path);
+    return pages;
+}
+
+TEST_P(Artifacts, BigBlueButtonWhiteboardBecomesAPdfOfTheSlidesDrawnOn) {
+    auto s = srv.make_school("bboard", 1);
+    FakeBbb fake(kBbbSecret);
+    FileHost files(
+        std::map<std::string, std::string>{{"/presentation/rec-1/shapes.svg", kWhiteboardShapes},
+                                           {"/presentation/rec-1/tldraw.json", kWhiteboardTldraw},
+                                           {"/presentation/rec-1/presentation/p1/svgs/slide1.svg", kSlideSvg},
+                                           {"/presentation/rec-1/presentation/p1/svgs/slide3.png", kSlidePng}});
+    const std::string id = bbb_recording_ready(s, fake, files);
+    ASSERT_FALSE(id.empty());
+    EXPECT_EQ(rows("jobs WHERE type = 'export_whiteboard' AND status = 'done'"), 1);
+
+    // Students see what the class produced for them: the whiteboard (not the chat).
+    auto listed = srv.get(artifacts_path(id), s.student_tokens[0]);
+    ASSERT_EQ(listed.status, 200u) << listed.body;
+    ASSERT_EQ(listed.obj().at("count"), 1) << listed.body;
+    const auto& a = listed.obj().at("results").as_array()[0].as_object();
+    EXPECT_EQ(a.at("type"), "whiteboard");
+    EXPECT_EQ(a.at("title"), "BigBlueButton whiteboard");
+    EXPECT_EQ(a.at("metadata").at("page_count"), 2) << "slide 2 was not drawn on";
+    EXPECT_EQ(a.at("metadata").at("shape_count"), 3);
+    EXPECT_EQ(a.at("metadata").at("missing_slides"), 0);
+    auto link = srv.get(artifacts_path(id) + js(a.at("id")) + "/download/", s.student_tokens[0]);
+    ASSERT_EQ(link.status, 200u) << link.body;
+    auto file = srv.get(link.str("url"));
+    ASSERT_EQ(file.status, 200u) << file.body;
+    EXPECT_EQ(file.headers["content-type"], "application/pdf");
+    EXPECT_EQ(file.headers["content-disposition"], "attachment; filename=\"whiteboard-" + id + ".pdf\"");
+    ASSERT_TRUE(file.body.starts_with("%PDF-")) << file.body.substr(0, 64);
+    EXPECT_EQ(a.at("metadata").at("size_bytes"), static_cast<std::int64_t>(file.body.size()));
+    EXPECT_EQ(pdf_page_count(file.body), 2);
+    if (const char* keep = std::getenv("LIVE_TEST_KEEP_WHITEBOARD")) {
+        std::ofstream out(keep, std::ios::binary);
+        out << file.body;
+    }
+
+    // A second recording-ready for the same recording adds nothing.
+    run_jobs();
+    EXPECT_EQ(rows("live_session_artifacts WHERE session_id = '" + id + "' AND type = 'whiteboard'"), 1);
+}
+
+TEST_P(Artifacts, AWhiteboardSlideThatNeverArrivesIsAWhitePageAndWhatIsNoPlaybackGoesDead) {
+    auto s = srv.make_school("bboard2", 1);
+    FakeBbb fake(kBbbSecret);
+    FileHost files(
+        std::map<std::string, std::string>{{"/presentation/rec-1/shapes.svg", kWhiteboardShapes},
+                                           {"/presentation/rec-1/tldraw.json", kWhiteboardTldraw},
+                                           {"/presentation/rec-1/presentation/p1/svgs/slide3.png", kSlidePng}});
+    const std::string id = bbb_recording_ready(s, fake, files);
+    ASSERT_FALSE(id.empty());
+    EXPECT_EQ(rows("jobs WHERE type = 'export_whiteboard' AND status = 'queued' AND attempts = 1"), 1)
+        << "slide 1 is not served yet: asked for again";
+    EXPECT_EQ(rows("live_session_artifacts WHERE session_id = '" + id + "'"), 0);
+    {
+        soci::session sql(srv.app().db().pool());
+        sql << "UPDATE jobs SET attempts = max_attempts - 1 WHERE type = 'export_whiteboard'";
+    }
+    srv.clock().advance(600);
+    run_jobs();
+    auto a = only_artifact(s, id);
+    ASSERT_FALSE(a.empty());
+    EXPECT_EQ(a.at("metadata").at("page_count"), 2);
+    EXPECT_EQ(a.at("metadata").at("missing_slides"), 1) << "its annotations on a white page on the last attempt";
+
+    // A playback directory that answers something else (a sign-in page) is dead at once.
+    auto other = srv.make_school("bboard3", 1);
+    FakeBbb fake2(kBbbSecret);
+    FileHost login(std::map<std::string, std::string>{
+        {"/presentation/rec-1/shapes.svg", "<html><body>Giriş yapın</body></html>"}});
+    const std::string id2 = bbb_recording_ready(other, fake2, login);
+    ASSERT_FALSE(id2.empty());
+    EXPECT_EQ(rows("jobs WHERE type = 'export_whiteboard' AND tenant_id = '" + other.tenant.id +
+                   "' AND status = 'dead' AND attempts = 1"),
+              1);
+    EXPECT_EQ(rows("live_session_artifacts WHERE session_id = '" + id2 + "'"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Artifacts, ::testing::ValuesIn(available_engines()), engine_name);

@@ -201,6 +201,12 @@ export interface Artifact {
     provider?: Provider;
     /** Chat logs: how many messages the log holds. */
     message_count?: number;
+    /** Whiteboards (BigBlueButton): a PDF of this many pages, one per slide drawn on. */
+    format?: 'pdf';
+    page_count?: number;
+    shape_count?: number;
+    skipped_shapes?: number;
+    missing_slides?: number;
     size_bytes?: number;
   };
   created_at: string;

@@ -34,7 +34,12 @@ const list = listOf<Artifact>;
 /** One of each kind, as the server sends them to the class's staff. */
 const allKinds = () => [
   artifact(),
-  artifact({ id: A2, type: 'whiteboard', title: 'Tahta 1', metadata: { provider: 'bbb', size_bytes: 2_450_000 } }),
+  artifact({
+    id: A2,
+    type: 'whiteboard',
+    title: 'Tahta 1',
+    metadata: { provider: 'bbb', format: 'pdf', page_count: 3, size_bytes: 2_450_000 },
+  }),
   artifact({ id: A3, type: 'file', title: 'turev-ornekler.pdf', metadata: { size_bytes: 812 } }),
   artifact({ id: A4, type: 'poll', title: 'Türev kuralları anketi', metadata: {} }),
   artifact({ id: A5, type: 'notes', title: '', metadata: {} }),
@@ -64,7 +69,7 @@ describe('ArtifactsPanel — the host', () => {
     expect(factsOf(A1)).toHaveTextContent(/^42 mesaj · 5,3 KB · Oluşturulma tarihi: 26 Kas 2026 14:05$/);
     expect(within(item(A2)).getByText('Beyaz tahta')).toHaveAttribute('data-type', 'whiteboard');
     expect(item(A2)).toHaveTextContent('Tahta 1');
-    expect(factsOf(A2)).toHaveTextContent(/^2,5 MB · Oluşturulma tarihi: 26 Kas 2026 14:05$/);
+    expect(factsOf(A2)).toHaveTextContent(/^3 sayfa · 2,5 MB · Oluşturulma tarihi: 26 Kas 2026 14:05$/);
     expect(within(item(A3)).getByText('Dosya')).toBeInTheDocument();
     expect(factsOf(A3)).toHaveTextContent(/^0,8 KB · Oluşturulma/);
     expect(within(item(A4)).getByText('Anket')).toBeInTheDocument();
@@ -270,7 +275,7 @@ describe('ArtifactsPanel — English', () => {
     expect(within(item(A1)).getByText('Chat log')).toBeInTheDocument();
     expect(factsOf(A1)).toHaveTextContent(/^42 messages · 5\.3 KB · Created: 26 Nov 2026, 14:05$/);
     expect(within(item(A2)).getByText('Whiteboard')).toBeInTheDocument();
-    expect(factsOf(A2)).toHaveTextContent(/^2\.5 MB · Created/);
+    expect(factsOf(A2)).toHaveTextContent(/^3 pages · 2\.5 MB · Created/);
     expect(within(item(A3)).getByText('File')).toBeInTheDocument();
     expect(within(item(A4)).getByText('Poll')).toBeInTheDocument();
     expect(within(item(A5)).getAllByText('Notes')).toHaveLength(2);

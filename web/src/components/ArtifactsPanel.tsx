@@ -111,6 +111,9 @@ export function ArtifactsPanel({
               a.type === 'chat' && typeof m.message_count === 'number'
                 ? t('artifact.messages', { count: m.message_count, number: numbers.format(m.message_count) })
                 : null,
+              a.type === 'whiteboard' && typeof m.page_count === 'number'
+                ? t('artifact.pages', { count: m.page_count, number: numbers.format(m.page_count) })
+                : null,
               typeof m.size_bytes === 'number' && m.size_bytes > 0 ? size(m.size_bytes) : null,
               t('artifact.created', { date: formatDateTime(a.created_at, lang, timeZone) }),
             ].filter(Boolean);

@@ -1,0 +1,35 @@
+#include "infra/svg_pdf.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "infra/subprocess.hpp"
+
+namespace lc::infra {
+
+Status render_svgs_to_pdf(const SvgToPdfRequest& q) {
+    if (q.pages.empty()) return Error::invalid("there are no pages to render");
+    std::vector<std::string> args{q.program, "--format", "pdf", "--output", q.output};
+    // The pages are paths we made; "--" keeps one that started with '-' from reading as an option.
+    args.emplace_back("--");
+    args.insert(args.end(), q.pages.begin(), q.pages.end());
+    const std::string log_path = q.output + ".log";
+    ::unlink(q.output.c_str());
+    const ProgramRun r = run_program(args, log_path, q.timeout);
+    ::unlink(log_path.c_str());
+    struct stat st {};
+    if (r.started && !r.timed_out && r.exit_code == 0 && ::stat(q.output.c_str(), &st) == 0 && st.st_size > 0)
+        return ok_status();
+    ::unlink(q.output.c_str());
+    if (!r.started)
+        return Error::unavailable("the whiteboard could not be rendered",
+                                  "could not run " + q.program + " (LIVE_RSVG_CONVERT)");
+    if (r.timed_out)
+        return Error::unavailable("the whiteboard could not be rendered",
+                                  q.program + " took longer than " + std::to_string(q.timeout.count()) + " s");
+    Error e = Error::invalid("the whiteboard's pages could not be rendered");
+    e.internal = q.program + " exit " + std::to_string(r.exit_code) + ": " + r.errors;
+    return e;
+}
+
+}  // namespace lc::infra

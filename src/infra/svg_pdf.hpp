@@ -1,0 +1,24 @@
+#pragma once
+// Seed 7.1: whiteboard pages (SVG documents) become one PDF through the rsvg-convert command-line tool
+// (Debian's librsvg2-bin), run as a program like ffmpeg for thumbnails: a page that trips the renderer
+// costs a failed job, never the server.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace lc::infra {
+
+struct SvgToPdfRequest {
+    std::string program = "rsvg-convert";  // LIVE_RSVG_CONVERT: a name looked up in PATH, or a path
+    std::vector<std::string> pages;        // SVG files, one page each, in order
+    std::string output;                    // the PDF to write (replaced)
+    std::chrono::seconds timeout{180};
+};
+
+/// Writes the PDF. Errors: Invalid when the renderer refused the pages (retrying will not help);
+/// Unavailable when it is missing, was killed or timed out.
+Status render_svgs_to_pdf(const SvgToPdfRequest& request);
+
+}  // namespace lc::infra

@@ -1,0 +1,970 @@
+#include "providers/whiteboard.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <numbers>
+#include <optional>
+#include <pugixml.hpp>
+#include <sstream>
+
+#include "core/text.hpp"
+
+namespace lc::providers {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr double kMaxCoordinate = 1e7;
+constexpr std::size_t kMaxTextLines = 200;
+constexpr std::size_t kMaxLineCharacters = 2000;
+constexpr std::size_t kMaxPathBytes = 4U * 1024 * 1024;
+constexpr const char* kFont = "DejaVu Sans, sans-serif";
+
+bool usable(double v) { return std::isfinite(v) && std::fabs(v) < kMaxCoordinate; }
+
+/// A number as SVG writes it: at most three decimals, no trailing zeros.
+std::string num(double v) {
+    if (!usable(v)) v = 0;
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 3);
+    std::string s(buf, ec == std::errc() ? end : buf);
+    if (s.find('.') != std::string::npos) {
+        while (s.back() == '0') s.pop_back();
+        if (s.back() == '.') s.pop_back();
+    }
+    return s == "-0" || s.empty() ? "0" : s;
+}
+
+SvgElement element(std::string name, std::vector<std::pair<std::string, std::string>> attributes = {}) {
+    return SvgElement{std::move(name), std::move(attributes), {}, {}};
+}
+
+/// Text the page shows: valid UTF-8, one line without control characters, of a bounded length.
+std::string clean_line(std::string_view raw) {
+    std::string s = clean_text(raw);
+    std::replace(s.begin(), s.end(), '\t', ' ');
+    std::erase(s, '\n');
+    return utf8_prefix(s, kMaxLineCharacters);
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::vector<std::string> text_lines(std::string_view text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start <= text.size() && lines.size() < kMaxTextLines) {
+        std::size_t nl = text.find('\n', start);
+        std::string_view line = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        lines.push_back(clean_line(line));
+        if (nl == std::string_view::npos) break;
+        start = nl + 1;
+    }
+    while (!lines.empty() && lines.back().empty()) lines.pop_back();
+    return lines;
+}
+
+/// A block of text whose first line's top is at `y`; `anchor` is start, middle or end of the lines at `x`.
+std::optional<SvgElement> text_block(double x, double y, double font_size, const std::string& color,
+                                     const std::vector<std::string>& lines, std::string_view anchor,
+                                     double line_height = 1.35) {
+    if (lines.empty() || !usable(font_size) || font_size <= 0) return std::nullopt;
+    SvgElement t = element(
+        "text",
+        {{"font-family", kFont}, {"font-size", num(font_size)}, {"fill", color}, {"text-anchor", std::string(anchor)}});
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        SvgElement span =
+            element("tspan", {{"x", num(x)}, {"y", num(y + font_size * (0.9 + static_cast<double>(i) * line_height))}});
+        span.text = lines[i];
+        t.children.push_back(std::move(span));
+    }
+    return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// shapes.svg up to BBB 2.5: the annotations are SVG already; rebuilt from an allow-list.
+
+bool style_value_ok(std::string_view v) {
+    if (v.empty() || v.size() > 64) return false;
+    return std::all_of(v.begin(), v.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '#' || c == '.' || c == ',' || c == '%' || c == '-' || c == ' ';
+    });
+}
+
+/// The style of one legacy annotation, keeping what draws it (never visibility, never url()s).
+std::map<std::string, std::string> legacy_style(std::string_view style) {
+    static const std::vector<std::string_view> kept{"stroke",          "stroke-width",      "stroke-linecap",
+                                                    "stroke-linejoin", "stroke-miterlimit", "fill",
+                                                    "color",           "font-size",         "opacity"};
+    std::map<std::string, std::string> out;
+    std::size_t start = 0;
+    while (start < style.size()) {
+        std::size_t end = style.find(';', start);
+        std::string_view decl =
+            style.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        start = end == std::string_view::npos ? style.size() : end + 1;
+        std::size_t colon = decl.find(':');
+        if (colon == std::string_view::npos) continue;
+        std::string key(trim(decl.substr(0, colon)));
+        std::string value(trim(decl.substr(colon + 1)));
+        if (std::find(kept.begin(), kept.end(), key) != kept.end() && style_value_ok(value)) out[key] = value;
+    }
+    return out;
+}
+
+bool path_data_ok(std::string_view d) {
+    if (d.empty() || d.size() > kMaxPathBytes) return false;
+    return std::all_of(d.begin(), d.end(), [](unsigned char c) {
+        return std::isdigit(c) || std::strchr("MmLlHhVvCcSsQqTtAaZzEe.,+- \n\t", c) != nullptr;
+    });
+}
+
+std::optional<std::string> number_attribute(const pugi::xml_node& n, const char* name) {
+    const pugi::xml_attribute a = n.attribute(name);
+    if (!a) return std::nullopt;
+    const double v = a.as_double(NAN);
+    if (!usable(v)) return std::nullopt;
+    return num(v);
+}
+
+/// One drawing element of a legacy annotation, rebuilt; nullopt for what is not drawn here.
+std::optional<SvgElement> legacy_primitive(const pugi::xml_node& n) {
+    const std::string_view name = n.name();
+    auto numbers = [&](std::initializer_list<const char*> names) -> std::optional<SvgElement> {
+        SvgElement e = element(std::string(name));
+        for (const char* a : names) {
+            auto v = number_attribute(n, a);
+            if (!v) return std::nullopt;
+            e.attributes.emplace_back(a, *v);
+        }
+        return e;
+    };
+    if (name == "path") {
+        const std::string_view d = n.attribute("d").as_string();
+        if (!path_data_ok(d)) return std::nullopt;
+        return element("path", {{"d", std::string(d)}});
+    }
+    if (name == "line") return numbers({"x1", "y1", "x2", "y2"});
+    if (name == "circle") return numbers({"cx", "cy", "r"});
+    if (name == "ellipse") return numbers({"cx", "cy", "rx", "ry"});
+    if (name == "rect") return numbers({"x", "y", "width", "height"});
+    return std::nullopt;
+}
+
+/// A legacy text annotation: <switch><foreignObject x y width height><p>line<br/>line</p>.
+std::optional<SvgElement> legacy_text(const pugi::xml_node& fo, const std::map<std::string, std::string>& style) {
+    const double x = fo.attribute("x").as_double(NAN), y = fo.attribute("y").as_double(NAN);
+    if (!usable(x) || !usable(y)) return std::nullopt;
+    std::vector<std::string> lines{""};
+    for (pugi::xml_node p : fo.children())
+        for (pugi::xml_node c : p.children()) {
+            if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata)
+                lines.back() += c.value();
+            else if (std::string_view(c.name()) == "br" && lines.size() < kMaxTextLines)
+                lines.emplace_back();
+        }
+    for (auto& l : lines) l = clean_line(l);
+    while (!lines.empty() && lines.back().empty()) lines.pop_back();
+    double font_size = 16;
+    if (auto f = style.find("font-size"); f != style.end()) {
+        std::string v = f->second;
+        if (v.ends_with("px")) v.resize(v.size() - 2);
+        char* end = nullptr;
+        const double parsed = std::strtod(v.c_str(), &end);
+        if (end && *end == '\0' && usable(parsed) && parsed > 0) font_size = parsed;
+    }
+    auto c = style.find("color");
+    return text_block(x, y, font_size, c == style.end() ? "#000000" : c->second, lines, "start", 1.2);
+}
+
+/// A legacy annotation (<g class="shape" style="...">) rebuilt as a group; nullopt when nothing of it
+/// is drawn here (poll charts are images of their own).
+std::optional<SvgElement> legacy_annotation(const pugi::xml_node& g) {
+    const auto style = legacy_style(g.attribute("style").as_string());
+    SvgElement out = element("g");
+    std::string kept_style;
+    for (const auto& [k, v] : style)
+        if (k != "color" && k != "font-size") kept_style += k + ":" + v + ";";
+    if (!kept_style.empty()) out.attributes.emplace_back("style", kept_style);
+    for (pugi::xml_node c : g.children()) {
+        if (std::string_view(c.name()) == "switch") {
+            for (pugi::xml_node fo : c.children("foreignObject"))
+                if (auto t = legacy_text(fo, style)) out.children.push_back(std::move(*t));
+        } else if (auto p = legacy_primitive(c)) {
+            out.children.push_back(std::move(*p));
+        }
+    }
+    if (out.children.empty()) return std::nullopt;
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// tldraw (BBB 2.6 and later): shapes are tldraw records, drawn here with tldraw's own styles.
+
+double number_at(const json::object& o, std::string_view key, double fallback) {
+    const json::value* v = o.if_contains(key);
+    if (!v) return fallback;
+    double d = NAN;
+    if (v->is_double())
+        d = v->get_double();
+    else if (v->is_int64())
+        d = static_cast<double>(v->get_int64());
+    else if (v->is_uint64())
+        d = static_cast<double>(v->get_uint64());
+    return usable(d) ? d : fallback;
+}
+
+std::string string_at(const json::object& o, std::string_view key, std::string_view fallback = "") {
+    const json::value* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string(fallback);
+}
+
+const json::object* object_at(const json::object& o, std::string_view key) {
+    const json::value* v = o.if_contains(key);
+    return v && v->is_object() ? &v->get_object() : nullptr;
+}
+
+struct Rgb {
+    int r, g, b;
+};
+
+std::string hex(Rgb c) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.r & 0xff, c.g & 0xff, c.b & 0xff);
+    return buf;
+}
+
+Rgb rgb(unsigned v) {
+    return Rgb{static_cast<int>(v >> 16 & 0xff), static_cast<int>(v >> 8 & 0xff), static_cast<int>(v & 0xff)};
+}
+
+unsigned lookup(const std::vector<std::pair<std::string_view, unsigned>>& table, std::string_view key,
+                unsigned fallback) {
+    for (const auto& [k, v] : table)
+        if (k == key) return v;
+    return fallback;
+}
+
+// tldraw v1's palette (its "light" theme) and v2's (TLColorStyle), as BigBlueButton's players use them.
+const std::vector<std::pair<std::string_view, unsigned>> kV1Strokes{
+    {"white", 0x1d1d1d},  {"lightGray", 0xc6cbd1}, {"gray", 0x788492},   {"black", 0x1d1d1d},
+    {"green", 0x36b24d},  {"cyan", 0x0e98ad},      {"blue", 0x1c7ed6},   {"indigo", 0x4263eb},
+    {"violet", 0x7746f1}, {"red", 0xff2133},       {"orange", 0xff9433}, {"yellow", 0xffc936}};
+const std::vector<std::pair<std::string_view, unsigned>> kV2Colors{
+    {"black", 0x1d1d1d},      {"blue", 0x4263eb},        {"green", 0x099268},     {"grey", 0xadb5bd},
+    {"light-blue", 0x4dabf7}, {"light-green", 0x40c057}, {"light-red", 0xff8787}, {"light-violet", 0xe599f7},
+    {"orange", 0xf76707},     {"red", 0xe03131},         {"violet", 0xae3ec9},    {"yellow", 0xffc078},
+    {"white", 0xffffff}};
+const std::vector<std::pair<std::string_view, unsigned>> kV2SemiColors{
+    {"black", 0xe8e8e8},      {"blue", 0xdce1f8},        {"green", 0xd3e9e3},     {"grey", 0xeceef0},
+    {"light-blue", 0xddedfa}, {"light-green", 0xdbf0e0}, {"light-red", 0xf4dadb}, {"light-violet", 0xf5eafa},
+    {"orange", 0xf8e2d4},     {"red", 0xf4dadb},         {"violet", 0xecdcf2},    {"yellow", 0xf9f0e6},
+    {"white", 0xffffff}};
+const std::vector<std::pair<std::string_view, unsigned>> kV2Highlights{
+    {"black", 0xfddd00},      {"blue", 0x10acff},        {"green", 0x00ffc8},     {"grey", 0xcbe7f1},
+    {"light-blue", 0x00f4ff}, {"light-green", 0x65f641}, {"light-red", 0xff7fa3}, {"light-violet", 0xff88ff},
+    {"orange", 0xffa500},     {"red", 0xff636e},         {"violet", 0xc77cff},    {"yellow", 0xfddd00},
+    {"white", 0xffffff}};
+
+/// What a tldraw shape looks like, whichever version wrote it.
+struct Look {
+    std::string stroke = "#1d1d1d";
+    std::string fill = "none";  // a filled shape's inside
+    std::string highlight;      // v2 highlighter colour
+    double stroke_width = 2;
+    double font_size = 24;        // free text
+    double label_font_size = 22;  // text inside a shape
+    std::string dash = "draw";
+    std::string align = "middle";
+    double opacity = 1;
+};
+
+Look v1_look(const json::object& shape) {
+    Look l;
+    const json::object empty;
+    const json::object* st = object_at(shape, "style");
+    const json::object& s = st ? *st : empty;
+    const std::string color = string_at(s, "color", "black");
+    const Rgb stroke = rgb(lookup(kV1Strokes, color, 0x1d1d1d));
+    l.stroke = hex(stroke);
+    // v1 fills blend the stroke colour 82 % towards its canvas (#fafafa).
+    auto blend = [](int c, int canvas) { return static_cast<int>(std::lround(c * 0.18 + canvas * 0.82)); };
+    if (s.contains("isFilled") && s.at("isFilled").is_bool() && s.at("isFilled").get_bool())
+        l.fill =
+            color == "white" ? "#fefefe" : hex({blend(stroke.r, 0xfa), blend(stroke.g, 0xfa), blend(stroke.b, 0xfa)});
+    const std::string size = string_at(s, "size", "small");
+    const double scale = std::clamp(number_at(s, "scale", 1), 0.01, 100.0);
+    l.stroke_width = (size == "large" ? 5 : size == "medium" ? 3.5 : 2) * scale;
+    l.font_size = (size == "large" ? 96 : size == "medium" ? 48 : 28) * scale;
+    l.label_font_size = l.font_size;
+    l.dash = string_at(s, "dash", "draw");
+    l.align = string_at(s, "textAlign", "middle");
+    return l;
+}
+
+Look v2_look(const json::object& shape, const json::object& props) {
+    Look l;
+    const std::string color = string_at(props, "color", "black");
+    l.stroke = hex(rgb(lookup(kV2Colors, color, 0x1d1d1d)));
+    l.highlight = hex(rgb(lookup(kV2Highlights, color, 0xfddd00)));
+    const std::string fill = string_at(props, "fill", "none");
+    if (fill == "semi")
+        l.fill = "#fcfffe";
+    else if (fill == "solid" || fill == "pattern")
+        l.fill = hex(rgb(lookup(kV2SemiColors, color, 0xe8e8e8)));
+    const std::string size = string_at(props, "size", "m");
+    const double scale = std::clamp(number_at(props, "scale", 1), 0.01, 100.0);
+    l.stroke_width = (size == "xl" ? 10 : size == "l" ? 5 : size == "m" ? 3.5 : 2) * scale;
+    l.font_size = (size == "xl" ? 44 : size == "l" ? 36 : size == "m" ? 24 : 18) * scale;
+    l.label_font_size = (size == "xl" ? 32 : size == "l" ? 26 : size == "m" ? 22 : 18) * scale;
+    l.dash = string_at(props, "dash", "draw");
+    l.align = string_at(props, "align", "middle");
+    l.opacity = std::clamp(number_at(shape, "opacity", 1), 0.0, 1.0);
+    return l;
+}
+
+std::string anchor_of(std::string_view align) {
+    if (align.starts_with("start")) return "start";
+    if (align.starts_with("end")) return "end";
+    return "middle";
+}
+
+/// Stroke attributes for an outline in `l`'s colour, width and dash.
+std::vector<std::pair<std::string, std::string>> outline(const Look& l, double width, bool filled) {
+    std::vector<std::pair<std::string, std::string>> a{{"stroke", l.stroke},
+                                                       {"stroke-width", num(width)},
+                                                       {"stroke-linecap", "round"},
+                                                       {"stroke-linejoin", "round"},
+                                                       {"fill", filled ? l.fill : "none"}};
+    if (l.dash == "dashed") a.emplace_back("stroke-dasharray", num(width * 2) + " " + num(width * 2));
+    if (l.dash == "dotted") a.emplace_back("stroke-dasharray", "0 " + num(width * 2));
+    return a;
+}
+
+using Point = std::pair<double, double>;
+
+std::string polyline_path(const std::vector<Point>& points, bool closed) {
+    std::string d;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        d += i == 0 ? "M" : "L";
+        d += num(points[i].first) + " " + num(points[i].second);
+    }
+    if (closed && !d.empty()) d += "Z";
+    return d;
+}
+
+/// A freehand stroke: its points as a path, or a dot for a single point.
+std::optional<SvgElement> freehand(const std::vector<Point>& points, const Look& l, double width, bool closed,
+                                   const std::string& colour) {
+    if (points.empty()) return std::nullopt;
+    if (points.size() == 1)
+        return element(
+            "circle",
+            {{"cx", num(points[0].first)}, {"cy", num(points[0].second)}, {"r", num(width / 2)}, {"fill", colour}});
+    SvgElement p = element("path", {{"d", polyline_path(points, closed)}});
+    Look drawn = l;
+    drawn.stroke = colour;
+    for (auto& a : outline(drawn, width, closed && l.fill != "none")) p.attributes.push_back(std::move(a));
+    return p;
+}
+
+/// An open arrowhead at `tip`, coming from `from`.
+SvgElement arrowhead(Point from, Point tip, const Look& l) {
+    const double dx = tip.first - from.first, dy = tip.second - from.second;
+    const double length = std::hypot(dx, dy);
+    const double size = std::min(length / 3, l.stroke_width * 4 + 8);
+    const double angle = std::atan2(dy, dx);
+    auto wing = [&](double turn) {
+        return Point{tip.first - size * std::cos(angle + turn), tip.second - size * std::sin(angle + turn)};
+    };
+    constexpr double kSpread = std::numbers::pi / 6;
+    SvgElement p = element("path", {{"d", polyline_path({wing(kSpread), tip, wing(-kSpread)}, false)}});
+    for (auto& a : outline(Look{l.stroke, "none", "", l.stroke_width, 0, 0, "solid", "", 1}, l.stroke_width, false))
+        p.attributes.push_back(std::move(a));
+    return p;
+}
+
+/// A geometric shape of size w x h at the origin (tldraw's geo kinds); nullopt for kinds not drawn.
+std::optional<SvgElement> geo(std::string_view kind, double w, double h, const Look& l) {
+    auto attrs = outline(l, l.stroke_width, l.fill != "none");
+    auto with = [&](SvgElement e) {
+        for (auto& a : attrs) e.attributes.push_back(a);
+        return e;
+    };
+    auto polygon = [&](const std::vector<Point>& pts) {
+        return with(element("path", {{"d", polyline_path(pts, true)}}));
+    };
+    auto regular = [&](int n, double inner) {
+        std::vector<Point> pts;
+        const int corners = inner > 0 ? n * 2 : n;
+        for (int i = 0; i < corners; ++i) {
+            const double t = -std::numbers::pi / 2 + 2 * std::numbers::pi * i / corners;
+            const double r = inner > 0 && i % 2 == 1 ? inner : 1.0;
+            pts.emplace_back(w / 2 + r * w / 2 * std::cos(t), h / 2 + r * h / 2 * std::sin(t));
+        }
+        return polygon(pts);
+    };
+    const double off = std::min(w, h) * 0.38;
+    if (kind == "rectangle" || kind == "x-box" || kind == "check-box") {
+        SvgElement g = element("g");
+        g.children.push_back(with(element("rect", {{"x", "0"}, {"y", "0"}, {"width", num(w)}, {"height", num(h)}})));
+        Look line = l;
+        line.fill = "none";
+        if (kind == "x-box") {
+            g.children.push_back(with(element(
+                "path", {{"d", polyline_path({{0, 0}, {w, h}}, false) + polyline_path({{w, 0}, {0, h}}, false)}})));
+            g.children.back().attributes.back() = {"fill", "none"};
+        } else if (kind == "check-box") {
+            g.children.push_back(element(
+                "path",
+                {{"d", polyline_path({{w * 0.25, h * 0.52}, {w * 0.45, h * 0.72}, {w * 0.75, h * 0.3}}, false)}}));
+            for (auto& a : outline(line, l.stroke_width, false)) g.children.back().attributes.push_back(std::move(a));
+        }
+        return g;
+    }
+    if (kind == "ellipse" || kind == "oval" || kind == "cloud")
+        return with(
+            element("ellipse", {{"cx", num(w / 2)}, {"cy", num(h / 2)}, {"rx", num(w / 2)}, {"ry", num(h / 2)}}));
+    if (kind == "triangle") return polygon({{w / 2, 0}, {w, h}, {0, h}});
+    if (kind == "diamond") return polygon({{w / 2, 0}, {w, h / 2}, {w / 2, h}, {0, h / 2}});
+    if (kind == "rhombus") return polygon({{off, 0}, {w, 0}, {w - off, h}, {0, h}});
+    if (kind == "rhombus-2") return polygon({{0, 0}, {w - off, 0}, {w, h}, {off, h}});
+    if (kind == "trapezoid") return polygon({{off, 0}, {w - off, 0}, {w, h}, {0, h}});
+    if (kind == "pentagon") return regular(5, 0);
+    if (kind == "hexagon") return regular(6, 0);
+    if (kind == "octagon") return regular(8, 0);
+    if (kind == "star") return regular(5, 0.42);
+    if (kind == "arrow-right" || kind == "arrow-left") {
+        const double head = std::min(w, h) * 0.38, bar = h * 0.16;
+        std::vector<Point> pts{{0, bar},      {w - head, bar},     {w - head, 0}, {w, h / 2},
+                               {w - head, h}, {w - head, h - bar}, {0, h - bar}};
+        if (kind == "arrow-left")
+            for (auto& p : pts) p.first = w - p.first;
+        return polygon(pts);
+    }
+    if (kind == "arrow-down" || kind == "arrow-up") {
+        const double head = std::min(w, h) * 0.38, bar = w * 0.16;
+        std::vector<Point> pts{{bar, 0},      {bar, h - head},     {0, h - head}, {w / 2, h},
+                               {w, h - head}, {w - bar, h - head}, {w - bar, 0}};
+        if (kind == "arrow-up")
+            for (auto& p : pts) p.second = h - p.second;
+        return polygon(pts);
+    }
+    return std::nullopt;
+}
+
+/// A label centred in a w x h box.
+void add_label(SvgElement& g, std::string_view text, double w, double h, const Look& l) {
+    const auto lines = text_lines(text);
+    const double block =
+        l.label_font_size * (0.9 + 1.35 * static_cast<double>(lines.size() > 0 ? lines.size() - 1 : 0)) +
+        l.label_font_size * 0.3;
+    if (auto t = text_block(w / 2, h / 2 - block / 2, l.label_font_size, "#1d1d1d", lines, "middle"))
+        g.children.push_back(std::move(*t));
+}
+
+std::vector<Point> point_list_v1(const json::value* v) {
+    std::vector<Point> out;
+    if (!v || !v->is_array()) return out;
+    for (const auto& p : v->get_array()) {
+        if (!p.is_array() || p.get_array().size() < 2) continue;
+        const auto& a = p.get_array();
+        auto at = [&](std::size_t i) { return a[i].is_number() ? a[i].to_number<double>() : NAN; };
+        if (usable(at(0)) && usable(at(1))) out.emplace_back(at(0), at(1));
+    }
+    return out;
+}
+
+Point point_of(const json::object* o) {
+    if (!o) return {0, 0};
+    return {number_at(*o, "x", 0), number_at(*o, "y", 0)};
+}
+
+/// Where a shape sits on the page, for arrows bound to it (v2).
+struct Box {
+    double x = 0, y = 0, w = 0, h = 0;
+};
+
+/// v1: {point, size, rotation, style, ...}. Returns the shape in page coordinates, or nullopt when its kind
+/// is not drawn. `drawn_nothing` is set for kinds that have no look of their own (groups).
+std::optional<SvgElement> v1_shape(const json::object& s, bool& no_look) {
+    const std::string type = string_at(s, "type");
+    no_look = type == "group";  // a group draws nothing itself
+    const Look l = v1_look(s);
+    const Point at = [&]() -> Point {
+        const json::value* p = s.if_contains("point");
+        if (p && p->is_array() && p->get_array().size() >= 2 && p->get_array()[0].is_number() &&
+            p->get_array()[1].is_number()) {
+            const double x = p->get_array()[0].to_number<double>(), y = p->get_array()[1].to_number<double>();
+            if (usable(x) && usable(y)) return {x, y};
+        }
+        return {0, 0};
+    }();
+    double w = 0, h = 0;
+    if (const json::value* size = s.if_contains("size"); size && size->is_array() && size->get_array().size() >= 2) {
+        const auto& a = size->get_array();
+        if (a[0].is_number()) w = a[0].to_number<double>();
+        if (a[1].is_number()) h = a[1].to_number<double>();
+        if (!usable(w) || !usable(h)) w = h = 0;
+    }
+    const double rotation = number_at(s, "rotation", 0) * 180 / std::numbers::pi;
+    SvgElement g = element("g");
+    std::string transform = "translate(" + num(at.first) + " " + num(at.second) + ")";
+    if (rotation != 0) transform += " rotate(" + num(rotation) + " " + num(w / 2) + " " + num(h / 2) + ")";
+    g.attributes.emplace_back("transform", transform);
+    const std::string label = string_at(s, "label");
+    if (type == "draw") {
+        const bool closed = l.fill != "none";
+        if (auto p = freehand(point_list_v1(s.if_contains("points") ? &s.at("points") : nullptr), l,
+                              1 + l.stroke_width * 1.5, closed, l.stroke))
+            g.children.push_back(std::move(*p));
+    } else if (type == "rectangle" || type == "triangle") {
+        if (auto e = geo(type, w, h, l)) g.children.push_back(std::move(*e));
+        add_label(g, label, w, h, l);
+    } else if (type == "ellipse") {
+        double rx = w / 2, ry = h / 2;
+        if (const json::value* r = s.if_contains("radius"); r && r->is_array() && r->get_array().size() >= 2 &&
+                                                            r->get_array()[0].is_number() &&
+                                                            r->get_array()[1].is_number()) {
+            rx = r->get_array()[0].to_number<double>();
+            ry = r->get_array()[1].to_number<double>();
+        }
+        if (usable(rx) && usable(ry)) {
+            if (auto e = geo("ellipse", rx * 2, ry * 2, l)) g.children.push_back(std::move(*e));
+            add_label(g, label, rx * 2, ry * 2, l);
+        }
+    } else if (type == "arrow") {
+        const json::object* handles = object_at(s, "handles");
+        auto handle = [&](std::string_view name) -> Point {
+            const json::object* hd = handles ? object_at(*handles, name) : nullptr;
+            if (hd && hd->contains("point")) {
+                const json::value& p = hd->at("point");
+                if (p.is_array() && p.get_array().size() >= 2 && p.get_array()[0].is_number() &&
+                    p.get_array()[1].is_number())
+                    return {p.get_array()[0].to_number<double>(), p.get_array()[1].to_number<double>()};
+            }
+            return {0, 0};
+        };
+        const Point a = handle("start"), b = handle("end");
+        if (usable(a.first) && usable(a.second) && usable(b.first) && usable(b.second)) {
+            SvgElement line = element("path", {{"d", polyline_path({a, b}, false)}});
+            for (auto& at2 : outline(l, l.stroke_width, false)) line.attributes.push_back(std::move(at2));
+            g.children.push_back(std::move(line));
+            const json::object* deco = object_at(s, "decorations");
+            if (!deco || string_at(*deco, "end") == "arrow") g.children.push_back(arrowhead(a, b, l));
+            if (deco && string_at(*deco, "start") == "arrow") g.children.push_back(arrowhead(b, a, l));
+        }
+    } else if (type == "text") {
+        const std::string anchor = anchor_of(l.align);
+        const double x = anchor == "start" ? 0 : anchor == "end" ? w : w / 2;
+        if (auto t = text_block(x, 0, l.font_size, l.stroke, text_lines(string_at(s, "text")), anchor))
+            g.children.push_back(std::move(*t));
+    } else if (type == "sticky") {
+        if (w <= 0 || h <= 0) w = h = 200;
+        Look note = l;
+        note.fill = l.fill == "none" ? "#fff9b1" : l.fill;
+        note.stroke = "#c6cbd1";
+        g.children.push_back(element("rect", {{"x", "0"},
+                                              {"y", "0"},
+                                              {"width", num(w)},
+                                              {"height", num(h)},
+                                              {"fill", note.fill},
+                                              {"stroke", note.stroke},
+                                              {"stroke-width", "1"}}));
+        Look text = l;
+        text.label_font_size = l.font_size * 0.6;
+        add_label(g, string_at(s, "text"), w, h, text);
+    }
+    if (g.children.empty()) return std::nullopt;
+    return g;
+}
+
+std::vector<Point> v2_indexed_points(const json::object& props) {
+    // tldraw 2.0 keeps a line's points as "handles", later versions as "points": id -> {index, x, y}.
+    const json::object* map = object_at(props, "points");
+    if (!map) map = object_at(props, "handles");
+    std::vector<std::pair<std::string, Point>> keyed;
+    if (map)
+        for (const auto& [k, v] : *map)
+            if (v.is_object()) keyed.emplace_back(string_at(v.get_object(), "index", k), point_of(&v.get_object()));
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<Point> out;
+    for (auto& [k, p] : keyed) out.push_back(p);
+    return out;
+}
+
+/// v2: {x, y, rotation, type, props, parentId, opacity}. `boxes`: the page's shapes, for arrow bindings.
+std::optional<SvgElement> v2_shape(const json::object& s, const std::map<std::string, Box>& boxes, bool& no_look) {
+    const std::string type = string_at(s, "type");
+    no_look = type == "group";  // a group draws nothing itself
+    const json::object empty;
+    const json::object* pp = object_at(s, "props");
+    const json::object& props = pp ? *pp : empty;
+    const Look l = v2_look(s, props);
+    Point at{number_at(s, "x", 0), number_at(s, "y", 0)};
+    // A shape inside a group or frame is placed relative to it.
+    if (const std::string parent = string_at(s, "parentId"); parent.starts_with("shape:"))
+        if (auto b = boxes.find(parent); b != boxes.end()) {
+            at.first += b->second.x;
+            at.second += b->second.y;
+        }
+    const double rotation = number_at(s, "rotation", 0) * 180 / std::numbers::pi;
+    SvgElement g = element("g");
+    std::string transform = "translate(" + num(at.first) + " " + num(at.second) + ")";
+    if (rotation != 0) transform += " rotate(" + num(rotation) + ")";
+    g.attributes.emplace_back("transform", transform);
+    if (l.opacity < 1) g.attributes.emplace_back("opacity", num(l.opacity));
+    const double w = std::max(0.0, number_at(props, "w", 0)), h = std::max(0.0, number_at(props, "h", 0));
+    if (type == "draw" || type == "highlight") {
+        std::vector<Point> points;
+        if (const json::value* segs = props.if_contains("segments"); segs && segs->is_array())
+            for (const auto& seg : segs->get_array()) {
+                if (!seg.is_object()) continue;
+                const json::value* pts = seg.get_object().if_contains("points");
+                if (!pts || !pts->is_array()) continue;
+                for (const auto& p : pts->get_array())
+                    if (p.is_object()) points.push_back(point_of(&p.get_object()));
+            }
+        const bool highlight = type == "highlight";
+        const bool closed = !highlight && props.contains("isClosed") && props.at("isClosed").is_bool() &&
+                            props.at("isClosed").get_bool() && l.fill != "none";
+        const double width = highlight ? l.stroke_width * 5 : 1 + l.stroke_width * 1.5;
+        if (auto p = freehand(points, l, width, closed, highlight ? l.highlight : l.stroke)) {
+            if (highlight) p->attributes.emplace_back("opacity", "0.7");
+            g.children.push_back(std::move(*p));
+        }
+    } else if (type == "geo") {
+        const double gh = h + std::max(0.0, number_at(props, "growY", 0));
+        if (auto e = geo(string_at(props, "geo", "rectangle"), w, gh, l)) g.children.push_back(std::move(*e));
+        add_label(g, string_at(props, "text"), w, gh, l);
+    } else if (type == "line") {
+        const auto pts = v2_indexed_points(props);
+        if (pts.size() >= 2) {
+            SvgElement line = element("path", {{"d", polyline_path(pts, false)}});
+            for (auto& a : outline(l, l.stroke_width, false)) line.attributes.push_back(std::move(a));
+            g.children.push_back(std::move(line));
+        }
+    } else if (type == "arrow") {
+        auto terminal = [&](std::string_view name) -> Point {
+            const json::object* t = object_at(props, name);
+            if (!t) return {0, 0};
+            if (string_at(*t, "type") == "binding") {
+                auto b = boxes.find(string_at(*t, "boundShapeId"));
+                if (b != boxes.end()) {
+                    const Point anchor = point_of(object_at(*t, "normalizedAnchor"));
+                    return {b->second.x + anchor.first * b->second.w - at.first,
+                            b->second.y + anchor.second * b->second.h - at.second};
+                }
+            }
+            return point_of(t);
+        };
+        const Point a = terminal("start"), b = terminal("end");
+        SvgElement line = element("path", {{"d", polyline_path({a, b}, false)}});
+        for (auto& at2 : outline(l, l.stroke_width, false)) line.attributes.push_back(std::move(at2));
+        g.children.push_back(std::move(line));
+        if (string_at(props, "arrowheadEnd", "arrow") != "none") g.children.push_back(arrowhead(a, b, l));
+        if (string_at(props, "arrowheadStart", "none") != "none") g.children.push_back(arrowhead(b, a, l));
+        const std::string text = string_at(props, "text");
+        if (!text.empty()) {
+            SvgElement label = element("g", {{"transform", "translate(" + num((a.first + b.first) / 2) + " " +
+                                                               num((a.second + b.second) / 2) + ")"}});
+            add_label(label, text, 0, 0, l);
+            g.children.push_back(std::move(label));
+        }
+    } else if (type == "text") {
+        const std::string anchor = anchor_of(l.align);
+        const double x = anchor == "start" ? 0 : anchor == "end" ? w : w / 2;
+        if (auto t = text_block(x, 0, l.font_size, l.stroke, text_lines(string_at(props, "text")), anchor))
+            g.children.push_back(std::move(*t));
+    } else if (type == "note") {
+        const double side = 200 * std::clamp(number_at(props, "scale", 1), 0.01, 100.0);
+        const double nh = side + std::max(0.0, number_at(props, "growY", 0));
+        const std::string colour = hex(rgb(lookup(kV2SemiColors, string_at(props, "color", "black"), 0xe8e8e8)));
+        g.children.push_back(element("rect", {{"x", "0"},
+                                              {"y", "0"},
+                                              {"width", num(side)},
+                                              {"height", num(nh)},
+                                              {"rx", "6"},
+                                              {"fill", colour},
+                                              {"stroke", l.stroke},
+                                              {"stroke-width", "1"}}));
+        add_label(g, string_at(props, "text"), side, nh, l);
+    } else if (type == "frame") {
+        g.children.push_back(element("rect", {{"x", "0"},
+                                              {"y", "0"},
+                                              {"width", num(w)},
+                                              {"height", num(h)},
+                                              {"fill", "none"},
+                                              {"stroke", "#717171"},
+                                              {"stroke-width", "1"}}));
+    }
+    if (g.children.empty()) return std::nullopt;
+    return g;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Showing {
+    std::string id, href;
+    double in = 0, out = 0, width = 0, height = 0;
+};
+
+struct ParsedSvg {
+    std::vector<Showing> showings;
+    std::map<std::string, pugi::xml_node> canvases;  // by the image id they draw on
+};
+
+/// BBB numbers shown times in seconds with one decimal; a version counts when drawn by then.
+constexpr double kTimeSlack = 0.05;
+
+/// Which versions of which annotations were visible at `t`: the newest version of each (by `key`) drawn
+/// by then, unless it was undone or cleared by then. Returns their indices in `versions` order.
+template <typename V, typename Key, typename Time, typename Undo>
+std::vector<std::size_t> visible_at(const std::vector<V>& versions, double t, Key key, Time time, Undo undo) {
+    std::map<std::string, std::size_t> newest;
+    std::vector<std::string> order;
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+        if (time(versions[i]) > t + kTimeSlack) continue;
+        const std::string k = key(versions[i]);
+        if (!newest.contains(k)) order.push_back(k);
+        newest[k] = i;
+    }
+    std::vector<std::size_t> out;
+    for (const auto& k : order) {
+        const std::size_t i = newest[k];
+        const double u = undo(versions[i]);
+        if (u < 0 || u > t + kTimeSlack) out.push_back(i);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+/// The last showing of each slide, in the order slides were first shown (not screen sharing).
+std::vector<const Showing*> last_showings(const std::vector<Showing>& showings) {
+    std::vector<std::string> order;
+    std::map<std::string, const Showing*> last;
+    for (const auto& s : showings) {
+        if (s.href.find("deskshare") != std::string::npos || !safe_slide_path(s.href)) continue;
+        if (!last.contains(s.href)) order.push_back(s.href);
+        last[s.href] = &s;
+    }
+    std::vector<const Showing*> out;
+    for (const auto& h : order) out.push_back(last[h]);
+    return out;
+}
+
+/// tldraw coordinates fit the slide into 1440x1080 (2048x1536 before BBB 2.6.1).
+double tldraw_scale(const Showing& s, std::string_view bbb_version) {
+    int major = 0, minor = 0, patch = 0;
+    std::istringstream v{std::string(bbb_version)};
+    char dot = 0;
+    v >> major >> dot >> minor >> dot >> patch;
+    const bool old = !bbb_version.empty() && (major < 2 || (major == 2 && (minor < 6 || (minor == 6 && patch < 1))));
+    const double max_w = old ? 2048 : 1440, max_h = old ? 1536 : 1080;
+    if (s.width <= 0 || s.height <= 0) return 1;
+    return std::min(max_w / s.width, max_h / s.height);
+}
+
+}  // namespace
+
+bool safe_slide_path(std::string_view path) {
+    if (path.empty() || path.size() > 300 || path.front() == '/' || path.find("//") != std::string_view::npos)
+        return false;
+    if (!std::all_of(path.begin(), path.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '/'; }))
+        return false;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const std::size_t slash = path.find('/', start);
+        const std::string_view part =
+            path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+        if (part.empty() || part == "." || part == "..") return false;
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return true;
+}
+
+bool bbb_whiteboard_uses_tldraw(std::string_view shapes_svg) {
+    return shapes_svg.find("/svgs/slide") != std::string_view::npos;
+}
+
+Result<Whiteboard> parse_bbb_whiteboard(std::string_view shapes_svg, std::string_view tldraw_json) {
+    pugi::xml_document doc;
+    // No DTD processing and no entities beyond XML's own: pugixml never fetches anything.
+    const auto parsed = doc.load_buffer(shapes_svg.data(), shapes_svg.size(), pugi::parse_default, pugi::encoding_utf8);
+    if (!parsed) return Error::invalid(std::string("the playback's shapes.svg is not XML: ") + parsed.description());
+    if (std::string_view(doc.document_element().name()) != "svg")
+        return Error::invalid("the playback's shapes.svg is not an SVG document");
+    ParsedSvg svg;
+    struct Collect : pugi::xml_tree_walker {
+        ParsedSvg* svg = nullptr;
+        bool for_each(pugi::xml_node& n) override {
+            const std::string_view name = n.name();
+            const std::string_view cls = n.attribute("class").as_string();
+            if (name == "image" && cls == "slide") {
+                Showing s;
+                s.id = n.attribute("id").as_string();
+                s.href = n.attribute("xlink:href").as_string(n.attribute("href").as_string());
+                s.in = n.attribute("in").as_double(0);
+                s.out = n.attribute("out").as_double(0);
+                s.width = n.attribute("width").as_double(0);
+                s.height = n.attribute("height").as_double(0);
+                if (!usable(s.in) || !usable(s.out) || !usable(s.width) || !usable(s.height) || s.width <= 0 ||
+                    s.height <= 0)
+                    return true;
+                svg->showings.push_back(std::move(s));
+            } else if (name == "g" && cls == "canvas") {
+                svg->canvases[n.attribute("image").as_string()] = n;
+            }
+            return true;
+        }
+    } collect;
+    collect.svg = &svg;
+    doc.traverse(collect);
+
+    Whiteboard out;
+    out.tldraw = bbb_whiteboard_uses_tldraw(shapes_svg);
+    json::object tldraw;
+    std::string bbb_version;
+    if (out.tldraw) {
+        boost::system::error_code ec;
+        json::value v = json::parse(tldraw_json, ec);
+        if (ec || !v.is_object()) return Error::invalid("the playback's tldraw.json is not a JSON object");
+        tldraw = std::move(v.get_object());
+        bbb_version = string_at(tldraw, "bbb_version");
+    }
+
+    for (const Showing* s : last_showings(svg.showings)) {
+        WhiteboardPage page;
+        page.slide_path = s->href;
+        page.width = s->width;
+        page.height = s->height;
+        if (!out.tldraw) {
+            auto canvas = svg.canvases.find(s->id);
+            if (canvas == svg.canvases.end()) continue;
+            std::vector<pugi::xml_node> versions;
+            for (pugi::xml_node g : canvas->second.children("g"))
+                if (std::string_view(g.attribute("class").as_string()) == "shape") versions.push_back(g);
+            for (std::size_t i : visible_at(
+                     versions, s->out,
+                     [](const pugi::xml_node& g) {
+                         return std::string(g.attribute("shape").as_string(g.attribute("id").as_string()));
+                     },
+                     [](const pugi::xml_node& g) { return g.attribute("timestamp").as_double(0); },
+                     [](const pugi::xml_node& g) { return g.attribute("undo").as_double(-1); })) {
+                if (out.shapes >= kMaxWhiteboardShapes) break;
+                if (auto a = legacy_annotation(versions[i])) {
+                    page.annotations.push_back(std::move(*a));
+                    ++out.shapes;
+                } else {
+                    ++out.skipped_shapes;
+                }
+            }
+        } else {
+            const std::string key = s->id.starts_with("image") ? s->id.substr(5) : s->id;
+            const json::object* entry = object_at(tldraw, key);
+            const json::value* shapes = entry ? entry->if_contains("shapes") : nullptr;
+            if (!shapes || !shapes->is_array()) continue;
+            std::vector<const json::object*> versions;
+            for (const auto& v : shapes->get_array()) {
+                if (!v.is_object()) continue;
+                const json::object* data = object_at(v.get_object(), "shape_data");
+                if (data && data->contains("id")) versions.push_back(&v.get_object());
+            }
+            auto data_of = [](const json::object* v) -> const json::object& {
+                return v->at("shape_data").get_object();
+            };
+            std::vector<const json::object*> visible;
+            for (std::size_t i : visible_at(
+                     versions, s->out, [&](const json::object* v) { return json::serialize(data_of(v).at("id")); },
+                     [](const json::object* v) { return number_at(*v, "timestamp", 0); },
+                     [](const json::object* v) { return number_at(*v, "undo", -1); }))
+                visible.push_back(&data_of(versions[i]));
+            // Drawn in tldraw's stacking order: v1's childIndex, v2's fractional index.
+            std::stable_sort(visible.begin(), visible.end(), [](const json::object* a, const json::object* b) {
+                if (a->contains("props") || b->contains("props"))
+                    return string_at(*a, "index") < string_at(*b, "index");
+                return number_at(*a, "childIndex", 0) < number_at(*b, "childIndex", 0);
+            });
+            std::map<std::string, Box> boxes;
+            for (const json::object* d : visible) {
+                const json::object* props = object_at(*d, "props");
+                if (!props) continue;
+                boxes[string_at(*d, "id")] = Box{number_at(*d, "x", 0), number_at(*d, "y", 0),
+                                                 number_at(*props, "w", 0), number_at(*props, "h", 0)};
+            }
+            const double scale = tldraw_scale(*s, bbb_version);
+            page.width = s->width * scale;
+            page.height = s->height * scale;
+            for (const json::object* d : visible) {
+                if (out.shapes >= kMaxWhiteboardShapes) break;
+                bool no_look = false;
+                auto e = d->contains("props") ? v2_shape(*d, boxes, no_look) : v1_shape(*d, no_look);
+                if (e) {
+                    page.annotations.push_back(std::move(*e));
+                    ++out.shapes;
+                } else if (!no_look) {
+                    ++out.skipped_shapes;
+                }
+            }
+        }
+        if (page.annotations.empty()) continue;
+        if (out.pages.size() >= kMaxWhiteboardPages)
+            return Error::invalid("the whiteboard has more than " + std::to_string(kMaxWhiteboardPages) +
+                                  " annotated slides");
+        out.pages.push_back(std::move(page));
+    }
+    return out;
+}
+
+namespace {
+void append(pugi::xml_node parent, const SvgElement& e) {
+    pugi::xml_node n = parent.append_child(e.name.c_str());
+    for (const auto& [k, v] : e.attributes) n.append_attribute(k.c_str()).set_value(v.c_str());
+    if (!e.text.empty()) n.append_child(pugi::node_pcdata).set_value(e.text.c_str());
+    for (const auto& c : e.children) append(n, c);
+}
+}  // namespace
+
+std::string whiteboard_page_svg(const WhiteboardPage& page, std::string_view slide_file) {
+    pugi::xml_document doc;
+    pugi::xml_node svg = doc.append_child("svg");
+    svg.append_attribute("xmlns").set_value("http://www.w3.org/2000/svg");
+    svg.append_attribute("xmlns:xlink").set_value("http://www.w3.org/1999/xlink");
+    const std::string w = num(page.width), h = num(page.height);
+    svg.append_attribute("width").set_value(w.c_str());
+    svg.append_attribute("height").set_value(h.c_str());
+    svg.append_attribute("viewBox").set_value(("0 0 " + w + " " + h).c_str());
+    append(svg, element("rect", {{"x", "0"}, {"y", "0"}, {"width", w}, {"height", h}, {"fill", "#ffffff"}}));
+    if (!slide_file.empty())
+        append(svg, element("image", {{"x", "0"},
+                                      {"y", "0"},
+                                      {"width", w},
+                                      {"height", h},
+                                      {"preserveAspectRatio", "none"},
+                                      {"xlink:href", std::string(slide_file)}}));
+    // The page is clipped to the slide, as the player shows it.
+    pugi::xml_node defs = svg.append_child("defs");
+    append(defs, SvgElement{"clipPath",
+                            {{"id", "page"}},
+                            {},
+                            {element("rect", {{"x", "0"}, {"y", "0"}, {"width", w}, {"height", h}})}});
+    pugi::xml_node layer = svg.append_child("g");
+    layer.append_attribute("clip-path").set_value("url(#page)");
+    for (const auto& a : page.annotations) append(layer, a);
+    std::ostringstream s;
+    doc.save(s, "", pugi::format_raw | pugi::format_no_declaration);
+    return s.str();
+}
+
+}  // namespace lc::providers
