@@ -1023,8 +1023,10 @@ void Api::handle_async(std::shared_ptr<const Request> req, ConnInfo conn, const 
     auto c = std::make_shared<RequestContext>(std::move(req), std::move(conn));
     c->offload = offload;
     auto last_resort = [this, c, respond](const std::exception& e) {
-        // A database that is locked or gone: 503 with Retry-After, not a bug.
-        if (store::is_unavailable(e)) return finish(*c, fail(*c, store::unavailable_error(e)), respond);
+        // A database that is locked or gone (503 with Retry-After), or a row another request wrote first
+        // (409): not a bug.
+        if (auto expected = store::expected_database_error(e))
+            return finish(*c, fail(*c, std::move(*expected)), respond);
         // A bug, not the client's fault: log it and answer 500 without details.
         log_.error("unhandled exception", {{"request_id", c->request_id}, {"error", e.what()}});
         finish(*c, fail(*c, Error::internal_error(e.what())), respond);

@@ -15,7 +15,7 @@ Status render_svgs_to_pdf(const SvgToPdfRequest& q) {
     args.insert(args.end(), q.pages.begin(), q.pages.end());
     const std::string log_path = q.output + ".log";
     ::unlink(q.output.c_str());
-    const ProgramRun r = run_program(args, log_path, q.timeout);
+    const ProgramRun r = run_program(args, log_path, ProgramLimits{q.timeout, q.max_memory_bytes});
     ::unlink(log_path.c_str());
     struct stat st {};
     if (r.started && !r.timed_out && r.exit_code == 0 && ::stat(q.output.c_str(), &st) == 0 && st.st_size > 0)
@@ -27,8 +27,11 @@ Status render_svgs_to_pdf(const SvgToPdfRequest& q) {
     if (r.timed_out)
         return Error::unavailable("the whiteboard could not be rendered",
                                   q.program + " took longer than " + std::to_string(q.timeout.count()) + " s");
+    // It refused the pages, crashed on them or ran out of its memory: the same pages would do it again.
     Error e = Error::invalid("the whiteboard's pages could not be rendered");
-    e.internal = q.program + " exit " + std::to_string(r.exit_code) + ": " + r.errors;
+    e.internal = q.program +
+                 (r.signal ? " killed by signal " + std::to_string(r.signal) : " exit " + std::to_string(r.exit_code)) +
+                 ": " + r.errors;
     return e;
 }
 

@@ -15,10 +15,11 @@ struct SvgToPdfRequest {
     std::vector<std::string> pages;        // SVG files, one page each, in order
     std::string output;                    // the PDF to write (replaced)
     std::chrono::seconds timeout{180};
+    long long max_memory_bytes = 2LL << 30;  // a slide that would need more is refused, not the machine's memory
 };
 
-/// Writes the PDF. Errors: Invalid when the renderer refused the pages (retrying will not help);
-/// Unavailable when it is missing, was killed or timed out.
+/// Writes the PDF. Errors: Invalid when the renderer refused the pages, crashed or ran out of memory on
+/// them (the same pages would do it again); Unavailable when it is missing or timed out.
 Status render_svgs_to_pdf(const SvgToPdfRequest& request);
 
 }  // namespace lc::infra

@@ -27,7 +27,7 @@ Status make_thumbnail(const ThumbnailRequest& q) {
         ::unlink(q.output.c_str());
         last = run_program({q.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-ss", std::to_string(at), "-i",
                             q.input, "-frames:v", "1", "-vf", filter, "-q:v", "3", "-f", "image2", "-y", q.output},
-                           log_path, q.timeout);
+                           log_path, ProgramLimits{q.timeout});
         if (!last.started || last.timed_out) break;
         if (last.exit_code == 0 && non_empty_file(q.output)) {
             ::unlink(log_path.c_str());

@@ -19,7 +19,11 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr double kMaxCoordinate = 1e7;
+// Slides are at most a few thousand units wide: anything far beyond is no drawing, and huge values make
+// the renderer slow or fail.
+constexpr double kMaxCoordinate = 1e5;
+constexpr double kMaxFontSize = 1000;
+constexpr double kMaxScale = 10;
 constexpr std::size_t kMaxTextLines = 200;
 constexpr std::size_t kMaxLineCharacters = 2000;
 constexpr std::size_t kMaxPathBytes = 4U * 1024 * 1024;
@@ -49,6 +53,9 @@ std::string clean_line(std::string_view raw) {
     std::string s = clean_text(raw);
     std::replace(s.begin(), s.end(), '\t', ' ');
     std::erase(s, '\n');
+    // U+FFFE and U+FFFF are valid UTF-8 but no XML characters: the renderer refuses a page with one.
+    for (std::string_view nonchar : {"\xEF\xBF\xBE", "\xEF\xBF\xBF"})
+        for (std::size_t at = s.find(nonchar); at != std::string::npos; at = s.find(nonchar, at)) s.erase(at, 3);
     return utf8_prefix(s, kMaxLineCharacters);
 }
 
@@ -78,6 +85,7 @@ std::optional<SvgElement> text_block(double x, double y, double font_size, const
                                      const std::vector<std::string>& lines, std::string_view anchor,
                                      double line_height = 1.35) {
     if (lines.empty() || !usable(font_size) || font_size <= 0) return std::nullopt;
+    font_size = std::min(font_size, kMaxFontSize);
     SvgElement t = element(
         "text",
         {{"font-family", kFont}, {"font-size", num(font_size)}, {"fill", color}, {"text-anchor", std::string(anchor)}});
@@ -116,7 +124,16 @@ std::map<std::string, std::string> legacy_style(std::string_view style) {
         if (colon == std::string_view::npos) continue;
         std::string key(trim(decl.substr(0, colon)));
         std::string value(trim(decl.substr(colon + 1)));
-        if (std::find(kept.begin(), kept.end(), key) != kept.end() && style_value_ok(value)) out[key] = value;
+        if (std::find(kept.begin(), kept.end(), key) == kept.end() || !style_value_ok(value)) continue;
+        if (key == "stroke-width" || key == "stroke-miterlimit" || key == "opacity" || key == "font-size") {
+            // Numbers (font sizes in px) within what a slide can show, written by us.
+            if (key == "font-size" && value.ends_with("px")) value.resize(value.size() - 2);
+            char* end = nullptr;
+            const double v = std::strtod(value.c_str(), &end);
+            if (!end || *end != '\0' || !usable(v) || v < 0) continue;
+            value = num(std::min(v, key == "opacity" ? 1.0 : kMaxFontSize));
+        }
+        out[key] = value;
     }
     return out;
 }
@@ -175,13 +192,8 @@ std::optional<SvgElement> legacy_text(const pugi::xml_node& fo, const std::map<s
     for (auto& l : lines) l = clean_line(l);
     while (!lines.empty() && lines.back().empty()) lines.pop_back();
     double font_size = 16;
-    if (auto f = style.find("font-size"); f != style.end()) {
-        std::string v = f->second;
-        if (v.ends_with("px")) v.resize(v.size() - 2);
-        char* end = nullptr;
-        const double parsed = std::strtod(v.c_str(), &end);
-        if (end && *end == '\0' && usable(parsed) && parsed > 0) font_size = parsed;
-    }
+    if (auto f = style.find("font-size"); f != style.end() && std::strtod(f->second.c_str(), nullptr) > 0)
+        font_size = std::strtod(f->second.c_str(), nullptr);
     auto c = style.find("color");
     return text_block(x, y, font_size, c == style.end() ? "#000000" : c->second, lines, "start", 1.2);
 }
@@ -189,6 +201,8 @@ std::optional<SvgElement> legacy_text(const pugi::xml_node& fo, const std::map<s
 /// A legacy annotation (<g class="shape" style="...">) rebuilt as a group; nullopt when nothing of it
 /// is drawn here (poll charts are images of their own).
 std::optional<SvgElement> legacy_annotation(const pugi::xml_node& g) {
+    // A poll result is a chart image on a backdrop whose colours sit on its elements: not drawn here.
+    if (g.find_node([](const pugi::xml_node& n) { return std::string_view(n.name()) == "image"; })) return std::nullopt;
     const auto style = legacy_style(g.attribute("style").as_string());
     SvgElement out = element("g");
     std::string kept_style;
@@ -302,7 +316,7 @@ Look v1_look(const json::object& shape) {
         l.fill =
             color == "white" ? "#fefefe" : hex({blend(stroke.r, 0xfa), blend(stroke.g, 0xfa), blend(stroke.b, 0xfa)});
     const std::string size = string_at(s, "size", "small");
-    const double scale = std::clamp(number_at(s, "scale", 1), 0.01, 100.0);
+    const double scale = std::clamp(number_at(s, "scale", 1), 0.01, kMaxScale);
     l.stroke_width = (size == "large" ? 5 : size == "medium" ? 3.5 : 2) * scale;
     l.font_size = (size == "large" ? 96 : size == "medium" ? 48 : 28) * scale;
     l.label_font_size = l.font_size;
@@ -322,7 +336,7 @@ Look v2_look(const json::object& shape, const json::object& props) {
     else if (fill == "solid" || fill == "pattern")
         l.fill = hex(rgb(lookup(kV2SemiColors, color, 0xe8e8e8)));
     const std::string size = string_at(props, "size", "m");
-    const double scale = std::clamp(number_at(props, "scale", 1), 0.01, 100.0);
+    const double scale = std::clamp(number_at(props, "scale", 1), 0.01, kMaxScale);
     l.stroke_width = (size == "xl" ? 10 : size == "l" ? 5 : size == "m" ? 3.5 : 2) * scale;
     l.font_size = (size == "xl" ? 44 : size == "l" ? 36 : size == "m" ? 24 : 18) * scale;
     l.label_font_size = (size == "xl" ? 32 : size == "l" ? 26 : size == "m" ? 22 : 18) * scale;
@@ -472,15 +486,20 @@ void add_label(SvgElement& g, std::string_view text, double w, double h, const L
         g.children.push_back(std::move(*t));
 }
 
+/// A v1 [x, y] pair (point, size, radius), when both are usable numbers.
+std::optional<Point> pair_at(const json::value* v) {
+    if (!v || !v->is_array() || v->get_array().size() < 2) return std::nullopt;
+    const auto& a = v->get_array();
+    auto at = [&](std::size_t i) { return a[i].is_number() ? a[i].to_number<double>() : NAN; };
+    if (!usable(at(0)) || !usable(at(1))) return std::nullopt;
+    return Point{at(0), at(1)};
+}
+
 std::vector<Point> point_list_v1(const json::value* v) {
     std::vector<Point> out;
     if (!v || !v->is_array()) return out;
-    for (const auto& p : v->get_array()) {
-        if (!p.is_array() || p.get_array().size() < 2) continue;
-        const auto& a = p.get_array();
-        auto at = [&](std::size_t i) { return a[i].is_number() ? a[i].to_number<double>() : NAN; };
-        if (usable(at(0)) && usable(at(1))) out.emplace_back(at(0), at(1));
-    }
+    for (const auto& p : v->get_array())
+        if (auto pt = pair_at(&p)) out.push_back(*pt);
     return out;
 }
 
@@ -492,7 +511,34 @@ Point point_of(const json::object* o) {
 /// Where a shape sits on the page, for arrows bound to it (v2).
 struct Box {
     double x = 0, y = 0, w = 0, h = 0;
+    std::string parent;
 };
+
+/// The page's v2 shapes by id, placed on the page: a shape inside a group or frame has its position
+/// relative to its parent, which may be inside another (the parents' rotation is not applied).
+std::map<std::string, Box> page_boxes(const std::vector<const json::object*>& shapes) {
+    std::map<std::string, Box> raw;
+    for (const json::object* d : shapes) {
+        const json::object* props = object_at(*d, "props");
+        if (!props) continue;
+        raw[string_at(*d, "id")] = Box{number_at(*d, "x", 0), number_at(*d, "y", 0), number_at(*props, "w", 0),
+                                       number_at(*props, "h", 0), string_at(*d, "parentId")};
+    }
+    std::map<std::string, Box> placed;
+    for (const auto& [id, box] : raw) {
+        Box b = box;
+        std::string parent = box.parent;
+        for (int depth = 0; depth < 16 && parent.starts_with("shape:") && parent != id; ++depth) {
+            auto p = raw.find(parent);
+            if (p == raw.end()) break;
+            b.x += p->second.x;
+            b.y += p->second.y;
+            parent = p->second.parent;
+        }
+        placed[id] = b;
+    }
+    return placed;
+}
 
 /// v1: {point, size, rotation, style, ...}. Returns the shape in page coordinates, or nullopt when its kind
 /// is not drawn. `drawn_nothing` is set for kinds that have no look of their own (groups).
@@ -500,62 +546,51 @@ std::optional<SvgElement> v1_shape(const json::object& s, bool& no_look) {
     const std::string type = string_at(s, "type");
     no_look = type == "group";  // a group draws nothing itself
     const Look l = v1_look(s);
-    const Point at = [&]() -> Point {
-        const json::value* p = s.if_contains("point");
-        if (p && p->is_array() && p->get_array().size() >= 2 && p->get_array()[0].is_number() &&
-            p->get_array()[1].is_number()) {
-            const double x = p->get_array()[0].to_number<double>(), y = p->get_array()[1].to_number<double>();
-            if (usable(x) && usable(y)) return {x, y};
+    const Point at = pair_at(s.if_contains("point")).value_or(Point{0, 0});
+    const Point size = pair_at(s.if_contains("size")).value_or(Point{0, 0});
+    double w = std::max(0.0, size.first), h = std::max(0.0, size.second);
+    // v1 rotates a shape about its centre. Shapes that carry no size have it elsewhere: an ellipse in its
+    // radius, a stroke in the bounds of its points.
+    const std::optional<Point> radius = pair_at(s.if_contains("radius"));
+    const std::vector<Point> points = point_list_v1(s.if_contains("points"));
+    Point centre{w / 2, h / 2};
+    if (w <= 0 && h <= 0) {
+        if (type == "ellipse" && radius) {
+            centre = *radius;
+        } else if (type == "draw" && !points.empty()) {
+            auto [min_x, max_x] = std::minmax_element(points.begin(), points.end(),
+                                                      [](const Point& a, const Point& b) { return a.first < b.first; });
+            auto [min_y, max_y] = std::minmax_element(
+                points.begin(), points.end(), [](const Point& a, const Point& b) { return a.second < b.second; });
+            centre = {(min_x->first + max_x->first) / 2, (min_y->second + max_y->second) / 2};
         }
-        return {0, 0};
-    }();
-    double w = 0, h = 0;
-    if (const json::value* size = s.if_contains("size"); size && size->is_array() && size->get_array().size() >= 2) {
-        const auto& a = size->get_array();
-        if (a[0].is_number()) w = a[0].to_number<double>();
-        if (a[1].is_number()) h = a[1].to_number<double>();
-        if (!usable(w) || !usable(h)) w = h = 0;
     }
     const double rotation = number_at(s, "rotation", 0) * 180 / std::numbers::pi;
     SvgElement g = element("g");
     std::string transform = "translate(" + num(at.first) + " " + num(at.second) + ")";
-    if (rotation != 0) transform += " rotate(" + num(rotation) + " " + num(w / 2) + " " + num(h / 2) + ")";
+    if (rotation != 0)
+        transform += " rotate(" + num(rotation) + " " + num(centre.first) + " " + num(centre.second) + ")";
     g.attributes.emplace_back("transform", transform);
     const std::string label = string_at(s, "label");
     if (type == "draw") {
         const bool closed = l.fill != "none";
-        if (auto p = freehand(point_list_v1(s.if_contains("points") ? &s.at("points") : nullptr), l,
-                              1 + l.stroke_width * 1.5, closed, l.stroke))
+        if (auto p = freehand(points, l, 1 + l.stroke_width * 1.5, closed, l.stroke))
             g.children.push_back(std::move(*p));
     } else if (type == "rectangle" || type == "triangle") {
         if (auto e = geo(type, w, h, l)) g.children.push_back(std::move(*e));
         add_label(g, label, w, h, l);
     } else if (type == "ellipse") {
-        double rx = w / 2, ry = h / 2;
-        if (const json::value* r = s.if_contains("radius"); r && r->is_array() && r->get_array().size() >= 2 &&
-                                                            r->get_array()[0].is_number() &&
-                                                            r->get_array()[1].is_number()) {
-            rx = r->get_array()[0].to_number<double>();
-            ry = r->get_array()[1].to_number<double>();
-        }
-        if (usable(rx) && usable(ry)) {
-            if (auto e = geo("ellipse", rx * 2, ry * 2, l)) g.children.push_back(std::move(*e));
-            add_label(g, label, rx * 2, ry * 2, l);
-        }
+        const Point r = radius.value_or(Point{w / 2, h / 2});
+        if (auto e = geo("ellipse", r.first * 2, r.second * 2, l)) g.children.push_back(std::move(*e));
+        add_label(g, label, r.first * 2, r.second * 2, l);
     } else if (type == "arrow") {
         const json::object* handles = object_at(s, "handles");
         auto handle = [&](std::string_view name) -> Point {
             const json::object* hd = handles ? object_at(*handles, name) : nullptr;
-            if (hd && hd->contains("point")) {
-                const json::value& p = hd->at("point");
-                if (p.is_array() && p.get_array().size() >= 2 && p.get_array()[0].is_number() &&
-                    p.get_array()[1].is_number())
-                    return {p.get_array()[0].to_number<double>(), p.get_array()[1].to_number<double>()};
-            }
-            return {0, 0};
+            return pair_at(hd ? hd->if_contains("point") : nullptr).value_or(Point{0, 0});
         };
         const Point a = handle("start"), b = handle("end");
-        if (usable(a.first) && usable(a.second) && usable(b.first) && usable(b.second)) {
+        {
             SvgElement line = element("path", {{"d", polyline_path({a, b}, false)}});
             for (auto& at2 : outline(l, l.stroke_width, false)) line.attributes.push_back(std::move(at2));
             g.children.push_back(std::move(line));
@@ -564,7 +599,8 @@ std::optional<SvgElement> v1_shape(const json::object& s, bool& no_look) {
             if (deco && string_at(*deco, "start") == "arrow") g.children.push_back(arrowhead(b, a, l));
         }
     } else if (type == "text") {
-        const std::string anchor = anchor_of(l.align);
+        // Without a known width the lines start at the shape's left edge (tldraw v1 keeps no size).
+        const std::string anchor = w > 0 ? anchor_of(l.align) : "start";
         const double x = anchor == "start" ? 0 : anchor == "end" ? w : w / 2;
         if (auto t = text_block(x, 0, l.font_size, l.stroke, text_lines(string_at(s, "text")), anchor))
             g.children.push_back(std::move(*t));
@@ -611,12 +647,7 @@ std::optional<SvgElement> v2_shape(const json::object& s, const std::map<std::st
     const json::object& props = pp ? *pp : empty;
     const Look l = v2_look(s, props);
     Point at{number_at(s, "x", 0), number_at(s, "y", 0)};
-    // A shape inside a group or frame is placed relative to it.
-    if (const std::string parent = string_at(s, "parentId"); parent.starts_with("shape:"))
-        if (auto b = boxes.find(parent); b != boxes.end()) {
-            at.first += b->second.x;
-            at.second += b->second.y;
-        }
+    if (auto placed = boxes.find(string_at(s, "id")); placed != boxes.end()) at = {placed->second.x, placed->second.y};
     const double rotation = number_at(s, "rotation", 0) * 180 / std::numbers::pi;
     SvgElement g = element("g");
     std::string transform = "translate(" + num(at.first) + " " + num(at.second) + ")";
@@ -660,7 +691,11 @@ std::optional<SvgElement> v2_shape(const json::object& s, const std::map<std::st
             if (string_at(*t, "type") == "binding") {
                 auto b = boxes.find(string_at(*t, "boundShapeId"));
                 if (b != boxes.end()) {
-                    const Point anchor = point_of(object_at(*t, "normalizedAnchor"));
+                    // tldraw aims an imprecise binding at the shape's centre.
+                    const json::value* precise = t->if_contains("isPrecise");
+                    const Point anchor = precise && precise->is_bool() && precise->get_bool()
+                                             ? point_of(object_at(*t, "normalizedAnchor"))
+                                             : Point{0.5, 0.5};
                     return {b->second.x + anchor.first * b->second.w - at.first,
                             b->second.y + anchor.second * b->second.h - at.second};
                 }
@@ -681,12 +716,13 @@ std::optional<SvgElement> v2_shape(const json::object& s, const std::map<std::st
             g.children.push_back(std::move(label));
         }
     } else if (type == "text") {
-        const std::string anchor = anchor_of(l.align);
+        // Without a known width the lines start at the shape's left edge (tldraw v1 keeps no size).
+        const std::string anchor = w > 0 ? anchor_of(l.align) : "start";
         const double x = anchor == "start" ? 0 : anchor == "end" ? w : w / 2;
         if (auto t = text_block(x, 0, l.font_size, l.stroke, text_lines(string_at(props, "text")), anchor))
             g.children.push_back(std::move(*t));
     } else if (type == "note") {
-        const double side = 200 * std::clamp(number_at(props, "scale", 1), 0.01, 100.0);
+        const double side = 200 * std::clamp(number_at(props, "scale", 1), 0.01, kMaxScale);
         const double nh = side + std::max(0.0, number_at(props, "growY", 0));
         const std::string colour = hex(rgb(lookup(kV2SemiColors, string_at(props, "color", "black"), 0xe8e8e8)));
         g.children.push_back(element("rect", {{"x", "0"},
@@ -765,11 +801,11 @@ std::vector<const Showing*> last_showings(const std::vector<Showing>& showings) 
 /// tldraw coordinates fit the slide into 1440x1080 (2048x1536 before BBB 2.6.1).
 double tldraw_scale(const Showing& s, std::string_view bbb_version) {
     int major = 0, minor = 0, patch = 0;
-    std::istringstream v{std::string(bbb_version)};
-    char dot = 0;
-    v >> major >> dot >> minor >> dot >> patch;
-    const bool old = !bbb_version.empty() && (major < 2 || (major == 2 && (minor < 6 || (minor == 6 && patch < 1))));
-    const double max_w = old ? 2048 : 1440, max_h = old ? 1536 : 1080;
+    const int read = std::sscanf(std::string(bbb_version).c_str(), "%d.%d.%d", &major, &minor, &patch);
+    // As BBB's player: 1440x1080 only for a version it knows to be 2.6.1 or later.
+    const bool recent =
+        read >= 2 && (major > 2 || (major == 2 && (minor > 6 || (minor == 6 && read == 3 && patch >= 1))));
+    const double max_w = recent ? 1440 : 2048, max_h = recent ? 1080 : 1536;
     if (s.width <= 0 || s.height <= 0) return 1;
     return std::min(max_w / s.width, max_h / s.height);
 }
@@ -794,12 +830,9 @@ bool safe_slide_path(std::string_view path) {
     return true;
 }
 
-bool bbb_whiteboard_uses_tldraw(std::string_view shapes_svg) {
-    return shapes_svg.find("/svgs/slide") != std::string_view::npos;
-}
-
-Result<Whiteboard> parse_bbb_whiteboard(std::string_view shapes_svg, std::string_view tldraw_json) {
-    pugi::xml_document doc;
+namespace {
+/// Reads shapes.svg into `doc`: the slide showings and the legacy canvases (nodes of `doc`).
+Result<ParsedSvg> read_shapes_svg(std::string_view shapes_svg, pugi::xml_document& doc) {
     // No DTD processing and no entities beyond XML's own: pugixml never fetches anything.
     const auto parsed = doc.load_buffer(shapes_svg.data(), shapes_svg.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!parsed) return Error::invalid(std::string("the playback's shapes.svg is not XML: ") + parsed.description());
@@ -831,9 +864,30 @@ Result<Whiteboard> parse_bbb_whiteboard(std::string_view shapes_svg, std::string
     } collect;
     collect.svg = &svg;
     doc.traverse(collect);
+    return svg;
+}
+
+/// From BBB 2.6 the slides are SVGs under svgs/ and the annotations are in tldraw.json.
+bool tldraw_slides(const ParsedSvg& svg) {
+    return std::any_of(svg.showings.begin(), svg.showings.end(),
+                       [](const Showing& s) { return s.href.find("/svgs/") != std::string::npos; });
+}
+}  // namespace
+
+bool bbb_whiteboard_uses_tldraw(std::string_view shapes_svg) {
+    pugi::xml_document doc;
+    auto svg = read_shapes_svg(shapes_svg, doc);
+    return svg && tldraw_slides(*svg);
+}
+
+Result<Whiteboard> parse_bbb_whiteboard(std::string_view shapes_svg, std::string_view tldraw_json) {
+    pugi::xml_document doc;
+    auto read = read_shapes_svg(shapes_svg, doc);
+    if (!read) return read.take_error();
+    const ParsedSvg& svg = *read;
 
     Whiteboard out;
-    out.tldraw = bbb_whiteboard_uses_tldraw(shapes_svg);
+    out.tldraw = tldraw_slides(svg);
     json::object tldraw;
     std::string bbb_version;
     if (out.tldraw) {
@@ -896,13 +950,7 @@ Result<Whiteboard> parse_bbb_whiteboard(std::string_view shapes_svg, std::string
                     return string_at(*a, "index") < string_at(*b, "index");
                 return number_at(*a, "childIndex", 0) < number_at(*b, "childIndex", 0);
             });
-            std::map<std::string, Box> boxes;
-            for (const json::object* d : visible) {
-                const json::object* props = object_at(*d, "props");
-                if (!props) continue;
-                boxes[string_at(*d, "id")] = Box{number_at(*d, "x", 0), number_at(*d, "y", 0),
-                                                 number_at(*props, "w", 0), number_at(*props, "h", 0)};
-            }
+            const std::map<std::string, Box> boxes = page_boxes(visible);
             const double scale = tldraw_scale(*s, bbb_version);
             page.width = s->width * scale;
             page.height = s->height * scale;
@@ -936,7 +984,31 @@ void append(pugi::xml_node parent, const SvgElement& e) {
 }
 }  // namespace
 
-std::string whiteboard_page_svg(const WhiteboardPage& page, std::string_view slide_file) {
+namespace {
+/// An SVG length in user units (px): "720pt" is 960.
+std::optional<double> svg_length(std::string_view v) {
+    char* end = nullptr;
+    const std::string text(v);
+    const double n = std::strtod(text.c_str(), &end);
+    if (!end || end == text.c_str() || !usable(n) || n <= 0) return std::nullopt;
+    const std::string_view unit = trim(std::string_view(end));
+    if (unit.empty() || unit == "px") return n;
+    if (unit == "pt") return n * 4 / 3;
+    if (unit == "pc") return n * 16;
+    if (unit == "in") return n * 96;
+    if (unit == "cm") return n * 96 / 2.54;
+    if (unit == "mm") return n * 96 / 25.4;
+    return std::nullopt;
+}
+}  // namespace
+
+bool is_svg_document(std::string_view bytes) {
+    pugi::xml_document doc;
+    return doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default, pugi::encoding_utf8) &&
+           std::string_view(doc.document_element().name()) == "svg";
+}
+
+std::string whiteboard_page_svg(const WhiteboardPage& page, const SlideImage& slide) {
     pugi::xml_document doc;
     pugi::xml_node svg = doc.append_child("svg");
     svg.append_attribute("xmlns").set_value("http://www.w3.org/2000/svg");
@@ -946,21 +1018,41 @@ std::string whiteboard_page_svg(const WhiteboardPage& page, std::string_view sli
     svg.append_attribute("height").set_value(h.c_str());
     svg.append_attribute("viewBox").set_value(("0 0 " + w + " " + h).c_str());
     append(svg, element("rect", {{"x", "0"}, {"y", "0"}, {"width", w}, {"height", h}, {"fill", "#ffffff"}}));
-    if (!slide_file.empty())
+    pugi::xml_document slide_doc;
+    if (!slide.svg.empty() &&
+        slide_doc.load_buffer(slide.svg.data(), slide.svg.size(), pugi::parse_default, pugi::encoding_utf8) &&
+        std::string_view(slide_doc.document_element().name()) == "svg") {
+        // An SVG slide (BBB 2.6 and later) is nested as it is, so that it stays vector graphics in the PDF
+        // (librsvg would turn an <image> of it into a bitmap). It is fitted to the page: its own size
+        // becomes its viewBox when it has none.
+        pugi::xml_node nested = svg.append_copy(slide_doc.document_element());
+        if (!nested.attribute("viewBox")) {
+            const auto sw = svg_length(nested.attribute("width").as_string());
+            const auto sh = svg_length(nested.attribute("height").as_string());
+            nested.append_attribute("viewBox").set_value(
+                ("0 0 " + num(sw.value_or(page.width)) + " " + num(sh.value_or(page.height))).c_str());
+        }
+        for (const char* a : {"x", "y", "width", "height"}) nested.remove_attribute(a);
+        nested.append_attribute("x").set_value("0");
+        nested.append_attribute("y").set_value("0");
+        nested.append_attribute("width").set_value(w.c_str());
+        nested.append_attribute("height").set_value(h.c_str());
+    } else if (!slide.file.empty()) {
         append(svg, element("image", {{"x", "0"},
                                       {"y", "0"},
                                       {"width", w},
                                       {"height", h},
                                       {"preserveAspectRatio", "none"},
-                                      {"xlink:href", std::string(slide_file)}}));
-    // The page is clipped to the slide, as the player shows it.
+                                      {"xlink:href", slide.file}}));
+    }
+    // The annotations are clipped to the slide, as the player shows them (an id the slide will not use).
     pugi::xml_node defs = svg.append_child("defs");
     append(defs, SvgElement{"clipPath",
-                            {{"id", "page"}},
+                            {{"id", "liveclass-page-clip"}},
                             {},
                             {element("rect", {{"x", "0"}, {"y", "0"}, {"width", w}, {"height", h}})}});
     pugi::xml_node layer = svg.append_child("g");
-    layer.append_attribute("clip-path").set_value("url(#page)");
+    layer.append_attribute("clip-path").set_value("url(#liveclass-page-clip)");
     for (const auto& a : page.annotations) append(layer, a);
     std::ostringstream s;
     doc.save(s, "", pugi::format_raw | pugi::format_no_declaration);

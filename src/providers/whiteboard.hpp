@@ -10,8 +10,9 @@
 //    (point, size, style), v2 from BBB 3.0 (x, y, props). Its coordinates put the slide, scaled to fit
 //    1440x1080 (2048x1536 before BBB 2.6.1), at the origin.
 // Each slide that carries annotations becomes one page: its last showing, with the annotations that were
-// visible when that showing ended. Pages are SVG documents built here from numbers and text; none of the
-// provider's markup is copied through, so nothing in it can make the renderer fetch or run anything.
+// visible when that showing ended. The annotations are rebuilt here from numbers and text; none of the
+// provider's annotation markup is copied through, so nothing in it can make the renderer fetch or run
+// anything.
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,8 +58,20 @@ Result<Whiteboard> parse_bbb_whiteboard(std::string_view shapes_svg, std::string
 /// A slide path is used to build a URL and a local file name: only plain relative paths are accepted.
 bool safe_slide_path(std::string_view path);
 
-/// The page as an SVG document on a white background. `slide_file`: the slide's image as a file name in
-/// the same directory as the page (empty: no slide, a white page).
-std::string whiteboard_page_svg(const WhiteboardPage& page, std::string_view slide_file);
+/// A page's slide: an SVG document (BBB 2.6 and later), nested in the page so that it stays vector
+/// graphics, or a bitmap file (PNG, JPEG) in the page's directory. Neither: a white page.
+struct SlideImage {
+    std::string file;  // a file name next to the page
+    std::string svg;   // the slide's SVG document
+};
+
+/// True when `bytes` is an XML document whose root is <svg>.
+bool is_svg_document(std::string_view bytes);
+
+/// The page as an SVG document: the slide (or white) with the annotations over it, clipped to it.
+/// Everything but an SVG slide is built by us; an SVG slide is the school's own BigBlueButton's
+/// conversion of its presentation, which the renderer reads under its usual rules (no files outside
+/// the page's directory, no network, no scripts).
+std::string whiteboard_page_svg(const WhiteboardPage& page, const SlideImage& slide);
 
 }  // namespace lc::providers

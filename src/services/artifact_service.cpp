@@ -463,7 +463,8 @@ Status ArtifactService::run_whiteboard_export_job(const store::Job& job) {
         render.program = opt_.rsvg_convert;
         render.output = (dir.path / "whiteboard.pdf").string();
         long long slide_bytes = 0;
-        std::int64_t missing_slides = 0;
+        std::int64_t missing_slides = 0, left_out_pages = 0;
+        std::vector<std::string> bare_pages;  // each page without its slide, for when the renderer fails
         for (std::size_t i = 0; i < board->pages.size(); ++i) {
             const auto& page = board->pages[i];
             const std::string n = std::to_string(i + 1);
@@ -472,29 +473,61 @@ Status ArtifactService::run_whiteboard_export_job(const store::Job& job) {
             // help, its annotations go on a white page rather than being lost.
             if (!slide && slide.error().code != Code::kInvalidArgument && job.attempts < job.max_attempts)
                 return slide.take_error();
-            std::string slide_file;
             if (slide && (slide_bytes += static_cast<long long>(slide->size())) > kMaxSlidesBytes)
                 return Error::give_up(Error::invalid("export_whiteboard: the slides are too large to render"));
-            if (const char* ext = slide ? image_extension(*slide) : nullptr) {
-                slide_file = "slide-" + n + ext;
-                if (!write_file((dir.path / slide_file).string(), *slide))
+            providers::SlideImage image;
+            const char* ext = slide ? image_extension(*slide) : nullptr;
+            if (ext && std::string_view(ext) == ".svg") {
+                if (providers::is_svg_document(*slide)) image.svg = std::move(*slide);
+            } else if (ext) {
+                image.file = "slide-" + n + ext;
+                if (!write_file((dir.path / image.file).string(), *slide))
                     return Error::unavailable("the whiteboard could not be rendered", "could not write a slide");
-            } else {
-                ++missing_slides;  // drawn on a white page
             }
+            if (image.file.empty() && image.svg.empty()) ++missing_slides;  // drawn on a white page
             const std::string page_path = (dir.path / ("page-" + n + ".svg")).string();
-            if (!write_file(page_path, providers::whiteboard_page_svg(page, slide_file)))
+            const std::string bare_path = (dir.path / ("bare-" + n + ".svg")).string();
+            if (!write_file(page_path, providers::whiteboard_page_svg(page, image)) ||
+                !write_file(bare_path, providers::whiteboard_page_svg(page, {})))
                 return Error::unavailable("the whiteboard could not be rendered", "could not write a page");
             render.pages.push_back(page_path);
+            bare_pages.push_back(bare_path);
         }
-        if (auto r = infra::render_svgs_to_pdf(render); !r) {
-            if (r.error().code == Code::kInvalidArgument) return Error::give_up(r.take_error());
-            return r.take_error();
+        auto rendered = infra::render_svgs_to_pdf(render);
+        if (!rendered && rendered.error().code == Code::kInvalidArgument) {
+            // The renderer cannot draw some page (a slide it chokes on, say). Each page is tried alone,
+            // then without its slide; what still fails is left out, and the rest is rendered.
+            std::vector<std::string> drawable;
+            for (std::size_t i = 0; i < render.pages.size(); ++i) {
+                infra::SvgToPdfRequest one = render;
+                one.output = (dir.path / "one.pdf").string();
+                one.pages = {render.pages[i]};
+                if (infra::render_svgs_to_pdf(one)) {
+                    drawable.push_back(render.pages[i]);
+                    continue;
+                }
+                one.pages = {bare_pages[i]};
+                if (infra::render_svgs_to_pdf(one)) {
+                    drawable.push_back(bare_pages[i]);
+                    ++missing_slides;
+                } else {
+                    ++left_out_pages;
+                }
+            }
+            if (drawable.empty()) return Error::give_up(rendered.take_error());
+            render.pages = std::move(drawable);
+            rendered = infra::render_svgs_to_pdf(render);
         }
+        if (!rendered) {
+            if (rendered.error().code == Code::kInvalidArgument) return Error::give_up(rendered.take_error());
+            return rendered.take_error();
+        }
+        std::error_code size_error;
+        const auto pdf_size = std::filesystem::file_size(render.output, size_error);
+        if (!size_error && pdf_size > static_cast<std::uintmax_t>(kMaxWhiteboardPdfBytes))
+            return Error::give_up(Error::invalid("export_whiteboard: the whiteboard's PDF is too large to keep"));
         auto pdf = read_small_file(render.output);
         if (!pdf) return Error::unavailable("the whiteboard could not be rendered", "the PDF could not be read");
-        if (static_cast<long long>(pdf->size()) > kMaxWhiteboardPdfBytes)
-            return Error::give_up(Error::invalid("export_whiteboard: the whiteboard's PDF is too large to keep"));
         Artifact a;
         a.id = infra::new_uuid();
         a.tenant_id = src.tenant_id;
@@ -506,10 +539,11 @@ Status ArtifactService::run_whiteboard_export_job(const store::Job& job) {
         a.content = infra::base64_encode(*pdf);
         a.metadata = json::serialize(json::object{{"provider", "bbb"},
                                                   {"format", "pdf"},
-                                                  {"page_count", static_cast<std::int64_t>(board->pages.size())},
+                                                  {"page_count", static_cast<std::int64_t>(render.pages.size())},
                                                   {"shape_count", static_cast<std::int64_t>(board->shapes)},
                                                   {"skipped_shapes", static_cast<std::int64_t>(board->skipped_shapes)},
                                                   {"missing_slides", missing_slides},
+                                                  {"left_out_pages", left_out_pages},
                                                   {"size_bytes", static_cast<std::int64_t>(pdf->size())}});
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
         if (!store::find_session(tx.sql(), src.tenant_id, src.session_id)) return ok_status();  // deleted meanwhile

@@ -60,7 +60,9 @@ auto guarded(F&& f) -> decltype(f()) {
     try {
         return f();
     } catch (const std::exception& e) {
-        if (store::is_unavailable(e)) return store::unavailable_error(e);  // 503 + Retry-After, not 500
+        // 503 + Retry-After for a database that is busy or gone, 409 for a row another request wrote
+        // first: neither is a bug.
+        if (auto expected = store::expected_database_error(e)) return std::move(*expected);
         return Error::internal_error(e.what());
     }
 }

@@ -137,6 +137,29 @@ bool is_unavailable(const std::exception& e) {
     return false;
 }
 
+bool is_unique_violation(const std::exception& e) {
+    if (auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+        const int code = lite->result();
+        if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) return true;
+        // SOCI may hand over only the primary code (SQLITE_CONSTRAINT): then SQLite's own wording says which.
+        const std::string what = lite->what();
+        return (code & 0xff) == SQLITE_CONSTRAINT && (what.find("UNIQUE constraint failed") != std::string::npos ||
+                                                      what.find("PRIMARY KEY constraint failed") != std::string::npos);
+    }
+    if (auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) return pg->sqlstate() == "23505";
+    return false;
+}
+
+std::optional<Error> expected_database_error(const std::exception& e) {
+    if (is_unavailable(e)) return unavailable_error(e);
+    if (is_unique_violation(e)) {
+        Error err = Error::exists("this was created or changed by another request at the same moment; load it again");
+        err.internal = e.what();
+        return err;
+    }
+    return std::nullopt;
+}
+
 Error unavailable_error(const std::exception& e) {
     Error err = Error::unavailable("the database is busy or unreachable; retry shortly", e.what());
     err.retry_after_seconds = 5;

@@ -5,6 +5,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/result.hpp"
@@ -50,6 +51,12 @@ private:
 bool is_unavailable(const std::exception& e);
 /// The 503 for such an exception (Retry-After: 5); its text is logged only.
 Error unavailable_error(const std::exception& e);
+/// True when a unique index refused a row: usually another request wrote the same row a moment
+/// earlier, between our check and our insert (SQLite's UNIQUE/PRIMARY KEY constraint, PostgreSQL 23505).
+bool is_unique_violation(const std::exception& e);
+/// What to answer for a database exception that is no bug: the 503 above, or a 409 for a unique
+/// violation (the client may look again and retry). nullopt for anything else (a 500).
+std::optional<Error> expected_database_error(const std::exception& e);
 
 /// "postgresql://user:pw@host:port/db?sslmode=require&options=..." -> libpq keyword/value string.
 Result<std::string> postgres_conninfo(const std::string& url);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "core/time.hpp"
 #include "fake_bbb.hpp"
@@ -493,23 +494,24 @@ const std::string kSlidePng(
     "\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
     93);
 
-/// What pdfinfo (poppler-utils) reads in `pdf`: its "Pages:" count, or -1.
-int pdf_page_count(const std::string& pdf) {
+/// What a poppler-utils tool (pdfinfo, pdftotext, pdfimages) prints for `pdf`: `command` is run with the
+/// PDF's path as its last arguments (pdftotext with "-" after it, to print).
+std::string pdf_tool(const std::string& pdf, const std::string& command, const std::string& after = "") {
     char path[] = "/tmp/liveclass-whiteboard-XXXXXX";
     const int fd = ::mkstemp(path);
-    if (fd < 0) return -1;
+    if (fd < 0) return "";
     const bool written = ::write(fd, pdf.data(), pdf.size()) == static_cast<ssize_t>(pdf.size());
     ::close(fd);
-    int pages = -1;
+    std::string out;
     if (written)
-        if (FILE* p = ::popen(("pdfinfo " + std::string(path) + " 2>/dev/null").c_str(), "r")) {
-            char line[256];
-            while (std::fgets(line, sizeof line, p))
-                if (std::strncmp(line, "Pages:", 6) == 0) pages = std::atoi(line + 6);
+        if (FILE* p = ::popen((command + " " + path + " " + after + " 2>/dev/null").c_str(), "r")) {
+            char buf[4096];
+            std::size_t n = 0;
+            while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
             ::pclose(p);
         }
     ::unlink(path);
-    return pages;
+    return out;
 }
 
 TEST_P(Artifacts, BigBlueButtonWhiteboardBecomesAPdfOfTheSlidesDrawnOn) {
@@ -542,14 +544,39 @@ TEST_P(Artifacts, BigBlueButtonWhiteboardBecomesAPdfOfTheSlidesDrawnOn) {
     EXPECT_EQ(file.headers["content-disposition"], "attachment; filename=\"whiteboard-" + id + ".pdf\"");
     ASSERT_TRUE(file.body.starts_with("%PDF-")) << file.body.substr(0, 64);
     EXPECT_EQ(a.at("metadata").at("size_bytes"), static_cast<std::int64_t>(file.body.size()));
-    EXPECT_EQ(pdf_page_count(file.body), 2);
+    EXPECT_NE(pdf_tool(file.body, "pdfinfo").find("Pages:           2"), std::string::npos);
+    // The SVG slide is vector graphics in the PDF (its text is text), the PNG slide an image; the
+    // annotations' text is text too.
+    const std::string text = pdf_tool(file.body, "pdftotext", "-");
+    EXPECT_NE(text.find("Limit ve Türev"), std::string::npos) << text;
+    EXPECT_NE(text.find("Türev = eğim"), std::string::npos) << text;
+    EXPECT_NE(text.find("Ödev: s. 42"), std::string::npos) << text;
+    // pdfimages -list: a table of page, num, type, width, height, ... after two header lines.
+    const std::string images = pdf_tool(file.body, "pdfimages -list");
+    std::istringstream table(images);
+    std::string line;
+    std::vector<std::string> found;
+    for (int i = 0; std::getline(table, line); ++i) {
+        std::istringstream cells(line);
+        std::string page, num, type, width, height;
+        if (i >= 2 && cells >> page >> num >> type >> width >> height)
+            found.push_back(page + ":" + width + "x" + height);
+    }
+    EXPECT_EQ(found, std::vector<std::string>{"2:32x24"}) << "only the PNG slide is a bitmap: " << images;
     if (const char* keep = std::getenv("LIVE_TEST_KEEP_WHITEBOARD")) {
         std::ofstream out(keep, std::ios::binary);
         out << file.body;
     }
 
-    // A second recording-ready for the same recording adds nothing.
-    run_jobs();
+    // The same playback exported again (a repeated callback, a second worker) adds nothing.
+    {
+        soci::session sql(srv.app().db().pool());
+        services::queue_whiteboard_export(
+            sql, services::WhiteboardSource{s.tenant.id, id, files.url("/presentation/rec-1/"), "bbb-whiteboard:rec-1"},
+            srv.clock().now());
+    }
+    EXPECT_EQ(run_jobs(), 1);
+    EXPECT_EQ(rows("jobs WHERE type = 'export_whiteboard' AND status = 'done'"), 2);
     EXPECT_EQ(rows("live_session_artifacts WHERE session_id = '" + id + "' AND type = 'whiteboard'"), 1);
 }
 
@@ -587,6 +614,25 @@ TEST_P(Artifacts, AWhiteboardSlideThatNeverArrivesIsAWhitePageAndWhatIsNoPlaybac
                    "' AND status = 'dead' AND attempts = 1"),
               1);
     EXPECT_EQ(rows("live_session_artifacts WHERE session_id = '" + id2 + "'"), 0);
+}
+
+TEST_P(Artifacts, ASlideTheRendererRefusesLeavesItsAnnotationsOnAWhitePage) {
+    auto s = srv.make_school("bboard4", 1);
+    FakeBbb fake(kBbbSecret);
+    // pugixml takes this slide; librsvg's XML parser refuses U+FFFF, so the whole render fails first.
+    FileHost files(std::map<std::string, std::string>{
+        {"/presentation/rec-1/shapes.svg", kWhiteboardShapes},
+        {"/presentation/rec-1/tldraw.json", kWhiteboardTldraw},
+        {"/presentation/rec-1/presentation/p1/svgs/slide1.svg",
+         R"X(<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1200"><text x="9" y="99">&#xFFFF;</text></svg>)X"},
+        {"/presentation/rec-1/presentation/p1/svgs/slide3.png", kSlidePng}});
+    const std::string id = bbb_recording_ready(s, fake, files);
+    ASSERT_FALSE(id.empty());
+    auto a = only_artifact(s, id);
+    ASSERT_FALSE(a.empty());
+    EXPECT_EQ(a.at("metadata").at("page_count"), 2);
+    EXPECT_EQ(a.at("metadata").at("missing_slides"), 1) << "page 1 without its slide";
+    EXPECT_EQ(a.at("metadata").at("left_out_pages"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Artifacts, ::testing::ValuesIn(available_engines()), engine_name);

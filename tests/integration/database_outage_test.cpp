@@ -18,6 +18,7 @@
 
 #include "harness.hpp"
 #include "infra/crypto.hpp"
+#include "services/context.hpp"
 
 namespace lc::testing {
 namespace {
@@ -194,6 +195,37 @@ TEST(DatabaseOutage, StoppedPostgresAnswers503AndRecoversWhenItIsBack) {
     EXPECT_EQ(created, 3) << "the pool reconnected";
     EXPECT_EQ(srv->count_rows("courses"), courses + created) << "nothing was written while the server was down";
     EXPECT_EQ(srv->get("/health").status, 200u);
+}
+
+// A unique index refusing a row (another request wrote it between our check and our insert) is the
+// client's 409, not a 500 bug; any other database error stays a 500. On the engine the build tests.
+void expect_unique_violation_is_409(Engine engine) {
+    TestServer srv(engine, false);
+    auto s = srv.make_school("uniq", 0);
+    auto duplicate = services::guarded([&]() -> Status {
+        soci::session sql(srv.app().db().pool());
+        sql << "INSERT INTO courses (id, tenant_id, title, created_at) VALUES (:i, :t, 'Kopya', 0)",
+            soci::use(s.course.id), soci::use(s.tenant.id);
+        return ok_status();
+    });
+    ASSERT_FALSE(duplicate);
+    EXPECT_EQ(duplicate.error().code, Code::kAlreadyExists)
+        << duplicate.error().message << " / " << duplicate.error().internal;
+    EXPECT_EQ(duplicate.error().message.find("INSERT"), std::string::npos) << "the statement stays internal";
+    auto other = services::guarded([&]() -> Status {
+        soci::session sql(srv.app().db().pool());
+        sql << "INSERT INTO no_such_table (x) VALUES (1)";
+        return ok_status();
+    });
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().code, Code::kInternal);
+}
+
+TEST(DatabaseErrors, AUniqueViolationIsAConflictOnSqlite) { expect_unique_violation_is_409(Engine::kSqlite); }
+
+TEST(DatabaseErrors, AUniqueViolationIsAConflictOnPostgres) {
+    if (!std::getenv("LIVE_TEST_POSTGRES_URL")) GTEST_SKIP() << "LIVE_TEST_POSTGRES_URL not set";
+    expect_unique_violation_is_409(Engine::kPostgres);
 }
 
 }  // namespace

@@ -53,7 +53,7 @@ TEST(BbbWhiteboard, LegacyAnnotationsAreTheLastVersionOfEachShapeStillOnTheSlide
     EXPECT_EQ(page.annotations.size(), 3u);
     EXPECT_EQ(board->shapes, 3u);
 
-    const std::string svg = whiteboard_page_svg(page, "slide-1.png");
+    const std::string svg = whiteboard_page_svg(page, {"slide-1.png", ""});
     EXPECT_NE(svg.find("M10 10L20 20L300 200"), std::string::npos) << svg;
     EXPECT_EQ(svg.find("\"M10 10L20 20\""), std::string::npos) << "the first version is replaced";
     EXPECT_NE(svg.find("Merhaba &lt;dünya&gt;"), std::string::npos) << "text is escaped, lines kept: " << svg;
@@ -86,7 +86,7 @@ TEST(BbbWhiteboard, LegacyUndoneShapesPollChartsAndHostileMarkupAreLeftOut) {
     ASSERT_EQ(board->pages.size(), 1u) << "a slide path that climbs out of the playback is no page";
     EXPECT_EQ(board->shapes, 1u);
     EXPECT_EQ(board->skipped_shapes, 3u) << "the poll chart, the bad path and the script";
-    const std::string page = whiteboard_page_svg(board->pages[0], "");
+    const std::string page = whiteboard_page_svg(board->pages[0], {});
     EXPECT_EQ(page.find("script"), std::string::npos);
     EXPECT_EQ(page.find("<image"), std::string::npos) << "no slide file: a white page";
     EXPECT_NE(page.find("stroke:#123456;stroke-width:3;"), std::string::npos) << page;
@@ -128,7 +128,7 @@ TEST(BbbWhiteboard, TldrawV1ShapesAreDrawnInTheScaledSlideSpace) {
     // drawn, and the stroke at 40 s came after the slide was left.
     EXPECT_EQ(board->shapes, 5u);
     EXPECT_EQ(board->skipped_shapes, 1u);
-    const std::string svg = whiteboard_page_svg(page, "slide-1.svg");
+    const std::string svg = whiteboard_page_svg(page, {"slide-1.svg", ""});
     EXPECT_NE(svg.find("M0 0L10 10L50 20"), std::string::npos) << svg;
     EXPECT_NE(svg.find("translate(100 100)"), std::string::npos);
     EXPECT_NE(svg.find("stroke=\"#ff2133\""), std::string::npos) << "tldraw v1's red";
@@ -163,13 +163,14 @@ TEST(BbbWhiteboard, TldrawV2ShapesFromBbb3) {
     EXPECT_EQ(board->shapes, 7u);
     EXPECT_EQ(board->skipped_shapes, 2u) << "the image and the unknown kind";
     EXPECT_DOUBLE_EQ(board->pages[0].width, 1440);
-    const std::string svg = whiteboard_page_svg(board->pages[0], "slide-1.svg");
+    const std::string svg = whiteboard_page_svg(board->pages[0], {"slide-1.svg", ""});
     EXPECT_NE(svg.find("M0 0L5 5L5 5L40 5"), std::string::npos) << "both segments of the stroke: " << svg;
     EXPECT_NE(svg.find("stroke=\"#4263eb\""), std::string::npos) << "tldraw v2's blue";
     EXPECT_NE(svg.find("<ellipse"), std::string::npos);
     EXPECT_NE(svg.find("fill=\"#d3e9e3\""), std::string::npos) << "a solid fill is the colour's semi tone";
     EXPECT_NE(svg.find(">Hücre<"), std::string::npos);
-    EXPECT_NE(svg.find("M0 0L300 -50"), std::string::npos) << "the arrow ends at the bound shape's centre (400,350), from (100,400)";
+    EXPECT_NE(svg.find("M0 0L300 -50"), std::string::npos)
+        << "the arrow ends at the bound shape's centre (400,350), from (100,400)";
     EXPECT_NE(svg.find(">Ödev: s. 42<"), std::string::npos);
     EXPECT_NE(svg.find(">x² + y²<"), std::string::npos);
     EXPECT_NE(svg.find("font-size=\"44\""), std::string::npos);
@@ -197,11 +198,86 @@ TEST(BbbWhiteboard, WhatIsNotAPlaybacksDataIsRefused) {
         R"X({"1":{"shapes":[{"timestamp":"x","shape_data":{"id":"a","type":"draw","point":"p","points":[["a",1],[1e308,2],[1,2]]}},{"shape_data":7},3]}})X");
     ASSERT_TRUE(odd) << odd.error().message;
     ASSERT_EQ(odd->pages.size(), 1u);
-    EXPECT_NE(whiteboard_page_svg(odd->pages[0], "").find("<circle cx=\"1\" cy=\"2\""), std::string::npos)
+    EXPECT_NE(whiteboard_page_svg(odd->pages[0], {}).find("<circle cx=\"1\" cy=\"2\""), std::string::npos)
         << "the one usable point is a dot";
     auto empty = parse_bbb_whiteboard("<svg/>", "");
     ASSERT_TRUE(empty);
     EXPECT_TRUE(empty->pages.empty());
+}
+
+TEST(BbbWhiteboard, Tldrawv1TextHasNoSizeSoItStartsAtItsPointAndAMissingVersionMeansTheOldSpace) {
+    constexpr const char* v1 = R"X({"1":{"shapes":[
+   {"id":1,"timestamp":1,"undo":-1,"shape_data":{"id":"t","type":"text","point":[300,40],"text":"Soru 1","childIndex":1,"rotation":0,"style":{"color":"blue","size":"medium","textAlign":"middle"}}},
+   {"id":2,"timestamp":1,"undo":-1,"shape_data":{"id":"e","type":"ellipse","point":[10,10],"radius":[40,20],"rotation":1.5707963267948966,"childIndex":2,"style":{}}}]}})X";
+    auto board = parse_bbb_whiteboard(kTldrawSvg, v1);
+    ASSERT_TRUE(board) << board.error().message;
+    ASSERT_EQ(board->pages.size(), 1u);
+    EXPECT_DOUBLE_EQ(board->pages[0].width, 2048) << "no bbb_version: BBB's player uses 2048x1536";
+    const std::string svg = whiteboard_page_svg(board->pages[0], {});
+    EXPECT_NE(svg.find("text-anchor=\"start\""), std::string::npos) << svg;
+    EXPECT_NE(svg.find("<tspan x=\"0\""), std::string::npos) << "at the text's left edge, not centred on it";
+    EXPECT_NE(svg.find("rotate(90 40 20)"), std::string::npos) << "an ellipse turns about its centre: " << svg;
+}
+
+TEST(BbbWhiteboard, LegacyPollBackdropsNestedTldrawGroupsAndUnwritableCharacters) {
+    constexpr const char* legacy =
+        R"X(<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
+  <image id="image1" class="slide" in="0" out="50" xlink:href="presentation/p/slide-1.png" width="800" height="600"/>
+  <g class="canvas" id="canvas1" image="image1">
+    <g class="shape" timestamp="1" undo="-1" shape="poll" style="visibility:hidden"><rect x="1" y="1" width="300" height="200" fill="white" stroke="black"/><image xlink:href="presentation/p/poll.svg" width="3" height="3"/></g>
+    <g class="shape" timestamp="2" undo="-1" shape="t" style="color:#000000;font-size:5000px"><switch><foreignObject x="1" y="1" width="9" height="9"><p>a&#xFFFF;b&#xFFFE;c see presentation/x/svgs/slide1.svg</p></foreignObject></switch></g>
+    <g class="shape" timestamp="3" undo="20" shape="gone" style="stroke:#000;stroke-width:1e9"><line x1="0" y1="0" x2="1" y2="1"/></g>
+    <g class="shape" timestamp="4" undo="50" shape="undone-at-the-end" style="stroke:#000"><line x1="0" y1="0" x2="2" y2="2"/></g>
+  </g>
+</svg>)X";
+    EXPECT_FALSE(bbb_whiteboard_uses_tldraw(legacy)) << "only the slides' addresses tell";
+    auto board = parse_bbb_whiteboard(legacy, "");
+    ASSERT_TRUE(board) << board.error().message;
+    ASSERT_EQ(board->pages.size(), 1u);
+    EXPECT_EQ(board->shapes, 1u) << "the text; the poll is skipped, the lines were undone by the end";
+    EXPECT_EQ(board->skipped_shapes, 1u);
+    const std::string svg = whiteboard_page_svg(board->pages[0], {});
+    EXPECT_NE(svg.find(">abc see presentation/x/svgs/slide1.svg<"), std::string::npos) << svg;
+    EXPECT_NE(svg.find("font-size=\"1000\""), std::string::npos) << "font sizes are capped";
+
+    constexpr const char* nested = R"X({"bbb_version":"3.0.0","1":{"shapes":[
+   {"id":1,"timestamp":1,"undo":-1,"shape_data":{"id":"shape:g","type":"group","x":100,"y":100,"index":"a1","parentId":"page:p","props":{}}},
+   {"id":2,"timestamp":1,"undo":-1,"shape_data":{"id":"shape:f","type":"frame","x":10,"y":10,"index":"a2","parentId":"shape:g","props":{"w":50,"h":50}}},
+   {"id":3,"timestamp":1,"undo":-1,"shape_data":{"id":"shape:r","type":"geo","x":5,"y":5,"index":"a3","parentId":"shape:f","props":{"geo":"rectangle","w":10,"h":10}}},
+   {"id":4,"timestamp":1,"undo":-1,"shape_data":{"id":"shape:loop","type":"geo","x":1,"y":1,"index":"a4","parentId":"shape:loop","props":{"geo":"star","w":10,"h":10}}}]}})X";
+    constexpr const char* slide =
+        R"X(<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
+  <image id="image1" class="slide" in="0" out="9" xlink:href="presentation/q/svgs/slide1.svg" width="1440" height="1080"/></svg>)X";
+    auto groups = parse_bbb_whiteboard(slide, nested);
+    ASSERT_TRUE(groups) << groups.error().message;
+    ASSERT_EQ(groups->pages.size(), 1u);
+    EXPECT_EQ(groups->shapes, 3u) << "the frame, the rectangle and the star; a group draws nothing itself";
+    EXPECT_EQ(groups->skipped_shapes, 0u);
+    const std::string page = whiteboard_page_svg(groups->pages[0], {});
+    EXPECT_NE(page.find("translate(115 115)"), std::string::npos) << "inside a frame inside a group: " << page;
+    EXPECT_NE(page.find("translate(1 1)"), std::string::npos) << "its own parent: placed where it says";
+}
+
+TEST(BbbWhiteboard, AnSvgSlideIsNestedSoItStaysVectorGraphics) {
+    WhiteboardPage page;
+    page.slide_path = "presentation/p/svgs/slide1.svg";
+    page.width = 1440;
+    page.height = 1080;
+    const std::string svg = whiteboard_page_svg(
+        page,
+        {"",
+         R"X(<svg xmlns="http://www.w3.org/2000/svg" width="720pt" height="540pt"><path id="liveclass" d="M0 0L720 540"/></svg>)X"});
+    EXPECT_NE(svg.find("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 720\" x=\"0\" y=\"0\" "
+                       "width=\"1440\" height=\"1080\">"),
+              std::string::npos)
+        << svg;
+    EXPECT_NE(svg.find("d=\"M0 0L720 540\""), std::string::npos);
+    EXPECT_EQ(svg.find("<image"), std::string::npos);
+    EXPECT_TRUE(is_svg_document("<svg/>"));
+    EXPECT_FALSE(is_svg_document("<html/>"));
+    EXPECT_FALSE(is_svg_document("<svg"));
+    const std::string not_svg = whiteboard_page_svg(page, {"", "<html><body>oturum açın</body></html>"});
+    EXPECT_EQ(not_svg.find("oturum"), std::string::npos) << "what is not an SVG document is no slide";
 }
 
 TEST(BbbWhiteboard, SlidePathsArePlainRelativePaths) {
