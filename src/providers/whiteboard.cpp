@@ -10,6 +10,7 @@
 #include <optional>
 #include <pugixml.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "core/text.hpp"
 
@@ -944,12 +945,15 @@ Result<Whiteboard> parse_bbb_whiteboard(std::string_view shapes_svg, std::string
                      [](const json::object* v) { return number_at(*v, "timestamp", 0); },
                      [](const json::object* v) { return number_at(*v, "undo", -1); }))
                 visible.push_back(&data_of(versions[i]));
-            // Drawn in tldraw's stacking order: v1's childIndex, v2's fractional index.
-            std::stable_sort(visible.begin(), visible.end(), [](const json::object* a, const json::object* b) {
-                if (a->contains("props") || b->contains("props"))
-                    return string_at(*a, "index") < string_at(*b, "index");
-                return number_at(*a, "childIndex", 0) < number_at(*b, "childIndex", 0);
-            });
+            // Drawn in tldraw's stacking order: v1's childIndex, v2's fractional index. One key per shape, so
+            // that the order is a strict weak one whatever the file mixes (the sort relies on it).
+            auto stacking = [](const json::object* d) {
+                const bool v2 = d->contains("props");
+                return std::tuple(v2, v2 ? string_at(*d, "index") : std::string(),
+                                  v2 ? 0.0 : number_at(*d, "childIndex", 0));
+            };
+            std::stable_sort(visible.begin(), visible.end(),
+                             [&](const json::object* a, const json::object* b) { return stacking(a) < stacking(b); });
             const std::map<std::string, Box> boxes = page_boxes(visible);
             const double scale = tldraw_scale(*s, bbb_version);
             page.width = s->width * scale;
