@@ -95,6 +95,13 @@ std::string html_escape(std::string_view s) {
     return out;
 }
 
+std::string_view trim_blanks(std::string_view s) {
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+    while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+    return s;
+}
+
 std::string clean_text(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -117,6 +124,5 @@ std::string clean_text(std::string_view s) {
     }
     return out;
 }
-
 
 }  // namespace lc

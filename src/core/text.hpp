@@ -19,6 +19,8 @@ std::string clean_text(std::string_view s);
 /// A C0 control character or DEL (tab and newline included): none belongs in a one-line name or title,
 /// where it would break a calendar line, a mail subject or a terminal that shows a log.
 bool has_control_characters(std::string_view s);
+/// `s` without the spaces, tabs, CRs and LFs around it (header values, lines of a file, style values).
+std::string_view trim_blanks(std::string_view s);
 /// ASCII letters lowered, every other byte kept (e-mails, host names, header names, room ids).
 std::string ascii_lower(std::string_view s);
 

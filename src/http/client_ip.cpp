@@ -2,17 +2,13 @@
 
 #include <boost/system/error_code.hpp>
 
+#include "core/text.hpp"
+
 namespace lc::http {
 
 namespace ip = boost::asio::ip;
 
 namespace {
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 /// An address, unwrapping IPv4-mapped IPv6 ("::ffff:10.0.0.1") so one rule covers both spellings.
 bool parse_address(std::string_view text, ip::address& out) {
     boost::system::error_code ec;
@@ -27,7 +23,7 @@ Result<TrustedProxies> TrustedProxies::parse(std::string_view list) {
     TrustedProxies t;
     while (!list.empty()) {
         auto comma = list.find(',');
-        auto item = trim(list.substr(0, comma));
+        auto item = trim_blanks(list.substr(0, comma));
         list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
         if (item.empty()) continue;
         auto slash = item.find('/');
@@ -79,7 +75,7 @@ std::string TrustedProxies::client_ip(const std::string& peer, std::string_view 
     std::string client = peer;
     while (!forwarded_for.empty()) {
         auto comma = forwarded_for.rfind(',');
-        auto item = trim(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
+        auto item = trim_blanks(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
         forwarded_for = comma == std::string_view::npos ? std::string_view{} : forwarded_for.substr(0, comma);
         ip::address a;
         if (!parse_address(item, a)) break;

@@ -7,6 +7,8 @@
 #include <boost/asio/post.hpp>
 #include <charconv>
 
+#include "core/text.hpp"
+
 namespace lc::http {
 
 namespace {
@@ -18,12 +20,6 @@ std::optional<long long> decimal(std::string_view s) {
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size() || v < 0) return std::nullopt;
     return v;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
 }
 
 constexpr long long kChunkBytes = 256 * 1024;
@@ -95,16 +91,16 @@ private:
 
 ByteRange parse_byte_range(std::string_view header, long long size) {
     ByteRange whole{ByteRange::Kind::kWhole, 0, size - 1};
-    header = trim(header);
+    header = trim_blanks(header);
     constexpr std::string_view kUnit = "bytes=";
     if (header.size() < kUnit.size()) return whole;
     for (std::size_t i = 0; i < kUnit.size(); ++i)
         if (std::tolower(static_cast<unsigned char>(header[i])) != kUnit[i]) return whole;
-    std::string_view spec = trim(header.substr(kUnit.size()));
+    std::string_view spec = trim_blanks(header.substr(kUnit.size()));
     if (spec.find(',') != std::string_view::npos) return whole;  // several ranges: the whole file instead
     auto dash = spec.find('-');
     if (dash == std::string_view::npos) return whole;
-    auto from = trim(spec.substr(0, dash)), to = trim(spec.substr(dash + 1));
+    auto from = trim_blanks(spec.substr(0, dash)), to = trim_blanks(spec.substr(dash + 1));
     if (from.empty()) {  // the last N bytes
         auto n = decimal(to);
         if (!n) return whole;

@@ -16,12 +16,6 @@ namespace {
 constexpr std::size_t kMaxMessages = 50'000;
 constexpr std::size_t kMaxMessageChars = 20'000;  // characters, not bytes
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /// "H:MM:SS" or "HH:MM:SS" at the start of `line`: the seconds and how many characters it took.
@@ -68,23 +62,23 @@ ZoomHeader zoom_header(std::string_view rest) {
             header = body.substr(0, body.size() - 1);
         } else if (const auto p = body.find(" : "); p != std::string_view::npos) {
             header = body.substr(0, p);
-            h.text = trim(body.substr(p + 3));
+            h.text = trim_blanks(body.substr(p + 3));
             spaced_colon = true;
         } else if (const auto q = body.find(": "); q != std::string_view::npos) {
             header = body.substr(0, q);
-            h.text = trim(body.substr(q + 2));
+            h.text = trim_blanks(body.substr(q + 2));
         } else {
             return h;
         }
         if (const auto to = header.rfind(" to "); to != std::string_view::npos) {
-            const std::string_view target = trim(header.substr(to + 4));
+            const std::string_view target = trim_blanks(header.substr(to + 4));
             h.is_public = target == "Everyone" || target == "Herkes";
             header = header.substr(0, to);
         } else {
             // No addressee: only the oldest layout wrote public messages so; anything else may be private.
             h.is_public = spaced_colon;
         }
-        h.sender = trim(header);
+        h.sender = trim_blanks(header);
         return h;
     }
     // Cloud recordings: "Name:\tText" (a tab after the colon; a plain space in some exports).
@@ -96,8 +90,8 @@ ZoomHeader zoom_header(std::string_view rest) {
         else
             return h;
     }
-    h.sender = trim(rest.substr(0, colon));
-    h.text = trim(rest.substr(colon + 1));
+    h.sender = trim_blanks(rest.substr(0, colon));
+    h.text = trim_blanks(rest.substr(colon + 1));
     return h;
 }
 
@@ -148,7 +142,7 @@ Result<std::vector<ChatMessage>> parse_zoom_chat(std::string_view text) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (auto t = leading_time(line)) {
             saw_time = true;
-            const ZoomHeader h = zoom_header(trim(line.substr(t->second)));
+            const ZoomHeader h = zoom_header(trim_blanks(line.substr(t->second)));
             std::string sender = utf8_prefix(clean_text(h.sender), 200);  // a name of control bytes is none
             keeping = !sender.empty() && h.is_public;
             if (!keeping) continue;
@@ -158,8 +152,8 @@ Result<std::vector<ChatMessage>> parse_zoom_chat(std::string_view text) {
             m.sender = std::move(sender);
             append_text(m.message, h.text);
             out.push_back(std::move(m));
-        } else if (keeping && !trim(line).empty()) {
-            append_text(out.back().message, trim(line));
+        } else if (keeping && !trim_blanks(line).empty()) {
+            append_text(out.back().message, trim_blanks(line));
         }
     }
     if (!saw_time) return Error::invalid("this is not a Zoom chat file: no line starts with a time (HH:MM:SS)");

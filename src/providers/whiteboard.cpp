@@ -60,12 +60,6 @@ std::string clean_line(std::string_view raw) {
     return utf8_prefix(s, kMaxLineCharacters);
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
-
 std::vector<std::string> text_lines(std::string_view text) {
     std::vector<std::string> lines;
     std::size_t start = 0;
@@ -123,8 +117,8 @@ std::map<std::string, std::string> legacy_style(std::string_view style) {
         start = end == std::string_view::npos ? style.size() : end + 1;
         std::size_t colon = decl.find(':');
         if (colon == std::string_view::npos) continue;
-        std::string key(trim(decl.substr(0, colon)));
-        std::string value(trim(decl.substr(colon + 1)));
+        std::string key(trim_blanks(decl.substr(0, colon)));
+        std::string value(trim_blanks(decl.substr(colon + 1)));
         if (std::find(kept.begin(), kept.end(), key) == kept.end() || !style_value_ok(value)) continue;
         if (key == "stroke-width" || key == "stroke-miterlimit" || key == "opacity" || key == "font-size") {
             // Numbers (font sizes in px) within what a slide can show, written by us.
@@ -477,6 +471,14 @@ std::optional<SvgElement> geo(std::string_view kind, double w, double h, const L
     return std::nullopt;
 }
 
+/// A text shape's lines, aligned in a box `w` wide from the shape's origin. Without a known width (tldraw
+/// v1 keeps no size) the lines start at the shape's left edge.
+void add_free_text(SvgElement& g, std::string_view text, double w, const Look& l) {
+    const std::string anchor = w > 0 ? anchor_of(l.align) : "start";
+    const double x = anchor == "start" ? 0 : anchor == "end" ? w : w / 2;
+    if (auto t = text_block(x, 0, l.font_size, l.stroke, text_lines(text), anchor)) g.children.push_back(std::move(*t));
+}
+
 /// A label centred in a w x h box.
 void add_label(SvgElement& g, std::string_view text, double w, double h, const Look& l) {
     const auto lines = text_lines(text);
@@ -600,11 +602,7 @@ std::optional<SvgElement> v1_shape(const json::object& s, bool& no_look) {
             if (deco && string_at(*deco, "start") == "arrow") g.children.push_back(arrowhead(b, a, l));
         }
     } else if (type == "text") {
-        // Without a known width the lines start at the shape's left edge (tldraw v1 keeps no size).
-        const std::string anchor = w > 0 ? anchor_of(l.align) : "start";
-        const double x = anchor == "start" ? 0 : anchor == "end" ? w : w / 2;
-        if (auto t = text_block(x, 0, l.font_size, l.stroke, text_lines(string_at(s, "text")), anchor))
-            g.children.push_back(std::move(*t));
+        add_free_text(g, string_at(s, "text"), w, l);
     } else if (type == "sticky") {
         if (w <= 0 || h <= 0) w = h = 200;
         Look note = l;
@@ -717,11 +715,7 @@ std::optional<SvgElement> v2_shape(const json::object& s, const std::map<std::st
             g.children.push_back(std::move(label));
         }
     } else if (type == "text") {
-        // Without a known width the lines start at the shape's left edge (tldraw v1 keeps no size).
-        const std::string anchor = w > 0 ? anchor_of(l.align) : "start";
-        const double x = anchor == "start" ? 0 : anchor == "end" ? w : w / 2;
-        if (auto t = text_block(x, 0, l.font_size, l.stroke, text_lines(string_at(props, "text")), anchor))
-            g.children.push_back(std::move(*t));
+        add_free_text(g, string_at(props, "text"), w, l);
     } else if (type == "note") {
         const double side = 200 * std::clamp(number_at(props, "scale", 1), 0.01, kMaxScale);
         const double nh = side + std::max(0.0, number_at(props, "growY", 0));
@@ -995,7 +989,7 @@ std::optional<double> svg_length(std::string_view v) {
     const std::string text(v);
     const double n = std::strtod(text.c_str(), &end);
     if (!end || end == text.c_str() || !usable(n) || n <= 0) return std::nullopt;
-    const std::string_view unit = trim(std::string_view(end));
+    const std::string_view unit = trim_blanks(std::string_view(end));
     if (unit.empty() || unit == "px") return n;
     if (unit == "pt") return n * 4 / 3;
     if (unit == "pc") return n * 16;
