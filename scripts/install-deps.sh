@@ -10,7 +10,7 @@ BUILD_PKGS=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libsoci-dev libsqlite3-dev libpq-dev
   libjwt-dev libssl-dev libsodium-dev libjemalloc-dev libpugixml-dev
-  libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libhiredis-dev libical-dev tzdata
+  libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev libhiredis-dev libical-dev zlib1g-dev tzdata
   libgtest-dev libgmock-dev
   nodejs
   ffmpeg librsvg2-bin fonts-dejavu-core

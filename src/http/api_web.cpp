@@ -45,6 +45,8 @@ Response file_response(const RequestContext& c, const StaticFile& f, const std::
         if (!f.gzip.empty() && accepts_gzip(std::string_view(ae.data(), ae.size()))) {
             res.set(bhttp::field::content_encoding, "gzip");
             res.body() = f.gzip;
+        } else if (!f.gzip.empty()) {
+            res.body() = gunzip(f.gzip).value_or(std::string());  // checked at start-up: it inflates
         } else {
             res.body() = f.body;
         }

@@ -1,5 +1,7 @@
 #include "http/static_site.hpp"
 
+#include <zlib.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -84,7 +86,12 @@ std::shared_ptr<const StaticSite> StaticSite::load(const fs::path& root, std::st
     if (ec) error = "could not read the web front end at " + root.string() + ": " + ec.message();
     for (auto& [path, body] : gz) {
         auto f = site->files_.find(path);
-        if (f != site->files_.end()) f->second.gzip = std::move(body);
+        if (f == site->files_.end()) continue;
+        // Kept compressed only when the copy is the file (a stale .gz next to a rebuilt file is not).
+        if (gunzip(body) == f->second.body) {
+            f->second.gzip = std::move(body);
+            f->second.body = std::string();
+        }
     }
     if (!site->has_index() && error.empty()) error = "the web front end at " + root.string() + " has no index.html";
     return site;
@@ -104,6 +111,28 @@ const StaticFile* StaticSite::find(std::string_view path) const {
 bool StaticSite::is_index(const StaticFile* file) const {
     auto index = files_.find(std::string_view("/index.html"));
     return index != files_.end() && file == &index->second;
+}
+
+std::optional<std::string> gunzip(std::string_view gz, std::size_t max_bytes) {
+    z_stream z{};
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return std::nullopt;  // 16: a gzip header, not zlib's
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+    z.avail_in = static_cast<uInt>(gz.size());
+    std::string out;
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        char buf[65536];
+        z.next_out = reinterpret_cast<Bytef*>(buf);
+        z.avail_out = sizeof buf;
+        rc = inflate(&z, Z_NO_FLUSH);
+        out.append(buf, sizeof buf - z.avail_out);
+        if (out.size() > max_bytes) rc = Z_DATA_ERROR;
+        if (rc == Z_BUF_ERROR && z.avail_in > 0) rc = Z_OK;  // no progress this round only for want of room
+    }
+    const bool whole = rc == Z_STREAM_END && z.avail_in == 0;
+    inflateEnd(&z);
+    if (!whole) return std::nullopt;
+    return out;
 }
 
 }  // namespace lc::http

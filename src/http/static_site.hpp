@@ -1,17 +1,20 @@
 #pragma once
-// The web front end (web/dist, LIVE_WEB_ROOT) served from memory: the built app is small (well under
-// a few MB), so every file is read once at start-up and a request never touches the file system —
-// no path from a client is ever joined to a directory, so there is nothing to traverse.
+// The web front end (web/dist, LIVE_WEB_ROOT) served from memory: every file is read once at start-up
+// and a request never touches the file system — no path from a client is ever joined to a directory, so
+// there is nothing to traverse. A file the build compressed (file.gz) is kept only compressed: every
+// browser takes gzip, and the rare client that does not gets it inflated on the way out. That keeps
+// the app's lazily loaded parts (the whiteboard's Excalidraw is megabytes) small in the server's memory.
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace lc::http {
 
 struct StaticFile {
-    std::string body;
+    std::string body;  // empty when the file is kept as `gzip`
     std::string gzip;  // the build's precompressed copy (file.gz), empty when there is none
     std::string content_type;
     std::string etag;        // strong, from the content's SHA-256
@@ -36,6 +39,9 @@ public:
 private:
     std::map<std::string, StaticFile, std::less<>> files_;
 };
+
+/// The bytes a gzip member holds; nullopt when `gz` is not one (or holds more than `max_bytes`).
+std::optional<std::string> gunzip(std::string_view gz, std::size_t max_bytes = 64U << 20);
 
 /// The MIME type for a file name's extension (application/octet-stream when unknown).
 std::string mime_type_for(std::string_view name);

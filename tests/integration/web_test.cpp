@@ -3,6 +3,7 @@
 // build's .gz copies are sent to clients that accept gzip, and the page's CSP names only the
 // requesting school's own provider and domains.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
@@ -22,15 +23,32 @@ void write(const fs::path& p, const std::string& body) {
     std::ofstream(p, std::ios::binary) << body;
 }
 
-/// A built app's shape: index.html, hashed assets (one with a .gz copy), a root file, and a symbolic
-/// link that must never be followed.
+/// A gzip member of `body`, as the build's compress step writes one.
+std::string gzip(const std::string& body) {
+    z_stream z{};
+    deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    std::string out(deflateBound(&z, body.size()) + 32, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+    z.avail_in = static_cast<uInt>(body.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+}
+
+/// A built app's shape: index.html, hashed assets (one with a .gz copy, one with a stale .gz from an
+/// earlier build), a root file, and a symbolic link that must never be followed.
 struct WebRoot {
     fs::path dir = fs::temp_directory_path() / ("lc-web-" + std::to_string(::getpid()) + "-" +
                                                 std::to_string(reinterpret_cast<std::uintptr_t>(this)));
     WebRoot() {
         write(dir / "index.html", "<!doctype html><title>app</title><div id=root></div>");
         write(dir / "assets/index-abc123.js", "console.log('app')");
-        write(dir / "assets/index-abc123.js.gz", std::string("\x1f\x8b-gzip-bytes", 13));
+        write(dir / "assets/index-abc123.js.gz", gzip("console.log('app')"));
+        write(dir / "assets/stale-abc123.js", "console.log('new')");
+        write(dir / "assets/stale-abc123.js.gz", gzip("console.log('old')"));
         write(dir / "assets/index-abc123.css", "body{}");
         write(dir / "favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
         write(fs::temp_directory_path() / "lc-web-secret.txt", "TOP-SECRET-CONTENT");
@@ -94,10 +112,15 @@ TEST_P(Web, HashedAssetsAreImmutableAndGzipIsSentOnlyToClientsThatAcceptIt) {
 
     auto gz = get("/assets/index-abc123.js", {{"Accept-Encoding", "br, gzip;q=0.8, deflate"}});
     EXPECT_EQ(gz.headers["content-encoding"], "gzip");
-    EXPECT_EQ(gz.body, std::string("\x1f\x8b-gzip-bytes", 13));
+    EXPECT_EQ(gz.body, gzip("console.log('app')"));
     auto refused = get("/assets/index-abc123.js", {{"Accept-Encoding", "gzip;q=0"}});
     EXPECT_EQ(refused.headers.count("content-encoding"), 0u);
     EXPECT_EQ(refused.body, "console.log('app')");
+
+    // A .gz that is not the file (left from an earlier build) is never sent in its place.
+    auto stale = get("/assets/stale-abc123.js", {{"Accept-Encoding", "gzip"}});
+    EXPECT_EQ(stale.headers.count("content-encoding"), 0u);
+    EXPECT_EQ(stale.body, "console.log('new')");
 
     auto css = get("/assets/index-abc123.css");
     EXPECT_EQ(css.headers["content-type"], "text/css; charset=utf-8");
