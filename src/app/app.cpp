@@ -171,6 +171,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         *a->ctx_, *a->sessions_, *a->blobs_, a->ctx_->keys.artifact,
         services::ArtifactOptions{cfg.recording_link_ttl, cfg.public_url, cfg.storage_allow_private_sources,
                                   cfg.rsvg_convert});
+    a->boards_ = std::make_unique<services::BoardService>(*a->ctx_, *a->sessions_, *a->blobs_, cfg.rsvg_convert);
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url, &log);
@@ -240,7 +241,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
                        *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_, a->ops_.get(),
                        a->notifications_.get(), a->calendars_.get(), a->series_.get(), a->recordings_.get(),
-                       a->artifacts_.get()},
+                       a->artifacts_.get(), a->boards_.get()},
         log,
         http::ApiOptions{.proxies = std::move(proxies.value()),
                          .public_https = cfg.public_url.rfind("https://", 0) == 0,
@@ -312,6 +313,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                      [self](const store::Job& job) { return self->artifacts_->run_chat_export_job(job); });
     a->registry_.add(services::ArtifactService::kWhiteboardExportJob,
                      [self](const store::Job& job) { return self->artifacts_->run_whiteboard_export_job(job); });
+    a->registry_.add(services::BoardService::kExportJob,
+                     [self](const store::Job& job) { return self->boards_->run_export_job(job); });
     a->registry_.add(services::RecordingService::kProcessJob,
                      [self](const store::Job& job) { return self->recordings_->run_process_job(job); });
     a->registry_.add(services::RecordingStorageService::kDeleteCopiesJob,

@@ -111,6 +111,7 @@ Api::Api(Services s, const infra::Logger& log, ApiOptions opt) : s_(s), log_(log
     register_series_routes();
     register_recording_routes();
     register_artifact_routes();
+    register_board_routes();
     register_participant_routes();
     if (opt_.metrics) http_metrics_ = std::make_unique<HttpMetrics>(*opt_.metrics, router_);
 }
@@ -980,6 +981,25 @@ std::shared_ptr<void> acquire_slot(std::atomic<int>& open, int limit) {
 }  // namespace
 
 std::shared_ptr<void> Api::acquire_stream_slot() { return acquire_slot(open_streams_, opt_.sse_max_streams); }
+
+Response Api::open_event_stream(RequestContext& c, std::string opening, std::shared_ptr<StreamSource> source) {
+    auto slot = acquire_stream_slot();
+    if (!slot) {
+        Error busy = Error::unavailable("this server has as many live streams open as it allows; retry shortly");
+        busy.retry_after_seconds = 5;
+        return fail(c, busy);
+    }
+    PendingStream stream;
+    stream.slot = std::move(slot);
+    stream.opening = std::move(opening);
+    stream.source = std::move(source);
+    c.stream = std::move(stream);
+    Response head{boost::beast::http::status::ok, c.version()};
+    head.set(boost::beast::http::field::content_type, "text/event-stream; charset=utf-8");
+    head.set(boost::beast::http::field::cache_control, "no-store");
+    head.set("X-Accel-Buffering", "no");  // nginx: pass each event on at once
+    return head;
+}
 
 std::shared_ptr<void> Api::acquire_file_stream_slot() {
     return acquire_slot(open_file_streams_, opt_.max_file_streams);

@@ -17,6 +17,7 @@
 #include "services/attendance_service.hpp"
 #include "services/audit.hpp"
 #include "services/auth_service.hpp"
+#include "services/board_service.hpp"
 #include "services/calendar_service.hpp"
 #include "services/config_service.hpp"
 #include "services/directory_service.hpp"
@@ -77,6 +78,7 @@ struct Services {
     services::SeriesService* series = nullptr;               // series routes (null: not registered)
     services::RecordingService* recordings = nullptr;        // recording routes (null: not registered)
     services::ArtifactService* artifacts = nullptr;          // artifact routes (null: not registered)
+    services::BoardService* boards = nullptr;                // class whiteboard routes (null: not registered)
 };
 
 /// Per-request state handed to route handlers.
@@ -145,8 +147,13 @@ private:
                    const Respond& respond);
     /// Who is in a class's room: the snapshot and its event stream (api_participants.cpp).
     void register_participant_routes();
+    /// A class's own whiteboard (Jitsi): the board, its changes, its stream and export (api_board.cpp).
+    void register_board_routes();
     /// A place for one more event stream, or null when LIVE_SSE_MAX_STREAMS are open.
     std::shared_ptr<void> acquire_stream_slot();
+    /// Answers with an event stream that starts with `opening` and goes on with `source` (null: the
+    /// opening is all); 503 when LIVE_SSE_MAX_STREAMS are open.
+    Response open_event_stream(RequestContext& c, std::string opening, std::shared_ptr<StreamSource> source);
     /// A place for one more file stream, or null when LIVE_MAX_FILE_STREAMS are open.
     std::shared_ptr<void> acquire_file_stream_slot();
     /// Runs `fn` only for a valid bearer token (the caller's principal); 401 otherwise.

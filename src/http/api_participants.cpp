@@ -71,19 +71,11 @@ void Api::register_participant_routes() {
                     c.session_id = *id;
                     auto first = s_.attendance.roster(p, *id);
                     if (!first) return fail(c, first.error());
-                    auto slot = acquire_stream_slot();
-                    if (!slot) {
-                        Error busy =
-                            Error::unavailable("this server has as many live streams open as it allows; retry shortly");
-                        busy.retry_after_seconds = 5;
-                        return fail(c, busy);
-                    }
                     const std::string data = json::serialize(to_json(*first));
-                    PendingStream stream;
-                    stream.slot = std::move(slot);
-                    stream.opening = sse_retry(3000) + sse_event("participants", data, sse_state_id(data));
+                    std::string opening = sse_retry(3000) + sse_event("participants", data, sse_state_id(data));
+                    std::shared_ptr<SsePoller> source;
                     if (is_over(first->session.status)) {
-                        stream.opening += sse_event("ended", ended_data(*first));  // nothing more will change
+                        opening += sse_event("ended", ended_data(*first));  // nothing more will change
                     } else {
                         SseOptions opt;
                         opt.poll = std::chrono::milliseconds(opt_.sse_poll_ms);
@@ -92,14 +84,9 @@ void Api::register_participant_routes() {
                         auto poll = [this, principal = c.principal, session_id = *id] {
                             return roster_poll(s_.attendance.roster(*principal, session_id));
                         };
-                        stream.source = std::make_shared<SsePoller>(opt, c.offload, std::move(poll), data);
+                        source = std::make_shared<SsePoller>(opt, c.offload, std::move(poll), data);
                     }
-                    c.stream = std::move(stream);
-                    Response head{bhttp::status::ok, c.version()};
-                    head.set(bhttp::field::content_type, "text/event-stream; charset=utf-8");
-                    head.set(bhttp::field::cache_control, "no-store");
-                    head.set("X-Accel-Buffering", "no");  // nginx: pass each event on at once
-                    return head;
+                    return open_event_stream(c, std::move(opening), std::move(source));
                 }));
 }
 

@@ -3,6 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "infra/subprocess.hpp"
 
 namespace lc::infra {
@@ -33,6 +37,35 @@ Status render_svgs_to_pdf(const SvgToPdfRequest& q) {
                  (r.signal ? " killed by signal " + std::to_string(r.signal) : " exit " + std::to_string(r.exit_code)) +
                  ": " + r.errors;
     return e;
+}
+
+Result<std::string> render_svg_to_pdf_bytes(const std::string& program, std::string_view svg,
+                                            const std::string& work_dir) {
+    struct Dir {
+        std::filesystem::path path;
+        ~Dir() {
+            std::error_code ignored;
+            std::filesystem::remove_all(path, ignored);
+        }
+    } dir{work_dir};
+    std::error_code fs_error;
+    std::filesystem::create_directories(dir.path, fs_error);
+    if (fs_error) return Error::unavailable("the whiteboard could not be rendered", "mkdir: " + fs_error.message());
+    SvgToPdfRequest q;
+    q.program = program;
+    q.pages = {(dir.path / "page.svg").string()};
+    q.output = (dir.path / "page.pdf").string();
+    {
+        std::ofstream out(q.pages[0], std::ios::binary | std::ios::trunc);
+        out.write(svg.data(), static_cast<std::streamsize>(svg.size()));
+        if (!out.flush()) return Error::unavailable("the whiteboard could not be rendered", "could not write the page");
+    }
+    if (auto st = render_svgs_to_pdf(q); !st) return st.take_error();
+    std::ifstream in(q.output, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    if (!in) return Error::unavailable("the whiteboard could not be rendered", "the PDF could not be read");
+    return std::move(bytes).str();
 }
 
 }  // namespace lc::infra

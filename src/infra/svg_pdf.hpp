@@ -4,6 +4,7 @@
 // costs a failed job, never the server.
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -21,5 +22,14 @@ struct SvgToPdfRequest {
 /// Writes the PDF. Errors: Invalid when the renderer refused the pages, crashed or ran out of memory on
 /// them (the same pages would do it again); Unavailable when it is missing or timed out.
 Status render_svgs_to_pdf(const SvgToPdfRequest& request);
+
+}  // namespace lc::infra
+
+namespace lc::infra {
+
+/// One SVG document as PDF bytes, rendered through files in `work_dir` (created here, removed after).
+/// Errors as render_svgs_to_pdf.
+Result<std::string> render_svg_to_pdf_bytes(const std::string& program, std::string_view svg,
+                                            const std::string& work_dir);
 
 }  // namespace lc::infra

@@ -13,85 +13,17 @@
 #include <tuple>
 
 #include "core/text.hpp"
+#include "providers/svg_draw.hpp"
 
 namespace lc::providers {
 
 namespace json = boost::json;
+using namespace draw;
 
 namespace {
 
-// Slides are at most a few thousand units wide: anything far beyond is no drawing, and huge values make
-// the renderer slow or fail.
-constexpr double kMaxCoordinate = 1e5;
-constexpr double kMaxFontSize = 1000;
 constexpr double kMaxScale = 10;
-constexpr std::size_t kMaxTextLines = 200;
-constexpr std::size_t kMaxLineCharacters = 2000;
 constexpr std::size_t kMaxPathBytes = 4U * 1024 * 1024;
-constexpr const char* kFont = "DejaVu Sans, sans-serif";
-
-bool usable(double v) { return std::isfinite(v) && std::fabs(v) < kMaxCoordinate; }
-
-/// A number as SVG writes it: at most three decimals, no trailing zeros.
-std::string num(double v) {
-    if (!usable(v)) v = 0;
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 3);
-    std::string s(buf, ec == std::errc() ? end : buf);
-    if (s.find('.') != std::string::npos) {
-        while (s.back() == '0') s.pop_back();
-        if (s.back() == '.') s.pop_back();
-    }
-    return s == "-0" || s.empty() ? "0" : s;
-}
-
-SvgElement element(std::string name, std::vector<std::pair<std::string, std::string>> attributes = {}) {
-    return SvgElement{std::move(name), std::move(attributes), {}, {}};
-}
-
-/// Text the page shows: valid UTF-8, one line without control characters, of a bounded length.
-std::string clean_line(std::string_view raw) {
-    std::string s = clean_text(raw);
-    std::replace(s.begin(), s.end(), '\t', ' ');
-    std::erase(s, '\n');
-    // U+FFFE and U+FFFF are valid UTF-8 but no XML characters: the renderer refuses a page with one.
-    for (std::string_view nonchar : {"\xEF\xBF\xBE", "\xEF\xBF\xBF"})
-        for (std::size_t at = s.find(nonchar); at != std::string::npos; at = s.find(nonchar, at)) s.erase(at, 3);
-    return utf8_prefix(s, kMaxLineCharacters);
-}
-
-std::vector<std::string> text_lines(std::string_view text) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start <= text.size() && lines.size() < kMaxTextLines) {
-        std::size_t nl = text.find('\n', start);
-        std::string_view line = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        lines.push_back(clean_line(line));
-        if (nl == std::string_view::npos) break;
-        start = nl + 1;
-    }
-    while (!lines.empty() && lines.back().empty()) lines.pop_back();
-    return lines;
-}
-
-/// A block of text whose first line's top is at `y`; `anchor` is start, middle or end of the lines at `x`.
-std::optional<SvgElement> text_block(double x, double y, double font_size, const std::string& color,
-                                     const std::vector<std::string>& lines, std::string_view anchor,
-                                     double line_height = 1.35) {
-    if (lines.empty() || !usable(font_size) || font_size <= 0) return std::nullopt;
-    font_size = std::min(font_size, kMaxFontSize);
-    SvgElement t = element(
-        "text",
-        {{"font-family", kFont}, {"font-size", num(font_size)}, {"fill", color}, {"text-anchor", std::string(anchor)}});
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        SvgElement span =
-            element("tspan", {{"x", num(x)}, {"y", num(y + font_size * (0.9 + static_cast<double>(i) * line_height))}});
-        span.text = lines[i];
-        t.children.push_back(std::move(span));
-    }
-    return t;
-}
 
 // ---------------------------------------------------------------------------------------------
 // shapes.svg up to BBB 2.5: the annotations are SVG already; rebuilt from an allow-list.
@@ -242,20 +174,6 @@ const json::object* object_at(const json::object& o, std::string_view key) {
     return v && v->is_object() ? &v->get_object() : nullptr;
 }
 
-struct Rgb {
-    int r, g, b;
-};
-
-std::string hex(Rgb c) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.r & 0xff, c.g & 0xff, c.b & 0xff);
-    return buf;
-}
-
-Rgb rgb(unsigned v) {
-    return Rgb{static_cast<int>(v >> 16 & 0xff), static_cast<int>(v >> 8 & 0xff), static_cast<int>(v & 0xff)};
-}
-
 unsigned lookup(const std::vector<std::pair<std::string_view, unsigned>>& table, std::string_view key,
                 unsigned fallback) {
     for (const auto& [k, v] : table)
@@ -283,19 +201,6 @@ const std::vector<std::pair<std::string_view, unsigned>> kV2Highlights{
     {"light-blue", 0x00f4ff}, {"light-green", 0x65f641}, {"light-red", 0xff7fa3}, {"light-violet", 0xff88ff},
     {"orange", 0xffa500},     {"red", 0xff636e},         {"violet", 0xc77cff},    {"yellow", 0xfddd00},
     {"white", 0xffffff}};
-
-/// What a tldraw shape looks like, whichever version wrote it.
-struct Look {
-    std::string stroke = "#1d1d1d";
-    std::string fill = "none";  // a filled shape's inside
-    std::string highlight;      // v2 highlighter colour
-    double stroke_width = 2;
-    double font_size = 24;        // free text
-    double label_font_size = 22;  // text inside a shape
-    std::string dash = "draw";
-    std::string align = "middle";
-    double opacity = 1;
-};
 
 Look v1_look(const json::object& shape) {
     Look l;
@@ -345,61 +250,6 @@ std::string anchor_of(std::string_view align) {
     if (align.starts_with("start")) return "start";
     if (align.starts_with("end")) return "end";
     return "middle";
-}
-
-/// Stroke attributes for an outline in `l`'s colour, width and dash.
-std::vector<std::pair<std::string, std::string>> outline(const Look& l, double width, bool filled) {
-    std::vector<std::pair<std::string, std::string>> a{{"stroke", l.stroke},
-                                                       {"stroke-width", num(width)},
-                                                       {"stroke-linecap", "round"},
-                                                       {"stroke-linejoin", "round"},
-                                                       {"fill", filled ? l.fill : "none"}};
-    if (l.dash == "dashed") a.emplace_back("stroke-dasharray", num(width * 2) + " " + num(width * 2));
-    if (l.dash == "dotted") a.emplace_back("stroke-dasharray", "0 " + num(width * 2));
-    return a;
-}
-
-using Point = std::pair<double, double>;
-
-std::string polyline_path(const std::vector<Point>& points, bool closed) {
-    std::string d;
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        d += i == 0 ? "M" : "L";
-        d += num(points[i].first) + " " + num(points[i].second);
-    }
-    if (closed && !d.empty()) d += "Z";
-    return d;
-}
-
-/// A freehand stroke: its points as a path, or a dot for a single point.
-std::optional<SvgElement> freehand(const std::vector<Point>& points, const Look& l, double width, bool closed,
-                                   const std::string& colour) {
-    if (points.empty()) return std::nullopt;
-    if (points.size() == 1)
-        return element(
-            "circle",
-            {{"cx", num(points[0].first)}, {"cy", num(points[0].second)}, {"r", num(width / 2)}, {"fill", colour}});
-    SvgElement p = element("path", {{"d", polyline_path(points, closed)}});
-    Look drawn = l;
-    drawn.stroke = colour;
-    for (auto& a : outline(drawn, width, closed && l.fill != "none")) p.attributes.push_back(std::move(a));
-    return p;
-}
-
-/// An open arrowhead at `tip`, coming from `from`.
-SvgElement arrowhead(Point from, Point tip, const Look& l) {
-    const double dx = tip.first - from.first, dy = tip.second - from.second;
-    const double length = std::hypot(dx, dy);
-    const double size = std::min(length / 3, l.stroke_width * 4 + 8);
-    const double angle = std::atan2(dy, dx);
-    auto wing = [&](double turn) {
-        return Point{tip.first - size * std::cos(angle + turn), tip.second - size * std::sin(angle + turn)};
-    };
-    constexpr double kSpread = std::numbers::pi / 6;
-    SvgElement p = element("path", {{"d", polyline_path({wing(kSpread), tip, wing(-kSpread)}, false)}});
-    for (auto& a : outline(Look{l.stroke, "none", "", l.stroke_width, 0, 0, "solid", "", 1}, l.stroke_width, false))
-        p.attributes.push_back(std::move(a));
-    return p;
 }
 
 /// A geometric shape of size w x h at the origin (tldraw's geo kinds); nullopt for kinds not drawn.

@@ -11,6 +11,7 @@
 #include "domain/user_agent.hpp"
 #include "infra/crypto.hpp"
 #include "services/attendance_service.hpp"
+#include "services/board_service.hpp"
 #include "services/config_service.hpp"
 #include "services/notices.hpp"
 #include "store/job_repo.hpp"
@@ -388,6 +389,7 @@ void close_session_rows(soci::session& sql, LiveSession& s, UnixTime at, UnixTim
     job.type = "calculate_attendance";
     job.payload = json::serialize(json::object{{"session_id", s.id}, {"tenant_id", s.tenant_id}});
     store::enqueue_job(sql, job, now);
+    queue_board_export(sql, s, now);  // seed 7.2: a Jitsi class's own board becomes a PDF artifact
 }
 
 Result<SessionView> SessionService::transition(const Principal& p, const std::string& id, SessionAction action,

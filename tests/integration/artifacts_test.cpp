@@ -16,6 +16,7 @@
 #include "harness.hpp"
 #include "infra/crypto.hpp"
 #include "infra/jwt.hpp"
+#include "pdf_tool.hpp"
 #include "services/artifact_service.hpp"
 #include "store/artifact_repo.hpp"
 
@@ -493,26 +494,6 @@ const std::string kSlidePng(
     "\x5a\x30\x6a\xc1\xa8\x05\xa3\x16\x8c\x5a\x30\x6a\xc1\xd0\xb0\x00\x00\x5b\xa7\x07\x79\xf6\xa4\xe7\xa3\x00\x00\x00"
     "\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
     93);
-
-/// What a poppler-utils tool (pdfinfo, pdftotext, pdfimages) prints for `pdf`: `command` is run with the
-/// PDF's path as its last arguments (pdftotext with "-" after it, to print).
-std::string pdf_tool(const std::string& pdf, const std::string& command, const std::string& after = "") {
-    char path[] = "/tmp/liveclass-whiteboard-XXXXXX";
-    const int fd = ::mkstemp(path);
-    if (fd < 0) return "";
-    const bool written = ::write(fd, pdf.data(), pdf.size()) == static_cast<ssize_t>(pdf.size());
-    ::close(fd);
-    std::string out;
-    if (written)
-        if (FILE* p = ::popen((command + " " + path + " " + after + " 2>/dev/null").c_str(), "r")) {
-            char buf[4096];
-            std::size_t n = 0;
-            while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-            ::pclose(p);
-        }
-    ::unlink(path);
-    return out;
-}
 
 TEST_P(Artifacts, BigBlueButtonWhiteboardBecomesAPdfOfTheSlidesDrawnOn) {
     auto s = srv.make_school("bboard", 1);

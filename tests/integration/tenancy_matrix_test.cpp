@@ -130,6 +130,15 @@ const std::vector<RouteCase>& route_table() {
         // The event stream of an ended class is finite (its snapshot, `ended`, the last chunk), so a plain
         // request reads all of it; refusals are problem documents before any stream opens.
         {"GET", "/api/v1/live-sessions/{id}/participants/stream/", {O::kEndedSession}, ""},
+        // A Jitsi class's own whiteboard (seed 7.2). Its export is 409 while nothing is drawn (the matrix
+        // runs routes in no fixed order); its stream, like the participants', is finite for an ended class.
+        {"GET", "/api/v1/live-sessions/{id}/whiteboard/", {O::kLiveSession}, ""},
+        {"PATCH",
+         "/api/v1/live-sessions/{id}/whiteboard/",
+         {O::kLiveSession},
+         R"({"elements":[{"id":"matrix","type":"rectangle","version":1,"versionNonce":1}]})"},
+        {"GET", "/api/v1/live-sessions/{id}/whiteboard/export/", {O::kLiveSession}, "", {200, 409}},
+        {"GET", "/api/v1/live-sessions/{id}/whiteboard/stream/", {O::kEndedSession}, ""},
         {"GET", "/api/v1/courses/{id}/attendance/", {O::kCourse}, ""},
         {"GET", "/api/v1/users/{id}/attendance/", {O::kStudent}, ""},
         {"GET", "/api/v1/tenants/{id}/", {O::kTenant}, ""},
