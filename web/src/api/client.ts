@@ -1,4 +1,5 @@
 import type { FieldError, Problem } from './types';
+import { saveBlob } from '../lib/download';
 
 /** An answer that was not 2xx: the server's RFC 9457 problem document, or one made up for a network failure. */
 export class ApiError extends Error {
@@ -101,15 +102,7 @@ export class ApiClient {
     const token = this.token();
     const res = await fetch(this.base + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
     if (!res.ok) throw await toApiError(res);
-    const blob = await res.blob();
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = filename;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveBlob(await res.blob(), filename);
   }
 
   /** The raw fetch with the bearer token (for streams). */

@@ -223,6 +223,36 @@ export interface ArtifactDownload {
   expires_at: string;
 }
 
+/** An Excalidraw element as the whiteboard API stores it (docs/whiteboard.md, "Elements kept"). */
+export interface WhiteboardElement {
+  id: string;
+  type: string;
+  version: number;
+  versionNonce: number;
+  index?: string | null;
+  isDeleted?: boolean;
+  [field: string]: unknown;
+}
+
+/** GET .../live-sessions/{id}/whiteboard/[?since=N]: a Jitsi class's own board (seed 7.2). */
+export interface Whiteboard {
+  board_id: string;
+  session_id: string;
+  /** Grows by one with every accepted change. */
+  version: number;
+  can_edit: boolean;
+  /** Why the user may not draw, as a sentence for them (when can_edit is false). */
+  read_only_reason: string | null;
+  /** Without since: the elements not deleted, in drawing order; with since: those changed after it, deleted ones too. */
+  elements: WhiteboardElement[];
+}
+
+/** PATCH .../whiteboard/: the board's version and its copy of each element sent, after the merge. */
+export interface WhiteboardPatch {
+  version: number;
+  elements: WhiteboardElement[];
+}
+
 export interface FieldError {
   field: string;
   pointer: string;

@@ -7,9 +7,10 @@ import device from './locales/device';
 import calendar from './locales/calendar';
 import recording from './locales/recording';
 import artifact from './locales/artifact';
+import board from './locales/board';
 
 // Each feature keeps its texts in its own module ({tr, en}); Turkish is the default (seed 14).
-export const localeModules = { core, admin, report, device, calendar, recording, artifact };
+export const localeModules = { core, admin, report, device, calendar, recording, artifact, board };
 const modules = Object.values(localeModules);
 const merge = (lang: 'tr' | 'en') => Object.assign({}, ...modules.map((m) => m[lang]));
 

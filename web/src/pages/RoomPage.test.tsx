@@ -62,6 +62,13 @@ vi.mock('@jitsi/react-sdk', () => ({
   },
 }));
 
+// The class whiteboard (Excalidraw, loaded lazily) has its own tests: a stand-in shows what it was given.
+vi.mock('../components/WhiteboardPanel', () => ({
+  WhiteboardPanel: ({ sessionId, classOver }: { sessionId: string; classOver?: boolean }) => (
+    <section aria-label="whiteboard stand-in" data-session={sessionId} data-class-over={String(!!classOver)} />
+  ),
+}));
+
 const base = `/api/v1/live-sessions/${SID}`;
 const ROOM = `demo-${SID}`;
 
@@ -203,6 +210,60 @@ describe('RoomPage — providers', () => {
     expect(screen.getByRole('link', { name: 'Derse dön' })).toHaveAttribute('href', `/sessions/${SID}`);
     expect(screen.queryByTestId('jitsi')).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Ayrıl' })).not.toBeInTheDocument();
+  });
+});
+
+describe('RoomPage — whiteboard', () => {
+  const board = () => screen.queryByRole('region', { name: 'whiteboard stand-in' });
+
+  it('opens and closes the class whiteboard next to a Jitsi room', async () => {
+    mockApi(routes(live({ my_role: 'participant' })));
+    const user = userEvent.setup();
+    const { container } = renderRoom(joinAnswer());
+    await screen.findByRole('heading', { level: 1, name: 'Türev — Canlı' });
+    const toggle = screen.getByRole('button', { name: 'Beyaz tahta' });
+    expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    expect(board()).not.toBeInTheDocument();
+
+    await user.click(toggle);
+    expect(await screen.findByRole('region', { name: 'whiteboard stand-in' })).toHaveAttribute('data-session', SID);
+    expect(board()).toHaveAttribute('data-class-over', 'false');
+    expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    expect(container.querySelector('main.room')).toHaveClass('with-board');
+    expect(screen.getByTestId('jitsi')).toBeInTheDocument(); // the room stays
+
+    await user.click(toggle);
+    expect(board()).not.toBeInTheDocument();
+    expect(container.querySelector('main.room')).not.toHaveClass('with-board');
+  });
+
+  it.each([
+    ['BigBlueButton', 'bbb' as const, 'https://bbb.ornek.k12.tr/bigbluebutton/api/join?meetingID=x&checksum=abc'],
+    ['Zoom', 'zoom' as const, 'https://us06web.zoom.us/j/81234567890?pwd=abc'],
+  ])('offers no whiteboard of its own in a %s class (the provider has one)', async (_name, provider, url) => {
+    mockApi(routes(live({ provider })));
+    renderRoom(joinAnswer({ provider, join_url: url, token: null }));
+    await screen.findByRole('heading', { level: 1, name: 'Türev — Canlı' });
+    expect(screen.queryByRole('button', { name: 'Beyaz tahta' })).not.toBeInTheDocument();
+  });
+
+  it('keeps the board open, read-only, when the class ends', async () => {
+    signIn(teacher);
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    mockApi(
+      routes(live({ my_role: 'host' }), {
+        [`GET ${base}/participants/stream/`]: () => new Response(new ReadableStream(), { headers: { 'Content-Type': 'text/event-stream' } }),
+        [`POST ${base}/end/`]: () => json(live({ status: 'ended', my_role: 'host' })),
+      }),
+    );
+    const user = userEvent.setup();
+    renderRoom(joinAnswer({ role: 'host' }));
+    await user.click(await screen.findByRole('button', { name: 'Beyaz tahta' }));
+    expect(await screen.findByRole('region', { name: 'whiteboard stand-in' })).toHaveAttribute('data-class-over', 'false');
+    await user.click(screen.getByRole('button', { name: 'Dersi bitir' }));
+    expect(await screen.findByText('Ders sona erdi.')).toBeInTheDocument();
+    expect(board()).toHaveAttribute('data-class-over', 'true');
+    expect(screen.queryByTestId('jitsi')).not.toBeInTheDocument();
   });
 });
 

@@ -7,6 +7,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { JoinResponse, LiveParticipant, LiveSession } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { AttendancePanel } from '../components/AttendancePanel';
+import { LazyWhiteboardPanel } from '../components/LazyWhiteboardPanel';
 import { StatusBadge } from '../components/StatusBadge';
 import { errorMessage } from '../lib/errors';
 import { launchLinkOf, parseJitsiUrl } from '../lib/joinUrl';
@@ -18,7 +19,8 @@ import { useTimeZone } from '../lib/useTimeZone';
  * Seed 14.3 LiveSessionRoom: the provider's room embedded in the page (Jitsi through its IFrame API
  * with the join JWT; BigBlueButton in a frame; Zoom, which refuses to be framed, in its own tab),
  * with fullscreen, leave, heartbeats, and for hosts the live participant panel and "end class". In a
- * Jitsi room the staff's page also saves the public chat (seed 7.3), which Jitsi keeps nowhere.
+ * Jitsi room the staff's page also saves the public chat (seed 7.3), which Jitsi keeps nowhere, and
+ * everyone can open the class's own whiteboard next to the room (seed 7.2; Jitsi's keeps nothing).
  */
 export function RoomPage() {
   const { id = '' } = useParams();
@@ -41,6 +43,7 @@ export function RoomPage() {
   const [fullscreen, setFullscreen] = useState(false);
   const [ended, setEnded] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [boardOpen, setBoardOpen] = useState(false);
   const stage = useRef<HTMLDivElement>(null);
   const jitsi = useRef<IJitsiMeetExternalApi | null>(null);
   // The same meeting API as state: the chat capture listens on it while it is there.
@@ -170,13 +173,22 @@ export function RoomPage() {
   // A provider's address goes into a frame or a link only when it is https (never javascript: etc.).
   const providerUrl = join && /^https:\/\//i.test(join.join_url) ? join.join_url : null;
   const jitsiTarget = join?.provider === 'jitsi' && !launchLink ? parseJitsiUrl(join.join_url) : null;
+  // BigBlueButton and Zoom bring their own whiteboards; a Jitsi class has liveclass's (still there,
+  // read-only, after the class).
+  const hasBoard = join?.provider === 'jitsi';
+  const showBoard = hasBoard && boardOpen;
   return (
-    <main className={`room ${isHost ? 'with-panel' : ''}`}>
+    <main className={`room ${isHost ? 'with-panel' : ''} ${showBoard ? 'with-board' : ''}`}>
       <div className="room-bar">
         <h1 className="room-title">{session.data?.title ?? t('room.title')}</h1>
         {session.data && <StatusBadge status={classOver ? 'ended' : session.data.status} />}
         {capturingChat && <span className="muted small room-note">{t('artifact.chatCapture')}</span>}
         <div className="room-actions">
+          {hasBoard && (
+            <button type="button" onClick={() => setBoardOpen((o) => !o)} aria-pressed={boardOpen}>
+              {t('board.toggle')}
+            </button>
+          )}
           <button type="button" onClick={toggleFullscreen} aria-pressed={fullscreen}>
             {fullscreen ? t('room.exitFullscreen') : t('room.fullscreen')}
           </button>
@@ -258,6 +270,7 @@ export function RoomPage() {
             </p>
           )}
         </div>
+        {showBoard && <LazyWhiteboardPanel sessionId={id} classOver={classOver} />}
         {isHost && (
           <AttendancePanel sessionId={id} onKick={kickInProvider} onEnded={onEnded} timeZone={timeZone} />
         )}
