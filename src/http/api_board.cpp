@@ -17,24 +17,39 @@ using services::Principal;
 
 namespace {
 
-json::array elements_json(const std::vector<providers::BoardElement>& elements) {
-    json::array out;
-    out.reserve(elements.size());
-    for (const auto& e : elements) {
-        boost::system::error_code ec;
-        json::value v = json::parse(e.json, ec);
-        if (!ec) out.push_back(std::move(v));
+/// `fields` as a JSON object with the elements added as "elements". The elements are spliced in as the
+/// JSON the board keeps, never parsed again: a full board can be megabytes, loaded by every page of a
+/// class at once.
+Response with_elements(RequestContext& c, const json::object& fields,
+                       const std::vector<providers::BoardElement>& elements) {
+    std::size_t size = 64;
+    for (const auto& e : elements) size += e.json.size() + 1;
+    std::string body = json::serialize(fields);
+    body.reserve(body.size() + size);
+    body.pop_back();  // the closing brace
+    body += fields.empty() ? "\"elements\":[" : ",\"elements\":[";
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+        if (i) body += ',';
+        body += elements[i].json;
     }
-    return out;
+    body += "]}";
+    Response res{bhttp::status::ok, c.version()};
+    res.set(bhttp::field::content_type, "application/json");
+    res.keep_alive(c.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
 }
 
-json::object board_json(const services::BoardView& v) {
-    return json::object{{"board_id", v.board_id},
-                        {"session_id", v.session_id},
-                        {"version", v.version},
-                        {"can_edit", v.can_edit},
-                        {"read_only_reason", v.read_only_reason ? json::value(*v.read_only_reason) : nullptr},
-                        {"elements", elements_json(v.elements)}};
+Response board_response(RequestContext& c, const services::BoardView& v) {
+    return with_elements(
+        c,
+        json::object{{"board_id", v.board_id},
+                     {"session_id", v.session_id},
+                     {"version", v.version},
+                     {"can_edit", v.can_edit},
+                     {"read_only_reason", v.read_only_reason ? json::value(*v.read_only_reason) : nullptr}},
+        v.elements);
 }
 
 /// ?since=N: a board version (0 or more).
@@ -91,18 +106,17 @@ void Api::register_board_routes() {
                     if (!id) return fail(c, id.error());
                     auto since = since_param(c);
                     if (!since) return fail(c, since.error());
-                    return reply(c, boards->get(p, id->session, *since), 200, board_json);
+                    auto board = boards->get(p, id->session, *since);
+                    return board ? board_response(c, *board) : fail(c, board.error());
                 }));
     router_.add("PATCH", base, authed([boards](RequestContext& c, const Principal& p) {
                     auto id = session_item_ids(c, nullptr);
                     if (!id) return fail(c, id.error());
                     auto elements = change_body(c.req.body());
                     if (!elements) return fail(c, elements.error());
-                    return reply(
-                        c, boards->change(p, id->session, std::move(*elements)), 200,
-                        [](const services::BoardChange& ch) {
-                            return json::object{{"version", ch.version}, {"elements", elements_json(ch.elements)}};
-                        });
+                    auto change = boards->change(p, id->session, std::move(*elements));
+                    if (!change) return fail(c, change.error());
+                    return with_elements(c, json::object{{"version", change->version}}, change->elements);
                 }));
     router_.add("GET", base + "export/", authed([this, boards](RequestContext& c, const Principal& p) {
                     auto id = session_item_ids(c, nullptr);

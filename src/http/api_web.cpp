@@ -79,6 +79,11 @@ void Api::serve_web(const std::shared_ptr<RequestContext>& c, const std::string&
     }
     if (!site.is_index(file)) {
         c->route = "web:asset";
+        auto ae = c->req[bhttp::field::accept_encoding];
+        // A file kept only compressed, for a client that takes no gzip: inflating megabytes is no work for
+        // an I/O thread.
+        if (file->body.empty() && !file->gzip.empty() && !accepts_gzip(std::string_view(ae.data(), ae.size())))
+            return offload([this, c, file, respond] { finish(*c, file_response(*c, *file, {}), respond); });
         return finish(*c, file_response(*c, *file, {}), respond);
     }
     c->route = "web:index";

@@ -66,33 +66,30 @@ std::shared_ptr<const StaticSite> StaticSite::load(const fs::path& root, std::st
         error = "no web front end at " + root.string() + " (build it with `make web`)";
         return site;
     }
-    std::map<std::string, std::string, std::less<>> gz;
     for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::none, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_symlink() || !it->is_regular_file()) continue;
         std::string rel = "/" + fs::relative(it->path(), root, ec).generic_string();
         if (ec) break;
-        if (ends_with(rel, ".gz")) {
-            gz[rel.substr(0, rel.size() - 3)] = read_file(it->path());
-            continue;
-        }
+        if (ends_with(rel, ".gz")) continue;  // read with the file it is a copy of
         StaticFile f;
-        f.body = read_file(it->path());
+        // The build's compressed copy stands for the file when it is that file: it inflates to the
+        // file's size and is not older. The file itself is then never read, so that start-up does not
+        // hold (and the allocator keep) both.
+        std::error_code gz_error;
+        const fs::path gz_path = it->path().string() + ".gz";
+        if (fs::is_regular_file(fs::symlink_status(gz_path, gz_error)) &&
+            fs::last_write_time(gz_path, gz_error) >= it->last_write_time(gz_error) && !gz_error) {
+            std::string gz = read_file(gz_path);
+            if (gunzip_size(gz) == it->file_size(gz_error) && !gz_error) f.gzip = std::move(gz);
+        }
+        if (f.gzip.empty()) f.body = read_file(it->path());
         f.content_type = mime_type_for(rel);
-        f.etag = "\"" + infra::sha256_hex(f.body).substr(0, 32) + "\"";
+        f.etag = "\"" + infra::sha256_hex(f.gzip.empty() ? f.body : f.gzip).substr(0, 32) + "\"";
         f.immutable = rel.rfind("/assets/", 0) == 0;
         site->files_.emplace(std::move(rel), std::move(f));
     }
     if (ec) error = "could not read the web front end at " + root.string() + ": " + ec.message();
-    for (auto& [path, body] : gz) {
-        auto f = site->files_.find(path);
-        if (f == site->files_.end()) continue;
-        // Kept compressed only when the copy is the file (a stale .gz next to a rebuilt file is not).
-        if (gunzip(body) == f->second.body) {
-            f->second.gzip = std::move(body);
-            f->second.body = std::string();
-        }
-    }
     if (!site->has_index() && error.empty()) error = "the web front end at " + root.string() + " has no index.html";
     return site;
 }
@@ -113,26 +110,47 @@ bool StaticSite::is_index(const StaticFile* file) const {
     return index != files_.end() && file == &index->second;
 }
 
-std::optional<std::string> gunzip(std::string_view gz, std::size_t max_bytes) {
+namespace {
+/// Inflates a gzip member, handing each piece to `sink`; false when `gz` is not one whole member or
+/// inflates to more than `max_bytes`.
+template <class Sink>
+bool inflate_gzip(std::string_view gz, std::size_t max_bytes, Sink&& sink) {
     z_stream z{};
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return std::nullopt;  // 16: a gzip header, not zlib's
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return false;  // 16: a gzip header, not zlib's
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
     z.avail_in = static_cast<uInt>(gz.size());
-    std::string out;
+    std::size_t total = 0;
     int rc = Z_OK;
     while (rc == Z_OK) {
         char buf[65536];
         z.next_out = reinterpret_cast<Bytef*>(buf);
         z.avail_out = sizeof buf;
         rc = inflate(&z, Z_NO_FLUSH);
-        out.append(buf, sizeof buf - z.avail_out);
-        if (out.size() > max_bytes) rc = Z_DATA_ERROR;
+        const std::size_t n = sizeof buf - z.avail_out;
+        total += n;
+        if (total > max_bytes)
+            rc = Z_DATA_ERROR;
+        else
+            sink(std::string_view(buf, n));
         if (rc == Z_BUF_ERROR && z.avail_in > 0) rc = Z_OK;  // no progress this round only for want of room
     }
     const bool whole = rc == Z_STREAM_END && z.avail_in == 0;
     inflateEnd(&z);
-    if (!whole) return std::nullopt;
+    return whole;
+}
+constexpr std::size_t kMaxInflated = 64U << 20;
+}  // namespace
+
+std::optional<std::string> gunzip(std::string_view gz) {
+    std::string out;
+    if (!inflate_gzip(gz, kMaxInflated, [&](std::string_view piece) { out.append(piece); })) return std::nullopt;
     return out;
+}
+
+std::optional<std::uintmax_t> gunzip_size(std::string_view gz) {
+    std::uintmax_t n = 0;
+    if (!inflate_gzip(gz, kMaxInflated, [&](std::string_view piece) { n += piece.size(); })) return std::nullopt;
+    return n;
 }
 
 }  // namespace lc::http

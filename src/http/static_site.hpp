@@ -4,6 +4,7 @@
 // there is nothing to traverse. A file the build compressed (file.gz) is kept only compressed: every
 // browser takes gzip, and the rare client that does not gets it inflated on the way out. That keeps
 // the app's lazily loaded parts (the whiteboard's Excalidraw is megabytes) small in the server's memory.
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -40,8 +41,10 @@ private:
     std::map<std::string, StaticFile, std::less<>> files_;
 };
 
-/// The bytes a gzip member holds; nullopt when `gz` is not one (or holds more than `max_bytes`).
-std::optional<std::string> gunzip(std::string_view gz, std::size_t max_bytes = 64U << 20);
+/// The bytes a gzip member holds; nullopt when `gz` is not one (or holds more than 64 MiB).
+std::optional<std::string> gunzip(std::string_view gz);
+/// How many bytes `gz` inflates to, without keeping them; nullopt as for gunzip().
+std::optional<std::uintmax_t> gunzip_size(std::string_view gz);
 
 /// The MIME type for a file name's extension (application/octet-stream when unknown).
 std::string mime_type_for(std::string_view name);

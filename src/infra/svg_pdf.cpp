@@ -39,7 +39,7 @@ Status render_svgs_to_pdf(const SvgToPdfRequest& q) {
     return e;
 }
 
-Result<std::string> render_svg_to_pdf_bytes(const std::string& program, std::string_view svg,
+Result<std::string> render_svg_to_pdf_bytes(const SvgToPdfRequest& limits, std::string_view svg,
                                             const std::string& work_dir) {
     struct Dir {
         std::filesystem::path path;
@@ -51,8 +51,7 @@ Result<std::string> render_svg_to_pdf_bytes(const std::string& program, std::str
     std::error_code fs_error;
     std::filesystem::create_directories(dir.path, fs_error);
     if (fs_error) return Error::unavailable("the whiteboard could not be rendered", "mkdir: " + fs_error.message());
-    SvgToPdfRequest q;
-    q.program = program;
+    SvgToPdfRequest q = limits;
     q.pages = {(dir.path / "page.svg").string()};
     q.output = (dir.path / "page.pdf").string();
     {

@@ -27,9 +27,10 @@ Status render_svgs_to_pdf(const SvgToPdfRequest& request);
 
 namespace lc::infra {
 
-/// One SVG document as PDF bytes, rendered through files in `work_dir` (created here, removed after).
-/// Errors as render_svgs_to_pdf.
-Result<std::string> render_svg_to_pdf_bytes(const std::string& program, std::string_view svg,
+/// One SVG document as PDF bytes, rendered through files in `work_dir` (created here, removed after),
+/// with `limits`' program, timeout and memory cap (its pages and output are ours). Errors as
+/// render_svgs_to_pdf.
+Result<std::string> render_svg_to_pdf_bytes(const SvgToPdfRequest& limits, std::string_view svg,
                                             const std::string& work_dir);
 
 }  // namespace lc::infra

@@ -55,17 +55,17 @@ bool one_of(std::string_view s, const std::vector<std::string_view>& allowed) {
 }
 
 const std::vector<std::string_view> kArrowheads{"arrow",
-                                                              "bar",
-                                                              "dot",
-                                                              "circle",
-                                                              "circle_outline",
-                                                              "triangle",
-                                                              "triangle_outline",
-                                                              "diamond",
-                                                              "diamond_outline",
-                                                              "crowfoot_one",
-                                                              "crowfoot_many",
-                                                              "crowfoot_one_or_many"};
+                                                "bar",
+                                                "dot",
+                                                "circle",
+                                                "circle_outline",
+                                                "triangle",
+                                                "triangle_outline",
+                                                "diamond",
+                                                "diamond_outline",
+                                                "crowfoot_one",
+                                                "crowfoot_many",
+                                                "crowfoot_one_or_many"};
 
 /// Reads the fields of one element into `kept`, field by field.
 class ElementReader {
@@ -583,11 +583,18 @@ BoardDrawing board_svg(const std::vector<BoardElement>& elements) {
     }
     if (drawn.empty() || b.empty()) return out;
     constexpr double kMargin = 40;
+    // Elements lie within ±kMaxBoardCoordinate and their points as far again from them, so a board can be
+    // wider than the numbers the page may use (draw::kMaxCoordinate): it is then scaled down to fit, and
+    // the shift to its corner is made in two halves that each stay within those numbers.
+    constexpr double kMaxPageSide = 90'000;
+    const double w = std::max(1.0, b.x1 - b.x0), h = std::max(1.0, b.y1 - b.y0);
+    const double scale = std::min(1.0, kMaxPageSide / std::max(w, h));
     WhiteboardPage page;
-    page.width = std::max(1.0, b.x1 - b.x0) + 2 * kMargin;
-    page.height = std::max(1.0, b.y1 - b.y0) + 2 * kMargin;
-    SvgElement layer =
-        element("g", {{"transform", "translate(" + num(kMargin - b.x0) + " " + num(kMargin - b.y0) + ")"}});
+    page.width = w * scale + 2 * kMargin;
+    page.height = h * scale + 2 * kMargin;
+    const std::string half_shift = "translate(" + num(-b.x0 / 2) + " " + num(-b.y0 / 2) + ")";
+    SvgElement layer = element("g", {{"transform", "translate(" + num(kMargin) + " " + num(kMargin) + ") scale(" +
+                                                       std::to_string(scale) + ") " + half_shift + " " + half_shift}});
     layer.children = std::move(drawn);
     page.annotations.push_back(std::move(layer));
     out.svg = whiteboard_page_svg(page, SlideImage{});

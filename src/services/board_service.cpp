@@ -97,7 +97,9 @@ Result<BoardChange> BoardService::change(const Principal& p, const std::string& 
     const UnixTime now = ctx_.clock.now();
     return guarded([&]() -> Result<BoardChange> {
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
-        auto l = sessions_.load(tx.sql(), p, session_id);
+        // The class row is locked as ending it locks it: a change either lands before the end (and in the
+        // export that queues) or sees the class over.
+        auto l = sessions_.load(tx.sql(), p, session_id, /*for_update=*/true);
         if (!l) return l.take_error();
         const LiveSession& s = l->session;
         if (!has_own_board(s.provider)) return no_board(s.provider);
@@ -160,12 +162,32 @@ Result<BoardState> BoardService::state(const Principal& p, const std::string& se
     });
 }
 
-Result<std::string> BoardService::render_pdf(const std::string& svg, const std::string& name) {
+Result<std::string> BoardService::render_pdf(const std::string& svg, const std::string& name, bool on_demand) {
     if (rsvg_convert_ == "off")
         return Error::unavailable("PDF export is turned off on this server (LIVE_RSVG_CONVERT=off); export SVG");
+    infra::SvgToPdfRequest limits;
+    limits.program = rsvg_convert_;
+    struct Slot {
+        std::atomic<int>* count = nullptr;
+        ~Slot() {
+            if (count) count->fetch_sub(1);
+        }
+    } slot;
+    if (on_demand) {
+        if (renders_.fetch_add(1) >= kMaxExportRenders) {
+            renders_.fetch_sub(1);
+            Error busy = Error::unavailable("the server is drawing other boards' PDFs; try again in a few seconds");
+            busy.retry_after_seconds = 5;
+            return busy;
+        }
+        slot.count = &renders_;
+        // One page of shapes renders in well under a second; these bound a board made to be slow.
+        limits.timeout = std::chrono::seconds(30);
+        limits.max_memory_bytes = 512LL << 20;
+    }
     auto dir = scratch_.scratch_path(name);
     if (!dir) return dir.take_error();
-    return infra::render_svg_to_pdf_bytes(rsvg_convert_, svg, *dir);
+    return infra::render_svg_to_pdf_bytes(limits, svg, *dir);
 }
 
 Result<BoardFile> BoardService::export_file(const Principal& p, const std::string& session_id, BoardFormat format) {
@@ -179,7 +201,7 @@ Result<BoardFile> BoardService::export_file(const Principal& p, const std::strin
     auto drawing = providers::board_svg(board->elements);
     if (drawing.svg.empty()) return Error::conflict("nothing on this board can be drawn on a page (only frames)");
     if (format == BoardFormat::kSvg) return BoardFile{base + ".svg", "image/svg+xml", std::move(drawing.svg)};
-    auto pdf = render_pdf(drawing.svg, "board-" + board->board_id + "-" + infra::new_uuid());
+    auto pdf = render_pdf(drawing.svg, "board-" + board->board_id + "-" + infra::new_uuid(), /*on_demand=*/true);
     if (!pdf) return pdf.take_error();
     return BoardFile{base + ".pdf", "application/pdf", std::move(*pdf)};
 }
@@ -202,7 +224,7 @@ Status BoardService::run_export_job(const store::Job& job) {
         }
         auto drawing = providers::board_svg(elements);
         if (drawing.svg.empty()) return ok_status();  // nothing drawn: no artifact
-        auto pdf = render_pdf(drawing.svg, "board-" + board->board_id);
+        auto pdf = render_pdf(drawing.svg, "board-" + board->board_id, /*on_demand=*/false);
         if (!pdf) {
             if (pdf.error().code == Code::kInvalidArgument) return Error::give_up(pdf.take_error());
             return pdf.take_error();

@@ -3,6 +3,7 @@
 // Jitsi iframe and its collab server keeps nothing, so liveclass keeps one board per class: the room
 // pages draw with Excalidraw and send their changes here, every page asks for the changes since the
 // version it holds, and the board is exported on demand and as a PDF artifact when the class ends.
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,9 @@ void queue_board_export(soci::session& sql, const domain::LiveSession& s, UnixTi
 class BoardService {
 public:
     static constexpr const char* kExportJob = "export_room_whiteboard";
+    /// PDF exports rendered for people at once, per process: each runs rsvg-convert and holds a handler
+    /// thread, so a class pressing Export together must not take every thread.
+    static constexpr int kMaxExportRenders = 2;
 
     BoardService(ServiceContext& ctx, SessionService& sessions, infra::BlobStore& scratch, std::string rsvg_convert)
         : ctx_(ctx), sessions_(sessions), scratch_(scratch), rsvg_convert_(std::move(rsvg_convert)) {}
@@ -68,12 +72,15 @@ public:
     Status run_export_job(const store::Job& job);
 
 private:
-    Result<std::string> render_pdf(const std::string& svg, const std::string& name);
+    /// `on_demand`: for a person waiting on an export (a short timeout, a small memory cap, and at most
+    /// kMaxExportRenders at once), else for the export job.
+    Result<std::string> render_pdf(const std::string& svg, const std::string& name, bool on_demand);
 
     ServiceContext& ctx_;
     SessionService& sessions_;
     infra::BlobStore& scratch_;
     std::string rsvg_convert_;
+    std::atomic<int> renders_{0};
 };
 
 }  // namespace lc::services

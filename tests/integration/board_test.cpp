@@ -3,6 +3,11 @@
 // the class's policy lets them, bad elements change nothing, the board exports as PDF, SVG and an
 // .excalidraw file (audited), and it becomes a PDF artifact when the class ends.
 #include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "harness.hpp"
 #include "pdf_tool.hpp"
@@ -308,6 +313,79 @@ TEST_P(Board, AFullBoardTakesNoMoreElementsButStillTakesEdits) {
     expect_problem(last, 409);
     EXPECT_NE(last.body.find("16 MiB"), std::string::npos) << last.body;
     EXPECT_LT(sent, 200) << "the size cap, not the element cap, stopped it";
+}
+
+TEST_P(Board, ChangesSentAtOnceAreNumberedOneAfterAnotherAndEndAlike) {
+    auto s = srv.make_school("bconc", 2);
+    const std::string id = live_class(s);
+    ASSERT_EQ(srv.get(path(id), s.instructor_token).status, 200u);
+    // Eight pages, ten changes each: each adds an element of its own and edits one they share.
+    constexpr int kPages = 8, kChanges = 10;
+    std::mutex m;
+    std::vector<long long> versions;
+    std::vector<unsigned> statuses;
+    std::vector<std::thread> pages;
+    for (int page = 0; page < kPages; ++page)
+        pages.emplace_back([&, page] {
+            const std::string token = page % 3 == 0 ? s.instructor_token : s.student_tokens[page % 2];
+            for (int k = 1; k <= kChanges; ++k) {
+                auto r = send(id, token,
+                              {rect("own-" + std::to_string(page) + "-" + std::to_string(k), 1, 1),
+                               rect("shared", k, 1000 - page * 10 - k, page * 10 + k)});
+                std::lock_guard lock(m);
+                statuses.push_back(r.status);
+                if (r.status == 200) versions.push_back(r.obj().at("version").as_int64());
+            }
+        });
+    for (auto& t : pages) t.join();
+    EXPECT_EQ(std::set<unsigned>(statuses.begin(), statuses.end()), std::set<unsigned>{200u});
+    // Every change added an element, so each got a version of its own: 1 to 80, none twice.
+    std::set<long long> distinct(versions.begin(), versions.end());
+    EXPECT_EQ(distinct.size(), static_cast<std::size_t>(kPages * kChanges));
+    EXPECT_EQ(*distinct.begin(), 1);
+    EXPECT_EQ(*distinct.rbegin(), kPages * kChanges);
+    // The shared element is the one Excalidraw's rule picks from all eighty edits: version 10, lowest nonce.
+    auto board = srv.get(path(id), s.student_tokens[0]);
+    ASSERT_EQ(board.obj().at("elements").as_array().size(), static_cast<std::size_t>(kPages * kChanges + 1));
+    for (const auto& e : board.obj().at("elements").as_array())
+        if (e.at("id") == "shared") {
+            EXPECT_EQ(e.at("version"), kChanges);
+            EXPECT_EQ(e.at("versionNonce"), 1000 - (kPages - 1) * 10 - kChanges);
+        }
+}
+
+TEST_P(Board, PdfExportsForPeopleAreCappedPerProcess) {
+    // A renderer that takes two seconds: two exports render, a third at the same time is asked to retry.
+    const auto dir = std::filesystem::temp_directory_path() / ("lc-slow-rsvg-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto script = dir / "rsvg-convert";
+    std::ofstream(script) << "#!/bin/sh\nsleep 2\nexec rsvg-convert \"$@\"\n";
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+    Config c;
+    c.rsvg_convert = script.string();
+    TestServer slow{GetParam(), true, c};
+    auto s = slow.make_school("bslow", 1);
+    std::string id(slow.create_session(s).at("id").as_string());
+    ASSERT_EQ(slow.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
+    ASSERT_EQ(
+        slow.patch_json(path(id), json::object{{"elements", json::array{rect("r1", 1, 1)}}}, s.instructor_token).status,
+        200u);
+    std::vector<HttpResult> results(3);
+    std::vector<std::thread> exports;
+    for (auto& r : results)
+        exports.emplace_back([&] { r = slow.get(path(id, "export/?format=pdf"), s.student_tokens[0]); });
+    for (auto& t : exports) t.join();
+    std::multiset<unsigned> statuses;
+    for (const auto& r : results) statuses.insert(r.status);
+    EXPECT_EQ(statuses, (std::multiset<unsigned>{200u, 200u, 503u}));
+    for (const auto& r : results)
+        if (r.status == 503) {
+            EXPECT_EQ(r.headers.at("retry-after"), "5");
+            EXPECT_NE(r.body.find("try again in a few seconds"), std::string::npos) << r.body;
+        } else {
+            EXPECT_TRUE(r.body.starts_with("%PDF-"));
+        }
+    std::filesystem::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Board, ::testing::ValuesIn(available_engines()), engine_name);

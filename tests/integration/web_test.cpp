@@ -48,7 +48,7 @@ struct WebRoot {
         write(dir / "assets/index-abc123.js", "console.log('app')");
         write(dir / "assets/index-abc123.js.gz", gzip("console.log('app')"));
         write(dir / "assets/stale-abc123.js", "console.log('new')");
-        write(dir / "assets/stale-abc123.js.gz", gzip("console.log('old')"));
+        write(dir / "assets/stale-abc123.js.gz", gzip("console.log('an earlier build')"));
         write(dir / "assets/index-abc123.css", "body{}");
         write(dir / "favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
         write(fs::temp_directory_path() / "lc-web-secret.txt", "TOP-SECRET-CONTENT");

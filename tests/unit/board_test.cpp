@@ -274,6 +274,25 @@ TEST(BoardPage, TheBoardIsDrawnOnOnePageFittedAroundItWithItsText) {
     EXPECT_TRUE(providers::board_svg({kept(frame)}).svg.empty());
 }
 
+TEST(BoardPage, ABoardWiderThanAPageMayBeIsScaledToFit) {
+    json::object far = rectangle("far");
+    far["x"] = 99999;
+    far["width"] = 99999;
+    json::object line{{"id", "l1"},
+                      {"type", "line"},
+                      {"version", 1},
+                      {"versionNonce", 1},
+                      {"x", -99999},
+                      {"y", -99999},
+                      {"points", json::array{json::array{0, 0}, json::array{-99999, -99999}}}};
+    auto page = providers::board_svg({kept(far), kept(line)});
+    ASSERT_EQ(page.shapes, 2u);
+    // From -199998 to 199998: 399996 wide, scaled to 90000 plus the margins.
+    EXPECT_NE(page.svg.find("width=\"90080\""), std::string::npos) << page.svg.substr(0, 300);
+    EXPECT_NE(page.svg.find("scale(0.225"), std::string::npos);
+    EXPECT_NE(page.svg.find("translate(99999 99999) translate(99999 99999)"), std::string::npos);
+}
+
 TEST(BoardFile, TheExcalidrawFileHoldsTheElementsNotErased) {
     json::object erased = rectangle("gone");
     erased["isDeleted"] = true;
