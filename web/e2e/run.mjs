@@ -57,6 +57,17 @@ function step(name) {
   console.log(`e2e: ${name}`);
 }
 
+/**
+ * A promise started now (so that it sees what the next steps cause) and awaited later, with a handler
+ * attached at once: should a step in between fail, that step's error is the one reported, not this
+ * promise's rejection (its timeout, or the browser closing), unhandled, ending the process first.
+ * Awaiting the promise returned still throws its own error.
+ */
+function awaitedLater(promise) {
+  promise.catch(() => {});
+  return promise;
+}
+
 async function main() {
   // A certificate for the stand-in Jitsi (https, as Jitsi domains are): Chromium is told to accept it.
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
@@ -281,13 +292,13 @@ async function main() {
   };
   await openBoard(sp);
   // The student's board learns of the change from its stream and asks for it (GET ?since=).
-  const relayed = sp.waitForResponse(async (r) => {
+  const relayed = awaitedLater(sp.waitForResponse(async (r) => {
     if (r.request().method() !== 'GET' || !r.url().includes(`${boardPath}?since=`) || !r.ok()) return false;
     return (await r.json()).elements.some((e) => e.type === 'rectangle');
-  }, { timeout: 20_000 });
+  }, { timeout: 20_000 }));
   const surface = await openBoard(tp);
   const box = await surface.boundingBox();
-  const sent = tp.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(boardPath));
+  const sent = awaitedLater(tp.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(boardPath)));
   // Excalidraw's shortcuts work while the board has the focus: a click on the empty board gives it.
   await surface.click({ position: { x: box.width * 0.2, y: box.height * 0.2 } });
   await tp.keyboard.press('r');
@@ -318,10 +329,10 @@ async function main() {
   step('the teacher’s page saves the room’s public chat, private messages left out');
   await tp.getByText('Sohbet kaydediliyor (yalnızca herkese açık mesajlar)').waitFor();
   // Sent by the 20 s timer or, at the latest, just before the class is ended (next step).
-  const chatSaved = tp.waitForResponse(
+  const chatSaved = awaitedLater(tp.waitForResponse(
     (r) => r.request().method() === 'POST' && r.url().endsWith(`/api/v1/live-sessions/${sessionId}/artifacts/chat/`),
     { timeout: 30_000 },
-  );
+  ));
   // What the IFrame API reports when someone writes in the room's chat (the stand-in emits it on demand).
   await tp.evaluate(() => {
     const j = window.__fakeJitsi;

@@ -8,7 +8,15 @@ import { ApiError, NETWORK_PROBLEM, toApiError, type ApiClient } from '../api/cl
 import { followEvents } from '../api/sse';
 import type { Whiteboard, WhiteboardElement, WhiteboardPatch } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
-import { BoardSync, mergeElements, winningElements, type BoardElement } from '../lib/boardSync';
+import {
+  BoardSync,
+  MAX_BATCH,
+  MAX_BATCH_BYTES,
+  batchBytes,
+  mergeElements,
+  winningElements,
+  type BoardElement,
+} from '../lib/boardSync';
 import { fileNameFromDisposition, saveBlob } from '../lib/download';
 import { errorMessage } from '../lib/errors';
 
@@ -19,6 +27,11 @@ const MAX_WAIT_MS = 1_000;
 /** A PATCH that failed for the network or the server is sent again after this, doubling up to 30 s. */
 const RETRY_MS = 3_000;
 const MAX_RETRY_MS = 30_000;
+/**
+ * A GET ?since= that failed is tried again after this, doubling up to 30 s: the stream tells of the
+ * next change only, so without it the page would stay behind until someone draws again.
+ */
+const PULL_RETRY_MS = 1_000;
 
 type Format = 'pdf' | 'svg' | 'excalidraw';
 const FORMATS: Format[] = ['pdf', 'svg', 'excalidraw'];
@@ -47,12 +60,21 @@ interface Reporter {
 
 type Next = 'more' | 'retry' | 'stop';
 
+/** An element the server refused as it is (invalid, or too large alone), and why. */
+interface Refusal {
+  version: number;
+  versionNonce: number;
+  error: unknown;
+}
+
 const isAbort = (e: unknown) => e instanceof DOMException && e.name === 'AbortError';
 
 /**
  * One page's connection to a class's board: sends the page's changes (debounced, one PATCH in flight,
- * at most 500 elements each) and brings in the others' (a `board` event, then GET ?since=), merging both
- * ways by Excalidraw's rule (lib/boardSync). Lives as long as the panel; nothing in it is React state.
+ * at most 500 elements and about 900 KB each) and brings in the others' (a `board` event, then
+ * GET ?since=, tried again until it succeeds), merging both ways by Excalidraw's rule (lib/boardSync).
+ * When the panel closes it drains: the batches left go one after the other until nothing is left or a
+ * request fails. Lives as long as the panel; nothing in it is React state.
  */
 class BoardChannel {
   readonly sync = new BoardSync();
@@ -71,11 +93,19 @@ class BoardChannel {
   private sending: Promise<void> | null = null;
   private retryDelay = RETRY_MS;
   private retryIn = RETRY_MS;
+  /** The most bytes of a PATCH body: lowered when the server refuses a batch as too large (413). */
+  private maxBytes = MAX_BATCH_BYTES;
+  /** Elements the server refused as they are: not sent again until changed, and the person is told. */
+  private readonly refused = new Map<string, Refusal>();
   private pulling = false;
   private pullAgain = false;
+  private pullTimer: ReturnType<typeof setTimeout> | null = null;
+  private pullDelay = PULL_RETRY_MS;
+  /**
+   * The panel is closed: nothing is shown or followed any more, but the changes not sent yet still go
+   * (draining, see flush), from the scene as Excalidraw last reported it.
+   */
   private disposed = false;
-  /** The next batch resends the valid rest of a refused one: its success does not clear the refusal. */
-  private keepError = false;
 
   constructor(
     private readonly api: ApiClient,
@@ -166,29 +196,39 @@ class BoardChannel {
   /**
    * Sends what the server has not seen, in batches, one request at a time; resolves when nothing is left
    * to send (or sending failed). Called while a request is out, it waits for that one, whose follow-up
-   * batches carry what changed meanwhile. Called directly (not by the debounce) before an export.
+   * batches carry what changed meanwhile. Called directly (not by the debounce) before an export, and
+   * by dispose: after the panel closed the batches go on (draining) until nothing is left, a request
+   * fails or the page may no longer draw.
    */
   flush(): Promise<void> {
     this.clearTimer();
     if (this.sending) return this.sending;
     this.firstChange = null;
     if (!this.editable) return Promise.resolve();
-    let batch = this.sync.changes(this.scene());
+    let batch = this.nextBatch();
     if (batch.length === 0) return Promise.resolve();
     this.sending = (async () => {
-      for (;;) {
-        const next = await this.send(batch);
-        if (next === 'retry') {
-          if (!this.disposed) this.timer = setTimeout(() => void this.flush(), this.retryIn);
-          break;
+      try {
+        for (;;) {
+          const next = await this.send(batch);
+          if (next === 'retry') {
+            // Draining stops here: nothing is tried again once the panel is closed.
+            if (!this.disposed) this.timer = setTimeout(() => void this.flush(), this.retryIn);
+            break;
+          }
+          if (next === 'stop' || !this.editable) break;
+          batch = this.nextBatch();
+          if (batch.length === 0) break;
         }
-        if (next === 'stop' || this.disposed || !this.editable) break;
-        batch = this.sync.changes(this.scene());
-        if (batch.length === 0) break;
+      } finally {
+        this.sending = null;
       }
-      this.sending = null;
     })();
     return this.sending;
+  }
+
+  private nextBatch(): BoardElement[] {
+    return this.sync.changes(this.scene(), MAX_BATCH, this.maxBytes);
   }
 
   private async send(batch: BoardElement[]): Promise<Next> {
@@ -197,13 +237,25 @@ class BoardChannel {
       const r = await this.api.patch<WhiteboardPatch>(this.base, { elements: batch });
       this.apply(r.elements);
       this.retryDelay = RETRY_MS;
-      if (!this.disposed && !this.keepError) this.report.pushError(null);
-      this.keepError = false;
+      this.reportPush(null);
       return 'more';
     } catch (e) {
-      this.keepError = false;
-      if (!this.disposed) this.report.pushError(e);
       const status = e instanceof ApiError ? e.status : 0;
+      if (status === 413 && batch.length > 1) {
+        // More than the server takes in one request (1 MiB): nothing was written. The same again in
+        // halves (the first half next), and no batch larger than that half from now on.
+        undo();
+        this.maxBytes = Math.min(this.maxBytes, batchBytes(batch.slice(0, Math.ceil(batch.length / 2))));
+        return 'more';
+      }
+      if (status === 413) {
+        // One element larger than the server takes: it stays unsent until it is changed (a smaller copy
+        // may pass), and the person is told; the others go on.
+        this.refuse(batch, e);
+        this.reportPush(e);
+        return 'more';
+      }
+      this.reportPush(e);
       if (status === 0 || status >= 500 || status === 429) {
         // Not the changes' fault: they go again (with whatever changed meanwhile).
         undo();
@@ -211,7 +263,15 @@ class BoardChannel {
         this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
         return 'retry';
       }
+      if (status === 401) {
+        // The sign-in expired (the app asks for a new one): nothing was saved, so the elements go
+        // with the next change sent.
+        undo();
+        return 'stop';
+      }
       if (status === 403) {
+        // Not saved either: should the server let this page draw again, they go then.
+        undo();
         this.canEdit = false;
         if (!this.disposed) this.report.access(false, null);
         return 'stop';
@@ -222,12 +282,15 @@ class BoardChannel {
         const bad = new Set<number>();
         for (const fe of e.errors) {
           const m = /^elements\.(\d+)(?:\.|$)/.exec(fe.field);
-          if (m) bad.add(Number(m[1]));
+          if (m && Number(m[1]) < batch.length) bad.add(Number(m[1]));
         }
-        if (bad.size > 0 && bad.size < batch.length) {
+        if (bad.size > 0) {
           undo();
-          this.sync.markSent(batch.filter((_, i) => bad.has(i)));
-          this.keepError = true;
+          this.refuse(
+            batch.filter((_, i) => bad.has(i)),
+            e,
+          );
+          this.reportPush(e);
           return 'more';
         }
       }
@@ -237,12 +300,40 @@ class BoardChannel {
     }
   }
 
-  /** Brings in the changes after this page's version (one request at a time; events meanwhile ask again). */
+  /** The server will not take these elements as they are: counted as sent until they change. */
+  private refuse(elements: readonly BoardElement[], error: unknown) {
+    this.sync.markSent(elements);
+    for (const e of elements) this.refused.set(e.id, { version: e.version, versionNonce: e.versionNonce, error });
+  }
+
+  /**
+   * Why the last request failed, or, after one that succeeded, why an element the server refused is still
+   * not saved (the last such reason; none once those elements were changed or deleted).
+   */
+  private reportPush(error: unknown) {
+    if (this.disposed) return;
+    if (error === null && this.refused.size > 0) {
+      const scene = new Map(this.scene().map((e) => [e.id, e]));
+      for (const [id, r] of this.refused) {
+        const e = scene.get(id);
+        if (!e || e.isDeleted || e.version !== r.version || e.versionNonce !== r.versionNonce) this.refused.delete(id);
+        else error = r.error;
+      }
+    }
+    this.report.pushError(error);
+  }
+
+  /**
+   * Brings in the changes after this page's version (one request at a time; events meanwhile ask again).
+   * One that failed is tried again after 1 s, 2 s, 4 s… up to 30 s, until one succeeds or the panel closes.
+   */
   async pull(): Promise<void> {
+    if (this.disposed) return;
     if (this.pulling) {
       this.pullAgain = true;
       return;
     }
+    this.clearPullTimer();
     this.pulling = true;
     try {
       do {
@@ -257,11 +348,25 @@ class BoardChannel {
         }
         this.report.pullError(null);
       } while (this.pullAgain && !this.disposed);
+      this.pullDelay = PULL_RETRY_MS;
     } catch (e) {
-      if (!this.disposed && !isAbort(e)) this.report.pullError(e);
+      if (this.disposed || isAbort(e)) return;
+      this.report.pullError(e);
+      const after = e instanceof ApiError && e.retryAfter ? e.retryAfter * 1000 : 0;
+      const wait = Math.max(after, this.pullDelay);
+      this.pullDelay = Math.min(this.pullDelay * 2, MAX_RETRY_MS);
+      this.pullTimer = setTimeout(() => {
+        this.pullTimer = null;
+        void this.pull();
+      }, wait);
     } finally {
       this.pulling = false;
     }
+  }
+
+  private clearPullTimer() {
+    if (this.pullTimer !== null) clearTimeout(this.pullTimer);
+    this.pullTimer = null;
   }
 
   /** The server's elements into the scene, where its copy wins; not recorded as this user's history. */
@@ -270,7 +375,12 @@ class BoardChannel {
     const incoming = remote as unknown as readonly ExcalidrawElement[];
     this.sync.markSeen(incoming);
     const x = this.excalidraw;
-    if (!x || this.disposed) return;
+    if (!x || this.disposed) {
+      // Closed (draining): the scene kept for sending takes the server's copies where they win, so that
+      // a copy of this page's that lost is not sent again (and again).
+      if (winningElements(this.lastScene, incoming).length > 0) this.lastScene = mergeElements(this.lastScene, incoming);
+      return;
+    }
     const local = x.getSceneElementsIncludingDeleted();
     const wins = winningElements<ExcalidrawElement>(local, incoming);
     if (wins.length === 0) return;
@@ -282,13 +392,16 @@ class BoardChannel {
     });
   }
 
-  /** The panel closes: what still waits for the debounce goes now, then nothing more. */
+  /**
+   * The panel closes: nothing more is followed or shown, but what the server has not seen yet (waiting
+   * for the pause or a retry, or changed while a request was out) goes now, batch after batch (draining).
+   */
   dispose() {
-    const pending = this.timer !== null || this.firstChange !== null;
     this.clearTimer();
+    this.clearPullTimer();
     this.disposed = true;
     this.ctl.abort();
-    if (pending && this.editable) void this.flush();
+    if (this.editable) void this.flush();
   }
 }
 
@@ -388,7 +501,12 @@ export function WhiteboardPanel({ sessionId, classOver = false }: { sessionId: s
 
   const readOnlyText = !board ? null : over ? t('board.ended') : readOnly ? access.reason || t('board.readOnly') : null;
   const problems = [
-    pushError ? t('board.saveFailed', { reason: errorMessage(pushError, t) }) : null,
+    // A 413 reaches the panel only for one element too large alone (larger batches are split).
+    pushError instanceof ApiError && pushError.status === 413
+      ? t('board.tooLarge')
+      : pushError
+        ? t('board.saveFailed', { reason: errorMessage(pushError, t) })
+        : null,
     pullError ? t('board.syncFailed', { reason: errorMessage(pullError, t) }) : null,
     exportError ? t('board.exportFailed', { reason: errorMessage(exportError, t) }) : null,
   ].filter((p): p is string => !!p);

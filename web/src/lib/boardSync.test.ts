@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { BoardSync, KEPT_TYPES, MAX_BATCH, mergeElements, shouldReplace, winningElements, type BoardElement } from './boardSync';
+import {
+  BoardSync,
+  KEPT_TYPES,
+  MAX_BATCH,
+  MAX_BATCH_BYTES,
+  batchBytes,
+  compareOrder,
+  mergeElements,
+  shouldReplace,
+  utf8Length,
+  winningElements,
+  type BoardElement,
+} from './boardSync';
 
-type El = BoardElement & { x?: number };
+type El = BoardElement & { x?: number; text?: string };
 
 const el = (id: string, over: Partial<El> = {}): El => ({
   id,
@@ -100,6 +112,17 @@ describe('mergeElements', () => {
     expect(ids(merged)).toEqual(['y', 'c', 'a', 'b', 'x']);
   });
 
+  it('compares indexes and ids as plain strings: a missing index is "", ties go by id', () => {
+    expect(compareOrder(el('a', { index: null }), el('b', { index: '' }))).toBe(-1);
+    expect(compareOrder(el('b', { index: undefined }), el('a', { index: '' }))).toBe(1);
+    expect(compareOrder(el('z', { index: null }), el('a', { index: 'a0' }))).toBe(-1);
+    expect(compareOrder(el('a', { index: 'a0' }), el('a', { index: 'a0' }))).toBe(0);
+    // Upper case before lower case, shorter before longer: code units, not the locale's collation.
+    expect(compareOrder(el('a', { index: 'b0' }), el('b', { index: 'B1' }))).toBe(1);
+    expect(compareOrder(el('a', { index: 'a0' }), el('b', { index: 'a0V' }))).toBe(-1);
+    expect(compareOrder(el('B', { index: 'a0' }), el('a', { index: 'a0' }))).toBe(-1);
+  });
+
   it('moves an element when the remote copy that wins has another index', () => {
     const merged = mergeElements(
       [el('a', { index: 'a0' }), el('b', { index: 'a1' })],
@@ -108,9 +131,12 @@ describe('mergeElements', () => {
     expect(ids(merged)).toEqual(['b', 'a']);
   });
 
-  it('puts elements without an index on top, by id', () => {
-    const merged = mergeElements([el('b', { index: null }), el('a', { index: 'a5' })], [el('c', { index: undefined })]);
-    expect(ids(merged)).toEqual(['a', 'b', 'c']);
+  it('puts elements without an index (missing or null) first, as the server does (index ""), by id', () => {
+    const merged = mergeElements(
+      [el('b', { index: null }), el('a', { index: 'a5' }), el('0', { index: 'Zz' })],
+      [el('c', { index: undefined }), el('a1', { index: null })],
+    );
+    expect(ids(merged)).toEqual(['a1', 'b', 'c', '0', 'a']);
   });
 
   it('returns a new array and changes neither input', () => {
@@ -214,6 +240,46 @@ describe('BoardSync', () => {
     expect(third).toHaveLength(234);
     sync.markSent(third);
     expect(sync.changes(scene)).toEqual([]);
+  });
+
+  it('caps a batch at about 900 000 bytes of PATCH body', () => {
+    const sync = new BoardSync();
+    const text = 'ş'.repeat(50_000); // 100 000 bytes in UTF-8
+    const scene = Array.from({ length: 20 }, (_, i) => el(`e${String(i).padStart(2, '0')}`, { text }));
+    const first = sync.changes(scene);
+    expect(first.length).toBeGreaterThan(1);
+    expect(batchBytes(first)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    expect(batchBytes([...first, scene[first.length]])).toBeGreaterThan(MAX_BATCH_BYTES);
+    expect(first).toHaveLength(8);
+    // A smaller cap (after the server refused a batch as too large) makes smaller batches.
+    expect(sync.changes(scene, MAX_BATCH, 250_000)).toHaveLength(2);
+    // None is left out: batch after batch, all go.
+    const sent: string[] = [];
+    for (let batch = sync.changes(scene); batch.length > 0; batch = sync.changes(scene)) {
+      expect(batchBytes(batch)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+      sync.markSent(batch);
+      sent.push(...ids(batch));
+    }
+    expect(sent).toEqual(ids(scene));
+  });
+
+  it('sends an element larger than the cap alone', () => {
+    const sync = new BoardSync();
+    const big = el('big', { index: 'a1', text: 'x'.repeat(MAX_BATCH_BYTES) });
+    const scene = [el('a'), big, el('c', { index: 'a2' })];
+    expect(ids(sync.changes(scene))).toEqual(['a']);
+    sync.markSent([scene[0]]);
+    expect(ids(sync.changes(scene))).toEqual(['big']);
+    sync.markSent([big]);
+    expect(ids(sync.changes(scene))).toEqual(['c']);
+    // Whether anything is left to send does not depend on the size.
+    expect(sync.hasChanges(scene)).toBe(true);
+  });
+
+  it('counts bytes as UTF-8, as the body goes out', () => {
+    for (const s of ['', 'abc', 'çğış', '€', '😀 and 🎨', '{"elements":[]}'])
+      expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+    expect(batchBytes([el('a')])).toBe(new TextEncoder().encode(JSON.stringify({ elements: [el('a')] })).length);
   });
 
   it('takes a smaller limit', () => {

@@ -25,6 +25,34 @@ export const KEPT_TYPES: ReadonlySet<string> = new Set([
 export const MAX_BATCH = 500;
 
 /**
+ * The most bytes one PATCH body (`{"elements":[…]}`) is made of: the server refuses bodies over 1 MiB
+ * (413), and this leaves room. An element larger than this on its own is sent alone.
+ */
+export const MAX_BATCH_BYTES = 900_000;
+
+/** The bytes a string takes in UTF-8 (as it goes in a request body), without encoding it. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4; // a surrogate pair: one code point
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** The bytes of the PATCH body that carries these elements. */
+export function batchBytes(batch: readonly unknown[]): number {
+  return utf8Length(JSON.stringify({ elements: batch }));
+}
+
+const ENVELOPE_BYTES = batchBytes([]);
+
+/**
  * Excalidraw's rule for concurrent edits, the server's too: the incoming copy replaces the stored one
  * when its version is higher, or the version is the same and its versionNonce lower. Every page applying
  * it to what it receives ends with the same drawing, whatever order the changes cross in.
@@ -38,16 +66,16 @@ export function shouldReplace(
   return incoming.versionNonce < stored.versionNonce;
 }
 
-/** Drawing order: by fractional index (code-unit order, as Excalidraw compares them), then by id. */
+/**
+ * Drawing order, the server's: by fractional index as a plain string, an element without one (missing
+ * or null) counting as "" and so at the bottom, then by id. Compared with < and > (code units, as
+ * Excalidraw does), never localeCompare; indexes are letters and digits, so this is the server's byte
+ * order too.
+ */
 export function compareOrder(a: BoardElement, b: BoardElement): number {
-  const ai = a.index ?? null;
-  const bi = b.index ?? null;
-  if (ai !== bi) {
-    // An element without an index has not been placed yet: it goes on top.
-    if (ai === null) return 1;
-    if (bi === null) return -1;
-    return ai < bi ? -1 : 1;
-  }
+  const ai = a.index ?? '';
+  const bi = b.index ?? '';
+  if (ai !== bi) return ai < bi ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
@@ -112,24 +140,31 @@ export class BoardSync {
 
   /**
    * The page's elements the server has not seen as they are now, in the page's order: only the kept
-   * types, at most `limit` (the rest go in the next batch). An element drawn and deleted before it was
-   * ever sent is not sent at all.
+   * types, at most `limit` of them and at most `maxBytes` of PATCH body (the rest go in the next batch;
+   * an element larger than `maxBytes` goes alone). An element drawn and deleted before it was ever
+   * sent is not sent at all.
    */
-  changes<T extends BoardElement>(scene: readonly T[], limit = MAX_BATCH): T[] {
+  changes<T extends BoardElement>(scene: readonly T[], limit = MAX_BATCH, maxBytes = MAX_BATCH_BYTES): T[] {
     const out: T[] = [];
+    let size = ENVELOPE_BYTES;
     for (const e of scene) {
       if (out.length >= limit) break;
       if (!KEPT_TYPES.has(e.type)) continue;
       const s = this.seen.get(e.id);
-      if (!s) {
-        if (!e.isDeleted) out.push(e);
-      } else if (s.version !== e.version || s.versionNonce !== e.versionNonce) out.push(e);
+      const unsent = s ? s.version !== e.version || s.versionNonce !== e.versionNonce : !e.isDeleted;
+      if (!unsent) continue;
+      if (maxBytes !== Infinity) {
+        const n = utf8Length(JSON.stringify(e)) + (out.length > 0 ? 1 : 0); // and the comma before it
+        if (out.length > 0 && size + n > maxBytes) break;
+        size += n;
+      }
+      out.push(e);
     }
     return out;
   }
 
   /** Whether any element of the page still has to be sent. */
   hasChanges(scene: readonly BoardElement[]): boolean {
-    return this.changes(scene, 1).length > 0;
+    return this.changes(scene, 1, Infinity).length > 0;
   }
 }

@@ -16,6 +16,8 @@ const tr: Record<string, string> = {
   'board.exporting': 'Hazırlanıyor…',
   'board.exportFailed': 'Tahta dışa aktarılamadı: {{reason}}',
   'board.saveFailed': 'Çiziminiz kaydedilemedi: {{reason}}',
+  'board.tooLarge':
+    'Bir şekil kaydedilemeyecek kadar büyük; küçültün ya da parçalara bölün. Değiştirilene kadar yalnızca bu sayfada kalır.',
   'board.syncFailed': 'Tahtadaki son değişiklikler alınamadı: {{reason}}',
 };
 
@@ -35,6 +37,7 @@ const en: Record<string, string> = {
   'board.exporting': 'Preparing…',
   'board.exportFailed': 'The whiteboard could not be exported: {{reason}}',
   'board.saveFailed': 'Your drawing could not be saved: {{reason}}',
+  'board.tooLarge': 'A shape is too large to be saved; make it smaller or split it. Until it is changed it stays on this page only.',
   'board.syncFailed': 'The latest changes to the board could not be fetched: {{reason}}',
 };
 
