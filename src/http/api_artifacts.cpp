@@ -117,14 +117,7 @@ void Api::register_artifact_routes() {
         if (auto st = only_known_params(c, {}, "this link takes no query parameters"); !st) return fail(c, st.error());
         auto file = artifacts->open_link(c.params.at(0));
         if (!file) return fail(c, file.error());
-        Response res{bhttp::status::ok, c.version()};
-        res.set(bhttp::field::content_type, file->content_type);
-        res.set(bhttp::field::cache_control, "private, no-store");
-        res.set(bhttp::field::content_disposition, "attachment; filename=\"" + file->file_name + "\"");
-        res.body() = std::move(file->body);
-        res.keep_alive(c.keep_alive());
-        res.prepare_payload();
-        return res;
+        return attachment(c, file->content_type, file->file_name, std::move(file->body));
     });
 }
 

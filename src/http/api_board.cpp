@@ -118,7 +118,7 @@ void Api::register_board_routes() {
                     if (!change) return fail(c, change.error());
                     return with_elements(c, json::object{{"version", change->version}}, change->elements);
                 }));
-    router_.add("GET", base + "export/", authed([this, boards](RequestContext& c, const Principal& p) {
+    router_.add("GET", base + "export/", authed([boards](RequestContext& c, const Principal& p) {
                     auto id = session_item_ids(c, nullptr);
                     if (!id) return fail(c, id.error());
                     if (auto st = only_known_params(c, {"format"}, "this takes only ?format=pdf|svg|excalidraw"); !st)
@@ -132,21 +132,9 @@ void Api::register_board_routes() {
                         kind = services::BoardFormat::kExcalidraw;
                     else if (format != "pdf")
                         return fail(c, bad_query({{"format", "must be pdf, svg or excalidraw"}}));
-                    auto file = boards->export_file(p, id->session, kind);
+                    auto file = boards->export_file(p, id->session, kind, c.meta());
                     if (!file) return fail(c, file.error());
-                    // Seed 9.5: who took a copy of the class's board, when and from where.
-                    if (auto st = s_.audit.record(p, "whiteboard.export", "live_session", id->session, c.meta(),
-                                                  {{"format", format}});
-                        !st)
-                        return fail(c, st.error());
-                    Response res{bhttp::status::ok, c.version()};
-                    res.set(bhttp::field::content_type, file->content_type);
-                    res.set(bhttp::field::cache_control, "private, no-store");
-                    res.set(bhttp::field::content_disposition, "attachment; filename=\"" + file->file_name + "\"");
-                    res.body() = std::move(file->body);
-                    res.keep_alive(c.keep_alive());
-                    res.prepare_payload();
-                    return res;
+                    return attachment(c, file->content_type, file->file_name, std::move(file->body));
                 }));
     // Says when the board changed (the page then asks GET ?since= for what changed). Polls the board's
     // version like the participant stream polls its roster, so changes written by any server process

@@ -25,6 +25,18 @@ Response no_content(RequestContext& c) {
     return res;
 }
 
+Response attachment(RequestContext& c, const std::string& content_type, const std::string& file_name,
+                    std::string body) {
+    Response res{bhttp::status::ok, c.version()};
+    res.set(bhttp::field::content_type, content_type);
+    res.set(bhttp::field::cache_control, "private, no-store");
+    res.set(bhttp::field::content_disposition, "attachment; filename=\"" + file_name + "\"");
+    res.body() = std::move(body);
+    res.keep_alive(c.keep_alive());
+    res.prepare_payload();
+    return res;
+}
+
 std::string bearer_of(const RequestContext& c) {
     auto auth = c.req[bhttp::field::authorization];
     if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer "))

@@ -17,6 +17,8 @@ Response send(RequestContext& c, unsigned status, const boost::json::value& body
 /// A problem document; the error's internal detail is kept for the access log only.
 Response fail(RequestContext& c, const Error& e);
 Response no_content(RequestContext& c);
+/// A private file download (`Cache-Control: private, no-store`) saved under `file_name`.
+Response attachment(RequestContext& c, const std::string& content_type, const std::string& file_name, std::string body);
 
 template <class T, class F>
 Response reply(RequestContext& c, Result<T>&& r, unsigned status, F&& to) {

@@ -9,6 +9,7 @@
 #include "infra/json_fields.hpp"
 #include "infra/svg_pdf.hpp"
 #include "services/artifact_service.hpp"
+#include "services/audit.hpp"
 #include "store/artifact_repo.hpp"
 #include "store/board_repo.hpp"
 
@@ -190,20 +191,37 @@ Result<std::string> BoardService::render_pdf(const std::string& svg, const std::
     return infra::render_svg_to_pdf_bytes(limits, svg, *dir);
 }
 
-Result<BoardFile> BoardService::export_file(const Principal& p, const std::string& session_id, BoardFormat format) {
+Result<BoardFile> BoardService::export_file(const Principal& p, const std::string& session_id, BoardFormat format,
+                                            const RequestMeta& meta) {
     auto board = get(p, session_id, 0);
     if (!board) return board.take_error();
     if (board->elements.empty()) return Error::conflict("nothing is drawn on this board yet");
     const std::string base = "whiteboard-" + session_id;
-    if (format == BoardFormat::kExcalidraw)
-        return BoardFile{base + ".excalidraw", "application/vnd.excalidraw+json",
+    const char* format_name = format == BoardFormat::kExcalidraw ? "excalidraw"
+                              : format == BoardFormat::kSvg      ? "svg"
+                                                                 : "pdf";
+    Result<BoardFile> file = Error::internal_error("no export made");
+    if (format == BoardFormat::kExcalidraw) {
+        file = BoardFile{base + ".excalidraw", "application/vnd.excalidraw+json",
                          providers::excalidraw_file(board->elements)};
-    auto drawing = providers::board_svg(board->elements);
-    if (drawing.svg.empty()) return Error::conflict("nothing on this board can be drawn on a page (only frames)");
-    if (format == BoardFormat::kSvg) return BoardFile{base + ".svg", "image/svg+xml", std::move(drawing.svg)};
-    auto pdf = render_pdf(drawing.svg, "board-" + board->board_id + "-" + infra::new_uuid(), /*on_demand=*/true);
-    if (!pdf) return pdf.take_error();
-    return BoardFile{base + ".pdf", "application/pdf", std::move(*pdf)};
+    } else {
+        auto drawing = providers::board_svg(board->elements);
+        if (drawing.svg.empty()) return Error::conflict("nothing on this board can be drawn on a page (only frames)");
+        if (format == BoardFormat::kSvg) {
+            file = BoardFile{base + ".svg", "image/svg+xml", std::move(drawing.svg)};
+        } else {
+            auto pdf =
+                render_pdf(drawing.svg, "board-" + board->board_id + "-" + infra::new_uuid(), /*on_demand=*/true);
+            if (!pdf) return pdf.take_error();
+            file = BoardFile{base + ".pdf", "application/pdf", std::move(*pdf)};
+        }
+    }
+    return guarded([&]() -> Result<BoardFile> {
+        store::Conn c(ctx_.db);
+        store::insert_audit(c.sql(), audit_row(ctx_, p, "whiteboard.export", "live_session", session_id, meta,
+                                               {{"format", format_name}, {"board_version", board->version}}));
+        return std::move(file);
+    });
 }
 
 Status BoardService::run_export_job(const store::Job& job) {

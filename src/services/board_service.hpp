@@ -66,8 +66,9 @@ public:
                                std::vector<providers::BoardElement> elements);
     /// The board's version and whether the class is over; the caller's rights are checked each time.
     Result<BoardState> state(const Principal& p, const std::string& session_id);
-    /// The board as it is now, as a file.
-    Result<BoardFile> export_file(const Principal& p, const std::string& session_id, BoardFormat format);
+    /// The board as it is now, as a file; audited (seed 9.5: who took a copy of the class's board).
+    Result<BoardFile> export_file(const Principal& p, const std::string& session_id, BoardFormat format,
+                                  const RequestMeta& meta);
     /// The export_room_whiteboard job: a board with something drawn becomes a whiteboard artifact (PDF).
     Status run_export_job(const store::Job& job);
 

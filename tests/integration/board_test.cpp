@@ -203,6 +203,9 @@ TEST_P(Board, BadElementsAndParametersChangeNothing) {
     for (int i = 0; i < 501; ++i) many.push_back(rect("m" + std::to_string(i), 1, 1));
     expect_problem(send(id, s.instructor_token, many), 422);
     expect_problem(http_request(srv.port(), "PATCH", path(id), "{\"elements\": [", s.instructor_token), 400);
+    const std::string huge = R"({"elements":[{"id":"h","type":"text","version":1,"versionNonce":1,"text":")" +
+                             std::string(1100000, 'x') + R"("}]})";
+    expect_problem(http_request(srv.port(), "PATCH", path(id), huge, s.instructor_token), 413);
     expect_problem(srv.get(path(id, "?since=-1"), s.instructor_token), 400);
     expect_problem(srv.get(path(id, "?since=abc"), s.instructor_token), 400);
     expect_problem(srv.get(path(id, "?after=1"), s.instructor_token), 400);
