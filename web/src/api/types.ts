@@ -152,6 +152,13 @@ export type RecordingStatus = 'processing' | 'ready' | 'published' | 'failed';
  */
 export type RecordingStorageStatus = 'none' | 'copying' | 'stored' | 'failed';
 
+/**
+ * The recording's transcript (speech-to-text): "none" was never asked for, "processing" is being made
+ * (transcript_progress tells how far), "ready" can be fetched from transcript_url, "failed" could not be
+ * made (the staff may ask again).
+ */
+export type TranscriptStatus = 'none' | 'processing' | 'ready' | 'failed';
+
 /** A class recording (GET .../live-sessions/{id}/recordings/); students are only sent published ones. */
 export interface Recording {
   id: string;
@@ -162,7 +169,13 @@ export interface Recording {
   format: string;
   resolution: string;
   thumbnail_url: string;
-  transcript_status: string;
+  transcript_status: TranscriptStatus;
+  /** 0-100 while the transcript is being made; older servers do not send it. */
+  transcript_progress?: number;
+  /** ISO 639-1 code of the spoken language ("tr", "en"); "" while unknown. */
+  transcript_language?: string;
+  /** The API path of the transcript (GET .../recordings/{rid}/transcript/) once ready, "" before. */
+  transcript_url?: string;
   is_public: boolean;
   published_at: string | null;
   /** When the retention policy deletes it. */
@@ -177,6 +190,23 @@ export interface Recording {
 export interface RecordingList {
   count: number;
   results: Recording[];
+}
+
+/** One stretch of speech of a transcript, in seconds from the recording's start. */
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** GET .../recordings/{rid}/transcript/ (format=json, the default). */
+export interface Transcript {
+  recording_id: string;
+  session_id: string;
+  language: string;
+  duration_seconds: number;
+  text: string;
+  segments: TranscriptSegment[];
 }
 
 /** GET .../recordings/{rid}/access/: a signed link to the video, valid for a few minutes. */

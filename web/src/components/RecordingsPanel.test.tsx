@@ -508,3 +508,326 @@ describe('RecordingsPanel — thumbnails', () => {
     expect(revokeObjectURL).toHaveBeenCalledWith('blob:thumb-1');
   });
 });
+
+describe('RecordingsPanel — transcripts', () => {
+  const transcriptOf = (id: string) => `${base}${id}/transcript/`;
+  const transcriptLine = (id: string) => item(id).querySelector<HTMLElement>('[data-transcript]');
+  const readyRec = (over: Partial<Recording> = {}) =>
+    rec({
+      storage_status: 'stored',
+      transcript_status: 'ready',
+      transcript_progress: 100,
+      transcript_language: 'tr',
+      transcript_url: transcriptOf(over.id ?? R1),
+      ...over,
+    });
+  const TRANSCRIPT = {
+    recording_id: R1,
+    session_id: SID,
+    language: 'tr',
+    duration_seconds: 3800,
+    text: 'Bugün türevi göreceğiz. Limit tanımından başlayalım. Son soru?',
+    segments: [
+      { start: 0.0, end: 4.2, text: 'Bugün türevi göreceğiz.' },
+      { start: 65.4, end: 70.1, text: 'Limit tanımından başlayalım.' },
+      { start: 3729.5, end: 3733.0, text: 'Son soru?' },
+    ],
+  };
+
+  function captureDownloads() {
+    const saved: { name: string; blob: Blob }[] = [];
+    const blobs = new Map<string, Blob>();
+    // jsdom has no object URLs: a URL class with them, stubbed for this test only.
+    vi.stubGlobal('URL', class extends URL {
+      static createObjectURL = vi.fn((b: Blob) => {
+        const u = `blob:${blobs.size}`;
+        blobs.set(u, b);
+        return u;
+      });
+      static revokeObjectURL = vi.fn();
+    });
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push({ name: this.download, blob: blobs.get(this.getAttribute('href') ?? '')! });
+    });
+    return saved;
+  }
+
+  it('shows how far a transcript being made is, to the staff and to a student', async () => {
+    mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, storage_status: 'stored', transcript_status: 'processing', transcript_progress: 42 }),
+          // An older server without the progress: no number.
+          rec({ id: R2, storage_status: 'stored', transcript_status: 'processing' }),
+          rec({ id: R3, storage_status: 'stored', transcript_status: 'processing', transcript_progress: 99.6 }),
+        ),
+    });
+    const { unmount } = renderPanel('host');
+    await screen.findByRole('list');
+    expect(transcriptLine(R1)).toHaveTextContent(/^Yazıya dökülüyor… %42$/);
+    expect(transcriptLine(R1)).toHaveAttribute('data-transcript', 'processing');
+    expect(transcriptLine(R2)).toHaveTextContent(/^Yazıya dökülüyor…$/);
+    expect(transcriptLine(R3)).toHaveTextContent(/^Yazıya dökülüyor… %99$/);
+    // Nothing to download or ask for while it runs.
+    expect(buttonsOf(R1)).toEqual(['İzle', 'Yayından kaldır', 'Sil']);
+    unmount();
+
+    signIn(student);
+    renderPanel('participant');
+    await screen.findByRole('list');
+    expect(transcriptLine(R1)).toHaveTextContent(/^Yazıya dökülüyor… %42$/);
+    expect(buttonsOf(R1)).toEqual(['İzle']);
+  });
+
+  it('says nothing of a recording that has no transcript', async () => {
+    mockApi({
+      [`GET ${base}`]: () => list(rec({ id: R1 }), rec({ id: R2, transcript_status: 'none', storage_status: 'copying' })),
+    });
+    renderPanel('host');
+    await screen.findByRole('list');
+    expect(panel().querySelector('[data-transcript]')).toBeNull();
+    expect(panel()).not.toHaveTextContent(/Yazıya|Transkript/);
+  });
+
+  it('offers a ready transcript as VTT and SRT files, fetched with the token and saved under the server’s name', async () => {
+    const saved = captureDownloads();
+    signIn(student);
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(readyRec()),
+      [`GET ${transcriptOf(R1)}?format=vtt`]: () =>
+        new Response('WEBVTT\n\n00:00.000 --> 00:04.200\nBugün türevi göreceğiz.\n', {
+          headers: { 'Content-Type': 'text/vtt', 'Content-Disposition': 'attachment; filename="turev-2026-11-26.vtt"' },
+        }),
+      // No file name from the server: one of its own.
+      [`GET ${transcriptOf(R1)}?format=srt`]: () =>
+        new Response('1\n00:00:00,000 --> 00:00:04,200\nBugün türevi göreceğiz.\n', {
+          headers: { 'Content-Type': 'application/x-subrip' },
+        }),
+    });
+    const user = userEvent.setup();
+    renderPanel('participant');
+    await screen.findByRole('list');
+    expect(transcriptLine(R1)).toHaveTextContent(/^Transkript \(tr\)$/);
+    expect(buttonsOf(R1)).toEqual(['VTT', 'SRT', 'Transkripti göster', 'İzle']);
+    const vtt = screen.getByRole('button', { name: 'VTT' });
+    expect(vtt).toHaveAccessibleDescription('26 Kas 2026 14:00 kaydı Transkript (tr)');
+
+    await user.click(vtt);
+    await waitFor(() => expect(saved).toHaveLength(1));
+    await user.click(screen.getByRole('button', { name: 'SRT' }));
+    await waitFor(() => expect(saved).toHaveLength(2));
+    expect(saved.map((s) => s.name)).toEqual(['turev-2026-11-26.vtt', `transcript-${R1}.srt`]);
+    expect(await saved[0].blob.text()).toMatch(/^WEBVTT/);
+    expect(await saved[1].blob.text()).toMatch(/^1\n00:00:00,000 --> /);
+    for (const format of ['vtt', 'srt']) {
+      const call = fetchMock.mock.calls.find(([u]) => String(u) === `${transcriptOf(R1)}?format=${format}`)!;
+      expect(new Headers(call[1]?.headers).get('Authorization')).toBe('Bearer test-token');
+    }
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('shows why a transcript file could not be downloaded', async () => {
+    const saved = captureDownloads();
+    mockApi({
+      [`GET ${base}`]: () => list(readyRec()),
+      [`GET ${transcriptOf(R1)}?format=srt`]: () => problem('not-found', 404, 'the recording has no transcript'),
+    });
+    const user = userEvent.setup();
+    renderPanel('host');
+    await user.click(await screen.findByRole('button', { name: 'SRT' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('(the recording has no transcript)');
+    expect(saved).toHaveLength(0);
+    expect(screen.getByRole('button', { name: 'SRT' })).toBeEnabled();
+  });
+
+  it('shows the transcript’s segments with their positions, fetched once, and hides them again', async () => {
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(readyRec(), rec({ id: R2, created_at: '2026-11-26T11:10:00Z' })),
+      [`GET ${transcriptOf(R1)}?format=json`]: () => json(TRANSCRIPT),
+    });
+    const user = userEvent.setup();
+    renderPanel('host');
+    const show = await screen.findByRole('button', { name: 'Transkripti göster' });
+    expect(show).toHaveAttribute('aria-expanded', 'false');
+    expect(callsTo(fetchMock, 'GET', `${transcriptOf(R1)}?format=json`)).toHaveLength(0);
+
+    await user.click(show);
+    const box = await screen.findByRole('region', { name: 'Transkript: 26 Kas 2026 14:00 kaydı' });
+    const segments = within(box).getAllByRole('listitem');
+    expect(segments.map((s) => s.textContent)).toEqual([
+      '00:00 Bugün türevi göreceğiz.',
+      '01:05 Limit tanımından başlayalım.',
+      '1:02:09 Son soru?',
+    ]);
+    expect(within(box).getByRole('list')).toHaveAttribute('lang', 'tr');
+    const hide = screen.getByRole('button', { name: 'Transkripti gizle' });
+    expect(hide).toHaveAttribute('aria-expanded', 'true');
+    expect(document.getElementById(hide.getAttribute('aria-controls')!)).toContainElement(box);
+    // The other recording has no transcript: nothing shown for it.
+    expect(transcriptLine(R2)).toBeNull();
+
+    await user.click(hide);
+    expect(screen.queryByRole('region', { name: /Transkript:/ })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Transkripti göster' }));
+    expect(await screen.findByRole('region', { name: /Transkript:/ })).toBeInTheDocument();
+    expect(callsTo(fetchMock, 'GET', `${transcriptOf(R1)}?format=json`)).toHaveLength(1);
+  });
+
+  it('says so when the transcript holds no speech, and why it could not be loaded', async () => {
+    mockApi({
+      [`GET ${base}`]: () => list(readyRec({ id: R1 }), readyRec({ id: R2, transcript_language: '' })),
+      [`GET ${transcriptOf(R1)}?format=json`]: () => json({ ...TRANSCRIPT, text: '', segments: [] }),
+      [`GET ${transcriptOf(R2)}?format=json`]: () => problem('not-found', 404, 'no transcript yet'),
+    });
+    const user = userEvent.setup();
+    renderPanel('host');
+    await screen.findByRole('list');
+    expect(transcriptLine(R2)).toHaveTextContent(/^Transkript$/);
+    await user.click(within(item(R1)).getByRole('button', { name: 'Transkripti göster' }));
+    expect(await within(item(R1)).findByText('Transkriptte konuşma yok.')).toBeInTheDocument();
+    await user.click(within(item(R2)).getByRole('button', { name: 'Transkripti göster' }));
+    expect(await within(item(R2)).findByRole('alert')).toHaveTextContent('(no transcript yet)');
+  });
+
+  it('lets the staff ask for a transcript of a stored recording, and shows the 202 answer at once', async () => {
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(rec({ storage_status: 'stored' })),
+      [`POST ${transcriptOf(R1)}`]: () =>
+        json(rec({ storage_status: 'stored', transcript_status: 'processing', transcript_progress: 0 }), 202),
+    });
+    const user = userEvent.setup();
+    renderPanel('moderator');
+    await screen.findByRole('list');
+    expect(buttonsOf(R1)).toEqual(['İzle', 'Yayından kaldır', 'Yazıya dök']);
+    const transcribe = screen.getByRole('button', { name: 'Yazıya dök' });
+    expect(transcribe).toHaveAccessibleDescription('26 Kas 2026 14:00 kaydı');
+    await user.click(transcribe);
+    await waitFor(() => expect(transcriptLine(R1)).toHaveTextContent(/^Yazıya dökülüyor… %0$/));
+    const posts = fetchMock.mock.calls.filter(([u, init]) => String(u) === transcriptOf(R1) && init?.method === 'POST');
+    expect(posts).toHaveLength(1);
+    expect(posts[0][1]?.body).toBeUndefined();
+    expect(new Headers(posts[0][1]?.headers).get('Authorization')).toBe('Bearer test-token');
+    expect(screen.getByRole('status')).toHaveTextContent('Kayıt yazıya dökülmeye başladı; ilerlemesi burada görünecek.');
+    expect(buttonsOf(R1)).toEqual(['İzle', 'Yayından kaldır']);
+    // Taken from the answer, not from asking for the list again.
+    expect(callsTo(fetchMock, 'GET', base)).toHaveLength(1);
+  });
+
+  it('shows the server’s reason when a transcript is refused, and keeps the button', async () => {
+    mockApi({
+      [`GET ${base}`]: () => list(rec({ storage_status: 'stored' })),
+      [`POST ${transcriptOf(R1)}`]: () =>
+        problem('conflict', 409, 'the class policy does not allow transcripts of its recordings'),
+    });
+    const user = userEvent.setup();
+    renderPanel('host');
+    await user.click(await screen.findByRole('button', { name: 'Yazıya dök' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Bu işlem dersin şu anki durumunda yapılamaz. (the class policy does not allow transcripts of its recordings)',
+    );
+    expect(transcriptLine(R1)).toBeNull();
+    expect(screen.getByRole('button', { name: 'Yazıya dök' })).toBeEnabled();
+  });
+
+  it('offers Transcribe again after a failure, only once the file is stored, and never to a student', async () => {
+    mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, storage_status: 'stored', transcript_status: 'failed' }),
+          rec({ id: R2, storage_status: 'copying', storage_bytes: 1000, transcript_status: 'none' }),
+          rec({ id: R3, transcript_status: 'none' }), // an older server: no storage_status
+        ),
+    });
+    const { unmount } = renderPanel('admin');
+    await screen.findByRole('list');
+    expect(transcriptLine(R1)).toHaveTextContent(/^Yazıya dökülemedi\.$/);
+    expect(transcriptLine(R1)).toHaveAttribute('data-transcript', 'failed');
+    expect(buttonsOf(R1)).toEqual(['İzle', 'Yayından kaldır', 'Yazıya dök', 'Sil']);
+    expect(buttonsOf(R2)).toEqual(['İzle', 'Yayından kaldır', 'Sil']);
+    expect(buttonsOf(R3)).toEqual(['İzle', 'Yayından kaldır', 'Sil']);
+    unmount();
+
+    signIn(student);
+    renderPanel('participant');
+    await screen.findByRole('list');
+    expect(within(panel()).queryByRole('button', { name: 'Yazıya dök' })).not.toBeInTheDocument();
+    expect(buttonsOf(R1)).toEqual(['İzle']);
+    // A failure is nothing a student can act on.
+    expect(panel().querySelector('[data-transcript]')).toBeNull();
+  });
+
+  it('looks again every 10 s while a transcript is being made, and stops once it is ready', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'], shouldAdvanceTime: true });
+    const answers = [
+      rec({ storage_status: 'stored', transcript_status: 'processing', transcript_progress: 10 }),
+      rec({ storage_status: 'stored', transcript_status: 'processing', transcript_progress: 55 }),
+      readyRec(),
+    ];
+    let calls = 0;
+    const fetchMock = mockApi({ [`GET ${base}`]: () => list(answers[Math.min(calls++, answers.length - 1)]) });
+    const { unmount } = renderPanel('host');
+    await waitFor(() => expect(transcriptLine(R1)).toHaveTextContent('Yazıya dökülüyor… %10'));
+    await act(() => vi.advanceTimersByTimeAsync(8_000));
+    expect(callsTo(fetchMock, 'GET', base)).toHaveLength(1);
+    await act(() => vi.advanceTimersByTimeAsync(2_000));
+    await waitFor(() => expect(transcriptLine(R1)).toHaveTextContent('Yazıya dökülüyor… %55'));
+    await act(() => vi.advanceTimersByTimeAsync(10_000));
+    await waitFor(() => expect(transcriptLine(R1)).toHaveTextContent('Transkript (tr)'));
+    expect(callsTo(fetchMock, 'GET', base)).toHaveLength(3);
+    await act(() => vi.advanceTimersByTimeAsync(60_000));
+    expect(callsTo(fetchMock, 'GET', base)).toHaveLength(3);
+    unmount();
+  });
+
+  it('starts following the progress after Transcribe, and stops when the panel goes away', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'], shouldAdvanceTime: true });
+    let current = rec({ storage_status: 'stored' });
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(current),
+      [`POST ${transcriptOf(R1)}`]: () => {
+        current = rec({ storage_status: 'stored', transcript_status: 'processing', transcript_progress: 30 });
+        return json(rec({ storage_status: 'stored', transcript_status: 'processing', transcript_progress: 0 }), 202);
+      },
+    });
+    const user = userEvent.setup();
+    const { unmount } = renderPanel('host');
+    const transcribe = await screen.findByRole('button', { name: 'Yazıya dök' });
+    // Nothing being made yet: nothing to follow.
+    await act(() => vi.advanceTimersByTimeAsync(30_000));
+    expect(callsTo(fetchMock, 'GET', base)).toHaveLength(1);
+    await user.click(transcribe);
+    await waitFor(() => expect(transcriptLine(R1)).toHaveTextContent('Yazıya dökülüyor… %0'));
+    await act(() => vi.advanceTimersByTimeAsync(10_000));
+    await waitFor(() => expect(transcriptLine(R1)).toHaveTextContent('Yazıya dökülüyor… %30'));
+    expect(callsTo(fetchMock, 'GET', base)).toHaveLength(2);
+    unmount();
+    await act(() => vi.advanceTimersByTimeAsync(30_000));
+    expect(callsTo(fetchMock, 'GET', base)).toHaveLength(2);
+  });
+
+  it('speaks English', async () => {
+    await i18n.changeLanguage('en');
+    mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, storage_status: 'stored', transcript_status: 'processing', transcript_progress: 42 }),
+          readyRec({ id: R2, transcript_language: 'en' }),
+          rec({ id: R3, storage_status: 'stored', transcript_status: 'failed' }),
+        ),
+      [`GET ${transcriptOf(R2)}?format=json`]: () => json({ ...TRANSCRIPT, recording_id: R2, language: 'en' }),
+    });
+    const user = userEvent.setup();
+    renderPanel('host');
+    await screen.findByRole('list');
+    expect(transcriptLine(R1)).toHaveTextContent(/^Transcribing… 42%$/);
+    expect(transcriptLine(R2)).toHaveTextContent(/^Transcript \(en\)$/);
+    expect(transcriptLine(R3)).toHaveTextContent(/^Could not be transcribed\.$/);
+    expect(buttonsOf(R2)).toEqual(['VTT', 'SRT', 'Show transcript', 'Watch', 'Unpublish', 'Delete']);
+    expect(buttonsOf(R3)).toEqual(['Watch', 'Unpublish', 'Transcribe', 'Delete']);
+    await user.click(screen.getByRole('button', { name: 'Show transcript' }));
+    expect(await screen.findByRole('region', { name: 'Transcript: Recording of 26 Nov 2026, 14:00' })).toHaveTextContent(
+      '01:05 Limit tanımından başlayalım.',
+    );
+    expect(screen.getByRole('button', { name: 'Hide transcript' })).toHaveAttribute('aria-expanded', 'true');
+  });
+});

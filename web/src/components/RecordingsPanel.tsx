@@ -1,15 +1,23 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { LiveSession, Recording, RecordingAccess, RecordingList } from '../api/types';
+import { ApiError, NETWORK_PROBLEM, toApiError } from '../api/client';
+import type { LiveSession, Recording, RecordingAccess, RecordingList, Transcript } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { fileNameFromDisposition, saveBlob } from '../lib/download';
 import { errorMessage } from '../lib/errors';
-import { formatDateTime, formatDuration } from '../lib/time';
+import { formatDateTime, formatDuration, formatTimestamp } from '../lib/time';
 import { useAuthedImage } from '../lib/useAuthedImage';
 import { Notice } from './Notice';
 import { QueryState, SignedLinkNotice } from './PanelStatus';
 
-type Action = 'watch' | 'publish' | 'unpublish' | 'delete';
+type Action = 'watch' | 'publish' | 'unpublish' | 'delete' | 'transcribe' | 'vtt' | 'srt';
+
+/** The transcript's API path (the recording's transcript_url, or where an older answer would put it) in a format. */
+function transcriptPath(base: string, r: Recording, format: 'json' | 'vtt' | 'srt'): string {
+  const path = r.transcript_url || `${base}${r.id}/transcript/`;
+  return `${path}${path.includes('?') ? '&' : '?'}format=${format}`;
+}
 
 /**
  * A class's recordings. Students are sent only the published ones; the class's hosts, moderators and
@@ -18,6 +26,12 @@ type Action = 'watch' | 'publish' | 'unpublish' | 'delete';
  * every few seconds while a copy runs). "Watch" asks for a signed link that expires within minutes
  * (each request is audited), so it is fetched only on the click and opened in a new tab at once.
  * A recording with a thumbnail shows it first in its row.
+ *
+ * Transcripts (speech-to-text): the staff ask for one with "Transcribe" once the server holds its own
+ * copy of the file (again after a failure); its progress is followed every 10 s. A ready transcript can
+ * be downloaded as WebVTT or SubRip subtitles (fetched with the bearer token) or read here, with each
+ * segment's position in the recording. The video itself opens in a new tab, so there is no player here
+ * to hand the subtitles to.
  */
 export function RecordingsPanel({
   sessionId,
@@ -41,16 +55,19 @@ export function RecordingsPanel({
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   const [opened, setOpened] = useState<RecordingAccess | null>(null);
+  const [shownTranscripts, setShownTranscripts] = useState<ReadonlySet<string>>(() => new Set());
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const list = useQuery({
     queryKey: ['recordings', sessionId],
     queryFn: ({ signal }) => api.get<RecordingList>(base, signal),
     // A recording being processed turns ready on its own: look again now and then until none is left.
-    // One being copied to the school's storage moves faster, so its progress is followed more closely.
+    // One being copied to the school's storage moves faster, so its progress is followed more closely;
+    // so does a transcript being made.
     refetchInterval: (q) => {
       const results = q.state.data?.results ?? [];
       if (results.some((r) => r.storage_status === 'copying')) return 5_000;
+      if (results.some((r) => r.transcript_status === 'processing')) return 10_000;
       return results.some((r) => r.status === 'processing') ? 30_000 : false;
     },
   });
@@ -84,6 +101,45 @@ export function RecordingsPanel({
     }
   };
 
+  /** The transcript's state in a line, null when there is none to tell (a failure is told to the staff only). */
+  const transcript = (r: Recording) => {
+    switch (r.transcript_status) {
+      case 'processing': {
+        const p = r.transcript_progress;
+        return typeof p === 'number' && Number.isFinite(p)
+          ? t('recording.transcript.processingPercent', { percent: Math.min(100, Math.max(0, Math.floor(p))) })
+          : t('recording.transcript.processing');
+      }
+      case 'ready':
+        return r.transcript_language
+          ? t('recording.transcript.ready', { language: r.transcript_language })
+          : t('recording.transcript.readyNoLanguage');
+      case 'failed':
+        return manager ? t('recording.transcript.failed') : null;
+      default:
+        return null;
+    }
+  };
+  const canTranscribe = (r: Recording) =>
+    manager && (r.transcript_status === 'none' || r.transcript_status === 'failed') && r.storage_status === 'stored';
+
+  const toggleTranscript = (id: string) =>
+    setShownTranscripts((cur) => {
+      const next = new Set(cur);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+
+  /** Saves the subtitles file under the name the server gives (Content-Disposition). */
+  const downloadTranscript = async (r: Recording, format: 'vtt' | 'srt') => {
+    const res = await api.fetchRaw(transcriptPath(base, r, format)).catch((e: unknown) => {
+      throw new ApiError({ type: NETWORK_PROBLEM, title: 'Network error', status: 0, detail: String(e) });
+    });
+    if (!res.ok) throw await toApiError(res);
+    const blob = await res.blob();
+    saveBlob(blob, fileNameFromDisposition(res.headers.get('Content-Disposition')) ?? `transcript-${r.id}.${format}`);
+  };
+
   const act = async (r: Recording, action: Action) => {
     if (action === 'delete' && !window.confirm(t('recording.confirmDelete'))) return;
     setBusy(`${action}:${r.id}`);
@@ -95,6 +151,24 @@ export function RecordingsPanel({
         window.open(access.url, '_blank', 'noopener');
         // With noopener there is no way to tell whether a pop-up blocker stopped the tab: offer the link.
         setOpened(access);
+        return;
+      }
+      if (action === 'vtt' || action === 'srt') {
+        await downloadTranscript(r, action);
+        return;
+      }
+      if (action === 'transcribe') {
+        // 202 with the recording, now "processing": shown at once (a refresh under way, which may have
+        // been answered before, is dropped), then followed by the list's refreshes.
+        const updated = await api.post<Recording | undefined>(`${base}${r.id}/transcript/`);
+        const key = ['recordings', sessionId];
+        await queryClient.cancelQueries({ queryKey: key });
+        if (updated?.id)
+          queryClient.setQueryData<RecordingList>(key, (cur) =>
+            cur ? { ...cur, results: cur.results.map((x) => (x.id === updated.id ? updated : x)) } : cur,
+          );
+        else await queryClient.invalidateQueries({ queryKey: key });
+        setNotice({ text: t('recording.didTranscribe'), error: false });
         return;
       }
       if (action === 'delete') await api.delete(`${base}${r.id}/`);
@@ -112,13 +186,13 @@ export function RecordingsPanel({
     }
   };
 
-  const button = (r: Recording, action: Action, label: string, className = 'small') => (
+  const button = (r: Recording, action: Action, label: string, className = 'small', describedBy = `recording-${r.id}`) => (
     <button
       type="button"
       className={className}
       disabled={busy !== null}
       aria-busy={busy === `${action}:${r.id}`}
-      aria-describedby={`recording-${r.id}`}
+      aria-describedby={describedBy}
       onClick={() => act(r, action)}
     >
       {busy === `watch:${r.id}` && action === 'watch' ? t('recording.opening') : label}
@@ -157,14 +231,18 @@ export function RecordingsPanel({
                 ? t(`recording.hint.${r.status}`)
                 : null;
             const stored = manager ? storage(r) : null;
+            const transcribed = transcript(r);
+            const ready = r.transcript_status === 'ready';
+            const shown = ready && shownTranscripts.has(r.id);
+            // "VTT" alone says little: the files' buttons are described by the recording and its transcript.
+            const fileAbout = `recording-${r.id} transcript-${r.id}`;
+            const title = t('recording.item', { date: formatDateTime(r.created_at, lang, timeZone) });
             return (
               <li key={r.id} data-recording-id={r.id}>
                 {r.thumbnail_url && <RecordingThumbnail path={r.thumbnail_url} />}
                 <div className="recording-main">
                   <div>
-                    <strong id={`recording-${r.id}`}>
-                      {t('recording.item', { date: formatDateTime(r.created_at, lang, timeZone) })}
-                    </strong>{' '}
+                    <strong id={`recording-${r.id}`}>{title}</strong>{' '}
                     <span className={`badge badge-rec-${r.status}`} data-status={r.status}>
                       {t(`recording.status.${r.status}`, { defaultValue: r.status })}
                     </span>
@@ -183,11 +261,42 @@ export function RecordingsPanel({
                       {stored}
                     </div>
                   )}
+                  {transcribed && (
+                    <div className="transcript-line">
+                      <span className="muted small" id={`transcript-${r.id}`} data-transcript={r.transcript_status}>
+                        {transcribed}
+                      </span>
+                      {ready && (
+                        <>
+                          {button(r, 'vtt', t('recording.transcript.vtt'), 'small', fileAbout)}
+                          {button(r, 'srt', t('recording.transcript.srt'), 'small', fileAbout)}
+                          <button
+                            type="button"
+                            className="small"
+                            aria-expanded={shown}
+                            aria-controls={shown ? `transcript-text-${r.id}` : undefined}
+                            aria-describedby={`recording-${r.id}`}
+                            onClick={() => toggleTranscript(r.id)}
+                          >
+                            {t(shown ? 'recording.transcript.hide' : 'recording.transcript.show')}
+                          </button>
+                        </>
+                      )}
+                    </div>
+                  )}
+                  {shown && (
+                    <TranscriptText
+                      id={`transcript-text-${r.id}`}
+                      path={transcriptPath(base, r, 'json')}
+                      label={t('recording.transcript.listLabel', { title })}
+                    />
+                  )}
                 </div>
                 <div className="row-actions">
                   {playable(r) && button(r, 'watch', t('recording.watch'), 'small primary')}
                   {manager && r.status === 'ready' && button(r, 'publish', t('recording.publish'))}
                   {manager && r.status === 'published' && button(r, 'unpublish', t('recording.unpublish'))}
+                  {canTranscribe(r) && button(r, 'transcribe', t('recording.transcribe'))}
                   {canDelete && button(r, 'delete', t('recording.delete'), 'small danger')}
                 </div>
               </li>
@@ -196,6 +305,40 @@ export function RecordingsPanel({
         </ul>
       )}
     </section>
+  );
+}
+
+/**
+ * A ready transcript, fetched (JSON) when it is first shown and kept while the page is open: its segments
+ * in order, each with its position in the recording. Long ones scroll inside their own box, which can be
+ * reached with the keyboard.
+ */
+function TranscriptText({ id, path, label }: { id: string; path: string; label: string }) {
+  const { t } = useTranslation();
+  const { api } = useAuth();
+  const query = useQuery({
+    queryKey: ['transcript', path],
+    queryFn: ({ signal }) => api.get<Transcript>(path, signal),
+    staleTime: 10 * 60_000,
+    refetchOnWindowFocus: false,
+  });
+  const segments = query.data?.segments ?? [];
+  return (
+    <div className="transcript" id={id}>
+      <QueryState query={query} loadingKey="recording.transcript.loading" />
+      {query.data && segments.length === 0 && <p className="muted small">{t('recording.transcript.empty')}</p>}
+      {segments.length > 0 && (
+        <div className="transcript-scroll" role="region" aria-label={label} tabIndex={0}>
+          <ol className="transcript-segments" lang={query.data?.language || undefined}>
+            {segments.map((seg, i) => (
+              <li key={i}>
+                <span className="transcript-time">{formatTimestamp(seg.start)}</span> {seg.text}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+    </div>
   );
 }
 

@@ -4,6 +4,7 @@ import {
   formatDateTime,
   formatDuration,
   formatRange,
+  formatTimestamp,
   formatTime,
   fromLocalInputs,
   toLocalInputs,
@@ -92,5 +93,22 @@ describe('date/time inputs in a named zone', () => {
     expect(toZonedInputs(new Date('2026-11-27T02:00:00Z'), 'America/Los_Angeles')).toEqual({ date: '2026-11-26', time: '18:00' });
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
     expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+  });
+});
+
+describe('positions in a recording', () => {
+  it('shows mm:ss under an hour and h:mm:ss from an hour on, seconds rounded down', () => {
+    expect(formatTimestamp(0)).toBe('00:00');
+    expect(formatTimestamp(7.9)).toBe('00:07');
+    expect(formatTimestamp(750)).toBe('12:30');
+    expect(formatTimestamp(3599.99)).toBe('59:59');
+    expect(formatTimestamp(3600)).toBe('1:00:00');
+    expect(formatTimestamp(3729.5)).toBe('1:02:09');
+    expect(formatTimestamp(36_000)).toBe('10:00:00');
+  });
+
+  it('never shows a negative or broken value', () => {
+    expect(formatTimestamp(-3)).toBe('00:00');
+    expect(formatTimestamp(Number.NaN)).toBe('00:00');
   });
 });

@@ -45,6 +45,16 @@ export function formatDuration(seconds: number, lang: string): string {
   return en ? `${s} s` : `${s} sn`;
 }
 
+/** A position in a recording, as subtitles show it: "mm:ss" under an hour ("00:07", "12:30"), "h:mm:ss" from an hour on. */
+export function formatTimestamp(seconds: number): string {
+  const total = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
+}
+
 /** "2026-11-27" and "10:00" in the browser's zone, for date/time inputs. */
 export function toLocalInputs(d: Date): { date: string; time: string } {
   const pad = (n: number) => String(n).padStart(2, '0');

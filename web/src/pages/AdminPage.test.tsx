@@ -1,4 +1,4 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router-dom';
@@ -56,6 +56,7 @@ const JITSI: ProviderConfig = {
 const NULL_OVERRIDES = {
   recording_required: null,
   auto_recording: null,
+  transcribe_recordings: null,
   recording_retention_days: null,
   attendance_threshold_percent: null,
   minimum_duration_minutes: null,
@@ -75,6 +76,7 @@ const POLICY: PolicyView = {
   effective: {
     recording_required: true,
     auto_recording: false,
+    transcribe_recordings: false,
     recording_retention_days: 90,
     attendance_threshold_percent: 80,
     minimum_duration_minutes: 5,
@@ -329,6 +331,38 @@ describe('AdminPage: tabs and policy', () => {
       recording_retention_days: 30,
     });
     expect(screen.getByLabelText('Öğrenciler ekran paylaşabilir')).toHaveAccessibleDescription('Şu an geçerli: Açık.');
+  });
+
+  it('has the transcription of recordings among the rules, off by default, and saves it', async () => {
+    const api = fakeApi({
+      [`GET ${CONFIG_PATH}`]: () => [200, { configs: [JITSI] }],
+      [`GET ${POLICY_PATH}`]: () => [200, POLICY],
+      [`PUT ${POLICY_PATH}`]: (c) => [200, { overrides: c.body, effective: { ...POLICY.effective, transcribe_recordings: true } }],
+    });
+    const u = userEvent.setup();
+    renderAdmin(ADMIN, '/admin?tab=policy');
+    const transcribe = await screen.findByLabelText(
+      'Kayıtlar yazıya dökülsün (ses, konuşmayı yazıya çeviren servise gönderilir)',
+    );
+    expect(transcribe).toHaveValue('inherit');
+    expect(within(transcribe).getByRole('option', { name: 'Varsayılan (Kapalı)' })).toBeInTheDocument();
+    expect(transcribe).toHaveAccessibleDescription('Şu an geçerli: Kapalı.');
+    await u.selectOptions(transcribe, 'on');
+    await u.click(screen.getByRole('button', { name: 'Kaydet' }));
+    await screen.findByText('Ders kuralları kaydedildi.');
+    expect(api.sent('PUT', POLICY_PATH)[0].body).toEqual({
+      ...NULL_OVERRIDES,
+      attendance_threshold_percent: 80,
+      transcribe_recordings: true,
+    });
+    expect(transcribe).toHaveAccessibleDescription('Şu an geçerli: Açık.');
+
+    await act(async () => {
+      await i18n.changeLanguage('en');
+    });
+    expect(
+      await screen.findByLabelText('Transcribe recordings (their audio is sent to the speech-to-text service)'),
+    ).toHaveValue('on');
   });
 });
 

@@ -31,6 +31,20 @@ const tr: Record<string, string> = {
   'recording.didPublish': 'Kayıt yayınlandı; öğrencilere e-postayla haber verilecek.',
   'recording.didUnpublish': 'Kayıt yayından kaldırıldı; öğrenciler artık göremez.',
   'recording.didDelete': 'Kayıt silindi.',
+  'recording.transcribe': 'Yazıya dök',
+  'recording.didTranscribe': 'Kayıt yazıya dökülmeye başladı; ilerlemesi burada görünecek.',
+  'recording.transcript.processing': 'Yazıya dökülüyor…',
+  'recording.transcript.processingPercent': 'Yazıya dökülüyor… %{{percent}}',
+  'recording.transcript.failed': 'Yazıya dökülemedi.',
+  'recording.transcript.ready': 'Transkript ({{language}})',
+  'recording.transcript.readyNoLanguage': 'Transkript',
+  'recording.transcript.vtt': 'VTT',
+  'recording.transcript.srt': 'SRT',
+  'recording.transcript.show': 'Transkripti göster',
+  'recording.transcript.hide': 'Transkripti gizle',
+  'recording.transcript.loading': 'Transkript yükleniyor…',
+  'recording.transcript.empty': 'Transkriptte konuşma yok.',
+  'recording.transcript.listLabel': 'Transkript: {{title}}',
 };
 
 const en: Record<string, string> = {
@@ -65,6 +79,20 @@ const en: Record<string, string> = {
   'recording.didPublish': 'The recording was published; students will be told by e-mail.',
   'recording.didUnpublish': 'The recording was unpublished; students can no longer see it.',
   'recording.didDelete': 'The recording was deleted.',
+  'recording.transcribe': 'Transcribe',
+  'recording.didTranscribe': 'The recording is being transcribed; its progress will show here.',
+  'recording.transcript.processing': 'Transcribing…',
+  'recording.transcript.processingPercent': 'Transcribing… {{percent}}%',
+  'recording.transcript.failed': 'Could not be transcribed.',
+  'recording.transcript.ready': 'Transcript ({{language}})',
+  'recording.transcript.readyNoLanguage': 'Transcript',
+  'recording.transcript.vtt': 'VTT',
+  'recording.transcript.srt': 'SRT',
+  'recording.transcript.show': 'Show transcript',
+  'recording.transcript.hide': 'Hide transcript',
+  'recording.transcript.loading': 'Loading the transcript…',
+  'recording.transcript.empty': 'No speech in the transcript.',
+  'recording.transcript.listLabel': 'Transcript: {{title}}',
 };
 
 export default { tr, en };

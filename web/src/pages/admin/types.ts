@@ -42,6 +42,7 @@ export interface ProviderHealthReport {
 export const BOOL_POLICY_FIELDS = [
   'recording_required',
   'auto_recording',
+  'transcribe_recordings',
   'lobby_enabled',
   'require_authentication',
   'allow_guests',
@@ -74,6 +75,7 @@ export const POLICY_LIMITS: Record<NumberPolicyField, { min: number; max: number
 export const POLICY_DEFAULTS: EffectivePolicy = {
   recording_required: true,
   auto_recording: false,
+  transcribe_recordings: false,
   recording_retention_days: 90,
   attendance_threshold_percent: 70,
   minimum_duration_minutes: 5,
