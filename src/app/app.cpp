@@ -163,7 +163,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     a->recording_storage_ = std::make_unique<services::RecordingStorageService>(
         *a->ctx_, *a->blobs_,
         services::RecordingStorageOptions{keep_copies, static_cast<long long>(cfg.recording_max_mb) << 20,
-                                          cfg.storage_allow_private_sources, cfg.ffmpeg});
+                                          cfg.storage_allow_private_sources, cfg.ffmpeg, !cfg.transcribe_url.empty()});
     a->recordings_ = std::make_unique<services::RecordingService>(
         *a->ctx_, *a->sessions_, *a->recording_storage_, a->ctx_->keys.recording,
         services::RecordingLinkOptions{cfg.recording_link_ttl, cfg.public_url});
@@ -172,6 +172,13 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         services::ArtifactOptions{cfg.recording_link_ttl, cfg.public_url, cfg.storage_allow_private_sources,
                                   cfg.rsvg_convert});
     a->boards_ = std::make_unique<services::BoardService>(*a->ctx_, *a->sessions_, *a->blobs_, cfg.rsvg_convert);
+    // Seed 13.1: through the provider metrics (provider="speech_to_text") and a circuit breaker of its own
+    // destination, like any service we call that is not ours.
+    a->transcripts_ = std::make_unique<services::TranscriptService>(
+        *a->ctx_, *a->recordings_, *a->recording_storage_, *a->metered_http_,
+        services::TranscriptOptions{infra::SpeechToText{cfg.transcribe_url, cfg.transcribe_api_key,
+                                                        cfg.transcribe_model, std::chrono::seconds(600)},
+                                    cfg.ffmpeg, cfg.transcribe_piece_seconds});
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url, &log);
@@ -241,7 +248,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
                        *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_, a->ops_.get(),
                        a->notifications_.get(), a->calendars_.get(), a->series_.get(), a->recordings_.get(),
-                       a->artifacts_.get(), a->boards_.get()},
+                       a->artifacts_.get(), a->boards_.get(), a->transcripts_.get()},
         log,
         http::ApiOptions{.proxies = std::move(proxies.value()),
                          .public_https = cfg.public_url.rfind("https://", 0) == 0,
@@ -323,6 +330,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                      [self](const store::Job& job) { return self->recording_storage_->run_copy_job(job); });
     a->registry_.add(services::RecordingStorageService::kThumbnailJob,
                      [self](const store::Job& job) { return self->recording_storage_->run_thumbnail_job(job); });
+    a->registry_.add(services::TranscriptService::kJob,
+                     [self](const store::Job& job) { return self->transcripts_->run_job(job); });
     a->registry_.add(services::RecordingService::kCleanupJob, [self](const store::Job&) -> Status {
         // Periodic: the next round is queued first; a failed round is logged, never retried.
         auto n = self->recordings_->cleanup_expired();

@@ -95,6 +95,7 @@ private:
     std::unique_ptr<services::RecordingService> recordings_;
     std::unique_ptr<services::ArtifactService> artifacts_;
     std::unique_ptr<services::BoardService> boards_;
+    std::unique_ptr<services::TranscriptService> transcripts_;
     std::unique_ptr<services::ConfigService> config_;
     std::unique_ptr<services::AttendanceService> attendance_;
     std::unique_ptr<services::WebhookService> webhooks_;

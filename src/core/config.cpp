@@ -72,6 +72,15 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     flag("LIVE_STORAGE_ALLOW_PRIVATE_SOURCES", c.storage_allow_private_sources);
     str("LIVE_FFMPEG", c.ffmpeg);
     str("LIVE_RSVG_CONVERT", c.rsvg_convert);
+    str("LIVE_TRANSCRIBE_URL", c.transcribe_url);
+    str("LIVE_TRANSCRIBE_API_KEY", c.transcribe_api_key);
+    str("LIVE_TRANSCRIBE_MODEL", c.transcribe_model);
+    num("LIVE_TRANSCRIBE_PIECE_SECONDS", c.transcribe_piece_seconds, 5, 1800);
+    if (c.transcribe_url == "off") c.transcribe_url.clear();
+    if (!c.transcribe_url.empty() && c.transcribe_url.rfind("https://", 0) != 0 &&
+        c.transcribe_url.rfind("http://", 0) != 0)
+        errors.push_back({"LIVE_TRANSCRIBE_URL", "must be an http(s) URL such as https://api.openai.com/v1"});
+    if (c.transcribe_model.empty()) errors.push_back({"LIVE_TRANSCRIBE_MODEL", "must name a model, such as whisper-1"});
     str("LIVE_S3_BUCKET", c.s3_bucket);
     str("LIVE_S3_ENDPOINT", c.s3_endpoint);
     str("LIVE_S3_REGION", c.s3_region);

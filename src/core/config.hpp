@@ -31,7 +31,12 @@ struct Config {
     std::string storage_dir = "storage";  // LIVE_STORAGE_DIR: our copies of recordings ("off": play from providers)
     int recording_max_mb = 8192;          // LIVE_RECORDING_MAX_MB: larger recordings are not copied (MiB)
     std::string ffmpeg = "ffmpeg";        // LIVE_FFMPEG: makes recording thumbnails ("off": none)
-    std::string rsvg_convert = "rsvg-convert";   // LIVE_RSVG_CONVERT: renders whiteboard PDFs ("off": none)
+    std::string rsvg_convert = "rsvg-convert";  // LIVE_RSVG_CONVERT: renders whiteboard PDFs ("off": none)
+    // Seed 13.1: transcripts of recordings, by a service that speaks OpenAI's audio transcription API.
+    std::string transcribe_url;                  // LIVE_TRANSCRIBE_URL: the API's base (empty: no transcripts)
+    std::string transcribe_api_key;              // LIVE_TRANSCRIBE_API_KEY: its bearer key
+    std::string transcribe_model = "whisper-1";  // LIVE_TRANSCRIBE_MODEL
+    int transcribe_piece_seconds = 600;          // LIVE_TRANSCRIBE_PIECE_SECONDS: audio sent per request
     bool storage_allow_private_sources = false;  // LIVE_STORAGE_ALLOW_PRIVATE_SOURCES: copy from private addresses
     // Seed 5.3: an S3-compatible bucket for the copies instead of LIVE_STORAGE_DIR (which then only
     // holds scratch files), so that processes on several machines share them.

@@ -162,6 +162,7 @@ struct PolicyOverrides {
     std::optional<bool> students_can_unmute_self;
     std::optional<bool> students_start_muted;
     std::optional<bool> students_video_off;
+    std::optional<bool> transcribe_recordings;
 };
 
 /// The policy in force for a session; defaults are the seed's (LiveSessionPolicy field defaults).
@@ -181,6 +182,9 @@ struct EffectivePolicy {
     bool students_can_unmute_self = true;
     bool students_start_muted = true;
     bool students_video_off = false;
+    /// Seed 13.1: recordings of the class are sent to the speech-to-text service (the school opts in:
+    /// the class's voices leave the building).
+    bool transcribe_recordings = false;
 };
 
 struct ProviderConfig {

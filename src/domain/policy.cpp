@@ -43,6 +43,7 @@ EffectivePolicy resolve_policy(const PolicyOverrides* tenant, const PolicyOverri
     resolve_field(levels, &O::students_can_unmute_self, &E::students_can_unmute_self, p);
     resolve_field(levels, &O::students_start_muted, &E::students_start_muted, p);
     resolve_field(levels, &O::students_video_off, &E::students_video_off, p);
+    resolve_field(levels, &O::transcribe_recordings, &E::transcribe_recordings, p);
     return p;
 }
 

@@ -27,7 +27,12 @@ struct Recording {
     std::string format = "mp4";
     std::string resolution;
     std::string thumbnail_url;
+    /// Seed 13.1: none | processing | ready | failed, with how far it is (0-100), the language spoken
+    /// (ISO 639-1, once known) and where it is read (our API) when ready.
     std::string transcript_status = "none";
+    int transcript_progress = 0;
+    std::string transcript_language;
+    std::string transcript_url;
     RecordingStatus status = RecordingStatus::kProcessing;
     bool is_public = false;
     std::optional<UnixTime> published_at;

@@ -29,6 +29,7 @@
 #include "services/recording_service.hpp"
 #include "services/series_service.hpp"
 #include "services/session_service.hpp"
+#include "services/transcript_service.hpp"
 #include "services/webhook_service.hpp"
 
 namespace lc::http {
@@ -79,6 +80,7 @@ struct Services {
     services::RecordingService* recordings = nullptr;        // recording routes (null: not registered)
     services::ArtifactService* artifacts = nullptr;          // artifact routes (null: not registered)
     services::BoardService* boards = nullptr;                // class whiteboard routes (null: not registered)
+    services::TranscriptService* transcripts = nullptr;      // recording transcript routes (null: not registered)
 };
 
 /// Per-request state handed to route handlers.
@@ -140,6 +142,8 @@ private:
     void register_series_routes();
     /// A class's recordings and their access links (api_recordings.cpp).
     void register_recording_routes();
+    /// A recording's transcript: asking for one, reading it as JSON, WebVTT or SubRip (api_recordings.cpp).
+    void register_transcript_routes(const std::string& base);
     /// A class's artifacts (chat logs, ...) and their download links (api_artifacts.cpp).
     void register_artifact_routes();
     /// GET/HEAD of the web app's files (api_web.cpp): assets in place, the HTML shell with its CSP.

@@ -7,6 +7,7 @@
 #include "http/handler_support.hpp"
 #include "http/json_values.hpp"
 #include "services/recording_service.hpp"
+#include "services/transcript_service.hpp"
 
 namespace lc::http {
 
@@ -27,6 +28,9 @@ json::object recording_json(const domain::Recording& r) {
                         {"resolution", r.resolution},
                         {"thumbnail_url", r.thumbnail_url},
                         {"transcript_status", r.transcript_status},
+                        {"transcript_progress", r.transcript_progress},
+                        {"transcript_language", r.transcript_language},
+                        {"transcript_url", r.transcript_url},
                         {"is_public", r.is_public},
                         {"storage_status", r.storage_status},
                         {"storage_bytes", r.storage_bytes},
@@ -36,6 +40,47 @@ json::object recording_json(const domain::Recording& r) {
 }
 
 }  // namespace
+
+void Api::register_transcript_routes(const std::string& base) {
+    auto* transcripts = s_.transcripts;
+    if (!transcripts) return;
+    // Seed 13.1: the class's staff ask for a transcript; it is made in the background (202).
+    router_.add("POST", base + "{rid}/transcript/", authed([transcripts](RequestContext& c, const Principal& p) {
+                    auto id = session_item_ids(c, "recording id");
+                    if (!id) return fail(c, id.error());
+                    return reply(c, transcripts->request(p, id->session, id->item, c.meta()), 202, recording_json);
+                }));
+    router_.add("GET", base + "{rid}/transcript/", authed([transcripts](RequestContext& c, const Principal& p) {
+                    auto id = session_item_ids(c, "recording id");
+                    if (!id) return fail(c, id.error());
+                    if (auto st = only_known_params(c, {"format"}, "this takes only ?format=json|vtt|srt"); !st)
+                        return fail(c, st.error());
+                    auto f = c.query.find("format");
+                    const std::string format = f == c.query.end() ? "json" : f->second;
+                    if (format != "json" && format != "vtt" && format != "srt")
+                        return fail(c, bad_query({{"format", "must be json, vtt or srt"}}));
+                    auto t = transcripts->read(p, id->session, id->item);
+                    if (!t) return fail(c, t.error());
+                    const std::string name = "transcript-" + t->recording.id;
+                    if (format == "vtt")
+                        return attachment(c, "text/vtt; charset=utf-8", name + ".vtt", domain::to_webvtt(t->segments));
+                    if (format == "srt")
+                        return attachment(c, "application/x-subrip; charset=utf-8", name + ".srt",
+                                          domain::to_srt(t->segments));
+                    json::array segments;
+                    segments.reserve(t->segments.size());
+                    for (const auto& s : t->segments)
+                        segments.push_back(json::object{{"start", s.start}, {"end", s.end}, {"text", s.text}});
+                    const double duration = t->segments.empty() ? 0.0 : t->segments.back().end;
+                    return send(c, 200,
+                                json::object{{"recording_id", t->recording.id},
+                                             {"session_id", t->recording.session_id},
+                                             {"language", t->language},
+                                             {"duration_seconds", duration},
+                                             {"text", domain::plain_text(t->segments)},
+                                             {"segments", std::move(segments)}});
+                }));
+}
 
 void Api::register_recording_routes() {
     auto* recordings = s_.recordings;
@@ -89,6 +134,7 @@ void Api::register_recording_routes() {
                                      return json::object{{"url", a.url}, {"expires_at", format_iso8601(a.expires_at)}};
                                  });
                 }));
+    register_transcript_routes(base);
     // Opened by the browser itself (no bearer header): the sealed token is the credential.
     router_.add("GET", "/api/v1/recordings/play/{token}/", [this, recordings](RequestContext& c) {
         if (auto st = only_known_params(c, {}, "this link takes no query parameters"); !st) return fail(c, st.error());

@@ -186,6 +186,7 @@ domain::PolicyOverrides read_policy(BodyReader& r) {
     b("students_can_unmute_self", p.students_can_unmute_self);
     b("students_start_muted", p.students_start_muted);
     b("students_video_off", p.students_video_off);
+    b("transcribe_recordings", p.transcribe_recordings);
     return p;
 }
 

@@ -70,7 +70,8 @@ json::object to_json(const EffectivePolicy& p) {
             {"students_can_use_whiteboard", p.students_can_use_whiteboard},
             {"students_can_unmute_self", p.students_can_unmute_self},
             {"students_start_muted", p.students_start_muted},
-            {"students_video_off", p.students_video_off}};
+            {"students_video_off", p.students_video_off},
+            {"transcribe_recordings", p.transcribe_recordings}};
 }
 
 json::object to_json(const PolicyOverrides& p) {
@@ -88,7 +89,8 @@ json::object to_json(const PolicyOverrides& p) {
             {"students_can_use_whiteboard", opt(p.students_can_use_whiteboard)},
             {"students_can_unmute_self", opt(p.students_can_unmute_self)},
             {"students_start_muted", opt(p.students_start_muted)},
-            {"students_video_off", opt(p.students_video_off)}};
+            {"students_video_off", opt(p.students_video_off)},
+            {"transcribe_recordings", opt(p.transcribe_recordings)}};
 }
 
 json::object to_json(const ProviderConfig& c) {

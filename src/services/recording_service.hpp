@@ -30,8 +30,8 @@ struct RecordingLinkOptions {
 struct Playback {
     std::string redirect_url;  // where to send the browser: a signed address of our copy in S3, else the provider's
                                // playback address (no copy of ours, or the store unreachable)
-    std::string file_path;  // our copy on local disk, when there is one
-    std::string file_name;  // for Content-Disposition
+    std::string file_path;     // our copy on local disk, when there is one
+    std::string file_name;     // for Content-Disposition
 };
 
 /// What the access endpoint answers: the signed link and when it stops opening.
@@ -85,7 +85,6 @@ public:
     /// Returns how many were deleted.
     Result<int> cleanup_expired();
 
-private:
     struct Target {
         domain::LiveSession session;
         domain::SessionActor actor;
@@ -94,6 +93,8 @@ private:
     /// The recording as the caller may see it (NotFound otherwise), optionally locked for a change.
     Result<Target> load(soci::session& sql, const Principal& p, const std::string& session_id,
                         const std::string& recording_id, bool for_update);
+
+private:
     Result<domain::Recording> change(const Principal& p, const std::string& session_id, const std::string& recording_id,
                                      domain::RecordingAction action, const RequestMeta& meta);
     std::string seal(const domain::Recording& r, const std::string& user_id, bool published_only,

@@ -18,6 +18,8 @@ struct RecordingStorageOptions {
     long long max_bytes = 0;             // LIVE_RECORDING_MAX_BYTES: larger recordings keep playing from the provider
     bool allow_private_sources = false;  // LIVE_STORAGE_ALLOW_PRIVATE_SOURCES: download from private addresses
     std::string ffmpeg = "ffmpeg";       // LIVE_FFMPEG: makes thumbnails ("off": none)
+    bool transcribe = false;             // LIVE_TRANSCRIBE_URL is set: stored copies of classes whose policy
+                                         // asks for it are transcribed (services/transcript_service)
 };
 
 /// Queues, in the caller's transaction, the deletion of a recording's copies, ours and the provider's
@@ -61,6 +63,10 @@ public:
     Status run_thumbnail_job(const store::Job& job);
     /// The thumbnail of `r` (a JPEG), when there is one.
     Result<std::string> read_thumbnail(const domain::Recording& r) const;
+
+    /// A fresh, empty local directory for work on a recording's file (scratch space, next to where
+    /// downloads land); remove_copy removes what a crash left in it.
+    Result<std::string> scratch_dir_for(const std::string& name);
 
     /// The keys a recording's copy and thumbnail are stored under.
     static std::string copy_key(const domain::Recording& r);

@@ -14,7 +14,8 @@ namespace {
 constexpr const char* kSelectRecordings =
     "SELECT id, tenant_id, session_id, provider_recording_id, provider_url, storage_url, storage_path, "
     "duration_seconds, file_size_bytes, format, resolution, thumbnail_url, transcript_status, status, is_public, "
-    "published_at, expires_at, created_at, storage_status, storage_bytes FROM live_session_recordings WHERE ";
+    "published_at, expires_at, created_at, storage_status, storage_bytes, transcript_progress, transcript_language, "
+    "transcript_url FROM live_session_recordings WHERE ";
 
 struct RecordingRow {
     Recording r;
@@ -44,6 +45,9 @@ struct RecordingRow {
         st.exchange(soci::into(created));
         st.exchange(soci::into(r.storage_status));
         st.exchange(soci::into(storage_bytes));
+        st.exchange(soci::into(r.transcript_progress));
+        st.exchange(soci::into(r.transcript_language));
+        st.exchange(soci::into(r.transcript_url));
     }
     Recording finish() {
         Recording out = r;
@@ -161,12 +165,14 @@ void save_recording(soci::session& sql, const Recording& r) {
     long long storage_bytes = r.storage_bytes;
     sql << "UPDATE live_session_recordings SET status = :st, provider_url = :u, duration_seconds = :d, "
            "file_size_bytes = :z, format = :f, is_public = :pub, published_at = :pa, expires_at = :ea, "
-           "storage_path = :sp, storage_status = :ss, storage_bytes = :sb, thumbnail_url = :th "
+           "storage_path = :sp, storage_status = :ss, storage_bytes = :sb, thumbnail_url = :th, "
+           "transcript_status = :ts, transcript_progress = :tp, transcript_language = :tl, transcript_url = :tu "
            "WHERE tenant_id = :t AND id = :i",
         soci::use(status), soci::use(r.provider_url), soci::use(duration), soci::use(size), soci::use(r.format),
         soci::use(is_public), soci::use(published.value, published.ind), soci::use(expires.value, expires.ind),
         soci::use(r.storage_path), soci::use(r.storage_status), soci::use(storage_bytes), soci::use(r.thumbnail_url),
-        soci::use(r.tenant_id), soci::use(r.id);
+        soci::use(r.transcript_status), soci::use(r.transcript_progress), soci::use(r.transcript_language),
+        soci::use(r.transcript_url), soci::use(r.tenant_id), soci::use(r.id);
 }
 
 }  // namespace lc::store

@@ -138,11 +138,12 @@ constexpr const char* kPolicyCols =
     "recording_required, auto_recording, recording_retention_days, attendance_threshold_percent, "
     "minimum_duration_minutes, late_join_tolerance_minutes, early_leave_tolerance_minutes, lobby_enabled, "
     "require_authentication, allow_guests, students_can_share_screen, students_can_use_whiteboard, "
-    "students_can_unmute_self, students_start_muted, students_video_off";
+    "students_can_unmute_self, students_start_muted, students_video_off, transcribe_recordings";
 
-// The 15 policy columns as nullable ints, in kPolicyCols order.
+// The policy columns as nullable ints, in kPolicyCols order.
 struct PolicyRow {
-    Nullable<int> v[15];
+    static constexpr int kColumns = 16;
+    Nullable<int> v[kColumns];
     void from(const PolicyOverrides& p) {
         auto b = [](const std::optional<bool>& x) { return x ? std::optional<int>(*x ? 1 : 0) : std::nullopt; };
         v[0].set(b(p.recording_required));
@@ -160,6 +161,7 @@ struct PolicyRow {
         v[12].set(b(p.students_can_unmute_self));
         v[13].set(b(p.students_start_muted));
         v[14].set(b(p.students_video_off));
+        v[15].set(b(p.transcribe_recordings));
     }
     PolicyOverrides to() const {
         auto b = [](const Nullable<int>& x) {
@@ -182,6 +184,7 @@ struct PolicyRow {
         p.students_can_unmute_self = b(v[12]);
         p.students_start_muted = b(v[13]);
         p.students_video_off = b(v[14]);
+        p.transcribe_recordings = b(v[15]);
         return p;
     }
 };
@@ -480,7 +483,7 @@ void upsert_policy(soci::session& sql, const std::string& id_if_new, const std::
     st.alloc();
     std::string q = std::string("INSERT INTO live_session_policies(id, tenant_id, course_id, session_id, ") +
                     kPolicyCols + ") VALUES(:i, :t, :c, :s";
-    for (int i = 0; i < 15; ++i) q += ", :v" + std::to_string(i);
+    for (int i = 0; i < PolicyRow::kColumns; ++i) q += ", :v" + std::to_string(i);
     q += ") ON CONFLICT " + conflict + " DO UPDATE SET ";
     std::string cols = kPolicyCols;
     std::size_t start = 0;

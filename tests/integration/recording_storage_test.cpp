@@ -17,6 +17,7 @@
 #include "infra/http_client.hpp"
 #include "infra/log.hpp"
 #include "raw_http.hpp"
+#include "recording_report.hpp"
 
 namespace lc::testing {
 namespace {
@@ -39,24 +40,10 @@ std::string video_bytes() {
     return s;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
+std::string read_file(const std::string& path) { return read_whole_file(path); }
 
 /// A real video (ffmpeg's test pattern, MPEG-4 in MP4) of `seconds`, 1280x720.
-std::string make_video(int seconds) {
-    const std::string path =
-        ::testing::TempDir() + "liveclass-video-" + std::to_string(::getpid()) + "-" + std::to_string(seconds) + ".mp4";
-    const std::string cmd = "ffmpeg -nostdin -loglevel error -f lavfi -i testsrc=duration=" + std::to_string(seconds) +
-                            ":size=1280x720:rate=5 -c:v mpeg4 -q:v 10 -y " + path;
-    if (std::system(cmd.c_str()) != 0) return {};
-    std::string bytes = read_file(path);
-    std::filesystem::remove(path);
-    return bytes;
-}
+std::string make_video(int seconds) { return make_test_video(seconds); }
 
 /// The width and height in a JPEG's start-of-frame segment (0x0 when there is none).
 std::pair<int, int> jpeg_size(const std::string& j) {
@@ -81,33 +68,7 @@ protected:
 
     /// An ended Jitsi class of `s` whose recording the provider reports at `url`; returns (session, recording).
     std::pair<std::string, std::string> reported(TestServer& srv, const School& s, const std::string& url) {
-        EXPECT_EQ(srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/",
-                               json::object{{"provider", "jitsi"}, {"webhook_secret", kHookSecret}}, s.admin_token)
-                      .status,
-                  200u);
-        auto created = srv.create_session(s);
-        std::string id(created.at("id").as_string()), room(created.at("room_id").as_string());
-        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
-        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 200u);
-        std::string body = json::serialize(json::object{{"event", "recording_ready"},
-                                                        {"room", room},
-                                                        {"recording_id", "jibri-" + id},
-                                                        {"url", url},
-                                                        {"duration_seconds", 3120},
-                                                        {"size_bytes", 1}});
-        std::string t = std::to_string(srv.clock().now());
-        auto hook =
-            http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/jitsi/", body, "",
-                         {{"Content-Type", "application/json"},
-                          {"X-Live-Timestamp", t},
-                          {"X-Live-Signature", "sha256=" + infra::hmac_sha256_hex(kHookSecret, t + "." + body)}});
-        EXPECT_EQ(hook.status, 200u) << hook.body;
-        srv.app().workers().run_due();  // the inbox, process_recording, then store_recording
-        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);
-        EXPECT_EQ(listed.status, 200u) << listed.body;
-        const auto& results = listed.obj().at("results").as_array();
-        EXPECT_EQ(results.size(), 1u);
-        return {id, results.empty() ? std::string() : std::string(results[0].at("id").as_string())};
+        return report_jitsi_recording(srv, s, url, kHookSecret);
     }
 
     /// Settings that keep the copies in the fake S3.

@@ -212,6 +212,18 @@ const std::vector<RouteCase>& route_table() {
          {O::kRecordedSession, O::kRecording},
          "",
          {404}},
+        // Nor a transcript (404), and the matrix's server has no speech-to-text service (409); the 200 and
+        // 202 are Transcripts.*.
+        {"GET",
+         "/api/v1/live-sessions/{id}/recordings/{rid}/transcript/",
+         {O::kRecordedSession, O::kRecording},
+         "",
+         {404}},
+        {"POST",
+         "/api/v1/live-sessions/{id}/recordings/{rid}/transcript/",
+         {O::kRecordedSession, O::kRecording},
+         "",
+         {409}},
         {"POST", "/api/v1/live-sessions/{id}/recordings/{rid}/publish/", {O::kRecordedSession, O::kRecording}, ""},
         // A fresh recording is ready, not published: there is nothing to unpublish (409).
         {"POST",

@@ -30,6 +30,7 @@ const std::vector<Field<bool>>& bool_fields() {
         LC_FIELD(bool, students_can_unmute_self),
         LC_FIELD(bool, students_start_muted),
         LC_FIELD(bool, students_video_off),
+        LC_FIELD(bool, transcribe_recordings),
     };
     return v;
 }
@@ -45,7 +46,7 @@ const std::vector<Field<int>>& int_fields() {
 
 #undef LC_FIELD
 
-TEST(DomainPolicy, EveryFieldIsCovered) { EXPECT_EQ(bool_fields().size() + int_fields().size(), 15U); }
+TEST(DomainPolicy, EveryFieldIsCovered) { EXPECT_EQ(bool_fields().size() + int_fields().size(), 16U); }
 
 TEST(DomainPolicy, SeedDefaults) {
     const EffectivePolicy p = resolve_policy(nullptr, nullptr, nullptr);
@@ -64,6 +65,7 @@ TEST(DomainPolicy, SeedDefaults) {
     EXPECT_TRUE(p.students_can_unmute_self);
     EXPECT_TRUE(p.students_start_muted);
     EXPECT_FALSE(p.students_video_off);
+    EXPECT_FALSE(p.transcribe_recordings) << "a school opts in to sending its classes' voices out";
 }
 
 TEST(DomainPolicy, EmptyLevelsInheritDefaults) {

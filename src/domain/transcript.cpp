@@ -1,0 +1,135 @@
+#include "domain/transcript.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+namespace lc::domain {
+
+namespace {
+
+/// "HH:MM:SS.mmm" (WebVTT) or "HH:MM:SS,mmm" (SubRip); hours may exceed 99 in neither in practice.
+std::string timestamp(double seconds, char decimal) {
+    if (!(seconds > 0)) seconds = 0;  // also NaN
+    const long long ms = std::llround(seconds * 1000.0);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld%c%03lld", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60,
+                  decimal, ms % 1000);
+    return buf;
+}
+
+// Not core's html_escape: quotes stay as they are. Older WebVTT readers know only a handful of character
+// references (&amp; &lt; &gt; among them), and a quote needs none in cue text.
+std::string escape_cue(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string caption_line(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    bool space = false;
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isspace(u) || u < 0x20 || u == 0x7f) {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+void append_segments(std::vector<TranscriptSegment>& all, const std::vector<TranscriptSegment>& piece, double offset) {
+    if (!(offset > 0)) offset = 0;
+    for (const auto& s : piece) {
+        std::string text = caption_line(s.text);
+        if (text.empty()) continue;
+        double start = offset + (s.start > 0 ? s.start : 0);
+        double end = offset + (s.end > 0 ? s.end : 0);
+        if (!std::isfinite(start)) start = offset;
+        if (!std::isfinite(end) || end < start) end = start;
+        all.push_back({start, end, std::move(text)});
+    }
+}
+
+std::string to_webvtt(const std::vector<TranscriptSegment>& segments) {
+    std::string out = "WEBVTT\n";
+    for (const auto& s : segments) {
+        out += '\n';
+        out += timestamp(s.start, '.') + " --> " + timestamp(s.end, '.') + '\n';
+        out += escape_cue(caption_line(s.text)) + '\n';
+    }
+    return out;
+}
+
+std::string to_srt(const std::vector<TranscriptSegment>& segments) {
+    std::string out;
+    int n = 0;
+    for (const auto& s : segments) {
+        std::string line = caption_line(s.text);
+        // An arrow in the text would read as a timing line to some parsers.
+        for (std::size_t at; (at = line.find("-->")) != std::string::npos;) line.replace(at, 3, "->");
+        if (n > 0) out += '\n';
+        out += std::to_string(++n) + '\n';
+        out += timestamp(s.start, ',') + " --> " + timestamp(s.end, ',') + '\n';
+        out += line + '\n';
+    }
+    return out;
+}
+
+std::string plain_text(const std::vector<TranscriptSegment>& segments) {
+    std::string out;
+    for (const auto& s : segments) {
+        std::string line = caption_line(s.text);
+        if (line.empty()) continue;
+        if (!out.empty()) out += ' ';
+        out += line;
+    }
+    return out;
+}
+
+std::string language_code(std::string_view name) {
+    std::string n;
+    for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // Whisper's names (its tokenizer's LANGUAGES table) for the languages a school here is likely to teach in.
+    static const std::pair<const char*, const char*> kNames[] = {
+        {"turkish", "tr"},  {"english", "en"},    {"german", "de"},      {"french", "fr"},     {"spanish", "es"},
+        {"italian", "it"},  {"arabic", "ar"},     {"russian", "ru"},     {"dutch", "nl"},      {"portuguese", "pt"},
+        {"persian", "fa"},  {"greek", "el"},      {"azerbaijani", "az"}, {"ukrainian", "uk"},  {"polish", "pl"},
+        {"japanese", "ja"}, {"chinese", "zh"},    {"korean", "ko"},      {"hindi", "hi"},      {"kazakh", "kk"},
+        {"uzbek", "uz"},    {"bulgarian", "bg"},  {"romanian", "ro"},    {"swedish", "sv"},    {"hebrew", "he"},
+        {"georgian", "ka"}, {"armenian", "hy"},   {"bosnian", "bs"},     {"albanian", "sq"},   {"serbian", "sr"},
+        {"croatian", "hr"}, {"macedonian", "mk"}, {"czech", "cs"},       {"hungarian", "hu"},  {"finnish", "fi"},
+        {"danish", "da"},   {"norwegian", "no"},  {"urdu", "ur"},        {"indonesian", "id"}, {"malay", "ms"},
+        {"turkmen", "tk"},  {"tatar", "tt"},      {"vietnamese", "vi"},  {"thai", "th"}};
+    for (const auto& [full, code] : kNames)
+        if (n == full) return code;
+    const bool is_code = (n.size() == 2 || n.size() == 3) &&
+                         std::all_of(n.begin(), n.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    return is_code ? n : std::string();
+}
+
+}  // namespace lc::domain

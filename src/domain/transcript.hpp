@@ -1,0 +1,36 @@
+#pragma once
+// Seed 13.1: a recording's transcript, as timed segments of speech, and the two caption formats
+// players and editors read (WebVTT for the browser's <track>, SubRip for everything else).
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lc::domain {
+
+/// One stretch of speech: seconds from the start of the recording, and what was said.
+struct TranscriptSegment {
+    double start = 0;
+    double end = 0;
+    std::string text;
+};
+
+/// The text of a segment as one clean line: whitespace (line breaks included) collapsed, trimmed.
+std::string caption_line(std::string_view text);
+
+/// Adds the segments of one piece of the recording that starts `offset` seconds in. Segments with no
+/// text are dropped; times are clamped so that none is negative or ends before it starts.
+void append_segments(std::vector<TranscriptSegment>& all, const std::vector<TranscriptSegment>& piece, double offset);
+
+/// A WebVTT file (W3C WebVTT): "WEBVTT", then one cue per segment; cue text escaped (&, <, >).
+std::string to_webvtt(const std::vector<TranscriptSegment>& segments);
+/// A SubRip (.srt) file: numbered cues, "HH:MM:SS,mmm --> HH:MM:SS,mmm", CRLF-free.
+std::string to_srt(const std::vector<TranscriptSegment>& segments);
+/// All the segments' text, one paragraph.
+std::string plain_text(const std::vector<TranscriptSegment>& segments);
+
+/// The ISO 639-1 code of a language as a speech-to-text service names it: OpenAI's Whisper answers
+/// with English names ("turkish"), self-hosted servers often with the code itself ("tr"). Empty when
+/// the name is not one we know.
+std::string language_code(std::string_view name);
+
+}  // namespace lc::domain

@@ -1,0 +1,244 @@
+#include "services/transcript_service.hpp"
+
+#include <sys/stat.h>
+
+#include <boost/json.hpp>
+#include <cmath>
+#include <filesystem>
+
+#include "domain/policy.hpp"
+#include "infra/crypto.hpp"
+#include "infra/json_fields.hpp"
+#include "services/audit.hpp"
+#include "store/recording_repo.hpp"
+#include "store/repositories.hpp"
+#include "store/transcript_repo.hpp"
+
+namespace lc::services {
+
+namespace json = boost::json;
+using namespace lc::domain;
+using infra::text_at;
+
+namespace {
+
+std::string transcript_path(const Recording& r) {
+    return "/api/v1/live-sessions/" + r.session_id + "/recordings/" + r.id + "/transcript/";
+}
+
+std::string segments_to_json(const std::vector<TranscriptSegment>& segments) {
+    json::array a;
+    a.reserve(segments.size());
+    for (const auto& s : segments)
+        a.push_back(json::object{
+            {"start", std::round(s.start * 1000) / 1000}, {"end", std::round(s.end * 1000) / 1000}, {"text", s.text}});
+    return json::serialize(a);
+}
+
+std::vector<TranscriptSegment> segments_from_json(const std::string& text) {
+    std::vector<TranscriptSegment> out;
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec || !v.is_array()) return out;
+    for (const auto& e : v.get_array()) {
+        if (!e.is_object()) continue;
+        const auto& o = e.get_object();
+        auto num = [&](const char* k) {
+            const auto* x = o.if_contains(k);
+            return x && x->is_number() ? x->to_number<double>() : 0.0;
+        };
+        out.push_back({num("start"), num("end"), text_at(o, "text")});
+    }
+    return out;
+}
+
+/// The last words said so far, as the next piece's prompt (the API reads at most 224 tokens of it).
+std::string tail_of(const std::vector<TranscriptSegment>& segments) {
+    std::string text = plain_text(segments);
+    if (text.size() <= 400) return text;
+    std::size_t cut = text.size() - 400;
+    while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) ++cut;  // not mid-character
+    return text.substr(cut);
+}
+
+Error transcripts_off() {
+    return Error::conflict(
+        "this server makes no transcripts: its operator has to set LIVE_TRANSCRIBE_URL (a speech-to-text service)");
+}
+
+}  // namespace
+
+bool transcripts_wanted(soci::session& sql, const LiveSession& s) {
+    auto chain = store::find_policy_chain(sql, s.tenant_id, s.course_id, s.id);
+    auto ptr = [](const std::optional<PolicyOverrides>& p) { return p ? &*p : nullptr; };
+    return resolve_policy(ptr(chain.tenant), ptr(chain.course), ptr(chain.session)).transcribe_recordings;
+}
+
+void queue_transcript(soci::session& sql, Recording& r, UnixTime now) {
+    r.transcript_status = "processing";
+    r.transcript_progress = 0;
+    r.transcript_language.clear();
+    r.transcript_url.clear();
+    store::delete_transcript(sql, r.tenant_id, r.id);
+    store::Job job;
+    job.id = infra::new_uuid();
+    job.tenant_id = r.tenant_id;
+    job.type = TranscriptService::kJob;
+    job.max_attempts = TranscriptService::kAttempts;
+    job.payload = json::serialize(json::object{{"recording_id", r.id}, {"tenant_id", r.tenant_id}});
+    store::enqueue_job(sql, job, now);
+}
+
+Result<Recording> TranscriptService::request(const Principal& p, const std::string& session_id,
+                                             const std::string& recording_id, const RequestMeta& meta) {
+    return guarded([&]() -> Result<Recording> {
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        auto t = recordings_.load(tx.sql(), p, session_id, recording_id, /*for_update=*/true);
+        if (!t) return t.take_error();
+        if (!can_publish_recordings(t->actor))
+            return Error::denied("only the class's instructors, moderators and school admins can ask for a transcript");
+        if (!enabled()) return transcripts_off();
+        if (!transcripts_wanted(tx.sql(), t->session))
+            return Error::conflict(
+                "this class's policy does not allow transcripts: a school admin or the course's instructor can turn "
+                "on transcribe_recordings (the recording's voices are then sent to the speech-to-text service)");
+        Recording& r = t->recording;
+        if (!is_playable(r.status)) return Error::conflict("only a ready or published recording can be transcribed");
+        if (r.storage_status != "stored")
+            return Error::conflict(
+                "we keep no copy of this recording to transcribe (yet): transcripts are made from our copy, "
+                "once its storage_status is stored");
+        if (r.transcript_status == "processing")
+            return Error::conflict("this recording is being transcribed already: see its transcript_progress");
+        queue_transcript(tx.sql(), r, ctx_.clock.now());
+        store::save_recording(tx.sql(), r);
+        store::insert_audit(tx.sql(), audit_row(ctx_, p, "recording.transcribe", "live_session_recording", r.id, meta,
+                                                {{"session_id", session_id}}));
+        tx.commit();
+        ctx_.jobs_enqueued();
+        return r;
+    });
+}
+
+Result<Transcript> TranscriptService::read(const Principal& p, const std::string& session_id,
+                                           const std::string& recording_id) {
+    return guarded([&]() -> Result<Transcript> {
+        store::Conn c(ctx_.db);
+        auto t = recordings_.load(c.sql(), p, session_id, recording_id, /*for_update=*/false);
+        if (!t) return t.take_error();
+        auto row = store::find_transcript(c.sql(), p.tenant.id, recording_id);
+        if (t->recording.transcript_status != "ready" || !row)
+            return Error::not_found("this recording has no transcript (yet): see its transcript_status");
+        return Transcript{std::move(t->recording), row->language, segments_from_json(row->segments_json)};
+    });
+}
+
+void TranscriptService::mark_failed(const std::string& tenant, const std::string& id) {
+    store::Tx tx(ctx_.db, /*bump_generation=*/false);
+    auto r = store::find_recording_by_id(tx.sql(), tenant, id, /*for_update=*/true);
+    if (!r || r->transcript_status != "processing") return;
+    r->transcript_status = "failed";
+    store::save_recording(tx.sql(), *r);
+    tx.commit();
+}
+
+bool TranscriptService::save_progress(const Recording& rec, const std::string& language,
+                                      const std::vector<TranscriptSegment>& segments, int done, int total) {
+    store::Tx tx(ctx_.db, /*bump_generation=*/false);
+    auto current = store::find_recording_by_id(tx.sql(), rec.tenant_id, rec.id, /*for_update=*/true);
+    if (!current || !is_playable(current->status) || current->transcript_status != "processing") {
+        store::delete_transcript(tx.sql(), rec.tenant_id, rec.id);
+        tx.commit();
+        return false;
+    }
+    store::TranscriptRow row;
+    row.recording_id = rec.id;
+    row.tenant_id = rec.tenant_id;
+    row.language = language;
+    row.pieces_done = done;
+    row.pieces_total = total;
+    row.segments_json = segments_to_json(segments);
+    row.updated_at = ctx_.clock.now();
+    store::save_transcript(tx.sql(), row);
+    current->transcript_language = language;
+    if (done >= total) {
+        current->transcript_status = "ready";
+        current->transcript_progress = 100;
+        current->transcript_url = transcript_path(*current);
+    } else {
+        current->transcript_progress = total > 0 ? done * 100 / total : 0;
+    }
+    store::save_recording(tx.sql(), *current);
+    tx.commit();
+    return true;
+}
+
+Status TranscriptService::run_job(const store::Job& job) {
+    boost::system::error_code ec;
+    json::value v = json::parse(job.payload, ec);
+    if (ec || !v.is_object()) return Error::invalid("transcribe_recording: the payload is not a JSON object");
+    const std::string tenant = text_at(v.get_object(), "tenant_id"), id = text_at(v.get_object(), "recording_id");
+    const bool last_attempt = job.attempts >= job.max_attempts;
+    return guarded([&]() -> Status {
+        std::optional<Recording> rec;
+        std::optional<store::TranscriptRow> kept;
+        {
+            store::Conn c(ctx_.db);
+            rec = store::find_recording_by_id(c.sql(), tenant, id);
+            if (!rec || !is_playable(rec->status) || rec->transcript_status != "processing") return ok_status();
+            kept = store::find_transcript(c.sql(), tenant, id);
+        }
+        auto give_up_or_retry = [&](Error e) -> Status {
+            if (!e.permanent && !last_attempt) return e;  // retried with backoff
+            mark_failed(tenant, id);
+            return e;  // dead: the ops view counts it, and its reason is kept
+        };
+        if (!enabled()) return give_up_or_retry(Error::give_up(transcripts_off()));
+        auto copy = storage_.find_copy(*rec);
+        if (!copy && copy.error().code == Code::kNotFound)
+            return give_up_or_retry(Error::give_up(Error::conflict("we keep no copy of this recording to transcribe")));
+        if (!copy) return give_up_or_retry(copy.take_error());  // the store unreachable
+        auto dir = storage_.scratch_dir_for(id + ".audio");
+        if (!dir) return give_up_or_retry(dir.take_error());
+        struct Cleanup {
+            std::string path;
+            ~Cleanup() {
+                std::error_code ignored;
+                std::filesystem::remove_all(path, ignored);
+            }
+        } cleanup{*dir};
+
+        infra::AudioSplit split;
+        split.ffmpeg = opt_.ffmpeg;
+        split.input = copy->path.empty() ? copy->url : copy->path;  // S3: ffmpeg reads the signed address
+        split.dir = *dir;
+        split.piece_seconds = opt_.piece_seconds;
+        auto pieces = infra::split_audio(split);
+        if (!pieces) {
+            Error e = pieces.take_error();
+            if (e.code == Code::kInvalidArgument) e = Error::give_up(std::move(e));  // no audio in the file
+            return give_up_or_retry(std::move(e));
+        }
+        const int total = static_cast<int>(pieces->size());
+        // Resume after the pieces a cut-short attempt kept, when the audio was cut the same way.
+        std::vector<TranscriptSegment> segments;
+        std::string language;
+        int done = 0;
+        if (kept && kept->pieces_total == total && kept->pieces_done < total) {
+            segments = segments_from_json(kept->segments_json);
+            language = kept->language;
+            done = kept->pieces_done;
+        }
+        for (int i = done; i < total; ++i) {
+            const auto& piece = (*pieces)[static_cast<std::size_t>(i)];
+            auto got = infra::transcribe_piece(http_, opt_.service, piece.path, language, tail_of(segments));
+            if (!got) return give_up_or_retry(got.take_error());
+            if (language.empty()) language = got->language;  // the first piece tells; the others are told
+            append_segments(segments, got->segments, piece.start);
+            if (!save_progress(*rec, language, segments, i + 1, total)) return ok_status();  // deleted meanwhile
+        }
+        return ok_status();
+    });
+}
+
+}  // namespace lc::services

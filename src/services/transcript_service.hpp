@@ -1,0 +1,77 @@
+#pragma once
+// Seed 13.1: a recording's transcript. When our copy of a recording is stored and the class's policy
+// has transcribe_recordings on, the transcribe_recording job cuts its audio into pieces (ffmpeg) and
+// sends them, one after the other, to the speech-to-text service (LIVE_TRANSCRIBE_URL: OpenAI's audio
+// transcription API, or a self-hosted Whisper server speaking it). Each piece's segments are kept as it
+// comes back, with the recording's progress, so a job cut short resumes after the last piece it kept.
+// The transcript is read as JSON, WebVTT (the browser's captions) or SubRip by whoever may see the
+// recording; the class's staff can ask for one (again) by hand.
+#include <string>
+#include <vector>
+
+#include "domain/transcript.hpp"
+#include "infra/http_client.hpp"
+#include "infra/speech_to_text.hpp"
+#include "services/recording_service.hpp"
+#include "services/recording_storage.hpp"
+#include "store/job_repo.hpp"
+
+namespace lc::services {
+
+struct TranscriptOptions {
+    infra::SpeechToText service;  // service.url empty: this server makes no transcripts
+    std::string ffmpeg = "ffmpeg";
+    int piece_seconds = 600;  // LIVE_TRANSCRIBE_PIECE_SECONDS
+};
+
+/// A finished transcript, for the API.
+struct Transcript {
+    domain::Recording recording;
+    std::string language;
+    std::vector<domain::TranscriptSegment> segments;
+};
+
+/// Whether the class's effective policy has transcribe_recordings on.
+bool transcripts_wanted(soci::session& sql, const domain::LiveSession& s);
+/// Marks `r` as being transcribed (the caller saves it) and queues the job, in the caller's
+/// transaction; what an earlier transcript kept is dropped.
+void queue_transcript(soci::session& sql, domain::Recording& r, UnixTime now);
+
+class TranscriptService {
+public:
+    static constexpr const char* kJob = "transcribe_recording";
+    /// About 5 hours of backoff (10 s doubling to an hour): a speech-to-text service down for an
+    /// afternoon, or a key being replaced, must not lose the transcript.
+    static constexpr int kAttempts = 12;
+
+    TranscriptService(ServiceContext& ctx, RecordingService& recordings, RecordingStorageService& storage,
+                      const infra::HttpClient& http, TranscriptOptions opt)
+        : ctx_(ctx), recordings_(recordings), storage_(storage), http_(http), opt_(std::move(opt)) {}
+
+    bool enabled() const { return !opt_.service.url.empty(); }
+
+    /// The class's staff ask for a transcript of a recording we keep a copy of (one made before the
+    /// policy was switched on, or one that failed). Audited as recording.transcribe.
+    Result<domain::Recording> request(const Principal& p, const std::string& session_id,
+                                      const std::string& recording_id, const RequestMeta& meta);
+    /// The finished transcript, for whoever may see the recording.
+    Result<Transcript> read(const Principal& p, const std::string& session_id, const std::string& recording_id);
+    /// The transcribe_recording job.
+    Status run_job(const store::Job& job);
+
+private:
+    /// Marks the transcript failed, unless the recording moved on meanwhile.
+    void mark_failed(const std::string& tenant, const std::string& id);
+    /// Stores the pieces done so far and the recording's progress; false when the recording is no
+    /// longer waiting for this transcript (deleted, or asked for again).
+    bool save_progress(const domain::Recording& rec, const std::string& language,
+                       const std::vector<domain::TranscriptSegment>& segments, int done, int total);
+
+    ServiceContext& ctx_;
+    RecordingService& recordings_;
+    RecordingStorageService& storage_;
+    const infra::HttpClient& http_;
+    TranscriptOptions opt_;
+};
+
+}  // namespace lc::services

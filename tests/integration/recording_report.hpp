@@ -1,0 +1,74 @@
+#pragma once
+// What the recording tests share: a real test video made by ffmpeg, and an ended Jitsi class whose
+// recording Jibri's finalize script reports through our signed webhook.
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "harness.hpp"
+#include "infra/crypto.hpp"
+
+namespace lc::testing {
+
+inline std::string read_whole_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+/// A real video (ffmpeg's test pattern, MPEG-4 in MP4) of `seconds`, 1280x720; with `tone`, an AAC sound
+/// track (a 440 Hz sine) as well.
+inline std::string make_test_video(int seconds, bool tone = false) {
+    const std::string path = ::testing::TempDir() + "liveclass-video-" + std::to_string(::getpid()) + "-" +
+                             std::to_string(seconds) + (tone ? "-a" : "") + ".mp4";
+    const std::string d = std::to_string(seconds);
+    std::string cmd = "ffmpeg -nostdin -loglevel error -f lavfi -i testsrc=duration=" + d + ":size=1280x720:rate=5 ";
+    if (tone) cmd += "-f lavfi -i sine=frequency=440:duration=" + d + " -c:a aac -shortest ";
+    cmd += "-c:v mpeg4 -q:v 10 -y " + path;
+    if (std::system(cmd.c_str()) != 0) return {};
+    std::string bytes = read_whole_file(path);
+    std::filesystem::remove(path);
+    return bytes;
+}
+
+/// An ended Jitsi class of `s` whose recording the provider reports at `url` (signed with `hook_secret`);
+/// runs the jobs that follow; returns (session, recording).
+inline std::pair<std::string, std::string> report_jitsi_recording(TestServer& srv, const TestServer::School& s,
+                                                                  const std::string& url,
+                                                                  const std::string& hook_secret) {
+    namespace json = boost::json;
+    EXPECT_EQ(srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/",
+                           json::object{{"provider", "jitsi"}, {"webhook_secret", hook_secret}}, s.admin_token)
+                  .status,
+              200u);
+    auto created = srv.create_session(s);
+    std::string id(created.at("id").as_string()), room(created.at("room_id").as_string());
+    EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
+    EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 200u);
+    std::string body = json::serialize(json::object{{"event", "recording_ready"},
+                                                    {"room", room},
+                                                    {"recording_id", "jibri-" + id},
+                                                    {"url", url},
+                                                    {"duration_seconds", 3120},
+                                                    {"size_bytes", 1}});
+    std::string t = std::to_string(srv.clock().now());
+    auto hook = http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/jitsi/", body, "",
+                             {{"Content-Type", "application/json"},
+                              {"X-Live-Timestamp", t},
+                              {"X-Live-Signature", "sha256=" + infra::hmac_sha256_hex(hook_secret, t + "." + body)}});
+    EXPECT_EQ(hook.status, 200u) << hook.body;
+    srv.app().workers().run_due();  // the inbox, process_recording, then store_recording
+    auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);
+    EXPECT_EQ(listed.status, 200u) << listed.body;
+    const auto& results = listed.obj().at("results").as_array();
+    EXPECT_EQ(results.size(), 1u);
+    return {id, results.empty() ? std::string() : std::string(results[0].at("id").as_string())};
+}
+
+}  // namespace lc::testing
