@@ -176,9 +176,11 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     // destination, like any service we call that is not ours.
     a->transcripts_ = std::make_unique<services::TranscriptService>(
         *a->ctx_, *a->recordings_, *a->recording_storage_, *a->metered_http_,
-        services::TranscriptOptions{infra::SpeechToText{cfg.transcribe_url, cfg.transcribe_api_key,
-                                                        cfg.transcribe_model, std::chrono::seconds(600)},
-                                    cfg.ffmpeg, cfg.transcribe_piece_seconds});
+        services::TranscriptOptions{
+            infra::SpeechToText{cfg.transcribe_url, cfg.transcribe_api_key, cfg.transcribe_model,
+                                // a slow self-hosted server may take as long as the piece plays
+                                std::chrono::seconds(std::max(600, 2 * cfg.transcribe_piece_seconds))},
+            cfg.ffmpeg, cfg.transcribe_piece_seconds});
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url, &log);

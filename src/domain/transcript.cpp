@@ -62,17 +62,28 @@ std::string caption_line(std::string_view text) {
     return out;
 }
 
-void append_segments(std::vector<TranscriptSegment>& all, const std::vector<TranscriptSegment>& piece, double offset) {
-    if (!(offset > 0)) offset = 0;
+void append_segments(std::vector<TranscriptSegment>& all, const std::vector<TranscriptSegment>& piece, double offset,
+                     double length) {
+    if (!(offset > 0) || !std::isfinite(offset)) offset = 0;
+    if (!(length > 0) || !std::isfinite(length)) length = 0;
+    // Into [0, length], NaN and infinities included (std::clamp would keep a NaN).
+    auto within = [&](double t) { return t > 0 ? (t < length ? t : length) : 0.0; };
+    std::vector<TranscriptSegment> kept;
     for (const auto& s : piece) {
+        if (kept.size() >= kMaxSegmentsPerPiece) break;
         std::string text = caption_line(s.text);
         if (text.empty()) continue;
-        double start = offset + (s.start > 0 ? s.start : 0);
-        double end = offset + (s.end > 0 ? s.end : 0);
-        if (!std::isfinite(start)) start = offset;
-        if (!std::isfinite(end) || end < start) end = start;
-        all.push_back({start, end, std::move(text)});
+        if (text.size() > kMaxSegmentBytes) {
+            std::size_t cut = kMaxSegmentBytes;
+            while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not mid-character
+            text.resize(cut);
+        }
+        const double start = offset + within(s.start);
+        const double end = offset + within(s.end);
+        kept.push_back({start, end > start ? end : start + 0.001, std::move(text)});
     }
+    std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+    for (auto& s : kept) all.push_back(std::move(s));
 }
 
 std::string to_webvtt(const std::vector<TranscriptSegment>& segments) {

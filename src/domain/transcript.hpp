@@ -17,9 +17,17 @@ struct TranscriptSegment {
 /// The text of a segment as one clean line: whitespace (line breaks included) collapsed, trimmed.
 std::string caption_line(std::string_view text);
 
-/// Adds the segments of one piece of the recording that starts `offset` seconds in. Segments with no
-/// text are dropped; times are clamped so that none is negative or ends before it starts.
-void append_segments(std::vector<TranscriptSegment>& all, const std::vector<TranscriptSegment>& piece, double offset);
+/// At most this many segments are kept per piece, and this many bytes of text per segment: a broken or
+/// hostile service must not fill the database (real speech has a segment every few seconds).
+constexpr std::size_t kMaxSegmentsPerPiece = 5000;
+constexpr std::size_t kMaxSegmentBytes = 2000;
+
+/// Adds the segments of one piece of the recording that starts `offset` seconds in and lasts `length`
+/// seconds. Segments with no text are dropped; times (NaN, negative, past the piece) are clamped into
+/// the piece, every cue ends after it starts (WebVTT requires it), and the piece's cues are put in
+/// order of their start.
+void append_segments(std::vector<TranscriptSegment>& all, const std::vector<TranscriptSegment>& piece, double offset,
+                     double length);
 
 /// A WebVTT file (W3C WebVTT): "WEBVTT", then one cue per segment; cue text escaped (&, <, >).
 std::string to_webvtt(const std::vector<TranscriptSegment>& segments);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text.hpp"
 #include "infra/crypto.hpp"
 #include "infra/json_fields.hpp"
 #include "infra/subprocess.hpp"
@@ -35,14 +36,37 @@ double number_at(const json::object& o, std::string_view key) {
     return 0;
 }
 
-/// The error message in an OpenAI-style error answer ({"error": {"message": ...}}), else the body's start.
-std::string service_error(const HttpResponse& r) {
+/// The error in an OpenAI-style error answer ({"error": {"message", "param", ...}}).
+struct ServiceError {
+    std::string message;  // its message, else the body's start; as clean text (it goes to the database)
+    std::string param;    // the request field it is about ("file", "model", ...), when it says
+};
+ServiceError service_error(const HttpResponse& r) {
+    ServiceError out;
     boost::system::error_code ec;
     json::value v = json::parse(r.body, ec);
     if (!ec && v.is_object())
-        if (const auto* e = v.get_object().if_contains("error"); e && e->is_object())
-            if (auto m = text_at(e->get_object(), "message"); !m.empty()) return m.substr(0, 500);
-    return r.body.substr(0, 200);
+        if (const auto* e = v.get_object().if_contains("error"); e && e->is_object()) {
+            out.message = utf8_prefix(text_at(e->get_object(), "message"), 300);
+            out.param = text_at(e->get_object(), "param");
+        }
+    if (out.message.empty()) out.message = utf8_prefix(clean_text(r.body.substr(0, 400)), 200);
+    return out;
+}
+
+/// `text` with every occurrence of `url` shortened to its address without the query: a signed S3 link's
+/// query is a credential, and ffmpeg names its input in its errors.
+std::string without_query(std::string text, const std::string& url) {
+    const auto q = url.find('?');
+    if (q == std::string::npos) return text;
+    const std::string bare = url.substr(0, q) + "?…";
+    for (std::size_t at; (at = text.find(url)) != std::string::npos;) text.replace(at, url.size(), bare);
+    for (std::size_t at = 0; (at = text.find("X-Amz-", at)) != std::string::npos;) {
+        const auto end = text.find_first_of(" \n'\"", at);
+        text.replace(at, (end == std::string::npos ? text.size() : end) - at, "…");
+        at += 1;
+    }
+    return text;
 }
 
 }  // namespace
@@ -91,7 +115,7 @@ Result<std::vector<AudioPiece>> split_audio(const AudioSplit& q) {
     if (run.exit_code != 0) {
         Error e = Error::invalid("the recording has no audio that can be read");
         e.internal = "ffmpeg exit " + std::to_string(run.exit_code) + " signal " + std::to_string(run.signal) + ": " +
-                     run.errors;
+                     clean_text(without_query(run.errors, q.input));
         // Killed by a signal (the OOM killer, say) is the machine, not the file.
         if (run.signal != 0) e.code = Code::kUnavailable;
         return e;
@@ -171,27 +195,33 @@ Result<PieceTranscript> transcribe_piece(const HttpClient& http, const SpeechToT
     if (!res) return res.take_error();
     const long status = res->status;
     const std::string where = " (" + req.url + ")";
-    if (status == 401 || status == 403) {
-        Error e = Error::unavailable(
-            "the speech-to-text service refused our key",
-            "HTTP " + std::to_string(status) + where + ": check LIVE_TRANSCRIBE_API_KEY: " + service_error(*res));
-        return e;
-    }
-    if (status == 400 || status == 413 || status == 415 || status == 422)
+    // The service's own message is not copied for a refused key: some services echo part of the key.
+    if (status == 401 || status == 403)
+        return Error::unavailable("the speech-to-text service refused our key",
+                                  "HTTP " + std::to_string(status) + where + ": check LIVE_TRANSCRIBE_API_KEY");
+    const ServiceError why = service_error(*res);
+    // Only a refusal of the audio itself is final. A 400 about another field (a model name that does not
+    // exist, a response format the model does not offer) is a setting an operator can fix: retried.
+    const bool about_the_audio = status == 413 || status == 415 ||
+                                 ((status == 400 || status == 422) && (why.param.empty() || why.param == "file"));
+    if (about_the_audio)
         return Error::give_up(Error{Code::kInvalidArgument, "the speech-to-text service refused this recording's audio",
-                                    "HTTP " + std::to_string(status) + where + ": " + service_error(*res)});
+                                    "HTTP " + std::to_string(status) + where + ": " + why.message});
     if (status < 200 || status > 299) {
-        Error e = Error::unavailable("the speech-to-text service is not available right now",
-                                     "HTTP " + std::to_string(status) + where + ": " + service_error(*res));
+        Error e = Error::unavailable(
+            "the speech-to-text service is not available right now",
+            "HTTP " + std::to_string(status) + where +
+                (why.param.empty() ? "" : " (about " + why.param + ": check LIVE_TRANSCRIBE_MODEL)") + ": " +
+                why.message);
         e.retry_after_seconds = static_cast<int>(res->retry_after_seconds);
         return e;
     }
     boost::system::error_code ec;
     json::value v = json::parse(res->body, ec);
     if (ec || !v.is_object())
-        return Error::unavailable(
-            "the speech-to-text service answered something that is not a transcript",
-            "not JSON" + where + " (is LIVE_TRANSCRIBE_URL the API's base?): " + res->body.substr(0, 200));
+        return Error::unavailable("the speech-to-text service answered something that is not a transcript",
+                                  "not JSON" + where + " (is LIVE_TRANSCRIBE_URL the API's base?): " +
+                                      utf8_prefix(clean_text(res->body.substr(0, 400)), 200));
     const json::object& o = v.get_object();
     PieceTranscript out;
     out.language = domain::language_code(text_at(o, "language"));
@@ -207,7 +237,7 @@ Result<PieceTranscript> transcribe_piece(const HttpClient& http, const SpeechToT
         out.segments.push_back({0, number_at(o, "duration"), text});
     } else if (!o.contains("text")) {
         return Error::unavailable("the speech-to-text service answered something that is not a transcript",
-                                  "no text or segments" + where + ": " + res->body.substr(0, 200));
+                                  "no text or segments" + where + ": " + utf8_prefix(res->body, 200));
     }
     return out;
 }

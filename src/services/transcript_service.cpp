@@ -63,7 +63,8 @@ std::string tail_of(const std::vector<TranscriptSegment>& segments) {
 
 Error transcripts_off() {
     return Error::conflict(
-        "this server makes no transcripts: its operator has to set LIVE_TRANSCRIBE_URL (a speech-to-text service)");
+        "this server makes no transcripts: its operator has to set LIVE_TRANSCRIBE_URL (a speech-to-text service) "
+        "and leave LIVE_FFMPEG on");
 }
 
 }  // namespace
@@ -79,7 +80,6 @@ void queue_transcript(soci::session& sql, Recording& r, UnixTime now) {
     r.transcript_progress = 0;
     r.transcript_language.clear();
     r.transcript_url.clear();
-    store::delete_transcript(sql, r.tenant_id, r.id);
     store::Job job;
     job.id = infra::new_uuid();
     job.tenant_id = r.tenant_id;
@@ -87,6 +87,13 @@ void queue_transcript(soci::session& sql, Recording& r, UnixTime now) {
     job.max_attempts = TranscriptService::kAttempts;
     job.payload = json::serialize(json::object{{"recording_id", r.id}, {"tenant_id", r.tenant_id}});
     store::enqueue_job(sql, job, now);
+    // The job owns the transcript from now on; what an earlier one kept is dropped.
+    store::TranscriptRow row;
+    row.recording_id = r.id;
+    row.tenant_id = r.tenant_id;
+    row.job_id = job.id;
+    row.updated_at = now;
+    store::save_transcript(sql, row);
 }
 
 Result<Recording> TranscriptService::request(const Principal& p, const std::string& session_id,
@@ -108,7 +115,7 @@ Result<Recording> TranscriptService::request(const Principal& p, const std::stri
             return Error::conflict(
                 "we keep no copy of this recording to transcribe (yet): transcripts are made from our copy, "
                 "once its storage_status is stored");
-        if (r.transcript_status == "processing")
+        if (r.transcript_status == "processing" && owner_at_work(tx.sql(), r))
             return Error::conflict("this recording is being transcribed already: see its transcript_progress");
         queue_transcript(tx.sql(), r, ctx_.clock.now());
         store::save_recording(tx.sql(), r);
@@ -133,42 +140,74 @@ Result<Transcript> TranscriptService::read(const Principal& p, const std::string
     });
 }
 
-void TranscriptService::mark_failed(const std::string& tenant, const std::string& id) {
+bool TranscriptService::owner_at_work(soci::session& sql, const Recording& r) {
+    auto row = store::find_transcript(sql, r.tenant_id, r.id);
+    if (!row || row->job_id.empty()) return false;
+    auto job = store::find_job(sql, row->job_id);
+    // A job that is done or dead without having said so (its process died on its last attempt) leaves the
+    // transcript "processing": the staff may ask again.
+    return job && (job->status == "queued" || job->status == "running");
+}
+
+std::optional<Recording> TranscriptService::owned(soci::session& sql, const store::Job& job, const std::string& tenant,
+                                                  const std::string& id) {
+    auto r = store::find_recording_by_id(sql, tenant, id, /*for_update=*/true);
+    if (!r || !is_playable(r->status) || r->transcript_status != "processing") return std::nullopt;
+    auto row = store::find_transcript(sql, tenant, id);
+    if (!row || row->job_id != job.id) return std::nullopt;  // asked for again: another job owns it now
+    return r;
+}
+
+void TranscriptService::mark_failed(const store::Job& job, const std::string& tenant, const std::string& id) {
     store::Tx tx(ctx_.db, /*bump_generation=*/false);
-    auto r = store::find_recording_by_id(tx.sql(), tenant, id, /*for_update=*/true);
-    if (!r || r->transcript_status != "processing") return;
+    auto r = owned(tx.sql(), job, tenant, id);
+    if (!r) return;
     r->transcript_status = "failed";
     store::save_recording(tx.sql(), *r);
     tx.commit();
 }
 
-bool TranscriptService::save_progress(const Recording& rec, const std::string& language,
-                                      const std::vector<TranscriptSegment>& segments, int done, int total) {
+bool TranscriptService::save_progress(const store::Job& job, const Recording& rec, const Progress& kept) {
     store::Tx tx(ctx_.db, /*bump_generation=*/false);
-    auto current = store::find_recording_by_id(tx.sql(), rec.tenant_id, rec.id, /*for_update=*/true);
-    if (!current || !is_playable(current->status) || current->transcript_status != "processing") {
-        store::delete_transcript(tx.sql(), rec.tenant_id, rec.id);
-        tx.commit();
-        return false;
-    }
+    auto current = owned(tx.sql(), job, rec.tenant_id, rec.id);
+    if (!current) return false;  // deleted, or asked for again: this job's work is not wanted any more
     store::TranscriptRow row;
     row.recording_id = rec.id;
     row.tenant_id = rec.tenant_id;
-    row.language = language;
-    row.pieces_done = done;
-    row.pieces_total = total;
-    row.segments_json = segments_to_json(segments);
+    row.job_id = job.id;
+    row.piece_seconds = opt_.piece_seconds;
+    row.language = kept.language;
+    row.pieces_done = kept.done;
+    row.pieces_total = kept.total;
+    row.segments_json = segments_to_json(kept.segments);
     row.updated_at = ctx_.clock.now();
     store::save_transcript(tx.sql(), row);
-    current->transcript_language = language;
-    if (done >= total) {
+    current->transcript_language = kept.language;
+    if (kept.done >= kept.total) {
         current->transcript_status = "ready";
         current->transcript_progress = 100;
         current->transcript_url = transcript_path(*current);
     } else {
-        current->transcript_progress = total > 0 ? done * 100 / total : 0;
+        current->transcript_progress = kept.total > 0 ? kept.done * 100 / kept.total : 0;
     }
     store::save_recording(tx.sql(), *current);
+    tx.commit();
+    return true;
+}
+
+bool TranscriptService::withdrawn(const store::Job& job, const Recording& rec) {
+    store::Tx tx(ctx_.db, /*bump_generation=*/false);
+    auto current = owned(tx.sql(), job, rec.tenant_id, rec.id);
+    if (!current) return true;
+    auto s = store::find_session(tx.sql(), rec.tenant_id, rec.session_id);
+    if (s && transcripts_wanted(tx.sql(), *s)) return false;
+    // The school (or the course, or the class) turned transcripts off since: nothing more is sent, and
+    // what was kept is dropped.
+    current->transcript_status = "none";
+    current->transcript_progress = 0;
+    current->transcript_language.clear();
+    store::save_recording(tx.sql(), *current);
+    store::delete_transcript(tx.sql(), rec.tenant_id, rec.id);
     tx.commit();
     return true;
 }
@@ -183,18 +222,21 @@ Status TranscriptService::run_job(const store::Job& job) {
         std::optional<Recording> rec;
         std::optional<store::TranscriptRow> kept;
         {
-            store::Conn c(ctx_.db);
-            rec = store::find_recording_by_id(c.sql(), tenant, id);
-            if (!rec || !is_playable(rec->status) || rec->transcript_status != "processing") return ok_status();
-            kept = store::find_transcript(c.sql(), tenant, id);
+            store::Tx tx(ctx_.db, /*bump_generation=*/false);
+            rec = owned(tx.sql(), job, tenant, id);
+            if (!rec) return ok_status();  // deleted, or asked for again meanwhile
+            kept = store::find_transcript(tx.sql(), tenant, id);
         }
+        if (withdrawn(job, *rec)) return ok_status();
         auto give_up_or_retry = [&](Error e) -> Status {
             if (!e.permanent && !last_attempt) return e;  // retried with backoff
-            mark_failed(tenant, id);
+            mark_failed(job, tenant, id);
             return e;  // dead: the ops view counts it, and its reason is kept
         };
         if (!enabled()) return give_up_or_retry(Error::give_up(transcripts_off()));
-        auto copy = storage_.find_copy(*rec);
+        infra::BlobStore::Presentation as;
+        as.extra_seconds = static_cast<long long>(kSplitTimeout.count());  // a signed address outlives ffmpeg
+        auto copy = storage_.find_copy(*rec, as);
         if (!copy && copy.error().code == Code::kNotFound)
             return give_up_or_retry(Error::give_up(Error::conflict("we keep no copy of this recording to transcribe")));
         if (!copy) return give_up_or_retry(copy.take_error());  // the store unreachable
@@ -213,29 +255,39 @@ Status TranscriptService::run_job(const store::Job& job) {
         split.input = copy->path.empty() ? copy->url : copy->path;  // S3: ffmpeg reads the signed address
         split.dir = *dir;
         split.piece_seconds = opt_.piece_seconds;
+        split.timeout = kSplitTimeout;
         auto pieces = infra::split_audio(split);
         if (!pieces) {
             Error e = pieces.take_error();
-            if (e.code == Code::kInvalidArgument) e = Error::give_up(std::move(e));  // no audio in the file
+            if (e.code == Code::kInvalidArgument) {
+                // ffmpeg read no audio. From a signed address that may be the network or the store, not the
+                // file: if the store no longer answers for the copy, try again later.
+                if (copy->path.empty())
+                    if (auto again = storage_.find_copy(*rec); !again && again.error().code != Code::kNotFound)
+                        return give_up_or_retry(again.take_error());
+                e = Error::give_up(std::move(e));  // the file has no sound track we can read
+            }
             return give_up_or_retry(std::move(e));
         }
-        const int total = static_cast<int>(pieces->size());
-        // Resume after the pieces a cut-short attempt kept, when the audio was cut the same way.
-        std::vector<TranscriptSegment> segments;
-        std::string language;
-        int done = 0;
-        if (kept && kept->pieces_total == total && kept->pieces_done < total) {
-            segments = segments_from_json(kept->segments_json);
-            language = kept->language;
-            done = kept->pieces_done;
+        // Resume after the pieces an attempt cut short kept, when the audio was cut the same way.
+        Progress progress;
+        progress.total = static_cast<int>(pieces->size());
+        if (kept && kept->piece_seconds == opt_.piece_seconds && kept->pieces_total == progress.total &&
+            kept->pieces_done < progress.total) {
+            progress.segments = segments_from_json(kept->segments_json);
+            progress.language = kept->language;
+            progress.done = kept->pieces_done;
         }
-        for (int i = done; i < total; ++i) {
+        for (int i = progress.done; i < progress.total; ++i) {
+            if (i > progress.done && withdrawn(job, *rec)) return ok_status();
             const auto& piece = (*pieces)[static_cast<std::size_t>(i)];
-            auto got = infra::transcribe_piece(http_, opt_.service, piece.path, language, tail_of(segments));
+            auto got =
+                infra::transcribe_piece(http_, opt_.service, piece.path, progress.language, tail_of(progress.segments));
             if (!got) return give_up_or_retry(got.take_error());
-            if (language.empty()) language = got->language;  // the first piece tells; the others are told
-            append_segments(segments, got->segments, piece.start);
-            if (!save_progress(*rec, language, segments, i + 1, total)) return ok_status();  // deleted meanwhile
+            if (progress.language.empty()) progress.language = got->language;  // the first piece tells
+            append_segments(progress.segments, got->segments, piece.start, piece.end - piece.start);
+            progress.done = i + 1;
+            if (!save_progress(job, *rec, progress)) return ok_status();  // not wanted any more
         }
         return ok_status();
     });

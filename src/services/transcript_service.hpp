@@ -6,6 +6,8 @@
 // comes back, with the recording's progress, so a job cut short resumes after the last piece it kept.
 // The transcript is read as JSON, WebVTT (the browser's captions) or SubRip by whoever may see the
 // recording; the class's staff can ask for one (again) by hand.
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,7 +42,7 @@ void queue_transcript(soci::session& sql, domain::Recording& r, UnixTime now);
 class TranscriptService {
 public:
     static constexpr const char* kJob = "transcribe_recording";
-    /// About 5 hours of backoff (10 s doubling to an hour): a speech-to-text service down for an
+    /// About 3.4 hours of backoff (10 s doubling to an hour): a speech-to-text service down for an
     /// afternoon, or a key being replaced, must not lose the transcript.
     static constexpr int kAttempts = 12;
 
@@ -48,7 +50,8 @@ public:
                       const infra::HttpClient& http, TranscriptOptions opt)
         : ctx_(ctx), recordings_(recordings), storage_(storage), http_(http), opt_(std::move(opt)) {}
 
-    bool enabled() const { return !opt_.service.url.empty(); }
+    /// A service is set, and ffmpeg (which cuts the audio) is not switched off.
+    bool enabled() const { return !opt_.service.url.empty() && opt_.ffmpeg != "off"; }
 
     /// The class's staff ask for a transcript of a recording we keep a copy of (one made before the
     /// policy was switched on, or one that failed). Audited as recording.transcribe.
@@ -60,12 +63,29 @@ public:
     Status run_job(const store::Job& job);
 
 private:
-    /// Marks the transcript failed, unless the recording moved on meanwhile.
-    void mark_failed(const std::string& tenant, const std::string& id);
-    /// Stores the pieces done so far and the recording's progress; false when the recording is no
-    /// longer waiting for this transcript (deleted, or asked for again).
-    bool save_progress(const domain::Recording& rec, const std::string& language,
-                       const std::vector<domain::TranscriptSegment>& segments, int done, int total);
+    /// ffmpeg's limit for cutting a whole recording's audio; a signed address of our copy in S3 is made to
+    /// last this much longer than usual.
+    static constexpr std::chrono::seconds kSplitTimeout{1800};
+    /// What a job has transcribed so far.
+    struct Progress {
+        std::string language;
+        std::vector<domain::TranscriptSegment> segments;
+        int done = 0, total = 0;
+    };
+    /// Whether the job that owns `r`'s transcript is queued or running.
+    static bool owner_at_work(soci::session& sql, const domain::Recording& r);
+    /// The recording (locked), when it still waits for this job's transcript: not deleted, still
+    /// processing, and not asked for again since (another job owns it then).
+    static std::optional<domain::Recording> owned(soci::session& sql, const store::Job& job, const std::string& tenant,
+                                                  const std::string& id);
+    /// Marks the transcript failed, when it is still this job's.
+    void mark_failed(const store::Job& job, const std::string& tenant, const std::string& id);
+    /// Stores what the job has kept and the recording's progress; false when the recording no longer
+    /// waits for this job's transcript.
+    bool save_progress(const store::Job& job, const domain::Recording& rec, const Progress& kept);
+    /// True when the job should stop: the transcript is no longer its own, or the class's policy no
+    /// longer allows transcripts (then the transcript is dropped and its status is none again).
+    bool withdrawn(const store::Job& job, const domain::Recording& rec);
 
     ServiceContext& ctx_;
     RecordingService& recordings_;

@@ -67,13 +67,15 @@ std::vector<Artifact> list_artifacts(soci::session& sql, const std::string& tena
 }
 
 namespace {
-/// One artifact with its content: by id (optionally within a session), or by its source.
+/// One artifact, with or without its content: by id (optionally within a session), or by its source.
 std::optional<Artifact> find_one(soci::session& sql, const std::string& tenant_id, const std::string* session_id,
-                                 const std::string& key, const char* key_column, bool for_update = false) {
+                                 const std::string& key, const char* key_column, bool with_content,
+                                 bool for_update = false) {
     detail::Params p;
     std::string query = "SELECT ";
     query += kColumns;
-    query += ", content FROM live_session_artifacts WHERE tenant_id = ";
+    if (with_content) query += ", content";
+    query += " FROM live_session_artifacts WHERE tenant_id = ";
     query += p.add(tenant_id);
     if (session_id) {
         query += " AND session_id = ";
@@ -85,7 +87,7 @@ std::optional<Artifact> find_one(soci::session& sql, const std::string& tenant_i
     query += p.add(key);
     if (for_update && sql.get_backend_name() == "postgresql") query += " FOR UPDATE";
     std::optional<Artifact> out;
-    ArtifactRow row{/*with_content=*/true};
+    ArtifactRow row{with_content};
     detail::for_each_row(sql, query, p, row, [&] { out = row.finish(); });
     return out;
 }
@@ -94,7 +96,7 @@ std::optional<Artifact> find_one(soci::session& sql, const std::string& tenant_i
 std::optional<Artifact> find_artifact_by_source(soci::session& sql, const std::string& tenant_id,
                                                 const std::string& session_id, const std::string& source_id,
                                                 bool for_update) {
-    return find_one(sql, tenant_id, &session_id, source_id, "source_id", for_update);
+    return find_one(sql, tenant_id, &session_id, source_id, "source_id", /*with_content=*/true, for_update);
 }
 
 void update_artifact_content(soci::session& sql, const Artifact& a) {
@@ -104,11 +106,11 @@ void update_artifact_content(soci::session& sql, const Artifact& a) {
 
 std::optional<Artifact> find_artifact(soci::session& sql, const std::string& tenant_id, const std::string& session_id,
                                       const std::string& id) {
-    return find_one(sql, tenant_id, &session_id, id, "id");
+    return find_one(sql, tenant_id, &session_id, id, "id", /*with_content=*/false);
 }
 
 std::optional<Artifact> find_artifact_by_id(soci::session& sql, const std::string& tenant_id, const std::string& id) {
-    return find_one(sql, tenant_id, nullptr, id, "id");
+    return find_one(sql, tenant_id, nullptr, id, "id", /*with_content=*/true);
 }
 
 bool has_artifact_from(soci::session& sql, const std::string& session_id, const std::string& source_id) {

@@ -16,10 +16,11 @@ bool insert_artifact(soci::session& sql, const domain::Artifact& a);
 /// The session's artifacts, oldest first, without their content (listings never carry it).
 std::vector<domain::Artifact> list_artifacts(soci::session& sql, const std::string& tenant_id,
                                              const std::string& session_id);
-/// One artifact of the session in the tenant, with its content.
+/// One artifact of the session in the tenant, without its content (a chat log may be megabytes; handing
+/// out a link to it or deleting it needs none of them).
 std::optional<domain::Artifact> find_artifact(soci::session& sql, const std::string& tenant_id,
                                               const std::string& session_id, const std::string& id);
-/// One artifact by id within the tenant (for download links, which name no session).
+/// One artifact by id within the tenant, with its content (for download links, which name no session).
 std::optional<domain::Artifact> find_artifact_by_id(soci::session& sql, const std::string& tenant_id,
                                                     const std::string& id);
 /// The session's artifact made from `source_id`, with its content (locked on PostgreSQL when asked).

@@ -15,6 +15,8 @@ namespace lc::store {
 struct TranscriptRow {
     std::string recording_id;
     std::string tenant_id;
+    std::string job_id;     // the transcribe_recording job that owns it
+    int piece_seconds = 0;  // how the audio was cut for the pieces kept
     std::string language;
     int pieces_done = 0;
     int pieces_total = 0;

@@ -59,10 +59,10 @@ public:
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
     const std::string& key() const { return key_; }
     /// The `nth` request with the right key (counting from 1, failed ones included) is answered
-    /// `status`, with an error document.
-    void fail_request(int nth, int status) {
+    /// `status`, with an error document about `param` (the request field at fault, when given).
+    void fail_request(int nth, int status, std::string param = {}) {
         std::lock_guard lock(mu_);
-        failures_[nth] = status;
+        failures_[nth] = {status, std::move(param)};
     }
     /// Requests with the right key so far, failed ones included.
     int requests() const {
@@ -75,9 +75,10 @@ public:
     }
 
 private:
-    static std::string error_doc(const std::string& message, const char* type) {
-        return boost::json::serialize(
-            boost::json::object{{"error", boost::json::object{{"message", message}, {"type", type}}}});
+    static std::string error_doc(const std::string& message, const char* type, const std::string& param = {}) {
+        boost::json::object e{{"message", message}, {"type", type}, {"code", nullptr}};
+        e["param"] = param.empty() ? boost::json::value(nullptr) : boost::json::value(param);
+        return boost::json::serialize(boost::json::object{{"error", std::move(e)}});
     }
 
     static double probe_seconds(const std::string& bytes) {
@@ -143,9 +144,11 @@ private:
         {
             std::lock_guard lock(mu_);
             auto failure = failures_.find(++requests_);
-            if (failure != failures_.end())
-                return {failure->second,
-                        error_doc("told to fail", failure->second >= 500 ? "server_error" : "invalid_request_error")};
+            if (failure != failures_.end()) {
+                const auto& [status, param] = failure->second;
+                return {status,
+                        error_doc("told to fail", status >= 500 ? "server_error" : "invalid_request_error", param)};
+            }
         }
         Seen s;
         std::string file;
@@ -188,7 +191,7 @@ private:
     std::unique_ptr<http::Server> server_;
     unsigned short port_ = 0;
     mutable std::mutex mu_;
-    std::map<int, int> failures_;
+    std::map<int, std::pair<int, std::string>> failures_;
     int requests_ = 0;
     std::vector<Seen> seen_;
 };

@@ -4,7 +4,9 @@
 // transcription API (and checks that what it gets is audio). The transcript is read back as JSON,
 // WebVTT and SubRip.
 #include <boost/json.hpp>
+#include <filesystem>
 
+#include "../infra/fake_s3.hpp"
 #include "fake_speech_to_text.hpp"
 #include "file_host.hpp"
 #include "harness.hpp"
@@ -39,6 +41,13 @@ protected:
                               json::object{{"transcribe_recordings", on}}, s.admin_token);
         EXPECT_EQ(r.status, 200u) << r.body;
     }
+    /// The school's consent, then a class whose recording (`file` on the recording host) is reported, copied
+    /// and (the jobs run) transcribed: (session, recording).
+    std::pair<std::string, std::string> consented(TestServer& srv, const School& s,
+                                                  const std::string& file = "/rec.mp4") {
+        allow(srv, s, true);
+        return report_jitsi_recording(srv, s, host.url(file), kHookSecret);
+    }
     static json::object recording(TestServer& srv, const std::string& id, const std::string& token) {
         auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", token);
         return listed.obj().at("results").as_array().at(0).as_object();
@@ -61,8 +70,7 @@ TEST_P(Transcripts, AStoredRecordingIsTranscribedPieceByPieceAndReadAsJsonVttAnd
     ASSERT_FALSE(video().empty()) << "ffmpeg could not make the test video";
     TestServer srv{GetParam(), true, settings()};
     auto s = srv.make_school("stt", 1);
-    allow(srv, s, true);
-    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    auto [id, rid] = consented(srv, s);
     ASSERT_FALSE(rid.empty());
 
     auto r = recording(srv, id, s.instructor_token);
@@ -71,6 +79,7 @@ TEST_P(Transcripts, AStoredRecordingIsTranscribedPieceByPieceAndReadAsJsonVttAnd
     EXPECT_EQ(r.at("transcript_progress").as_int64(), 100);
     EXPECT_EQ(r.at("transcript_language"), "tr") << "Whisper's \"turkish\" as ISO 639-1";
     EXPECT_EQ(js(r.at("transcript_url")), path(id, rid));
+    EXPECT_TRUE(std::filesystem::is_empty(srv.storage_dir() + "/.scratch")) << "the audio pieces are removed";
 
     // What the service got: three pieces of real audio, the model, verbose_json; the language it
     // detected in the first piece and the text so far are passed on to the next ones.
@@ -153,6 +162,31 @@ TEST_P(Transcripts, AStoredRecordingIsTranscribedPieceByPieceAndReadAsJsonVttAnd
     EXPECT_EQ(srv.count_rows("live_recording_transcripts"), 0);
 }
 
+TEST_P(Transcripts, WithS3TheAudioIsReadFromTheBucketThroughASignedAddressAndNothingIsLeftBehind) {
+    ASSERT_FALSE(video().empty());
+    FakeS3 s3;
+    Config cfg = settings();
+    cfg.s3_bucket = s3.bucket();
+    cfg.s3_endpoint = s3.endpoint();
+    cfg.s3_region = s3.region();
+    cfg.s3_access_key_id = s3.access_key();
+    cfg.s3_secret_access_key = s3.secret_key();
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("stts3", 1);
+    auto [id, rid] = consented(srv, s);
+    ASSERT_FALSE(rid.empty());
+    auto r = recording(srv, id, s.instructor_token);
+    EXPECT_EQ(r.at("storage_status"), "stored");
+    EXPECT_EQ(r.at("transcript_status"), "ready");
+    EXPECT_EQ(stt.seen().size(), 3u);
+    bool read_from_bucket = false;
+    for (const auto& q : s3.requests())
+        if (q.method == "GET" && q.path.find("/recordings/") != std::string::npos && q.auth != "none")
+            read_from_bucket = true;
+    EXPECT_TRUE(read_from_bucket) << "ffmpeg read our copy from the bucket, signed";
+    EXPECT_TRUE(std::filesystem::is_empty(srv.storage_dir() + "/.scratch")) << "the audio pieces are removed";
+}
+
 TEST_P(Transcripts, NothingIsSentWithoutTheSchoolsConsentAndStaffCanAskLater) {
     ASSERT_FALSE(video().empty());
     TestServer srv{GetParam(), true, settings()};
@@ -231,14 +265,103 @@ TEST_P(Transcripts, AudioTheServiceRefusesFailsAtOnceAndCanBeAskedForAgain) {
     EXPECT_EQ(r.at("transcript_progress").as_int64(), 100);
 }
 
+TEST_P(Transcripts, ARefusalAboutTheModelIsASettingToFixNotABadRecording) {
+    ASSERT_FALSE(video().empty());
+    TestServer srv{GetParam(), true, settings()};
+    auto s = srv.make_school("sttmodel", 1);
+    allow(srv, s, true);
+    stt.fail_request(1, 400, "model");  // e.g. a model that offers no verbose_json
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+    EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "processing");
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'transcribe_recording' AND status = 'queued' AND last_error LIKE "
+                             "'%LIVE_TRANSCRIBE_MODEL%'"),
+              1)
+        << "the operator is told what to check";
+    retry(srv, s);
+    EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "ready");
+}
+
+TEST_P(Transcripts, TurningThePolicyOffStopsWhatIsUnderWayAndDropsWhatWasKept) {
+    ASSERT_FALSE(video().empty());
+    TestServer srv{GetParam(), true, settings()};
+    auto s = srv.make_school("sttwithdraw", 1);
+    allow(srv, s, true);
+    stt.fail_request(2, 503);
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+    EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_progress").as_int64(), 33);
+    // The course turns it off (the school still allows it): nothing more is sent.
+    auto off = srv.put_json("/api/v1/courses/" + s.course.id + "/live-policy/",
+                            json::object{{"transcribe_recordings", false}}, s.instructor_token);
+    ASSERT_EQ(off.status, 200u) << off.body;
+    retry(srv, s);
+    auto r = recording(srv, id, s.instructor_token);
+    EXPECT_EQ(r.at("transcript_status"), "none");
+    EXPECT_EQ(r.at("transcript_progress").as_int64(), 0);
+    EXPECT_EQ(stt.requests(), 2) << "no piece sent after the policy said no";
+    EXPECT_EQ(srv.count_rows("live_recording_transcripts"), 0) << "what was kept is dropped";
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'transcribe_recording' AND status = 'done'"), 1);
+    // And a course alone cannot opt the school in.
+    auto other = srv.make_school("sttcourse", 1);
+    ASSERT_EQ(srv.put_json("/api/v1/courses/" + other.course.id + "/live-policy/",
+                           json::object{{"transcribe_recordings", true}}, other.instructor_token)
+                  .status,
+              200u);
+    auto [oid, orid] = report_jitsi_recording(srv, other, host.url("/rec.mp4"), kHookSecret);
+    EXPECT_EQ(recording(srv, oid, other.instructor_token).at("transcript_status"), "none");
+    EXPECT_EQ(srv.post(path(oid, orid), "", other.instructor_token).status, 409u);
+}
+
+TEST_P(Transcripts, AskingAgainReplacesTheTranscriptAndALostJobDoesNotBlockIt) {
+    ASSERT_FALSE(video().empty());
+    TestServer srv{GetParam(), true, settings()};
+    auto s = srv.make_school("sttagain", 1);
+    auto [id, rid] = consented(srv, s);
+    ASSERT_FALSE(rid.empty());
+    ASSERT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "ready");
+
+    // Asked again while ready: a new job owns it; the first job's transcript is dropped at once.
+    ASSERT_EQ(srv.post(path(id, rid), "", s.instructor_token).status, 202u);
+    EXPECT_EQ(srv.get(path(id, rid), s.instructor_token).status, 404u);
+    // That job is lost (its process died on its last attempt: dead without saying so).
+    {
+        soci::session sql(srv.app().db().pool());
+        sql << "UPDATE jobs SET status = 'dead' WHERE type = 'transcribe_recording' AND status = 'queued'";
+    }
+    EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "processing");
+    auto again = srv.post(path(id, rid), "", s.instructor_token);
+    ASSERT_EQ(again.status, 202u) << "a transcript nobody works on can be asked for again: " << again.body;
+    EXPECT_EQ(srv.post(path(id, rid), "", s.instructor_token).status, 409u) << "this one is at work";
+    srv.app().workers().run_due();
+    EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "ready");
+    EXPECT_EQ(stt.seen().size(), 6u) << "made twice, three pieces each";
+    auto doc = srv.get(path(id, rid), s.instructor_token);
+    ASSERT_EQ(doc.status, 200u);
+    EXPECT_NE(js(doc.obj().at("text")).find("istek 4 <0> sn"), std::string::npos) << "the new transcript";
+}
+
+TEST_P(Transcripts, WithFfmpegOffThereAreNoTranscripts) {
+    ASSERT_FALSE(video().empty());
+    Config cfg = settings();
+    cfg.ffmpeg = "off";
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("sttnoff", 1);
+    auto [id, rid] = consented(srv, s);
+    ASSERT_FALSE(rid.empty());
+    EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "none");
+    auto asked = srv.post(path(id, rid), "", s.instructor_token);
+    EXPECT_EQ(asked.status, 409u);
+    EXPECT_NE(asked.body.find("LIVE_FFMPEG"), std::string::npos) << asked.body;
+}
+
 TEST_P(Transcripts, AWrongKeyIsRetriedUntilItsAttemptsAreUsedThenTheTranscriptFails) {
     ASSERT_FALSE(video().empty());
     Config cfg = settings();
     cfg.transcribe_api_key = "not-the-key";
     TestServer srv{GetParam(), true, cfg};
     auto s = srv.make_school("sttkey", 1);
-    allow(srv, s, true);
-    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    auto [id, rid] = consented(srv, s);
     ASSERT_FALSE(rid.empty());
     EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "processing")
         << "an operator can fix the key: the transcript waits";
@@ -255,8 +378,7 @@ TEST_P(Transcripts, AWrongKeyIsRetriedUntilItsAttemptsAreUsedThenTheTranscriptFa
 TEST_P(Transcripts, ARecordingWithoutSoundFailsAtOnceWithoutCallingTheService) {
     TestServer srv{GetParam(), true, settings()};
     auto s = srv.make_school("sttmute", 1);
-    allow(srv, s, true);
-    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/mute.mp4"), kHookSecret);
+    auto [id, rid] = consented(srv, s, "/mute.mp4");
     ASSERT_FALSE(rid.empty());
     EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "failed");
     EXPECT_EQ(srv.count_rows("jobs WHERE type = 'transcribe_recording' AND status = 'dead'"), 1);
@@ -267,8 +389,7 @@ TEST_P(Transcripts, WithoutAServiceNothingIsQueuedAndAskingSaysWhatToSet) {
     ASSERT_FALSE(video().empty());
     TestServer srv{GetParam()};
     auto s = srv.make_school("sttnone", 1);
-    allow(srv, s, true);
-    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    auto [id, rid] = consented(srv, s);
     ASSERT_FALSE(rid.empty());
     EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "none");
     auto asked = srv.post(path(id, rid), "", s.instructor_token);

@@ -30,7 +30,6 @@ const std::vector<Field<bool>>& bool_fields() {
         LC_FIELD(bool, students_can_unmute_self),
         LC_FIELD(bool, students_start_muted),
         LC_FIELD(bool, students_video_off),
-        LC_FIELD(bool, transcribe_recordings),
     };
     return v;
 }
@@ -46,7 +45,23 @@ const std::vector<Field<int>>& int_fields() {
 
 #undef LC_FIELD
 
-TEST(DomainPolicy, EveryFieldIsCovered) { EXPECT_EQ(bool_fields().size() + int_fields().size(), 16U); }
+// transcribe_recordings has a rule of its own (TranscriptsAreTheSchoolsDecision), so 15 + 1.
+TEST(DomainPolicy, EveryFieldIsCovered) { EXPECT_EQ(bool_fields().size() + int_fields().size() + 1, 16U); }
+
+TEST(DomainPolicy, TranscriptsAreTheSchoolsDecision) {
+    PolicyOverrides on, off, unset;
+    on.transcribe_recordings = true;
+    off.transcribe_recordings = false;
+    EXPECT_FALSE(resolve_policy(nullptr, nullptr, nullptr).transcribe_recordings);
+    EXPECT_TRUE(resolve_policy(&on, nullptr, nullptr).transcribe_recordings);
+    EXPECT_TRUE(resolve_policy(&on, &unset, &unset).transcribe_recordings) << "inherited from the school";
+    EXPECT_FALSE(resolve_policy(&on, &off, nullptr).transcribe_recordings) << "a course turns it off";
+    EXPECT_FALSE(resolve_policy(&on, nullptr, &off).transcribe_recordings) << "a class turns it off";
+    EXPECT_TRUE(resolve_policy(&on, &off, &on).transcribe_recordings) << "a class back on where the school allows";
+    EXPECT_FALSE(resolve_policy(nullptr, &on, nullptr).transcribe_recordings) << "a course cannot opt the school in";
+    EXPECT_FALSE(resolve_policy(&off, nullptr, &on).transcribe_recordings) << "nor can a class";
+    EXPECT_FALSE(resolve_policy(&unset, &on, &on).transcribe_recordings);
+}
 
 TEST(DomainPolicy, SeedDefaults) {
     const EffectivePolicy p = resolve_policy(nullptr, nullptr, nullptr);

@@ -15,16 +15,39 @@ namespace {
 
 TEST(Transcript, PiecesAreShiftedIntoRecordingTimeAndEmptyOrBrokenSegmentsAreMended) {
     std::vector<TranscriptSegment> all;
-    append_segments(all, {{0, 3.5, " Merhaba\n sınıf "}, {3.5, 4, "   "}}, 0);
-    append_segments(all, {{0.2, 2, "ikinci\tparça"}, {5, 4, "geri giden"}, {-1, std::nan(""), "bozuk"}}, 600.04);
-    ASSERT_EQ(all.size(), 4u) << "the blank segment is dropped";
+    append_segments(all, {{0, 3.5, " Merhaba\n sınıf "}, {3.5, 4, "   "}}, 0, 600.04);
+    const double inf = std::numeric_limits<double>::infinity();
+    append_segments(all,
+                    {{5, 4, "geri giden"},
+                     {0.2, 2, "ikinci\tparça"},
+                     {-1, std::nan(""), "bozuk"},
+                     {1e300, inf, "çok ileri"}},
+                    600.04, 10);
+    ASSERT_EQ(all.size(), 5u) << "the blank segment is dropped";
     EXPECT_EQ(all[0].text, "Merhaba sınıf");
-    EXPECT_DOUBLE_EQ(all[1].start, 600.24);
-    EXPECT_DOUBLE_EQ(all[1].end, 602.04);
-    EXPECT_EQ(all[1].text, "ikinci parça");
-    EXPECT_DOUBLE_EQ(all[2].end, all[2].start) << "an end before its start is moved to the start";
-    EXPECT_DOUBLE_EQ(all[3].start, 600.04) << "a negative start is the piece's start";
-    EXPECT_DOUBLE_EQ(all[3].end, 600.04) << "no end (NaN) is the start";
+    EXPECT_EQ(all[1].text, "bozuk") << "a piece's cues in order of their start";
+    EXPECT_DOUBLE_EQ(all[1].start, 600.04) << "a negative start is the piece's start";
+    EXPECT_GT(all[1].end, all[1].start) << "every cue ends after it starts (WebVTT)";
+    EXPECT_EQ(all[2].text, "ikinci parça");
+    EXPECT_DOUBLE_EQ(all[2].start, 600.24);
+    EXPECT_DOUBLE_EQ(all[2].end, 602.04);
+    EXPECT_EQ(all[3].text, "geri giden");
+    EXPECT_NEAR(all[3].end, all[3].start + 0.001, 1e-9) << "an end before its start is moved just after it";
+    EXPECT_EQ(all[4].text, "çok ileri");
+    EXPECT_DOUBLE_EQ(all[4].start, 610.04) << "times past the piece are its end";
+    EXPECT_EQ(to_webvtt({all[4]}), "WEBVTT\n\n00:10:10.040 --> 00:10:10.041\nçok ileri\n");
+}
+
+TEST(Transcript, ABrokenServiceCannotFillTheDatabase) {
+    std::vector<TranscriptSegment> flood(kMaxSegmentsPerPiece + 50, {0, 1, "a"});
+    flood.push_back({0, 1, std::string(10000, 'x')});
+    std::vector<TranscriptSegment> all;
+    append_segments(all, flood, 0, 600);
+    EXPECT_EQ(all.size(), kMaxSegmentsPerPiece);
+    std::vector<TranscriptSegment> long_text;
+    append_segments(long_text, {{0, 1, std::string(kMaxSegmentBytes - 1, 'x') + "ş"}}, 0, 600);
+    ASSERT_EQ(long_text.size(), 1u);
+    EXPECT_EQ(long_text[0].text.size(), kMaxSegmentBytes - 1) << "cut before the character, not inside it";
 }
 
 TEST(Transcript, WebVttHasTheHeaderDotTimesAndEscapedCueText) {

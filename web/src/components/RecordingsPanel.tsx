@@ -161,6 +161,8 @@ export function RecordingsPanel({
         // 202 with the recording, now "processing": shown at once (a refresh under way, which may have
         // been answered before, is dropped), then followed by the list's refreshes.
         const updated = await api.post<Recording | undefined>(`${base}${r.id}/transcript/`);
+        // A transcript made again keeps its address: forget the old one, so that it is not shown again.
+        queryClient.removeQueries({ queryKey: ['transcript', transcriptPath(base, r, 'json')] });
         const key = ['recordings', sessionId];
         await queryClient.cancelQueries({ queryKey: key });
         if (updated?.id)
