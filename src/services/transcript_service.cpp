@@ -107,8 +107,9 @@ Result<Recording> TranscriptService::request(const Principal& p, const std::stri
         if (!enabled()) return transcripts_off();
         if (!transcripts_wanted(tx.sql(), t->session))
             return Error::conflict(
-                "this class's policy does not allow transcripts: a school admin or the course's instructor can turn "
-                "on transcribe_recordings (the recording's voices are then sent to the speech-to-text service)");
+                "this class's policy does not allow transcripts: a school admin turns on transcribe_recordings in "
+                "the school's policy, and no course or class policy may turn it off (the recording's voices are "
+                "then sent to the speech-to-text service)");
         Recording& r = t->recording;
         if (!is_playable(r.status)) return Error::conflict("only a ready or published recording can be transcribed");
         if (r.storage_status != "stored")
@@ -278,8 +279,9 @@ Status TranscriptService::run_job(const store::Job& job) {
             progress.language = kept->language;
             progress.done = kept->pieces_done;
         }
-        for (int i = progress.done; i < progress.total; ++i) {
-            if (i > progress.done && withdrawn(job, *rec)) return ok_status();
+        const int first = progress.done;  // checked above, just before cutting the audio
+        for (int i = first; i < progress.total; ++i) {
+            if (i > first && withdrawn(job, *rec)) return ok_status();
             const auto& piece = (*pieces)[static_cast<std::size_t>(i)];
             auto got =
                 infra::transcribe_piece(http_, opt_.service, piece.path, progress.language, tail_of(progress.segments));

@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -63,6 +64,11 @@ public:
     void fail_request(int nth, int status, std::string param = {}) {
         std::lock_guard lock(mu_);
         failures_[nth] = {status, std::move(param)};
+    }
+    /// Runs `action` while the `nth` request is being answered (before its answer goes out).
+    void while_answering(int nth, std::function<void()> action) {
+        std::lock_guard lock(mu_);
+        actions_[nth] = std::move(action);
     }
     /// Requests with the right key so far, failed ones included.
     int requests() const {
@@ -141,6 +147,12 @@ private:
             return {404, error_doc("Unknown request URL", "invalid_request_error")};
         if (req[boost::beast::http::field::authorization] != "Bearer " + key_)
             return {401, error_doc("Incorrect API key provided", "invalid_request_error")};
+        std::function<void()> action;
+        {
+            std::lock_guard lock(mu_);
+            if (auto a = actions_.find(requests_ + 1); a != actions_.end()) action = a->second;
+        }
+        if (action) action();
         {
             std::lock_guard lock(mu_);
             auto failure = failures_.find(++requests_);
@@ -193,6 +205,7 @@ private:
     mutable std::mutex mu_;
     std::map<int, std::pair<int, std::string>> failures_;
     int requests_ = 0;
+    std::map<int, std::function<void()>> actions_;
     std::vector<Seen> seen_;
 };
 

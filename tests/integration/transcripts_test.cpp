@@ -302,6 +302,21 @@ TEST_P(Transcripts, TurningThePolicyOffStopsWhatIsUnderWayAndDropsWhatWasKept) {
     EXPECT_EQ(stt.requests(), 2) << "no piece sent after the policy said no";
     EXPECT_EQ(srv.count_rows("live_recording_transcripts"), 0) << "what was kept is dropped";
     EXPECT_EQ(srv.count_rows("jobs WHERE type = 'transcribe_recording' AND status = 'done'"), 1);
+    // Turned off while a job is between two pieces: the next piece is not sent.
+    auto mid = srv.make_school("sttmid", 1);
+    allow(srv, mid, true);
+    const int before = stt.requests();
+    stt.while_answering(before + 1, [&] {
+        auto r = srv.put_json("/api/v1/tenants/" + mid.tenant.id + "/live-policy/",
+                              json::object{{"transcribe_recordings", false}}, mid.admin_token);
+        EXPECT_EQ(r.status, 200u) << r.body;
+    });
+    auto [mid_id, mid_rid] = report_jitsi_recording(srv, mid, host.url("/rec.mp4"), kHookSecret);
+    EXPECT_EQ(recording(srv, mid_id, mid.instructor_token).at("transcript_status"), "none");
+    EXPECT_EQ(stt.requests(), before + 1) << "only the piece under way when the school said no";
+    EXPECT_EQ(srv.count_rows("live_recording_transcripts"), 0);
+    (void)mid_rid;
+
     // And a course alone cannot opt the school in.
     auto other = srv.make_school("sttcourse", 1);
     ASSERT_EQ(srv.put_json("/api/v1/courses/" + other.course.id + "/live-policy/",
