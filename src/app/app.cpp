@@ -116,6 +116,7 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
     // without touching sign-in or stored secrets.
     if (!cfg.ip_hash_key.empty()) a->ctx_->keys.ip_salt = infra::derive_key(cfg.ip_hash_key, "ip-hash");
     a->ctx_->metrics = &a->metrics_;
+    if (cfg.cheap_password_hashes_for_tests) a->ctx_->password_cost = infra::PasswordCost::minimum();
     a->auth_ = std::make_unique<services::AuthService>(*a->ctx_, a->limiter_.get());
     a->directory_ = std::make_unique<services::DirectoryService>(*a->ctx_, host_of(cfg.public_url));
     a->launch_ = std::make_unique<services::LaunchLinks>(

@@ -80,6 +80,9 @@ struct Config {
     std::string vapid_subject;                      // LIVE_VAPID_SUBJECT: mailto: or https: contact for push services
     bool push_allow_http = false;                   // LIVE_PUSH_ALLOW_HTTP: accept http:// push endpoints (tests)
     std::string default_timezone = "Europe/Istanbul";  // LIVE_DEFAULT_TIMEZONE: times in notices
+    // Not from the environment: the integration-test servers set it (libsodium's minimum Argon2id
+    // cost instead of the interactive one), so thousands of test accounts do not cost minutes of CI.
+    bool cheap_password_hashes_for_tests = false;
 };
 
 /// Reads the environment through `getenv` (tests pass their own). Invalid numbers are errors.

@@ -443,11 +443,16 @@ Result<std::string> aes_gcm_open(std::string_view key, std::string_view raw) {
     return plain;
 }
 
-std::string hash_password(std::string_view password) {
+PasswordCost PasswordCost::interactive() {
+    return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+}
+PasswordCost PasswordCost::minimum() { return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
+
+std::string hash_password(std::string_view password, PasswordCost cost) {
     ensure_sodium();
     std::array<char, crypto_pwhash_STRBYTES> out{};
-    if (crypto_pwhash_str_alg(out.data(), non_null(password), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    if (crypto_pwhash_str_alg(out.data(), non_null(password), password.size(), cost.ops, cost.mem,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
         throw std::runtime_error("crypto_pwhash_str_alg failed (out of memory?)");
     }
     return std::string(out.data());

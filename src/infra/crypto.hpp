@@ -1,5 +1,6 @@
 #pragma once
 // Cryptographic primitives over OpenSSL 3 and libsodium. No hand-rolled crypto.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,8 +50,20 @@ Result<std::string> aes_gcm_decrypt(std::string_view key, std::string_view envel
 std::string aes_gcm_seal(std::string_view key, std::string_view plaintext);
 Result<std::string> aes_gcm_open(std::string_view key, std::string_view sealed);
 
-/// Argon2id (libsodium crypto_pwhash_str, interactive limits).
-std::string hash_password(std::string_view password);
+/// How much work and memory one Argon2id password hash costs. Each hash records its own cost, so
+/// verification needs no setting and hashes of different costs live side by side.
+struct PasswordCost {
+    unsigned long long ops;
+    std::size_t mem;
+    /// libsodium's interactive limits (~64 MiB, a few hundred ms here): what the service uses.
+    static PasswordCost interactive();
+    /// libsodium's minimum: for the test servers only, which create thousands of accounts (the way
+    /// Django's test settings switch to a fast hasher). Never read from the environment.
+    static PasswordCost minimum();
+};
+
+/// Argon2id (libsodium crypto_pwhash_str).
+std::string hash_password(std::string_view password, PasswordCost cost = PasswordCost::interactive());
 bool verify_password(std::string_view hash, std::string_view password);
 
 }  // namespace lc::infra

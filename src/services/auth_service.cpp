@@ -98,9 +98,8 @@ Result<LoginResult> AuthService::login_checked(const std::string& email_in, cons
             }
         }
         // Verify a hash even when the user is unknown, so timing does not reveal which e-mails exist.
-        static const std::string kDummy = infra::hash_password("liveclass-timing-equaliser");
         if (!user || !tenant) {
-            (void)infra::verify_password(kDummy, password);
+            (void)infra::verify_password(timing_equaliser_hash(), password);
             return bad;
         }
         if (user->password_hash.empty() || !infra::verify_password(user->password_hash, password)) return bad;
@@ -108,6 +107,12 @@ Result<LoginResult> AuthService::login_checked(const std::string& email_in, cons
         LoginResult r{issue_access_token(*user, *tenant), ctx_.access_token_ttl, *user, *tenant};
         return r;
     });
+}
+
+const std::string& AuthService::timing_equaliser_hash() {
+    std::call_once(equaliser_once_,
+                   [&] { equaliser_hash_ = infra::hash_password("liveclass-timing-equaliser", ctx_.password_cost); });
+    return equaliser_hash_;
 }
 
 Result<std::shared_ptr<const Principal>> AuthService::authenticate(const std::string& bearer) {

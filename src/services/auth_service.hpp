@@ -2,6 +2,7 @@
 // Local logins (Argon2id) and bearer tokens: our own HS256 access tokens, and single sign-on
 // tokens signed by a host LMS with the tenant's lms_jwt_secret (iss = tenant slug).
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -47,8 +48,13 @@ private:
     Result<Principal> authenticate_uncached(const std::string& bearer, UnixTime* expires_at);
     Result<LoginResult> login_checked(const std::string& email, const std::string& password,
                                       const std::string& tenant_hint, const std::string& host);
+    /// A hash verified when the e-mail is unknown, so timing does not reveal which e-mails exist;
+    /// made once, at the context's cost, on the first such sign-in.
+    const std::string& timing_equaliser_hash();
     ServiceContext& ctx_;
     RateLimiter* limiter_;
+    std::once_flag equaliser_once_;
+    std::string equaliser_hash_;
     TtlCache<std::string, std::shared_ptr<const Principal>>
         verified_;  // bearer token -> caller, for tokens already verified
 };

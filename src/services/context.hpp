@@ -5,6 +5,7 @@
 
 #include "core/clock.hpp"
 #include "domain/entities.hpp"
+#include "infra/crypto.hpp"
 #include "infra/metrics.hpp"
 #include "providers/factory.hpp"
 #include "store/database.hpp"
@@ -38,6 +39,8 @@ struct ServiceContext {
     std::function<void()> jobs_enqueued = [] {};
     /// Where services register their metrics (null: none are kept).
     infra::metrics::Registry* metrics = nullptr;
+    /// What a password hash costs (the interactive Argon2id limits; the test servers' is cheaper).
+    infra::PasswordCost password_cost = infra::PasswordCost::interactive();
 };
 
 /// The authenticated caller.

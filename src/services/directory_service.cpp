@@ -109,7 +109,7 @@ Result<User> DirectoryService::insert_user_checked(soci::session& sql, const std
     u.role = in.role;
     u.locale = in.locale;
     u.external_id = external_id;
-    if (!in.password.empty()) u.password_hash = infra::hash_password(in.password);
+    if (!in.password.empty()) u.password_hash = infra::hash_password(in.password, ctx_.password_cost);
     u.created_at = u.updated_at = ctx_.clock.now();
     store::insert_user(sql, u);
     return u;
@@ -287,7 +287,7 @@ Result<User> DirectoryService::update_user(const Principal& p, const std::string
         }
         if (patch.password) {
             validate_password(*patch.password, errors);
-            u->password_hash = infra::hash_password(*patch.password);
+            u->password_hash = infra::hash_password(*patch.password, ctx_.password_cost);
         }
         if (patch.full_name) {
             validate_name(*patch.full_name, "full_name", 200, errors);

@@ -367,6 +367,19 @@ TEST(InfraCryptoPassword, HashAndVerify) {
     EXPECT_TRUE(verify_password(h2, "correct horse battery staple"));
 }
 
+TEST(InfraCryptoPassword, TheServiceCostIsInteractiveAndEachHashCarriesItsOwnCost) {
+    // The default is libsodium's interactive cost (64 MiB, 2 passes), written into the hash.
+    const std::string service = hash_password("pw");
+    EXPECT_NE(service.find("$m=65536,t=2,p=1$"), std::string::npos) << service;
+    // The test servers' cheap hashes verify with the same function: no setting is needed to read
+    // either, so both can live in one table.
+    const std::string cheap = hash_password("pw", PasswordCost::minimum());
+    EXPECT_NE(cheap.find("$m=8,t=1,p=1$"), std::string::npos) << cheap;
+    EXPECT_TRUE(verify_password(cheap, "pw"));
+    EXPECT_FALSE(verify_password(cheap, "pW"));
+    EXPECT_TRUE(verify_password(service, "pw"));
+}
+
 TEST(InfraCryptoPassword, EmptyAndBinaryPasswords) {
     const std::string h = hash_password(std::string_view{});
     EXPECT_TRUE(verify_password(h, ""));

@@ -121,6 +121,7 @@ TestServer::TestServer(Engine e, bool serve, Config cfg)
     cfg.db_pool_size = 4;
     cfg.handler_threads = 4;
     cfg.job_workers = 0;  // tests run jobs explicitly with workers().run_due()
+    cfg.cheap_password_hashes_for_tests = true;
     // The web app only where a test asks for it (web_test.cpp): the API tests must not depend on
     // whether web/dist happens to be built.
     if (cfg.web_root == Config{}.web_root) cfg.web_root.clear();
