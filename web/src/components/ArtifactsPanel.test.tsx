@@ -128,7 +128,7 @@ describe('ArtifactsPanel — the host', () => {
       },
     });
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     await user.click(await screen.findByRole('button', { name: 'Sil' }));
     expect(confirm).toHaveBeenCalledWith('“Türev — Canlı sohbeti” kalıcı olarak silinsin mi? Bu işlem geri alınamaz.');
@@ -144,7 +144,7 @@ describe('ArtifactsPanel — the host', () => {
   it('sends nothing when the deletion is not confirmed', async () => {
     const fetchMock = mockApi({ [`GET ${base}`]: () => list(artifact()) });
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('admin');
     await user.click(await screen.findByRole('button', { name: 'Sil' }));
     expect(confirm).toHaveBeenCalledTimes(1);
@@ -159,7 +159,7 @@ describe('ArtifactsPanel — the host', () => {
       [`DELETE ${base}${A1}/`]: () => problem('forbidden', 403, 'only the class’s instructors may delete its artifacts'),
     });
     vi.spyOn(window, 'confirm').mockReturnValue(true);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     await user.click(await screen.findByRole('button', { name: 'Sil' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(
@@ -203,7 +203,7 @@ describe('ArtifactsPanel — a student', () => {
       [`GET ${base}${A1}/download/`]: () => json({ url: SIGNED, expires_at: '2026-11-27T08:05:00Z' }),
     });
     const open = vi.spyOn(window, 'open').mockReturnValue(null);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('participant');
     await user.click(await screen.findByRole('button', { name: 'İndir' }));
     await waitFor(() => expect(open).toHaveBeenCalledWith(SIGNED, '_blank', 'noopener'));
@@ -233,7 +233,7 @@ describe('ArtifactsPanel — a student', () => {
       [`GET ${base}${A1}/download/`]: () => problem('not-found', 404, 'no such artifact'),
     });
     const open = vi.spyOn(window, 'open').mockReturnValue(null);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('participant');
     await user.click(await screen.findByRole('button', { name: 'İndir' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Aradığınız kayıt bulunamadı. (no such artifact)');

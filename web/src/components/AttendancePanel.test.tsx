@@ -212,7 +212,7 @@ describe('AttendancePanel — moderation', () => {
       },
       { onKick },
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await user.click(screen.getByRole('button', { name: 'Çıkar: Can Yılmaz' }));
     expect(confirm).toHaveBeenCalledWith('Can Yılmaz dersten çıkarılsın mı? Bu derse yeniden katılamaz.');
     expect(
@@ -226,7 +226,7 @@ describe('AttendancePanel — moderation', () => {
     const onKick = vi.fn();
     vi.spyOn(window, 'confirm').mockReturnValue(false);
     const fetchMock = await withEveryone({}, { onKick });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await user.click(screen.getByRole('button', { name: 'Çıkar: Can Yılmaz' }));
     expect(fetchMock.mock.calls.filter(([, init]) => init?.method === 'POST')).toHaveLength(0);
     expect(onKick).not.toHaveBeenCalled();
@@ -237,7 +237,7 @@ describe('AttendancePanel — moderation', () => {
     const fetchMock = await withEveryone({
       [`POST ${base}/participants/${student.id}/mute/`]: () => new Promise<Response>((r) => (answer = r)),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await user.click(screen.getByRole('button', { name: 'Sessize al: Can Yılmaz' }));
     const mute = screen.getByRole('button', { name: 'Sessize al: Can Yılmaz' });
     expect(mute).toBeDisabled();
@@ -254,7 +254,7 @@ describe('AttendancePanel — moderation', () => {
     await withEveryone({
       [`POST ${base}/participants/${student.id}/mute/`]: () => problem('conflict', 409, 'the session is not live'),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await user.click(screen.getByRole('button', { name: 'Sessize al: Can Yılmaz' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Bu işlem dersin şu anki durumunda yapılamaz. (the session is not live)');
     expect(screen.getByRole('button', { name: 'Sessize al: Can Yılmaz' })).toBeEnabled();

@@ -113,7 +113,7 @@ afterEach(async () => {
 describe('DeviceTestScreen', () => {
   it('shows the camera preview, lists devices and moves the level meter', async () => {
     const m = fakeMedia();
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     render(<DeviceTestScreen media={m.env} />);
     const meter = screen.getByRole('meter', { name: 'Mikrofon ses seviyesi' });
     expect(meter).toHaveAttribute('aria-valuenow', '0');
@@ -146,7 +146,7 @@ describe('DeviceTestScreen', () => {
 
   it('plays a test tone for about a second and asks whether it was heard', async () => {
     const m = fakeMedia();
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     render(<DeviceTestScreen media={m.env} />);
     await u.click(screen.getByRole('button', { name: 'Test sesi çal' }));
     expect(m.oscillators).toHaveLength(1);
@@ -167,7 +167,7 @@ describe('DeviceTestScreen', () => {
 
   it('plays the tone on the chosen speaker where setSinkId exists', async () => {
     const m = fakeMedia({ sink: true });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     render(<DeviceTestScreen media={m.env} />);
     await u.click(screen.getByRole('button', { name: 'Kamerayı ve mikrofonu aç' }));
     await u.selectOptions(await screen.findByLabelText('Hoparlör seçin'), 'spk-2');
@@ -178,7 +178,7 @@ describe('DeviceTestScreen', () => {
 
   it('explains a refused permission in the user’s language', async () => {
     const m = fakeMedia({ getUserMedia: async () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError')) });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     render(<DeviceTestScreen media={m.env} />);
     await u.click(screen.getByRole('button', { name: 'Kamerayı ve mikrofonu aç' }));
     expect(await screen.findByText(/Kamera izni verilmedi\./)).toBeInTheDocument();
@@ -196,7 +196,7 @@ describe('DeviceTestScreen', () => {
         return stream(track('audio', 'mic-1'));
       },
     });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     render(<DeviceTestScreen media={m.env} />);
     await u.click(screen.getByRole('button', { name: 'Kamerayı ve mikrofonu aç' }));
     expect(await screen.findByText('Kamera bulunamadı. Takılı ve açık olduğundan emin olun.')).toBeInTheDocument();
@@ -220,7 +220,7 @@ describe('DeviceTestScreen', () => {
 
   it('switches the camera, stopping the old one', async () => {
     const m = fakeMedia();
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     render(<DeviceTestScreen media={m.env} />);
     await u.click(screen.getByRole('button', { name: 'Kamerayı ve mikrofonu aç' }));
     await u.selectOptions(await screen.findByLabelText('Kamera seçin'), 'cam-2');
@@ -233,7 +233,7 @@ describe('DeviceTestScreen', () => {
 
   it('stops every track and closes the AudioContext on unmount', async () => {
     const m = fakeMedia();
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     const view = render(<DeviceTestScreen media={m.env} />);
     await u.click(screen.getByRole('button', { name: 'Kamerayı ve mikrofonu aç' }));
     await screen.findByLabelText('Kamera seçin');
@@ -250,7 +250,7 @@ describe('DeviceTestScreen', () => {
     let resolve!: (s: MediaStream) => void;
     const late = stream(track('video', 'cam-1'), track('audio', 'mic-1'));
     const m = fakeMedia({ getUserMedia: () => new Promise((r) => (resolve = r)) });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     const view = render(<DeviceTestScreen media={m.env} />);
     await u.click(screen.getByRole('button', { name: 'Kamerayı ve mikrofonu aç' }));
     view.unmount();

@@ -63,7 +63,7 @@ describe('JoinSessionButton — student', () => {
 
   it('enables Join when the class is live and goes to the room with the join answer', async () => {
     const fetchMock = mockApi({ [`POST ${base}/join/`]: () => json(joinAnswer()) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderButton(liveSession({ status: 'live' }), false);
     const button = screen.getByRole('button', { name: 'Derse katıl' });
     expect(button).toBeEnabled();
@@ -89,7 +89,7 @@ describe('JoinSessionButton — student', () => {
     mockApi({
       [`POST ${base}/join/`]: () => problem('conflict', 409, 'the class is full (100 participants)'),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderButton(liveSession({ status: 'live' }), false);
     await user.click(screen.getByRole('button', { name: 'Derse katıl' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(
@@ -107,7 +107,7 @@ describe('JoinSessionButton — student', () => {
       [`POST ${base}/join/`]: () =>
         problem('rate-limited', 429, 'too many join attempts; try again in 42 seconds', {}, { 'Retry-After': '42' }),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderButton(liveSession({ status: 'live' }), false);
     await user.click(screen.getByRole('button', { name: 'Derse katıl' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(
@@ -166,7 +166,7 @@ describe('JoinSessionButton — host', () => {
         return json(joinAnswer({ role: 'host' }));
       },
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderButton(liveSession({ status: 'scheduled' }), true);
     await user.click(screen.getByRole('button', { name: 'Dersi başlat' }));
 
@@ -190,7 +190,7 @@ describe('JoinSessionButton — host', () => {
     const fetchMock = mockApi({
       [`POST ${base}/start/`]: () => problem('conflict', 409, 'cannot start a session that is cancelled'),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderButton(liveSession({ status: 'scheduled' }), true);
     await user.click(screen.getByRole('button', { name: 'Dersi başlat' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(

@@ -170,7 +170,7 @@ describe('LiveSessionCalendar', () => {
 
   it('opens the class page when a class is clicked', async () => {
     mockApi(baseRoutes);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderCalendar();
     await user.click(await screen.findByText('Türev — Canlı'));
     expect(await screen.findByText(`class page ${derivative.id}`)).toBeInTheDocument();
@@ -178,7 +178,7 @@ describe('LiveSessionCalendar', () => {
 
   it('fetches the next month when navigating', async () => {
     const fetchMock = mockApi(baseRoutes);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderCalendar();
     await screen.findByText('Türev — Canlı');
     await user.click(screen.getByRole('button', { name: 'Sonraki ay' }));
@@ -217,7 +217,7 @@ describe('LiveSessionCalendar', () => {
   it('subscribes to the calendar feed, shows and copies the URL, and revokes it', async () => {
     const fetchMock = mockApi(baseRoutes);
     vi.spyOn(window, 'confirm').mockReturnValue(true);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderCalendar();
     const panel = (await screen.findByRole('heading', { name: 'Takvim aboneliği (.ics)' })).closest('section')!;
     expect(await within(panel).findByText('Takvim aboneliğiniz yok.')).toBeInTheDocument();
@@ -246,7 +246,7 @@ describe('LiveSessionCalendar', () => {
     feedActive = true;
     mockApi(baseRoutes);
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderCalendar();
     expect(await screen.findByText(/Etkin bir takvim aboneliğiniz var \(19 Kas 2026 11:00/)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Yeni adres oluştur' }));

@@ -63,7 +63,7 @@ describe('RecordingsPanel — a student', () => {
       [`GET ${base}${R1}/access/`]: () => json({ url: SIGNED, expires_at: '2026-11-27T08:05:00Z' }),
     });
     const open = vi.spyOn(window, 'open').mockReturnValue(null);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('participant');
     const watch = await screen.findByRole('button', { name: 'İzle' });
     expect(watch).toHaveAccessibleDescription('26 Kas 2026 14:00 kaydı');
@@ -89,7 +89,7 @@ describe('RecordingsPanel — a student', () => {
       [`GET ${base}${R1}/access/`]: () => problem('conflict', 409, 'recording is still processing'),
     });
     const open = vi.spyOn(window, 'open').mockReturnValue(null);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('participant');
     await user.click(await screen.findByRole('button', { name: 'İzle' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(
@@ -150,7 +150,7 @@ describe('RecordingsPanel — the host', () => {
         return json(current);
       },
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     await user.click(await screen.findByRole('button', { name: 'Yayınla' }));
     expect(await screen.findByText('Yayında')).toBeInTheDocument();
@@ -169,7 +169,7 @@ describe('RecordingsPanel — the host', () => {
         return json(current);
       },
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     await user.click(await screen.findByRole('button', { name: 'Yayından kaldır' }));
     expect(await screen.findByText('Hazır (yayında değil)')).toBeInTheDocument();
@@ -188,7 +188,7 @@ describe('RecordingsPanel — the host', () => {
       },
     });
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     await user.click(await screen.findByRole('button', { name: 'Sil' }));
     expect(confirm).toHaveBeenCalledWith('Kayıt kalıcı olarak silinsin mi? Bu işlem geri alınamaz.');
@@ -200,7 +200,7 @@ describe('RecordingsPanel — the host', () => {
   it('sends nothing when the deletion is not confirmed', async () => {
     const fetchMock = mockApi({ [`GET ${base}`]: () => list(rec()) });
     vi.spyOn(window, 'confirm').mockReturnValue(false);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('admin');
     await user.click(await screen.findByRole('button', { name: 'Sil' }));
     expect(callsTo(fetchMock, 'DELETE', `${base}${R1}/`)).toHaveLength(0);
@@ -212,7 +212,7 @@ describe('RecordingsPanel — the host', () => {
       [`GET ${base}`]: () => list(rec({ status: 'ready', published_at: null })),
       [`POST ${base}${R1}/publish/`]: () => problem('conflict', 409, 'recording is not ready'),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     await user.click(await screen.findByRole('button', { name: 'Yayınla' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(
@@ -500,7 +500,7 @@ describe('RecordingsPanel — thumbnails', () => {
       },
     });
     vi.spyOn(window, 'confirm').mockReturnValue(true);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     await waitFor(() => expect(imageOf(R1)).toHaveAttribute('src', 'blob:thumb-1'));
     await user.click(screen.getByRole('button', { name: 'Sil' }));
@@ -604,7 +604,7 @@ describe('RecordingsPanel — transcripts', () => {
           headers: { 'Content-Type': 'application/x-subrip' },
         }),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('participant');
     await screen.findByRole('list');
     expect(transcriptLine(R1)).toHaveTextContent(/^Transkript \(tr\)$/);
@@ -632,7 +632,7 @@ describe('RecordingsPanel — transcripts', () => {
       [`GET ${base}`]: () => list(readyRec()),
       [`GET ${transcriptOf(R1)}?format=srt`]: () => problem('not-found', 404, 'the recording has no transcript'),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     await user.click(await screen.findByRole('button', { name: 'SRT' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('(the recording has no transcript)');
@@ -645,7 +645,7 @@ describe('RecordingsPanel — transcripts', () => {
       [`GET ${base}`]: () => list(readyRec(), rec({ id: R2, created_at: '2026-11-26T11:10:00Z' })),
       [`GET ${transcriptOf(R1)}?format=json`]: () => json(TRANSCRIPT),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     const show = await screen.findByRole('button', { name: 'Transkripti göster' });
     expect(show).toHaveAttribute('aria-expanded', 'false');
@@ -679,7 +679,7 @@ describe('RecordingsPanel — transcripts', () => {
       [`GET ${transcriptOf(R1)}?format=json`]: () => json({ ...TRANSCRIPT, text: '', segments: [] }),
       [`GET ${transcriptOf(R2)}?format=json`]: () => problem('not-found', 404, 'no transcript yet'),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     await screen.findByRole('list');
     expect(transcriptLine(R2)).toHaveTextContent(/^Transkript$/);
@@ -695,7 +695,7 @@ describe('RecordingsPanel — transcripts', () => {
       [`POST ${transcriptOf(R1)}`]: () =>
         json(rec({ storage_status: 'stored', transcript_status: 'processing', transcript_progress: 0 }), 202),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('moderator');
     await screen.findByRole('list');
     expect(buttonsOf(R1)).toEqual(['İzle', 'Yayından kaldır', 'Yazıya dök']);
@@ -719,7 +719,7 @@ describe('RecordingsPanel — transcripts', () => {
       [`POST ${transcriptOf(R1)}`]: () =>
         problem('conflict', 409, 'the class policy does not allow transcripts of its recordings'),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     await user.click(await screen.findByRole('button', { name: 'Yazıya dök' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(
@@ -789,7 +789,7 @@ describe('RecordingsPanel — transcripts', () => {
         return json(rec({ storage_status: 'stored', transcript_status: 'processing', transcript_progress: 0 }), 202);
       },
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { unmount } = renderPanel('host');
     const transcribe = await screen.findByRole('button', { name: 'Yazıya dök' });
     // Nothing being made yet: nothing to follow.
@@ -816,7 +816,7 @@ describe('RecordingsPanel — transcripts', () => {
         ),
       [`GET ${transcriptOf(R2)}?format=json`]: () => json({ ...TRANSCRIPT, recording_id: R2, language: 'en' }),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel('host');
     await screen.findByRole('list');
     expect(transcriptLine(R1)).toHaveTextContent(/^Transcribing… 42%$/);

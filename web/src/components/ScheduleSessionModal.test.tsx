@@ -57,7 +57,7 @@ describe('ScheduleSessionModal — form', () => {
 
   it('wraps Tab and Shift+Tab inside the dialog', async () => {
     mockApi({});
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { dialog } = renderModal();
     const close = within(dialog).getByRole('button', { name: 'Kapat' });
     const submit = within(dialog).getByRole('button', { name: 'Planla' });
@@ -72,7 +72,7 @@ describe('ScheduleSessionModal — form', () => {
 
   it('closes on Escape and on Vazgeç', async () => {
     mockApi({});
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onClose } = renderModal();
     await user.keyboard('{Escape}');
     expect(onClose).toHaveBeenCalledTimes(1);
@@ -82,7 +82,7 @@ describe('ScheduleSessionModal — form', () => {
 
   it('shows an error next to an empty title and sends nothing', async () => {
     const fetchMock = mockApi({});
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onCreated } = renderModal();
     await user.type(screen.getByLabelText('Ders adı'), '   ');
     await user.click(screen.getByRole('button', { name: 'Planla' }));
@@ -95,7 +95,7 @@ describe('ScheduleSessionModal — form', () => {
 
   it('refuses a title over 200 characters and accepts one of exactly 200', async () => {
     const fetchMock = mockApi({ 'POST /api/v1/live-sessions/': () => json(liveSession(), 201) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderModal();
     const title = screen.getByLabelText('Ders adı');
     await user.click(title);
@@ -112,7 +112,7 @@ describe('ScheduleSessionModal — form', () => {
 
   it('checks the number of classes of a series', async () => {
     const fetchMock = mockApi({});
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderModal();
     await user.type(screen.getByLabelText('Ders adı'), 'Türev');
     await user.selectOptions(screen.getByLabelText('Tekrar'), 'daily');
@@ -128,7 +128,7 @@ describe('ScheduleSessionModal — sending', () => {
   it('posts a single class with UTC instants from the local date and times', async () => {
     const created = liveSession({ id: SID, title: 'Türev' });
     const fetchMock = mockApi({ 'POST /api/v1/live-sessions/': () => json(created, 201) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onCreated } = renderModal();
     await user.type(screen.getByLabelText('Ders adı'), '  Türev  ');
     await user.type(screen.getByLabelText('Açıklama'), 'Zincir kuralı');
@@ -150,7 +150,7 @@ describe('ScheduleSessionModal — sending', () => {
 
   it('reads the times in the user’s chosen zone, whatever the browser’s, and sends the series in it', async () => {
     const fetchMock = mockApi({ 'POST /api/v1/live-series/': () => json({ id: SERIES }, 201) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onCreated } = renderModal(undefined, 'America/New_York');
     await user.type(screen.getByLabelText('Ders adı'), 'Türev');
     setWhen('2026-12-02', '10:00', '11:30'); // 10:00 in New York in winter is 15:00 UTC
@@ -167,7 +167,7 @@ describe('ScheduleSessionModal — sending', () => {
 
   it('sends a webinar that runs past midnight with the next day as its end', async () => {
     const fetchMock = mockApi({ 'POST /api/v1/live-sessions/': () => json(liveSession({ type: 'webinar' }), 201) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onCreated } = renderModal();
     await user.type(screen.getByLabelText('Ders adı'), 'Gece gözlemi');
     await user.click(screen.getByRole('radio', { name: 'Webinar (yalnız konuşmacılar konuşur)' }));
@@ -182,7 +182,7 @@ describe('ScheduleSessionModal — sending', () => {
 
   it('posts a weekly series with the start’s weekday always among the days', async () => {
     const fetchMock = mockApi({ 'POST /api/v1/live-series/': () => json({ id: SERIES }, 201) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onCreated } = renderModal();
     await user.type(screen.getByLabelText('Ders adı'), 'Türev');
     setWhen('2026-12-02', '10:00', '11:30'); // a Wednesday
@@ -217,7 +217,7 @@ describe('ScheduleSessionModal — sending', () => {
 
   it('includes the start’s weekday in BYDAY even when only other days were ticked', async () => {
     const fetchMock = mockApi({ 'POST /api/v1/live-series/': () => json({ id: SERIES }, 201) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderModal();
     await user.type(screen.getByLabelText('Ders adı'), 'Türev');
     await user.selectOptions(screen.getByLabelText('Tekrar'), 'weekly');
@@ -233,7 +233,7 @@ describe('ScheduleSessionModal — sending', () => {
   it('“start now” sends an adhoc class without times', async () => {
     const adhoc = liveSession({ type: 'adhoc', status: 'live' });
     const fetchMock = mockApi({ 'POST /api/v1/live-sessions/': () => json(adhoc, 201) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onCreated } = renderModal();
     await user.type(screen.getByLabelText('Ders adı'), 'Soru saati');
     await user.selectOptions(screen.getByLabelText('Kurs'), PHYSICS);
@@ -257,7 +257,7 @@ describe('ScheduleSessionModal — sending', () => {
           ],
         }),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { onCreated } = renderModal();
     await user.type(screen.getByLabelText('Ders adı'), 'Türev');
     setWhen('2026-12-02', '10:00', '11:30');
@@ -288,7 +288,7 @@ describe('ScheduleSessionModal — sending', () => {
           ],
         }),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderModal();
     await user.type(screen.getByLabelText('Ders adı'), 'Türev');
     await user.selectOptions(screen.getByLabelText('Tekrar'), 'monthly');
@@ -300,7 +300,7 @@ describe('ScheduleSessionModal — sending', () => {
   it('shows other problems as a message and is busy while saving', async () => {
     let answer!: (r: Response) => void;
     mockApi({ 'POST /api/v1/live-sessions/': () => new Promise<Response>((r) => (answer = r)) });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderModal();
     await user.type(screen.getByLabelText('Ders adı'), 'Türev');
     await user.click(screen.getByRole('button', { name: 'Planla' }));

@@ -798,7 +798,7 @@ describe('WhiteboardPanel — export', () => {
           headers: { 'Content-Disposition': `attachment; filename*=UTF-8''T%C3%BCrev.excalidraw` },
         }),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel();
     await ready();
     await user.click(screen.getByRole('button', { name: 'PDF' }));
@@ -838,7 +838,7 @@ describe('WhiteboardPanel — export', () => {
     routes(boardOf({ elements: [] }), {
       [`GET ${base}export/?format=pdf`]: () => problem('conflict', 409, 'the board is empty'),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPanel();
     await ready();
     await user.click(screen.getByRole('button', { name: 'PDF' }));

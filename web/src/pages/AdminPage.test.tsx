@@ -194,7 +194,7 @@ describe('AdminPage: provider', () => {
       [`GET ${CONFIG_PATH}`]: () => [200, { configs: [JITSI] }],
       [`PUT ${CONFIG_PATH}`]: () => [200, { configs: [{ ...JITSI, jitsi_domain: 'meet2.okul.edu.tr', webhook_secret: '********', webhook_secret_set: true }] }],
     });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     renderAdmin();
     const domain = await screen.findByLabelText('Jitsi alan adı');
     await u.clear(domain);
@@ -225,7 +225,7 @@ describe('AdminPage: provider', () => {
       [`GET ${CONFIG_PATH}`]: () => [200, { configs: [JITSI] }],
       [`PUT ${CONFIG_PATH}`]: () => [422, problem422('jitsi_domain', 'must be a host name like meet.school.edu (no scheme or path)')],
     });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     renderAdmin();
     const domain = await screen.findByLabelText('Jitsi alan adı');
     await u.clear(domain);
@@ -245,7 +245,7 @@ describe('AdminPage: provider', () => {
       [`GET ${CONFIG_PATH}`]: () => [200, { configs: [JITSI] }],
       [`PUT ${CONFIG_PATH}`]: (c) => [200, { configs: [JITSI, { ...JITSI, ...(c.body as object), is_default: false, bbb_shared_secret: '********', bbb_shared_secret_set: true }] }],
     });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     renderAdmin();
     await u.click(await screen.findByRole('radio', { name: /BigBlueButton/ }));
     await u.type(screen.getByLabelText('BigBlueButton sunucu adresi'), 'https://bbb.okul.edu.tr/bigbluebutton/');
@@ -278,7 +278,7 @@ describe('AdminPage: provider', () => {
         },
       ],
     });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     renderAdmin();
     await u.click(await screen.findByRole('button', { name: 'Şimdi kontrol et' }));
     expect(await screen.findByText('Yanıt vermiyor')).toBeInTheDocument();
@@ -298,7 +298,7 @@ describe('AdminPage: tabs and policy', () => {
         { overrides: c.body, effective: { ...POLICY.effective, students_can_share_screen: true, recording_retention_days: 30 } },
       ],
     });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     renderAdmin();
     const providerTab = await screen.findByRole('tab', { name: 'Görüşme platformu' });
     expect(providerTab).toHaveAttribute('aria-selected', 'true');
@@ -339,7 +339,7 @@ describe('AdminPage: tabs and policy', () => {
       [`GET ${POLICY_PATH}`]: () => [200, POLICY],
       [`PUT ${POLICY_PATH}`]: (c) => [200, { overrides: c.body, effective: { ...POLICY.effective, transcribe_recordings: true } }],
     });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     renderAdmin(ADMIN, '/admin?tab=policy');
     const transcribe = await screen.findByLabelText(
       'Kayıtlar yazıya dökülsün (ses, konuşmayı yazıya çeviren servise gönderilir)',
@@ -383,7 +383,7 @@ describe('AdminPage: users', () => {
         return [200, changed];
       },
     });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     renderAdmin(ADMIN, '/admin?tab=users');
     expect(await screen.findByText('ayse@okul.edu.tr')).toBeInTheDocument();
 
@@ -425,7 +425,7 @@ describe('AdminPage: users', () => {
         { type: 'https://liveclass.dev/problems/already-exists', title: 'Already exists', status: 409, detail: 'a user with this e-mail already exists' },
       ],
     });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     renderAdmin(ADMIN, '/admin?tab=users');
     await u.click(await screen.findByRole('button', { name: 'Yeni kullanıcı' }));
     const email = screen.getByLabelText('E-posta');
@@ -437,7 +437,7 @@ describe('AdminPage: users', () => {
 
   it('searches with the API’s search parameter', async () => {
     const api = fakeApi({ 'GET /api/v1/users/': (c) => [200, page(c.query.get('search') ? [STUDENT] : [ADMIN, STUDENT])] });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     renderAdmin(ADMIN, '/admin?tab=users');
     await screen.findByText('mudur@okul.edu.tr');
     await u.type(screen.getByLabelText('Ad ya da e-posta'), 'ayşe{Enter}');
@@ -459,7 +459,7 @@ describe('AdminPage: courses', () => {
         return [201, { course_id: COURSE.id, user_id: (c.body as { user_id: string }).user_id, enrolled: true }];
       },
     });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     renderAdmin(ADMIN, '/admin?tab=courses');
     await u.click(await screen.findByRole('button', { name: 'Matematik 101' }));
     expect(await screen.findByText('Mehmet Demir')).toBeInTheDocument();
@@ -487,7 +487,7 @@ describe('AdminPage: access and language', () => {
 
   it('switches to English', async () => {
     fakeApi({ [`GET ${CONFIG_PATH}`]: () => [200, { configs: [JITSI] }] });
-    const u = userEvent.setup();
+    const u = userEvent.setup({ delay: null });
     renderAdmin();
     await screen.findByLabelText('Jitsi alan adı');
     await u.selectOptions(screen.getByLabelText('Dil'), 'en');

@@ -277,7 +277,7 @@ describe('AttendanceReportPage — instructor', () => {
 
   it('sorts by attendance percent and duration from the column headers', async () => {
     instructorApi();
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     const table = await screen.findByRole('table', { name: /Öğrencilerin katılımı/ });
     const names = () => within(table).getAllByRole('rowheader').map((h) => h.firstChild?.textContent);
@@ -308,7 +308,7 @@ describe('AttendanceReportPage — instructor', () => {
     const createObjectURL = vi.fn(() => 'blob:report');
     vi.stubGlobal('URL', Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() }));
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await user.click(await screen.findByRole('button', { name: 'CSV indir' }));
     await waitFor(() => expect(click).toHaveBeenCalled());
@@ -329,7 +329,7 @@ describe('AttendanceReportPage — instructor', () => {
         return json(report(rows));
       },
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     expect(await screen.findByText(/Ders bitti; yoklama birkaç dakika içinde hesaplanacak/)).toBeInTheDocument();
     expect(screen.queryByRole('table', { name: /Öğrencilerin katılımı/ })).not.toBeInTheDocument();

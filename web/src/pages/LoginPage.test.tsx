@@ -17,7 +17,7 @@ function stored() {
 }
 
 async function fillAndSubmit(email = 'ayse.ogretmen@ornek.k12.tr', password = 'doğru at pil zımba') {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   await user.type(screen.getByLabelText('E-posta'), email);
   await user.type(screen.getByLabelText('Parola'), password);
   await user.click(screen.getByRole('button', { name: 'Giriş yap' }));
@@ -122,7 +122,7 @@ describe('LoginPage', () => {
   it('switches to English', async () => {
     mockApi({ [LOGIN]: () => problem('unauthenticated', 401, '') });
     renderWithApp(<LoginPage />, ['/login']);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await user.selectOptions(screen.getByRole('combobox', { name: 'Dil' }), 'en');
     expect(screen.getByRole('heading', { name: 'Live Class' })).toBeInTheDocument();
     await user.type(screen.getByLabelText('E-mail'), 'a@b.c');
@@ -152,7 +152,7 @@ describe('AuthProvider', () => {
     const fetchMock = mockApi({ 'GET /api/v1/live-sessions/': () => problem('unauthenticated', 401, 'authentication required') });
     renderWithApp(<Probe />);
     expect(screen.getByText('signed out')).toBeInTheDocument();
-    await userEvent.setup().click(screen.getByRole('button', { name: 'load' }));
+    await userEvent.setup({ delay: null }).click(screen.getByRole('button', { name: 'load' }));
     await waitFor(() => expect(fetchMock).toHaveBeenCalled());
     expect((fetchMock.mock.calls[0][1]?.headers as Record<string, string>).Authorization).toBeUndefined();
   });
@@ -171,7 +171,7 @@ describe('AuthProvider', () => {
     });
     renderWithApp(<Probe />);
     expect(screen.getByText('signed in as Ayşe Öğretmen')).toBeInTheDocument();
-    await userEvent.setup().click(screen.getByRole('button', { name: 'load' }));
+    await userEvent.setup({ delay: null }).click(screen.getByRole('button', { name: 'load' }));
     expect(await screen.findByText('signed out')).toBeInTheDocument();
     expect(localStorage.getItem('liveclass.auth')).toBeNull();
     expect((fetchMock.mock.calls[0][1]?.headers as Record<string, string>).Authorization).toBe('Bearer test-token');
@@ -181,7 +181,7 @@ describe('AuthProvider', () => {
     signIn(teacher);
     mockApi({ 'GET /api/v1/live-sessions/': () => problem('forbidden', 403, 'not yours') });
     renderWithApp(<Probe />);
-    await userEvent.setup().click(screen.getByRole('button', { name: 'load' }));
+    await userEvent.setup({ delay: null }).click(screen.getByRole('button', { name: 'load' }));
     await new Promise((r) => setTimeout(r, 0));
     expect(screen.getByText('signed in as Ayşe Öğretmen')).toBeInTheDocument();
     expect(localStorage.getItem('liveclass.auth')).not.toBeNull();
@@ -193,7 +193,7 @@ describe('AuthProvider', () => {
     renderWithApp(<Probe />);
     expect(screen.getByText('signed in as Ayşe Öğretmen')).toBeInTheDocument();
     vi.setSystemTime(Date.now() + 120_000);
-    await userEvent.setup().click(screen.getByRole('button', { name: 'load' }));
+    await userEvent.setup({ delay: null }).click(screen.getByRole('button', { name: 'load' }));
     expect(await screen.findByText('signed out')).toBeInTheDocument();
     expect(localStorage.getItem('liveclass.auth')).toBeNull();
   });
@@ -202,7 +202,7 @@ describe('AuthProvider', () => {
     signIn(teacher);
     mockApi({});
     renderWithApp(<AppRoutes />, ['/nowhere']);
-    await userEvent.setup().click(await screen.findByRole('button', { name: 'Çıkış' }));
+    await userEvent.setup({ delay: null }).click(await screen.findByRole('button', { name: 'Çıkış' }));
     expect(await screen.findByRole('button', { name: 'Giriş yap' })).toBeInTheDocument();
     expect(localStorage.getItem('liveclass.auth')).toBeNull();
   });

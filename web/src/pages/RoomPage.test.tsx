@@ -218,7 +218,7 @@ describe('RoomPage — whiteboard', () => {
 
   it('opens and closes the class whiteboard next to a Jitsi room', async () => {
     mockApi(routes(live({ my_role: 'participant' })));
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { container } = renderRoom(joinAnswer());
     await screen.findByRole('heading', { level: 1, name: 'Türev — Canlı' });
     const toggle = screen.getByRole('button', { name: 'Beyaz tahta' });
@@ -256,7 +256,7 @@ describe('RoomPage — whiteboard', () => {
         [`POST ${base}/end/`]: () => json(live({ status: 'ended', my_role: 'host' })),
       }),
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderRoom(joinAnswer({ role: 'host' }));
     await user.click(await screen.findByRole('button', { name: 'Beyaz tahta' }));
     expect(await screen.findByRole('region', { name: 'whiteboard stand-in' })).toHaveAttribute('data-class-over', 'false');
@@ -338,7 +338,7 @@ describe('RoomPage — heartbeats and leaving', () => {
 
   it('leaves: closes its participation, ends the meeting and goes back to the class page', async () => {
     const fetchMock = mockApi(routes(live()));
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderRoom(joinAnswer());
     await screen.findByRole('heading', { level: 1, name: 'Türev — Canlı' });
     await user.click(screen.getByRole('button', { name: 'Ayrıl' }));
@@ -349,7 +349,7 @@ describe('RoomPage — heartbeats and leaving', () => {
 
   it('still goes back when the leave request fails', async () => {
     mockApi(routes(live(), { [`POST ${base}/leave/`]: () => problem('not-found', 404, 'no open participation') }));
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderRoom(joinAnswer());
     await user.click(screen.getByRole('button', { name: 'Ayrıl' }));
     expect(await screen.findByText('class page')).toBeInTheDocument();
@@ -379,7 +379,7 @@ describe('RoomPage — roles', () => {
 
   it('does not collect the chat for students', async () => {
     const fetchMock = mockApi(routes(live({ my_role: 'participant' })));
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderRoom(joinAnswer());
     await screen.findByRole('heading', { level: 1, name: 'Türev — Canlı' });
     expect(screen.queryByText('Sohbet kaydediliyor (yalnızca herkese açık mesajlar)')).not.toBeInTheDocument();
@@ -432,7 +432,7 @@ describe('RoomPage — roles', () => {
     it('ends the class for everyone after confirming', async () => {
       vi.spyOn(window, 'confirm').mockReturnValue(true);
       const fetchMock = hostRoutes({ [`POST ${base}/end/`]: () => json(live({ status: 'ended', my_role: 'host' })) });
-      const user = userEvent.setup();
+      const user = userEvent.setup({ delay: null });
       renderRoom(joinAnswer({ role: 'host' }));
       await user.click(await screen.findByRole('button', { name: 'Dersi bitir' }));
       expect(await screen.findByText('Ders sona erdi.')).toBeInTheDocument();
@@ -447,7 +447,7 @@ describe('RoomPage — roles', () => {
     it('keeps the class running when ending is not confirmed, and shows a refused end', async () => {
       const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
       const fetchMock = hostRoutes({ [`POST ${base}/end/`]: () => problem('conflict', 409, 'the session is not live') });
-      const user = userEvent.setup();
+      const user = userEvent.setup({ delay: null });
       renderRoom(joinAnswer({ role: 'host' }));
       await user.click(await screen.findByRole('button', { name: 'Dersi bitir' }));
       expect(callsTo(fetchMock, 'POST', `${base}/end/`)).toHaveLength(0);
@@ -463,7 +463,7 @@ describe('RoomPage — roles', () => {
         [`POST ${base}/end/`]: () => json(live({ status: 'ended', my_role: 'host' })),
         [`POST ${base}/artifacts/chat/`]: () => json({ added: 2, artifact: {} }),
       });
-      const user = userEvent.setup();
+      const user = userEvent.setup({ delay: null });
       renderRoom(joinAnswer({ role: 'host' }));
       expect(await screen.findByText('Sohbet kaydediliyor (yalnızca herkese açık mesajlar)')).toBeInTheDocument();
       act(() => {
@@ -491,7 +491,7 @@ describe('RoomPage — roles', () => {
 
     it('sends the chat it holds when the host leaves', async () => {
       const fetchMock = hostRoutes({ [`POST ${base}/artifacts/chat/`]: () => json({ added: 1, artifact: {} }) });
-      const user = userEvent.setup();
+      const user = userEvent.setup({ delay: null });
       renderRoom(joinAnswer({ role: 'host' }));
       await screen.findByText('Sohbet kaydediliyor (yalnızca herkese açık mesajlar)');
       act(() => {
@@ -520,7 +520,7 @@ describe('RoomPage — roles', () => {
       hostRoutes({
         [`POST ${base}/participants/${student.id}/kick/`]: () => json({ user_id: student.id, action: 'kick', provider_applied: false }),
       });
-      const user = userEvent.setup();
+      const user = userEvent.setup({ delay: null });
       renderRoom(joinAnswer({ role: 'host' }));
       await user.click(await screen.findByRole('button', { name: 'Çıkar: Can Yılmaz' }));
       expect(await screen.findByText('Can Yılmaz dersten çıkarıldı.')).toBeInTheDocument();

@@ -201,7 +201,7 @@ describe('SessionPage — calendar file', () => {
     const createObjectURL = vi.fn(() => 'blob:ics');
     vi.stubGlobal('URL', Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() }));
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await heading();
     await user.click(screen.getByRole('button', { name: 'Takvime ekle (.ics)' }));
@@ -217,7 +217,7 @@ describe('SessionPage — calendar file', () => {
 
   it('shows why the file could not be fetched', async () => {
     mockApi(routes(detail(), { [`GET ${base}/calendar/`]: () => problem('forbidden', 403, 'not a member of this course') }));
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await heading();
     await user.click(screen.getByRole('button', { name: 'Takvime ekle (.ics)' }));
@@ -244,7 +244,7 @@ describe('SessionPage — cancel', () => {
       }),
     );
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await heading();
     await user.click(screen.getByRole('button', { name: 'Dersi iptal et' }));
@@ -259,7 +259,7 @@ describe('SessionPage — cancel', () => {
   it('sends nothing when the confirmation is declined', async () => {
     const fetchMock = mockApi(routes(detail()));
     vi.spyOn(window, 'confirm').mockReturnValue(false);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await heading();
     await user.click(screen.getByRole('button', { name: 'Dersi iptal et' }));
@@ -270,7 +270,7 @@ describe('SessionPage — cancel', () => {
   it('shows the problem’s detail when the server refuses', async () => {
     mockApi(routes(detail(), { [`DELETE ${base}/`]: () => problem('conflict', 409, 'cannot cancel a session that is live') }));
     vi.spyOn(window, 'confirm').mockReturnValue(true);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await heading();
     await user.click(screen.getByRole('button', { name: 'Dersi iptal et' }));
@@ -313,7 +313,7 @@ describe('SessionPage — end', () => {
       }),
     );
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await heading();
     await user.click(screen.getByRole('button', { name: 'Dersi bitir' }));
@@ -457,7 +457,7 @@ describe('SessionPage — recordings', () => {
         },
       }),
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await heading();
     const before = callsTo(fetchMock, 'GET', `${base}/`).length;
@@ -548,7 +548,7 @@ describe('SessionPage — class outputs', () => {
 describe('SessionPage — not found', () => {
   it('says the class was not found and links back to the classes', async () => {
     mockApi(routes(notFound));
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     expect(await screen.findByRole('alert')).toHaveTextContent('Aradığınız kayıt bulunamadı. (no such live session)');
     expect(screen.queryByRole('heading', { level: 1 })).not.toBeInTheDocument();

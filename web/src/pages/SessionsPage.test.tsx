@@ -130,7 +130,7 @@ describe('SessionsPage — upcoming', () => {
         [`GET ${list({ course: PHYSICS, from: FROM, page_size: 100 })}`]: () => json(page([livePhysics, laterPhysics])),
       }),
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     const filter = screen.getByRole('combobox', { name: 'Kurs:' });
     await waitFor(() =>
@@ -241,7 +241,7 @@ describe('SessionsPage — scheduling', () => {
     signIn(teacher);
     const created = liveSession({ id: id(9), title: 'Türev tekrarı' });
     const fetchMock = mockApi(routes({ 'POST /api/v1/live-sessions/': () => json({ ...created, my_role: 'host' }, 201) }));
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await user.click(await screen.findByRole('button', { name: 'Ders planla' }));
     const dialog = screen.getByRole('dialog', { name: 'Ders planla' });
@@ -257,7 +257,7 @@ describe('SessionsPage — scheduling', () => {
   it('does not preselect a filtered course the user cannot schedule in', async () => {
     signIn(teacher);
     const fetchMock = mockApi(routes({ 'POST /api/v1/live-sessions/': () => json(liveSession({ id: id(9) }), 201) }));
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage(`/?course=${PHYSICS}`);
     await user.click(await screen.findByRole('button', { name: 'Ders planla' }));
     const dialog = screen.getByRole('dialog', { name: 'Ders planla' });
@@ -271,7 +271,7 @@ describe('SessionsPage — scheduling', () => {
   it('preselects the filtered course when the user teaches it', async () => {
     signIn(admin);
     mockApi(routes());
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage(`/?course=${PHYSICS}`);
     await waitFor(() => expect(screen.getByRole('combobox', { name: 'Kurs:' })).toHaveValue(PHYSICS));
     await user.click(screen.getByRole('button', { name: 'Ders planla' }));
@@ -301,7 +301,7 @@ describe('SessionsPage — past', () => {
         [`GET ${PAST(2)}`]: () => json(page([past(1)], { count: 3, page: 2, page_size: 20, previous: PAST(1) })),
       }),
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage('/?view=past');
     expect(screen.getByRole('tab', { name: 'Geçmiş' })).toHaveAttribute('aria-selected', 'true');
     await waitFor(() => expect(titles()).toEqual(['Ders 3', 'Ders 2']));
@@ -328,7 +328,7 @@ describe('SessionsPage — past', () => {
         [`GET ${PAST(1, PHYSICS)}`]: () => json(page([], { page_size: 20 })),
       }),
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage();
     await waitFor(() => expect(cards()).toHaveLength(4));
     await user.click(screen.getByRole('tab', { name: 'Geçmiş' }));
@@ -365,7 +365,7 @@ describe('SessionsPage — calendar', () => {
         [`GET ${list({ course: COURSE, from: FROM, page_size: 100 })}`]: () => json(page([liveMath, soonMath])),
       }),
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderPage(`/?course=${COURSE}`);
     await waitFor(() => expect(cards().length).toBeGreaterThan(0));
     expect(screen.queryByTestId('calendar')).not.toBeInTheDocument();
