@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 LIVE_DATABASE_URL ?= sqlite:liveclass.db
 export LIVE_DATABASE_URL
 
-.PHONY: all deps test-deps configure build web run test test-asan fuzz-build fuzz test-fuzz bench format clean
+.PHONY: all deps test-deps configure build web run test san-build test-asan fuzz-build fuzz test-fuzz bench format clean
 
 all: build
 
@@ -40,32 +40,36 @@ run: build web
 
 ## Builds and runs every test (unit, integration on SQLite and PostgreSQL, CLI, web components and
 ## end-to-end in Chromium, benchmark smoke run),
-## then the unit and integration tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+## then the unit and integration tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+## and a short run of every fuzz target
 test: test-deps configure web
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	bash scripts/run-tests.sh $(BUILD_DIR)
 	$(MAKE) --no-print-directory test-asan
 	$(MAKE) --no-print-directory test-fuzz
 
+## The instrumented tree (clang, -O1, ASan + UBSan, libFuzzer coverage): one build serves both the
+## sanitizer run of the tests and the fuzz targets (two trees used to cost a third of `make test`)
+SAN_DIR ?= build-san
+san-build: test-deps
+	cmake -S . -B $(SAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+	  -DCMAKE_CXX_COMPILER=clang++ -DLIVECLASS_FUZZ=ON
+	cmake --build $(SAN_DIR) -j $(JOBS) --target infra_tests unit_tests integration_tests fuzz_targets
+
 ## Unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer (leak checks on)
-test-asan: test-deps
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIVECLASS_SANITIZE=ON
-	cmake --build build-asan -j $(JOBS) --target infra_tests unit_tests integration_tests
-	bash scripts/run-tests.sh build-asan -L "infra|unit|integration"
+test-asan: san-build
+	bash scripts/run-tests.sh $(SAN_DIR) -L "infra|unit|integration"
 
-## libFuzzer targets (tests/fuzz) built with clang + ASan/UBSan in build-fuzz
-fuzz-build: test-deps
-	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DLIVECLASS_FUZZ=ON
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
+fuzz-build: san-build
 
-## Runs every fuzz target for FUZZ_SECONDS each (default 180); crash inputs land in build-fuzz/fuzz/work-*/
+## Runs every fuzz target for FUZZ_SECONDS each (default 180); crash inputs land in build-san/fuzz/work-*/
 FUZZ_SECONDS ?= 180
-fuzz: fuzz-build
-	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --test-dir build-fuzz -L fuzz --output-on-failure
+fuzz: san-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --test-dir $(SAN_DIR) -L fuzz --output-on-failure
 
 ## A short run of every fuzz target (part of make test)
-test-fuzz: fuzz-build
-	FUZZ_SECONDS=15 ctest --test-dir build-fuzz -L fuzz --output-on-failure -j 2
+test-fuzz: san-build
+	FUZZ_SECONDS=15 ctest --test-dir $(SAN_DIR) -L fuzz --output-on-failure -j 2
 
 bench: test-deps build
 	bash bench/join
@@ -76,4 +80,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan build-fuzz web/dist web/node_modules web/test-results
+	rm -rf $(BUILD_DIR) $(SAN_DIR) build-asan build-fuzz web/dist web/node_modules web/test-results
