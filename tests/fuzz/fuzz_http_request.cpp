@@ -25,17 +25,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     parser.eager(true);
     boost::beast::error_code ec;
     std::size_t used = 0;
-    while (used < bytes.size() && !parser.is_done()) {
-        std::size_t n = parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
-        if (ec == bhttp::error::need_more) ec = {};
-        if (ec || n == 0) break;
+    // As Beast's read does (read_some_op): put what has arrived; on need_more it reads more before
+    // putting again, and at the end of the stream it calls put_eof if anything was parsed (put_eof
+    // requires got_some()). Here every byte has arrived at once, so need_more means the stream ended.
+    // Putting the same bytes again after need_more is not allowed: Beast asserts on it in a build with
+    // assertions on, as the sanitizer tree is.
+    while (!parser.is_done()) {
+        const std::size_t n = parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
         used += n;
-    }
-    // At the end of the bytes, as Beast's read does: nothing parsed is a closed connection (put_eof
-    // requires got_some(); it asserts in a build with assertions on, as the sanitizer tree is).
-    if (!parser.is_done() && !ec) {
+        const bool stream_ended = ec == bhttp::error::need_more || (!ec && (n == 0 || used == bytes.size()));
+        if (!stream_ended || parser.is_done()) {
+            if (ec) break;
+            continue;
+        }
+        ec = {};
         if (!parser.got_some()) return 0;
         parser.put_eof(ec);
+        break;
     }
     if (ec || !parser.is_done()) return 0;  // the server answers these 400 itself (MalformedHttp tests)
     // Placeholders are replaced after parsing, so that a seed's Content-Length stays right.
