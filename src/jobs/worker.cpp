@@ -14,6 +14,11 @@ std::int64_t backoff_seconds(int attempt, std::int64_t base, std::int64_t cap) {
     return d < cap ? d : cap;
 }
 
+std::int64_t retry_delay_seconds(int attempt, std::int64_t retry_after) {
+    constexpr std::int64_t kMostAServiceMayAsk = 24 * 3600;
+    return std::max(backoff_seconds(attempt), std::min(retry_after, kMostAServiceMayAsk));
+}
+
 WorkerPool::WorkerPool(store::Database& db, const Clock& clock, const JobRegistry& registry, const infra::Logger& log,
                        std::string name, std::int64_t lease_seconds, infra::metrics::Registry* metrics)
     : db_(db),
@@ -58,7 +63,8 @@ bool WorkerPool::run_one(const std::string& worker_id) {
             std::string why = e.internal.empty() ? e.message : e.message + ": " + e.internal;
             store::Job failed = *job;
             if (e.permanent) failed.max_attempts = failed.attempts;  // retrying cannot help: dead now
-            store::fail_job(db_, failed, why, e.message, now + backoff_seconds(job->attempts), now, worker_id);
+            store::fail_job(db_, failed, why, e.message,
+                            now + retry_delay_seconds(job->attempts, e.retry_after_seconds), now, worker_id);
             log_.warn("job failed", {{"job_id", job->id},
                                      {"type", job->type},
                                      {"attempt", job->attempts},

@@ -42,6 +42,11 @@ private:
 /// Delay before retry n (1-based): base * 2^(n-1), capped at `cap` seconds.
 std::int64_t backoff_seconds(int attempt, std::int64_t base = 10, std::int64_t cap = 3600);
 
+/// Delay before retrying a job whose attempt n failed with `retry_after` seconds (the Retry-After of a
+/// 429 or 503, an open circuit breaker; 0 = none): the later of that and our own backoff, so a busy
+/// service is not asked again before it said, and a day at most, so a wrong header cannot park a job.
+std::int64_t retry_delay_seconds(int attempt, std::int64_t retry_after);
+
 class WorkerPool {
 public:
     /// lease_seconds: a running job's lock is a lease this process renews every lease/4 seconds; a

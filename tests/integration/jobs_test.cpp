@@ -251,6 +251,37 @@ TEST_P(Jobs, FailingHandlerIsRetriedWithExponentialBackoffThenDead) {
     EXPECT_FALSE(store::claim_job(db(), "w", now()).has_value());
 }
 
+TEST_P(Jobs, AServiceThatSaysWhenToComeBackIsNotAskedSooner) {
+    // A 429 or 503 with Retry-After (an open circuit breaker says the same): the job waits that long
+    // when it is longer than our backoff, and our backoff when it is longer than what was asked.
+    std::vector<int> asked = {600, 3, 10'000'000};
+    int calls = 0;
+    registry().add("busy_service", [&](const store::Job&) -> Status {
+        Error e = Error::unavailable("the service is busy");
+        e.retry_after_seconds = asked[static_cast<std::size_t>(calls++)];
+        return e;
+    });
+    std::string id = enqueue("busy_service", 4);
+
+    UnixTime t = now();
+    EXPECT_EQ(workers().run_due(), 1);
+    EXPECT_EQ(get(id).run_at, t + 600) << "Retry-After: 600 wins over the first backoff (10 s)";
+    srv.clock().advance(599);
+    EXPECT_EQ(workers().run_due(), 0) << "not before the service said";
+    srv.clock().advance(1);
+
+    t = now();
+    EXPECT_EQ(workers().run_due(), 1);
+    EXPECT_EQ(get(id).run_at, t + jobs::backoff_seconds(2)) << "Retry-After: 3 is shorter than our 20 s";
+    srv.clock().advance(jobs::backoff_seconds(2));
+
+    t = now();
+    EXPECT_EQ(workers().run_due(), 1);
+    EXPECT_EQ(get(id).run_at, t + 24 * 3600) << "an absurd Retry-After is held to a day";
+    EXPECT_EQ(get(id).status, "queued");
+    EXPECT_EQ(calls, 3);
+}
+
 TEST_P(Jobs, JobSucceedingOnRetryIsDoneAndClearsError) {
     int calls = 0;
     registry().add("second_time_lucky", [&](const store::Job&) -> Status {
@@ -324,6 +355,15 @@ TEST_P(Jobs, OnlyTheWorkerHoldingAJobCanReportIt) {
 
 TEST_P(Jobs, AJobTypeNameThatIsNotAnIdentifierIsRefusedByClaim) {
     EXPECT_THROW(store::claim_job(db(), "w", now(), {"x' OR '1'='1"}), std::invalid_argument);
+}
+
+TEST(JobBackoff, RetryAfterIsTheLaterOfWhatTheServiceAskedAndOurBackoff) {
+    EXPECT_EQ(jobs::retry_delay_seconds(1, 0), 10);
+    EXPECT_EQ(jobs::retry_delay_seconds(1, 120), 120);
+    EXPECT_EQ(jobs::retry_delay_seconds(5, 30), 160);
+    EXPECT_EQ(jobs::retry_delay_seconds(10, 7200), 7200);
+    EXPECT_EQ(jobs::retry_delay_seconds(2, 1'000'000'000), 24 * 3600);
+    EXPECT_EQ(jobs::retry_delay_seconds(3, -50), 40) << "a negative value is no request";
 }
 
 TEST(JobBackoff, ExponentialAndCapped) {
