@@ -31,6 +31,9 @@ public:
         double audio_seconds = -1;  // as ffprobe read the file (-1: not audio)
     };
 
+    /// The Retry-After of a 429 answer.
+    static constexpr int kRetryAfterSeconds = 120;
+
     explicit FakeSpeechToText(std::string key = "stt-test-key") : key_(std::move(key)), log_(infra::Logger::quiet()) {
         namespace bhttp = boost::beast::http;
         http::ServerOptions so;
@@ -46,6 +49,8 @@ public:
                 auto [status, body] = answer(*req);
                 res.result(static_cast<bhttp::status>(status));
                 res.set(bhttp::field::content_type, "application/json");
+                // A rate limit says when to come back, as OpenAI's does.
+                if (status == 429) res.set(bhttp::field::retry_after, std::to_string(kRetryAfterSeconds));
                 res.body() = std::move(body);
                 res.keep_alive(false);
                 res.prepare_payload();

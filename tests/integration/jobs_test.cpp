@@ -258,7 +258,7 @@ TEST_P(Jobs, AServiceThatSaysWhenToComeBackIsNotAskedSooner) {
     int calls = 0;
     registry().add("busy_service", [&](const store::Job&) -> Status {
         Error e = Error::unavailable("the service is busy");
-        e.retry_after_seconds = asked[static_cast<std::size_t>(calls++)];
+        e.retry_after_seconds = asked.at(static_cast<std::size_t>(calls++));
         return e;
     });
     std::string id = enqueue("busy_service", 4);

@@ -232,6 +232,10 @@ TEST_P(Transcripts, AnAttemptCutShortResumesAfterTheLastPieceItKept) {
 
     retry(srv, s);  // 429
     EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "processing");
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'transcribe_recording' AND status = 'queued' AND run_at = " +
+                             std::to_string(srv.clock().now() + FakeSpeechToText::kRetryAfterSeconds)),
+              1)
+        << "the rate limit's Retry-After, not the 20 s backoff, sets the next try";
     retry(srv, s);
     EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "ready");
     EXPECT_EQ(stt.requests(), 5) << "the first piece was not sent again";
