@@ -11,6 +11,7 @@
 #include "core/text.hpp"
 #include "infra/crypto.hpp"
 #include "infra/json_fields.hpp"
+#include "infra/openai_api.hpp"
 #include "infra/subprocess.hpp"
 
 namespace lc::infra {
@@ -34,24 +35,6 @@ double number_at(const json::object& o, std::string_view key) {
     if (v->is_int64()) return static_cast<double>(v->get_int64());
     if (v->is_uint64()) return static_cast<double>(v->get_uint64());
     return 0;
-}
-
-/// The error in an OpenAI-style error answer ({"error": {"message", "param", ...}}).
-struct ServiceError {
-    std::string message;  // its message, else the body's start; as clean text (it goes to the database)
-    std::string param;    // the request field it is about ("file", "model", ...), when it says
-};
-ServiceError service_error(const HttpResponse& r) {
-    ServiceError out;
-    boost::system::error_code ec;
-    json::value v = json::parse(r.body, ec);
-    if (!ec && v.is_object())
-        if (const auto* e = v.get_object().if_contains("error"); e && e->is_object()) {
-            out.message = utf8_prefix(text_at(e->get_object(), "message"), 300);
-            out.param = text_at(e->get_object(), "param");
-        }
-    if (out.message.empty()) out.message = utf8_prefix(clean_text(r.body.substr(0, 400)), 200);
-    return out;
 }
 
 /// `text` with every occurrence of `url` shortened to its address without the query: a signed S3 link's
@@ -181,9 +164,7 @@ Result<PieceTranscript> transcribe_piece(const HttpClient& http, const SpeechToT
     std::string boundary;
     HttpRequest req;
     req.method = "POST";
-    std::string base = service.url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    req.url = base + "/audio/transcriptions";
+    req.url = api_endpoint(service.url, "/audio/transcriptions");
     req.body = multipart_body(fields, "file", "audio.mp3", "audio/mpeg", audio, boundary);
     req.headers.emplace_back("Content-Type", "multipart/form-data; boundary=" + boundary);
     req.headers.emplace_back("Accept", "application/json");
@@ -199,7 +180,7 @@ Result<PieceTranscript> transcribe_piece(const HttpClient& http, const SpeechToT
     if (status == 401 || status == 403)
         return Error::unavailable("the speech-to-text service refused our key",
                                   "HTTP " + std::to_string(status) + where + ": check LIVE_TRANSCRIBE_API_KEY");
-    const ServiceError why = service_error(*res);
+    const ApiError why = api_error(*res);
     // Only a refusal of the audio itself is final. A 400 about another field (a model name that does not
     // exist, a response format the model does not offer) is a setting an operator can fix: retried.
     const bool about_the_audio = status == 413 || status == 415 ||

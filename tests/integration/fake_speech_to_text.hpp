@@ -18,8 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "http/server.hpp"
-#include "infra/log.hpp"
+#include "fake_openai_api.hpp"
 
 namespace lc::testing {
 
@@ -34,35 +33,13 @@ public:
     /// The Retry-After of a 429 answer.
     static constexpr int kRetryAfterSeconds = 120;
 
-    explicit FakeSpeechToText(std::string key = "stt-test-key") : key_(std::move(key)), log_(infra::Logger::quiet()) {
-        namespace bhttp = boost::beast::http;
-        http::ServerOptions so;
-        so.port = 0;
-        so.io_threads = 1;
-        so.handler_threads = 2;
-        so.body_limit = 26 * 1024 * 1024;  // the API's own limit is 25 MB
-        server_ = std::make_unique<http::Server>(
-            so,
-            [this](std::shared_ptr<const http::Request> req, const http::ConnInfo&, const http::Offload&,
-                   http::Respond respond, http::RespondStream) {
-                http::Response res{bhttp::status::ok, req->version()};
-                auto [status, body] = answer(*req);
-                res.result(static_cast<bhttp::status>(status));
-                res.set(bhttp::field::content_type, "application/json");
-                // A rate limit says when to come back, as OpenAI's does.
-                if (status == 429) res.set(bhttp::field::retry_after, std::to_string(kRetryAfterSeconds));
-                res.body() = std::move(body);
-                res.keep_alive(false);
-                res.prepare_payload();
-                respond(std::move(res));
-            },
-            log_);
-        port_ = server_->start();
-    }
-    ~FakeSpeechToText() { server_->stop(1); }
+    explicit FakeSpeechToText(std::string key = "stt-test-key")
+        : key_(std::move(key)),
+          // The API's own limit is 25 MB.
+          api_([this](const http::Request& req) { return answer(req); }, kRetryAfterSeconds, 26 * 1024 * 1024) {}
 
     /// The API's base, as LIVE_TRANSCRIBE_URL names it.
-    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+    std::string base_url() const { return api_.base_url(); }
     const std::string& key() const { return key_; }
     /// The `nth` request with the right key (counting from 1, failed ones included) is answered
     /// `status`, with an error document about `param` (the request field at fault, when given).
@@ -87,9 +64,7 @@ public:
 
 private:
     static std::string error_doc(const std::string& message, const char* type, const std::string& param = {}) {
-        boost::json::object e{{"message", message}, {"type", type}, {"code", nullptr}};
-        e["param"] = param.empty() ? boost::json::value(nullptr) : boost::json::value(param);
-        return boost::json::serialize(boost::json::object{{"error", std::move(e)}});
+        return FakeOpenAiApi::error_doc(message, type, param);
     }
 
     static double probe_seconds(const std::string& bytes) {
@@ -204,14 +179,12 @@ private:
     }
 
     const std::string key_;
-    infra::Logger log_;
-    std::unique_ptr<http::Server> server_;
-    unsigned short port_ = 0;
     mutable std::mutex mu_;
     std::map<int, std::pair<int, std::string>> failures_;
     int requests_ = 0;
     std::map<int, std::function<void()>> actions_;
     std::vector<Seen> seen_;
+    FakeOpenAiApi api_;  // last: it answers from the members above, so it stops first
 };
 
 }  // namespace lc::testing
