@@ -181,7 +181,13 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
             infra::SpeechToText{cfg.transcribe_url, cfg.transcribe_api_key, cfg.transcribe_model,
                                 // a slow self-hosted server may take as long as the piece plays
                                 std::chrono::seconds(std::max(600, 2 * cfg.transcribe_piece_seconds))},
-            cfg.ffmpeg, cfg.transcribe_piece_seconds});
+            cfg.ffmpeg, cfg.transcribe_piece_seconds, !cfg.ai_url.empty()});
+    // Seeds 13.2, 13.3: the AI service's calls go through the provider metrics (provider="ai") and a circuit
+    // breaker of their own destination too.
+    a->lesson_notes_ = std::make_unique<services::LessonNotesService>(
+        *a->ctx_, *a->recordings_, *a->metered_http_,
+        services::LessonNotesOptions{infra::LanguageModel{cfg.ai_url, cfg.ai_api_key, cfg.ai_model},
+                                     static_cast<std::size_t>(cfg.ai_part_chars)});
     a->config_ = std::make_unique<services::ConfigService>(*a->ctx_);
     a->attendance_ = std::make_unique<services::AttendanceService>(*a->ctx_, *a->sessions_, cfg.heartbeat_seconds);
     a->webhooks_ = std::make_unique<services::WebhookService>(*a->ctx_, cfg.public_url, &log);
@@ -247,20 +253,35 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         log.warn("web front end not served", {{"error", web_error}});
     else
         log.info("web front end", {{"root", cfg.web_root}, {"files", static_cast<std::int64_t>(web->size())}});
-    a->api_ = std::make_unique<http::Api>(
-        http::Services{*a->auth_, *a->directory_, *a->sessions_, *a->config_, *a->webhooks_, *a->provider_health_,
-                       *a->attendance_, *a->db_, *a->limiter_, *a->audit_, *a->privacy_, a->ops_.get(),
-                       a->notifications_.get(), a->calendars_.get(), a->series_.get(), a->recordings_.get(),
-                       a->artifacts_.get(), a->boards_.get(), a->transcripts_.get()},
-        log,
-        http::ApiOptions{.proxies = std::move(proxies.value()),
-                         .public_https = cfg.public_url.rfind("https://", 0) == 0,
-                         .metrics = &a->metrics_,
-                         .metrics_token = cfg.metrics_token,
-                         .web = web->has_index() ? std::move(web) : nullptr,
-                         .sse_poll_ms = cfg.sse_poll_ms,
-                         .sse_max_streams = cfg.sse_max_streams,
-                         .max_file_streams = cfg.max_file_streams});
+    a->api_ = std::make_unique<http::Api>(http::Services{*a->auth_,
+                                                         *a->directory_,
+                                                         *a->sessions_,
+                                                         *a->config_,
+                                                         *a->webhooks_,
+                                                         *a->provider_health_,
+                                                         *a->attendance_,
+                                                         *a->db_,
+                                                         *a->limiter_,
+                                                         *a->audit_,
+                                                         *a->privacy_,
+                                                         a->ops_.get(),
+                                                         a->notifications_.get(),
+                                                         a->calendars_.get(),
+                                                         a->series_.get(),
+                                                         a->recordings_.get(),
+                                                         a->artifacts_.get(),
+                                                         a->boards_.get(),
+                                                         a->transcripts_.get(),
+                                                         a->lesson_notes_.get()},
+                                          log,
+                                          http::ApiOptions{.proxies = std::move(proxies.value()),
+                                                           .public_https = cfg.public_url.rfind("https://", 0) == 0,
+                                                           .metrics = &a->metrics_,
+                                                           .metrics_token = cfg.metrics_token,
+                                                           .web = web->has_index() ? std::move(web) : nullptr,
+                                                           .sse_poll_ms = cfg.sse_poll_ms,
+                                                           .sse_max_streams = cfg.sse_max_streams,
+                                                           .max_file_streams = cfg.max_file_streams});
 
     // Job types (the seed's Celery tasks keep their names).
     App* self = a.get();
@@ -335,6 +356,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                      [self](const store::Job& job) { return self->recording_storage_->run_thumbnail_job(job); });
     a->registry_.add(services::TranscriptService::kJob,
                      [self](const store::Job& job) { return self->transcripts_->run_job(job); });
+    a->registry_.add(services::LessonNotesService::kJob,
+                     [self](const store::Job& job) { return self->lesson_notes_->run_job(job); });
     a->registry_.add(services::RecordingService::kCleanupJob, [self](const store::Job&) -> Status {
         // Periodic: the next round is queued first; a failed round is logged, never retried.
         auto n = self->recordings_->cleanup_expired();

@@ -11,6 +11,7 @@
 #include "services/attendance_service.hpp"
 #include "services/calendar_service.hpp"
 #include "services/launch_links.hpp"
+#include "services/lesson_notes_service.hpp"
 #include "services/notification_service.hpp"
 #include "services/ops_service.hpp"
 #include "services/privacy_service.hpp"
@@ -96,6 +97,7 @@ private:
     std::unique_ptr<services::ArtifactService> artifacts_;
     std::unique_ptr<services::BoardService> boards_;
     std::unique_ptr<services::TranscriptService> transcripts_;
+    std::unique_ptr<services::LessonNotesService> lesson_notes_;
     std::unique_ptr<services::ConfigService> config_;
     std::unique_ptr<services::AttendanceService> attendance_;
     std::unique_ptr<services::WebhookService> webhooks_;

@@ -81,6 +81,14 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
         c.transcribe_url.rfind("http://", 0) != 0)
         errors.push_back({"LIVE_TRANSCRIBE_URL", "must be an http(s) URL such as https://api.openai.com/v1"});
     if (c.transcribe_model.empty()) errors.push_back({"LIVE_TRANSCRIBE_MODEL", "must name a model, such as whisper-1"});
+    str("LIVE_AI_URL", c.ai_url);
+    str("LIVE_AI_API_KEY", c.ai_api_key);
+    str("LIVE_AI_MODEL", c.ai_model);
+    num("LIVE_AI_PART_CHARS", c.ai_part_chars, 2000, 2000000);
+    if (c.ai_url == "off") c.ai_url.clear();
+    if (!c.ai_url.empty() && c.ai_url.rfind("https://", 0) != 0 && c.ai_url.rfind("http://", 0) != 0)
+        errors.push_back({"LIVE_AI_URL", "must be an http(s) URL such as https://api.openai.com/v1"});
+    if (c.ai_model.empty()) errors.push_back({"LIVE_AI_MODEL", "must name a model, such as gpt-4o-mini"});
     str("LIVE_S3_BUCKET", c.s3_bucket);
     str("LIVE_S3_ENDPOINT", c.s3_endpoint);
     str("LIVE_S3_REGION", c.s3_region);

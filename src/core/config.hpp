@@ -37,6 +37,12 @@ struct Config {
     std::string transcribe_api_key;              // LIVE_TRANSCRIBE_API_KEY: its bearer key
     std::string transcribe_model = "whisper-1";  // LIVE_TRANSCRIBE_MODEL
     int transcribe_piece_seconds = 600;          // LIVE_TRANSCRIBE_PIECE_SECONDS: audio sent per request
+    // Seeds 13.2 and 13.3: summaries and quiz suggestions from transcripts, by a service that speaks
+    // OpenAI's chat completions API with structured outputs.
+    std::string ai_url;                          // LIVE_AI_URL: the API's base (empty: no summaries or quizzes)
+    std::string ai_api_key;                      // LIVE_AI_API_KEY: its bearer key
+    std::string ai_model = "gpt-4o-mini";        // LIVE_AI_MODEL
+    int ai_part_chars = 60000;                   // LIVE_AI_PART_CHARS: transcript text sent per request
     bool storage_allow_private_sources = false;  // LIVE_STORAGE_ALLOW_PRIVATE_SOURCES: copy from private addresses
     // Seed 5.3: an S3-compatible bucket for the copies instead of LIVE_STORAGE_DIR (which then only
     // holds scratch files), so that processes on several machines share them.

@@ -163,6 +163,7 @@ struct PolicyOverrides {
     std::optional<bool> students_start_muted;
     std::optional<bool> students_video_off;
     std::optional<bool> transcribe_recordings;
+    std::optional<bool> summarize_recordings;
 };
 
 /// The policy in force for a session; defaults are the seed's (LiveSessionPolicy field defaults).
@@ -185,6 +186,9 @@ struct EffectivePolicy {
     /// Seed 13.1: recordings of the class are sent to the speech-to-text service (the school opts in:
     /// the class's voices leave the building).
     bool transcribe_recordings = false;
+    /// Seeds 13.2 and 13.3: the transcripts of the class's recordings are sent to the AI service for a
+    /// summary and quiz suggestions (the school opts in, as for transcripts).
+    bool summarize_recordings = false;
 };
 
 struct ProviderConfig {

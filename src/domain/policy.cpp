@@ -44,9 +44,12 @@ EffectivePolicy resolve_policy(const PolicyOverrides* tenant, const PolicyOverri
     resolve_field(levels, &O::students_start_muted, &E::students_start_muted, p);
     resolve_field(levels, &O::students_video_off, &E::students_video_off, p);
     resolve_field(levels, &O::transcribe_recordings, &E::transcribe_recordings, p);
+    resolve_field(levels, &O::summarize_recordings, &E::summarize_recordings, p);
     // Sending a class's voices to a speech-to-text service is the school's decision (KVKK): a course or a
     // class may turn it off, but only a school that turned it on at its own level has it at all.
     if (!(tenant && tenant->transcribe_recordings.value_or(false))) p.transcribe_recordings = false;
+    // The same for sending what was said to a language model (seeds 13.2, 13.3).
+    if (!(tenant && tenant->summarize_recordings.value_or(false))) p.summarize_recordings = false;
     return p;
 }
 

@@ -32,6 +32,10 @@
 #include "services/transcript_service.hpp"
 #include "services/webhook_service.hpp"
 
+namespace lc::services {
+class LessonNotesService;  // services/lesson_notes_service.hpp: only its handlers need it
+}
+
 namespace lc::http {
 
 struct ApiOptions {
@@ -81,6 +85,7 @@ struct Services {
     services::ArtifactService* artifacts = nullptr;          // artifact routes (null: not registered)
     services::BoardService* boards = nullptr;                // class whiteboard routes (null: not registered)
     services::TranscriptService* transcripts = nullptr;      // recording transcript routes (null: not registered)
+    services::LessonNotesService* lesson_notes = nullptr;    // summary and quiz routes (null: not registered)
 };
 
 /// Per-request state handed to route handlers.
@@ -144,6 +149,8 @@ private:
     void register_recording_routes();
     /// A recording's transcript: asking for one, reading it as JSON, WebVTT or SubRip (api_recordings.cpp).
     void register_transcript_routes(const std::string& base);
+    /// A recording's summary and quiz suggestions: asking for them, reading them (api_recordings.cpp).
+    void register_lesson_notes_routes(const std::string& base);
     /// A class's artifacts (chat logs, ...) and their download links (api_artifacts.cpp).
     void register_artifact_routes();
     /// GET/HEAD of the web app's files (api_web.cpp): assets in place, the HTML shell with its CSP.

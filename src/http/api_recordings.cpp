@@ -6,6 +6,7 @@
 #include "http/file_stream.hpp"
 #include "http/handler_support.hpp"
 #include "http/json_values.hpp"
+#include "services/lesson_notes_service.hpp"
 #include "services/recording_service.hpp"
 #include "services/transcript_service.hpp"
 
@@ -39,7 +40,49 @@ json::object recording_json(const domain::Recording& r) {
                         {"created_at", format_iso8601(r.created_at)}};
 }
 
+/// Seeds 13.2, 13.3: a recording's summary or quiz suggestions as they are; the document itself only
+/// once it is ready.
+json::object notes_json(const services::LessonNotes& n) {
+    json::object o{{"recording_id", n.recording.id},
+                   {"session_id", n.recording.session_id},
+                   {"kind", std::string(domain::to_string(n.kind))},
+                   {"status", n.status},
+                   {"progress", n.progress},
+                   {"language", n.language},
+                   {"model", n.model},
+                   {"error", n.error},
+                   {"created_at", format_iso8601(n.created_at)},
+                   {"updated_at", format_iso8601(n.updated_at)}};
+    if (!n.content_json.empty()) {
+        boost::system::error_code ec;
+        json::value doc = json::parse(n.content_json, ec);
+        if (!ec) o[domain::to_string(n.kind)] = std::move(doc);
+    }
+    return o;
+}
+
 }  // namespace
+
+void Api::register_lesson_notes_routes(const std::string& base) {
+    auto* notes = s_.lesson_notes;
+    if (!notes) return;
+    for (auto kind : {domain::NotesKind::kSummary, domain::NotesKind::kQuiz}) {
+        const std::string path = base + "{rid}/" + std::string(domain::to_string(kind)) + "/";
+        // Made in the background from the transcript (202); the class's staff ask.
+        router_.add("POST", path, authed([notes, kind](RequestContext& c, const Principal& p) {
+                        auto id = session_item_ids(c, "recording id");
+                        if (!id) return fail(c, id.error());
+                        return reply(c, notes->request(p, id->session, id->item, kind, c.meta()), 202, notes_json);
+                    }));
+        router_.add("GET", path, authed([notes, kind](RequestContext& c, const Principal& p) {
+                        auto id = session_item_ids(c, "recording id");
+                        if (!id) return fail(c, id.error());
+                        if (auto st = only_known_params(c, {}, "this takes no query parameters"); !st)
+                            return fail(c, st.error());
+                        return reply(c, notes->read(p, id->session, id->item, kind), 200, notes_json);
+                    }));
+    }
+}
 
 void Api::register_transcript_routes(const std::string& base) {
     auto* transcripts = s_.transcripts;
@@ -135,6 +178,7 @@ void Api::register_recording_routes() {
                                  });
                 }));
     register_transcript_routes(base);
+    register_lesson_notes_routes(base);
     // Opened by the browser itself (no bearer header): the sealed token is the credential.
     router_.add("GET", "/api/v1/recordings/play/{token}/", [this, recordings](RequestContext& c) {
         if (auto st = only_known_params(c, {}, "this link takes no query parameters"); !st) return fail(c, st.error());

@@ -187,6 +187,7 @@ domain::PolicyOverrides read_policy(BodyReader& r) {
     b("students_start_muted", p.students_start_muted);
     b("students_video_off", p.students_video_off);
     b("transcribe_recordings", p.transcribe_recordings);
+    b("summarize_recordings", p.summarize_recordings);
     return p;
 }
 

@@ -71,7 +71,8 @@ json::object to_json(const EffectivePolicy& p) {
             {"students_can_unmute_self", p.students_can_unmute_self},
             {"students_start_muted", p.students_start_muted},
             {"students_video_off", p.students_video_off},
-            {"transcribe_recordings", p.transcribe_recordings}};
+            {"transcribe_recordings", p.transcribe_recordings},
+            {"summarize_recordings", p.summarize_recordings}};
 }
 
 json::object to_json(const PolicyOverrides& p) {
@@ -90,7 +91,8 @@ json::object to_json(const PolicyOverrides& p) {
             {"students_can_unmute_self", opt(p.students_can_unmute_self)},
             {"students_start_muted", opt(p.students_start_muted)},
             {"students_video_off", opt(p.students_video_off)},
-            {"transcribe_recordings", opt(p.transcribe_recordings)}};
+            {"transcribe_recordings", opt(p.transcribe_recordings)},
+            {"summarize_recordings", opt(p.summarize_recordings)}};
 }
 
 json::object to_json(const ProviderConfig& c) {

@@ -9,6 +9,7 @@
 #include "infra/json_fields.hpp"
 #include "infra/thumbnail.hpp"
 #include "services/transcript_service.hpp"
+#include "store/notes_repo.hpp"
 #include "store/recording_repo.hpp"
 #include "store/repositories.hpp"
 #include "store/transcript_repo.hpp"
@@ -71,6 +72,7 @@ Status RecordingStorageService::run_delete_copies_job(const store::Job& job) {
             auto rec = store::find_recording_by_id(tx.sql(), gone.tenant_id, gone.id);
             if (rec && rec->status != RecordingStatus::kDeleted) return ok_status();  // not deleted: keep it
             store::delete_transcript(tx.sql(), gone.tenant_id, gone.id);  // what was said goes with the recording
+            store::delete_notes(tx.sql(), gone.tenant_id, gone.id);       // and what was made of it
             configs = store::list_provider_configs(tx.sql(), gone.tenant_id, ctx_.keys.box);
             tx.commit();
         }

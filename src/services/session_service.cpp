@@ -57,6 +57,10 @@ store::AuditEntry SessionService::audit_entry(const Principal& p, const std::str
 }
 
 EffectivePolicy SessionService::effective_policy(soci::session& sql, const LiveSession& s) {
+    return effective_policy_of(sql, s);
+}
+
+EffectivePolicy effective_policy_of(soci::session& sql, const LiveSession& s) {
     auto chain = store::find_policy_chain(sql, s.tenant_id, s.course_id, s.id);
     auto ptr = [](const std::optional<PolicyOverrides>& p) { return p ? &*p : nullptr; };
     return apply_session_type(resolve_policy(ptr(chain.tenant), ptr(chain.course), ptr(chain.session)), s.type);

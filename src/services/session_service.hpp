@@ -19,6 +19,9 @@
 
 namespace lc::services {
 
+/// The effective policy of a session (session > course > tenant > defaults, then the session type).
+domain::EffectivePolicy effective_policy_of(soci::session& sql, const domain::LiveSession& s);
+
 /// Create/patch input: nullopt = not given.
 struct SessionInput {
     std::optional<std::string> course_id;

@@ -10,6 +10,8 @@
 #include "infra/crypto.hpp"
 #include "infra/json_fields.hpp"
 #include "services/audit.hpp"
+#include "services/lesson_notes_service.hpp"
+#include "store/notes_repo.hpp"
 #include "store/recording_repo.hpp"
 #include "store/repositories.hpp"
 #include "store/transcript_repo.hpp"
@@ -69,10 +71,15 @@ Error transcripts_off() {
 
 }  // namespace
 
+std::optional<std::pair<std::string, std::vector<TranscriptSegment>>> stored_transcript(
+    soci::session& sql, const std::string& tenant_id, const std::string& recording_id) {
+    auto row = store::find_transcript(sql, tenant_id, recording_id);
+    if (!row) return std::nullopt;
+    return std::pair{row->language, segments_from_json(row->segments_json)};
+}
+
 bool transcripts_wanted(soci::session& sql, const LiveSession& s) {
-    auto chain = store::find_policy_chain(sql, s.tenant_id, s.course_id, s.id);
-    auto ptr = [](const std::optional<PolicyOverrides>& p) { return p ? &*p : nullptr; };
-    return resolve_policy(ptr(chain.tenant), ptr(chain.course), ptr(chain.session)).transcribe_recordings;
+    return effective_policy_of(sql, s).transcribe_recordings;
 }
 
 void queue_transcript(soci::session& sql, Recording& r, UnixTime now) {
@@ -87,7 +94,9 @@ void queue_transcript(soci::session& sql, Recording& r, UnixTime now) {
     job.max_attempts = TranscriptService::kAttempts;
     job.payload = json::serialize(json::object{{"recording_id", r.id}, {"tenant_id", r.tenant_id}});
     store::enqueue_job(sql, job, now);
-    // The job owns the transcript from now on; what an earlier one kept is dropped.
+    // The job owns the transcript from now on; what an earlier one kept is dropped, and so is what was
+    // made of it (a new summary follows the new transcript).
+    store::delete_notes(sql, r.tenant_id, r.id);
     store::TranscriptRow row;
     row.recording_id = r.id;
     row.tenant_id = r.tenant_id;
@@ -188,11 +197,18 @@ bool TranscriptService::save_progress(const store::Job& job, const Recording& re
         current->transcript_status = "ready";
         current->transcript_progress = 100;
         current->transcript_url = transcript_path(*current);
+        // Seeds 13.2, 13.3: its summary and quiz suggestions, when the AI service is set and the class's
+        // policy wants them.
+        if (opt_.lesson_notes)
+            if (auto s = store::find_session(tx.sql(), rec.tenant_id, rec.session_id); s && notes_wanted(tx.sql(), *s))
+                for (auto kind : {NotesKind::kSummary, NotesKind::kQuiz})
+                    queue_lesson_notes(tx.sql(), *current, kind, ctx_.clock.now());
     } else {
         current->transcript_progress = kept.total > 0 ? kept.done * 100 / kept.total : 0;
     }
     store::save_recording(tx.sql(), *current);
     tx.commit();
+    if (kept.done >= kept.total && opt_.lesson_notes) ctx_.jobs_enqueued();
     return true;
 }
 

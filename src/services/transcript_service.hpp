@@ -23,7 +23,8 @@ namespace lc::services {
 struct TranscriptOptions {
     infra::SpeechToText service;  // service.url empty: this server makes no transcripts
     std::string ffmpeg = "ffmpeg";
-    int piece_seconds = 600;  // LIVE_TRANSCRIBE_PIECE_SECONDS
+    int piece_seconds = 600;    // LIVE_TRANSCRIBE_PIECE_SECONDS
+    bool lesson_notes = false;  // an AI service is set (LIVE_AI_URL): a ready transcript gets its notes made
 };
 
 /// A finished transcript, for the API.
@@ -33,6 +34,9 @@ struct Transcript {
     std::vector<domain::TranscriptSegment> segments;
 };
 
+/// The kept transcript's language and segments (none when there is no row).
+std::optional<std::pair<std::string, std::vector<domain::TranscriptSegment>>> stored_transcript(
+    soci::session& sql, const std::string& tenant_id, const std::string& recording_id);
 /// Whether the class's effective policy has transcribe_recordings on.
 bool transcripts_wanted(soci::session& sql, const domain::LiveSession& s);
 /// Marks `r` as being transcribed (the caller saves it) and queues the job, in the caller's

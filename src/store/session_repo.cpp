@@ -138,11 +138,11 @@ constexpr const char* kPolicyCols =
     "recording_required, auto_recording, recording_retention_days, attendance_threshold_percent, "
     "minimum_duration_minutes, late_join_tolerance_minutes, early_leave_tolerance_minutes, lobby_enabled, "
     "require_authentication, allow_guests, students_can_share_screen, students_can_use_whiteboard, "
-    "students_can_unmute_self, students_start_muted, students_video_off, transcribe_recordings";
+    "students_can_unmute_self, students_start_muted, students_video_off, transcribe_recordings, summarize_recordings";
 
 // The policy columns as nullable ints, in kPolicyCols order.
 struct PolicyRow {
-    static constexpr int kColumns = 16;
+    static constexpr int kColumns = 17;
     Nullable<int> v[kColumns];
     void from(const PolicyOverrides& p) {
         auto b = [](const std::optional<bool>& x) { return x ? std::optional<int>(*x ? 1 : 0) : std::nullopt; };
@@ -162,6 +162,7 @@ struct PolicyRow {
         v[13].set(b(p.students_start_muted));
         v[14].set(b(p.students_video_off));
         v[15].set(b(p.transcribe_recordings));
+        v[16].set(b(p.summarize_recordings));
     }
     PolicyOverrides to() const {
         auto b = [](const Nullable<int>& x) {
@@ -185,6 +186,7 @@ struct PolicyRow {
         p.students_start_muted = b(v[13]);
         p.students_video_off = b(v[14]);
         p.transcribe_recordings = b(v[15]);
+        p.summarize_recordings = b(v[16]);
         return p;
     }
 };

@@ -55,6 +55,29 @@ TEST(CoreConfig, S3IsOffByDefaultAndReadFromTheEnvironment) {
     EXPECT_EQ(load({{"LIVE_S3_PATH_STYLE", ""}})->s3_path_style, -1) << "empty as in .env.example: the default";
 }
 
+TEST(CoreConfig, TheAiServiceIsOffByDefaultAndItsSettingsAreChecked) {
+    auto none = load({});
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->ai_url, "") << "no transcript leaves for an AI service unless an operator says so";
+    EXPECT_EQ(none->ai_model, "gpt-4o-mini");
+    EXPECT_EQ(none->ai_part_chars, 60000);
+    auto set = load({{"LIVE_AI_URL", "https://api.openai.com/v1"},
+                     {"LIVE_AI_API_KEY", "sk-test"},
+                     {"LIVE_AI_MODEL", "gpt-4o"},
+                     {"LIVE_AI_PART_CHARS", "120000"}});
+    ASSERT_TRUE(set) << fields(set.error());
+    EXPECT_EQ(set->ai_url, "https://api.openai.com/v1");
+    EXPECT_EQ(set->ai_api_key, "sk-test");
+    EXPECT_EQ(set->ai_model, "gpt-4o");
+    EXPECT_EQ(set->ai_part_chars, 120000);
+    EXPECT_EQ(load({{"LIVE_AI_URL", "off"}})->ai_url, "");
+    auto bad = load({{"LIVE_AI_URL", "api.openai.com"}, {"LIVE_AI_PART_CHARS", "10"}});
+    ASSERT_FALSE(bad);
+    const std::string named = fields(bad.error());
+    EXPECT_NE(named.find("LIVE_AI_URL"), std::string::npos) << named;
+    EXPECT_NE(named.find("LIVE_AI_PART_CHARS"), std::string::npos) << named;
+}
+
 TEST(CoreConfig, BadS3ValuesNameTheirVariable) {
     auto bad = load({{"LIVE_S3_PART_MB", "4"}, {"LIVE_S3_LINK_SECONDS", "604801"}, {"LIVE_S3_PATH_STYLE", "maybe"}});
     ASSERT_FALSE(bad);

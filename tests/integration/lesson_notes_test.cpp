@@ -1,0 +1,413 @@
+// Seeds 13.2 and 13.3: a lesson's summary and quiz suggestions, on SQLite and PostgreSQL. A recording is
+// reported, copied and transcribed as in transcripts_test (real audio, a speech-to-text service on
+// loopback); once its transcript is ready, the make_lesson_notes jobs send it to a language model on
+// loopback that speaks OpenAI's chat completions API with structured outputs, and what comes back is
+// checked, kept and read through the API.
+#include <boost/json.hpp>
+#include <set>
+
+#include "fake_language_model.hpp"
+#include "fake_speech_to_text.hpp"
+#include "file_host.hpp"
+#include "harness.hpp"
+#include "recording_report.hpp"
+
+namespace lc::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kHookSecret = "jitsi-webhook-secret-0123456789";
+
+class LessonNotes : public ::testing::TestWithParam<Engine> {
+protected:
+    using School = TestServer::School;
+    static const std::string& video() {
+        static const std::string v = make_test_video(25, /*tone=*/true);  // one line of transcript
+        return v;
+    }
+    static const std::string& long_video() {
+        static const std::string v = make_test_video(65, /*tone=*/true);  // lines at 0:00, 0:30 and 1:00
+        return v;
+    }
+    FakeSpeechToText stt;
+    FakeLanguageModel ai;
+    FileHost host{{{"/rec.mp4", video()}, {"/long.mp4", long_video()}}};
+
+    Config settings() const {
+        Config cfg;
+        cfg.transcribe_url = stt.base_url();
+        cfg.transcribe_api_key = stt.key();
+        cfg.transcribe_piece_seconds = 10;
+        cfg.ai_url = ai.base_url();
+        cfg.ai_api_key = ai.key();
+        return cfg;
+    }
+    static void allow(TestServer& srv, const School& s, bool summaries) {
+        auto r = srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-policy/",
+                              json::object{{"transcribe_recordings", true}, {"summarize_recordings", summaries}},
+                              s.admin_token);
+        EXPECT_EQ(r.status, 200u) << r.body;
+    }
+    static std::string path(const std::string& id, const std::string& rid, const char* kind) {
+        return "/api/v1/live-sessions/" + id + "/recordings/" + rid + "/" + kind + "/";
+    }
+    static json::object notes(TestServer& srv, const std::string& id, const std::string& rid, const char* kind,
+                              const std::string& token) {
+        auto r = srv.get(path(id, rid, kind), token);
+        EXPECT_EQ(r.status, 200u) << r.body;
+        return r.status == 200 ? r.obj() : json::object{};
+    }
+    /// Lets the jobs' backoff pass and runs what is due; the instructor signs in again afterwards.
+    static void retry(TestServer& srv, School& s) {
+        srv.clock().advance(3700);
+        srv.app().workers().run_due();
+        s.instructor_token = srv.token_for(s.instructor, s.tenant);
+        s.admin_token = srv.token_for(s.admin, s.tenant);
+        for (std::size_t i = 0; i < s.students.size(); ++i)
+            s.student_tokens[i] = srv.token_for(s.students[i], s.tenant);
+    }
+};
+
+TEST_P(LessonNotes, AReadyTranscriptGetsASummaryAndQuizSuggestionsForTheRightReaders) {
+    ASSERT_FALSE(video().empty()) << "ffmpeg could not make the test video";
+    TestServer srv{GetParam(), true, settings()};
+    auto s = srv.make_school("notes", 1);
+    allow(srv, s, true);
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+
+    // What the model was asked: the transcript as timed lines, in its language, held to a strict schema.
+    auto seen = ai.seen();
+    ASSERT_EQ(seen.size(), 2u) << "one summary and one quiz request";
+    for (const auto& q : seen) {
+        EXPECT_EQ(q.model, "gpt-4o-mini");
+        EXPECT_TRUE(q.strict);
+        EXPECT_NE(q.system.find("\"tr\""), std::string::npos) << "written in the transcript's language";
+        EXPECT_EQ(q.user.rfind("Transcript:\n[0:00:00] istek 1 <0> sn istek 1 <4> sn", 0), 0u) << q.user;
+        EXPECT_NE(q.user.find("istek 3 <4> sn"), std::string::npos) << "the whole transcript";
+        // Strict structured outputs: every object lists all its properties as required, and no others.
+        std::vector<const json::object*> objects{&q.schema.as_object()};
+        while (!objects.empty()) {
+            const json::object* o = objects.back();
+            objects.pop_back();
+            if (o->contains("items") && o->at("items").is_object()) objects.push_back(&o->at("items").as_object());
+            if (!o->contains("properties")) continue;
+            EXPECT_EQ(o->at("additionalProperties"), false);
+            EXPECT_EQ(o->at("required").as_array().size(), o->at("properties").as_object().size());
+            for (const auto& [k, v] : o->at("properties").as_object()) objects.push_back(&v.as_object());
+        }
+    }
+    std::set<std::string> schemas{seen[0].schema_name, seen[1].schema_name};
+    EXPECT_EQ(schemas, (std::set<std::string>{"lesson_summary", "quiz_suggestions"}));
+
+    auto summary = notes(srv, id, rid, "summary", s.instructor_token);
+    EXPECT_EQ(summary.at("status"), "ready");
+    EXPECT_EQ(summary.at("progress").as_int64(), 100);
+    EXPECT_EQ(summary.at("kind"), "summary");
+    EXPECT_EQ(summary.at("language"), "tr");
+    EXPECT_EQ(summary.at("model"), "gpt-4o-mini-2024-07-18") << "the model that answered, as it says";
+    const auto& doc = summary.at("summary").as_object();
+    EXPECT_EQ(js(doc.at("overview")), "Ders özeti: istek 1 <0> sn istek 1 <4> sn");
+    ASSERT_EQ(doc.at("key_points").as_array().size(), 1u) << "the empty key point is not kept";
+    ASSERT_EQ(doc.at("timeline").as_array().size(), 1u);
+    EXPECT_EQ(doc.at("timeline").as_array()[0].at("title"), "Bölüm 0");
+
+    auto quiz = notes(srv, id, rid, "quiz", s.instructor_token);
+    EXPECT_EQ(quiz.at("status"), "ready");
+    const auto& questions = quiz.at("quiz").at("questions").as_array();
+    ASSERT_EQ(questions.size(), 2u) << "the question whose answer is not among its options is dropped";
+    EXPECT_EQ(questions[0].at("type"), "multiple_choice");
+    EXPECT_EQ(questions[0].at("answer_index").as_int64(), 2);
+    EXPECT_EQ(questions[0].at("answer"), "C 0");
+    EXPECT_EQ(questions[0].at("options").as_array().size(), 4u);
+    EXPECT_EQ(questions[1].at("type"), "open_ended");
+    EXPECT_EQ(questions[1].at("answer"), "Örnek cevap 0");
+    EXPECT_EQ(questions[1].at("answer_index").as_int64(), -1);
+    const auto& topics = quiz.at("quiz").at("topics").as_array();
+    EXPECT_EQ(topics.size(), 2u) << "the lesson's topics and those its questions test";
+    EXPECT_EQ(srv.count_rows("audit_logs WHERE action = 'recording.summarize'"), 0) << "made on its own, not asked";
+
+    // Students: the summary of a published recording; never the quiz (it holds the answers).
+    EXPECT_EQ(srv.get(path(id, rid, "summary"), s.student_tokens[0]).status, 404u) << "not published yet";
+    ASSERT_EQ(
+        srv.post("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/publish/", "", s.instructor_token).status,
+        200u);
+    EXPECT_EQ(srv.get(path(id, rid, "summary"), s.student_tokens[0]).status, 200u);
+    auto no_quiz = srv.get(path(id, rid, "quiz"), s.student_tokens[0]);
+    EXPECT_EQ(no_quiz.status, 403u);
+    EXPECT_NE(no_quiz.body.find("answers"), std::string::npos) << no_quiz.body;
+    EXPECT_EQ(srv.post(path(id, rid, "summary"), "", s.student_tokens[0]).status, 403u);
+    auto other = srv.make_school("notesother", 1);
+    EXPECT_EQ(srv.get(path(id, rid, "summary"), other.admin_token).status, 404u) << "another school's recording";
+    EXPECT_EQ(srv.post(path(id, rid, "quiz"), "", other.admin_token).status, 404u);
+    EXPECT_EQ(srv.get(path(id, rid, "summary") + "?format=pdf", s.instructor_token).status, 400u);
+    EXPECT_EQ(srv.get("/api/v1/live-sessions/" + id + "/recordings/nope/summary/", s.instructor_token).status, 400u);
+
+    // A new transcript drops what was made of the old one, and gets notes of its own.
+    ASSERT_EQ(
+        srv.post("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/transcript/", "", s.instructor_token).status,
+        202u);
+    EXPECT_EQ(srv.get(path(id, rid, "summary"), s.instructor_token).status, 404u);
+    srv.app().workers().run_due();
+    EXPECT_EQ(js(notes(srv, id, rid, "summary", s.instructor_token).at("summary").at("overview")),
+              "Ders özeti: istek 4 <0> sn istek 4 <4> sn");
+    EXPECT_EQ(ai.requests(), 4);
+
+    // Deleting the recording takes them with it.
+    ASSERT_EQ(srv.del("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/", s.instructor_token).status, 204u);
+    srv.app().workers().run_due();
+    EXPECT_EQ(srv.count_rows("live_recording_notes"), 0);
+}
+
+TEST_P(LessonNotes, ALongTranscriptGoesInPartsAndAnAttemptCutShortResumesAfterTheLastPartKept) {
+    ASSERT_FALSE(long_video().empty());
+    Config cfg = settings();
+    cfg.ai_part_chars = 100;  // one line of the transcript per part
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("notesparts", 1);
+    allow(srv, s, true);
+    ai.odd("lesson_summary", 2, {.status = 429});  // the second part is rate-limited
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/long.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+
+    auto summary = notes(srv, id, rid, "summary", s.instructor_token);
+    EXPECT_EQ(summary.at("status"), "processing") << "retried, not failed";
+    EXPECT_EQ(summary.at("progress").as_int64(), 25) << "one part of three kept, and the putting together to come";
+    EXPECT_FALSE(summary.contains("summary"));
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'queued' AND run_at = " +
+                             std::to_string(srv.clock().now() + FakeLanguageModel::kRetryAfterSeconds)),
+              1)
+        << "the rate limit's Retry-After sets the next try";
+
+    // The quiz went through: its three parts' questions together, in the order of the lesson.
+    auto quiz = notes(srv, id, rid, "quiz", s.instructor_token);
+    ASSERT_EQ(quiz.at("status"), "ready");
+    const auto& questions = quiz.at("quiz").at("questions").as_array();
+    ASSERT_EQ(questions.size(), 6u);
+    double last = -1;
+    for (const auto& q : questions) {
+        EXPECT_GE(q.at("start").to_number<double>(), last);
+        last = q.at("start").to_number<double>();
+    }
+    EXPECT_EQ(questions[0].at("answer"), "C 0");
+    EXPECT_EQ(js(questions[5].at("answer")).rfind("Örnek cevap 6", 0), 0u) << "the third part's, past 1:00";
+
+    retry(srv, s);
+    summary = notes(srv, id, rid, "summary", s.instructor_token);
+    ASSERT_EQ(summary.at("status"), "ready") << json::serialize(summary);
+    EXPECT_EQ(ai.requests("lesson_summary"), 5) << "parts 1, 2 (429), 2 and 3, then the whole: part 1 not sent again";
+    auto parts_sent = ai.seen();
+    std::vector<std::string> firsts;
+    for (const auto& q : parts_sent)
+        if (q.schema_name == "lesson_summary" && q.user.rfind("Part ", 0) == 0)
+            firsts.push_back(q.user.substr(0, q.user.find(':')));
+    EXPECT_EQ(firsts, (std::vector<std::string>{"Part 1 of 3 of the transcript (the notes of all parts are put "
+                                                "together afterwards)",
+                                                "Part 2 of 3 of the transcript (the notes of all parts are put "
+                                                "together afterwards)",
+                                                "Part 2 of 3 of the transcript (the notes of all parts are put "
+                                                "together afterwards)",
+                                                "Part 3 of 3 of the transcript (the notes of all parts are put "
+                                                "together afterwards)"}));
+    const auto& doc = summary.at("summary").as_object();
+    EXPECT_EQ(doc.at("overview"), "Bütün ders 3 parçada anlatıldı.") << "the whole, from the parts' notes";
+    EXPECT_EQ(doc.at("key_points").as_array().size(), 3u);
+    const auto& timeline = doc.at("timeline").as_array();
+    ASSERT_EQ(timeline.size(), 3u) << "the parts' timelines with their times, not one the model made up";
+    EXPECT_EQ(timeline[0].at("title"), "Bölüm 0");
+    for (std::size_t i = 0; i < timeline.size(); ++i)
+        EXPECT_EQ(js(timeline[i].at("title")),
+                  "Bölüm " + std::to_string(static_cast<int>(timeline[i].at("start").to_number<double>())));
+    EXPECT_GE(timeline[1].at("start").to_number<double>(), 30);
+    EXPECT_GE(timeline[2].at("start").to_number<double>(), 60);
+}
+
+TEST_P(LessonNotes, ARefusalFailsAtOnceAnAnswerThatIsNotJsonIsAskedAgainAndStaffCanAskAnew) {
+    ASSERT_FALSE(video().empty());
+    TestServer srv{GetParam(), true, settings()};
+    auto s = srv.make_school("notesodd", 1);
+    allow(srv, s, true);
+    ai.odd("lesson_summary", 1, {.refusal = "I'm sorry, I cannot help with that."});
+    ai.odd("quiz_suggestions", 1, {.content = "Elbette! İşte sorular: 1) ..."});
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+
+    auto summary = notes(srv, id, rid, "summary", s.instructor_token);
+    EXPECT_EQ(summary.at("status"), "failed");
+    EXPECT_EQ(summary.at("error"), "the AI model declined to answer");
+    EXPECT_FALSE(summary.contains("summary"));
+    auto quiz = notes(srv, id, rid, "quiz", s.instructor_token);
+    EXPECT_EQ(quiz.at("status"), "processing") << "a model may answer better the next time";
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'dead'"), 1);
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'queued' AND last_error LIKE "
+                             "'%not a JSON object%'"),
+              1);
+    retry(srv, s);
+    EXPECT_EQ(notes(srv, id, rid, "quiz", s.instructor_token).at("status"), "ready");
+
+    // Students do not see notes that are not ready.
+    ASSERT_EQ(
+        srv.post("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/publish/", "", s.instructor_token).status,
+        200u);
+    EXPECT_EQ(srv.get(path(id, rid, "summary"), s.student_tokens[0]).status, 404u);
+
+    // The instructor asks for the summary again.
+    auto asked = srv.post(path(id, rid, "summary"), "", s.instructor_token);
+    ASSERT_EQ(asked.status, 202u) << asked.body;
+    EXPECT_EQ(asked.obj().at("status"), "processing");
+    EXPECT_EQ(asked.obj().at("error"), "");
+    auto twice = srv.post(path(id, rid, "summary"), "", s.instructor_token);
+    EXPECT_EQ(twice.status, 409u) << "already on its way";
+    EXPECT_NE(twice.body.find("being made"), std::string::npos) << twice.body;
+    EXPECT_EQ(srv.count_rows("audit_logs WHERE action = 'recording.summarize'"), 1);
+    srv.app().workers().run_due();
+    EXPECT_EQ(notes(srv, id, rid, "summary", s.instructor_token).at("status"), "ready");
+    EXPECT_EQ(srv.get(path(id, rid, "summary"), s.student_tokens[0]).status, 200u);
+}
+
+TEST_P(LessonNotes, NothingIsSentWithoutTheSchoolsConsentAndAskingSaysWhatIsMissing) {
+    ASSERT_FALSE(video().empty());
+    TestServer srv{GetParam(), true, settings()};
+    auto s = srv.make_school("notesoff", 1);
+    allow(srv, s, false);  // transcripts yes, summaries no
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+    EXPECT_EQ(ai.requests(), 0) << "the policy is off by default: the transcript stays here";
+    auto none = srv.get(path(id, rid, "summary"), s.instructor_token);
+    EXPECT_EQ(none.status, 404u);
+    auto refused = srv.post(path(id, rid, "summary"), "", s.instructor_token);
+    EXPECT_EQ(refused.status, 409u);
+    EXPECT_NE(refused.body.find("summarize_recordings"), std::string::npos) << refused.body;
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes'"), 0);
+
+    // A course cannot opt its school in.
+    ASSERT_EQ(srv.put_json("/api/v1/courses/" + s.course.id + "/live-policy/",
+                           json::object{{"summarize_recordings", true}}, s.instructor_token)
+                  .status,
+              200u);
+    EXPECT_EQ(srv.post(path(id, rid, "quiz"), "", s.instructor_token).status, 409u);
+
+    // The school says yes: the staff ask for this recording's quiz.
+    allow(srv, s, true);
+    auto asked = srv.post(path(id, rid, "quiz"), "", s.instructor_token);
+    ASSERT_EQ(asked.status, 202u) << asked.body;
+    EXPECT_EQ(srv.count_rows("audit_logs WHERE action = 'recording.suggest_quiz'"), 1);
+    srv.app().workers().run_due();
+    EXPECT_EQ(notes(srv, id, rid, "quiz", s.instructor_token).at("status"), "ready");
+    EXPECT_EQ(srv.get(path(id, rid, "summary"), s.instructor_token).status, 404u) << "only what was asked for";
+
+    // A recording with no transcript.
+    auto [bare_id, bare_rid] = report_jitsi_recording(srv, s, "http://127.0.0.1:9/gone.mp4", kHookSecret);
+    ASSERT_FALSE(bare_rid.empty());
+    auto early = srv.post(path(bare_id, bare_rid, "summary"), "", s.instructor_token);
+    EXPECT_EQ(early.status, 409u);
+    EXPECT_NE(early.body.find("no transcript"), std::string::npos) << early.body;
+}
+
+TEST_P(LessonNotes, WithoutAnAiServiceAskingNamesTheSetting) {
+    ASSERT_FALSE(video().empty());
+    Config cfg = settings();
+    cfg.ai_url.clear();
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("notesnone", 1);
+    allow(srv, s, true);
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes'"), 0);
+    auto asked = srv.post(path(id, rid, "summary"), "", s.instructor_token);
+    EXPECT_EQ(asked.status, 409u);
+    EXPECT_NE(asked.body.find("LIVE_AI_URL"), std::string::npos) << asked.body;
+}
+
+TEST_P(LessonNotes, TurningThePolicyOffStopsWhatIsUnderWayAndDropsWhatWasKept) {
+    ASSERT_FALSE(long_video().empty());
+    Config cfg = settings();
+    cfg.ai_part_chars = 100;
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("noteswithdraw", 1);
+    allow(srv, s, true);
+    ai.odd("lesson_summary", 2, {.status = 503});
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/long.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+    EXPECT_EQ(notes(srv, id, rid, "summary", s.instructor_token).at("progress").as_int64(), 25);
+    const int sent = ai.requests("lesson_summary");
+    allow(srv, s, false);
+    retry(srv, s);
+    EXPECT_EQ(srv.get(path(id, rid, "summary"), s.instructor_token).status, 404u);
+    EXPECT_EQ(srv.count_rows("live_recording_notes WHERE kind = 'summary'"), 0) << "what was kept is dropped";
+    EXPECT_EQ(ai.requests("lesson_summary"), sent) << "nothing more is sent";
+    EXPECT_EQ(notes(srv, id, rid, "quiz", s.instructor_token).at("status"), "ready") << "finished before: kept";
+}
+
+TEST_P(LessonNotes, AWrongKeyIsRetriedWithTheSettingNamedThenTheNotesFail) {
+    ASSERT_FALSE(video().empty());
+    Config cfg = settings();
+    cfg.ai_api_key = "not-the-key";
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("noteskey", 1);
+    allow(srv, s, true);
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+    EXPECT_EQ(notes(srv, id, rid, "summary", s.instructor_token).at("status"), "processing");
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND last_error LIKE '%LIVE_AI_API_KEY%'"), 2);
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND last_error LIKE '%not-the-key%'"), 0);
+    for (int i = 0; i < 8; ++i) retry(srv, s);
+    auto failed = notes(srv, id, rid, "summary", s.instructor_token);
+    EXPECT_EQ(failed.at("status"), "failed");
+    EXPECT_EQ(failed.at("error"), "the AI service refused our key");
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'dead' AND attempts = 8"), 2);
+}
+
+TEST_P(LessonNotes, ATranscriptTooLongForTheModelFailsAtOnceAndAFencedAnswerIsRead) {
+    ASSERT_FALSE(video().empty());
+    TestServer srv{GetParam(), true, settings()};
+    auto s = srv.make_school("noteslimits", 1);
+    allow(srv, s, true);
+    ai.odd("lesson_summary", 1, {.status = 400, .code = "context_length_exceeded"});
+    // A server not held to the schema wraps its JSON in a Markdown fence.
+    const std::string quiz =
+        json::serialize(json::object{{"topics", json::array{"Kesirler"}},
+                                     {"questions", json::array{json::object{{"type", "open_ended"},
+                                                                            {"question", "Kesir nedir?"},
+                                                                            {"options", json::array{}},
+                                                                            {"answer_index", -1},
+                                                                            {"answer", "Bir bütünün parçası."},
+                                                                            {"explanation", ""},
+                                                                            {"topic", "Kesirler"},
+                                                                            {"start", 3}}}}});
+    ai.odd("quiz_suggestions", 1, {.content = "```json\n" + quiz + "\n```"});
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+
+    auto summary = notes(srv, id, rid, "summary", s.instructor_token);
+    EXPECT_EQ(summary.at("status"), "failed") << "sending the same text again cannot help";
+    EXPECT_EQ(summary.at("error"), "the transcript is longer than the AI model reads");
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'dead' AND attempts = 1 AND "
+                             "last_error LIKE '%LIVE_AI_PART_CHARS%'"),
+              1)
+        << "the operator is told what to change";
+    auto read = notes(srv, id, rid, "quiz", s.instructor_token);
+    ASSERT_EQ(read.at("status"), "ready");
+    EXPECT_EQ(read.at("quiz").at("questions").as_array().at(0).at("answer"), "Bir bütünün parçası.");
+}
+
+TEST_P(LessonNotes, AModelThatDoesNotExistIsASettingToFix) {
+    ASSERT_FALSE(video().empty());
+    Config cfg = settings();
+    cfg.ai_model = "gpt-9";
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("notesmodel", 1);
+    allow(srv, s, true);
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+    EXPECT_EQ(notes(srv, id, rid, "summary", s.instructor_token).at("status"), "processing");
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'queued' AND last_error LIKE "
+                             "'%LIVE_AI_MODEL%'"),
+              2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, LessonNotes, ::testing::ValuesIn(available_engines()), engine_name);
+
+}  // namespace
+}  // namespace lc::testing
