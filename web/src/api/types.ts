@@ -209,6 +209,69 @@ export interface Transcript {
   segments: TranscriptSegment[];
 }
 
+/** What a language model makes of a ready transcript (seeds 13.2, 13.3): a lesson summary or quiz suggestions. */
+export type RecordingNotesKind = 'summary' | 'quiz';
+
+/** "processing" is being made (progress tells how far), "ready" holds its content, "failed" says why in error. */
+export type RecordingNotesStatus = 'processing' | 'ready' | 'failed';
+
+/** One stretch of the lesson in a summary's timeline, from `start` seconds into the recording. */
+export interface SummaryTimelineItem {
+  start: number;
+  title: string;
+  summary: string;
+}
+
+export interface LessonSummary {
+  overview: string;
+  key_points: string[];
+  timeline: SummaryTimelineItem[];
+}
+
+export type QuizQuestionType = 'multiple_choice' | 'open_ended';
+
+/** A suggested question; answer_index is the correct option's index (-1 for an open-ended one). */
+export interface QuizQuestion {
+  type: QuizQuestionType;
+  question: string;
+  options: string[];
+  answer_index: number;
+  /** The correct option's text, or a model answer to an open-ended question. */
+  answer: string;
+  explanation: string;
+  topic: string;
+  /** Seconds into the recording the question refers to. */
+  start: number;
+}
+
+export interface LessonQuiz {
+  topics: string[];
+  questions: QuizQuestion[];
+}
+
+/**
+ * GET/POST .../recordings/{rid}/summary/ and .../quiz/ (the quiz for the class's staff only: it holds the
+ * answers). `summary` or `quiz`, after its kind, is sent only once the status is "ready".
+ */
+export interface RecordingNotes {
+  recording_id: string;
+  session_id: string;
+  kind: RecordingNotesKind;
+  status: RecordingNotesStatus;
+  /** 0-100 while being made. */
+  progress: number;
+  /** ISO 639-1 code of the content's language. */
+  language: string;
+  /** The language model that made it. */
+  model: string;
+  /** Why it failed, as a sentence for a person; "" otherwise. */
+  error: string;
+  created_at: string;
+  updated_at: string;
+  summary?: LessonSummary;
+  quiz?: LessonQuiz;
+}
+
 /** GET .../recordings/{rid}/access/: a signed link to the video, valid for a few minutes. */
 export interface RecordingAccess {
   url: string;

@@ -608,7 +608,7 @@ describe('RecordingsPanel — transcripts', () => {
     renderPanel('participant');
     await screen.findByRole('list');
     expect(transcriptLine(R1)).toHaveTextContent(/^Transkript \(tr\)$/);
-    expect(buttonsOf(R1)).toEqual(['VTT', 'SRT', 'Transkripti göster', 'İzle']);
+    expect(buttonsOf(R1)).toEqual(['VTT', 'SRT', 'Transkripti göster', 'Özet', 'İzle']);
     const vtt = screen.getByRole('button', { name: 'VTT' });
     expect(vtt).toHaveAccessibleDescription('26 Kas 2026 14:00 kaydı Transkript (tr)');
 
@@ -822,7 +822,7 @@ describe('RecordingsPanel — transcripts', () => {
     expect(transcriptLine(R1)).toHaveTextContent(/^Transcribing… 42%$/);
     expect(transcriptLine(R2)).toHaveTextContent(/^Transcript \(en\)$/);
     expect(transcriptLine(R3)).toHaveTextContent(/^Could not be transcribed\.$/);
-    expect(buttonsOf(R2)).toEqual(['VTT', 'SRT', 'Show transcript', 'Watch', 'Unpublish', 'Delete']);
+    expect(buttonsOf(R2)).toEqual(['VTT', 'SRT', 'Show transcript', 'Summary', 'Quiz suggestions', 'Watch', 'Unpublish', 'Delete']);
     expect(buttonsOf(R3)).toEqual(['Watch', 'Unpublish', 'Transcribe', 'Delete']);
     await user.click(screen.getByRole('button', { name: 'Show transcript' }));
     expect(await screen.findByRole('region', { name: 'Transcript: Recording of 26 Nov 2026, 14:00' })).toHaveTextContent(

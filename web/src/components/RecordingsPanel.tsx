@@ -8,6 +8,7 @@ import { fileNameFromDisposition, saveBlob } from '../lib/download';
 import { errorMessage } from '../lib/errors';
 import { formatDateTime, formatDuration, formatTimestamp } from '../lib/time';
 import { useAuthedImage } from '../lib/useAuthedImage';
+import { LessonNotes, notesPath } from './LessonNotes';
 import { Notice } from './Notice';
 import { QueryState, SignedLinkNotice } from './PanelStatus';
 
@@ -32,6 +33,10 @@ function transcriptPath(base: string, r: Recording, format: 'json' | 'vtt' | 'sr
  * be downloaded as WebVTT or SubRip subtitles (fetched with the bearer token) or read here, with each
  * segment's position in the recording. The video itself opens in a new tab, so there is no player here
  * to hand the subtitles to.
+ *
+ * Lesson notes (seeds 13.2, 13.3), for a recording whose transcript is ready: "Summary" shows what the AI
+ * service made of the transcript (to a student once it is ready), "Quiz suggestions" (the class's staff
+ * only: it holds the answers) its suggested questions; the staff ask for either there (LessonNotes).
  */
 export function RecordingsPanel({
   sessionId,
@@ -55,7 +60,8 @@ export function RecordingsPanel({
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   const [opened, setOpened] = useState<RecordingAccess | null>(null);
-  const [shownTranscripts, setShownTranscripts] = useState<ReadonlySet<string>>(() => new Set());
+  // What is unfolded under the recordings: "transcript:<id>", "summary:<id>", "quiz:<id>".
+  const [shownParts, setShownParts] = useState<ReadonlySet<string>>(() => new Set());
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const list = useQuery({
@@ -123,12 +129,29 @@ export function RecordingsPanel({
   const canTranscribe = (r: Recording) =>
     manager && (r.transcript_status === 'none' || r.transcript_status === 'failed') && r.storage_status === 'stored';
 
-  const toggleTranscript = (id: string) =>
-    setShownTranscripts((cur) => {
+  const toggle = (part: string) =>
+    setShownParts((cur) => {
       const next = new Set(cur);
-      if (!next.delete(id)) next.add(id);
+      if (!next.delete(part)) next.add(part);
       return next;
     });
+
+  /** A button that unfolds a part under the recording (its transcript, summary, quiz suggestions). */
+  const partToggle = (r: Recording, part: 'transcript' | 'summary' | 'quiz', controls: string, label: string) => {
+    const open = shownParts.has(`${part}:${r.id}`);
+    return (
+      <button
+        type="button"
+        className="small"
+        aria-expanded={open}
+        aria-controls={open ? controls : undefined}
+        aria-describedby={`recording-${r.id}`}
+        onClick={() => toggle(`${part}:${r.id}`)}
+      >
+        {label}
+      </button>
+    );
+  };
 
   /** Saves the subtitles file under the name the server gives (Content-Disposition). */
   const downloadTranscript = async (r: Recording, format: 'vtt' | 'srt') => {
@@ -235,7 +258,9 @@ export function RecordingsPanel({
             const stored = manager ? storage(r) : null;
             const transcribed = transcript(r);
             const ready = r.transcript_status === 'ready';
-            const shown = ready && shownTranscripts.has(r.id);
+            const shown = ready && shownParts.has(`transcript:${r.id}`);
+            const summaryShown = ready && shownParts.has(`summary:${r.id}`);
+            const quizShown = ready && manager && shownParts.has(`quiz:${r.id}`);
             // "VTT" alone says little: the files' buttons are described by the recording and its transcript.
             const fileAbout = `recording-${r.id} transcript-${r.id}`;
             const title = t('recording.item', { date: formatDateTime(r.created_at, lang, timeZone) });
@@ -272,16 +297,14 @@ export function RecordingsPanel({
                         <>
                           {button(r, 'vtt', t('recording.transcript.vtt'), 'small', fileAbout)}
                           {button(r, 'srt', t('recording.transcript.srt'), 'small', fileAbout)}
-                          <button
-                            type="button"
-                            className="small"
-                            aria-expanded={shown}
-                            aria-controls={shown ? `transcript-text-${r.id}` : undefined}
-                            aria-describedby={`recording-${r.id}`}
-                            onClick={() => toggleTranscript(r.id)}
-                          >
-                            {t(shown ? 'recording.transcript.hide' : 'recording.transcript.show')}
-                          </button>
+                          {partToggle(
+                            r,
+                            'transcript',
+                            `transcript-text-${r.id}`,
+                            t(shown ? 'recording.transcript.hide' : 'recording.transcript.show'),
+                          )}
+                          {partToggle(r, 'summary', `summary-${r.id}`, t('recording.summary.show'))}
+                          {manager && partToggle(r, 'quiz', `quiz-${r.id}`, t('recording.quiz.show'))}
                         </>
                       )}
                     </div>
@@ -291,6 +314,24 @@ export function RecordingsPanel({
                       id={`transcript-text-${r.id}`}
                       path={transcriptPath(base, r, 'json')}
                       label={t('recording.transcript.listLabel', { title })}
+                    />
+                  )}
+                  {summaryShown && (
+                    <LessonNotes
+                      id={`summary-${r.id}`}
+                      kind="summary"
+                      path={notesPath(base, r.id, 'summary')}
+                      manager={manager}
+                      label={t('recording.summary.label', { title })}
+                    />
+                  )}
+                  {quizShown && (
+                    <LessonNotes
+                      id={`quiz-${r.id}`}
+                      kind="quiz"
+                      path={notesPath(base, r.id, 'quiz')}
+                      manager={manager}
+                      label={t('recording.quiz.label', { title })}
                     />
                   )}
                 </div>

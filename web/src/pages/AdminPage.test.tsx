@@ -57,6 +57,7 @@ const NULL_OVERRIDES = {
   recording_required: null,
   auto_recording: null,
   transcribe_recordings: null,
+  summarize_recordings: null,
   recording_retention_days: null,
   attendance_threshold_percent: null,
   minimum_duration_minutes: null,
@@ -77,6 +78,7 @@ const POLICY: PolicyView = {
     recording_required: true,
     auto_recording: false,
     transcribe_recordings: false,
+    summarize_recordings: false,
     recording_retention_days: 90,
     attendance_threshold_percent: 80,
     minimum_duration_minutes: 5,
@@ -362,6 +364,45 @@ describe('AdminPage: tabs and policy', () => {
     });
     expect(
       await screen.findByLabelText('Transcribe recordings (their audio is sent to the speech-to-text service)'),
+    ).toHaveValue('on');
+  });
+
+  it('has summaries and quiz suggestions next to the transcription, off by default, and saves them', async () => {
+    const api = fakeApi({
+      [`GET ${CONFIG_PATH}`]: () => [200, { configs: [JITSI] }],
+      [`GET ${POLICY_PATH}`]: () => [200, POLICY],
+      [`PUT ${POLICY_PATH}`]: (c) => [200, { overrides: c.body, effective: { ...POLICY.effective, summarize_recordings: true } }],
+    });
+    const u = userEvent.setup({ delay: null });
+    renderAdmin(ADMIN, '/admin?tab=policy');
+    const summarize = await screen.findByLabelText(
+      'Kayıtların yazıya dökümünden özet ve quiz önerisi çıkarılsın (döküm, yapay zekâ servisine gönderilir)',
+    );
+    // Right after the transcription it builds on.
+    const transcribe = screen.getByLabelText(
+      'Kayıtlar yazıya dökülsün (ses, konuşmayı yazıya çeviren servise gönderilir)',
+    );
+    const selects = screen.getAllByRole('combobox');
+    expect(selects.indexOf(summarize)).toBe(selects.indexOf(transcribe) + 1);
+    expect(summarize).toHaveValue('inherit');
+    expect(within(summarize).getByRole('option', { name: 'Varsayılan (Kapalı)' })).toBeInTheDocument();
+    expect(summarize).toHaveAccessibleDescription('Şu an geçerli: Kapalı.');
+    await u.selectOptions(summarize, 'on');
+    await u.click(screen.getByRole('button', { name: 'Kaydet' }));
+    await screen.findByText('Ders kuralları kaydedildi.');
+    expect(api.sent('PUT', POLICY_PATH)[0].body).toEqual({
+      ...NULL_OVERRIDES,
+      attendance_threshold_percent: 80,
+      summarize_recordings: true,
+    });
+    expect(summarize).toHaveAccessibleDescription('Şu an geçerli: Açık.');
+    expect(transcribe).toHaveValue('inherit');
+
+    await act(async () => {
+      await i18n.changeLanguage('en');
+    });
+    expect(
+      await screen.findByLabelText('Summaries and quiz suggestions from transcripts (the transcript is sent to the AI service)'),
     ).toHaveValue('on');
   });
 });
