@@ -356,6 +356,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                      [self](const store::Job& job) { return self->recording_storage_->run_thumbnail_job(job); });
     a->registry_.add(services::TranscriptService::kJob,
                      [self](const store::Job& job) { return self->transcripts_->run_job(job); });
+    a->registry_.add(services::TranscriptService::kImportJob,
+                     [self](const store::Job& job) { return self->transcripts_->run_import_job(job); });
     a->registry_.add(services::LessonNotesService::kJob,
                      [self](const store::Job& job) { return self->lesson_notes_->run_job(job); });
     a->registry_.add(services::RecordingService::kCleanupJob, [self](const store::Job&) -> Status {

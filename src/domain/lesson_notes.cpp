@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <set>
 
+#include "core/text.hpp"
+
 namespace lc::domain {
 
 namespace {
@@ -24,14 +26,6 @@ double clamp_time(double t, double duration) {
     if (!std::isfinite(t) || t < 0) return 0;
     if (duration > 0 && t > duration) return duration;
     return std::round(t * 10) / 10;
-}
-
-/// Case-insensitive for ASCII only: enough to see the same question or topic twice.
-std::string fold(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
 }
 
 }  // namespace
@@ -95,7 +89,7 @@ LessonSummary clean_summary(LessonSummary s, double duration) {
     std::set<std::string> seen;
     for (const auto& k : s.key_points) {
         std::string point = clean_field(k, kMaxNoteBytes);
-        if (point.empty() || !seen.insert(fold(point)).second) continue;
+        if (point.empty() || !seen.insert(ascii_lower(point)).second) continue;
         out.key_points.push_back(std::move(point));
         if (out.key_points.size() == kMaxKeyPoints) break;
     }
@@ -119,7 +113,7 @@ Quiz clean_quiz(Quiz q, double duration) {
     std::set<std::string> topics;
     for (const auto& t : q.topics) {
         std::string topic = clean_field(t, 200);
-        if (topic.empty() || !topics.insert(fold(topic)).second) continue;
+        if (topic.empty() || !topics.insert(ascii_lower(topic)).second) continue;
         out.topics.push_back(std::move(topic));
         if (out.topics.size() == kMaxTopics) break;
     }
@@ -132,12 +126,12 @@ Quiz clean_quiz(Quiz q, double duration) {
         c.explanation = clean_field(in.explanation, kMaxNoteBytes);
         c.topic = clean_field(in.topic, 200);
         c.start = clamp_time(in.start, duration);
-        if (c.question.empty() || asked.count(fold(c.question))) continue;
+        if (c.question.empty() || asked.count(ascii_lower(c.question))) continue;
         if (c.type == "multiple_choice") {
             std::set<std::string> distinct;
             for (const auto& o : in.options) {
                 std::string option = clean_field(o, kMaxNoteBytes);
-                if (option.empty() || !distinct.insert(fold(option)).second) {
+                if (option.empty() || !distinct.insert(ascii_lower(option)).second) {
                     c.options.clear();  // an empty or repeated option: the indexes cannot be trusted
                     break;
                 }
@@ -154,8 +148,8 @@ Quiz clean_quiz(Quiz q, double duration) {
         } else {
             continue;
         }
-        asked.insert(fold(c.question));
-        if (!c.topic.empty() && out.topics.size() < kMaxTopics && topics.insert(fold(c.topic)).second)
+        asked.insert(ascii_lower(c.question));
+        if (!c.topic.empty() && out.topics.size() < kMaxTopics && topics.insert(ascii_lower(c.topic)).second)
             out.topics.push_back(c.topic);
         out.questions.push_back(std::move(c));
     }

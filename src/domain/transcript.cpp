@@ -86,6 +86,118 @@ void append_segments(std::vector<TranscriptSegment>& all, const std::vector<Tran
     for (auto& s : kept) all.push_back(std::move(s));
 }
 
+namespace {
+
+/// "[hh:]mm:ss.ttt" in seconds; none when it is not one.
+std::optional<double> vtt_time(std::string_view t) {
+    int parts[3] = {0, 0, 0}, n = 0;
+    std::size_t at = 0;
+    for (;;) {
+        std::size_t digits = 0;
+        long long v = 0;
+        while (at < t.size() && t[at] >= '0' && t[at] <= '9' && digits < 9) v = v * 10 + (t[at++] - '0'), ++digits;
+        if (digits == 0 || n == 3) return std::nullopt;
+        parts[n++] = static_cast<int>(v);
+        if (at < t.size() && t[at] == ':') {
+            ++at;
+            continue;
+        }
+        break;
+    }
+    if (n < 2 || at + 4 != t.size() || t[at] != '.') return std::nullopt;
+    int millis = 0;
+    for (std::size_t i = at + 1; i < t.size(); ++i) {
+        if (t[i] < '0' || t[i] > '9') return std::nullopt;
+        millis = millis * 10 + (t[i] - '0');
+    }
+    const int h = n == 3 ? parts[0] : 0, m = parts[n - 2], s = parts[n - 1];
+    if (m > 59 || s > 59) return std::nullopt;
+    return h * 3600.0 + m * 60.0 + s + millis / 1000.0;
+}
+
+/// A cue's text without its tags, a voice span's name kept, character references read.
+std::string cue_text(std::string_view raw) {
+    std::string out;
+    for (std::size_t i = 0; i < raw.size();) {
+        if (raw[i] == '<') {
+            const auto close = raw.find('>', i);
+            if (close == std::string_view::npos) break;
+            std::string_view tag = raw.substr(i + 1, close - i - 1);
+            if (tag.size() > 2 && tag[0] == 'v' && (tag[1] == ' ' || tag[1] == '.' || tag[1] == '\t')) {
+                const auto name_at = tag.find_first_of(" \t");
+                if (name_at != std::string_view::npos) {
+                    std::string name = caption_line(tag.substr(name_at + 1));
+                    if (!name.empty()) out += name + ": ";
+                }
+            }
+            i = close + 1;
+            continue;
+        }
+        if (raw[i] == '&') {
+            static const std::pair<std::string_view, std::string_view> kRefs[] = {
+                {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&nbsp;", " "}, {"&lrm;", ""}, {"&rlm;", ""}};
+            bool read = false;
+            for (const auto& [ref, text] : kRefs)
+                if (raw.substr(i, ref.size()) == ref) {
+                    out += text;
+                    i += ref.size();
+                    read = true;
+                    break;
+                }
+            if (read) continue;
+        }
+        out += raw[i++];
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::vector<TranscriptSegment>> parse_webvtt(std::string_view file) {
+    if (file.substr(0, 3) == "\xEF\xBB\xBF") file.remove_prefix(3);
+    if (file.substr(0, 6) != "WEBVTT" ||
+        (file.size() > 6 && file[6] != '\n' && file[6] != '\r' && file[6] != ' ' && file[6] != '\t'))
+        return std::nullopt;
+    std::vector<std::string_view> lines;
+    for (std::size_t at = 0; at <= file.size();) {
+        std::size_t end = file.find_first_of("\r\n", at);
+        if (end == std::string_view::npos) end = file.size();
+        lines.push_back(file.substr(at, end - at));
+        if (end < file.size() && file[end] == '\r' && end + 1 < file.size() && file[end + 1] == '\n') ++end;
+        at = end + 1;
+    }
+    std::vector<TranscriptSegment> cues;
+    std::size_t i = 1;                                  // the signature line
+    while (i < lines.size() && !lines[i].empty()) ++i;  // its header lines
+    while (i < lines.size()) {
+        while (i < lines.size() && lines[i].empty()) ++i;
+        const std::size_t block = i;
+        while (i < lines.size() && !lines[i].empty()) ++i;
+        if (block == i) break;
+        std::size_t timing = block;
+        if (lines[timing].find("-->") == std::string_view::npos) ++timing;  // an identifier first
+        if (timing >= i || lines[timing].find("-->") == std::string_view::npos)
+            continue;  // NOTE, STYLE, REGION or no cue at all
+        const std::string_view t = lines[timing];
+        const auto arrow = t.find("-->");
+        auto word = [](std::string_view s) {
+            const auto b = s.find_first_not_of(" \t");
+            if (b == std::string_view::npos) return std::string_view{};
+            s.remove_prefix(b);
+            return s.substr(0, s.find_first_of(" \t"));
+        };
+        const auto start = vtt_time(word(t.substr(0, arrow))), end = vtt_time(word(t.substr(arrow + 3)));
+        if (!start || !end) continue;
+        std::string text;
+        for (std::size_t l = timing + 1; l < i; ++l) {
+            if (!text.empty()) text += ' ';
+            text += cue_text(lines[l]);
+        }
+        cues.push_back({*start, *end, std::move(text)});
+    }
+    return cues;
+}
+
 std::string to_webvtt(const std::vector<TranscriptSegment>& segments) {
     std::string out = "WEBVTT\n";
     for (const auto& s : segments) {

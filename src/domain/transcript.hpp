@@ -1,6 +1,7 @@
 #pragma once
 // Seed 13.1: a recording's transcript, as timed segments of speech, and the two caption formats
 // players and editors read (WebVTT for the browser's <track>, SubRip for everything else).
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,14 @@ constexpr std::size_t kMaxSegmentBytes = 2000;
 /// order of their start.
 void append_segments(std::vector<TranscriptSegment>& all, const std::vector<TranscriptSegment>& piece, double offset,
                      double length);
+
+/// The cues of a WebVTT file (W3C WebVTT), as a provider hands its own transcript over (Zoom's audio
+/// transcript): the "WEBVTT" signature, then cue blocks of an optional identifier, a timing line
+/// ("[hh:]mm:ss.ttt --> [hh:]mm:ss.ttt", settings after it ignored) and the cue's text. NOTE, STYLE and
+/// REGION blocks are skipped; a voice span's name is kept ("<v Ayşe>Günaydın" reads "Ayşe: Günaydın"),
+/// other tags dropped and character references (&amp; &lt; &gt; &nbsp; ...) read. Cues as they are (the
+/// caller cleans and bounds them with append_segments); none when the text is not WebVTT.
+std::optional<std::vector<TranscriptSegment>> parse_webvtt(std::string_view file);
 
 /// A WebVTT file (W3C WebVTT): "WEBVTT", then one cue per segment; cue text escaped (&, <, >).
 std::string to_webvtt(const std::vector<TranscriptSegment>& segments);

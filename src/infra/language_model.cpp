@@ -57,7 +57,9 @@ Result<JsonAnswer> ask_for_json(const HttpClient& http, const LanguageModel& ser
                                   "HTTP " + std::to_string(status) + where + ": check LIVE_AI_API_KEY");
     if (status < 200 || status > 299) {
         const ApiError why = api_error(*res);
-        if (why.code == "context_length_exceeded")
+        // OpenAI says it with a code; vLLM in its message, llama.cpp's server with a type of its own.
+        if (why.code == "context_length_exceeded" || why.type == "exceed_context_size_error" ||
+            why.message.find("maximum context length") != std::string::npos)
             return Error::give_up(Error{Code::kInvalidArgument, "the transcript is longer than the AI model reads",
                                         "HTTP " + std::to_string(status) + where +
                                             ": lower LIVE_AI_PART_CHARS or use a model that reads more (" +
@@ -100,7 +102,8 @@ Result<JsonAnswer> ask_for_json(const HttpClient& http, const LanguageModel& ser
                                             utf8_prefix(clean_text(content.substr(0, 400)), 200));
     JsonAnswer out;
     out.json = std::string(doc);
-    out.model = v.get_object().contains("model") ? text_at(v.get_object(), "model") : service.model;
+    // Shown to readers and kept: as clean text of a sensible length, whatever a service sends.
+    out.model = utf8_prefix(clean_text(text_at(v.get_object(), "model")), 100);
     if (out.model.empty()) out.model = service.model;
     return out;
 }

@@ -14,9 +14,10 @@ ApiError api_error(const HttpResponse& r) {
     json::value v = json::parse(r.body, ec);
     if (!ec && v.is_object())
         if (const auto* e = v.get_object().if_contains("error"); e && e->is_object()) {
-            out.message = utf8_prefix(text_at(e->get_object(), "message"), 300);
-            out.param = text_at(e->get_object(), "param");
+            out.message = utf8_prefix(clean_text(text_at(e->get_object(), "message")), 300);
+            out.param = utf8_prefix(clean_text(text_at(e->get_object(), "param")), 100);
             out.code = text_at(e->get_object(), "code");
+            out.type = text_at(e->get_object(), "type");
         }
     if (out.message.empty()) out.message = utf8_prefix(clean_text(r.body.substr(0, 400)), 200);
     return out;

@@ -13,6 +13,7 @@ struct ApiError {
     std::string message;  // its message, else the body's start; as clean text (it goes to the database)
     std::string param;    // the request field it is about ("file", "model", ...), when it says
     std::string code;     // its code ("context_length_exceeded", ...), when it says
+    std::string type;     // its type ("invalid_request_error", "exceed_context_size_error", ...)
 };
 ApiError api_error(const HttpResponse& r);
 

@@ -81,6 +81,14 @@ Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clo
                     else if (auto meeting_start = parse_iso8601(text_at(object, "start_time")))
                         ev.payload["chat_started_at"] = *meeting_start;
                 }
+                // Seed 13.1: Zoom's own audio transcript (WebVTT), when the account has it on; its closed
+                // captions (CC) when there is no transcript.
+                if ((type == "TRANSCRIPT" ||
+                     (type == "CC" && text_at(&ev.payload, "transcript_type") != "TRANSCRIPT")) &&
+                    !text_at(&file, "download_url").empty()) {
+                    ev.payload["transcript_url"] = text_at(&file, "download_url");
+                    ev.payload["transcript_type"] = type;
+                }
                 if (type != "MP4" || !url.empty()) continue;
                 url = text_at(&file, "download_url");
                 file_id = text_at(&file, "id");

@@ -14,6 +14,7 @@
 #include "providers/chat_logs.hpp"
 #include "providers/whiteboard.hpp"
 #include "services/audit.hpp"
+#include "services/provider_files.hpp"
 #include "services/sealed_links.hpp"
 #include "store/artifact_repo.hpp"
 
@@ -116,14 +117,6 @@ bool write_file(const std::string& path, std::string_view bytes) {
     return static_cast<bool>(out.flush());
 }
 
-/// Reads a small downloaded file whole (the download capped its size).
-std::optional<std::string> read_small_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return std::move(s).str();
-}
 }  // namespace
 
 namespace {
@@ -387,26 +380,8 @@ Status ArtifactService::run_chat_export_job(const store::Job& job) {
 Result<std::string> ArtifactService::fetch_file(const std::string& url,
                                                 std::vector<std::pair<std::string, std::string>> headers,
                                                 long long max_bytes, const std::string& scratch_name) {
-    auto scratch = scratch_.scratch_path(scratch_name + ".part");
-    if (!scratch) return scratch.take_error();
-    infra::DownloadRequest d;
-    d.url = url;
-    d.headers = std::move(headers);
-    d.to_path = *scratch;
-    d.max_bytes = max_bytes;
-    d.public_only = !opt_.allow_private_sources;
-    d.total_timeout = std::chrono::seconds(300);
-    auto got = infra::download_to_file(d);
-    std::optional<std::string> text = got ? read_small_file(*scratch) : std::nullopt;
-    std::remove(scratch->c_str());
-    if (!got) {
-        // Not there yet, or the provider is down: retried, then dead. A private address, plain http, a
-        // file too large or a 4xx: trying again cannot help, so dead now (the ops view counts it).
-        if (got.error().code == Code::kInvalidArgument) return Error::give_up(got.take_error());
-        return got.take_error();
-    }
-    if (!text) return Error::unavailable("a downloaded file could not be read back");
-    return std::move(*text);
+    return fetch_small_file(
+        scratch_, SmallFileRequest{url, std::move(headers), max_bytes, scratch_name, opt_.allow_private_sources});
 }
 
 void queue_whiteboard_export(soci::session& sql, const WhiteboardSource& source, UnixTime now) {

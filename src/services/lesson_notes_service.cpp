@@ -58,9 +58,12 @@ std::string quiz_schema() {
 }
 
 std::string language_rule(const std::string& language) {
-    return language.empty()
-               ? "Write in the language the transcript is spoken in."
-               : "The transcript is in the language with ISO 639-1 code \"" + language + "\": write in that language.";
+    std::string rule = language.empty() ? "Write in the language the transcript is spoken in."
+                                        : "The transcript is in the language with ISO 639-1 code \"" + language +
+                                              "\": write in that language.";
+    // Said in words too: a service that is not held to the schema still answers with JSON.
+    rule += " Answer with one JSON object that has exactly the fields named above, and nothing else.";
+    return rule;
 }
 
 constexpr const char* kTranscriptForm =
@@ -203,6 +206,17 @@ json::array parse_array(const std::string& text) {
     return !ec && v.is_array() ? std::move(v.get_array()) : json::array{};
 }
 
+/// The notes as their reader sees them: notes left processing by a job that is no longer at work (its
+/// process died on its last attempt, or it stopped on an error it could not record) read as failed, so
+/// the staff know to ask again.
+void settle(soci::session& sql, store::NotesRow& row) {
+    if (row.status != "processing") return;
+    auto job = row.job_id.empty() ? std::nullopt : store::find_job(sql, row.job_id);
+    if (job && (job->status == "queued" || job->status == "running")) return;
+    row.status = "failed";
+    row.error = job && !job->public_error.empty() ? job->public_error : "the work on it stopped: ask for it again";
+}
+
 const char* audit_action(NotesKind kind) {
     return kind == NotesKind::kSummary ? "recording.summarize" : "recording.suggest_quiz";
 }
@@ -231,6 +245,14 @@ LessonNotes view(Recording r, NotesKind kind, const store::NotesRow& row) {
 }
 
 }  // namespace
+
+bool has_speech(soci::session& sql, const Recording& r) {
+    auto t = stored_transcript(sql, r.tenant_id, r.id);
+    if (!t) return false;
+    for (const auto& s : t->second)
+        if (!caption_line(s.text).empty()) return true;
+    return false;
+}
 
 bool notes_wanted(soci::session& sql, const LiveSession& s) { return effective_policy_of(sql, s).summarize_recordings; }
 
@@ -274,6 +296,8 @@ Result<LessonNotes> LessonNotesService::request(const Principal& p, const std::s
         if (!is_playable(r.status) || r.transcript_status != "ready")
             return Error::conflict("this recording has no transcript yet: " + what(kind) +
                                    " are made from the transcript, once the recording's transcript_status is ready");
+        if (!has_speech(tx.sql(), r))
+            return Error::conflict("this recording's transcript has no speech in it to make " + what(kind) + " of");
         const std::string k(to_string(kind));
         if (auto row = store::find_notes(tx.sql(), r.tenant_id, r.id, k); row && row->status == "processing") {
             auto job = store::find_job(tx.sql(), row->job_id);
@@ -307,6 +331,7 @@ Result<LessonNotes> LessonNotesService::read(const Principal& p, const std::stri
         auto row = store::find_notes(c.sql(), p.tenant.id, recording_id, std::string(to_string(kind)));
         if (!row || (!staff && row->status != "ready"))
             return Error::not_found("this recording has no " + what(kind) + " (yet)");
+        settle(c.sql(), *row);
         return view(std::move(t->recording), kind, *row);
     });
 }
@@ -315,7 +340,6 @@ Result<LessonNotes> LessonNotesService::read(const Principal& p, const std::stri
 struct LessonNotesService::Work {
     const store::Job& job;
     std::string tenant, recording_id, kind;
-    Recording recording;
 };
 
 std::optional<Recording> LessonNotesService::owned(soci::session& sql, const store::Job& job, const std::string& tenant,
@@ -378,7 +402,7 @@ Status LessonNotesService::run_job(const store::Job& job) {
     json::value v = json::parse(job.payload, ec);
     if (ec || !v.is_object()) return Error::invalid("make_lesson_notes: the payload is not a JSON object");
     const auto& o = v.get_object();
-    Work w{job, text_at(o, "tenant_id"), text_at(o, "recording_id"), text_at(o, "kind"), {}};
+    Work w{job, text_at(o, "tenant_id"), text_at(o, "recording_id"), text_at(o, "kind")};
     const auto kind = notes_kind_from(w.kind);
     if (!kind) return Error::give_up(Error::invalid("make_lesson_notes: unknown kind \"" + w.kind + "\""));
     const bool last_attempt = job.attempts >= job.max_attempts;
@@ -387,9 +411,8 @@ Status LessonNotesService::run_job(const store::Job& job) {
         std::optional<std::pair<std::string, std::vector<TranscriptSegment>>> transcript;
         {
             store::Tx tx(ctx_.db, /*bump_generation=*/false);
-            auto rec = owned(tx.sql(), job, w.tenant, w.recording_id, w.kind);
-            if (!rec) return ok_status();  // deleted, transcribed again, or asked for again meanwhile
-            w.recording = std::move(*rec);
+            if (!owned(tx.sql(), job, w.tenant, w.recording_id, w.kind))
+                return ok_status();  // deleted, transcribed again, or asked for again meanwhile
             row = store::find_notes(tx.sql(), w.tenant, w.recording_id, w.kind);
             transcript = stored_transcript(tx.sql(), w.tenant, w.recording_id);
         }
@@ -409,19 +432,26 @@ Status LessonNotesService::run_job(const store::Job& job) {
 
         // Resume after the parts an attempt cut short kept, when the transcript is cut the same way.
         json::array kept;
-        if (row->parts_total == static_cast<int>(parts.size())) kept = parse_array(row->parts_json);
+        const int part_chars = static_cast<int>(opt_.part_chars);
+        if (row->parts_total == static_cast<int>(parts.size()) && row->part_chars == part_chars)
+            kept = parse_array(row->parts_json);
         if (kept.size() > parts.size()) kept.clear();
         {
             store::Tx tx(ctx_.db, /*bump_generation=*/false);
             if (!owned(tx.sql(), job, w.tenant, w.recording_id, w.kind)) return ok_status();
             row->parts_total = static_cast<int>(parts.size());
+            row->part_chars = part_chars;
             row->parts_json = json::serialize(kept);
+            if (kept.empty()) row->progress = 0;
             store::save_notes(tx.sql(), *row);
             tx.commit();
         }
         std::string model = row->model;
+        const bool in_parts = parts.size() > 1;
         const std::size_t per_part =
             std::max<std::size_t>(3, (10 + parts.size() - 1) / parts.size());  // about ten questions in all
+        // Every part gets its share of the timeline, the end of the lesson too.
+        const std::size_t timeline_per_part = std::max<std::size_t>(1, kMaxTimelineEntries / parts.size());
         for (std::size_t i = kept.size(); i < parts.size(); ++i) {
             if (i > 0 && withdrawn(w)) return ok_status();
             infra::JsonRequest ask;
@@ -438,15 +468,18 @@ Status LessonNotesService::run_job(const store::Job& job) {
             auto got = infra::ask_for_json(http_, opt_.service, ask);
             if (!got) return give_up_or_retry(got.take_error());
             json::value doc = json::parse(got->json);  // checked to be an object by ask_for_json
+            // One part of several may hold nothing worth noting (the goodbyes at the end): only the whole
+            // must have something (checked below).
             json::object clean;
             if (*kind == NotesKind::kSummary) {
                 auto s = clean_summary(summary_from(doc.get_object()), duration);
-                if (is_empty(s))
+                if (is_empty(s) && !in_parts)
                     return give_up_or_retry(Error::unavailable("the AI model's answer had no summary in it"));
+                if (s.timeline.size() > timeline_per_part) s.timeline.resize(timeline_per_part);
                 clean = to_json(s);
             } else {
                 auto q = clean_quiz(quiz_from(doc.get_object()), duration);
-                if (q.questions.empty())
+                if (q.questions.empty() && !in_parts)
                     return give_up_or_retry(Error::unavailable("the AI model's answer had no usable question in it"));
                 clean = to_json(q);
             }
@@ -454,13 +487,21 @@ Status LessonNotesService::run_job(const store::Job& job) {
             model = got->model;
             if (!save(w, json::serialize(kept), static_cast<int>(kept.size()), nullptr, model)) return ok_status();
         }
+        // Nothing usable in any part: asked again from the first part on the next attempt.
+        auto nothing_in_any_part = [&](const char* what) -> Status {
+            if (!save(w, "[]", 0, nullptr, model)) return ok_status();
+            return give_up_or_retry(
+                Error::unavailable(std::string("the AI model's answers had no ") + what + " in them"));
+        };
 
         json::object result;
         if (*kind == NotesKind::kQuiz) {
             std::vector<Quiz> quizzes;
             for (const auto& k : kept) quizzes.push_back(quiz_from(k.as_object()));
-            result = to_json(merge_quizzes(quizzes, duration));
-        } else if (kept.size() == 1) {
+            auto merged = merge_quizzes(quizzes, duration);
+            if (merged.questions.empty()) return nothing_in_any_part("usable question");
+            result = to_json(merged);
+        } else if (!in_parts) {
             result = kept[0].as_object();
         } else {
             // The parts' overviews and key points put together by the model; the timelines as the parts
@@ -470,9 +511,11 @@ Status LessonNotesService::run_job(const store::Job& job) {
             LessonSummary whole;
             for (const auto& k : kept) {
                 auto s = summary_from(k.as_object());
-                notes.push_back(json::object{{"overview", s.overview}, {"key_points", strings(s.key_points)}});
+                if (!is_empty(s))
+                    notes.push_back(json::object{{"overview", s.overview}, {"key_points", strings(s.key_points)}});
                 for (auto& e : s.timeline) whole.timeline.push_back(std::move(e));
             }
+            if (notes.empty()) return nothing_in_any_part("summary");
             infra::JsonRequest ask;
             ask.instructions = combine_instructions(language);
             ask.input = "The parts' notes, in order:\n" + json::serialize(notes);

@@ -34,6 +34,8 @@ struct LessonNotes {
     UnixTime created_at = 0, updated_at = 0;
 };
 
+/// Whether the recording's transcript has any text (a silent recording's has none: nothing to send).
+bool has_speech(soci::session& sql, const domain::Recording& r);
 /// Whether the class's effective policy has summarize_recordings on.
 bool notes_wanted(soci::session& sql, const domain::LiveSession& s);
 /// Queues the make_lesson_notes job for (recording, kind) in the caller's transaction; the job owns the
@@ -43,9 +45,10 @@ void queue_lesson_notes(soci::session& sql, const domain::Recording& r, domain::
 class LessonNotesService {
 public:
     static constexpr const char* kJob = "make_lesson_notes";
-    /// About 40 minutes of backoff (10 s doubling): an AI service down for a while, or a setting being
-    /// fixed, must not lose the notes; a model that keeps answering nothing usable must not retry for hours.
-    static constexpr int kAttempts = 8;
+    /// About 40 minutes of backoff (10 s doubling: 10 s + 20 s + ... + 1280 s): an AI service down for a while, or a
+    /// setting being fixed, must not lose the notes; a model that keeps answering nothing usable must not retry for
+    /// hours.
+    static constexpr int kAttempts = 9;
 
     LessonNotesService(ServiceContext& ctx, RecordingService& recordings, const infra::HttpClient& http,
                        LessonNotesOptions opt)

@@ -8,6 +8,7 @@
 #include "infra/download.hpp"
 #include "infra/json_fields.hpp"
 #include "infra/thumbnail.hpp"
+#include "services/provider_files.hpp"
 #include "services/transcript_service.hpp"
 #include "store/notes_repo.hpp"
 #include "store/recording_repo.hpp"
@@ -52,6 +53,13 @@ void queue_recording_copies_deletion(soci::session& sql, const Recording& r, Pro
                                                {"provider_recording_id", r.provider_recording_id},
                                                {"provider", to_string(provider)}});
     store::enqueue_job(sql, job, now);
+}
+
+Result<std::string> RecordingStorageService::fetch_small_file(const std::string& url,
+                                                              std::vector<std::pair<std::string, std::string>> headers,
+                                                              long long max_bytes, const std::string& scratch_name) {
+    return services::fetch_small_file(
+        store_, SmallFileRequest{url, std::move(headers), max_bytes, scratch_name, opt_.allow_private_sources});
 }
 
 Status RecordingStorageService::run_delete_copies_job(const store::Job& job) {
@@ -269,7 +277,9 @@ Status RecordingStorageService::run_copy_job(const store::Job& job) {
         current->storage_bytes = *got;
         current->file_size_bytes = *got;
         // Seed 13.1: the school asked for transcripts of its classes (and this server has a service).
-        const bool transcribe = opt_.transcribe && opt_.ffmpeg != "off" && transcripts_wanted(tx.sql(), *s);
+        // One that has a transcript already (the provider's own, imported) is not transcribed again.
+        const bool transcribe = opt_.transcribe && opt_.ffmpeg != "off" && current->transcript_status != "ready" &&
+                                transcripts_wanted(tx.sql(), *s);
         if (transcribe) queue_transcript(tx.sql(), *current, ctx_.clock.now());
         store::save_recording(tx.sql(), *current);
         const bool thumbnail = opt_.ffmpeg != "off";

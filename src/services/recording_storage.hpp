@@ -5,6 +5,8 @@
 // its access links play our copy. BigBlueButton's "presentation" playback is a web application, not a file: it keeps
 // playing from the BBB server.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "domain/recording_rules.hpp"
 #include "infra/blob_store.hpp"
@@ -68,6 +70,10 @@ public:
     /// downloads land); remove_copy removes what a crash left in it.
     Result<std::string> scratch_dir_for(const std::string& name);
 
+    /// A small file a provider keeps with a recording (its own transcript), fetched whole (services/provider_files).
+    Result<std::string> fetch_small_file(const std::string& url,
+                                         std::vector<std::pair<std::string, std::string>> headers, long long max_bytes,
+                                         const std::string& scratch_name);
     /// The keys a recording's copy and thumbnail are stored under.
     static std::string copy_key(const domain::Recording& r);
     static std::string thumbnail_key(const domain::Recording& r);

@@ -105,6 +105,20 @@ void queue_transcript(soci::session& sql, Recording& r, UnixTime now) {
     store::save_transcript(sql, row);
 }
 
+void queue_transcript_import(soci::session& sql, const std::string& tenant_id, const std::string& recording_id,
+                             ProviderKind provider, const std::string& url, UnixTime now) {
+    store::Job job;
+    job.id = infra::new_uuid();
+    job.tenant_id = tenant_id;
+    job.type = TranscriptService::kImportJob;
+    job.max_attempts = TranscriptService::kAttempts;
+    job.payload = json::serialize(json::object{{"recording_id", recording_id},
+                                               {"tenant_id", tenant_id},
+                                               {"provider", std::string(to_string(provider))},
+                                               {"url", url}});
+    store::enqueue_job(sql, job, now);
+}
+
 Result<Recording> TranscriptService::request(const Principal& p, const std::string& session_id,
                                              const std::string& recording_id, const RequestMeta& meta) {
     return guarded([&]() -> Result<Recording> {
@@ -194,15 +208,7 @@ bool TranscriptService::save_progress(const store::Job& job, const Recording& re
     store::save_transcript(tx.sql(), row);
     current->transcript_language = kept.language;
     if (kept.done >= kept.total) {
-        current->transcript_status = "ready";
-        current->transcript_progress = 100;
-        current->transcript_url = transcript_path(*current);
-        // Seeds 13.2, 13.3: its summary and quiz suggestions, when the AI service is set and the class's
-        // policy wants them.
-        if (opt_.lesson_notes)
-            if (auto s = store::find_session(tx.sql(), rec.tenant_id, rec.session_id); s && notes_wanted(tx.sql(), *s))
-                for (auto kind : {NotesKind::kSummary, NotesKind::kQuiz})
-                    queue_lesson_notes(tx.sql(), *current, kind, ctx_.clock.now());
+        mark_ready(tx.sql(), *current, !plain_text(kept.segments).empty());
     } else {
         current->transcript_progress = kept.total > 0 ? kept.done * 100 / kept.total : 0;
     }
@@ -210,6 +216,18 @@ bool TranscriptService::save_progress(const store::Job& job, const Recording& re
     tx.commit();
     if (kept.done >= kept.total && opt_.lesson_notes) ctx_.jobs_enqueued();
     return true;
+}
+
+void TranscriptService::mark_ready(soci::session& sql, Recording& r, bool has_speech) {
+    r.transcript_status = "ready";
+    r.transcript_progress = 100;
+    r.transcript_url = transcript_path(r);
+    // Seeds 13.2, 13.3: its summary and quiz suggestions, when the AI service is set and the class's policy
+    // wants them (a silent recording's transcript has nothing to make them of).
+    if (opt_.lesson_notes && has_speech)
+        if (auto s = store::find_session(sql, r.tenant_id, r.session_id); s && notes_wanted(sql, *s))
+            for (auto kind : {NotesKind::kSummary, NotesKind::kQuiz})
+                queue_lesson_notes(sql, r, kind, ctx_.clock.now());
 }
 
 bool TranscriptService::withdrawn(const store::Job& job, const Recording& rec) {
@@ -307,6 +325,67 @@ Status TranscriptService::run_job(const store::Job& job) {
             progress.done = i + 1;
             if (!save_progress(job, *rec, progress)) return ok_status();  // not wanted any more
         }
+        return ok_status();
+    });
+}
+
+Status TranscriptService::run_import_job(const store::Job& job) {
+    boost::system::error_code ec;
+    json::value v = json::parse(job.payload, ec);
+    if (ec || !v.is_object()) return Error::invalid("import_provider_transcript: the payload is not a JSON object");
+    const auto& o = v.get_object();
+    const std::string tenant = text_at(o, "tenant_id"), id = text_at(o, "recording_id"), url = text_at(o, "url");
+    const auto kind = parse_provider_kind(text_at(o, "provider"));
+    if (tenant.empty() || id.empty() || url.empty() || !kind)
+        return Error::give_up(Error::invalid("import_provider_transcript: the payload names no transcript file"));
+    return guarded([&]() -> Status {
+        std::vector<ProviderConfig> configs;
+        {
+            store::Conn c(ctx_.db);  // released before the provider is called
+            auto r = store::find_recording_by_id(c.sql(), tenant, id);
+            if (!r || (!is_playable(r->status) && r->status != RecordingStatus::kProcessing) ||
+                r->transcript_status == "ready")
+                return ok_status();  // gone, failed, or it has one
+            // Its summary and quiz are made of a playable recording only: wait until the provider is done.
+            if (r->status == RecordingStatus::kProcessing)
+                return Error::unavailable("the recording is not ready yet: its transcript is imported afterwards");
+            configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
+        }
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (auto provider = ctx_.providers.for_kind(configs, *kind); provider) {
+            auto h = (*provider)->download_headers(url);
+            if (!h) return h.take_error();  // the provider's token could not be had: retried
+            headers = std::move(*h);
+        }
+        auto file = storage_.fetch_small_file(url, std::move(headers), kMaxImportBytes, "transcript-" + job.id);
+        if (!file) return file.take_error();
+        auto cues = parse_webvtt(*file);
+        if (!cues) return Error::give_up(Error::invalid("the provider's transcript is not a WebVTT file"));
+        std::vector<TranscriptSegment> segments;
+        double end = 0;
+        for (const auto& c : *cues)
+            if (std::isfinite(c.end)) end = std::max(end, c.end);
+        append_segments(segments, *cues, 0, end);
+        if (segments.empty()) return Error::give_up(Error::invalid("the provider's transcript has no text"));
+
+        store::Tx tx(ctx_.db, /*bump_generation=*/false);
+        auto r = store::find_recording_by_id(tx.sql(), tenant, id, /*for_update=*/true);
+        if (!r || !is_playable(r->status) || r->transcript_status == "ready") return ok_status();  // meanwhile
+        // The provider's transcript owns the row now: a transcribe_recording job at work writes nowhere.
+        store::delete_notes(tx.sql(), tenant, id);
+        store::TranscriptRow row;
+        row.recording_id = id;
+        row.tenant_id = tenant;
+        row.job_id = job.id;
+        row.pieces_done = row.pieces_total = 1;
+        row.segments_json = segments_to_json(segments);
+        row.updated_at = ctx_.clock.now();
+        store::save_transcript(tx.sql(), row);
+        r->transcript_language.clear();  // the file does not say
+        mark_ready(tx.sql(), *r, /*has_speech=*/true);
+        store::save_recording(tx.sql(), *r);
+        tx.commit();
+        ctx_.jobs_enqueued();
         return ok_status();
     });
 }

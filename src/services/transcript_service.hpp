@@ -42,6 +42,10 @@ bool transcripts_wanted(soci::session& sql, const domain::LiveSession& s);
 /// Marks `r` as being transcribed (the caller saves it) and queues the job, in the caller's
 /// transaction; what an earlier transcript kept is dropped.
 void queue_transcript(soci::session& sql, domain::Recording& r, UnixTime now);
+/// Queues, in the caller's transaction, the import of the transcript a provider made of recording
+/// `recording_id` itself (Zoom's audio transcript, a WebVTT file at `url`).
+void queue_transcript_import(soci::session& sql, const std::string& tenant_id, const std::string& recording_id,
+                             domain::ProviderKind provider, const std::string& url, UnixTime now);
 
 class TranscriptService {
 public:
@@ -65,6 +69,14 @@ public:
     Result<Transcript> read(const Principal& p, const std::string& session_id, const std::string& recording_id);
     /// The transcribe_recording job.
     Status run_job(const store::Job& job);
+
+    /// The transcript a provider made itself, imported: no audio leaves, so no policy is asked. A recording
+    /// with a ready transcript keeps it; one being transcribed here gets the provider's instead (the job at
+    /// work then writes nowhere). A file not there yet or a provider down is retried; one that is not
+    /// WebVTT or has no cue is dead at once.
+    static constexpr const char* kImportJob = "import_provider_transcript";
+    static constexpr long long kMaxImportBytes = 32LL * 1024 * 1024;
+    Status run_import_job(const store::Job& job);
 
 private:
     /// ffmpeg's limit for cutting a whole recording's audio; a signed address of our copy in S3 is made to
@@ -90,6 +102,9 @@ private:
     /// True when the job should stop: the transcript is no longer its own, or the class's policy no
     /// longer allows transcripts (then the transcript is dropped and its status is none again).
     bool withdrawn(const store::Job& job, const domain::Recording& rec);
+    /// Marks `r`'s transcript ready (the caller saves it) and, when it has speech, the class's policy wants
+    /// them and an AI service is set, queues its summary and quiz suggestions, in the caller's transaction.
+    void mark_ready(soci::session& sql, domain::Recording& r, bool has_speech);
 
     ServiceContext& ctx_;
     RecordingService& recordings_;

@@ -20,6 +20,7 @@
 #include "services/notices.hpp"
 #include "services/recording_service.hpp"
 #include "services/session_service.hpp"
+#include "services/transcript_service.hpp"
 #include "store/attendance_repo.hpp"
 #include "store/job_repo.hpp"
 #include "store/webhook_repo.hpp"
@@ -840,6 +841,10 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
                 source.started_at = t->get_int64();
             queue_chat_export(sql, source, ctx_.clock.now());
         }
+        // Seed 13.1: Zoom's own transcript of it, when the account makes one.
+        if (const std::string vtt = text_at(*payload, "transcript_url");
+            !vtt.empty() && text_at(ev, "provider") == "zoom")
+            queue_transcript_import(sql, tenant, recording_id, ProviderKind::kZoom, vtt, ctx_.clock.now());
         effects.sessions_changed = true;  // a new recording row: listings read through caches may show it
         effects.jobs = true;
         return "";

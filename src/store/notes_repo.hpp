@@ -22,6 +22,7 @@ struct NotesRow {
     std::string language;
     std::string model;
     int parts_total = 0;
+    int part_chars = 0;  // LIVE_AI_PART_CHARS when the parts were cut (a resume needs the same cut)
     std::string parts_json = "[]";
     std::string content_json;
     std::string error;  // why it failed, for a person

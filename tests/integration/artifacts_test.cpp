@@ -17,6 +17,7 @@
 #include "infra/crypto.hpp"
 #include "infra/jwt.hpp"
 #include "pdf_tool.hpp"
+#include "recording_report.hpp"
 #include "services/artifact_service.hpp"
 #include "store/artifact_repo.hpp"
 
@@ -70,32 +71,10 @@ protected:
     /// `started` 0: Zoom names no start (neither the file's recording_start nor the meeting's start_time).
     HttpResult recording_completed(const School& s, const std::string& meeting, const std::string& chat_url,
                                    long long started) {
-        const json::value start = started ? json::value(format_iso8601(started)) : json::value("");
-        json::object body{
-            {"event", "recording.completed"},
-            {"event_ts", srv.clock().now() * 1000},
-            {"payload",
-             {{"account_id", "acct-" + s.tenant.slug},
-              {"object",
-               {{"id", std::stoll(meeting)},
-                {"uuid", "mtg-uuid-" + meeting},
-                {"start_time", start},
-                {"duration", 50},
-                {"recording_files", json::array{json::object{{"id", "mp4-file"},
-                                                             {"file_type", "MP4"},
-                                                             {"recording_start", start},
-                                                             {"download_url", "https://zoom.invalid/rec.mp4"}},
-                                                json::object{{"id", "chat-file-" + meeting},
-                                                             {"file_type", "CHAT"},
-                                                             {"recording_start", start},
-                                                             {"download_url", chat_url}}}}}}}}};
-        std::string text = json::serialize(body);
-        std::string t = std::to_string(srv.clock().now());
-        return http_request(
-            srv.port(), "POST", "/api/v1/live-sessions/webhooks/zoom/", text, "",
-            {{"Content-Type", "application/json"},
-             {"x-zm-request-timestamp", t},
-             {"x-zm-signature", "v0=" + infra::hmac_sha256_hex(kZoomHookSecret, "v0:" + t + ":" + text)}});
+        return zoom_recording_completed(
+            srv, s, meeting,
+            json::object{{"id", "chat-file-" + meeting}, {"file_type", "CHAT"}, {"download_url", chat_url}}, started,
+            kZoomHookSecret);
     }
 
     /// An ended BigBlueButton class of `s` whose recording "rec-1" BigBlueButton has just called ready,

@@ -6,10 +6,12 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "core/time.hpp"
 #include "fake_language_model.hpp"
 #include "fake_speech_to_text.hpp"
 #include "file_host.hpp"
 #include "harness.hpp"
+#include "infra/crypto.hpp"
 #include "recording_report.hpp"
 
 namespace lc::testing {
@@ -23,16 +25,16 @@ class LessonNotes : public ::testing::TestWithParam<Engine> {
 protected:
     using School = TestServer::School;
     static const std::string& video() {
-        static const std::string v = make_test_video(25, /*tone=*/true);  // one line of transcript
+        static const std::string v = make_test_video(25, /*tone=*/true, "320x180");  // one line of transcript
         return v;
     }
     static const std::string& long_video() {
-        static const std::string v = make_test_video(65, /*tone=*/true);  // lines at 0:00, 0:30 and 1:00
+        static const std::string v = make_test_video(65, /*tone=*/true, "320x180");  // lines at 0:00, 0:30 and 1:00
         return v;
     }
     FakeSpeechToText stt;
     FakeLanguageModel ai;
-    FileHost host{{{"/rec.mp4", video()}, {"/long.mp4", long_video()}}};
+    FileHost host{{{"/rec.mp4", video()}}};
 
     Config settings() const {
         Config cfg;
@@ -162,13 +164,14 @@ TEST_P(LessonNotes, AReadyTranscriptGetsASummaryAndQuizSuggestionsForTheRightRea
 
 TEST_P(LessonNotes, ALongTranscriptGoesInPartsAndAnAttemptCutShortResumesAfterTheLastPartKept) {
     ASSERT_FALSE(long_video().empty());
+    FileHost longer{{{"/long.mp4", long_video()}}};
     Config cfg = settings();
     cfg.ai_part_chars = 100;  // one line of the transcript per part
     TestServer srv{GetParam(), true, cfg};
     auto s = srv.make_school("notesparts", 1);
     allow(srv, s, true);
     ai.odd("lesson_summary", 2, {.status = 429});  // the second part is rate-limited
-    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/long.mp4"), kHookSecret);
+    auto [id, rid] = report_jitsi_recording(srv, s, longer.url("/long.mp4"), kHookSecret);
     ASSERT_FALSE(rid.empty());
 
     auto summary = notes(srv, id, rid, "summary", s.instructor_token);
@@ -322,13 +325,14 @@ TEST_P(LessonNotes, WithoutAnAiServiceAskingNamesTheSetting) {
 
 TEST_P(LessonNotes, TurningThePolicyOffStopsWhatIsUnderWayAndDropsWhatWasKept) {
     ASSERT_FALSE(long_video().empty());
+    FileHost longer{{{"/long.mp4", long_video()}}};
     Config cfg = settings();
     cfg.ai_part_chars = 100;
     TestServer srv{GetParam(), true, cfg};
     auto s = srv.make_school("noteswithdraw", 1);
     allow(srv, s, true);
     ai.odd("lesson_summary", 2, {.status = 503});
-    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/long.mp4"), kHookSecret);
+    auto [id, rid] = report_jitsi_recording(srv, s, longer.url("/long.mp4"), kHookSecret);
     ASSERT_FALSE(rid.empty());
     EXPECT_EQ(notes(srv, id, rid, "summary", s.instructor_token).at("progress").as_int64(), 25);
     const int sent = ai.requests("lesson_summary");
@@ -352,11 +356,11 @@ TEST_P(LessonNotes, AWrongKeyIsRetriedWithTheSettingNamedThenTheNotesFail) {
     EXPECT_EQ(notes(srv, id, rid, "summary", s.instructor_token).at("status"), "processing");
     EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND last_error LIKE '%LIVE_AI_API_KEY%'"), 2);
     EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND last_error LIKE '%not-the-key%'"), 0);
-    for (int i = 0; i < 8; ++i) retry(srv, s);
+    for (int i = 0; i < 9; ++i) retry(srv, s);
     auto failed = notes(srv, id, rid, "summary", s.instructor_token);
     EXPECT_EQ(failed.at("status"), "failed");
     EXPECT_EQ(failed.at("error"), "the AI service refused our key");
-    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'dead' AND attempts = 8"), 2);
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'dead' AND attempts = 9"), 2);
 }
 
 TEST_P(LessonNotes, ATranscriptTooLongForTheModelFailsAtOnceAndAFencedAnswerIsRead) {
@@ -405,6 +409,146 @@ TEST_P(LessonNotes, AModelThatDoesNotExistIsASettingToFix) {
     EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'queued' AND last_error LIKE "
                              "'%LIVE_AI_MODEL%'"),
               2);
+}
+
+TEST_P(LessonNotes, AnAnswerCutShortIsAskedAgainAndAFilteredOneFails) {
+    ASSERT_FALSE(video().empty());
+    TestServer srv{GetParam(), true, settings()};
+    auto s = srv.make_school("notesfinish", 1);
+    allow(srv, s, true);
+    ai.odd("lesson_summary", 1, {.content = "{\"overview\": \"Ders", .finish_reason = "length"});
+    ai.odd("quiz_suggestions", 1, {.finish_reason = "content_filter"});
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+    EXPECT_EQ(notes(srv, id, rid, "summary", s.instructor_token).at("status"), "processing");
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'queued' AND last_error LIKE "
+                             "'%cut short%'"),
+              1);
+    auto quiz = notes(srv, id, rid, "quiz", s.instructor_token);
+    EXPECT_EQ(quiz.at("status"), "failed");
+    EXPECT_EQ(quiz.at("error"), "the AI service's content filter stopped the answer");
+    retry(srv, s);
+    EXPECT_EQ(notes(srv, id, rid, "summary", s.instructor_token).at("status"), "ready");
+}
+
+TEST_P(LessonNotes, NotesLeftByALostJobReadAsFailedAndASilentTranscriptGetsNone) {
+    ASSERT_FALSE(video().empty());
+    TestServer srv{GetParam(), true, settings()};
+    auto s = srv.make_school("noteslost", 1);
+    allow(srv, s, true);
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+    ASSERT_EQ(srv.post(path(id, rid, "summary"), "", s.instructor_token).status, 202u);
+    {
+        // Its process died on the job's last attempt: dead without a word in the notes.
+        soci::session sql(srv.app().db().pool());
+        sql << "UPDATE jobs SET status = 'dead' WHERE type = 'make_lesson_notes' AND status = 'queued'";
+    }
+    auto lost = notes(srv, id, rid, "summary", s.instructor_token);
+    EXPECT_EQ(lost.at("status"), "failed") << "not processing for ever";
+    EXPECT_EQ(lost.at("error"), "the work on it stopped: ask for it again");
+    ASSERT_EQ(srv.post(path(id, rid, "summary"), "", s.instructor_token).status, 202u) << "and it can be";
+    srv.app().workers().run_due();
+    EXPECT_EQ(notes(srv, id, rid, "summary", s.instructor_token).at("status"), "ready");
+
+    // A transcript with no speech in it: nothing to send.
+    {
+        soci::session sql(srv.app().db().pool());
+        sql << "UPDATE live_recording_transcripts SET segments = '[]'";
+    }
+    auto silent = srv.post(path(id, rid, "quiz"), "", s.instructor_token);
+    EXPECT_EQ(silent.status, 409u);
+    EXPECT_NE(silent.body.find("no speech"), std::string::npos) << silent.body;
+}
+
+TEST_P(LessonNotes, APartWithNothingToNoteDoesNotSinkTheWhole) {
+    ASSERT_FALSE(long_video().empty());
+    FileHost longer{{{"/long.mp4", long_video()}}};
+    Config cfg = settings();
+    cfg.ai_part_chars = 100;
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("notesempty", 1);
+    allow(srv, s, true);
+    // The last part is the goodbyes: the model finds nothing to note or ask about there.
+    ai.odd("lesson_summary", 3, {.content = R"({"overview": "", "key_points": [], "timeline": []})"});
+    ai.odd("quiz_suggestions", 3, {.content = R"({"topics": [], "questions": []})"});
+    auto [id, rid] = report_jitsi_recording(srv, s, longer.url("/long.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+    auto summary = notes(srv, id, rid, "summary", s.instructor_token);
+    ASSERT_EQ(summary.at("status"), "ready") << json::serialize(summary);
+    EXPECT_EQ(summary.at("summary").at("overview"), "Bütün ders 2 parçada anlatıldı.") << "the parts with notes";
+    EXPECT_EQ(summary.at("summary").at("timeline").as_array().size(), 2u);
+    auto quiz = notes(srv, id, rid, "quiz", s.instructor_token);
+    ASSERT_EQ(quiz.at("status"), "ready");
+    EXPECT_EQ(quiz.at("quiz").at("questions").as_array().size(), 4u);
+    EXPECT_EQ(ai.requests("lesson_summary"), 4) << "three parts and the whole, nothing asked twice";
+}
+
+// Zoom's audio transcript as Zoom writes it: numbered cues, "Name: text".
+constexpr const char* kZoomTranscript =
+    "WEBVTT\r\n\r\n"
+    "1\r\n00:00:01.200 --> 00:00:04.900\r\nAyşe Öğretmen: Günaydın, bugün kesirler.\r\n\r\n"
+    "2\r\n00:00:35.000 --> 00:00:39.500\r\nAyşe Öğretmen: Pay üstte &amp; payda altta.\r\n\r\n"
+    "3\r\n00:01:05.000 --> 00:01:08.000\r\nAli Öğrenci: Ödev ne zaman?\r\n";
+
+TEST_P(LessonNotes, ZoomsOwnTranscriptIsImportedAndSummarisedWithoutSpeechToText) {
+    FileHost zoom_files{{{"/transcript.vtt", kZoomTranscript}, {"/not-vtt.txt", "00:00:01 From A to Everyone"}}};
+    Config cfg = settings();
+    cfg.storage_allow_private_sources = true;  // the file host is on loopback
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("zoomvtt", 1);
+    allow(srv, s, true);
+    constexpr const char* kSecret = "zoom-webhook-secret-token-0123";
+    auto r = srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/",
+                          json::object{{"provider", "zoom"},
+                                       {"is_active", true},
+                                       {"zoom_account_id", "acct-" + s.tenant.slug},
+                                       {"zoom_webhook_secret", kSecret}},
+                          s.admin_token);
+    ASSERT_EQ(r.status, 200u) << r.body;
+    auto zoom_class = [&](const std::string& meeting, const std::string& vtt_url) {
+        std::string id(srv.create_session(s).at("id").as_string());
+        {
+            soci::session sql(srv.app().db().pool());
+            sql << "UPDATE live_sessions SET provider = 'zoom', room_id = :m, status = 'ended' WHERE id = :i",
+                soci::use(meeting), soci::use(id);
+        }
+        auto hook = zoom_recording_completed(
+            srv, s, meeting,
+            json::object{
+                {"id", "vtt-file"}, {"file_type", "TRANSCRIPT"}, {"file_extension", "VTT"}, {"download_url", vtt_url}},
+            srv.clock().now() - 3600, kSecret);
+        EXPECT_EQ(hook.status, 200u) << hook.body;
+        for (int i = 0; i < 3; ++i) retry(srv, s);  // the recording becomes ready, then its transcript comes
+        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);
+        const auto& rec = listed.obj().at("results").as_array().at(0).as_object();
+        return std::pair{id, js(rec.at("id"))};
+    };
+
+    auto [id, rid] = zoom_class("85746352", zoom_files.url("/transcript.vtt"));
+    auto doc = srv.get("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/transcript/", s.instructor_token);
+    ASSERT_EQ(doc.status, 200u) << doc.body;
+    const auto& segments = doc.obj().at("segments").as_array();
+    ASSERT_EQ(segments.size(), 3u);
+    EXPECT_EQ(segments[1].at("text"), "Ayşe Öğretmen: Pay üstte & payda altta.");
+    EXPECT_NEAR(segments[1].at("start").to_number<double>(), 35.0, 0.001);
+    EXPECT_EQ(stt.requests(), 0) << "Zoom made it: no audio is sent anywhere";
+    auto summary = notes(srv, id, rid, "summary", s.instructor_token);
+    EXPECT_EQ(summary.at("status"), "ready");
+    EXPECT_EQ(summary.at("language"), "") << "Zoom's file does not say";
+    bool sent_timed_lines = false;
+    for (const auto& q : ai.seen())
+        sent_timed_lines |= q.user.find("[0:00:01] Ayşe Öğretmen: Günaydın") != std::string::npos;
+    EXPECT_TRUE(sent_timed_lines);
+
+    // A file that is not WebVTT: the import is dead at once, the recording has no transcript.
+    auto [bad_id, bad_rid] = zoom_class("85746353", zoom_files.url("/not-vtt.txt"));
+    EXPECT_EQ(srv.get("/api/v1/live-sessions/" + bad_id + "/recordings/" + bad_rid + "/transcript/", s.instructor_token)
+                  .status,
+              404u);
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'import_provider_transcript' AND status = 'dead' AND last_error LIKE "
+                             "'%not a WebVTT file%'"),
+              1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, LessonNotes, ::testing::ValuesIn(available_engines()), engine_name);

@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "core/time.hpp"
 #include "harness.hpp"
 #include "infra/crypto.hpp"
 
@@ -22,13 +23,15 @@ inline std::string read_whole_file(const std::string& path) {
     return out.str();
 }
 
-/// A real video (ffmpeg's test pattern, MPEG-4 in MP4) of `seconds`, 1280x720; with `tone`, an AAC sound
-/// track (a 440 Hz sine) as well.
-inline std::string make_test_video(int seconds, bool tone = false) {
+/// A real video (ffmpeg's test pattern, MPEG-4 in MP4) of `seconds`, 1280x720 (or `size`); with `tone`, an
+/// AAC sound track (a 440 Hz sine) as well. Tests about the sound ask for a small picture: it encodes in a
+/// fraction of the time.
+inline std::string make_test_video(int seconds, bool tone = false, const std::string& size = "1280x720") {
     const std::string path = ::testing::TempDir() + "liveclass-video-" + std::to_string(::getpid()) + "-" +
-                             std::to_string(seconds) + (tone ? "-a" : "") + ".mp4";
+                             std::to_string(seconds) + (tone ? "-a" : "") + "-" + size + ".mp4";
     const std::string d = std::to_string(seconds);
-    std::string cmd = "ffmpeg -nostdin -loglevel error -f lavfi -i testsrc=duration=" + d + ":size=1280x720:rate=5 ";
+    std::string cmd =
+        "ffmpeg -nostdin -loglevel error -f lavfi -i testsrc=duration=" + d + ":size=" + size + ":rate=5 ";
     if (tone) cmd += "-f lavfi -i sine=frequency=440:duration=" + d + " -c:a aac -shortest ";
     cmd += "-c:v mpeg4 -q:v 10 -y " + path;
     if (std::system(cmd.c_str()) != 0) return {};
@@ -69,6 +72,37 @@ inline std::pair<std::string, std::string> report_jitsi_recording(TestServer& sr
     const auto& results = listed.obj().at("results").as_array();
     EXPECT_EQ(results.size(), 1u);
     return {id, results.empty() ? std::string() : std::string(results[0].at("id").as_string())};
+}
+
+/// Zoom's recording.completed for `meeting` of school `s`, signed with `hook_secret`: an MP4 (at an address
+/// that does not answer) and `other_file` ({"file_type", "download_url", ...}), with `started` (0: Zoom names
+/// no start) as the recording's start.
+inline HttpResult zoom_recording_completed(TestServer& srv, const TestServer::School& s, const std::string& meeting,
+                                           boost::json::object other_file, long long started,
+                                           const std::string& hook_secret) {
+    namespace json = boost::json;
+    const json::value start = started ? json::value(format_iso8601(started)) : json::value("");
+    other_file["recording_start"] = start;
+    json::object body{
+        {"event", "recording.completed"},
+        {"event_ts", srv.clock().now() * 1000},
+        {"payload",
+         {{"account_id", "acct-" + s.tenant.slug},
+          {"object",
+           {{"id", std::stoll(meeting)},
+            {"uuid", "mtg-uuid-" + meeting},
+            {"start_time", start},
+            {"duration", 50},
+            {"recording_files", json::array{json::object{{"id", "mp4-file"},
+                                                         {"file_type", "MP4"},
+                                                         {"recording_start", start},
+                                                         {"download_url", "https://zoom.invalid/rec.mp4"}},
+                                            std::move(other_file)}}}}}}};
+    const std::string text = json::serialize(body), t = std::to_string(srv.clock().now());
+    return http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/zoom/", text, "",
+                        {{"Content-Type", "application/json"},
+                         {"x-zm-request-timestamp", t},
+                         {"x-zm-signature", "v0=" + infra::hmac_sha256_hex(hook_secret, "v0:" + t + ":" + text)}});
 }
 
 }  // namespace lc::testing

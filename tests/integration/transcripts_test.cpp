@@ -23,11 +23,11 @@ class Transcripts : public ::testing::TestWithParam<Engine> {
 protected:
     using School = TestServer::School;
     static const std::string& video() {
-        static const std::string v = make_test_video(25, /*tone=*/true);  // 3 pieces of 10 s
+        static const std::string v = make_test_video(25, /*tone=*/true, "320x180");  // 3 pieces of 10 s
         return v;
     }
     FakeSpeechToText stt;
-    FileHost host{{{"/rec.mp4", video()}, {"/mute.mp4", make_test_video(3)}}};
+    FileHost host{{{"/rec.mp4", video()}, {"/mute.mp4", make_test_video(3, false, "320x180")}}};
 
     Config settings() const {
         Config cfg;

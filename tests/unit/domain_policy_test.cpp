@@ -45,22 +45,43 @@ const std::vector<Field<int>>& int_fields() {
 
 #undef LC_FIELD
 
-// transcribe_recordings has a rule of its own (TranscriptsAreTheSchoolsDecision), so 15 + 1.
-TEST(DomainPolicy, EveryFieldIsCovered) { EXPECT_EQ(bool_fields().size() + int_fields().size() + 1, 16U); }
+// transcribe_recordings and summarize_recordings have a rule of their own
+// (SendingWhatWasSaidOutIsTheSchoolsDecision), so 15 + 2. The count is what PolicyOverrides holds: a new field
+// fails this until it is tested.
+TEST(DomainPolicy, EveryFieldIsCovered) {
+    EXPECT_EQ(bool_fields().size() + int_fields().size() + 2, 17U);
+    EXPECT_EQ(sizeof(PolicyOverrides), 12 * sizeof(std::optional<bool>) + 5 * sizeof(std::optional<int>))
+        << "a field was added to PolicyOverrides: cover it here";
+}
 
-TEST(DomainPolicy, TranscriptsAreTheSchoolsDecision) {
-    PolicyOverrides on, off, unset;
-    on.transcribe_recordings = true;
-    off.transcribe_recordings = false;
-    EXPECT_FALSE(resolve_policy(nullptr, nullptr, nullptr).transcribe_recordings);
-    EXPECT_TRUE(resolve_policy(&on, nullptr, nullptr).transcribe_recordings);
-    EXPECT_TRUE(resolve_policy(&on, &unset, &unset).transcribe_recordings) << "inherited from the school";
-    EXPECT_FALSE(resolve_policy(&on, &off, nullptr).transcribe_recordings) << "a course turns it off";
-    EXPECT_FALSE(resolve_policy(&on, nullptr, &off).transcribe_recordings) << "a class turns it off";
-    EXPECT_TRUE(resolve_policy(&on, &off, &on).transcribe_recordings) << "a class back on where the school allows";
-    EXPECT_FALSE(resolve_policy(nullptr, &on, nullptr).transcribe_recordings) << "a course cannot opt the school in";
-    EXPECT_FALSE(resolve_policy(&off, nullptr, &on).transcribe_recordings) << "nor can a class";
-    EXPECT_FALSE(resolve_policy(&unset, &on, &on).transcribe_recordings);
+TEST(DomainPolicy, SendingWhatWasSaidOutIsTheSchoolsDecision) {
+    struct Field {
+        const char* name;
+        std::optional<bool> PolicyOverrides::*in;
+        bool EffectivePolicy::*out;
+    };
+    for (const auto& f : {Field{"transcribe_recordings", &PolicyOverrides::transcribe_recordings,
+                                &EffectivePolicy::transcribe_recordings},
+                          Field{"summarize_recordings", &PolicyOverrides::summarize_recordings,
+                                &EffectivePolicy::summarize_recordings}}) {
+        SCOPED_TRACE(f.name);
+        PolicyOverrides on, off, unset;
+        on.*f.in = true;
+        off.*f.in = false;
+        EXPECT_FALSE(resolve_policy(nullptr, nullptr, nullptr).*f.out);
+        EXPECT_TRUE(resolve_policy(&on, nullptr, nullptr).*f.out);
+        EXPECT_TRUE(resolve_policy(&on, &unset, &unset).*f.out) << "inherited from the school";
+        EXPECT_FALSE(resolve_policy(&on, &off, nullptr).*f.out) << "a course turns it off";
+        EXPECT_FALSE(resolve_policy(&on, nullptr, &off).*f.out) << "a class turns it off";
+        EXPECT_TRUE(resolve_policy(&on, &off, &on).*f.out) << "a class back on where the school allows";
+        EXPECT_FALSE(resolve_policy(nullptr, &on, nullptr).*f.out) << "a course cannot opt the school in";
+        EXPECT_FALSE(resolve_policy(&off, nullptr, &on).*f.out) << "nor can a class";
+        EXPECT_FALSE(resolve_policy(&unset, &on, &on).*f.out);
+    }
+    PolicyOverrides transcripts_only;
+    transcripts_only.transcribe_recordings = true;
+    EXPECT_FALSE(resolve_policy(&transcripts_only, nullptr, nullptr).summarize_recordings)
+        << "consent to a speech-to-text service is not consent to an AI service";
 }
 
 TEST(DomainPolicy, SeedDefaults) {
@@ -81,6 +102,7 @@ TEST(DomainPolicy, SeedDefaults) {
     EXPECT_TRUE(p.students_start_muted);
     EXPECT_FALSE(p.students_video_off);
     EXPECT_FALSE(p.transcribe_recordings) << "a school opts in to sending its classes' voices out";
+    EXPECT_FALSE(p.summarize_recordings) << "and to sending what was said to an AI service";
 }
 
 TEST(DomainPolicy, EmptyLevelsInheritDefaults) {

@@ -17,12 +17,9 @@ TEST(Transcript, PiecesAreShiftedIntoRecordingTimeAndEmptyOrBrokenSegmentsAreMen
     std::vector<TranscriptSegment> all;
     append_segments(all, {{0, 3.5, " Merhaba\n sınıf "}, {3.5, 4, "   "}}, 0, 600.04);
     const double inf = std::numeric_limits<double>::infinity();
-    append_segments(all,
-                    {{5, 4, "geri giden"},
-                     {0.2, 2, "ikinci\tparça"},
-                     {-1, std::nan(""), "bozuk"},
-                     {1e300, inf, "çok ileri"}},
-                    600.04, 10);
+    append_segments(
+        all, {{5, 4, "geri giden"}, {0.2, 2, "ikinci\tparça"}, {-1, std::nan(""), "bozuk"}, {1e300, inf, "çok ileri"}},
+        600.04, 10);
     ASSERT_EQ(all.size(), 5u) << "the blank segment is dropped";
     EXPECT_EQ(all[0].text, "Merhaba sınıf");
     EXPECT_EQ(all[1].text, "bozuk") << "a piece's cues in order of their start";
@@ -75,6 +72,38 @@ TEST(Transcript, LanguageNamesBecomeIsoCodes) {
     EXPECT_EQ(language_code("klingon"), "");
     EXPECT_EQ(language_code("t1"), "");
     EXPECT_EQ(language_code(""), "");
+}
+
+TEST(Transcript, AProvidersWebVttIsReadCueByCue) {
+    auto cues = parse_webvtt(
+        "\xEF\xBB\xBFWEBVTT - Zoom\r\nKind: captions\r\n\r\n"
+        "NOTE a comment\r\nover two lines\r\n\r\n"
+        "STYLE\r\n::cue { color: red }\r\n\r\n"
+        "1\r\n00:00:01.200 --> 00:00:04.900 align:start\r\nAyşe: Günaydın,\r\nbaşlıyoruz.\r\n\r\n"
+        "00:35.000 --> 00:39.500\n<v Ali Öğrenci>Pay &amp; payda <b>altta</b> &lt;3</v>\n\n"
+        "01:02:03.004 --> 01:02:05.000\nuzun ders\n\n"
+        "bad --> 00:00:01.000\nnot a cue\n\n"
+        "00:00:99.000 --> 00:01:00.000\nsixty-one seconds is not a time\n");
+    ASSERT_TRUE(cues);
+    ASSERT_EQ(cues->size(), 3u);
+    EXPECT_DOUBLE_EQ((*cues)[0].start, 1.2);
+    EXPECT_DOUBLE_EQ((*cues)[0].end, 4.9);
+    EXPECT_EQ((*cues)[0].text, "Ayşe: Günaydın, başlıyoruz.");
+    EXPECT_DOUBLE_EQ((*cues)[1].start, 35.0);
+    EXPECT_EQ((*cues)[1].text, "Ali Öğrenci: Pay & payda altta <3") << "the voice's name kept, tags dropped";
+    EXPECT_DOUBLE_EQ((*cues)[2].start, 3723.004);
+
+    EXPECT_FALSE(parse_webvtt("00:00:01 From A to Everyone")) << "not WebVTT";
+    EXPECT_FALSE(parse_webvtt("WEBVTTX\n\n00:01.000 --> 00:02.000\nx"));
+    auto empty = parse_webvtt("WEBVTT\n");
+    ASSERT_TRUE(empty);
+    EXPECT_TRUE(empty->empty());
+    // What we write, we read back.
+    auto again = parse_webvtt(to_webvtt({{0, 1.5, "a & b"}, {61, 62.25, "c"}}));
+    ASSERT_TRUE(again);
+    ASSERT_EQ(again->size(), 2u);
+    EXPECT_EQ((*again)[0].text, "a & b");
+    EXPECT_DOUBLE_EQ((*again)[1].end, 62.25);
 }
 
 }  // namespace
