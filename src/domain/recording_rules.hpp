@@ -33,6 +33,9 @@ struct Recording {
     int transcript_progress = 0;
     std::string transcript_language;
     std::string transcript_url;
+    /// Seed 13.2: the summary's status (none | processing | ready | failed) as the reader may know it; only
+    /// listings fill it (the notes live in their own table).
+    std::optional<std::string> summary_status;
     RecordingStatus status = RecordingStatus::kProcessing;
     bool is_public = false;
     std::optional<UnixTime> published_at;

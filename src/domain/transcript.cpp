@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace lc::domain {
 
 namespace {
@@ -63,14 +65,14 @@ std::string caption_line(std::string_view text) {
 }
 
 void append_segments(std::vector<TranscriptSegment>& all, const std::vector<TranscriptSegment>& piece, double offset,
-                     double length) {
+                     double length, std::size_t max_segments) {
     if (!(offset > 0) || !std::isfinite(offset)) offset = 0;
     if (!(length > 0) || !std::isfinite(length)) length = 0;
     // Into [0, length], NaN and infinities included (std::clamp would keep a NaN).
     auto within = [&](double t) { return t > 0 ? (t < length ? t : length) : 0.0; };
     std::vector<TranscriptSegment> kept;
     for (const auto& s : piece) {
-        if (kept.size() >= kMaxSegmentsPerPiece) break;
+        if (kept.size() >= max_segments) break;
         std::string text = caption_line(s.text);
         if (text.empty()) continue;
         if (text.size() > kMaxSegmentBytes) {
@@ -135,7 +137,9 @@ std::string cue_text(std::string_view raw) {
         }
         if (raw[i] == '&') {
             static const std::pair<std::string_view, std::string_view> kRefs[] = {
-                {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&nbsp;", " "}, {"&lrm;", ""}, {"&rlm;", ""}};
+                {"&amp;", "&"},  {"&lt;", "<"},    {"&gt;", ">"},   {"&nbsp;", " "}, {"&lrm;", ""},
+                {"&rlm;", ""},   {"&quot;", "\""}, {"&apos;", "'"}, {"&#39;", "'"},  {"&#x27;", "'"},
+                {"&#34;", "\""}, {"&#x22;", "\""}, {"&#38;", "&"},  {"&#x26;", "&"}};
             bool read = false;
             for (const auto& [ref, text] : kRefs)
                 if (raw.substr(i, ref.size()) == ref) {
@@ -158,42 +162,58 @@ std::optional<std::vector<TranscriptSegment>> parse_webvtt(std::string_view file
     if (file.substr(0, 6) != "WEBVTT" ||
         (file.size() > 6 && file[6] != '\n' && file[6] != '\r' && file[6] != ' ' && file[6] != '\t'))
         return std::nullopt;
-    std::vector<std::string_view> lines;
-    for (std::size_t at = 0; at <= file.size();) {
+    // Lines one at a time (LF, CRLF or CR end them): a file of a million empty lines costs no memory.
+    std::size_t at = 0;
+    auto next_line = [&](std::string_view& line) {
+        if (at > file.size()) return false;
         std::size_t end = file.find_first_of("\r\n", at);
         if (end == std::string_view::npos) end = file.size();
-        lines.push_back(file.substr(at, end - at));
+        line = file.substr(at, end - at);
         if (end < file.size() && file[end] == '\r' && end + 1 < file.size() && file[end + 1] == '\n') ++end;
         at = end + 1;
-    }
+        return true;
+    };
+    auto is_timing = [](std::string_view l) { return l.find("-->") != std::string_view::npos; };
+    auto word = [](std::string_view l) {
+        const auto b = l.find_first_not_of(" \t");
+        if (b == std::string_view::npos) return std::string_view{};
+        l.remove_prefix(b);
+        return l.substr(0, l.find_first_of(" \t"));
+    };
     std::vector<TranscriptSegment> cues;
-    std::size_t i = 1;                                  // the signature line
-    while (i < lines.size() && !lines[i].empty()) ++i;  // its header lines
-    while (i < lines.size()) {
-        while (i < lines.size() && lines[i].empty()) ++i;
-        const std::size_t block = i;
-        while (i < lines.size() && !lines[i].empty()) ++i;
-        if (block == i) break;
-        std::size_t timing = block;
-        if (lines[timing].find("-->") == std::string_view::npos) ++timing;  // an identifier first
-        if (timing >= i || lines[timing].find("-->") == std::string_view::npos)
-            continue;  // NOTE, STYLE, REGION or no cue at all
-        const std::string_view t = lines[timing];
-        const auto arrow = t.find("-->");
-        auto word = [](std::string_view s) {
-            const auto b = s.find_first_not_of(" \t");
-            if (b == std::string_view::npos) return std::string_view{};
-            s.remove_prefix(b);
-            return s.substr(0, s.find_first_of(" \t"));
-        };
-        const auto start = vtt_time(word(t.substr(0, arrow))), end = vtt_time(word(t.substr(arrow + 3)));
-        if (!start || !end) continue;
-        std::string text;
-        for (std::size_t l = timing + 1; l < i; ++l) {
-            if (!text.empty()) text += ' ';
-            text += cue_text(lines[l]);
+    std::string_view line;
+    next_line(line);  // the signature
+    // The header runs to a blank line, or to the first cue's timing line.
+    bool pending = false;  // `line` holds a line not yet looked at
+    while (next_line(line)) {
+        if (line.empty()) break;
+        if (is_timing(line)) {
+            pending = true;
+            break;
         }
-        cues.push_back({*start, *end, std::move(text)});
+    }
+    std::string_view previous;  // the line before a timing line: the cue's identifier, or the block's start
+    while (pending || next_line(line)) {
+        pending = false;
+        if (!is_timing(line)) {
+            previous = line;  // an identifier, or a NOTE / STYLE / REGION block's line: not a cue yet
+            continue;
+        }
+        const auto arrow = line.find("-->");
+        const auto start = vtt_time(word(line.substr(0, arrow))), end = vtt_time(word(line.substr(arrow + 3)));
+        std::string text;
+        // The cue's text runs to a blank line; a line with "-->" ends it too and starts the next cue.
+        while (next_line(line)) {
+            if (line.empty()) break;
+            if (is_timing(line)) {
+                pending = true;
+                break;
+            }
+            if (!text.empty()) text += ' ';
+            text += cue_text(line);
+        }
+        if (start && end && !previous.starts_with("NOTE")) cues.push_back({*start, *end, clean_text(text)});
+        previous = {};
     }
     return cues;
 }

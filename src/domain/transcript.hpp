@@ -28,7 +28,7 @@ constexpr std::size_t kMaxSegmentBytes = 2000;
 /// the piece, every cue ends after it starts (WebVTT requires it), and the piece's cues are put in
 /// order of their start.
 void append_segments(std::vector<TranscriptSegment>& all, const std::vector<TranscriptSegment>& piece, double offset,
-                     double length);
+                     double length, std::size_t max_segments = kMaxSegmentsPerPiece);
 
 /// The cues of a WebVTT file (W3C WebVTT), as a provider hands its own transcript over (Zoom's audio
 /// transcript): the "WEBVTT" signature, then cue blocks of an optional identifier, a timing line

@@ -20,24 +20,26 @@ namespace {
 
 /// The provider's playback address is left out on purpose: it is reached through an access link.
 json::object recording_json(const domain::Recording& r) {
-    return json::object{{"id", r.id},
-                        {"session_id", r.session_id},
-                        {"status", domain::to_string(r.status)},
-                        {"duration_seconds", r.duration_seconds},
-                        {"file_size_bytes", r.file_size_bytes},
-                        {"format", r.format},
-                        {"resolution", r.resolution},
-                        {"thumbnail_url", r.thumbnail_url},
-                        {"transcript_status", r.transcript_status},
-                        {"transcript_progress", r.transcript_progress},
-                        {"transcript_language", r.transcript_language},
-                        {"transcript_url", r.transcript_url},
-                        {"is_public", r.is_public},
-                        {"storage_status", r.storage_status},
-                        {"storage_bytes", r.storage_bytes},
-                        {"published_at", opt_time(r.published_at)},
-                        {"expires_at", opt_time(r.expires_at)},
-                        {"created_at", format_iso8601(r.created_at)}};
+    json::object o{{"id", r.id},
+                   {"session_id", r.session_id},
+                   {"status", domain::to_string(r.status)},
+                   {"duration_seconds", r.duration_seconds},
+                   {"file_size_bytes", r.file_size_bytes},
+                   {"format", r.format},
+                   {"resolution", r.resolution},
+                   {"thumbnail_url", r.thumbnail_url},
+                   {"transcript_status", r.transcript_status},
+                   {"transcript_progress", r.transcript_progress},
+                   {"transcript_language", r.transcript_language},
+                   {"transcript_url", r.transcript_url},
+                   {"is_public", r.is_public},
+                   {"storage_status", r.storage_status},
+                   {"storage_bytes", r.storage_bytes},
+                   {"published_at", opt_time(r.published_at)},
+                   {"expires_at", opt_time(r.expires_at)},
+                   {"created_at", format_iso8601(r.created_at)}};
+    if (r.summary_status) o["summary_status"] = *r.summary_status;  // listings only
+    return o;
 }
 
 /// Seeds 13.2, 13.3: a recording's summary or quiz suggestions as they are; the document itself only

@@ -26,6 +26,24 @@ std::string text_at(const json::object* o, const char* key) {
     return {};
 }
 
+/// Seed 13.1: Zoom's own audio transcript (a TRANSCRIPT file, WebVTT), when the account has it on, else its
+/// closed captions (CC); the first complete one (a recording stopped and started again has one per part, and
+/// the video kept is the first part's).
+void add_transcript_file(const json::object* object, json::object& payload) {
+    auto* files = object ? object->if_contains("recording_files") : nullptr;
+    if (!files || !files->is_array()) return;
+    for (const char* wanted : {"TRANSCRIPT", "CC"})
+        for (const auto& f : files->get_array()) {
+            if (!f.is_object()) continue;
+            const json::object& file = f.get_object();
+            const std::string status = text_at(&file, "status"), url = text_at(&file, "download_url");
+            if (text_at(&file, "file_type") != wanted || url.empty() || (!status.empty() && status != "completed"))
+                continue;
+            payload["transcript_url"] = url;
+            return;
+        }
+}
+
 }  // namespace
 
 Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clock& clock) {
@@ -81,20 +99,13 @@ Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clo
                     else if (auto meeting_start = parse_iso8601(text_at(object, "start_time")))
                         ev.payload["chat_started_at"] = *meeting_start;
                 }
-                // Seed 13.1: Zoom's own audio transcript (WebVTT), when the account has it on; its closed
-                // captions (CC) when there is no transcript.
-                if ((type == "TRANSCRIPT" ||
-                     (type == "CC" && text_at(&ev.payload, "transcript_type") != "TRANSCRIPT")) &&
-                    !text_at(&file, "download_url").empty()) {
-                    ev.payload["transcript_url"] = text_at(&file, "download_url");
-                    ev.payload["transcript_type"] = type;
-                }
                 if (type != "MP4" || !url.empty()) continue;
                 url = text_at(&file, "download_url");
                 file_id = text_at(&file, "id");
                 if (auto* s = file.if_contains("file_size"); s && s->is_int64()) size = s->get_int64();
             }
         }
+        add_transcript_file(object, ev.payload);
         // "meeting uuid/file id", the id ZoomProvider lists and deletes recordings by.
         ev.payload["recording_id"] = text_at(object, "uuid") + "/" + file_id;
         ev.payload["url"] = url;
@@ -102,6 +113,12 @@ Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clo
         if (auto* d = object ? object->if_contains("duration") : nullptr;
             d && d->is_int64() && d->get_int64() >= 0 && d->get_int64() < 1'000'000)
             ev.payload["duration_seconds"] = d->get_int64() * 60;
+    } else if (event == "recording.transcript_completed") {
+        // Zoom's audio transcript is made after the video, so it usually comes in an event of its own.
+        ev.event_type = "transcript_ready";
+        ev.timestamp = when(object, "start_time");
+        ev.payload["meeting_uuid"] = text_at(object, "uuid");
+        add_transcript_file(object, ev.payload);
     } else {
         ev.event_type = "ignored";
         ev.timestamp = clock.now();

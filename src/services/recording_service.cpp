@@ -9,6 +9,7 @@
 #include "services/audit.hpp"
 #include "services/notices.hpp"
 #include "services/sealed_links.hpp"
+#include "store/notes_repo.hpp"
 #include "store/recording_repo.hpp"
 
 namespace lc::services {
@@ -68,8 +69,16 @@ Result<std::vector<Recording>> RecordingService::list(const Principal& p, const 
         auto l = sessions_.load(c.sql(), p, session_id);
         if (!l) return l.take_error();
         std::vector<Recording> out;
-        for (auto& r : store::list_recordings(c.sql(), p.tenant.id, session_id))
-            if (can_see_recording(l->actor, r.status)) out.push_back(std::move(r));
+        // Seed 13.2: whether each has a summary, so a reader is not offered one there is none of. Students
+        // know of a ready one only (what is being made, or failed, is the staff's business).
+        const auto summaries = store::notes_statuses(c.sql(), p.tenant.id, session_id, "summary");
+        const bool staff = can_publish_recordings(l->actor);
+        for (auto& r : store::list_recordings(c.sql(), p.tenant.id, session_id)) {
+            if (!can_see_recording(l->actor, r.status)) continue;
+            auto s = summaries.find(r.id);
+            r.summary_status = s == summaries.end() || (!staff && s->second != "ready") ? "none" : s->second;
+            out.push_back(std::move(r));
+        }
         return out;
     });
 }

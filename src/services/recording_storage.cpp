@@ -277,9 +277,12 @@ Status RecordingStorageService::run_copy_job(const store::Job& job) {
         current->storage_bytes = *got;
         current->file_size_bytes = *got;
         // Seed 13.1: the school asked for transcripts of its classes (and this server has a service).
-        // One that has a transcript already (the provider's own, imported) is not transcribed again.
-        const bool transcribe = opt_.transcribe && opt_.ffmpeg != "off" && current->transcript_status != "ready" &&
-                                transcripts_wanted(tx.sql(), *s);
+        // One that has a transcript already, or whose provider's own is on its way (Zoom's, imported), is not
+        // transcribed here: no audio leaves for what the provider made.
+        const bool transcribe =
+            opt_.transcribe && opt_.ffmpeg != "off" && current->transcript_status != "ready" &&
+            !store::job_at_work_for(tx.sql(), TranscriptService::kImportJob, tenant, "recording_id", current->id) &&
+            transcripts_wanted(tx.sql(), *s);
         if (transcribe) queue_transcript(tx.sql(), *current, ctx_.clock.now());
         store::save_recording(tx.sql(), *current);
         const bool thumbnail = opt_.ffmpeg != "off";

@@ -338,35 +338,53 @@ Status TranscriptService::run_import_job(const store::Job& job) {
     const auto kind = parse_provider_kind(text_at(o, "provider"));
     if (tenant.empty() || id.empty() || url.empty() || !kind)
         return Error::give_up(Error::invalid("import_provider_transcript: the payload names no transcript file"));
+    // When the provider's transcript cannot be had, ours is made (when the copy and the policy allow it):
+    // the copy skipped it while this import was at work.
+    const bool last_attempt = job.attempts >= job.max_attempts;
+    auto fail = [&](Error e) -> Status {
+        if (e.permanent || last_attempt) fall_back_to_ours(tenant, id);
+        return e;
+    };
     return guarded([&]() -> Status {
         std::vector<ProviderConfig> configs;
+        bool not_ready = false;
         {
             store::Conn c(ctx_.db);  // released before the provider is called
             auto r = store::find_recording_by_id(c.sql(), tenant, id);
             if (!r || (!is_playable(r->status) && r->status != RecordingStatus::kProcessing) ||
                 r->transcript_status == "ready")
                 return ok_status();  // gone, failed, or it has one
+            // A transcript is kept of the classes whose policy asks for transcripts, whoever makes it: what the
+            // class said, with the speakers' names, is the school's to keep or not.
+            auto s = store::find_session(c.sql(), tenant, r->session_id);
+            if (!s || !transcripts_wanted(c.sql(), *s)) return ok_status();
             // Its summary and quiz are made of a playable recording only: wait until the provider is done.
-            if (r->status == RecordingStatus::kProcessing)
-                return Error::unavailable("the recording is not ready yet: its transcript is imported afterwards");
-            configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
+            not_ready = r->status == RecordingStatus::kProcessing;
+            if (!not_ready) configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
         }
+        if (not_ready)
+            return fail(Error::unavailable("the recording is not ready yet: its transcript is imported afterwards"));
         std::vector<std::pair<std::string, std::string>> headers;
         if (auto provider = ctx_.providers.for_kind(configs, *kind); provider) {
             auto h = (*provider)->download_headers(url);
-            if (!h) return h.take_error();  // the provider's token could not be had: retried
+            if (!h) return fail(h.take_error());  // the provider's token could not be had: retried
             headers = std::move(*h);
         }
         auto file = storage_.fetch_small_file(url, std::move(headers), kMaxImportBytes, "transcript-" + job.id);
-        if (!file) return file.take_error();
+        if (!file) return fail(file.take_error());
+        // A download Zoom does not allow can come back as 200 with its sign-in page.
+        if (const auto first = file->find_first_not_of(" \t\r\n"); first != std::string::npos && (*file)[first] == '<')
+            return fail(Error::give_up(Error::invalid(
+                "the provider answered a web page instead of the transcript: check that its app may read "
+                "recordings (Zoom: the recording:read scope)")));
         auto cues = parse_webvtt(*file);
-        if (!cues) return Error::give_up(Error::invalid("the provider's transcript is not a WebVTT file"));
+        if (!cues) return fail(Error::give_up(Error::invalid("the provider's transcript is not a WebVTT file")));
         std::vector<TranscriptSegment> segments;
         double end = 0;
         for (const auto& c : *cues)
             if (std::isfinite(c.end)) end = std::max(end, c.end);
-        append_segments(segments, *cues, 0, end);
-        if (segments.empty()) return Error::give_up(Error::invalid("the provider's transcript has no text"));
+        append_segments(segments, *cues, 0, end, kMaxImportSegments);
+        if (segments.empty()) return fail(Error::give_up(Error::invalid("the provider's transcript has no text")));
 
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
         auto r = store::find_recording_by_id(tx.sql(), tenant, id, /*for_update=*/true);
@@ -388,6 +406,21 @@ Status TranscriptService::run_import_job(const store::Job& job) {
         ctx_.jobs_enqueued();
         return ok_status();
     });
+}
+
+void TranscriptService::fall_back_to_ours(const std::string& tenant, const std::string& id) {
+    if (!enabled()) return;
+    store::Tx tx(ctx_.db, /*bump_generation=*/false);
+    auto r = store::find_recording_by_id(tx.sql(), tenant, id, /*for_update=*/true);
+    if (!r || !is_playable(r->status) || r->storage_status != "stored" || r->transcript_status == "ready" ||
+        (r->transcript_status == "processing" && owner_at_work(tx.sql(), *r)))
+        return;
+    auto s = store::find_session(tx.sql(), tenant, r->session_id);
+    if (!s || !transcripts_wanted(tx.sql(), *s)) return;
+    queue_transcript(tx.sql(), *r, ctx_.clock.now());
+    store::save_recording(tx.sql(), *r);
+    tx.commit();
+    ctx_.jobs_enqueued();
 }
 
 }  // namespace lc::services

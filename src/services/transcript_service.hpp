@@ -70,12 +70,15 @@ public:
     /// The transcribe_recording job.
     Status run_job(const store::Job& job);
 
-    /// The transcript a provider made itself, imported: no audio leaves, so no policy is asked. A recording
+    /// The transcript a provider made itself, imported, for classes whose policy has transcribe_recordings on
+    /// (no audio leaves, but what was said is kept, with the speakers' names). A recording
     /// with a ready transcript keeps it; one being transcribed here gets the provider's instead (the job at
     /// work then writes nowhere). A file not there yet or a provider down is retried; one that is not
     /// WebVTT or has no cue is dead at once.
     static constexpr const char* kImportJob = "import_provider_transcript";
     static constexpr long long kMaxImportBytes = 32LL * 1024 * 1024;
+    /// A cue every 2 s for 10 hours: the whole file is one piece, unlike our transcripts' 10-minute pieces.
+    static constexpr std::size_t kMaxImportSegments = 18000;
     Status run_import_job(const store::Job& job);
 
 private:
@@ -105,6 +108,9 @@ private:
     /// Marks `r`'s transcript ready (the caller saves it) and, when it has speech, the class's policy wants
     /// them and an AI service is set, queues its summary and quiz suggestions, in the caller's transaction.
     void mark_ready(soci::session& sql, domain::Recording& r, bool has_speech);
+    /// The provider's transcript of `id` cannot be had: ours is queued, when this server makes transcripts,
+    /// the copy is stored, the policy wants one and none is ready or at work.
+    void fall_back_to_ours(const std::string& tenant, const std::string& id);
 
     ServiceContext& ctx_;
     RecordingService& recordings_;

@@ -810,6 +810,16 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         effects.touched.insert(s->id);
         return "";
     }
+    if (type == "transcript_ready") {
+        // Zoom's transcript of a recording reported before (recording.transcript_completed).
+        const std::string uuid = text_at(*payload, "meeting_uuid"), vtt = text_at(*payload, "transcript_url");
+        if (uuid.empty() || vtt.empty() || text_at(ev, "provider") != "zoom") return "the event names no transcript";
+        auto rec = store::find_recording_by_provider_prefix(sql, tenant, s->id, uuid + "/");
+        if (!rec) return "the recording it transcribes is not known";
+        queue_transcript_import(sql, tenant, *rec, ProviderKind::kZoom, vtt, ctx_.clock.now());
+        effects.jobs = true;
+        return "";
+    }
     if (type == "recording_ready") {
         const std::string rec = text_at(*payload, "recording_id");
         if (rec.empty()) return "the event names no recording";

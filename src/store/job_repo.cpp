@@ -137,6 +137,18 @@ std::optional<Job> find_job(soci::session& sql, const std::string& id) {
     return j;
 }
 
+bool job_at_work_for(soci::session& sql, const std::string& type, const std::string& tenant_id,
+                     const std::string& field, const std::string& value) {
+    // Payloads are written by boost::json::serialize: "field":"value", no spaces. The values asked about
+    // are ids (UUIDs), which hold none of LIKE's pattern characters.
+    const std::string pattern = "%\"" + field + "\":\"" + value + "\"%";
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM jobs WHERE type = :t AND tenant_id = :tenant AND status IN ('queued', 'running') "
+           "AND payload LIKE :p",
+        soci::into(n), soci::use(type), soci::use(tenant_id), soci::use(pattern);
+    return n > 0;
+}
+
 long long count_jobs(soci::session& sql, const std::string& type, const std::string& status) {
     long long n = 0;
     sql << "SELECT COUNT(*) FROM jobs WHERE type = :t AND status = :s", soci::into(n), soci::use(type),

@@ -51,6 +51,10 @@ long long requeue_stale_jobs(Database& db, UnixTime stale_before, UnixTime now);
 /// Keeps the locks of running jobs whose worker id starts with `worker_prefix` fresh (the live
 /// process's lease); returns how many.
 long long renew_job_leases(Database& db, const std::string& worker_prefix, UnixTime now);
+/// Whether a job of `type` for the tenant whose payload names `field` = `value` (a JSON string) is queued or
+/// running.
+bool job_at_work_for(soci::session& sql, const std::string& type, const std::string& tenant_id,
+                     const std::string& field, const std::string& value);
 std::optional<Job> find_job(soci::session& sql, const std::string& id);
 long long count_jobs(soci::session& sql, const std::string& type, const std::string& status);
 

@@ -57,8 +57,8 @@ private:
     bool write_batch(std::vector<Pending>& batch, std::string& error);
     Database& db_;
     std::size_t max_batch_;
-    std::optional<soci::session> sql_;   // writer thread only
-    std::unique_ptr<Statements> st_;     // writer thread only
+    std::optional<soci::session> sql_;  // writer thread only
+    std::unique_ptr<Statements> st_;    // writer thread only
     std::mutex mu_;
     std::condition_variable cv_;
     std::deque<Pending> queue_;

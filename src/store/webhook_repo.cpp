@@ -363,6 +363,18 @@ bool insert_provider_recording(soci::session& sql, const std::string& id, const 
     return true;
 }
 
+std::optional<std::string> find_recording_by_provider_prefix(soci::session& sql, const std::string& tenant_id,
+                                                             const std::string& session_id, const std::string& prefix) {
+    // substr, not LIKE: Zoom's meeting uuids are base64 and may hold characters LIKE reads as patterns.
+    std::string id;
+    const int length = static_cast<int>(prefix.size());
+    sql << "SELECT id FROM live_session_recordings WHERE tenant_id = :t AND session_id = :s AND "
+           "substr(provider_recording_id, 1, :n) = :p ORDER BY created_at LIMIT 1",
+        soci::into(id), soci::use(tenant_id), soci::use(session_id), soci::use(length), soci::use(prefix);
+    if (!sql.got_data()) return std::nullopt;
+    return id;
+}
+
 std::optional<std::string> provider_recording_status(soci::session& sql, const std::string& tenant_id,
                                                      const std::string& provider_recording_id) {
     std::string status;

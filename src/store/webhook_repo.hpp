@@ -105,6 +105,10 @@ bool insert_provider_recording(soci::session& sql, const std::string& id, const 
                                const std::string& session_id, const std::string& provider_recording_id,
                                const std::string& provider_url, long long duration_seconds, long long size_bytes,
                                const std::string& format, UnixTime now);
+/// Our id of the first recording of a session whose provider id starts with `prefix` (Zoom's "meeting
+/// uuid/", for an event about the meeting's recording as a whole), if any.
+std::optional<std::string> find_recording_by_provider_prefix(soci::session& sql, const std::string& tenant_id,
+                                                             const std::string& session_id, const std::string& prefix);
 /// The status of a provider recording we know of (e.g. "deleted"), if any.
 std::optional<std::string> provider_recording_status(soci::session& sql, const std::string& tenant_id,
                                                      const std::string& provider_recording_id);

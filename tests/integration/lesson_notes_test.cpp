@@ -130,12 +130,23 @@ TEST_P(LessonNotes, AReadyTranscriptGetsASummaryAndQuizSuggestionsForTheRightRea
     EXPECT_EQ(topics.size(), 2u) << "the lesson's topics and those its questions test";
     EXPECT_EQ(srv.count_rows("audit_logs WHERE action = 'recording.summarize'"), 0) << "made on its own, not asked";
 
+    // The listing says there is one, so the class page offers it.
+    auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);
+    EXPECT_EQ(listed.obj().at("results").as_array().at(0).at("summary_status"), "ready") << listed.body;
+
     // Students: the summary of a published recording; never the quiz (it holds the answers).
     EXPECT_EQ(srv.get(path(id, rid, "summary"), s.student_tokens[0]).status, 404u) << "not published yet";
     ASSERT_EQ(
         srv.post("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/publish/", "", s.instructor_token).status,
         200u);
     EXPECT_EQ(srv.get(path(id, rid, "summary"), s.student_tokens[0]).status, 200u);
+    EXPECT_EQ(srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.student_tokens[0])
+                  .obj()
+                  .at("results")
+                  .as_array()
+                  .at(0)
+                  .at("summary_status"),
+              "ready");
     auto no_quiz = srv.get(path(id, rid, "quiz"), s.student_tokens[0]);
     EXPECT_EQ(no_quiz.status, 403u);
     EXPECT_NE(no_quiz.body.find("answers"), std::string::npos) << no_quiz.body;
@@ -176,6 +187,14 @@ TEST_P(LessonNotes, ALongTranscriptGoesInPartsAndAnAttemptCutShortResumesAfterTh
 
     auto summary = notes(srv, id, rid, "summary", s.instructor_token);
     EXPECT_EQ(summary.at("status"), "processing") << "retried, not failed";
+    auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);
+    EXPECT_EQ(listed.obj().at("results").as_array().at(0).at("summary_status"), "processing");
+    ASSERT_EQ(
+        srv.post("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/publish/", "", s.instructor_token).status,
+        200u);
+    listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.student_tokens[0]);
+    EXPECT_EQ(listed.obj().at("results").as_array().at(0).at("summary_status"), "none")
+        << "a student is told of a ready one only";
     EXPECT_EQ(summary.at("progress").as_int64(), 25) << "one part of three kept, and the putting together to come";
     EXPECT_FALSE(summary.contains("summary"));
     EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'queued' AND run_at = " +
@@ -279,6 +298,8 @@ TEST_P(LessonNotes, NothingIsSentWithoutTheSchoolsConsentAndAskingSaysWhatIsMiss
     EXPECT_EQ(ai.requests(), 0) << "the policy is off by default: the transcript stays here";
     auto none = srv.get(path(id, rid, "summary"), s.instructor_token);
     EXPECT_EQ(none.status, 404u);
+    auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);
+    EXPECT_EQ(listed.obj().at("results").as_array().at(0).at("summary_status"), "none");
     auto refused = srv.post(path(id, rid, "summary"), "", s.instructor_token);
     EXPECT_EQ(refused.status, 409u);
     EXPECT_NE(refused.body.find("summarize_recordings"), std::string::npos) << refused.body;
@@ -492,41 +513,67 @@ constexpr const char* kZoomTranscript =
     "3\r\n00:01:05.000 --> 00:01:08.000\r\nAli Öğrenci: Ödev ne zaman?\r\n";
 
 TEST_P(LessonNotes, ZoomsOwnTranscriptIsImportedAndSummarisedWithoutSpeechToText) {
-    FileHost zoom_files{{{"/transcript.vtt", kZoomTranscript}, {"/not-vtt.txt", "00:00:01 From A to Everyone"}}};
+    FileHost zoom_files{{{"/transcript.vtt", kZoomTranscript},
+                         {"/not-vtt.txt", "00:00:01 From A to Everyone"},
+                         {"/signin.html", "<!DOCTYPE html><html><body>Sign in</body></html>"}}};
     Config cfg = settings();
     cfg.storage_allow_private_sources = true;  // the file host is on loopback
     TestServer srv{GetParam(), true, cfg};
-    auto s = srv.make_school("zoomvtt", 1);
-    allow(srv, s, true);
     constexpr const char* kSecret = "zoom-webhook-secret-token-0123";
-    auto r = srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/",
-                          json::object{{"provider", "zoom"},
-                                       {"is_active", true},
-                                       {"zoom_account_id", "acct-" + s.tenant.slug},
-                                       {"zoom_webhook_secret", kSecret}},
-                          s.admin_token);
-    ASSERT_EQ(r.status, 200u) << r.body;
-    auto zoom_class = [&](const std::string& meeting, const std::string& vtt_url) {
-        std::string id(srv.create_session(s).at("id").as_string());
+    auto zoom_school = [&](const std::string& slug, bool transcripts) {
+        auto s = srv.make_school(slug, 1);
+        auto r = srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-policy/",
+                              json::object{{"transcribe_recordings", transcripts}, {"summarize_recordings", true}},
+                              s.admin_token);
+        EXPECT_EQ(r.status, 200u) << r.body;
+        r = srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/",
+                         json::object{{"provider", "zoom"},
+                                      {"is_active", true},
+                                      {"zoom_account_id", "acct-" + s.tenant.slug},
+                                      {"zoom_webhook_secret", kSecret}},
+                         s.admin_token);
+        EXPECT_EQ(r.status, 200u) << r.body;
+        return s;
+    };
+    auto s = zoom_school("zoomvtt", true);
+    auto signed_post = [&](const json::object& body) {
+        const std::string text = json::serialize(body), t = std::to_string(srv.clock().now());
+        return http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/zoom/", text, "",
+                            {{"Content-Type", "application/json"},
+                             {"x-zm-request-timestamp", t},
+                             {"x-zm-signature", "v0=" + infra::hmac_sha256_hex(kSecret, "v0:" + t + ":" + text)}});
+    };
+    // A Zoom class whose recording.completed lists `other_file`; the jobs run until the recording is ready
+    // and what follows it has run. Returns (class, recording).
+    auto zoom_class = [&](School& school, const std::string& meeting, json::object other_file) {
+        std::string id(srv.create_session(school).at("id").as_string());
         {
             soci::session sql(srv.app().db().pool());
             sql << "UPDATE live_sessions SET provider = 'zoom', room_id = :m, status = 'ended' WHERE id = :i",
                 soci::use(meeting), soci::use(id);
         }
-        auto hook = zoom_recording_completed(
-            srv, s, meeting,
-            json::object{
-                {"id", "vtt-file"}, {"file_type", "TRANSCRIPT"}, {"file_extension", "VTT"}, {"download_url", vtt_url}},
-            srv.clock().now() - 3600, kSecret);
+        auto hook =
+            zoom_recording_completed(srv, school, meeting, std::move(other_file), srv.clock().now() - 3600, kSecret);
         EXPECT_EQ(hook.status, 200u) << hook.body;
-        for (int i = 0; i < 3; ++i) retry(srv, s);  // the recording becomes ready, then its transcript comes
-        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);
+        for (int i = 0; i < 3; ++i) retry(srv, school);  // the recording becomes ready, then its transcript comes
+        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", school.instructor_token);
         const auto& rec = listed.obj().at("results").as_array().at(0).as_object();
         return std::pair{id, js(rec.at("id"))};
     };
+    auto transcript_of = [&](School& school, const std::string& id, const std::string& rid) {
+        return srv.get("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/transcript/", school.instructor_token);
+    };
+    auto vtt_file = [](const std::string& url) {
+        return json::object{{"id", "vtt-file"},
+                            {"file_type", "TRANSCRIPT"},
+                            {"file_extension", "VTT"},
+                            {"status", "completed"},
+                            {"download_url", url}};
+    };
 
-    auto [id, rid] = zoom_class("85746352", zoom_files.url("/transcript.vtt"));
-    auto doc = srv.get("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/transcript/", s.instructor_token);
+    // Listed with the recording.
+    auto [id, rid] = zoom_class(s, "85746352", vtt_file(zoom_files.url("/transcript.vtt")));
+    auto doc = transcript_of(s, id, rid);
     ASSERT_EQ(doc.status, 200u) << doc.body;
     const auto& segments = doc.obj().at("segments").as_array();
     ASSERT_EQ(segments.size(), 3u);
@@ -541,14 +588,45 @@ TEST_P(LessonNotes, ZoomsOwnTranscriptIsImportedAndSummarisedWithoutSpeechToText
         sent_timed_lines |= q.user.find("[0:00:01] Ayşe Öğretmen: Günaydın") != std::string::npos;
     EXPECT_TRUE(sent_timed_lines);
 
-    // A file that is not WebVTT: the import is dead at once, the recording has no transcript.
-    auto [bad_id, bad_rid] = zoom_class("85746353", zoom_files.url("/not-vtt.txt"));
-    EXPECT_EQ(srv.get("/api/v1/live-sessions/" + bad_id + "/recordings/" + bad_rid + "/transcript/", s.instructor_token)
-                  .status,
-              404u);
+    // In an event of its own, after the recording (Zoom makes the transcript after the video).
+    auto [later_id, later_rid] =
+        zoom_class(s, "85746354",
+                   json::object{{"id", "m4a"}, {"file_type", "M4A"}, {"download_url", "https://zoom.invalid/a.m4a"}});
+    EXPECT_EQ(transcript_of(s, later_id, later_rid).status, 404u);
+    const std::string later_url = zoom_files.url("/transcript.vtt");
+    json::object event{
+        {"event", "recording.transcript_completed"},
+        {"event_ts", srv.clock().now() * 1000},
+        {"payload",
+         {{"account_id", "acct-" + s.tenant.slug},
+          {"object",
+           {{"id", 85746354}, {"uuid", "mtg-uuid-85746354"}, {"recording_files", json::array{vtt_file(later_url)}}}}}}};
+    auto hook = signed_post(event);
+    ASSERT_EQ(hook.status, 200u) << hook.body;
+    retry(srv, s);
+    EXPECT_EQ(transcript_of(s, later_id, later_rid).status, 200u);
+    hook = signed_post(event);  // Zoom sends it again: nothing changes
+    retry(srv, s);
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND payload LIKE '%" + later_rid + "%'"), 2)
+        << "one summary and one quiz";
+
+    // Not WebVTT, or Zoom's sign-in page: dead at once, no transcript.
+    auto [bad_id, bad_rid] = zoom_class(s, "85746353", vtt_file(zoom_files.url("/not-vtt.txt")));
+    EXPECT_EQ(transcript_of(s, bad_id, bad_rid).status, 404u);
+    auto [page_id, page_rid] = zoom_class(s, "85746355", vtt_file(zoom_files.url("/signin.html")));
+    EXPECT_EQ(transcript_of(s, page_id, page_rid).status, 404u);
     EXPECT_EQ(srv.count_rows("jobs WHERE type = 'import_provider_transcript' AND status = 'dead' AND last_error LIKE "
                              "'%not a WebVTT file%'"),
               1);
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'import_provider_transcript' AND status = 'dead' AND last_error LIKE "
+                             "'%recording:read%'"),
+              1);
+
+    // A school that keeps no transcripts keeps none of Zoom's either (names and words of its classes).
+    auto off = zoom_school("zoomvttoff", false);
+    auto [off_id, off_rid] = zoom_class(off, "85746356", vtt_file(zoom_files.url("/transcript.vtt")));
+    EXPECT_EQ(transcript_of(off, off_id, off_rid).status, 404u);
+    EXPECT_EQ(srv.count_rows("live_recording_transcripts WHERE recording_id = '" + off_rid + "'"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, LessonNotes, ::testing::ValuesIn(available_engines()), engine_name);

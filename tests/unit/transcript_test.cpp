@@ -98,6 +98,25 @@ TEST(Transcript, AProvidersWebVttIsReadCueByCue) {
     auto empty = parse_webvtt("WEBVTT\n");
     ASSERT_TRUE(empty);
     EXPECT_TRUE(empty->empty());
+    // A cue right after the header, a cue whose text is followed by a timing line without a blank one, CR
+    // line ends, more character references, a timestamp tag, a '<' without its '>', invalid UTF-8.
+    auto tight = parse_webvtt(
+        "WEBVTT\r00:00:01.000 --> 00:00:02.000\rbir &quot;iki&quot; &#39;üç&#x27;\r"
+        "00:00:03.000 --> 00:00:04.000\rdört <00:00:03.500>beş\r\r"
+        "00:00:05.000 --> 00:00:06.000\raltı < yedi\xff\r");
+    ASSERT_TRUE(tight);
+    ASSERT_EQ(tight->size(), 3u);
+    EXPECT_EQ((*tight)[0].text, "bir \"iki\" 'üç'");
+    EXPECT_EQ((*tight)[1].text, "dört beş");
+    EXPECT_EQ((*tight)[2].text, "altı ") << "a '<' without '>' ends the text, as the spec's tokenizer does";
+    auto bad_bytes = parse_webvtt("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nyedi\xff\xfe\n");
+    ASSERT_TRUE(bad_bytes);
+    ASSERT_EQ(bad_bytes->size(), 1u);
+    EXPECT_EQ((*bad_bytes)[0].text, "yedi\xEF\xBF\xBD\xEF\xBF\xBD") << "invalid bytes become U+FFFD";
+    auto blank_lines = parse_webvtt("WEBVTT\n" + std::string(100000, '\n'));
+    ASSERT_TRUE(blank_lines);
+    EXPECT_TRUE(blank_lines->empty());
+
     // What we write, we read back.
     auto again = parse_webvtt(to_webvtt({{0, 1.5, "a & b"}, {61, 62.25, "c"}}));
     ASSERT_TRUE(again);

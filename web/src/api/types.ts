@@ -185,6 +185,11 @@ export interface Recording {
   storage_status?: RecordingStorageStatus;
   /** Bytes copied so far while copying; the copy's size once stored. */
   storage_bytes?: number;
+  /**
+   * Seed 13.2, in listings: the summary's status as the caller may know it (students: "ready" or "none").
+   * Older servers do not send it.
+   */
+  summary_status?: 'none' | RecordingNotesStatus;
 }
 
 export interface RecordingList {

@@ -295,6 +295,20 @@ describe('Lesson summary — a student', () => {
     expect(callsTo(fetchMock, 'GET', quizOf(R1))).toHaveLength(0);
   });
 
+  it('is not offered a summary the listing says there is none of, and is offered a ready one', async () => {
+    mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          readyRec({ id: R1, summary_status: 'none' }),
+          readyRec({ id: R2, created_at: '2026-11-26T11:10:00Z', summary_status: 'ready' }),
+        ),
+    });
+    renderPanel('participant');
+    await screen.findByRole('list');
+    expect(buttonLabels(item(R1))).toEqual(['VTT', 'SRT', 'Transkripti göster', 'İzle']);
+    expect(buttonLabels(item(R2))).toEqual(['VTT', 'SRT', 'Transkripti göster', 'Özet', 'İzle']);
+  });
+
   it('is told the summary is not ready yet (404), and a failure without a button', async () => {
     mockApi({
       [`GET ${base}`]: () => list(readyRec({ id: R1 }), readyRec({ id: R2, created_at: '2026-11-26T11:10:00Z' })),

@@ -303,7 +303,9 @@ export function RecordingsPanel({
                             `transcript-text-${r.id}`,
                             t(shown ? 'recording.transcript.hide' : 'recording.transcript.show'),
                           )}
-                          {partToggle(r, 'summary', `summary-${r.id}`, t('recording.summary.show'))}
+                          {/* Staff may ask for one; a student is offered only one that is there. */}
+                          {(manager || (r.summary_status ?? 'ready') === 'ready') &&
+                            partToggle(r, 'summary', `summary-${r.id}`, t('recording.summary.show'))}
                           {manager && partToggle(r, 'quiz', `quiz-${r.id}`, t('recording.quiz.show'))}
                         </>
                       )}
