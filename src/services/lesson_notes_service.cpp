@@ -294,8 +294,9 @@ Result<LessonNotes> LessonNotesService::request(const Principal& p, const std::s
                 "transcript's text is then sent to the AI service)");
         const Recording& r = t->recording;
         if (!is_playable(r.status) || r.transcript_status != "ready")
-            return Error::conflict("this recording has no transcript yet: " + what(kind) +
-                                   " are made from the transcript, once the recording's transcript_status is ready");
+            return Error::conflict(
+                "this recording has no transcript yet: summaries and quiz suggestions are made from the "
+                "transcript, once the recording's transcript_status is ready");
         if (!has_speech(tx.sql(), r))
             return Error::conflict("this recording's transcript has no speech in it to make " + what(kind) + " of");
         const std::string k(to_string(kind));

@@ -202,7 +202,8 @@ describe('WhiteboardPanel — loading', () => {
     expect(props.validateEmbeddable).toBe(false);
     // Excalidraw's menu without the links to its socials, and its button named.
     expect(screen.getByTestId('main-menu').textContent).toBe('clearthemehelp');
-    expect(screen.getByRole('button', { name: 'Tahta menüsü' })).toHaveClass('main-menu-trigger');
+    // Named by a MutationObserver, whose callback runs after the render that drew the button.
+    expect(await screen.findByRole('button', { name: 'Tahta menüsü' })).toHaveClass('main-menu-trigger');
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     expect(screen.queryByText('Bu beyaz tahtayı yalnızca görüntüleyebilirsiniz.')).not.toBeInTheDocument();
     // The bearer token goes with the board and with its stream (in a header, never in the URL).
