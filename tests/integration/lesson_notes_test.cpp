@@ -438,6 +438,9 @@ TEST_P(LessonNotes, AnAnswerCutShortIsAskedAgainAndAFilteredOneFails) {
     auto s = srv.make_school("notesfinish", 1);
     allow(srv, s, true);
     ai.odd("lesson_summary", 1, {.content = "{\"overview\": \"Ders", .finish_reason = "length"});
+    // Then JSON of the wrong shape (a server not held to the schema): read as nothing, asked again.
+    ai.odd("lesson_summary", 2,
+           {.content = R"({"overview": 5, "key_points": "Pay üstte.", "timeline": {"start": "x"}})"});
     ai.odd("quiz_suggestions", 1, {.finish_reason = "content_filter"});
     auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
     ASSERT_FALSE(rid.empty());
@@ -449,7 +452,13 @@ TEST_P(LessonNotes, AnAnswerCutShortIsAskedAgainAndAFilteredOneFails) {
     EXPECT_EQ(quiz.at("status"), "failed");
     EXPECT_EQ(quiz.at("error"), "the AI service's content filter stopped the answer");
     retry(srv, s);
+    EXPECT_EQ(notes(srv, id, rid, "summary", s.instructor_token).at("status"), "processing");
+    EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND status = 'queued' AND last_error LIKE "
+                             "'%no summary in it%'"),
+              1);
+    retry(srv, s);
     EXPECT_EQ(notes(srv, id, rid, "summary", s.instructor_token).at("status"), "ready");
+    EXPECT_EQ(ai.requests("lesson_summary"), 3);
 }
 
 TEST_P(LessonNotes, NotesLeftByALostJobReadAsFailedAndASilentTranscriptGetsNone) {
