@@ -106,11 +106,19 @@ json::object to_json(const services::AttendanceTimeline& t) {
                                        {"lost", m.lost}});
         if (m.drop_off) drops.push_back(json::value(format_iso8601(m.minute_start)));
     }
-    return json::object{{"session_id", t.session.id},
-                        {"status", to_string(t.session.status)},
-                        {"peak_present", t.peak_present},
-                        {"drop_off_minutes", std::move(drops)},
-                        {"minutes", std::move(minutes)}};
+    json::array insights;
+    for (const auto& i : t.insights)
+        insights.push_back(json::object{{"kind", domain::to_string(i.kind)},
+                                        {"severity", i.strong ? "high" : "medium"},
+                                        {"from", format_iso8601(i.from)},
+                                        {"to", format_iso8601(i.to)},
+                                        {"minute", i.minute},
+                                        {"count", i.count},
+                                        {"of", i.of}});
+    return json::object{{"session_id", t.session.id},      {"status", to_string(t.session.status)},
+                        {"peak_present", t.peak_present},  {"drop_off_minutes", std::move(drops)},
+                        {"minutes", std::move(minutes)},   {"insights", std::move(insights)},
+                        {"people_judged", t.people_judged}};
 }
 
 json::object to_json(const services::LiveRoster& r) {

@@ -351,8 +351,29 @@ Result<AttendanceTimeline> AttendanceService::timeline(const Principal& p, const
         std::vector<std::vector<PresenceInterval>> users;
         users.reserve(by_user.size());
         for (auto& [user, intervals] : by_user) users.push_back(std::move(intervals));
-        out.minutes = attendance_timeline(users, window_of(l->session, ctx_.clock.now()));
+        const SessionWindow w = window_of(l->session, ctx_.clock.now());
+        out.minutes = attendance_timeline(users, w);
         for (const auto& m : out.minutes) out.peak_present = std::max(out.peak_present, m.present);
+
+        domain::CoachingInput coach{
+            out.minutes, w.actual_start.value_or(w.scheduled_start), w.actual_end.value_or(w.scheduled_end), {}, false};
+        if (l->session.status == SessionStatus::kEnded) {
+            // The enrolled students' summaries (absent ones have a row too); none yet: the job is to come.
+            const auto enrolled = store::enrolled_student_ids(c.sql(), l->session.course_id);
+            const std::unordered_set<std::string> students(enrolled.begin(), enrolled.end());
+            const auto activity = store::provider_activity(c.sql(), session_id);
+            coach.activity_reported = !activity.empty();
+            store::AttendanceFilter f;
+            f.limit = 1000000;  // one class: every row
+            for (auto& r : store::attendance_rows(c.sql(), p.tenant.id, session_id, f)) {
+                if (!students.count(r.summary.user_id)) continue;
+                auto a = activity.find(r.summary.user_id);
+                coach.students.push_back(domain::StudentOutcome{
+                    std::move(r.summary), a == activity.end() ? std::nullopt : std::optional(a->second)});
+            }
+            out.people_judged = !coach.students.empty();
+        }
+        out.insights = domain::coach_class(coach);
         return out;
     });
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/attendance.hpp"
+#include "domain/coaching.hpp"
 #include "services/context.hpp"
 #include "services/directory_service.hpp"
 #include "store/attendance_repo.hpp"
@@ -59,6 +60,10 @@ struct AttendanceTimeline {
     domain::LiveSession session;
     std::vector<domain::TimelineMinute> minutes;
     int peak_present = 0;
+    /// Seed 13.5: what stood out, for the instructor (domain/coaching.hpp). The person-based kinds
+    /// need the summaries: they are looked for once the class has ended and its summaries are computed.
+    std::vector<domain::Insight> insights;
+    bool people_judged = false;  // the summaries were there: turnout, late, early and quiet were judged
 };
 
 class AttendanceService {

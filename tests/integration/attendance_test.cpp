@@ -284,6 +284,64 @@ TEST_P(Attendance, ReportsShowEveryoneToTeachersOwnRowsToStudentsAndExplainThem)
     expect_problem(srv.get(path(id, "attendance/?sort=name"), s.instructor_token), 400, "sort");
 }
 
+TEST_P(Attendance, TheTimelineCoachesTheInstructorOnWhatStoodOut) {
+    // Seed 13.5: 8 enrolled, 3 never come; 2 leave at minute 10, 2 come 15 minutes late, and from
+    // minute 20 to 26 three of the four in the room have the tab in the background.
+    auto s = srv.make_school("coach", 8);
+    std::string id = live_class(s);
+    const UnixTime t0 = srv.clock().now();
+    join(id, s.instructor_token);
+    for (int i : {0, 1, 2}) join(id, s.student_tokens[i]);
+    srv.clock().advance(600);
+    for (int i : {0, 1}) ASSERT_EQ(srv.post(path(id, "leave/"), "", s.student_tokens[i]).status, 200u);
+    srv.clock().advance(300);
+    for (int i : {3, 4}) join(id, s.student_tokens[i]);
+    srv.clock().advance(300);
+    for (int i : {2, 3, 4}) ASSERT_EQ(heartbeat(id, s.student_tokens[i], {{"visible", false}}).status, 200u);
+    srv.clock().advance(360);
+    for (int i : {2, 3, 4}) ASSERT_EQ(heartbeat(id, s.student_tokens[i], {{"visible", true}}).status, 200u);
+    srv.clock().advance(240);
+
+    // While the class runs: the moments only (the people are judged on the summaries, after the end).
+    auto live = srv.get(path(id, "attendance/timeline/"), s.instructor_token);
+    ASSERT_EQ(live.status, 200u) << live.body;
+    EXPECT_EQ(live.obj().at("people_judged"), false);
+    const auto& moments = live.obj().at("insights").as_array();
+    ASSERT_EQ(moments.size(), 2u) << live.body;
+    EXPECT_EQ(moments[0].at("kind"), "drop_off");
+    EXPECT_EQ(moments[1].at("kind"), "attention_dip");
+
+    srv.clock().advance(600);  // a 40-minute class
+    end_and_summarise(s, id);
+    auto tl = srv.get(path(id, "attendance/timeline/"), s.instructor_token);
+    ASSERT_EQ(tl.status, 200u) << tl.body;
+    EXPECT_EQ(tl.obj().at("people_judged"), true);
+    const auto& got = tl.obj().at("insights").as_array();
+    ASSERT_EQ(got.size(), 5u) << tl.body;
+    auto expect = [&](std::size_t n, const char* kind, const char* severity, int minute, int count, int of) {
+        SCOPED_TRACE(kind);
+        const auto& i = got[n].as_object();
+        EXPECT_EQ(i.at("kind"), kind);
+        EXPECT_EQ(i.at("severity"), severity);
+        EXPECT_EQ(i.at("minute").as_int64(), minute);
+        EXPECT_EQ(i.at("count").as_int64(), count);
+        EXPECT_EQ(i.at("of").as_int64(), of);
+    };
+    expect(0, "low_turnout", "medium", 0, 3, 8);
+    expect(1, "late_joins", "medium", 0, 2, 5);  // of 5 who came: the instructor is in the room, not a student
+    expect(2, "early_leaves", "high", 0, 2, 5);
+    expect(3, "drop_off", "high", 10, 2, 4);
+    expect(4, "attention_dip", "high", 20, 3, 4);
+    EXPECT_EQ(js(got[0].at("from")), format_iso8601(t0));
+    EXPECT_EQ(js(got[0].at("to")), format_iso8601(t0 + 2400));
+    EXPECT_EQ(js(got[3].at("from")), format_iso8601(t0 + 600));
+    EXPECT_EQ(js(got[4].at("from")), format_iso8601(t0 + 1200));
+    EXPECT_EQ(js(got[4].at("to")), format_iso8601(t0 + 1560));
+
+    // The coaching is the staff's, like the timeline it comes with.
+    expect_problem(srv.get(path(id, "attendance/timeline/"), s.student_tokens[2]), 403);
+}
+
 TEST_P(Attendance, CsvIsRfc4180WithABomAndParsesBackToTheJsonRows) {
     auto s = srv.make_school("csv", 1);
     // A student whose name needs quoting and shows Turkish letters, and one who looks like a formula.

@@ -369,6 +369,10 @@ async function main() {
     await tp.waitForTimeout(500);
     await tp.reload();
   }
+  // The coach (seed 13.5) under the timeline: a short class its one student attended throughout has
+  // nothing to point out.
+  await tp.getByRole('heading', { name: 'Öne çıkanlar ve öneriler' }).waitFor();
+  await tp.getByText('Bu derste öne çıkan bir şey yok: katılım dengeli gitti.').waitFor();
   await shot(tp, '07-attendance-report');
   const [download] = await Promise.all([tp.waitForEvent('download'), tp.getByRole('button', { name: 'CSV indir' }).click()]);
   const csv = readFileSync(await download.path(), 'utf8');

@@ -136,11 +136,37 @@ export interface SessionAttendance {
   results: AttendanceRow[];
 }
 
+/** What a coach would point out in a class (seed 13.5); rules and thresholds in docs/attendance.md. */
+export type InsightKind =
+  | 'low_turnout'
+  | 'late_joins'
+  | 'early_leaves'
+  | 'quiet_class'
+  | 'drop_off'
+  | 'attention_dip'
+  | 'fading';
+
+export interface AttendanceInsight {
+  kind: InsightKind;
+  severity: 'high' | 'medium';
+  from: string;
+  to: string;
+  /** Whole minutes from the class start to `from`. */
+  minute: number;
+  /** How many (absent, late, left early, silent, left, away, fewer than at the peak) out of `of`. */
+  count: number;
+  of: number;
+}
+
 export interface AttendanceTimeline {
   session_id: string;
   peak_present: number;
   drop_off_minutes: string[];
   minutes: { minute_start: string; present: number; foreground: number; drop_off: boolean; lost: number }[];
+  /** People first, then moments in time order; empty when nothing stood out. */
+  insights: AttendanceInsight[];
+  /** The class has ended and its summaries exist: the people-based kinds were looked for too. */
+  people_judged: boolean;
 }
 
 export type RecordingStatus = 'processing' | 'ready' | 'published' | 'failed';

@@ -151,6 +151,13 @@ const timeline: AttendanceTimeline = {
     const present = i < 12 ? 1 : i < 25 || (i >= 28 && i < 40) ? 2 : 1;
     return { minute_start, present, foreground: i >= 30 && i < 35 ? 1 : present, drop_off: i === 25, lost: i === 25 ? 1 : 0 };
   }),
+  insights: [
+    { kind: 'late_joins', severity: 'medium', from: '2026-11-26T10:00:00Z', to: '2026-11-26T11:00:00Z', minute: 0, count: 2, of: 5 },
+    { kind: 'drop_off', severity: 'high', from: '2026-11-26T10:25:00Z', to: '2026-11-26T10:26:00Z', minute: 25, count: 3, of: 10 },
+    { kind: 'attention_dip', severity: 'medium', from: '2026-11-26T10:30:00Z', to: '2026-11-26T10:35:00Z', minute: 30, count: 4, of: 10 },
+    { kind: 'fading', severity: 'medium', from: '2026-11-26T10:40:00Z', to: '2026-11-26T10:57:00Z', minute: 40, count: 4, of: 10 },
+  ],
+  people_judged: true,
 };
 
 // ---- fetch mock ---------------------------------------------------------------------------------
@@ -273,6 +280,57 @@ describe('AttendanceReportPage — instructor', () => {
     expect(within(data).getAllByRole('row')).toHaveLength(61);
 
     expect(fetchMock).toHaveBeenCalledWith(`${base}/attendance/timeline/`, expect.anything());
+  });
+
+  it('says what stood out in the class, with a suggestion for each, the high ones marked', async () => {
+    instructorApi();
+    renderPage();
+    const coach = await screen.findByTestId('coaching');
+    expect(within(coach).getByRole('heading', { name: 'Öne çıkanlar ve öneriler' })).toBeInTheDocument();
+    const items = within(coach).getAllByRole('listitem');
+    expect(items.map((li) => li.getAttribute('data-kind'))).toEqual(['late_joins', 'drop_off', 'attention_dip', 'fading']);
+    expect(items[0]).toHaveTextContent('Gelen 5 öğrenciden 2 kişi geç katıldı.');
+    expect(items[0]).toHaveTextContent('Hatırlatmayı daha erken gönderin');
+    // Times in the reader's zone (UTC+3), with the minute of the class.
+    expect(items[1]).toHaveTextContent('13:25 (25. dakika): derste olan 10 kişiden 3 kişi ayrıldı.');
+    expect(within(items[1]).getByText('Öncelikli')).toBeInTheDocument();
+    expect(items[1]).toHaveTextContent('Kayıtta bu dakikaya bakın');
+    expect(within(items[0]).queryByText('Öncelikli')).not.toBeInTheDocument();
+    expect(items[2]).toHaveTextContent('13:30–13:35 arasında');
+    expect(items[2]).toHaveTextContent('en kötü dakikada 10 kişiden 4 kişi');
+    expect(items[3]).toHaveTextContent('13:40 (40. dakika) sonrasında katılım giderek azaldı');
+    expect(items[3]).toHaveTextContent('10 kişiydi, sonlara doğru 6 kişi kaldı.');
+    expect(within(coach).queryByText(/Ders bitip yoklama hesaplanınca/)).not.toBeInTheDocument();
+    // The class has no recordings: no link to them.
+    expect(within(coach).queryByRole('link')).not.toBeInTheDocument();
+
+    await act(() => i18n.changeLanguage('en'));
+    expect(items[1]).toHaveTextContent('13:25 (minute 25): 3 of the 10 people in class left.');
+    expect(within(items[1]).getByText('Priority')).toBeInTheDocument();
+    expect(items[3]).toHaveTextContent('From 13:40 (minute 40) on, presence wore away: 10 at the busiest point, 6 towards the end.');
+    expect(items[3]).toHaveTextContent('Give a five-minute break');
+  });
+
+  it('links the moments (not the people) to the class’s recordings when it has some', async () => {
+    instructorApi({ [`GET ${base}/`]: () => json({ ...session('host'), recordings_count: 2 }) });
+    renderPage();
+    const coach = await screen.findByTestId('coaching');
+    const items = within(coach).getAllByRole('listitem');
+    expect(within(items[0]).queryByRole('link')).not.toBeInTheDocument();
+    for (const item of items.slice(1))
+      expect(within(item).getByRole('link', { name: 'Kayıtları aç' })).toHaveAttribute('href', `/sessions/${SID}/recordings`);
+  });
+
+  it('says when nothing stood out, and that people are judged once the class has ended', async () => {
+    instructorApi({
+      [`GET ${base}/`]: () => json(session('host', 'live')),
+      [`GET ${base}/attendance/timeline/`]: () => json({ ...timeline, insights: [], people_judged: false }),
+    });
+    renderPage();
+    const coach = await screen.findByTestId('coaching');
+    expect(coach).toHaveTextContent('Bu derste öne çıkan bir şey yok');
+    expect(coach).toHaveTextContent('Ders bitip yoklama hesaplanınca kayıtlı öğrenciler de');
+    expect(within(coach).queryByRole('list')).not.toBeInTheDocument();
   });
 
   it('sorts by attendance percent and duration from the column headers', async () => {

@@ -6,6 +6,7 @@ import type { AttendanceRow, AttendanceTimeline, LiveSession, SessionAttendance 
 import { useAuth } from '../auth/AuthContext';
 import { AttendanceIntervalBars } from '../components/AttendanceIntervalBars';
 import { AttendanceTimelineChart } from '../components/AttendanceTimelineChart';
+import { CoachingInsights } from '../components/CoachingInsights';
 import { StatusBadge } from '../components/StatusBadge';
 import { errorMessage } from '../lib/errors';
 import { formatDateTime, formatDuration, formatRange, formatTime } from '../lib/time';
@@ -42,7 +43,8 @@ function safeFileName(s: string): string {
 
 /**
  * A class's attendance (seed 4.1, 6.3-6.5, 13.4-13.5). The class's instructors and admins see every
- * row, the totals, why each person is where they are (interval bars), the per-minute timeline, the CSV
+ * row, the totals, why each person is where they are (interval bars), the per-minute timeline with
+ * what stood out and what to try (the coach), the CSV
  * and, once the class has ended, a recalculation; anyone else sees only their own row.
  */
 export function AttendanceReportPage() {
@@ -302,7 +304,16 @@ export function AttendanceReportPage() {
               {errorMessage(timeline.error, t)}
             </p>
           )}
-          {timeline.data && <AttendanceTimelineChart timeline={timeline.data} timeZone={timeZone} />}
+          {timeline.data && (
+            <>
+              <AttendanceTimelineChart timeline={timeline.data} timeZone={timeZone} />
+              <CoachingInsights
+                timeline={timeline.data}
+                timeZone={timeZone}
+                recordingsHref={(s.recordings_count ?? 0) > 0 ? `/sessions/${id}/recordings` : undefined}
+              />
+            </>
+          )}
         </section>
       )}
     </main>

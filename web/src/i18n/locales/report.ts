@@ -76,6 +76,36 @@ const tr: Record<string, string> = {
   'report.chart.people': 'Kişi',
   'report.chart.empty': 'Bu ders için dakika verisi yok.',
   'report.chart.loading': 'Katılım grafiği yükleniyor…',
+  'report.coach.title': 'Öne çıkanlar ve öneriler',
+  'report.coach.intro': 'Bu dersin katılım verisinden çıkanlar; her birinin altında bir sonraki ders için bir öneri var.',
+  'report.coach.none': 'Bu derste öne çıkan bir şey yok: katılım dengeli gitti.',
+  'report.coach.peopleLater':
+    'Ders bitip yoklama hesaplanınca kayıtlı öğrenciler de (gelmeyenler, geç gelenler, erken ayrılanlar) değerlendirilecek.',
+  'report.coach.high': 'Öncelikli',
+  'report.coach.tip': 'Öneri',
+  'report.coach.recordings': 'Kayıtları aç',
+  'report.coach.at': '{{time}} ({{minute}}. dakika)',
+  'report.coach.low_turnout': 'Kayıtlı {{of}} öğrenciden {{count}} kişi derse hiç katılmadı.',
+  'report.coach.low_turnout.tip':
+    'Ders saatinin sınıfa uyduğundan emin olun, hatırlatmaları açık tutun ve gelemeyenleri kayda yönlendirin.',
+  'report.coach.late_joins': 'Gelen {{of}} öğrenciden {{count}} kişi geç katıldı.',
+  'report.coach.late_joins.tip':
+    'Hatırlatmayı daha erken gönderin; derse zamanında gelmeye değecek bir şeyle (kısa bir soru, günün hedefi) başlayın.',
+  'report.coach.early_leaves': 'Gelen {{of}} öğrenciden {{count}} kişi dersten erken ayrıldı.',
+  'report.coach.early_leaves.tip': 'Planlanan süreye uyun; en önemli kısmı dersin başına ya da ortasına alın.',
+  'report.coach.quiet_class': 'Gelen {{of}} öğrenciden {{count}} kişi ne konuştu ne de sohbete yazdı.',
+  'report.coach.quiet_class.tip':
+    'Öğrencilere adıyla soru sorun; anket, çalışma odaları ya da sohbet üzerinden kısa cevaplar isteyin.',
+  'report.coach.drop_off': '{{at}}: derste olan {{of}} kişiden {{count}} kişi ayrıldı.',
+  'report.coach.drop_off.tip':
+    'Kayıtta bu dakikaya bakın: uzun bir anlatım, zor bir konu, ses ya da bağlantı sorunu mu vardı?',
+  'report.coach.attention_dip':
+    '{{from}}–{{to}} arasında derste olanların çoğunun sekmesi arka plandaydı (en kötü dakikada {{of}} kişiden {{count}} kişi).',
+  'report.coach.attention_dip.tip':
+    'Böyle anlarda bir soru, bir anket ya da kısa bir görev verin; o sırada ekranda ne olduğuna bakın.',
+  'report.coach.fading':
+    '{{at}} sonrasında katılım giderek azaldı: en kalabalık anda {{of}} kişiydi, sonlara doğru {{now}} kişi kaldı.',
+  'report.coach.fading.tip': 'Bu dakikadan önce beş dakikalık bir ara verin ya da etkinliği değiştirin.',
 };
 
 const en: Record<string, string> = {
@@ -155,6 +185,33 @@ const en: Record<string, string> = {
   'report.chart.people': 'People',
   'report.chart.empty': 'No per-minute data for this class.',
   'report.chart.loading': 'Loading the participation chart…',
+  'report.coach.title': 'What stood out, and what to try',
+  'report.coach.intro': 'Read from this class’s attendance; each finding comes with something to try next time.',
+  'report.coach.none': 'Nothing stood out in this class: attendance held steady.',
+  'report.coach.peopleLater':
+    'Once the class has ended and attendance is computed, the enrolled students (absent, late, leaving early) are looked at too.',
+  'report.coach.high': 'Priority',
+  'report.coach.tip': 'Try',
+  'report.coach.recordings': 'Open the recordings',
+  'report.coach.at': '{{time}} (minute {{minute}})',
+  'report.coach.low_turnout': '{{count}} of {{of}} enrolled students never came.',
+  'report.coach.low_turnout.tip':
+    'Check the time suits the class, keep reminders on, and point those who missed it to the recording.',
+  'report.coach.late_joins': '{{count}} of the {{of}} students who came joined late.',
+  'report.coach.late_joins.tip':
+    'Send the reminder earlier, and open with something worth being on time for (a short question, the day’s goal).',
+  'report.coach.early_leaves': '{{count}} of the {{of}} students who came left early.',
+  'report.coach.early_leaves.tip': 'Keep to the planned length, and put the most important part earlier in the class.',
+  'report.coach.quiet_class': '{{count}} of the {{of}} students who came neither spoke nor wrote in the chat.',
+  'report.coach.quiet_class.tip': 'Ask students by name, and ask for short answers through polls, breakout rooms or the chat.',
+  'report.coach.drop_off': '{{at}}: {{count}} of the {{of}} people in class left.',
+  'report.coach.drop_off.tip': 'Watch the recording at this minute: a long monologue, a hard topic, a sound or connection problem?',
+  'report.coach.attention_dip':
+    'From {{from}} to {{to}} most of the class had another tab in front (at the worst minute {{count}} of {{of}}).',
+  'report.coach.attention_dip.tip':
+    'At such points ask a question, run a poll or hand out a short task, and check what was on screen then.',
+  'report.coach.fading': 'From {{at}} on, presence wore away: {{of}} at the busiest point, {{now}} towards the end.',
+  'report.coach.fading.tip': 'Give a five-minute break or change the activity before this point.',
 };
 
 export default { tr, en };

@@ -1,0 +1,76 @@
+#pragma once
+// Seed 13.5 (instructor coaching): what stood out in a class — the minutes where people left, where
+// most of the room had another tab in front, presence fading as the class went on, late arrivals,
+// early leavers, empty seats, a silent room — each with the numbers behind it, so the instructor knows
+// where to look in the recording and what to try next time. Pure rules over the per-minute timeline
+// and the students' attendance summaries: no I/O, no clock. The wording (and the suggestion that goes
+// with each kind) is the reader's language's, in the web page; here are kinds and numbers.
+#include <optional>
+#include <vector>
+
+#include "domain/attendance.hpp"
+
+namespace lc::domain {
+
+enum class InsightKind {
+    kLowTurnout,    // many enrolled students never came
+    kLateJoins,     // many of those who came were late (past the policy's tolerance)
+    kEarlyLeaves,   // many left before the end (past the tolerance)
+    kQuietClass,    // the provider reported activity, and most who came neither spoke nor wrote in the chat
+    kDropOff,       // presence fell sharply over one or a few consecutive minutes
+    kAttentionDip,  // for several minutes in a row, many of those present had the tab in the background
+    kFading,        // presence wore away over the class: the last third well under the peak
+};
+const char* to_string(InsightKind k);
+
+/// One finding. Person-based kinds (turnout, late, early, quiet) cover the whole class window; the
+/// others the minutes they happened in.
+struct Insight {
+    InsightKind kind = InsightKind::kDropOff;
+    bool strong = false;  // "high" severity: worth acting on first (thresholds per kind in coaching.cpp)
+    UnixTime from = 0;    // first minute it covers (its start)
+    UnixTime to = 0;      // end of the last minute it covers (the class end for person-based kinds)
+    int minute = 0;       // whole minutes from the class start to `from` ("minute 34 of the class")
+    int count = 0;        // how many: left, in the background, late, absent, silent, fewer than at the peak
+    int of = 0;           // out of how many: present before, present then, who came, enrolled, the peak
+};
+
+/// What a student did in the class, as the summary job computed it, and what the provider reported of
+/// their activity (when it reports any).
+struct StudentOutcome {
+    AttendanceSummary summary;
+    std::optional<ProviderActivity> activity;
+};
+
+struct CoachingInput {
+    std::vector<TimelineMinute> minutes;  // attendance_timeline() over [start, end)
+    UnixTime start = 0;                   // the class window
+    UnixTime end = 0;
+    /// One per enrolled student (absent ones included), from the summaries computed when the class
+    /// ended; empty while it runs (then only the minute-based kinds are looked for).
+    std::vector<StudentOutcome> students;
+    /// The provider reported activity (chat, talk time) for this class: silence then means silence.
+    bool activity_reported = false;
+};
+
+/// The findings, person-based kinds first (in the enum's order), then the minute-based ones by time.
+/// Rules (why in coaching.cpp):
+/// - The class's last 3 minutes are its goodbye: no drop-off or dip is reported in them, and fading
+///   is judged before them.
+/// - drop_off: consecutive drop-off minutes of the timeline merged into one; count = net fall over them,
+///   of = present the minute before; strong when count >= 25 % of it.
+/// - attention_dip: >= 3 consecutive minutes with >= 3 present and <= 60 % of them in the foreground;
+///   count/of = away/present at the run's worst minute; strong when half or more were away there.
+/// - fading: a class of >= 30 minutes with a peak of >= 4 whose last third (before the goodbye)
+///   averages <= 75 % of the peak; from = the first minute after the peak from which presence stayed
+///   under 90 % of it; count = peak - presence at the last minute judged, of = peak; strong when the
+///   last third averages <= 50 %. Not reported when the drop-offs after the peak account for half of
+///   that fall or more (they are the moments to look at).
+/// - low_turnout: >= 2 and >= 30 % of the enrolled never came (strong: >= 50 %).
+/// - late_joins: >= 2 and >= 25 % of those who came were late (strong: >= 50 %).
+/// - early_leaves: >= 2 and >= 20 % of those who came left early (strong: >= 40 %).
+/// - quiet_class: activity reported, >= 3 and >= 60 % of those who came with no chat message and no
+///   second of talk (strong: >= 90 %).
+std::vector<Insight> coach_class(const CoachingInput& in);
+
+}  // namespace lc::domain
