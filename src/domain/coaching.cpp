@@ -162,6 +162,20 @@ const char* to_string(InsightKind k) {
     return "drop_off";
 }
 
+bool is_moment(InsightKind k) {
+    return k == InsightKind::kDropOff || k == InsightKind::kAttentionDip || k == InsightKind::kFading;
+}
+
+const Recording* recording_at(const std::vector<Recording>& recordings, UnixTime at) {
+    const Recording* best = nullptr;
+    for (const auto& r : recordings) {
+        if (!is_playable(r.status) || !r.started_at || r.duration_seconds <= 0) continue;
+        if (at < *r.started_at || at >= *r.started_at + r.duration_seconds) continue;
+        if (!best || *r.started_at > *best->started_at) best = &r;
+    }
+    return best;
+}
+
 std::vector<Insight> coach_class(const CoachingInput& in) {
     std::vector<Insight> out;
     people(in, out);

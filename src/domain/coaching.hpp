@@ -6,9 +6,11 @@
 // and the students' attendance summaries: no I/O, no clock. The wording (and the suggestion that goes
 // with each kind) is the reader's language's, in the web page; here are kinds and numbers.
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "domain/attendance.hpp"
+#include "domain/recording_rules.hpp"
 
 namespace lc::domain {
 
@@ -23,6 +25,14 @@ enum class InsightKind {
 };
 const char* to_string(InsightKind k);
 
+/// Where a moment of the class is in a recording of it, and what was said there (when the recording
+/// has a transcript).
+struct RecordingMoment {
+    std::string recording_id;
+    long long offset_seconds = 0;  // from the recording's start
+    std::string said;              // the transcript around it; "" when there is none
+};
+
 /// One finding. Person-based kinds (turnout, late, early, quiet) cover the whole class window; the
 /// others the minutes they happened in.
 struct Insight {
@@ -33,7 +43,16 @@ struct Insight {
     int minute = 0;       // whole minutes from the class start to `from` ("minute 34 of the class")
     int count = 0;        // how many: left, in the background, late, absent, silent, fewer than at the peak
     int of = 0;           // out of how many: present before, present then, who came, enrolled, the peak
+    /// Minute-based kinds: the recording that was running then (filled by the caller, see recording_at).
+    std::optional<RecordingMoment> in_recording;
 };
+
+/// Whether the kind happened at a point in the class (a moment to find in the recording), not over it.
+bool is_moment(InsightKind k);
+
+/// The recording that was running at `at`: playable, its start known, started_at <= at < started_at +
+/// duration_seconds; the one that started last when several were (a recording restarted). None: none was.
+const Recording* recording_at(const std::vector<Recording>& recordings, UnixTime at);
 
 /// What a student did in the class, as the summary job computed it, and what the provider reported of
 /// their activity (when it reports any).

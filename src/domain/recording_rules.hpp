@@ -23,6 +23,9 @@ struct Recording {
     std::string storage_status = "none";
     long long storage_bytes = 0;  // copied so far, then the copy's size
     long long duration_seconds = 0;
+    /// When the recording begins (its provider's word; none: not known). A moment of the class is
+    /// found in it at (moment - started_at) seconds.
+    std::optional<UnixTime> started_at;
     long long file_size_bytes = 0;
     std::string format = "mp4";
     std::string resolution;

@@ -254,6 +254,18 @@ std::string plain_text(const std::vector<TranscriptSegment>& segments) {
     return out;
 }
 
+std::string words_between(const std::vector<TranscriptSegment>& segments, double from, double to,
+                          std::size_t max_chars) {
+    std::vector<TranscriptSegment> inside;
+    for (const auto& s : segments)
+        if (s.end > from && s.start < to) inside.push_back(s);
+    std::string text = plain_text(inside);
+    if (utf8_length(text) <= max_chars) return text;
+    std::string cut = utf8_prefix(text, max_chars > 0 ? max_chars - 1 : 0);  // room for the ellipsis
+    if (auto space = cut.rfind(' '); space != std::string::npos && space > 0) cut.resize(space);
+    return cut + "…";
+}
+
 std::string language_code(std::string_view name) {
     std::string n;
     for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -44,6 +44,11 @@ std::string to_webvtt(const std::vector<TranscriptSegment>& segments);
 std::string to_srt(const std::vector<TranscriptSegment>& segments);
 /// All the segments' text, one paragraph.
 std::string plain_text(const std::vector<TranscriptSegment>& segments);
+/// What was said between `from` and `to` seconds: the text of the segments overlapping [from, to), in
+/// order, as one line; longer than max_chars characters, it is cut at the last space that fits (mid-word
+/// only when there is none) and ends with "…".
+std::string words_between(const std::vector<TranscriptSegment>& segments, double from, double to,
+                          std::size_t max_chars);
 
 /// The ISO 639-1 code of a language as a speech-to-text service names it: OpenAI's Whisper answers
 /// with English names ("turkish"), self-hosted servers often with the code itself ("tr"). Empty when

@@ -24,6 +24,7 @@ json::object recording_json(const domain::Recording& r) {
                    {"session_id", r.session_id},
                    {"status", domain::to_string(r.status)},
                    {"duration_seconds", r.duration_seconds},
+                   {"started_at", opt_time(r.started_at)},
                    {"file_size_bytes", r.file_size_bytes},
                    {"format", r.format},
                    {"resolution", r.resolution},

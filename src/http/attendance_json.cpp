@@ -108,13 +108,18 @@ json::object to_json(const services::AttendanceTimeline& t) {
     }
     json::array insights;
     for (const auto& i : t.insights)
-        insights.push_back(json::object{{"kind", domain::to_string(i.kind)},
-                                        {"severity", i.strong ? "high" : "medium"},
-                                        {"from", format_iso8601(i.from)},
-                                        {"to", format_iso8601(i.to)},
-                                        {"minute", i.minute},
-                                        {"count", i.count},
-                                        {"of", i.of}});
+        insights.push_back(json::object{
+            {"kind", domain::to_string(i.kind)},
+            {"severity", i.strong ? "high" : "medium"},
+            {"from", format_iso8601(i.from)},
+            {"to", format_iso8601(i.to)},
+            {"minute", i.minute},
+            {"count", i.count},
+            {"of", i.of},
+            {"recording", i.in_recording ? json::value(json::object{{"id", i.in_recording->recording_id},
+                                                                    {"offset_seconds", i.in_recording->offset_seconds},
+                                                                    {"said", i.in_recording->said}})
+                                         : json::value(nullptr)}});
     return json::object{{"session_id", t.session.id},      {"status", to_string(t.session.status)},
                         {"peak_present", t.peak_present},  {"drop_off_minutes", std::move(drops)},
                         {"minutes", std::move(minutes)},   {"insights", std::move(insights)},

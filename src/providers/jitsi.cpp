@@ -128,11 +128,13 @@ Result<NormalizedEvent> JitsiProvider::handle_webhook(const json::object& payloa
     // participant_activity: what the room counted for one participant since its last report (chat
     // messages sent; seconds as dominant speaker, from Jitsi's speaker stats).
     if (auto* a = payload.if_contains("activity"); a && a->is_object()) ev.payload["activity"] = *a;
-    // recording_ready (posted by the Jibri finalize script): which file, where it plays, how long and big.
+    // recording_ready (posted by the Jibri finalize script): which file, where it plays, how long and big,
+    // and when it began.
     if (event == "recording_ready") {
         for (const char* k : {"recording_id", "url"})
             if (auto* v = payload.if_contains(k); v && v->is_string()) ev.payload[k] = *v;
-        for (const char* k : {"duration_seconds", "size_bytes"})
+        // started_at (Unix seconds, optional): when the recording began, so moments of the class are found in it.
+        for (const char* k : {"duration_seconds", "size_bytes", "started_at"})
             if (auto* v = payload.if_contains(k); v && v->is_int64() && v->get_int64() >= 0) ev.payload[k] = *v;
     }
     return ev;

@@ -102,6 +102,7 @@ Result<NormalizedEvent> normalize_zoom_event(const json::object& body, const Clo
                 if (type != "MP4" || !url.empty()) continue;
                 url = text_at(&file, "download_url");
                 file_id = text_at(&file, "id");
+                if (auto start = parse_iso8601(text_at(&file, "recording_start"))) ev.payload["started_at"] = *start;
                 if (auto* s = file.if_contains("file_size"); s && s->is_int64()) size = s->get_int64();
             }
         }

@@ -10,7 +10,9 @@
 #include "domain/permissions.hpp"
 #include "infra/crypto.hpp"
 #include "services/session_service.hpp"
+#include "services/transcript_service.hpp"
 #include "store/job_repo.hpp"
+#include "store/recording_repo.hpp"
 #include "store/webhook_repo.hpp"
 
 namespace lc::services {
@@ -42,6 +44,32 @@ std::map<std::string, std::vector<PresenceInterval>> intervals_by_user(const std
         out[r.user_id].push_back(std::move(iv));
     }
     return out;
+}
+
+/// Seed 13.5: each moment of the class (a drop-off, a dip, where presence began to fade) found in the
+/// recording that was running then, with what was said from half a minute before it to a minute after
+/// (the lead-up and the moment itself), so the instructor reads it without scrubbing through the video.
+void find_in_recordings(soci::session& sql, const std::string& tenant_id, const std::string& session_id,
+                        std::vector<domain::Insight>& insights) {
+    constexpr double kBefore = 30, kAfter = 60;
+    constexpr std::size_t kSaidChars = 320;
+    if (std::none_of(insights.begin(), insights.end(), [](const auto& i) { return domain::is_moment(i.kind); })) return;
+    const auto recordings = store::list_recordings(sql, tenant_id, session_id);
+    std::map<std::string, std::vector<domain::TranscriptSegment>> transcripts;  // read once per recording
+    for (auto& i : insights) {
+        if (!domain::is_moment(i.kind)) continue;
+        const Recording* r = domain::recording_at(recordings, i.from);
+        if (!r) continue;
+        domain::RecordingMoment m{r->id, i.from - *r->started_at, ""};
+        if (r->transcript_status == "ready") {
+            auto [it, fresh] = transcripts.try_emplace(r->id);
+            if (fresh)
+                if (auto t = stored_transcript(sql, tenant_id, r->id)) it->second = std::move(t->second);
+            const auto at = static_cast<double>(m.offset_seconds);
+            m.said = domain::words_between(it->second, at - kBefore, at + kAfter, kSaidChars);
+        }
+        i.in_recording = std::move(m);
+    }
 }
 
 /// Instructors (the class's host) and admins see everyone's attendance; anyone else their own.
@@ -374,6 +402,7 @@ Result<AttendanceTimeline> AttendanceService::timeline(const Principal& p, const
             out.people_judged = !coach.students.empty();
         }
         out.insights = domain::coach_class(coach);
+        find_in_recordings(c.sql(), p.tenant.id, session_id, out.insights);
         return out;
     });
 }

@@ -826,10 +826,12 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
         long long size = 0, duration = 0;
         if (auto* v = payload->if_contains("size_bytes"); v && v->is_int64()) size = v->get_int64();
         if (auto* v = payload->if_contains("duration_seconds"); v && v->is_int64()) duration = v->get_int64();
+        std::optional<UnixTime> started;
+        if (auto* v = payload->if_contains("started_at"); v && v->is_int64()) started = v->get_int64();
         std::string recording_id = infra::new_uuid();
         std::string format = text_at(ev, "provider") == "bbb" ? "presentation" : "mp4";
         if (!store::insert_provider_recording(sql, recording_id, tenant, s->id, rec, text_at(*payload, "url"), duration,
-                                              size, format, ctx_.clock.now()))
+                                              size, format, ctx_.clock.now(), started))
             return "the recording is already known";
         store::Job job;
         job.id = infra::new_uuid();

@@ -15,14 +15,14 @@ constexpr const char* kSelectRecordings =
     "SELECT id, tenant_id, session_id, provider_recording_id, provider_url, storage_url, storage_path, "
     "duration_seconds, file_size_bytes, format, resolution, thumbnail_url, transcript_status, status, is_public, "
     "published_at, expires_at, created_at, storage_status, storage_bytes, transcript_progress, transcript_language, "
-    "transcript_url FROM live_session_recordings WHERE ";
+    "transcript_url, started_at FROM live_session_recordings WHERE ";
 
 struct RecordingRow {
     Recording r;
     int duration = 0, is_public = 0;
     long long size = 0, created = 0, storage_bytes = 0;
     std::string status;
-    Nullable<long long> published, expires;
+    Nullable<long long> published, expires, started;
 
     void into(soci::statement& st) {
         st.exchange(soci::into(r.id));
@@ -48,6 +48,7 @@ struct RecordingRow {
         st.exchange(soci::into(r.transcript_progress));
         st.exchange(soci::into(r.transcript_language));
         st.exchange(soci::into(r.transcript_url));
+        st.exchange(soci::into(started.value, started.ind));
     }
     Recording finish() {
         Recording out = r;
@@ -59,7 +60,8 @@ struct RecordingRow {
         out.expires_at = expires.get();
         out.created_at = created;
         out.storage_bytes = storage_bytes;
-        published.ind = expires.ind = soci::i_null;
+        out.started_at = started.get();
+        published.ind = expires.ind = started.ind = soci::i_null;
         return out;
     }
 };
@@ -159,20 +161,21 @@ void save_recording(soci::session& sql, const Recording& r) {
     int duration = static_cast<int>(r.duration_seconds);
     long long size = r.file_size_bytes;
     int is_public = r.is_public ? 1 : 0;
-    Nullable<long long> published, expires;
+    Nullable<long long> published, expires, started;
     published.set(r.published_at ? std::optional<long long>(*r.published_at) : std::nullopt);
     expires.set(r.expires_at ? std::optional<long long>(*r.expires_at) : std::nullopt);
+    started.set(r.started_at ? std::optional<long long>(*r.started_at) : std::nullopt);
     long long storage_bytes = r.storage_bytes;
     sql << "UPDATE live_session_recordings SET status = :st, provider_url = :u, duration_seconds = :d, "
            "file_size_bytes = :z, format = :f, is_public = :pub, published_at = :pa, expires_at = :ea, "
            "storage_path = :sp, storage_status = :ss, storage_bytes = :sb, thumbnail_url = :th, "
-           "transcript_status = :ts, transcript_progress = :tp, transcript_language = :tl, transcript_url = :tu "
-           "WHERE tenant_id = :t AND id = :i",
+           "transcript_status = :ts, transcript_progress = :tp, transcript_language = :tl, transcript_url = :tu, "
+           "started_at = :sa WHERE tenant_id = :t AND id = :i",
         soci::use(status), soci::use(r.provider_url), soci::use(duration), soci::use(size), soci::use(r.format),
         soci::use(is_public), soci::use(published.value, published.ind), soci::use(expires.value, expires.ind),
         soci::use(r.storage_path), soci::use(r.storage_status), soci::use(storage_bytes), soci::use(r.thumbnail_url),
         soci::use(r.transcript_status), soci::use(r.transcript_progress), soci::use(r.transcript_language),
-        soci::use(r.transcript_url), soci::use(r.tenant_id), soci::use(r.id);
+        soci::use(r.transcript_url), soci::use(started.value, started.ind), soci::use(r.tenant_id), soci::use(r.id);
 }
 
 }  // namespace lc::store

@@ -101,10 +101,12 @@ std::vector<std::string> kicked_users(soci::session& sql, const std::string& ses
 void recount_participants(soci::session& sql, const std::string& session_id);
 
 /// A recording the provider reported: false when it is already known (whatever its status).
+/// started_at: when the recording begins, when the provider says.
 bool insert_provider_recording(soci::session& sql, const std::string& id, const std::string& tenant_id,
                                const std::string& session_id, const std::string& provider_recording_id,
                                const std::string& provider_url, long long duration_seconds, long long size_bytes,
-                               const std::string& format, UnixTime now);
+                               const std::string& format, UnixTime now,
+                               std::optional<UnixTime> started_at = std::nullopt);
 /// Our id of the first recording of a session whose provider id starts with `prefix` (Zoom's "meeting
 /// uuid/", for an event about the meeting's recording as a whole), if any.
 std::optional<std::string> find_recording_by_provider_prefix(soci::session& sql, const std::string& tenant_id,

@@ -8,7 +8,10 @@
 #include "core/time.hpp"
 #include "harness.hpp"
 #include "infra/crypto.hpp"
+#include "recording_report.hpp"
 #include "services/attendance_service.hpp"
+#include "store/recording_repo.hpp"
+#include "store/transcript_repo.hpp"
 
 namespace lc::testing {
 namespace {
@@ -340,6 +343,77 @@ TEST_P(Attendance, TheTimelineCoachesTheInstructorOnWhatStoodOut) {
 
     // The coaching is the staff's, like the timeline it comes with.
     expect_problem(srv.get(path(id, "attendance/timeline/"), s.student_tokens[2]), 403);
+}
+
+TEST_P(Attendance, TheCoachFindsEachMomentInTheRecordingWithWhatWasSaid) {
+    auto s = srv.make_school("coachrec", 6);
+    ASSERT_EQ(srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/",
+                           json::object{{"provider", "jitsi"}, {"webhook_secret", "jibri-hook-secret"}}, s.admin_token)
+                  .status,
+              200u);
+    auto created = srv.create_session(s);
+    const std::string id(created.at("id").as_string()), room(created.at("room_id").as_string());
+    ASSERT_EQ(srv.post(path(id, "start/"), "", s.instructor_token).status, 200u);
+    const UnixTime t0 = srv.clock().now();
+    join(id, s.instructor_token);
+    for (int i = 0; i < 6; ++i) join(id, s.student_tokens[i]);
+    srv.clock().advance(720);  // 3 leave at minute 12
+    for (int i : {0, 1, 2}) ASSERT_EQ(srv.post(path(id, "leave/"), "", s.student_tokens[i]).status, 200u);
+    srv.clock().advance(1080);  // a 30-minute class
+    ASSERT_EQ(srv.post(path(id, "end/"), "", s.instructor_token).status, 200u);
+
+    // Jibri recorded from minute 2 to minute 27; its finalize script says when it began.
+    auto hook = post_jitsi_recording(srv, room, "jibri-coach", "http://127.0.0.1:9/none.mp4", "jibri-hook-secret",
+                                     {{"started_at", t0 + 120}, {"duration_seconds", 1500}});
+    ASSERT_EQ(hook.status, 200u) << hook.body;
+    srv.app().workers().run_due();
+    auto listed = srv.get(path(id, "recordings/"), s.instructor_token);
+    ASSERT_EQ(listed.status, 200u) << listed.body;
+    const auto& rec = listed.obj().at("results").at(0).as_object();
+    EXPECT_EQ(js(rec.at("started_at")), format_iso8601(t0 + 120));
+    const std::string rid(rec.at("id").as_string());
+
+    auto drop = [&] {
+        auto tl = srv.get(path(id, "attendance/timeline/"), s.instructor_token);
+        EXPECT_EQ(tl.status, 200u) << tl.body;
+        for (const auto& i : tl.obj().at("insights").as_array())
+            if (i.at("kind") == "drop_off") return i.as_object();
+        ADD_FAILURE() << "no drop-off in " << tl.body;
+        return json::object{};
+    };
+    // Minute 12 of the class is 600 s into the recording; no transcript yet: nothing said to show.
+    auto found = drop();
+    ASSERT_TRUE(found.at("recording").is_object()) << json::serialize(found);
+    EXPECT_EQ(js(found.at("recording").at("id")), rid);
+    EXPECT_EQ(found.at("recording").at("offset_seconds").as_int64(), 600);
+    EXPECT_EQ(found.at("recording").at("said"), "");
+
+    // With a transcript: what was said from 30 s before to a minute after.
+    {
+        store::Tx tx(srv.app().db());
+        auto r = store::find_recording_by_id(tx.sql(), s.tenant.id, rid, true);
+        ASSERT_TRUE(r);
+        r->transcript_status = "ready";
+        store::save_recording(tx.sql(), *r);
+        store::TranscriptRow t;
+        t.recording_id = rid;
+        t.tenant_id = s.tenant.id;
+        t.language = "tr";
+        t.segments_json =
+            json::serialize(json::array{json::object{{"start", 100}, {"end", 110}, {"text", "Giriş."}},
+                                        json::object{{"start", 560}, {"end", 575}, {"text", "Önce eski konu."}},
+                                        json::object{{"start", 580}, {"end", 640}, {"text", "Şimdi kısmi kesirler."}},
+                                        json::object{{"start", 700}, {"end", 710}, {"text", "Sonraki konu."}}});
+        t.updated_at = srv.clock().now();
+        store::save_transcript(tx.sql(), t);
+        tx.commit();
+    }
+    found = drop();
+    EXPECT_EQ(found.at("recording").at("said"), "Önce eski konu. Şimdi kısmi kesirler.");
+
+    // Deleted, the recording no longer answers for the moment.
+    ASSERT_EQ(srv.del(path(id, "recordings/" + rid + "/"), s.instructor_token).status, 204u);
+    EXPECT_TRUE(drop().at("recording").is_null());
 }
 
 TEST_P(Attendance, CsvIsRfc4180WithABomAndParsesBackToTheJsonRows) {

@@ -40,6 +40,24 @@ inline std::string make_test_video(int seconds, bool tone = false, const std::st
     return bytes;
 }
 
+/// Jibri's finalize script reporting a recording of `room` through our signed webhook (fields in `extra`
+/// added to or replacing the usual ones); returns the webhook's answer. The school's Jitsi configuration
+/// must hold `hook_secret`.
+inline HttpResult post_jitsi_recording(TestServer& srv, const std::string& room, const std::string& recording_id,
+                                       const std::string& url, const std::string& hook_secret,
+                                       const boost::json::object& extra = {}) {
+    namespace json = boost::json;
+    json::object event{{"event", "recording_ready"}, {"room", room},   {"recording_id", recording_id}, {"url", url},
+                       {"duration_seconds", 3120},   {"size_bytes", 1}};
+    for (const auto& [k, v] : extra) event[k] = v;
+    const std::string body = json::serialize(event);
+    const std::string t = std::to_string(srv.clock().now());
+    return http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/jitsi/", body, "",
+                        {{"Content-Type", "application/json"},
+                         {"X-Live-Timestamp", t},
+                         {"X-Live-Signature", "sha256=" + infra::hmac_sha256_hex(hook_secret, t + "." + body)}});
+}
+
 /// An ended Jitsi class of `s` whose recording the provider reports at `url` (signed with `hook_secret`);
 /// runs the jobs that follow; returns (session, recording).
 inline std::pair<std::string, std::string> report_jitsi_recording(TestServer& srv, const TestServer::School& s,
@@ -54,17 +72,7 @@ inline std::pair<std::string, std::string> report_jitsi_recording(TestServer& sr
     std::string id(created.at("id").as_string()), room(created.at("room_id").as_string());
     EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
     EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 200u);
-    std::string body = json::serialize(json::object{{"event", "recording_ready"},
-                                                    {"room", room},
-                                                    {"recording_id", "jibri-" + id},
-                                                    {"url", url},
-                                                    {"duration_seconds", 3120},
-                                                    {"size_bytes", 1}});
-    std::string t = std::to_string(srv.clock().now());
-    auto hook = http_request(srv.port(), "POST", "/api/v1/live-sessions/webhooks/jitsi/", body, "",
-                             {{"Content-Type", "application/json"},
-                              {"X-Live-Timestamp", t},
-                              {"X-Live-Signature", "sha256=" + infra::hmac_sha256_hex(hook_secret, t + "." + body)}});
+    auto hook = post_jitsi_recording(srv, room, "jibri-" + id, url, hook_secret);
     EXPECT_EQ(hook.status, 200u) << hook.body;
     srv.app().workers().run_due();  // the inbox, process_recording, then store_recording
     auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);

@@ -272,6 +272,37 @@ TEST(Coaching, PeopleFirstThenMomentsInTimeOrder) {
     EXPECT_STREQ(to_string(got[1].kind), "attention_dip");
 }
 
+Recording recording(const std::string& id, std::optional<UnixTime> started, long long duration,
+                    RecordingStatus status = RecordingStatus::kReady) {
+    Recording r;
+    r.id = id;
+    r.started_at = started;
+    r.duration_seconds = duration;
+    r.status = status;
+    return r;
+}
+
+TEST(Coaching, AMomentIsFoundInThePlayableRecordingThatWasRunning) {
+    const std::vector<Recording> recs = {
+        recording("early", kStart, 600),                                        // minutes 0-10
+        recording("unknown", std::nullopt, 3600),                               // its start not known
+        recording("failed", kStart + 600, 600, RecordingStatus::kFailed),       // not playable
+        recording("late", kStart + 900, 1200, RecordingStatus::kPublished),     // minutes 15-35
+        recording("restart", kStart + 1200, 300, RecordingStatus::kPublished),  // minutes 20-25, within "late"
+    };
+    EXPECT_EQ(recording_at(recs, kStart)->id, "early");
+    EXPECT_EQ(recording_at(recs, kStart + 599)->id, "early");
+    EXPECT_EQ(recording_at(recs, kStart + 600), nullptr) << "the end is not in it; the failed one does not count";
+    EXPECT_EQ(recording_at(recs, kStart + 1000)->id, "late");
+    EXPECT_EQ(recording_at(recs, kStart + 1250)->id, "restart") << "the one started last";
+    EXPECT_EQ(recording_at(recs, kStart + 1600)->id, "late");
+    EXPECT_EQ(recording_at(recs, kStart - 1), nullptr);
+    EXPECT_EQ(recording_at({recording("zero", kStart, 0)}, kStart), nullptr);
+    EXPECT_TRUE(is_moment(InsightKind::kDropOff));
+    EXPECT_TRUE(is_moment(InsightKind::kFading));
+    EXPECT_FALSE(is_moment(InsightKind::kLateJoins));
+}
+
 TEST(Coaching, NoMinutesNoStudentsNothing) {
     CoachingInput in;
     EXPECT_TRUE(coach_class(in).empty());

@@ -147,3 +147,23 @@ TEST(SpeechToText, TheMultipartBodyFollowsRfc7578WithABoundaryNotInItsParts) {
 
 }  // namespace
 }  // namespace lc::infra
+
+namespace lc::domain {
+namespace {
+
+TEST(Transcript, WordsBetweenTakeTheOverlappingSegmentsAndCutAtASpace) {
+    const std::vector<TranscriptSegment> segs = {{0, 10, "Giriş."},
+                                                 {55, 65, "Önce eski\nkonu."},
+                                                 {65, 80, "Şimdi  integral,"},
+                                                 {80, 95, "kısmi kesirler."},
+                                                 {150, 160, "Sonraki konu."}};
+    EXPECT_EQ(words_between(segs, 60, 90, 320), "Önce eski konu. Şimdi integral, kısmi kesirler.");
+    EXPECT_EQ(words_between(segs, 10, 55, 320), "") << "ends and starts on the edges do not overlap";
+    EXPECT_EQ(words_between(segs, 0, 1000, 20), "Giriş. Önce eski…") << "20 characters with the ellipsis";
+    EXPECT_EQ(words_between({{0, 5, "Çekoslovakyalılaştıramadıklarımızdan"}}, 0, 5, 10), "Çekoslova…")
+        << "mid-word (by characters, not bytes) only when no space fits";
+    EXPECT_EQ(words_between({}, 0, 100, 50), "");
+}
+
+}  // namespace
+}  // namespace lc::domain

@@ -49,6 +49,20 @@ TEST(ZoomEvents, TheFirstCompleteTranscriptOfARecordingIsTakenAndCaptionsOnlyWit
     EXPECT_FALSE(none->payload.contains("transcript_url"));
 }
 
+TEST(ZoomEvents, TheRecordingStartsWhenItsMp4FileSays) {
+    ManualClock clock(1764000000);
+    json::object mp4 = file("MP4", "https://z/1.mp4");
+    mp4["recording_start"] = "2026-11-27T09:02:30Z";
+    auto ev = normalize_zoom_event(event("recording.completed", json::array{std::move(mp4)}), clock);
+    ASSERT_TRUE(ev);
+    EXPECT_EQ(ev->payload.at("started_at").as_int64(), 1795770150);  // 2026-11-27T09:02:30Z
+    // No start on the file: not known (the meeting's start is not the recording's).
+    auto unknown =
+        normalize_zoom_event(event("recording.completed", json::array{file("MP4", "https://z/1.mp4")}), clock);
+    ASSERT_TRUE(unknown);
+    EXPECT_FALSE(unknown->payload.contains("started_at"));
+}
+
 TEST(ZoomEvents, ATranscriptCompletedEventNamesTheMeetingsRecordingAndItsFile) {
     ManualClock clock(1764000000);
     auto ev = normalize_zoom_event(

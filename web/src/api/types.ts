@@ -156,6 +156,8 @@ export interface AttendanceInsight {
   /** How many (absent, late, left early, silent, left, away, fewer than at the peak) out of `of`. */
   count: number;
   of: number;
+  /** Moments only: the recording that was running then, how far into it, and what was said there. */
+  recording?: { id: string; offset_seconds: number; said: string } | null;
 }
 
 export interface AttendanceTimeline {

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { AttendanceInsight, AttendanceTimeline } from '../api/types';
 import { Link } from 'react-router-dom';
-import { formatTime } from '../lib/time';
+import { formatTime, formatTimestamp } from '../lib/time';
 
 /** Kinds that happened at a point in the class: worth watching in the recording. */
 const MOMENTS = new Set<AttendanceInsight['kind']>(['drop_off', 'attention_dip', 'fading']);
@@ -25,7 +25,8 @@ export function insightText(
 
 /**
  * The instructor coach (seed 13.5): what stood out in the class — people first, then the moments in
- * time order, as the server found them — each with a suggestion for next time. High-severity findings
+ * time order, as the server found them — each with a suggestion for next time. A moment the server
+ * found in a recording says where in it, and what was said there when the recording has a transcript. High-severity findings
  * are marked so they are read first. While the class runs (or before its summaries are computed) only
  * the moments are judged, and the page says the rest comes later.
  */
@@ -57,6 +58,13 @@ export function CoachingInsights({
                   {i.severity === 'high' && <span className="badge coach-badge">{t('report.coach.high')}</span>}{' '}
                   {insightText(i, t, time)}
                 </p>
+                {i.recording && (
+                  <p className="coach-said small">
+                    {i.recording.said
+                      ? t('report.coach.said', { at: formatTimestamp(i.recording.offset_seconds), said: i.recording.said })
+                      : t('report.coach.inRecording', { at: formatTimestamp(i.recording.offset_seconds) })}
+                  </p>
+                )}
                 <p className="coach-tip small">
                   <strong>{t('report.coach.tip')}:</strong> {t(`report.coach.${i.kind}.tip`)}
                   {recordingsHref && MOMENTS.has(i.kind) && (

@@ -153,8 +153,26 @@ const timeline: AttendanceTimeline = {
   }),
   insights: [
     { kind: 'late_joins', severity: 'medium', from: '2026-11-26T10:00:00Z', to: '2026-11-26T11:00:00Z', minute: 0, count: 2, of: 5 },
-    { kind: 'drop_off', severity: 'high', from: '2026-11-26T10:25:00Z', to: '2026-11-26T10:26:00Z', minute: 25, count: 3, of: 10 },
-    { kind: 'attention_dip', severity: 'medium', from: '2026-11-26T10:30:00Z', to: '2026-11-26T10:35:00Z', minute: 30, count: 4, of: 10 },
+    {
+      kind: 'drop_off',
+      severity: 'high',
+      from: '2026-11-26T10:25:00Z',
+      to: '2026-11-26T10:26:00Z',
+      minute: 25,
+      count: 3,
+      of: 10,
+      recording: { id: 'r1', offset_seconds: 1390, said: 'Şimdi kısmi kesirlere geçelim & <b>örnek</b>' },
+    },
+    {
+      kind: 'attention_dip',
+      severity: 'medium',
+      from: '2026-11-26T10:30:00Z',
+      to: '2026-11-26T10:35:00Z',
+      minute: 30,
+      count: 4,
+      of: 10,
+      recording: { id: 'r1', offset_seconds: 1690, said: '' },
+    },
     { kind: 'fading', severity: 'medium', from: '2026-11-26T10:40:00Z', to: '2026-11-26T10:57:00Z', minute: 40, count: 4, of: 10 },
   ],
   people_judged: true,
@@ -295,6 +313,11 @@ describe('AttendanceReportPage — instructor', () => {
     expect(items[1]).toHaveTextContent('13:25 (25. dakika): derste olan 10 kişiden 3 kişi ayrıldı.');
     expect(within(items[1]).getByText('Öncelikli')).toBeInTheDocument();
     expect(items[1]).toHaveTextContent('Kayıtta bu dakikaya bakın');
+    // Where the moment is in the recording, and what was said there (text, never markup).
+    expect(items[1]).toHaveTextContent('Kayıtta 23:10 civarında söylenen: “Şimdi kısmi kesirlere geçelim & <b>örnek</b>”');
+    expect(items[1].querySelector('b')).toBeNull();
+    expect(items[2]).toHaveTextContent('Kayıtta 28:10 noktasında.');
+    expect(items[0]).not.toHaveTextContent('Kayıtta');
     expect(within(items[0]).queryByText('Öncelikli')).not.toBeInTheDocument();
     expect(items[2]).toHaveTextContent('13:30–13:35 arasında');
     expect(items[2]).toHaveTextContent('en kötü dakikada 10 kişiden 4 kişi');

@@ -84,6 +84,8 @@ const tr: Record<string, string> = {
   'report.coach.high': 'Öncelikli',
   'report.coach.tip': 'Öneri',
   'report.coach.recordings': 'Kayıtları aç',
+  'report.coach.inRecording': 'Kayıtta {{at}} noktasında.',
+  'report.coach.said': 'Kayıtta {{at}} civarında söylenen: “{{said}}”',
   'report.coach.at': '{{time}} ({{minute}}. dakika)',
   'report.coach.low_turnout': 'Kayıtlı {{of}} öğrenciden {{count}} kişi derse hiç katılmadı.',
   'report.coach.low_turnout.tip':
@@ -193,6 +195,8 @@ const en: Record<string, string> = {
   'report.coach.high': 'Priority',
   'report.coach.tip': 'Try',
   'report.coach.recordings': 'Open the recordings',
+  'report.coach.inRecording': 'At {{at}} in the recording.',
+  'report.coach.said': 'Said around {{at}} in the recording: “{{said}}”',
   'report.coach.at': '{{time}} (minute {{minute}})',
   'report.coach.low_turnout': '{{count}} of {{of}} enrolled students never came.',
   'report.coach.low_turnout.tip':
