@@ -43,8 +43,8 @@ json::object recording_json(const domain::Recording& r) {
     return o;
 }
 
-/// Seeds 13.2, 13.3: a recording's summary or quiz suggestions as they are; the document itself only
-/// once it is ready.
+/// Seeds 13.2, 13.3: a recording's summary or quiz suggestions as they are; the document once one is
+/// ready (`previous`: the last one made, while new notes are made or after they failed).
 json::object notes_json(const services::LessonNotes& n) {
     json::object o{{"recording_id", n.recording.id},
                    {"session_id", n.recording.session_id},
@@ -54,6 +54,7 @@ json::object notes_json(const services::LessonNotes& n) {
                    {"language", n.language},
                    {"model", n.model},
                    {"error", n.error},
+                   {"previous", n.previous},
                    {"created_at", format_iso8601(n.created_at)},
                    {"updated_at", format_iso8601(n.updated_at)}};
     if (!n.content_json.empty()) {

@@ -238,7 +238,9 @@ LessonNotes view(Recording r, NotesKind kind, const store::NotesRow& row) {
     n.language = row.language;
     n.model = row.model;
     n.error = row.error;
-    n.content_json = row.status == "ready" ? row.content_json : std::string();
+    // Notes asked for again keep the earlier document until the new one is ready (or if it fails).
+    n.content_json = row.content_json;
+    n.previous = row.status != "ready" && !row.content_json.empty();
     n.created_at = row.created_at;
     n.updated_at = row.updated_at;
     return n;
@@ -273,6 +275,13 @@ void queue_lesson_notes(soci::session& sql, const Recording& r, NotesKind kind, 
     row.status = "processing";
     row.language = r.transcript_language;
     row.created_at = row.updated_at = now;
+    // Nothing lost: notes of this transcript asked for again keep the last finished document (and the
+    // model that made it) until the new one replaces it; if the new one fails, the old one stays. A new
+    // transcript drops them first (queue_transcript), so old notes never outlive their transcript.
+    if (auto before = store::find_notes(sql, r.tenant_id, r.id, row.kind); before && !before->content_json.empty()) {
+        row.content_json = before->content_json;
+        row.model = before->model;
+    }
     store::save_notes(sql, row);
 }
 
@@ -330,9 +339,16 @@ Result<LessonNotes> LessonNotesService::read(const Principal& p, const std::stri
                 "quiz suggestions are for the class's instructors, moderators and school admins: they hold the "
                 "answers");
         auto row = store::find_notes(c.sql(), p.tenant.id, recording_id, std::string(to_string(kind)));
-        if (!row || (!staff && row->status != "ready"))
+        // A student reads finished notes only: the last ready document, whatever is being made meanwhile
+        // (that, and what failed, is the staff's business).
+        if (!row || (!staff && row->content_json.empty()))
             return Error::not_found("this recording has no " + what(kind) + " (yet)");
         settle(c.sql(), *row);
+        if (!staff) {
+            row->status = "ready";
+            row->progress = 100;
+            row->error.clear();
+        }
         return view(std::move(t->recording), kind, *row);
     });
 }

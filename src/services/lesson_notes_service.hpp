@@ -30,7 +30,8 @@ struct LessonNotes {
     std::string status;  // processing | ready | failed
     int progress = 0;
     std::string language, model, error;
-    std::string content_json;  // the summary or quiz document, when ready
+    std::string content_json;  // the summary or quiz document: the new one when ready, else the last one made
+    bool previous = false;     // content_json is the last one made, kept while new notes are made or after they failed
     UnixTime created_at = 0, updated_at = 0;
 };
 
@@ -39,7 +40,7 @@ bool has_speech(soci::session& sql, const domain::Recording& r);
 /// Whether the class's effective policy has summarize_recordings on.
 bool notes_wanted(soci::session& sql, const domain::LiveSession& s);
 /// Queues the make_lesson_notes job for (recording, kind) in the caller's transaction; the job owns the
-/// notes from now on and what earlier ones said is dropped.
+/// notes from now on. The last finished document is kept until the new one replaces it.
 void queue_lesson_notes(soci::session& sql, const domain::Recording& r, domain::NotesKind kind, UnixTime now);
 
 class LessonNotesService {

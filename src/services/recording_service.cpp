@@ -70,13 +70,17 @@ Result<std::vector<Recording>> RecordingService::list(const Principal& p, const 
         if (!l) return l.take_error();
         std::vector<Recording> out;
         // Seed 13.2: whether each has a summary, so a reader is not offered one there is none of. Students
-        // know of a ready one only (what is being made, or failed, is the staff's business).
+        // know of a finished one only (what is being made, or failed, is the staff's business): the last
+        // one made is theirs to read while a new one is made.
         const auto summaries = store::notes_statuses(c.sql(), p.tenant.id, session_id, "summary");
         const bool staff = can_publish_recordings(l->actor);
         for (auto& r : store::list_recordings(c.sql(), p.tenant.id, session_id)) {
             if (!can_see_recording(l->actor, r.status)) continue;
             auto s = summaries.find(r.id);
-            r.summary_status = s == summaries.end() || (!staff && s->second != "ready") ? "none" : s->second;
+            r.summary_status = s == summaries.end()    ? "none"
+                               : staff                 ? s->second.status
+                               : s->second.has_content ? "ready"
+                                                       : "none";
             out.push_back(std::move(r));
         }
         return out;

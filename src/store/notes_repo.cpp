@@ -36,17 +36,19 @@ void save_notes(soci::session& sql, const NotesRow& row) {
         soci::use(row.error), soci::use(created), soci::use(updated);
 }
 
-std::map<std::string, std::string> notes_statuses(soci::session& sql, const std::string& tenant_id,
+std::map<std::string, NotesStatus> notes_statuses(soci::session& sql, const std::string& tenant_id,
                                                   const std::string& session_id, const std::string& kind) {
-    std::map<std::string, std::string> out;
+    std::map<std::string, NotesStatus> out;
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT n.recording_id, CASE WHEN n.status = 'processing' AND NOT EXISTS (SELECT 1 FROM jobs j "
                         "WHERE CAST(j.id AS TEXT) = n.job_id AND j.status IN ('queued', 'running')) "
-                        "THEN 'failed' ELSE n.status END FROM live_recording_notes n "
+                        "THEN 'failed' ELSE n.status END, CASE WHEN n.content <> '' THEN 'yes' ELSE 'no' END "
+                        "FROM live_recording_notes n "
                         "JOIN live_session_recordings r ON r.id = n.recording_id "
                         "WHERE n.tenant_id = :t AND r.session_id = :s AND n.kind = :k",
          soci::use(tenant_id), soci::use(session_id), soci::use(kind));
-    for (const auto& row : rows) out[row.get<std::string>(0)] = row.get<std::string>(1);
+    for (const auto& row : rows)
+        out[row.get<std::string>(0)] = NotesStatus{row.get<std::string>(1), row.get<std::string>(2) == "yes"};
     return out;
 }
 

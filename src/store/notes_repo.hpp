@@ -35,9 +35,13 @@ std::optional<NotesRow> find_notes(soci::session& sql, const std::string& tenant
                                    const std::string& kind);
 /// Inserts or replaces the row of (recording, kind).
 void save_notes(soci::session& sql, const NotesRow& row);
+struct NotesStatus {
+    std::string status;        // processing | ready | failed
+    bool has_content = false;  // a finished document is there (the last one made, while new notes are made)
+};
 /// The status of the notes of `kind` of each recording of a session that has some: recording id -> status.
 /// Notes left processing by a job no longer at work (its process died on its last attempt) are failed.
-std::map<std::string, std::string> notes_statuses(soci::session& sql, const std::string& tenant_id,
+std::map<std::string, NotesStatus> notes_statuses(soci::session& sql, const std::string& tenant_id,
                                                   const std::string& session_id, const std::string& kind);
 /// Removes the recording's notes of `kind`, or of every kind when `kind` is empty (none there is fine).
 void delete_notes(soci::session& sql, const std::string& tenant_id, const std::string& recording_id,

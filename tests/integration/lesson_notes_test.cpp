@@ -288,6 +288,71 @@ TEST_P(LessonNotes, ARefusalFailsAtOnceAnAnswerThatIsNotJsonIsAskedAgainAndStaff
     EXPECT_EQ(srv.get(path(id, rid, "summary"), s.student_tokens[0]).status, 200u);
 }
 
+TEST_P(LessonNotes, AskingAgainKeepsTheLastNotesUntilNewOnesAreReadyAndWhenTheyFail) {
+    ASSERT_FALSE(video().empty());
+    TestServer srv{GetParam(), true, settings()};
+    auto s = srv.make_school("notesagain", 1);
+    allow(srv, s, true);
+    ai.odd("lesson_summary", 2, {.refusal = "I'm sorry, I cannot help with that."});
+    ai.odd("lesson_summary", 3,
+           {.content = R"({"overview": "Yeni özet.", "key_points": ["Yeni nokta."], "timeline": []})"});
+    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    ASSERT_FALSE(rid.empty());
+    ASSERT_EQ(
+        srv.post("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/publish/", "", s.instructor_token).status,
+        200u);
+    const std::string first = js(notes(srv, id, rid, "summary", s.instructor_token).at("summary").at("overview"));
+    ASSERT_EQ(first, "Ders özeti: istek 1 <0> sn istek 1 <4> sn");
+    auto summary_status = [&](const std::string& token) {
+        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", token);
+        EXPECT_EQ(listed.status, 200u) << listed.body;
+        return js(listed.obj().at("results").at(0).at("summary_status"));
+    };
+
+    // Asked again: the staff see the new one being made over the last one, which stays readable.
+    auto asked = srv.post(path(id, rid, "summary"), "", s.instructor_token);
+    ASSERT_EQ(asked.status, 202u) << asked.body;
+    EXPECT_EQ(asked.obj().at("status"), "processing");
+    EXPECT_EQ(asked.obj().at("previous"), true);
+    EXPECT_EQ(js(asked.obj().at("summary").at("overview")), first);
+    EXPECT_EQ(summary_status(s.instructor_token), "processing");
+    // A student reads the last finished summary, as finished: what is being made is not theirs to see.
+    auto student = srv.get(path(id, rid, "summary"), s.student_tokens[0]);
+    ASSERT_EQ(student.status, 200u) << student.body;
+    EXPECT_EQ(student.obj().at("status"), "ready");
+    EXPECT_EQ(student.obj().at("previous"), false);
+    EXPECT_EQ(js(student.obj().at("summary").at("overview")), first);
+    EXPECT_EQ(summary_status(s.student_tokens[0]), "ready");
+
+    // The new one fails (the model declines): the last one is still there, for everyone.
+    srv.app().workers().run_due();
+    auto failed = notes(srv, id, rid, "summary", s.instructor_token);
+    EXPECT_EQ(failed.at("status"), "failed");
+    EXPECT_EQ(failed.at("error"), "the AI model declined to answer");
+    EXPECT_EQ(failed.at("previous"), true);
+    EXPECT_EQ(js(failed.at("summary").at("overview")), first);
+    EXPECT_EQ(js(notes(srv, id, rid, "summary", s.student_tokens[0]).at("summary").at("overview")), first);
+    EXPECT_EQ(summary_status(s.instructor_token), "failed");
+    EXPECT_EQ(summary_status(s.student_tokens[0]), "ready");
+
+    // Asked once more, it is made: the new one replaces the last.
+    ASSERT_EQ(srv.post(path(id, rid, "summary"), "", s.instructor_token).status, 202u);
+    srv.app().workers().run_due();
+    auto made = notes(srv, id, rid, "summary", s.instructor_token);
+    EXPECT_EQ(made.at("status"), "ready");
+    EXPECT_EQ(made.at("previous"), false);
+    EXPECT_EQ(js(made.at("summary").at("overview")), "Yeni özet.");
+    EXPECT_EQ(js(notes(srv, id, rid, "summary", s.student_tokens[0]).at("summary").at("overview")), "Yeni özet.");
+
+    // A new transcript is another text: nothing made of the old one is kept.
+    ASSERT_EQ(
+        srv.post("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/transcript/", "", s.instructor_token).status,
+        202u);
+    EXPECT_EQ(srv.get(path(id, rid, "summary"), s.instructor_token).status, 404u);
+    EXPECT_EQ(srv.get(path(id, rid, "summary"), s.student_tokens[0]).status, 404u);
+    EXPECT_EQ(summary_status(s.student_tokens[0]), "none");
+}
+
 TEST_P(LessonNotes, NothingIsSentWithoutTheSchoolsConsentAndAskingSaysWhatIsMissing) {
     ASSERT_FALSE(video().empty());
     TestServer srv{GetParam(), true, settings()};

@@ -299,6 +299,8 @@ export interface RecordingNotes {
   model: string;
   /** Why it failed, as a sentence for a person; "" otherwise. */
   error: string;
+  /** summary/quiz is the last one made, kept while new notes are made (processing) or after they failed. */
+  previous?: boolean;
   created_at: string;
   updated_at: string;
   summary?: LessonSummary;

@@ -150,8 +150,8 @@ describe('Lesson summary', () => {
     ]);
     expect(region.querySelector('[lang="tr"]')).not.toBeNull();
     expect(region).toHaveTextContent('Transkriptten yapay zekâ (gpt-4o-mini) hazırladı; hatalı olabilir');
-    // Nothing to ask for once it is ready.
-    expect(within(region).queryByRole('button')).not.toBeInTheDocument();
+    // Once it is ready, the staff may only ask for it again.
+    expect(within(region).getAllByRole('button').map((b) => b.textContent)).toEqual(['Özeti yeniden çıkar']);
     const call = fetchMock.mock.calls.find(([u]) => String(u) === summaryOf(R1))!;
     expect(new Headers(call[1]?.headers).get('Authorization')).toBe('Bearer test-token');
 
@@ -204,6 +204,35 @@ describe('Lesson summary', () => {
     await act(() => vi.advanceTimersByTimeAsync(60_000));
     expect(callsTo(fetchMock, 'GET', summaryOf(R1))).toHaveLength(3);
     unmount();
+  });
+
+  it('keeps showing the last summary while a new one is made, and when the new one fails', async () => {
+    const before = SUMMARY.summary!.overview;
+    let current: RecordingNotes = SUMMARY;
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(readyRec()),
+      [`GET ${summaryOf(R1)}`]: () => json(current),
+      [`POST ${summaryOf(R1)}`]: () => {
+        current = { ...SUMMARY, status: 'processing', progress: 0, previous: true };
+        return json(current, 202);
+      },
+    });
+    const user = userEvent.setup({ delay: null });
+    renderPanel('host');
+    await user.click(await screen.findByRole('button', { name: 'Özet' }));
+    await user.click(await within(summaryRegion()).findByRole('button', { name: 'Özeti yeniden çıkar' }));
+    expect(await within(summaryRegion()).findByRole('status')).toHaveTextContent('Özet hazırlanıyor… %0');
+    expect(summaryRegion()).toHaveTextContent('Yenisi hazırlanırken önceki gösteriliyor; hazır olunca yerini alacak.');
+    expect(within(summaryRegion()).getByText(before)).toBeInTheDocument();
+    expect(within(summaryRegion()).queryByRole('button', { name: 'Özeti yeniden çıkar' })).not.toBeInTheDocument();
+    expect(callsTo(fetchMock, 'POST', summaryOf(R1))).toHaveLength(1);
+
+    current = { ...SUMMARY, status: 'failed', progress: 0, error: 'Model yanıt vermedi.', previous: true };
+    await user.click(within(summaryRegion()).getByRole('button', { name: 'Yenile' }));
+    expect(await within(summaryRegion()).findByText('Özet çıkarılamadı: Model yanıt vermedi.')).toBeInTheDocument();
+    expect(summaryRegion()).toHaveTextContent('Yenisi çıkarılamadığı için önceki gösteriliyor.');
+    expect(within(summaryRegion()).getByText(before)).toBeInTheDocument();
+    expect(within(summaryRegion()).getByRole('button', { name: 'Özeti yeniden çıkar' })).toBeEnabled();
   });
 
   it('looks again at once with Refresh while it is being made', async () => {

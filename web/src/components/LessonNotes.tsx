@@ -20,8 +20,10 @@ export const notesPath = (recordingsBase: string, recordingId: string, kind: Rec
  * (overview, key points, timeline) or, for the class's staff only, quiz suggestions (topics, questions
  * with the correct option marked, model answers, explanations). Fetched when first shown; while it is
  * being made its progress is shown and looked at again every 5 s (or at once with "Refresh"). None yet
- * (404): the staff may ask for one; so they may after a failure. A refusal (409: no AI service, the
- * school's policy, already being made) is shown with the server's reason.
+ * (404): the staff may ask for one; so they may after a failure, and again for ready notes. Notes asked
+ * for again keep showing the last ones made (`previous`) until the new ones are ready, and after the new
+ * ones failed. A refusal (409: no AI service, the school's policy, already being made) is shown with the
+ * server's reason.
  */
 export function LessonNotes({
   id,
@@ -129,9 +131,14 @@ export function LessonNotes({
           {manager && askButton(`recording.${kind}.remake`)}
         </div>
       )}
+      {doc?.previous && (
+        <p className="muted small" data-notes-previous="true">
+          {t(doc.status === 'processing' ? 'recording.notes.previousWhileMaking' : 'recording.notes.previousKept')}
+        </p>
+      )}
       <Notice notice={notice} />
-      {doc?.status === 'ready' && (
-        <div className="notes-body" lang={doc.language || undefined} data-notes-status="ready">
+      {(doc?.status === 'ready' || doc?.previous) && (
+        <div className="notes-body" lang={doc.language || undefined} data-notes-status={doc.status}>
           {kind === 'summary' ? (
             <SummaryView summary={doc.summary} headingId={headingId} />
           ) : (
@@ -142,6 +149,8 @@ export function LessonNotes({
           </p>
         </div>
       )}
+      {/* Ready notes can be made again (the model may do better); the shown ones stay until then. */}
+      {doc?.status === 'ready' && manager && <div className="notes-line">{askButton(`recording.${kind}.remake`)}</div>}
     </section>
   );
 }
