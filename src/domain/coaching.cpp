@@ -13,13 +13,6 @@ constexpr std::int64_t kGoodbyeSeconds = 3 * 60;
 /// a >= pct % of b, exactly (integers: no rounding at the threshold).
 bool at_least_percent(int a, int b, int pct) { return b > 0 && std::int64_t{a} * 100 >= std::int64_t{b} * pct; }
 
-/// How many of the minutes come before the goodbye (the minutes a coach looks at).
-std::size_t judged_minutes(const CoachingInput& in) {
-    std::size_t n = 0;
-    while (n < in.minutes.size() && in.minutes[n].minute_start < in.end - kGoodbyeSeconds) ++n;
-    return n;
-}
-
 UnixTime minute_end(const CoachingInput& in, std::size_t k) {
     return std::min<UnixTime>(in.minutes[k].minute_start + 60, in.end);
 }
@@ -33,8 +26,8 @@ Insight at_minutes(const CoachingInput& in, InsightKind kind, std::size_t first,
     return i;
 }
 
-// A sudden fall: the timeline marks minutes where presence fell by max(2, 10 %); a fall spread over
-// two or three minutes in a row is one event (one moment in the recording to look at).
+// A sudden fall: the timeline marks minutes where presence fell by max(2, 10 %); a fall over several
+// minutes in a row is one event (one stretch of the recording to look at).
 void drop_offs(const CoachingInput& in, std::size_t judged, std::vector<Insight>& out) {
     for (std::size_t k = 1; k < judged; ++k) {
         if (!in.minutes[k].drop_off) continue;
@@ -102,10 +95,14 @@ void fading(const CoachingInput& in, std::size_t judged, const std::vector<Insig
     if (from >= judged) from = third_from;  // it came back near the peak at the very end: the third itself
     Insight i = at_minutes(in, InsightKind::kFading, from, judged - 1);
     i.of = peak;
-    i.count = std::max(0, peak - in.minutes[judged - 1].present);
+    // "Towards the end": the last third's average, rounded (what the rule judged, not one minute's bounce).
+    const auto average = static_cast<int>((sum * 2 + third) / (third * 2));
+    i.count = std::max(1, peak - average);
+    // Falls at the moments the timeline marks, from where the fading began, are the finding themselves;
+    // one before it (everyone came back since) explains nothing of this fall.
     int sudden = 0;
     for (const auto& d : drops)
-        if (d.from > in.minutes[peak_at].minute_start) sudden += d.count;
+        if (d.from >= i.from) sudden += d.count;
     if (sudden * 2 >= i.count) return;
     i.strong = sum * 100 <= std::int64_t{peak} * 50 * third;
     out.push_back(i);
@@ -141,6 +138,13 @@ void people(const CoachingInput& in, std::vector<Insight>& out) {
 }
 
 }  // namespace
+
+std::size_t judged_minutes(const CoachingInput& in) {
+    const UnixTime cut = in.ended ? in.end - kGoodbyeSeconds : in.end;
+    std::size_t n = 0;
+    while (n < in.minutes.size() && in.minutes[n].minute_start + 60 <= cut) ++n;
+    return n;
+}
 
 const char* to_string(InsightKind k) {
     switch (k) {

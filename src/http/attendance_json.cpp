@@ -120,10 +120,10 @@ json::object to_json(const services::AttendanceTimeline& t) {
                                                                     {"offset_seconds", i.in_recording->offset_seconds},
                                                                     {"said", i.in_recording->said}})
                                          : json::value(nullptr)}});
-    return json::object{{"session_id", t.session.id},      {"status", to_string(t.session.status)},
-                        {"peak_present", t.peak_present},  {"drop_off_minutes", std::move(drops)},
-                        {"minutes", std::move(minutes)},   {"insights", std::move(insights)},
-                        {"people_judged", t.people_judged}};
+    return json::object{{"session_id", t.session.id},       {"status", to_string(t.session.status)},
+                        {"peak_present", t.peak_present},   {"drop_off_minutes", std::move(drops)},
+                        {"minutes", std::move(minutes)},    {"insights", std::move(insights)},
+                        {"people_judged", t.people_judged}, {"minutes_judged", t.minutes_judged}};
 }
 
 json::object to_json(const services::LiveRoster& r) {

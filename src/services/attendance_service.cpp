@@ -383,8 +383,12 @@ Result<AttendanceTimeline> AttendanceService::timeline(const Principal& p, const
         out.minutes = attendance_timeline(users, w);
         for (const auto& m : out.minutes) out.peak_present = std::max(out.peak_present, m.present);
 
-        domain::CoachingInput coach{
-            out.minutes, w.actual_start.value_or(w.scheduled_start), w.actual_end.value_or(w.scheduled_end), {}, false};
+        domain::CoachingInput coach{out.minutes,
+                                    w.actual_start.value_or(w.scheduled_start),
+                                    w.actual_end.value_or(w.scheduled_end),
+                                    {},
+                                    false,
+                                    /*ended=*/l->session.status != SessionStatus::kLive};
         if (l->session.status == SessionStatus::kEnded) {
             // The enrolled students' summaries (absent ones have a row too); none yet: the job is to come.
             const auto enrolled = store::enrolled_student_ids(c.sql(), l->session.course_id);
@@ -394,13 +398,14 @@ Result<AttendanceTimeline> AttendanceService::timeline(const Principal& p, const
             store::AttendanceFilter f;
             f.limit = 1000000;  // one class: every row
             for (auto& r : store::attendance_rows(c.sql(), p.tenant.id, session_id, f)) {
+                out.people_judged = true;  // the summaries are computed (a class may have no students)
                 if (!students.count(r.summary.user_id)) continue;
                 auto a = activity.find(r.summary.user_id);
                 coach.students.push_back(domain::StudentOutcome{
                     std::move(r.summary), a == activity.end() ? std::nullopt : std::optional(a->second)});
             }
-            out.people_judged = !coach.students.empty();
         }
+        out.minutes_judged = static_cast<int>(domain::judged_minutes(coach));
         out.insights = domain::coach_class(coach);
         find_in_recordings(c.sql(), p.tenant.id, session_id, out.insights);
         return out;

@@ -64,6 +64,7 @@ struct AttendanceTimeline {
     /// need the summaries: they are looked for once the class has ended and its summaries are computed.
     std::vector<domain::Insight> insights;
     bool people_judged = false;  // the summaries were there: turnout, late, early and quiet were judged
+    int minutes_judged = 0;      // minutes the minute-based kinds looked at (none: too early to say)
 };
 
 class AttendanceService {

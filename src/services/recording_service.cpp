@@ -276,7 +276,9 @@ Status RecordingService::run_process_job(const store::Job& job) {
                         chat_url = (*provider)->chat_file_url(info);
                         whiteboard_url = (*provider)->whiteboard_data_url(info);
                         recording_started = info.created_at;
-                        if (info.created_at > 0 && !found.started_at) found.started_at = info.created_at;
+                        // Not the recording's started_at: BigBlueButton's startTime is the meeting's
+                        // start, and its playback keeps only the stretches recorded, so a class moment
+                        // cannot be placed in it by subtraction.
                     }
             }
             if (failure.empty() && found.provider_url.empty()) {

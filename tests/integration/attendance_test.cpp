@@ -309,6 +309,7 @@ TEST_P(Attendance, TheTimelineCoachesTheInstructorOnWhatStoodOut) {
     auto live = srv.get(path(id, "attendance/timeline/"), s.instructor_token);
     ASSERT_EQ(live.status, 200u) << live.body;
     EXPECT_EQ(live.obj().at("people_judged"), false);
+    EXPECT_EQ(live.obj().at("minutes_judged").as_int64(), 30) << "every whole minute so far";
     const auto& moments = live.obj().at("insights").as_array();
     ASSERT_EQ(moments.size(), 2u) << live.body;
     EXPECT_EQ(moments[0].at("kind"), "drop_off");
@@ -340,6 +341,8 @@ TEST_P(Attendance, TheTimelineCoachesTheInstructorOnWhatStoodOut) {
     EXPECT_EQ(js(got[3].at("from")), format_iso8601(t0 + 600));
     EXPECT_EQ(js(got[4].at("from")), format_iso8601(t0 + 1200));
     EXPECT_EQ(js(got[4].at("to")), format_iso8601(t0 + 1560));
+    EXPECT_TRUE(got[3].at("recording").is_null()) << "the class has no recording";
+    EXPECT_EQ(tl.obj().at("minutes_judged").as_int64(), 37) << "all but the goodbye";
 
     // The coaching is the staff's, like the timeline it comes with.
     expect_problem(srv.get(path(id, "attendance/timeline/"), s.student_tokens[2]), 403);

@@ -112,6 +112,55 @@ TEST(Coaching, LeavingInTheLastThreeMinutesIsSayingGoodbye) {
     EXPECT_EQ(of_kind(got, InsightKind::kDropOff)[0].minute, 36);
 }
 
+TEST(Coaching, TheGoodbyeIsTheLastThreeMinutesEvenWhenTheClassEndsMidMinute) {
+    // A class of 40 min 15 s: 10 stay, 8 leave 170 s before the end, inside a minute that reaches into
+    // the goodbye. Nothing to say.
+    const UnixTime end = kStart + 2415;
+    std::vector<std::vector<PresenceInterval>> users(10, {closed(kStart, end)});
+    for (int i = 0; i < 8; ++i) users.push_back({closed(kStart, end - 170)});
+    CoachingInput in;
+    in.start = kStart;
+    in.end = end;
+    in.minutes = attendance_timeline(users, SessionWindow{kStart, end, kStart, end});
+    EXPECT_EQ(judged_minutes(in), 37u) << "minutes 0-36 end by 37:15, the goodbye's start";
+    EXPECT_TRUE(coach_class(in).empty());
+}
+
+TEST(Coaching, WhileTheClassRunsEveryWholeMinuteSoFarIsJudged) {
+    // 40 minutes so far; 8 of 18 left in minute 38: the instructor sees it now, not after a goodbye.
+    CoachingInput live = class_of(40, 10, {38, 38, 38, 38, 38, 38, 38, 38});
+    live.ended = false;
+    EXPECT_EQ(judged_minutes(live), 40u);
+    const auto got = of_kind(coach_class(live), InsightKind::kDropOff);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].minute, 38);
+    live.ended = true;
+    EXPECT_EQ(judged_minutes(live), 37u);
+    EXPECT_TRUE(of_kind(coach_class(live), InsightKind::kDropOff).empty());
+    // The minute still running is not judged yet.
+    live.ended = false;
+    live.end += 30;
+    EXPECT_EQ(judged_minutes(live), 40u);
+}
+
+TEST(Coaching, AQuarterOfTheRoomLeavingIsHighAndHalfAwayIsHigh) {
+    auto drop = coach_class(class_of(40, 12, {15, 15, 15, 15}));  // 4 of 16
+    ASSERT_EQ(drop.size(), 1u);
+    EXPECT_EQ(drop[0].count, 4);
+    EXPECT_EQ(drop[0].of, 16);
+    EXPECT_TRUE(drop[0].strong);
+    drop = coach_class(class_of(40, 13, {15, 15, 15, 15}));  // 4 of 17: under a quarter
+    ASSERT_EQ(drop.size(), 1u);
+    EXPECT_FALSE(drop[0].strong);
+
+    std::vector<int> present(20, 10), fg(20, 10);
+    fg[3] = fg[4] = fg[5] = 5;  // exactly half away
+    const auto dip = coach_class(minutes_of(present, fg));
+    ASSERT_EQ(dip.size(), 1u);
+    EXPECT_EQ(dip[0].count, 5);
+    EXPECT_TRUE(dip[0].strong);
+}
+
 TEST(Coaching, ThreeMinutesWithMostTabsAwayIsAnAttentionDip) {
     std::vector<int> present(20, 10), fg(20, 10);
     fg[5] = 5;  // 50 % away
@@ -156,9 +205,37 @@ TEST(Coaching, PresenceWearingAwayIsFading) {
     EXPECT_EQ(got[0].kind, InsightKind::kFading);
     EXPECT_EQ(got[0].minute, 20) << "from minute 20 on it stayed under 18 (90 % of the peak)";
     EXPECT_EQ(got[0].to, kStart + 42 * 60);
-    EXPECT_EQ(got[0].count, 13);
+    EXPECT_EQ(got[0].count, 10) << "the last third averages 10: 10 fewer than the peak";
     EXPECT_EQ(got[0].of, 20);
     EXPECT_TRUE(got[0].strong) << "the last third averages 10: half the peak";
+}
+
+TEST(Coaching, FadingNeedsThirtyJudgedMinutes) {
+    // The same wearing away (20, then one fewer every minute from minute 5 down to 8) in an ended class
+    // of 32 minutes (29 judged) and of 33 (30 judged).
+    for (int length : {32, 33}) {
+        std::vector<int> present;
+        for (int k = 0; k < length; ++k) present.push_back(std::max(8, k < 5 ? 20 : 20 - (k - 4)));
+        const auto got = of_kind(coach_class(minutes_of(present, present)), InsightKind::kFading);
+        EXPECT_EQ(got.size(), length == 33 ? 1u : 0u) << length << " minutes";
+    }
+}
+
+TEST(Coaching, ADropEveryoneCameBackFromDoesNotHideAFadingLater) {
+    // 20 there; 6 away from minute 8 to 11 (a drop-off), all back at minute 12; from minute 15 one
+    // fewer every two minutes, 7 by minute 41.
+    std::vector<int> present;
+    for (int k = 0; k < 45; ++k)
+        present.push_back(k >= 8 && k < 12 ? 14 : k < 15 ? 20 : std::max(7, 20 - (k - 14) / 2));
+    CoachingInput in = minutes_of(present, present);
+    in.minutes[8].drop_off = true;
+    in.minutes[8].lost = 6;
+    const auto got = coach_class(in);
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0].kind, InsightKind::kDropOff);
+    EXPECT_EQ(got[0].minute, 8);
+    EXPECT_EQ(got[1].kind, InsightKind::kFading);
+    EXPECT_EQ(got[1].minute, 20);
 }
 
 TEST(Coaching, AFallTheDropOffsExplainIsNotFading) {

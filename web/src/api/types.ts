@@ -169,6 +169,8 @@ export interface AttendanceTimeline {
   insights: AttendanceInsight[];
   /** The class has ended and its summaries exist: the people-based kinds were looked for too. */
   people_judged: boolean;
+  /** Minutes the moment kinds looked at (whole minutes before the goodbye, or so far); 0: too early to say. */
+  minutes_judged: number;
 }
 
 export type RecordingStatus = 'processing' | 'ready' | 'published' | 'failed';

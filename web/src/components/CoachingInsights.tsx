@@ -13,7 +13,9 @@ export function insightText(
   time: (iso: string) => string,
 ): string {
   const at = t('report.coach.at', { time: time(i.from), minute: i.minute });
-  return t(`report.coach.${i.kind}`, {
+  // Fading to an average under half a person: "almost nobody", not "0 people".
+  const key = i.kind === 'fading' && i.of - i.count <= 0 ? 'report.coach.fading.nobody' : `report.coach.${i.kind}`;
+  return t(key, {
     count: i.count,
     of: i.of,
     now: i.of - i.count,
@@ -47,7 +49,9 @@ export function CoachingInsights({
     <div className="coach" data-testid="coaching">
       <h3 id="report-coach-title">{t('report.coach.title')}</h3>
       {insights.length === 0 ? (
-        <p className="muted">{t('report.coach.none')}</p>
+        <p className="muted">
+          {timeline.minutes_judged > 0 || timeline.people_judged ? t('report.coach.none') : t('report.coach.tooEarly')}
+        </p>
       ) : (
         <>
           <p className="muted small">{t('report.coach.intro')}</p>

@@ -176,6 +176,7 @@ const timeline: AttendanceTimeline = {
     { kind: 'fading', severity: 'medium', from: '2026-11-26T10:40:00Z', to: '2026-11-26T10:57:00Z', minute: 40, count: 4, of: 10 },
   ],
   people_judged: true,
+  minutes_judged: 57,
 };
 
 // ---- fetch mock ---------------------------------------------------------------------------------
@@ -310,7 +311,7 @@ describe('AttendanceReportPage — instructor', () => {
     expect(items[0]).toHaveTextContent('Gelen 5 öğrenciden 2 kişi geç katıldı.');
     expect(items[0]).toHaveTextContent('Hatırlatmayı daha erken gönderin');
     // Times in the reader's zone (UTC+3), with the minute of the class.
-    expect(items[1]).toHaveTextContent('13:25 (25. dakika): derste olan 10 kişiden 3 kişi ayrıldı.');
+    expect(items[1]).toHaveTextContent('13:25 (başlangıçtan 25 dk sonra): derste olan 10 kişiden 3 kişi ayrıldı.');
     expect(within(items[1]).getByText('Öncelikli')).toBeInTheDocument();
     expect(items[1]).toHaveTextContent('Kayıtta bu dakikaya bakın');
     // Where the moment is in the recording, and what was said there (text, never markup).
@@ -321,17 +322,20 @@ describe('AttendanceReportPage — instructor', () => {
     expect(within(items[0]).queryByText('Öncelikli')).not.toBeInTheDocument();
     expect(items[2]).toHaveTextContent('13:30–13:35 arasında');
     expect(items[2]).toHaveTextContent('en kötü dakikada 10 kişiden 4 kişi');
-    expect(items[3]).toHaveTextContent('13:40 (40. dakika) sonrasında katılım giderek azaldı');
-    expect(items[3]).toHaveTextContent('10 kişiydi, sonlara doğru 6 kişi kaldı.');
+    expect(items[3]).toHaveTextContent('13:40 (başlangıçtan 40 dk sonra) itibarıyla katılım giderek azaldı');
+    expect(items[3]).toHaveTextContent('en kalabalık anda 10 kişi vardı, son bölümde ortalama 6 kişi kaldı.');
     expect(within(coach).queryByText(/Ders bitip yoklama hesaplanınca/)).not.toBeInTheDocument();
     // The class has no recordings: no link to them.
     expect(within(coach).queryByRole('link')).not.toBeInTheDocument();
 
     await act(() => i18n.changeLanguage('en'));
-    expect(items[1]).toHaveTextContent('13:25 (minute 25): 3 of the 10 people in class left.');
+    expect(items[1]).toHaveTextContent('13:25 (25 min in): 3 of the 10 people in class left.');
+    expect(items[2]).toHaveTextContent('From 13:30 to 13:35 many in class were on another tab (at the worst minute 4 of 10).');
     expect(within(items[1]).getByText('Priority')).toBeInTheDocument();
-    expect(items[3]).toHaveTextContent('From 13:40 (minute 40) on, presence wore away: 10 at the busiest point, 6 towards the end.');
-    expect(items[3]).toHaveTextContent('Give a five-minute break');
+    expect(items[3]).toHaveTextContent(
+      'From 13:40 (40 min in) on, presence wore away: 10 at the busiest point, 6 on average in the last part.',
+    );
+    expect(items[3]).toHaveTextContent('Take a five-minute break');
   });
 
   it('links the moments (not the people) to the class’s recordings when it has some', async () => {
@@ -354,6 +358,33 @@ describe('AttendanceReportPage — instructor', () => {
     expect(coach).toHaveTextContent('Bu derste öne çıkan bir şey yok');
     expect(coach).toHaveTextContent('Ders bitip yoklama hesaplanınca kayıtlı öğrenciler de');
     expect(within(coach).queryByRole('list')).not.toBeInTheDocument();
+  });
+
+  it('does not claim all went well before there is anything to judge, and says “almost nobody” for an emptied room', async () => {
+    const fading = {
+      kind: 'fading' as const,
+      severity: 'high' as const,
+      from: '2026-11-26T10:20:00Z',
+      to: '2026-11-26T10:57:00Z',
+      minute: 20,
+      count: 8,
+      of: 8,
+    };
+    let answer = { ...timeline, insights: [] as AttendanceTimeline['insights'], people_judged: false, minutes_judged: 0 };
+    instructorApi({
+      [`GET ${base}/`]: () => json(session('host', 'live')),
+      [`GET ${base}/attendance/timeline/`]: () => json(answer),
+    });
+    const { unmount } = renderPage();
+    const coach = await screen.findByTestId('coaching');
+    expect(coach).toHaveTextContent('Öne çıkanları söylemek için henüz yeterli veri yok.');
+    expect(coach).not.toHaveTextContent('öne çıkan bir şey yok');
+    unmount();
+
+    answer = { ...timeline, insights: [fading], people_judged: true, minutes_judged: 57 };
+    renderPage();
+    const item = within(await screen.findByTestId('coaching')).getByRole('listitem');
+    expect(item).toHaveTextContent('en kalabalık anda 8 kişi vardı, son bölümde neredeyse kimse kalmadı.');
   });
 
   it('sorts by attendance percent and duration from the column headers', async () => {

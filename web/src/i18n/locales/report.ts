@@ -79,6 +79,7 @@ const tr: Record<string, string> = {
   'report.coach.title': 'Öne çıkanlar ve öneriler',
   'report.coach.intro': 'Bu dersin katılım verisinden çıkanlar; her birinin altında bir sonraki ders için bir öneri var.',
   'report.coach.none': 'Bu derste öne çıkan bir şey yok: katılım dengeli gitti.',
+  'report.coach.tooEarly': 'Öne çıkanları söylemek için henüz yeterli veri yok.',
   'report.coach.peopleLater':
     'Ders bitip yoklama hesaplanınca kayıtlı öğrenciler de (gelmeyenler, geç gelenler, erken ayrılanlar) değerlendirilecek.',
   'report.coach.high': 'Öncelikli',
@@ -86,7 +87,7 @@ const tr: Record<string, string> = {
   'report.coach.recordings': 'Kayıtları aç',
   'report.coach.inRecording': 'Kayıtta {{at}} noktasında.',
   'report.coach.said': 'Kayıtta {{at}} civarında söylenen: “{{said}}”',
-  'report.coach.at': '{{time}} ({{minute}}. dakika)',
+  'report.coach.at': '{{time}} (başlangıçtan {{minute}} dk sonra)',
   'report.coach.low_turnout': 'Kayıtlı {{of}} öğrenciden {{count}} kişi derse hiç katılmadı.',
   'report.coach.low_turnout.tip':
     'Ders saatinin sınıfa uyduğundan emin olun, hatırlatmaları açık tutun ve gelemeyenleri kayda yönlendirin.',
@@ -97,16 +98,18 @@ const tr: Record<string, string> = {
   'report.coach.early_leaves.tip': 'Planlanan süreye uyun; en önemli kısmı dersin başına ya da ortasına alın.',
   'report.coach.quiet_class': 'Gelen {{of}} öğrenciden {{count}} kişi ne konuştu ne de sohbete yazdı.',
   'report.coach.quiet_class.tip':
-    'Öğrencilere adıyla soru sorun; anket, çalışma odaları ya da sohbet üzerinden kısa cevaplar isteyin.',
+    'Öğrencilere adlarıyla soru sorun; anket, çalışma odaları ya da sohbet üzerinden kısa cevaplar isteyin.',
   'report.coach.drop_off': '{{at}}: derste olan {{of}} kişiden {{count}} kişi ayrıldı.',
   'report.coach.drop_off.tip':
     'Kayıtta bu dakikaya bakın: uzun bir anlatım, zor bir konu, ses ya da bağlantı sorunu mu vardı?',
   'report.coach.attention_dip':
-    '{{from}}–{{to}} arasında derste olanların çoğunun sekmesi arka plandaydı (en kötü dakikada {{of}} kişiden {{count}} kişi).',
+    '{{from}}–{{to}} arasında derste olanların önemli bir kısmının sekmesi arka plandaydı (en kötü dakikada {{of}} kişiden {{count}} kişi).',
   'report.coach.attention_dip.tip':
     'Böyle anlarda bir soru, bir anket ya da kısa bir görev verin; o sırada ekranda ne olduğuna bakın.',
   'report.coach.fading':
-    '{{at}} sonrasında katılım giderek azaldı: en kalabalık anda {{of}} kişiydi, sonlara doğru {{now}} kişi kaldı.',
+    '{{at}} itibarıyla katılım giderek azaldı: en kalabalık anda {{of}} kişi vardı, son bölümde ortalama {{now}} kişi kaldı.',
+  'report.coach.fading.nobody':
+    '{{at}} itibarıyla katılım giderek azaldı: en kalabalık anda {{of}} kişi vardı, son bölümde neredeyse kimse kalmadı.',
   'report.coach.fading.tip': 'Bu dakikadan önce beş dakikalık bir ara verin ya da etkinliği değiştirin.',
 };
 
@@ -190,6 +193,7 @@ const en: Record<string, string> = {
   'report.coach.title': 'What stood out, and what to try',
   'report.coach.intro': 'Read from this class’s attendance; each finding comes with something to try next time.',
   'report.coach.none': 'Nothing stood out in this class: attendance held steady.',
+  'report.coach.tooEarly': 'Not enough data yet to say what stood out.',
   'report.coach.peopleLater':
     'Once the class has ended and attendance is computed, the enrolled students (absent, late, leaving early) are looked at too.',
   'report.coach.high': 'Priority',
@@ -197,7 +201,7 @@ const en: Record<string, string> = {
   'report.coach.recordings': 'Open the recordings',
   'report.coach.inRecording': 'At {{at}} in the recording.',
   'report.coach.said': 'Said around {{at}} in the recording: “{{said}}”',
-  'report.coach.at': '{{time}} (minute {{minute}})',
+  'report.coach.at': '{{time}} ({{minute}} min in)',
   'report.coach.low_turnout': '{{count}} of {{of}} enrolled students never came.',
   'report.coach.low_turnout.tip':
     'Check the time suits the class, keep reminders on, and point those who missed it to the recording.',
@@ -211,11 +215,12 @@ const en: Record<string, string> = {
   'report.coach.drop_off': '{{at}}: {{count}} of the {{of}} people in class left.',
   'report.coach.drop_off.tip': 'Watch the recording at this minute: a long monologue, a hard topic, a sound or connection problem?',
   'report.coach.attention_dip':
-    'From {{from}} to {{to}} most of the class had another tab in front (at the worst minute {{count}} of {{of}}).',
+    'From {{from}} to {{to}} many in class were on another tab (at the worst minute {{count}} of {{of}}).',
   'report.coach.attention_dip.tip':
     'At such points ask a question, run a poll or hand out a short task, and check what was on screen then.',
-  'report.coach.fading': 'From {{at}} on, presence wore away: {{of}} at the busiest point, {{now}} towards the end.',
-  'report.coach.fading.tip': 'Give a five-minute break or change the activity before this point.',
+  'report.coach.fading': 'From {{at}} on, presence wore away: {{of}} at the busiest point, {{now}} on average in the last part.',
+  'report.coach.fading.nobody': 'From {{at}} on, presence wore away: {{of}} at the busiest point, almost nobody in the last part.',
+  'report.coach.fading.tip': 'Take a five-minute break or change the activity before this point.',
 };
 
 export default { tr, en };
