@@ -579,6 +579,32 @@ Status WebhookService::register_hooks_job() {
 
 // ---------------------------------------------------------------- processing
 
+namespace {
+
+/// The transcript address of a Zoom recording.transcript_completed for the meeting of `recording` (Zoom's
+/// "meeting uuid/file id") that was ignored because it came before the recording; "" when none did.
+std::string early_zoom_transcript(soci::session& sql, const std::string& tenant, const std::string& session_id,
+                                  const std::string& recording) {
+    const auto slash = recording.rfind('/');  // meeting uuids may hold '/', file ids do not
+    if (slash == std::string::npos) return "";
+    const std::string meeting = recording.substr(0, slash);
+    for (const auto& normalized : store::ignored_events_of_session(sql, tenant, session_id, "zoom", 20)) {
+        boost::system::error_code ec;
+        json::value events = json::parse(normalized, ec);
+        if (ec || !events.is_array()) continue;
+        for (const auto& e : events.get_array()) {
+            const json::object* o = e.if_object();
+            const json::object* p = o ? object_at(*o, "payload") : nullptr;
+            if (!p || text_at(*o, "event_type") != "transcript_ready" || text_at(*p, "meeting_uuid") != meeting)
+                continue;
+            if (std::string url = text_at(*p, "transcript_url"); !url.empty()) return url;
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
 LiveSession* WebhookService::DrainEffects::session(soci::session& sql, const std::string& tenant,
                                                    const std::string& id) {
     auto [it, fresh] = sessions.try_emplace(tenant + "|" + id);
@@ -853,10 +879,14 @@ std::string WebhookService::apply(soci::session& sql, const std::string& tenant,
                 source.started_at = t->get_int64();
             queue_chat_export(sql, source, ctx_.clock.now());
         }
-        // Seed 13.1: Zoom's own transcript of it, when the account makes one.
-        if (const std::string vtt = text_at(*payload, "transcript_url");
-            !vtt.empty() && text_at(ev, "provider") == "zoom")
-            queue_transcript_import(sql, tenant, recording_id, ProviderKind::kZoom, vtt, ctx_.clock.now());
+        // Seed 13.1: Zoom's own transcript of it, when the account makes one: listed with the recording, or
+        // announced before it (deliveries can come out of order, and each is processed once).
+        if (text_at(ev, "provider") == "zoom") {
+            std::string vtt = text_at(*payload, "transcript_url");
+            if (vtt.empty()) vtt = early_zoom_transcript(sql, tenant, s->id, rec);
+            if (!vtt.empty())
+                queue_transcript_import(sql, tenant, recording_id, ProviderKind::kZoom, vtt, ctx_.clock.now());
+        }
         effects.sessions_changed = true;  // a new recording row: listings read through caches may show it
         effects.jobs = true;
         return "";

@@ -619,13 +619,16 @@ TEST_P(LessonNotes, ZoomsOwnTranscriptIsImportedAndSummarisedWithoutSpeechToText
     };
     // A Zoom class whose recording.completed lists `other_file`; the jobs run until the recording is ready
     // and what follows it has run. Returns (class, recording).
-    auto zoom_class = [&](School& school, const std::string& meeting, json::object other_file) {
+    auto zoom_session = [&](School& school, const std::string& meeting) {
         std::string id(srv.create_session(school).at("id").as_string());
-        {
-            soci::session sql(srv.app().db().pool());
-            sql << "UPDATE live_sessions SET provider = 'zoom', room_id = :m, status = 'ended' WHERE id = :i",
-                soci::use(meeting), soci::use(id);
-        }
+        soci::session sql(srv.app().db().pool());
+        sql << "UPDATE live_sessions SET provider = 'zoom', room_id = :m, status = 'ended' WHERE id = :i",
+            soci::use(meeting), soci::use(id);
+        return id;
+    };
+    auto zoom_class = [&](School& school, const std::string& meeting, json::object other_file,
+                          std::optional<std::string> existing = std::nullopt) {
+        const std::string id = existing ? *existing : zoom_session(school, meeting);
         auto hook =
             zoom_recording_completed(srv, school, meeting, std::move(other_file), srv.clock().now() - 3600, kSecret);
         EXPECT_EQ(hook.status, 200u) << hook.body;
@@ -668,13 +671,16 @@ TEST_P(LessonNotes, ZoomsOwnTranscriptIsImportedAndSummarisedWithoutSpeechToText
                    json::object{{"id", "m4a"}, {"file_type", "M4A"}, {"download_url", "https://zoom.invalid/a.m4a"}});
     EXPECT_EQ(transcript_of(s, later_id, later_rid).status, 404u);
     const std::string later_url = zoom_files.url("/transcript.vtt");
-    json::object event{
-        {"event", "recording.transcript_completed"},
-        {"event_ts", srv.clock().now() * 1000},
-        {"payload",
-         {{"account_id", "acct-" + s.tenant.slug},
-          {"object",
-           {{"id", 85746354}, {"uuid", "mtg-uuid-85746354"}, {"recording_files", json::array{vtt_file(later_url)}}}}}}};
+    auto transcript_completed = [&](long long meeting, const std::string& url, std::string uuid = "") {
+        if (uuid.empty()) uuid = "mtg-uuid-" + std::to_string(meeting);
+        return json::object{
+            {"event", "recording.transcript_completed"},
+            {"event_ts", srv.clock().now() * 1000},
+            {"payload",
+             {{"account_id", "acct-" + s.tenant.slug},
+              {"object", {{"id", meeting}, {"uuid", uuid}, {"recording_files", json::array{vtt_file(url)}}}}}}};
+    };
+    const json::object event = transcript_completed(85746354, later_url);
     auto hook = signed_post(event);
     ASSERT_EQ(hook.status, 200u) << hook.body;
     retry(srv, s);
@@ -683,6 +689,31 @@ TEST_P(LessonNotes, ZoomsOwnTranscriptIsImportedAndSummarisedWithoutSpeechToText
     retry(srv, s);
     EXPECT_EQ(srv.count_rows("jobs WHERE type = 'make_lesson_notes' AND payload LIKE '%" + later_rid + "%'"), 2)
         << "one summary and one quiz";
+
+    // Before its recording (deliveries can come out of order): nothing to attach it to yet, so it is
+    // ignored; the recording, when it comes, finds it and gets it.
+    const std::string early_id = zoom_session(s, "85746357");
+    hook = signed_post(transcript_completed(85746357, later_url));
+    ASSERT_EQ(hook.status, 200u) << hook.body;
+    retry(srv, s);
+    EXPECT_EQ(srv.count_rows("webhook_events WHERE session_id = '" + early_id +
+                             "' AND status = 'ignored' AND reason LIKE '%not known%'"),
+              1);
+    auto [same_id, early_rid] = zoom_class(
+        s, "85746357",
+        json::object{{"id", "m4a"}, {"file_type", "M4A"}, {"download_url", "https://zoom.invalid/a.m4a"}}, early_id);
+    EXPECT_EQ(same_id, early_id);
+    auto early = transcript_of(s, early_id, early_rid);
+    ASSERT_EQ(early.status, 200u) << early.body;
+    EXPECT_EQ(early.obj().at("segments").as_array().size(), 3u);
+    // Another occurrence's early transcript (a recurring meeting: same id, another uuid) is not taken.
+    const std::string other_id = zoom_session(s, "85746358");
+    ASSERT_EQ(signed_post(transcript_completed(85746358, later_url, "an-earlier-occurrence")).status, 200u);
+    retry(srv, s);
+    auto [other_same, other_rid] = zoom_class(
+        s, "85746358",
+        json::object{{"id", "m4a"}, {"file_type", "M4A"}, {"download_url", "https://zoom.invalid/a.m4a"}}, other_id);
+    EXPECT_EQ(transcript_of(s, other_id, other_rid).status, 404u);
 
     // Not WebVTT, or Zoom's sign-in page: dead at once, no transcript.
     auto [bad_id, bad_rid] = zoom_class(s, "85746353", vtt_file(zoom_files.url("/not-vtt.txt")));
