@@ -28,15 +28,6 @@ std::string read_whole(const std::string& path, bool& ok) {
     return out.str();
 }
 
-double number_at(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (!v) return 0;
-    if (v->is_double()) return v->get_double();
-    if (v->is_int64()) return static_cast<double>(v->get_int64());
-    if (v->is_uint64()) return static_cast<double>(v->get_uint64());
-    return 0;
-}
-
 /// `text` with every occurrence of `url` shortened to its address without the query: a signed S3 link's
 /// query is a credential, and ffmpeg names its input in its errors.
 std::string without_query(std::string text, const std::string& url) {

@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "core/text.hpp"
+#include "infra/json_fields.hpp"
 #include "providers/svg_draw.hpp"
 
 namespace lc::providers {
@@ -151,16 +152,9 @@ std::optional<SvgElement> legacy_annotation(const pugi::xml_node& g) {
 // ---------------------------------------------------------------------------------------------
 // tldraw (BBB 2.6 and later): shapes are tldraw records, drawn here with tldraw's own styles.
 
+/// A number within the drawing's bounds (svg_draw's usable()), or `fallback`.
 double number_at(const json::object& o, std::string_view key, double fallback) {
-    const json::value* v = o.if_contains(key);
-    if (!v) return fallback;
-    double d = NAN;
-    if (v->is_double())
-        d = v->get_double();
-    else if (v->is_int64())
-        d = static_cast<double>(v->get_int64());
-    else if (v->is_uint64())
-        d = static_cast<double>(v->get_uint64());
+    const double d = infra::number_at(o, key, NAN);
     return usable(d) ? d : fallback;
 }
 

@@ -16,6 +16,7 @@ namespace lc::services {
 
 namespace json = boost::json;
 using namespace lc::domain;
+using infra::number_at;
 using infra::text_at;
 
 namespace {
@@ -117,10 +118,6 @@ std::string part_input(const std::string& text, std::size_t index, std::size_t t
 // ---- Reading a model's document into our types (fields of the wrong type read as absent) and writing
 // what we keep.
 
-double number_in(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    return v && v->is_number() ? v->to_number<double>() : 0.0;
-}
 int integer_in(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     if (!v || !v->is_number()) return -1;
@@ -146,7 +143,7 @@ LessonSummary summary_from(const json::object& o) {
     if (const auto* a = array_in(o, "timeline"))
         for (const auto& e : *a)
             if (e.is_object())
-                s.timeline.push_back({number_in(e.get_object(), "start"), text_at(e.get_object(), "title"),
+                s.timeline.push_back({number_at(e.get_object(), "start"), text_at(e.get_object(), "title"),
                                       text_at(e.get_object(), "summary")});
     return s;
 }
@@ -166,7 +163,7 @@ Quiz quiz_from(const json::object& o) {
             c.answer = text_at(x, "answer");
             c.explanation = text_at(x, "explanation");
             c.topic = text_at(x, "topic");
-            c.start = number_in(x, "start");
+            c.start = number_at(x, "start");
             q.questions.push_back(std::move(c));
         }
     return q;
