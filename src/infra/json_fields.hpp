@@ -14,6 +14,12 @@ inline std::string text_at(const boost::json::object& o, std::string_view key) {
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
+/// The object at `key`, or null when it is absent or not an object.
+inline const boost::json::object* object_at(const boost::json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v ? v->if_object() : nullptr;
+}
+
 /// The number at `key` (a JSON integer or not), or `fallback` when it is absent, not a number or not
 /// finite.
 inline double number_at(const boost::json::object& o, std::string_view key, double fallback = 0) {

@@ -8,6 +8,7 @@
 
 #include "domain/session_rules.hpp"
 #include "infra/crypto.hpp"
+#include "infra/json_fields.hpp"
 
 namespace lc::providers {
 
@@ -122,7 +123,7 @@ std::string BbbProvider::call_url(std::string_view call, const QueryParams& para
     return url;
 }
 
-Result<BbbProvider::XmlAnswer> BbbProvider::call(std::string_view name, const QueryParams& params) const {
+Result<std::string> BbbProvider::fetch(std::string_view name, const QueryParams& params) const {
     if (s_.server_url.empty() || s_.secret.empty())
         return Error::unavailable(
             "BigBlueButton is not configured for this school (server URL and shared secret are needed)");
@@ -147,9 +148,15 @@ Result<BbbProvider::XmlAnswer> BbbProvider::call(std::string_view name, const Qu
         return Error::unavailable("the BigBlueButton server is having trouble (HTTP " + std::to_string(res->status) +
                                       "); try again in a minute",
                                   std::string(name) + ": HTTP " + std::to_string(res->status));
+    return std::move(res->body);
+}
+
+Result<BbbProvider::XmlAnswer> BbbProvider::call(std::string_view name, const QueryParams& params) const {
+    auto body = fetch(name, params);
+    if (!body) return body.take_error();
     XmlAnswer a;
     a.doc = std::make_unique<pugi::xml_document>();
-    pugi::xml_parse_result parsed = a.doc->load_buffer(res->body.data(), res->body.size());
+    pugi::xml_parse_result parsed = a.doc->load_buffer(body->data(), body->size());
     a.response = a.doc->child("response");
     if (!parsed || !a.response)
         return Error::unavailable("the BigBlueButton server sent an answer we cannot read; try again in a minute",
@@ -288,6 +295,48 @@ Result<std::vector<RecordingInfo>> BbbProvider::get_recordings(const LiveSession
         out.push_back(std::move(info));
     }
     return out;
+}
+
+Result<std::vector<TextTrack>> BbbProvider::text_tracks(const std::string& recording_id) {
+    constexpr std::string_view kCall = "getRecordingTextTracks";
+    auto body = fetch(kCall, {{"recordID", recording_id}});
+    if (!body) return body.take_error();
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(*body, ec);
+    const boost::json::object* response = !ec && v.is_object() ? infra::object_at(v.get_object(), "response") : nullptr;
+    if (!response) {
+        // A refusal from the API's common checks (the checksum) may come as the usual XML.
+        pugi::xml_document doc;
+        const auto xml = doc.load_buffer(body->data(), body->size()) ? doc.child("response") : pugi::xml_node();
+        if (xml && child_text(xml, "returncode") == "FAILED")
+            return bbb_failure(kCall, child_text(xml, "messageKey"), child_text(xml, "message"));
+        return Error::unavailable("the BigBlueButton server sent an answer we cannot read; try again in a minute",
+                                  std::string(kCall) + ": not a JSON response");
+    }
+    if (infra::text_at(*response, "returncode") != "SUCCESS") {
+        const std::string key = infra::text_at(*response, "messageKey");
+        if (key == "noRecordings") return std::vector<TextTrack>{};  // deleted since, or never processed
+        return bbb_failure(kCall, key, infra::text_at(*response, "message"));
+    }
+    std::vector<TextTrack> out;
+    if (const auto* tracks = response->if_contains("tracks"); tracks && tracks->is_array())
+        for (const auto& t : tracks->get_array())
+            if (const auto* o = t.if_object())
+                out.push_back(TextTrack{infra::text_at(*o, "href"), infra::text_at(*o, "kind"),
+                                        infra::text_at(*o, "label"), infra::text_at(*o, "lang"),
+                                        infra::text_at(*o, "source")});
+    return out;
+}
+
+std::optional<TextTrack> best_text_track(const std::vector<TextTrack>& tracks) {
+    auto rank = [](const TextTrack& t) { return t.source == "upload" ? 0 : t.source == "live" ? 1 : 2; };
+    const TextTrack* best = nullptr;
+    for (const auto& t : tracks) {
+        if (t.kind != "subtitles" && t.kind != "captions") continue;
+        if (t.href.rfind("https://", 0) != 0 && t.href.rfind("http://", 0) != 0) continue;
+        if (!best || rank(t) < rank(*best)) best = &t;
+    }
+    return best ? std::optional<TextTrack>(*best) : std::nullopt;
 }
 
 Result<bool> BbbProvider::delete_room(const LiveSession& session) { return end_session(session); }

@@ -39,6 +39,11 @@ struct BbbSettings {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+/// The caption file to take as a recording's transcript: a WebVTT address (http or https) of kind
+/// subtitles or captions, preferring what a person wrote or checked (upload, then live captioning) over
+/// speech recognition (automatic); the first of equals. None: no usable track.
+std::optional<TextTrack> best_text_track(const std::vector<TextTrack>& tracks);
+
 /// The checksum BBB expects for `call` with the exact query string sent (without the checksum).
 std::string bbb_checksum(std::string_view call, std::string_view query, std::string_view secret, BbbChecksum algo);
 
@@ -89,6 +94,8 @@ public:
                                                   : std::string();
     }
     Result<bool> is_running(const domain::LiveSession& session) override;
+    /// getRecordingTextTracks (BBB 2.2+, answered in JSON): live, automatic and uploaded captions.
+    Result<std::vector<TextTrack>> text_tracks(const std::string& recording_id) override;
     bool rooms_open_on_join() const override { return false; }
     /// BBB's API root answers its version without a checksum; a second, signed call checks the secret.
     Result<std::string> health_check() override;
@@ -104,6 +111,8 @@ public:
 
 private:
     struct XmlAnswer;
+    /// The body of a signed API call that answered 2xx (or an error a person can act on).
+    Result<std::string> fetch(std::string_view call, const QueryParams& params) const;
     Result<XmlAnswer> call(std::string_view call, const QueryParams& params) const;
 
     BbbSettings s_;

@@ -48,6 +48,16 @@ struct RecordingInfo {
     UnixTime created_at = 0;
 };
 
+/// A caption or subtitle file a provider keeps with a recording (BigBlueButton's getRecordingTextTracks),
+/// in WebVTT, timed to the recording's playback.
+struct TextTrack {
+    std::string href;
+    std::string kind;    // subtitles | captions
+    std::string label;   // as the playback shows it
+    std::string lang;    // a language tag (RFC 5646), e.g. tr-TR
+    std::string source;  // live (captioned in the meeting) | automatic (speech recognition) | upload
+};
+
 /// event_type: session_started | session_ended | participant_joined | participant_left |
 /// participant_joined_lobby | recording_ready.
 struct NormalizedEvent {
@@ -103,6 +113,11 @@ public:
     virtual Result<std::vector<std::pair<std::string, std::string>>> download_headers(const std::string& url) {
         (void)url;
         return std::vector<std::pair<std::string, std::string>>{};
+    }
+    /// Seed 13.1: the caption files the provider keeps with one of its recordings (none: it has none).
+    virtual Result<std::vector<TextTrack>> text_tracks(const std::string& recording_id) {
+        (void)recording_id;
+        return Error::unimplemented("this provider keeps no caption files with its recordings");
     }
     /// Seed 7.3: where the chat of one of this provider's recordings can be fetched once the recording is
     /// ready (BigBlueButton: next to its playback). Empty when there is none to fetch that way (Zoom's

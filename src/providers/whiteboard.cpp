@@ -163,10 +163,7 @@ std::string string_at(const json::object& o, std::string_view key, std::string_v
     return v && v->is_string() ? std::string(v->get_string()) : std::string(fallback);
 }
 
-const json::object* object_at(const json::object& o, std::string_view key) {
-    const json::value* v = o.if_contains(key);
-    return v && v->is_object() ? &v->get_object() : nullptr;
-}
+using infra::object_at;
 
 unsigned lookup(const std::vector<std::pair<std::string_view, unsigned>>& table, std::string_view key,
                 unsigned fallback) {

@@ -5,10 +5,12 @@
 
 #include "infra/crypto.hpp"
 #include "infra/json_fields.hpp"
+#include "providers/bbb.hpp"
 #include "services/artifact_service.hpp"
 #include "services/audit.hpp"
 #include "services/notices.hpp"
 #include "services/sealed_links.hpp"
+#include "services/transcript_service.hpp"
 #include "store/notes_repo.hpp"
 #include "store/recording_repo.hpp"
 
@@ -241,6 +243,7 @@ Status RecordingService::run_process_job(const store::Job& job) {
         std::optional<Recording> rec;
         std::optional<LiveSession> s;
         std::vector<ProviderConfig> configs;
+        bool wants_transcript = false;  // the class's policy keeps transcripts (of the provider's, too)
         {
             store::Conn c(ctx_.db);  // released before the provider is called
             rec = store::find_recording_by_id(c.sql(), tenant, id);
@@ -248,12 +251,14 @@ Status RecordingService::run_process_job(const store::Job& job) {
             s = store::find_session(c.sql(), tenant, rec->session_id);
             if (!s) return ok_status();
             if (rec->provider_url.empty()) configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
+            wants_transcript = transcripts_wanted(c.sql(), *s);
         }
         Recording found = *rec;
         std::string failure;         // set: the recording cannot become playable
         std::string chat_url;        // seed 7.3: where the provider keeps the class's chat next to this recording
         std::string whiteboard_url;  // seed 7.1: where it keeps the class's whiteboard
         UnixTime recording_started = 0;
+        std::optional<providers::TextTrack> captions;  // seed 13.1: the provider's captions, taken as its transcript
         if (!found.provider_url.empty() && !is_web_url(found.provider_url)) {
             failure = "the provider's playback address is not an http(s) URL";
         } else if (found.provider_url.empty()) {
@@ -281,6 +286,12 @@ Status RecordingService::run_process_job(const store::Job& job) {
                         // cannot be placed in it by subtraction.
                     }
             }
+            // BigBlueButton keeps the meeting's captions (live, automatic or uploaded) with the recording,
+            // timed to its playback: with none of our own to make (its playback is not copied), they are
+            // the recording's transcript. Not having them is no failure of the recording.
+            if (failure.empty() && !found.provider_url.empty() && wants_transcript && provider)
+                if (auto tracks = (*provider)->text_tracks(found.provider_recording_id); tracks)
+                    captions = providers::best_text_track(*tracks);
             if (failure.empty() && found.provider_url.empty()) {
                 const std::string why =
                     "the provider does not list a playback address for recording " + found.provider_recording_id;
@@ -313,6 +324,11 @@ Status RecordingService::run_process_job(const store::Job& job) {
                 ChatSource{tenant, s->id, s->provider, chat_url,
                            std::string(to_string(s->provider)) + ":" + found.provider_recording_id, recording_started},
                 ctx_.clock.now());
+            queued = true;
+        }
+        if (failure.empty() && captions) {
+            queue_transcript_import(tx.sql(), tenant, found.id, s->provider, captions->href, ctx_.clock.now(),
+                                    captions->lang);
             queued = true;
         }
         if (failure.empty() && !whiteboard_url.empty()) {

@@ -106,7 +106,7 @@ void queue_transcript(soci::session& sql, Recording& r, UnixTime now) {
 }
 
 void queue_transcript_import(soci::session& sql, const std::string& tenant_id, const std::string& recording_id,
-                             ProviderKind provider, const std::string& url, UnixTime now) {
+                             ProviderKind provider, const std::string& url, UnixTime now, const std::string& language) {
     store::Job job;
     job.id = infra::new_uuid();
     job.tenant_id = tenant_id;
@@ -115,7 +115,8 @@ void queue_transcript_import(soci::session& sql, const std::string& tenant_id, c
     job.payload = json::serialize(json::object{{"recording_id", recording_id},
                                                {"tenant_id", tenant_id},
                                                {"provider", std::string(to_string(provider))},
-                                               {"url", url}});
+                                               {"url", url},
+                                               {"language", language}});
     store::enqueue_job(sql, job, now);
 }
 
@@ -396,10 +397,13 @@ Status TranscriptService::run_import_job(const store::Job& job) {
         row.tenant_id = tenant;
         row.job_id = job.id;
         row.pieces_done = row.pieces_total = 1;
+        // The language the provider named for the file (BigBlueButton's track tag, "tr-TR"); Zoom's does not say.
+        const std::string tag = text_at(o, "language");
+        row.language = language_code(tag.substr(0, tag.find('-')));
         row.segments_json = segments_to_json(segments);
         row.updated_at = ctx_.clock.now();
         store::save_transcript(tx.sql(), row);
-        r->transcript_language.clear();  // the file does not say
+        r->transcript_language = row.language;
         mark_ready(tx.sql(), *r, /*has_speech=*/true);
         store::save_recording(tx.sql(), *r);
         tx.commit();

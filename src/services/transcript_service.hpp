@@ -43,9 +43,11 @@ bool transcripts_wanted(soci::session& sql, const domain::LiveSession& s);
 /// transaction; what an earlier transcript kept is dropped.
 void queue_transcript(soci::session& sql, domain::Recording& r, UnixTime now);
 /// Queues, in the caller's transaction, the import of the transcript a provider made of recording
-/// `recording_id` itself (Zoom's audio transcript, a WebVTT file at `url`).
+/// `recording_id` itself (Zoom's audio transcript, BigBlueButton's captions: a WebVTT file at `url`), in
+/// `language` (a language tag such as "tr-TR"; "" when the provider does not say).
 void queue_transcript_import(soci::session& sql, const std::string& tenant_id, const std::string& recording_id,
-                             domain::ProviderKind provider, const std::string& url, UnixTime now);
+                             domain::ProviderKind provider, const std::string& url, UnixTime now,
+                             const std::string& language = {});
 
 class TranscriptService {
 public:

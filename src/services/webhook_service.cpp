@@ -27,6 +27,7 @@
 
 namespace lc::services {
 
+using infra::object_at;
 using infra::text_at;
 
 namespace json = boost::json;
@@ -77,11 +78,6 @@ std::map<std::string, std::string> parse_form(const std::string& body) {
 json::object to_json(const providers::NormalizedEvent& e) {
     return json::object{{"event_type", e.event_type}, {"session_id", e.session_id}, {"room_id", e.room_id},
                         {"timestamp", e.timestamp},   {"provider", e.provider},     {"payload", e.payload}};
-}
-
-const json::object* object_at(const json::object& o, const char* key) {
-    auto* v = o.if_contains(key);
-    return v && v->is_object() ? &v->get_object() : nullptr;
 }
 
 const ProviderConfig* config_of(const std::vector<ProviderConfig>& configs, ProviderKind kind) {

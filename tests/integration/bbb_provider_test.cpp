@@ -231,6 +231,37 @@ TEST(BbbProvider, RecordingsAreListedPublishedAndDeleted) {
     EXPECT_EQ(missing.error().code, Code::kNotFound);
 }
 
+TEST(BbbProvider, CaptionTracksAreListedInJsonAndTheBestOneIsChosen) {
+    Fixture f;
+    LiveSession s = session();
+    FakeBbb::Recording rec{"rec-1", s.room_id, "https://bbb.test/playback/presentation/2.3/rec-1", 0, 0, 0, true};
+    rec.tracks = {{"https://bbb.test/captions/rec-1/captions_tr-TR.vtt", "captions", "Türkçe", "tr-TR", "automatic"},
+                  {"https://bbb.test/captions/rec-1/subtitles_tr-TR.vtt", "subtitles", "Türkçe", "tr-TR", "live"},
+                  {"ftp://bbb.test/x.vtt", "subtitles", "x", "en", "upload"},
+                  {"https://bbb.test/chapters.vtt", "chapters", "Bölümler", "tr", "upload"}};
+    f.fake.add_recording(rec);
+    auto tracks = f.provider.text_tracks("rec-1");
+    ASSERT_TRUE(tracks) << tracks.error().message;
+    ASSERT_EQ(tracks->size(), 4U);
+    EXPECT_EQ((*tracks)[0].lang, "tr-TR");
+    EXPECT_EQ((*tracks)[0].source, "automatic");
+    EXPECT_EQ(f.fake.calls_named("getRecordingTextTracks").at(0).params.at("recordID"), "rec-1");
+    EXPECT_TRUE(f.fake.calls_named("getRecordingTextTracks").at(0).checksum_ok);
+    // A person's captions (live) over speech recognition; never a non-web address or a chapters track.
+    auto best = providers::best_text_track(*tracks);
+    ASSERT_TRUE(best);
+    EXPECT_EQ(best->href, "https://bbb.test/captions/rec-1/subtitles_tr-TR.vtt");
+    EXPECT_FALSE(providers::best_text_track({(*tracks)[2], (*tracks)[3]}));
+    // A recording BBB does not know has no tracks (noRecordings); a wrong secret is a setting to fix.
+    auto none = f.provider.text_tracks("rec-unknown");
+    ASSERT_TRUE(none) << none.error().message;
+    EXPECT_TRUE(none->empty());
+    Fixture wrong(BbbChecksum::kSha256, "not-the-servers-secret");
+    auto refused = wrong.provider.text_tracks("rec-1");
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("shared secret"), std::string::npos) << refused.error().message;
+}
+
 TEST(BbbProvider, AWrongSecretIsReportedAsAConfigurationProblem) {
     Fixture f(BbbChecksum::kSha256, "not-the-servers-secret");
     auto r = f.provider.start_session(session(), EffectivePolicy{});

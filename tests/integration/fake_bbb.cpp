@@ -1,5 +1,6 @@
 #include "fake_bbb.hpp"
 
+#include <boost/json.hpp>
 #include <boost/url.hpp>
 #include <chrono>
 #include <thread>
@@ -71,6 +72,8 @@ FakeBbb::FakeBbb(std::string secret) : secret_(std::move(secret)), log_(infra::L
                 } else {
                     Call call;
                     res.body() = handle(std::string(req->target()), call);
+                    if (call.name == "getRecordingTextTracks")  // the one call BBB answers in JSON
+                        res.set(boost::beast::http::field::content_type, "application/json");
                     std::lock_guard lk(mu_);
                     calls_.push_back(std::move(call));
                 }
@@ -219,6 +222,25 @@ std::string FakeBbb::handle(const std::string& target, Call& call) {
                    std::to_string((r.end_ms - r.start_ms) / 60000) + "</length></format></playback></recording>";
         }
         return success("<recordings>" + out + "</recordings>");
+    }
+    if (call.name == "getRecordingTextTracks") {
+        // JSON, as BBB answers this call: {"response": {"returncode", "tracks": [...]}} or a messageKey.
+        namespace json = boost::json;
+        const std::string id = param("recordID");
+        if (id.empty())
+            return json::serialize(json::object{
+                {"response", {{"returncode", "FAILED"}, {"messageKey", "missingParameter"}, {"message", "recordID"}}}});
+        for (const auto& r : recordings_) {
+            if (r.record_id != id) continue;
+            json::array tracks;
+            for (const auto& t : r.tracks)
+                tracks.push_back(json::object{
+                    {"href", t.href}, {"kind", t.kind}, {"label", t.label}, {"lang", t.lang}, {"source", t.source}});
+            return json::serialize(json::object{{"response", {{"returncode", "SUCCESS"}, {"tracks", tracks}}}});
+        }
+        return json::serialize(json::object{
+            {"response",
+             {{"returncode", "FAILED"}, {"messageKey", "noRecordings"}, {"message", "No recording found"}}}});
     }
     if (call.name == "publishRecordings" || call.name == "deleteRecordings") {
         const std::string id = param("recordID");

@@ -27,10 +27,15 @@ public:
     struct Attendee {
         std::string user_id, full_name, role;  // role: MODERATOR | VIEWER
     };
+    /// A caption file kept with a recording (getRecordingTextTracks).
+    struct Track {
+        std::string href, kind, label, lang, source;
+    };
     struct Recording {
         std::string record_id, meeting_id, url;
         long long start_ms = 0, end_ms = 0, size = 0;
         bool published = true;
+        std::vector<Track> tracks;
     };
 
     explicit FakeBbb(std::string secret);

@@ -7,11 +7,13 @@
 #include <set>
 
 #include "core/time.hpp"
+#include "fake_bbb.hpp"
 #include "fake_language_model.hpp"
 #include "fake_speech_to_text.hpp"
 #include "file_host.hpp"
 #include "harness.hpp"
 #include "infra/crypto.hpp"
+#include "infra/jwt.hpp"
 #include "recording_report.hpp"
 
 namespace lc::testing {
@@ -732,6 +734,90 @@ TEST_P(LessonNotes, ZoomsOwnTranscriptIsImportedAndSummarisedWithoutSpeechToText
     auto [off_id, off_rid] = zoom_class(off, "85746356", vtt_file(zoom_files.url("/transcript.vtt")));
     EXPECT_EQ(transcript_of(off, off_id, off_rid).status, 404u);
     EXPECT_EQ(srv.count_rows("live_recording_transcripts WHERE recording_id = '" + off_rid + "'"), 0);
+}
+
+TEST_P(LessonNotes, BigBlueButtonsCaptionsAreTheRecordingsTranscript) {
+    // The captions BigBlueButton keeps with a recording (live captioning here), timed to its playback.
+    constexpr const char* kCaptions =
+        "WEBVTT\n\n00:00:02.000 --> 00:00:06.000\nGünaydın, bugün kesirler.\n\n"
+        "00:00:40.500 --> 00:00:44.000\nPay üstte, payda altta.\n";
+    constexpr const char* kBbbSecret = "bbb-shared-secret-0123456789abcdef";
+    FileHost files{{{"/captions/rec-1/subtitles_tr-TR.vtt", kCaptions}}};
+    FakeBbb fake{kBbbSecret};
+    Config cfg = settings();
+    cfg.storage_allow_private_sources = true;  // the caption host is on loopback
+    TestServer srv{GetParam(), true, cfg};
+    // An ended BigBlueButton class of `school` whose recording BBB calls ready, with `tracks`.
+    auto bbb_class = [&](School& school, const std::string& record, std::vector<FakeBbb::Track> tracks) {
+        school.admin_token = srv.token_for(school.admin, school.tenant);  // another class's jobs took hours
+        school.instructor_token = srv.token_for(school.instructor, school.tenant);
+        auto config = srv.put_json("/api/v1/tenants/" + school.tenant.id + "/live-config/",
+                                   json::object{{"provider", "bbb"},
+                                                {"is_default", true},
+                                                {"bbb_server_url", fake.server_url()},
+                                                {"bbb_shared_secret", kBbbSecret}},
+                                   school.admin_token);
+        EXPECT_EQ(config.status, 200u) << config.body;
+        auto created = srv.create_session(school);
+        const std::string id(created.at("id").as_string()), room(created.at("room_id").as_string());
+        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", school.instructor_token).status, 200u);
+        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", school.instructor_token).status, 200u);
+        FakeBbb::Recording rec{record,        room,          files.url("/playback/presentation/2.3/" + record),
+                               1764150000000, 1764153000000, 52000000,
+                               true};
+        rec.tracks = std::move(tracks);
+        fake.add_recording(rec);
+        const std::string jwt =
+            infra::jwt_sign_hs256(json::object{{"meeting_id", room}, {"record_id", record}}, kBbbSecret);
+        auto ready =
+            http_request(srv.port(), "POST",
+                         "/api/v1/live-sessions/webhooks/bbb/?tenant=" + school.tenant.id + "&event=recording-ready",
+                         infra::form_encode({{"signed_parameters", jwt}}), "",
+                         {{"Content-Type", "application/x-www-form-urlencoded"}});
+        EXPECT_EQ(ready.status, 200u) << ready.body;
+        for (int i = 0; i < 3; ++i) retry(srv, school);
+        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", school.instructor_token);
+        EXPECT_EQ(listed.status, 200u) << listed.body;
+        return std::pair{id, listed.obj().at("results").as_array().at(0).as_object()};
+    };
+
+    auto s = srv.make_school("bbbcaps", 1);
+    allow(srv, s, true);
+    const std::string vtt = files.url("/captions/rec-1/subtitles_tr-TR.vtt");
+    auto [id, rec] = bbb_class(s, "rec-1",
+                               {{files.url("/none.vtt"), "captions", "Türkçe (otomatik)", "tr-TR", "automatic"},
+                                {vtt, "subtitles", "Türkçe", "tr-TR", "live"}});
+    EXPECT_EQ(rec.at("status"), "ready");
+    EXPECT_EQ(rec.at("storage_status"), "none") << "BigBlueButton's playback is not copied";
+    EXPECT_EQ(rec.at("transcript_status"), "ready") << json::serialize(rec);
+    EXPECT_EQ(rec.at("transcript_language"), "tr") << "from the track's language tag";
+    const std::string rid(rec.at("id").as_string());
+    auto doc = srv.get("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/transcript/", s.instructor_token);
+    ASSERT_EQ(doc.status, 200u) << doc.body;
+    const auto& segments = doc.obj().at("segments").as_array();
+    ASSERT_EQ(segments.size(), 2u);
+    EXPECT_EQ(segments[1].at("text"), "Pay üstte, payda altta.");
+    EXPECT_NEAR(segments[1].at("start").to_number<double>(), 40.5, 0.001);
+    EXPECT_EQ(stt.requests(), 0) << "BigBlueButton made it: no audio is sent anywhere";
+    // The lesson notes follow, in the captions' language.
+    auto summary = notes(srv, id, rid, "summary", s.instructor_token);
+    EXPECT_EQ(summary.at("status"), "ready");
+    EXPECT_EQ(summary.at("language"), "tr");
+
+    // A school that keeps no transcripts is not even asked about captions.
+    auto off = srv.make_school("bbbcapsoff", 1);
+    auto r = srv.put_json("/api/v1/tenants/" + off.tenant.id + "/live-policy/",
+                          json::object{{"transcribe_recordings", false}}, off.admin_token);
+    ASSERT_EQ(r.status, 200u) << r.body;
+    const auto asked = fake.calls_named("getRecordingTextTracks").size();
+    auto [off_id, off_rec] = bbb_class(off, "rec-2", {{vtt, "subtitles", "Türkçe", "tr-TR", "live"}});
+    EXPECT_EQ(off_rec.at("status"), "ready");
+    EXPECT_EQ(off_rec.at("transcript_status"), "none");
+    EXPECT_EQ(fake.calls_named("getRecordingTextTracks").size(), asked);
+    // A recording without captions simply has no transcript.
+    auto [bare_id, bare_rec] = bbb_class(s, "rec-3", {});
+    EXPECT_EQ(bare_rec.at("status"), "ready");
+    EXPECT_EQ(bare_rec.at("transcript_status"), "none");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, LessonNotes, ::testing::ValuesIn(available_engines()), engine_name);
