@@ -253,6 +253,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
         log.warn("web front end not served", {{"error", web_error}});
     else
         log.info("web front end", {{"root", cfg.web_root}, {"files", static_cast<std::int64_t>(web->size())}});
+    std::vector<std::string> media_origins;  // the bucket captioned videos play from (S3 copies)
+    if (a->blobs_ && !a->blobs_->link_origin().empty()) media_origins.push_back(a->blobs_->link_origin());
     a->api_ = std::make_unique<http::Api>(http::Services{*a->auth_,
                                                          *a->directory_,
                                                          *a->sessions_,
@@ -281,7 +283,8 @@ Result<std::unique_ptr<App>> App::create(const Config& cfg, const Clock& clock, 
                                                            .web = web->has_index() ? std::move(web) : nullptr,
                                                            .sse_poll_ms = cfg.sse_poll_ms,
                                                            .sse_max_streams = cfg.sse_max_streams,
-                                                           .max_file_streams = cfg.max_file_streams});
+                                                           .max_file_streams = cfg.max_file_streams,
+                                                           .media_origins = media_origins});
 
     // Job types (the seed's Celery tasks keep their names).
     App* self = a.get();

@@ -55,6 +55,9 @@ struct ApiOptions {
     /// file descriptor and handler-pool reads for as long as the viewer takes: without a bound, a
     /// crowd of viewers would use up the descriptors the database and new connections need.
     int max_file_streams = 128;
+    /// Origins the web page may play recordings from besides this server: the S3 bucket our copies are
+    /// signed out of (a captioned video plays in the page).
+    std::vector<std::string> media_origins;
 };
 
 /// What a handler sets on its RequestContext to answer with an event stream: the Response it returns

@@ -97,8 +97,8 @@ void Api::serve_web(const std::shared_ptr<RequestContext>& c, const std::string&
                 if (auto o = origin_of(url); !o.empty()) out.push_back(std::move(o));
             return out;
         };
-        auto csp =
-            app_page_csp(origins(embedding->script_urls), origins(embedding->frame_urls), embedding->school_domains);
+        auto csp = app_page_csp(origins(embedding->script_urls), origins(embedding->frame_urls),
+                                embedding->school_domains, opt_.media_origins);
         finish(*c, file_response(*c, *file, csp), respond);
     });
 }

@@ -51,7 +51,8 @@ std::string room_page_csp(const std::string& provider_origin, const std::vector<
 }
 
 std::string app_page_csp(const std::vector<std::string>& script_origins, const std::vector<std::string>& frame_origins,
-                         const std::vector<std::string>& school_domains) {
+                         const std::vector<std::string>& school_domains,
+                         const std::vector<std::string>& media_origins) {
     auto list = [](const std::vector<std::string>& origins) {
         std::string out;
         for (const auto& o : origins)
@@ -59,10 +60,9 @@ std::string app_page_csp(const std::vector<std::string>& script_origins, const s
         return out;
     };
     return "default-src 'self'; script-src 'self'" + list(script_origins) +
-           "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src "
-           "'self'; frame-src 'self'" +
-           list(frame_origins) + "; frame-ancestors " + frame_ancestors(school_domains) +
-           "; base-uri 'none'; form-action 'self'; object-src 'none'";
+           "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:" +
+           list(media_origins) + "; connect-src 'self'; frame-src 'self'" + list(frame_origins) + "; frame-ancestors " +
+           frame_ancestors(school_domains) + "; base-uri 'none'; form-action 'self'; object-src 'none'";
 }
 
 }  // namespace lc::http

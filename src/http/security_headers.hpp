@@ -25,9 +25,11 @@ std::string room_page_csp(const std::string& provider_origin, const std::vector<
 /// server only; the Jitsi IFrame API script from `script_origins` and provider rooms from
 /// `frame_origins` (origins, as origin_of gives them; anything else is dropped); our own launch pages
 /// (single-use links) in frames too; framed only by this server and the school's sites.
-/// Styles may be inline (the calendar injects its own).
+/// Styles may be inline (the calendar injects its own). Videos play from this server, object URLs (a
+/// recording's captions) and `media_origins` (the bucket our copies are signed out of).
 std::string app_page_csp(const std::vector<std::string>& script_origins, const std::vector<std::string>& frame_origins,
-                         const std::vector<std::string>& school_domains);
+                         const std::vector<std::string>& school_domains,
+                         const std::vector<std::string>& media_origins = {});
 
 /// "https://meet.example.org:8443" from a URL; empty when it has no http(s) origin.
 std::string origin_of(const std::string& url);

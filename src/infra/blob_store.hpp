@@ -32,6 +32,9 @@ public:
         std::string content_disposition;
         long long extra_seconds = 0;
     };
+    /// The origin (scheme://host[:port]) of the signed addresses find() hands out, so the web page may
+    /// play videos from there; "" when readers get local paths (we stream those ourselves).
+    virtual std::string link_origin() const { return {}; }
     /// Where to read `key` from; NotFound when it is not there.
     virtual Result<Found> find(const std::string& key, const Presentation& as) const = 0;
     Result<Found> find(const std::string& key) const { return find(key, Presentation{}); }

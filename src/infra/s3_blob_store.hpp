@@ -67,6 +67,7 @@ public:
     Result<std::string> merge_lifecycle(const std::string& ours) const;
     /// "s3://bucket/prefix" for logs and the ops view.
     std::string describe() const;
+    std::string link_origin() const override { return origin_; }
 
 private:
     struct Sent {

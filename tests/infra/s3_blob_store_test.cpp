@@ -112,6 +112,7 @@ TEST_F(S3Store, ASmallFileGoesUpInOnePutAndIsReadBackThroughASignedAddress) {
     EXPECT_TRUE(found->path.empty());
     EXPECT_EQ(found->size, static_cast<long long>(bytes.size()));
     EXPECT_EQ(found->url.rfind(s3.endpoint() + "/" + s3.bucket() + "/recordings/t1/r1.mp4?", 0), 0u) << found->url;
+    EXPECT_EQ(store.link_origin(), s3.endpoint()) << "where the web page's videos play from";
     auto fetched = get(found->url);  // what a browser does: no credentials of its own
     EXPECT_EQ(fetched.status, 200);
     EXPECT_TRUE(fetched.body == bytes);

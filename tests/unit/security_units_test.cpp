@@ -64,6 +64,16 @@ public:
     bool remote() const override { return true; }
 };
 
+TEST(AppPageCsp, VideosPlayFromUsObjectUrlsAndTheBucketOurCopiesAreSignedOutOf) {
+    const std::string plain = http::app_page_csp({}, {}, {});
+    EXPECT_NE(plain.find("media-src 'self' blob:;"), std::string::npos) << plain;
+    const std::string s3 =
+        http::app_page_csp({}, {}, {}, {"https://okul-kayit.s3.eu-central-1.amazonaws.com", "https://x; script-src *"});
+    EXPECT_NE(s3.find("media-src 'self' blob: https://okul-kayit.s3.eu-central-1.amazonaws.com;"), std::string::npos)
+        << s3;
+    EXPECT_EQ(s3.find("script-src *"), std::string::npos) << "an origin that is not one is dropped: " << s3;
+}
+
 TEST(RateLimiter, FixedWindowsWithRetryAfterUntilTheWindowEnds) {
     ManualClock clock(6000);  // a window boundary for 60-second windows
     MemorySharedStore store(clock);

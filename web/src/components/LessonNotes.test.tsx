@@ -120,6 +120,7 @@ describe('Lesson summary', () => {
     expect(show).toHaveAttribute('aria-expanded', 'false');
     expect(show).toHaveAccessibleDescription(TITLE);
     expect(buttonLabels(item(R1))).toEqual([
+      'Altyazılı izle',
       'VTT',
       'SRT',
       'Transkripti göster',
@@ -315,7 +316,7 @@ describe('Lesson summary — a student', () => {
     const user = userEvent.setup({ delay: null });
     renderPanel('participant');
     await screen.findByRole('list');
-    expect(buttonLabels(item(R1))).toEqual(['VTT', 'SRT', 'Transkripti göster', 'Özet', 'İzle']);
+    expect(buttonLabels(item(R1))).toEqual(['Altyazılı izle', 'VTT', 'SRT', 'Transkripti göster', 'Özet', 'İzle']);
     expect(screen.queryByRole('button', { name: 'Quiz önerileri' })).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Özet' }));
     expect(await within(summaryRegion()).findByText(SUMMARY.summary!.overview)).toBeInTheDocument();
@@ -334,8 +335,8 @@ describe('Lesson summary — a student', () => {
     });
     renderPanel('participant');
     await screen.findByRole('list');
-    expect(buttonLabels(item(R1))).toEqual(['VTT', 'SRT', 'Transkripti göster', 'İzle']);
-    expect(buttonLabels(item(R2))).toEqual(['VTT', 'SRT', 'Transkripti göster', 'Özet', 'İzle']);
+    expect(buttonLabels(item(R1))).toEqual(['Altyazılı izle', 'VTT', 'SRT', 'Transkripti göster', 'İzle']);
+    expect(buttonLabels(item(R2))).toEqual(['Altyazılı izle', 'VTT', 'SRT', 'Transkripti göster', 'Özet', 'İzle']);
   });
 
   it('is told the summary is not ready yet (404), and a failure without a button', async () => {

@@ -552,6 +552,70 @@ describe('RecordingsPanel — transcripts', () => {
     return saved;
   }
 
+  it('plays a kept recording here with its transcript as captions, and lets the object URL go when closed', async () => {
+    const made: Blob[] = [];
+    const revoked: string[] = [];
+    vi.stubGlobal('URL', class extends URL {
+      static createObjectURL = vi.fn((b: Blob) => {
+        made.push(b);
+        return `blob:captions-${made.length}`;
+      });
+      static revokeObjectURL = vi.fn((u: string) => void revoked.push(u));
+    });
+    const VTT = 'WEBVTT\n\n00:00.000 --> 00:04.200\nBugün türevi göreceğiz.\n';
+    signIn(student);
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () => list(readyRec(), readyRec({ id: R2, storage_status: 'none' })),
+      [`GET ${base}${R1}/access/`]: () => json({ url: SIGNED, expires_at: '2026-11-27T08:05:00Z' }),
+      [`GET ${transcriptOf(R1)}?format=vtt`]: () => new Response(VTT, { headers: { 'Content-Type': 'text/vtt' } }),
+    });
+    const user = userEvent.setup({ delay: null });
+    renderPanel('participant');
+    await screen.findByRole('list');
+    // Only our own copy plays here: a recording played from the provider has no such button.
+    expect(buttonsOf(R2)).not.toContain('Altyazılı izle');
+    const show = within(item(R1)).getByRole('button', { name: 'Altyazılı izle' });
+    expect(show).toHaveAttribute('aria-expanded', 'false');
+    await user.click(show);
+    const video = await within(item(R1)).findByTestId('captioned-player');
+    expect(video).toHaveAttribute('src', SIGNED);
+    expect(video).toHaveAttribute('controls');
+    expect(video).toHaveAccessibleName('Altyazılı video: 26 Kas 2026 14:00 kaydı');
+    const track = video.querySelector('track')!;
+    expect(track).toHaveAttribute('kind', 'captions');
+    expect(track).toHaveAttribute('src', 'blob:captions-1');
+    expect(track).toHaveAttribute('srclang', 'tr');
+    expect(track).toHaveAttribute('label', 'Transkript');
+    expect(track).toHaveAttribute('default');
+    expect(await made[0].text()).toBe(VTT);
+    expect(made[0].type).toBe('text/vtt');
+    const vttCall = fetchMock.mock.calls.find(([u]) => String(u) === `${transcriptOf(R1)}?format=vtt`)!;
+    expect(new Headers(vttCall[1]?.headers).get('Authorization')).toBe('Bearer test-token');
+    expect(callsTo(fetchMock, 'GET', `${base}${R1}/access/`)).toHaveLength(1);
+    expect(show).toHaveAttribute('aria-expanded', 'true');
+
+    await user.click(show);
+    expect(within(item(R1)).queryByTestId('captioned-player')).not.toBeInTheDocument();
+    expect(revoked).toEqual(['blob:captions-1']);
+  });
+
+  it('says why the captioned video cannot play', async () => {
+    vi.stubGlobal('URL', class extends URL {
+      static createObjectURL = vi.fn(() => 'blob:x');
+      static revokeObjectURL = vi.fn();
+    });
+    mockApi({
+      [`GET ${base}`]: () => list(readyRec()),
+      [`GET ${base}${R1}/access/`]: () => problem('conflict', 409, 'the recording cannot be played yet'),
+      [`GET ${transcriptOf(R1)}?format=vtt`]: () => new Response('WEBVTT\n', { headers: { 'Content-Type': 'text/vtt' } }),
+    });
+    const user = userEvent.setup({ delay: null });
+    renderPanel('host');
+    await user.click(await screen.findByRole('button', { name: 'Altyazılı izle' }));
+    expect(await within(item(R1)).findByRole('alert')).toHaveTextContent('the recording cannot be played yet');
+    expect(within(item(R1)).queryByTestId('captioned-player')).not.toBeInTheDocument();
+  });
+
   it('shows how far a transcript being made is, to the staff and to a student', async () => {
     mockApi({
       [`GET ${base}`]: () =>
@@ -608,7 +672,7 @@ describe('RecordingsPanel — transcripts', () => {
     renderPanel('participant');
     await screen.findByRole('list');
     expect(transcriptLine(R1)).toHaveTextContent(/^Transkript \(tr\)$/);
-    expect(buttonsOf(R1)).toEqual(['VTT', 'SRT', 'Transkripti göster', 'Özet', 'İzle']);
+    expect(buttonsOf(R1)).toEqual(['Altyazılı izle', 'VTT', 'SRT', 'Transkripti göster', 'Özet', 'İzle']);
     const vtt = screen.getByRole('button', { name: 'VTT' });
     expect(vtt).toHaveAccessibleDescription('26 Kas 2026 14:00 kaydı Transkript (tr)');
 
@@ -822,7 +886,7 @@ describe('RecordingsPanel — transcripts', () => {
     expect(transcriptLine(R1)).toHaveTextContent(/^Transcribing… 42%$/);
     expect(transcriptLine(R2)).toHaveTextContent(/^Transcript \(en\)$/);
     expect(transcriptLine(R3)).toHaveTextContent(/^Could not be transcribed\.$/);
-    expect(buttonsOf(R2)).toEqual(['VTT', 'SRT', 'Show transcript', 'Summary', 'Quiz suggestions', 'Watch', 'Unpublish', 'Delete']);
+    expect(buttonsOf(R2)).toEqual(['Watch with captions', 'VTT', 'SRT', 'Show transcript', 'Summary', 'Quiz suggestions', 'Watch', 'Unpublish', 'Delete']);
     expect(buttonsOf(R3)).toEqual(['Watch', 'Unpublish', 'Transcribe', 'Delete']);
     await user.click(screen.getByRole('button', { name: 'Show transcript' }));
     expect(await screen.findByRole('region', { name: 'Transcript: Recording of 26 Nov 2026, 14:00' })).toHaveTextContent(

@@ -31,8 +31,8 @@ function transcriptPath(base: string, r: Recording, format: 'json' | 'vtt' | 'sr
  * Transcripts (speech-to-text): the staff ask for one with "Transcribe" once the server holds its own
  * copy of the file (again after a failure); its progress is followed every 10 s. A ready transcript can
  * be downloaded as WebVTT or SubRip subtitles (fetched with the bearer token) or read here, with each
- * segment's position in the recording. The video itself opens in a new tab, so there is no player here
- * to hand the subtitles to.
+ * segment's position in the recording. A recording the server keeps a copy of can also be watched here
+ * with its transcript as captions ("Watch with captions": CaptionedPlayer); "Watch" opens it in a new tab.
  *
  * Lesson notes (seeds 13.2, 13.3), for a recording whose transcript is ready: "Summary" shows what the AI
  * service made of the transcript (to a student once it is ready), "Quiz suggestions" (the class's staff
@@ -60,7 +60,7 @@ export function RecordingsPanel({
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   const [opened, setOpened] = useState<RecordingAccess | null>(null);
-  // What is unfolded under the recordings: "transcript:<id>", "summary:<id>", "quiz:<id>".
+  // What is unfolded under the recordings: "player:<id>", "transcript:<id>", "summary:<id>", "quiz:<id>".
   const [shownParts, setShownParts] = useState<ReadonlySet<string>>(() => new Set());
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -137,7 +137,12 @@ export function RecordingsPanel({
     });
 
   /** A button that unfolds a part under the recording (its transcript, summary, quiz suggestions). */
-  const partToggle = (r: Recording, part: 'transcript' | 'summary' | 'quiz', controls: string, label: string) => {
+  const partToggle = (
+    r: Recording,
+    part: 'player' | 'transcript' | 'summary' | 'quiz',
+    controls: string,
+    label: string,
+  ) => {
     const open = shownParts.has(`${part}:${r.id}`);
     return (
       <button
@@ -259,6 +264,9 @@ export function RecordingsPanel({
             const transcribed = transcript(r);
             const ready = r.transcript_status === 'ready';
             const shown = ready && shownParts.has(`transcript:${r.id}`);
+            // Our own copy (an MP4 we serve) can play here with the transcript as its captions.
+            const captioned = ready && playable(r) && r.storage_status === 'stored';
+            const playerShown = captioned && shownParts.has(`player:${r.id}`);
             const summaryShown = ready && shownParts.has(`summary:${r.id}`);
             const quizShown = ready && manager && shownParts.has(`quiz:${r.id}`);
             // "VTT" alone says little: the files' buttons are described by the recording and its transcript.
@@ -295,6 +303,7 @@ export function RecordingsPanel({
                       </span>
                       {ready && (
                         <>
+                          {captioned && partToggle(r, 'player', `player-${r.id}`, t('recording.player.show'))}
                           {button(r, 'vtt', t('recording.transcript.vtt'), 'small', fileAbout)}
                           {button(r, 'srt', t('recording.transcript.srt'), 'small', fileAbout)}
                           {partToggle(
@@ -310,6 +319,15 @@ export function RecordingsPanel({
                         </>
                       )}
                     </div>
+                  )}
+                  {playerShown && (
+                    <CaptionedPlayer
+                      id={`player-${r.id}`}
+                      accessPath={`${base}${r.id}/access/`}
+                      captionsPath={transcriptPath(base, r, 'vtt')}
+                      language={r.transcript_language ?? ''}
+                      label={t('recording.player.label', { title })}
+                    />
                   )}
                   {shown && (
                     <TranscriptText
@@ -350,6 +368,75 @@ export function RecordingsPanel({
         </ul>
       )}
     </section>
+  );
+}
+
+/**
+ * A recording played here with its transcript as captions (accessibility: students who cannot hear it,
+ * or watch it without sound). The signed link to the video (audited, as "Watch" is) and the WebVTT file
+ * (behind the bearer token, so fetched and handed to the <track> as an object URL) are fetched when it is
+ * first shown; the captions are on by default. The object URL is released when the player closes.
+ */
+function CaptionedPlayer({
+  id,
+  accessPath,
+  captionsPath,
+  language,
+  label,
+}: {
+  id: string;
+  accessPath: string;
+  captionsPath: string;
+  language: string;
+  label: string;
+}) {
+  const { t } = useTranslation();
+  const { api } = useAuth();
+  const [media, setMedia] = useState<{ src: string; captions: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let cancelled = false;
+    let captions: string | null = null;
+    (async () => {
+      try {
+        const [access, res] = await Promise.all([
+          api.get<RecordingAccess>(accessPath),
+          api.fetchRaw(captionsPath).catch((e: unknown) => {
+            throw new ApiError({ type: NETWORK_PROBLEM, title: 'Network error', status: 0, detail: String(e) });
+          }),
+        ]);
+        if (!res.ok) throw await toApiError(res);
+        const vtt = await res.text();
+        if (cancelled) return;
+        captions = URL.createObjectURL(new Blob([vtt], { type: 'text/vtt' }));
+        setMedia({ src: access.url, captions });
+      } catch (e) {
+        if (!cancelled) setError(e);
+      }
+    })();
+    return () => {
+      cancelled = true;
+      if (captions) URL.revokeObjectURL(captions);
+    };
+  }, [api, accessPath, captionsPath]);
+  return (
+    <div className="recording-player" id={id}>
+      {!media && !error && (
+        <p className="muted small" role="status">
+          {t('recording.player.loading')}
+        </p>
+      )}
+      {error !== null && (
+        <p className="field-error small" role="alert">
+          {errorMessage(error, t)}
+        </p>
+      )}
+      {media && (
+        <video controls preload="metadata" src={media.src} aria-label={label} data-testid="captioned-player">
+          <track kind="captions" src={media.captions} srcLang={language || undefined} label={t('recording.player.captions')} default />
+        </video>
+      )}
+    </div>
   );
 }
 
