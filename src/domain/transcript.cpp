@@ -287,4 +287,11 @@ std::string language_code(std::string_view name) {
     return is_code ? n : std::string();
 }
 
+std::string language_of_tag(std::string_view tag) {
+    const std::string primary = language_code(tag.substr(0, tag.find_first_of("-_")));
+    for (const char* none : {"und", "mul", "zxx", "mis"})
+        if (primary == none) return {};
+    return primary;
+}
+
 }  // namespace lc::domain

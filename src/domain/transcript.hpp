@@ -55,4 +55,9 @@ std::string words_between(const std::vector<TranscriptSegment>& segments, double
 /// the name is not one we know.
 std::string language_code(std::string_view name);
 
+/// The ISO 639 code of a language tag as providers name a caption file's language (RFC 5646 "tr-TR",
+/// "zh-Hant-TW", or "pt_BR"): its primary subtag, lowercased. Empty for none, and for the tags that
+/// name no language (und, mul, zxx, mis).
+std::string language_of_tag(std::string_view tag);
+
 }  // namespace lc::domain

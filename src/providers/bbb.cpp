@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 #include <cctype>
 #include <memory>
 #include <pugixml.hpp>
@@ -94,6 +95,15 @@ Error bbb_failure(std::string_view call, const std::string& key, const std::stri
 }
 
 std::string child_text(const pugi::xml_node& n, const char* name) { return n.child(name).text().as_string(); }
+
+/// "https://host" of an http(s) URL, lowercased; "" when it is not one.
+std::string scheme_and_host(std::string_view url) {
+    auto u = boost::urls::parse_uri(url);
+    if (!u || (u->scheme() != "https" && u->scheme() != "http") || u->encoded_host().empty()) return {};
+    std::string out = std::string(u->scheme()) + "://" + std::string(u->encoded_host());
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
 
 std::string trim_slashes(std::string s) {
     while (!s.empty() && s.back() == '/') s.pop_back();
@@ -318,13 +328,16 @@ Result<std::vector<TextTrack>> BbbProvider::text_tracks(const std::string& recor
         if (key == "noRecordings") return std::vector<TextTrack>{};  // deleted since, or never processed
         return bbb_failure(kCall, key, infra::text_at(*response, "message"));
     }
+    // Only files on the BigBlueButton server itself (same scheme and host as its API; any port): the
+    // address comes from a server a school admin names, and must not send us anywhere else on the network.
+    const std::string server = scheme_and_host(api_base_);
     std::vector<TextTrack> out;
     if (const auto* tracks = response->if_contains("tracks"); tracks && tracks->is_array())
         for (const auto& t : tracks->get_array())
             if (const auto* o = t.if_object())
-                out.push_back(TextTrack{infra::text_at(*o, "href"), infra::text_at(*o, "kind"),
-                                        infra::text_at(*o, "label"), infra::text_at(*o, "lang"),
-                                        infra::text_at(*o, "source")});
+                if (std::string href = infra::text_at(*o, "href"); !server.empty() && scheme_and_host(href) == server)
+                    out.push_back(TextTrack{std::move(href), infra::text_at(*o, "kind"), infra::text_at(*o, "label"),
+                                            infra::text_at(*o, "lang"), infra::text_at(*o, "source")});
     return out;
 }
 

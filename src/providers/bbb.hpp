@@ -94,7 +94,8 @@ public:
                                                   : std::string();
     }
     Result<bool> is_running(const domain::LiveSession& session) override;
-    /// getRecordingTextTracks (BBB 2.2+, answered in JSON): live, automatic and uploaded captions.
+    /// getRecordingTextTracks (BBB 2.2+, answered in JSON): live, automatic and uploaded captions; only
+    /// those kept on the BigBlueButton server itself (same scheme and host as its API).
     Result<std::vector<TextTrack>> text_tracks(const std::string& recording_id) override;
     bool rooms_open_on_join() const override { return false; }
     /// BBB's API root answers its version without a checksum; a second, signed call checks the secret.

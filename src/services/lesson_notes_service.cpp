@@ -372,8 +372,19 @@ bool LessonNotesService::withdrawn(const Work& w) {
     auto s = store::find_session(tx.sql(), w.tenant, current->session_id);
     if (s && notes_wanted(tx.sql(), *s)) return false;
     // The school (or the course, or the class) turned them off since: nothing more is sent, and what was
-    // kept is dropped.
-    store::delete_notes(tx.sql(), w.tenant, w.recording_id, w.kind);
+    // kept of the work is dropped. Notes finished before stay, as they would had nobody asked again.
+    auto row = store::find_notes(tx.sql(), w.tenant, w.recording_id, w.kind);
+    if (row && !row->content_json.empty()) {
+        row->status = "ready";
+        row->progress = 100;
+        row->error.clear();
+        row->parts_json = "[]";
+        row->parts_total = 0;
+        row->updated_at = ctx_.clock.now();
+        store::save_notes(tx.sql(), *row);
+    } else {
+        store::delete_notes(tx.sql(), w.tenant, w.recording_id, w.kind);
+    }
     tx.commit();
     return true;
 }
@@ -385,8 +396,9 @@ bool LessonNotesService::save(const Work& w, const std::string& parts_json, int 
     auto row = store::find_notes(tx.sql(), w.tenant, w.recording_id, w.kind);
     row->parts_json = parts_json;
     row->updated_at = ctx_.clock.now();
-    if (!model.empty()) row->model = model;
     if (content) {
+        // The model is the document's: a kept earlier document keeps the model that wrote it meanwhile.
+        if (!model.empty()) row->model = model;
         row->status = "ready";
         row->progress = 100;
         row->content_json = *content;

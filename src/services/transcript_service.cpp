@@ -399,7 +399,7 @@ Status TranscriptService::run_import_job(const store::Job& job) {
         row.pieces_done = row.pieces_total = 1;
         // The language the provider named for the file (BigBlueButton's track tag, "tr-TR"); Zoom's does not say.
         const std::string tag = text_at(o, "language");
-        row.language = language_code(tag.substr(0, tag.find('-')));
+        row.language = language_of_tag(tag);
         row.segments_json = segments_to_json(segments);
         row.updated_at = ctx_.clock.now();
         store::save_transcript(tx.sql(), row);

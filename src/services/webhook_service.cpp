@@ -581,10 +581,12 @@ namespace {
 /// "meeting uuid/file id") that was ignored because it came before the recording; "" when none did.
 std::string early_zoom_transcript(soci::session& sql, const std::string& tenant, const std::string& session_id,
                                   const std::string& recording) {
-    const auto slash = recording.rfind('/');  // meeting uuids may hold '/', file ids do not
-    if (slash == std::string::npos) return "";
+    const auto slash = recording.rfind('/');                  // meeting uuids may hold '/', file ids do not
+    if (slash == std::string::npos || slash == 0) return "";  // no meeting uuid: nothing to match it by
     const std::string meeting = recording.substr(0, slash);
-    for (const auto& normalized : store::ignored_events_of_session(sql, tenant, session_id, "zoom", 20)) {
+    // A recurring meeting's earlier occurrences (other uuids) may have left some too: a few, newest first.
+    for (const auto& normalized :
+         store::ignored_events_of_session(sql, tenant, session_id, "zoom", "transcript_ready", 5)) {
         boost::system::error_code ec;
         json::value events = json::parse(normalized, ec);
         if (ec || !events.is_array()) continue;

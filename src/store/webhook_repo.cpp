@@ -368,14 +368,14 @@ bool insert_provider_recording(soci::session& sql, const std::string& id, const 
 
 std::vector<std::string> ignored_events_of_session(soci::session& sql, const std::string& tenant_id,
                                                    const std::string& session_id, const std::string& provider,
-                                                   int limit) {
+                                                   const std::string& event_type, int limit) {
     std::vector<std::string> out;
     std::string normalized;
-    soci::statement st =
-        (sql.prepare << "SELECT normalized FROM webhook_events WHERE tenant_id = :t AND "
-                        "session_id = :s AND provider = :p AND status = 'ignored' "
-                        "ORDER BY received_at DESC LIMIT :n",
-         soci::into(normalized), soci::use(tenant_id), soci::use(session_id), soci::use(provider), soci::use(limit));
+    soci::statement st = (sql.prepare << "SELECT normalized FROM webhook_events WHERE tenant_id = :t AND "
+                                         "session_id = :s AND provider = :p AND event_type = :e AND "
+                                         "status = 'ignored' ORDER BY received_at DESC LIMIT :n",
+                          soci::into(normalized), soci::use(tenant_id), soci::use(session_id), soci::use(provider),
+                          soci::use(event_type), soci::use(limit));
     st.execute();
     while (st.fetch()) out.push_back(normalized);
     return out;

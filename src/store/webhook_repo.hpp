@@ -107,11 +107,12 @@ bool insert_provider_recording(soci::session& sql, const std::string& id, const 
                                const std::string& provider_url, long long duration_seconds, long long size_bytes,
                                const std::string& format, UnixTime now,
                                std::optional<UnixTime> started_at = std::nullopt);
-/// The normalized events (JSON arrays) of a session's deliveries from `provider` that were ignored,
-/// newest first, at most `limit`: an event that came before what it refers to is found again here.
+/// The normalized events (JSON arrays) of a session's deliveries from `provider` of `event_type` (the
+/// inbox row's types) that were ignored, newest first, at most `limit`: an event that came before what
+/// it refers to is found again here.
 std::vector<std::string> ignored_events_of_session(soci::session& sql, const std::string& tenant_id,
                                                    const std::string& session_id, const std::string& provider,
-                                                   int limit);
+                                                   const std::string& event_type, int limit);
 /// Our id of the first recording of a session whose provider id starts with `prefix` (Zoom's "meeting
 /// uuid/", for an event about the meeting's recording as a whole), if any.
 std::optional<std::string> find_recording_by_provider_prefix(soci::session& sql, const std::string& tenant_id,

@@ -235,14 +235,20 @@ TEST(BbbProvider, CaptionTracksAreListedInJsonAndTheBestOneIsChosen) {
     Fixture f;
     LiveSession s = session();
     FakeBbb::Recording rec{"rec-1", s.room_id, "https://bbb.test/playback/presentation/2.3/rec-1", 0, 0, 0, true};
-    rec.tracks = {{"https://bbb.test/captions/rec-1/captions_tr-TR.vtt", "captions", "Türkçe", "tr-TR", "automatic"},
-                  {"https://bbb.test/captions/rec-1/subtitles_tr-TR.vtt", "subtitles", "Türkçe", "tr-TR", "live"},
-                  {"ftp://bbb.test/x.vtt", "subtitles", "x", "en", "upload"},
-                  {"https://bbb.test/chapters.vtt", "chapters", "Bölümler", "tr", "upload"}};
+    // The fake server is http://127.0.0.1:<port>: its own files may be on another port (a web server).
+    const std::string own = "http://127.0.0.1:9";
+    rec.tracks = {{own + "/captions/rec-1/captions_tr-TR.vtt", "captions", "Türkçe", "tr-TR", "automatic"},
+                  {own + "/captions/rec-1/subtitles_tr-TR.vtt", "subtitles", "Türkçe", "tr-TR", "live"},
+                  {"ftp://127.0.0.1/x.vtt", "subtitles", "x", "en", "upload"},
+                  {own + "/chapters.vtt", "chapters", "Bölümler", "tr", "upload"},
+                  // Elsewhere on the network: never fetched, whatever the server says.
+                  {"http://169.254.169.254/latest/meta-data/", "subtitles", "x", "en", "upload"},
+                  {"https://127.0.0.1/captions/rec-1/subtitles_en.vtt", "subtitles", "English", "en", "upload"},
+                  {"http://intranet.okul.test/x.vtt", "subtitles", "x", "en", "upload"}};
     f.fake.add_recording(rec);
     auto tracks = f.provider.text_tracks("rec-1");
     ASSERT_TRUE(tracks) << tracks.error().message;
-    ASSERT_EQ(tracks->size(), 4U);
+    ASSERT_EQ(tracks->size(), 3U) << "the server's own http files: not another scheme or host";
     EXPECT_EQ((*tracks)[0].lang, "tr-TR");
     EXPECT_EQ((*tracks)[0].source, "automatic");
     EXPECT_EQ(f.fake.calls_named("getRecordingTextTracks").at(0).params.at("recordID"), "rec-1");
@@ -250,8 +256,9 @@ TEST(BbbProvider, CaptionTracksAreListedInJsonAndTheBestOneIsChosen) {
     // A person's captions (live) over speech recognition; never a non-web address or a chapters track.
     auto best = providers::best_text_track(*tracks);
     ASSERT_TRUE(best);
-    EXPECT_EQ(best->href, "https://bbb.test/captions/rec-1/subtitles_tr-TR.vtt");
-    EXPECT_FALSE(providers::best_text_track({(*tracks)[2], (*tracks)[3]}));
+    EXPECT_EQ(best->href, own + "/captions/rec-1/subtitles_tr-TR.vtt");
+    EXPECT_FALSE(providers::best_text_track({(*tracks)[2]})) << "a chapters track is no transcript";
+    EXPECT_FALSE(providers::best_text_track({{"ftp://127.0.0.1/x.vtt", "subtitles", "x", "en", "upload"}}));
     // A recording BBB does not know has no tracks (noRecordings); a wrong secret is a setting to fix.
     auto none = f.provider.text_tracks("rec-unknown");
     ASSERT_TRUE(none) << none.error().message;

@@ -345,6 +345,19 @@ TEST_P(LessonNotes, AskingAgainKeepsTheLastNotesUntilNewOnesAreReadyAndWhenTheyF
     EXPECT_EQ(made.at("previous"), false);
     EXPECT_EQ(js(made.at("summary").at("overview")), "Yeni özet.");
     EXPECT_EQ(js(notes(srv, id, rid, "summary", s.student_tokens[0]).at("summary").at("overview")), "Yeni özet.");
+    EXPECT_EQ(made.at("model"), "gpt-4o-mini-2024-07-18");
+
+    // Asked again, then the school turns summaries off before the job runs: nothing is sent, and the notes
+    // go back to the last ones finished (finished notes stay, as they would had nobody asked again).
+    ASSERT_EQ(srv.post(path(id, rid, "summary"), "", s.instructor_token).status, 202u);
+    const int sent = ai.requests("lesson_summary");
+    allow(srv, s, false);
+    srv.app().workers().run_due();
+    EXPECT_EQ(ai.requests("lesson_summary"), sent);
+    auto back = notes(srv, id, rid, "summary", s.instructor_token);
+    EXPECT_EQ(back.at("status"), "ready");
+    EXPECT_EQ(back.at("previous"), false);
+    EXPECT_EQ(js(back.at("summary").at("overview")), "Yeni özet.");
 
     // A new transcript is another text: nothing made of the old one is kept.
     ASSERT_EQ(

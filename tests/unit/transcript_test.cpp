@@ -151,6 +151,16 @@ TEST(SpeechToText, TheMultipartBodyFollowsRfc7578WithABoundaryNotInItsParts) {
 namespace lc::domain {
 namespace {
 
+TEST(Transcript, ALanguageTagGivesItsPrimaryLanguage) {
+    EXPECT_EQ(language_of_tag("tr-TR"), "tr");
+    EXPECT_EQ(language_of_tag("zh-Hant-TW"), "zh");
+    EXPECT_EQ(language_of_tag("pt_BR"), "pt");
+    EXPECT_EQ(language_of_tag("EN"), "en");
+    EXPECT_EQ(language_of_tag("fil"), "fil");
+    for (const char* none : {"", "x", "und", "mul-Latn", "zxx", "mis", "tr1-TR", "-tr"})
+        EXPECT_EQ(language_of_tag(none), "") << none;
+}
+
 TEST(Transcript, WordsBetweenTakeTheOverlappingSegmentsAndCutAtASpace) {
     const std::vector<TranscriptSegment> segs = {{0, 10, "Giriş."},
                                                  {55, 65, "Önce eski\nkonu."},
