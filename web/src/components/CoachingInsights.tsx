@@ -74,7 +74,15 @@ export function CoachingInsights({
                   {recordingsHref && MOMENTS.has(i.kind) && (
                     <>
                       {' '}
-                      <Link to={recordingsHref}>{t('report.coach.recordings')}</Link>
+                      <Link
+                        to={
+                          i.recording
+                            ? `${recordingsHref}?play=${encodeURIComponent(i.recording.id)}&t=${i.recording.offset_seconds}`
+                            : recordingsHref
+                        }
+                      >
+                        {t(i.recording ? 'report.coach.watchMoment' : 'report.coach.recordings')}
+                      </Link>
                     </>
                   )}
                 </p>

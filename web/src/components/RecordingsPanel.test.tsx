@@ -599,6 +599,26 @@ describe('RecordingsPanel — transcripts', () => {
     expect(revoked).toEqual(['blob:captions-1']);
   });
 
+  it('opens the recording the coach links to in the player, at that moment', async () => {
+    vi.stubGlobal('URL', class extends URL {
+      static createObjectURL = vi.fn(() => 'blob:captions');
+      static revokeObjectURL = vi.fn();
+    });
+    mockApi({
+      [`GET ${base}`]: () => list(readyRec({ id: R1 }), readyRec({ id: R2, created_at: '2026-11-26T12:00:00Z' })),
+      [`GET ${base}${R2}/access/`]: () => json({ url: SIGNED, expires_at: '2026-11-27T08:05:00Z' }),
+      [`GET ${transcriptOf(R2)}?format=vtt`]: () => new Response('WEBVTT\n', { headers: { 'Content-Type': 'text/vtt' } }),
+    });
+    renderWithApp(
+      <RecordingsPanel sessionId={SID} role="host" timeZone="Europe/Istanbul" play={{ recordingId: R2, at: 1390 }} />,
+    );
+    await screen.findByRole('list');
+    const video = await within(item(R2)).findByTestId('captioned-player');
+    expect(video).toHaveAttribute('src', `${SIGNED}#t=1390`);
+    expect(within(item(R2)).getByRole('button', { name: 'Altyazılı izle' })).toHaveAttribute('aria-expanded', 'true');
+    expect(within(item(R1)).queryByTestId('captioned-player')).not.toBeInTheDocument();
+  });
+
   it('says why the captioned video cannot play', async () => {
     vi.stubGlobal('URL', class extends URL {
       static createObjectURL = vi.fn(() => 'blob:x');

@@ -43,12 +43,15 @@ export function RecordingsPanel({
   role,
   timeZone,
   focus = false,
+  play,
 }: {
   sessionId: string;
   role: LiveSession['my_role'];
   timeZone?: string;
   /** Scroll to the panel and move the focus to its heading (the e-mails' /sessions/:id/recordings). */
   focus?: boolean;
+  /** A recording to open in the captioned player at `at` seconds (the attendance coach's links). */
+  play?: { recordingId: string; at: number };
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -77,6 +80,15 @@ export function RecordingsPanel({
       return results.some((r) => r.status === 'processing') ? 30_000 : false;
     },
   });
+
+  // The coach's link: once the list is there, the player of that recording is unfolded (when it can play
+  // here), starting at the moment.
+  const playId = play?.recordingId;
+  const listed = list.data !== undefined;
+  useEffect(() => {
+    if (!playId || !listed) return;
+    setShownParts((cur) => (cur.has(`player:${playId}`) ? cur : new Set(cur).add(`player:${playId}`)));
+  }, [playId, listed]);
 
   useEffect(() => {
     if (!focus) return;
@@ -323,6 +335,7 @@ export function RecordingsPanel({
                   {playerShown && (
                     <CaptionedPlayer
                       id={`player-${r.id}`}
+                      startAt={play?.recordingId === r.id ? play.at : 0}
                       accessPath={`${base}${r.id}/access/`}
                       captionsPath={transcriptPath(base, r, 'vtt')}
                       language={r.transcript_language ?? ''}
@@ -383,8 +396,11 @@ function CaptionedPlayer({
   captionsPath,
   language,
   label,
+  startAt = 0,
 }: {
   id: string;
+  /** Where to start, in seconds (a media fragment: the browser seeks there once it can). */
+  startAt?: number;
   accessPath: string;
   captionsPath: string;
   language: string;
@@ -432,7 +448,13 @@ function CaptionedPlayer({
         </p>
       )}
       {media && (
-        <video controls preload="metadata" src={media.src} aria-label={label} data-testid="captioned-player">
+        <video
+          controls
+          preload="metadata"
+          src={startAt > 0 ? `${media.src}#t=${startAt}` : media.src}
+          aria-label={label}
+          data-testid="captioned-player"
+        >
           <track kind="captions" src={media.captions} srcLang={language || undefined} label={t('recording.player.captions')} default />
         </video>
       )}

@@ -344,8 +344,16 @@ describe('AttendanceReportPage — instructor', () => {
     const coach = await screen.findByTestId('coaching');
     const items = within(coach).getAllByRole('listitem');
     expect(within(items[0]).queryByRole('link')).not.toBeInTheDocument();
-    for (const item of items.slice(1))
-      expect(within(item).getByRole('link', { name: 'Kayıtları aç' })).toHaveAttribute('href', `/sessions/${SID}/recordings`);
+    // A moment found in a recording opens it there, at that point; one that was not, the recordings.
+    expect(within(items[1]).getByRole('link', { name: 'Kayıtta bu ana git' })).toHaveAttribute(
+      'href',
+      `/sessions/${SID}/recordings?play=r1&t=1390`,
+    );
+    expect(within(items[2]).getByRole('link', { name: 'Kayıtta bu ana git' })).toHaveAttribute(
+      'href',
+      `/sessions/${SID}/recordings?play=r1&t=1690`,
+    );
+    expect(within(items[3]).getByRole('link', { name: 'Kayıtları aç' })).toHaveAttribute('href', `/sessions/${SID}/recordings`);
   });
 
   it('says when nothing stood out, and that people are judged once the class has ended', async () => {

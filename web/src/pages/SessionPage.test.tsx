@@ -23,7 +23,7 @@ import {
   type Handler,
 } from '../test/api';
 import { AppRoutes } from '../App';
-import { SessionPage } from './SessionPage';
+import { SessionPage, playRequest } from './SessionPage';
 
 const base = `/api/v1/live-sessions/${SID}`;
 const STREAM = `GET ${base}/participants/stream/`;
@@ -119,6 +119,16 @@ beforeEach(async () => {
   signIn(teacher, Date.parse('2026-11-26T12:00:00Z'));
   await i18n.changeLanguage('tr');
 });
+describe('SessionPage — the coach’s link to a moment', () => {
+  it('reads ?play= and ?t= (whole seconds, never negative), and nothing without a recording', () => {
+    expect(playRequest(new URLSearchParams('play=r1&t=1390.7'))).toEqual({ recordingId: 'r1', at: 1390 });
+    expect(playRequest(new URLSearchParams('play=r1'))).toEqual({ recordingId: 'r1', at: 0 });
+    expect(playRequest(new URLSearchParams('play=r1&t=-5'))).toEqual({ recordingId: 'r1', at: 0 });
+    expect(playRequest(new URLSearchParams('play=r1&t=abc'))).toEqual({ recordingId: 'r1', at: 0 });
+    expect(playRequest(new URLSearchParams('t=10'))).toBeUndefined();
+  });
+});
+
 describe('SessionPage — facts', () => {
   it('shows the class: title, status, time range in the user’s zone, type, platform and course', async () => {
     const fetchMock = mockApi(routes(detail({ description: 'Zincir kuralı' })));

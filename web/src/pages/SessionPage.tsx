@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { LiveSession } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
@@ -13,12 +13,22 @@ import { errorMessage } from '../lib/errors';
 import { formatRange } from '../lib/time';
 import { useTimeZone } from '../lib/useTimeZone';
 
+/** ?play=<recording id>&t=<seconds>: a recording to open in the page's captioned player, at that moment. */
+export function playRequest(params: URLSearchParams): { recordingId: string; at: number } | undefined {
+  const recordingId = params.get('play');
+  if (!recordingId) return undefined;
+  const at = Number(params.get('t') ?? '0');
+  return { recordingId, at: Number.isFinite(at) && at > 0 ? Math.floor(at) : 0 };
+}
+
 /**
  * One class: what the e-mails link to ({LIVE_PUBLIC_URL}/sessions/{id}); the recording e-mails' link
- * (/sessions/{id}/recordings) shows the same page with `focus="recordings"`.
+ * (/sessions/{id}/recordings) shows the same page with `focus="recordings"`, and the attendance coach's
+ * (/sessions/{id}/recordings?play=<id>&t=<seconds>) opens a recording at a moment of the class.
  */
 export function SessionPage({ focus }: { focus?: 'recordings' } = {}) {
   const { id = '' } = useParams();
+  const [searchParams] = useSearchParams();
   const { t, i18n } = useTranslation();
   const { api } = useAuth();
   const queryClient = useQueryClient();
@@ -144,7 +154,13 @@ export function SessionPage({ focus }: { focus?: 'recordings' } = {}) {
         {host && s.status === 'live' && <AttendancePanel sessionId={id} onEnded={refresh} timeZone={timeZone} />}
       </div>
       {showRecordings && (
-        <RecordingsPanel sessionId={id} role={s.my_role} timeZone={timeZone} focus={focus === 'recordings'} />
+        <RecordingsPanel
+          sessionId={id}
+          role={s.my_role}
+          timeZone={timeZone}
+          focus={focus === 'recordings'}
+          play={focus === 'recordings' ? playRequest(searchParams) : undefined}
+        />
       )}
       {/* The chat log and other outputs come with the recording, so they are shown when it is. */}
       {showRecordings && <ArtifactsPanel sessionId={id} role={s.my_role} timeZone={timeZone} />}
