@@ -42,8 +42,9 @@ void drop_offs(const CoachingInput& in, std::size_t judged, std::vector<Insight>
     }
 }
 
-// Present but looking elsewhere: a single minute is a glance at the mail; three in a row with most of
-// the room away is a part of the lesson that lost them. Tiny rooms (1-2 present) say nothing.
+// Present but looking elsewhere: a single minute is a glance at the mail; three in a row with many of
+// the room away (40 % or more) is a part of the lesson that lost them. Tiny rooms (1-2 present) say
+// nothing.
 void attention_dips(const CoachingInput& in, std::size_t judged, std::vector<Insight>& out) {
     auto away = [&](std::size_t k) {
         const auto& m = in.minutes[k];
@@ -75,7 +76,7 @@ void attention_dips(const CoachingInput& in, std::size_t judged, std::vector<Ins
 
 // Wearing away: no single drop, but the last third of a long class well under its peak — the sign of
 // a class that needs a break or a change of activity somewhere in the middle. A fall that the drop-offs
-// after the peak already account for (half of it or more) is theirs: those moments are the finding.
+// from where it began already account for (half of it or more) is theirs: those moments are the finding.
 void fading(const CoachingInput& in, std::size_t judged, const std::vector<Insight>& drops, std::vector<Insight>& out) {
     if (judged < 30) return;
     std::size_t peak_at = 0;

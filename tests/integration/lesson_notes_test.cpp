@@ -298,7 +298,9 @@ TEST_P(LessonNotes, AskingAgainKeepsTheLastNotesUntilNewOnesAreReadyAndWhenTheyF
     ai.odd("lesson_summary", 2, {.refusal = "I'm sorry, I cannot help with that."});
     ai.odd("lesson_summary", 3,
            {.content = R"({"overview": "Yeni özet.", "key_points": ["Yeni nokta."], "timeline": []})"});
-    auto [id, rid] = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    // Named, not a structured binding: a lambda below uses the class id (clang 14 cannot capture bindings).
+    const auto reported = report_jitsi_recording(srv, s, host.url("/rec.mp4"), kHookSecret);
+    const std::string id = reported.first, rid = reported.second;
     ASSERT_FALSE(rid.empty());
     ASSERT_EQ(
         srv.post("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/publish/", "", s.instructor_token).status,
