@@ -10,12 +10,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "bbb_recording.hpp"
 #include "core/time.hpp"
 #include "fake_bbb.hpp"
 #include "file_host.hpp"
 #include "harness.hpp"
 #include "infra/crypto.hpp"
-#include "infra/jwt.hpp"
 #include "pdf_tool.hpp"
 #include "recording_report.hpp"
 #include "services/artifact_service.hpp"
@@ -80,27 +80,11 @@ protected:
     /// An ended BigBlueButton class of `s` whose recording "rec-1" BigBlueButton has just called ready,
     /// its playback at `files`; the jobs that follow have run once. Returns the class's id.
     std::string bbb_recording_ready(const School& s, FakeBbb& fake, FileHost& files) {
-        auto config = srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-config/",
-                                   json::object{{"provider", "bbb"},
-                                                {"is_default", true},
-                                                {"bbb_server_url", fake.server_url()},
-                                                {"bbb_shared_secret", kBbbSecret}},
-                                   s.admin_token);
-        EXPECT_EQ(config.status, 200u) << config.body;
-        auto created = srv.create_session(s);
-        std::string id(created.at("id").as_string()), room(created.at("room_id").as_string());
-        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", s.instructor_token).status, 200u);
-        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", s.instructor_token).status, 200u);
-        fake.add_recording({"rec-1", room, files.url("/playback/presentation/2.3/rec-1"), 1764150000000, 1764153000000,
-                            52000000, true});
-        std::string jwt = infra::jwt_sign_hs256(json::object{{"meeting_id", room}, {"record_id", "rec-1"}}, kBbbSecret);
-        auto ready = http_request(
-            srv.port(), "POST", "/api/v1/live-sessions/webhooks/bbb/?tenant=" + s.tenant.id + "&event=recording-ready",
-            infra::form_encode({{"signed_parameters", jwt}}), "",
-            {{"Content-Type", "application/x-www-form-urlencoded"}});
-        EXPECT_EQ(ready.status, 200u) << ready.body;
+        std::string id = testing::bbb_recording_ready(
+            srv, s, fake, kBbbSecret,
+            {"rec-1", "", files.url("/playback/presentation/2.3/rec-1"), 1764150000000, 1764153000000, 52000000, true});
         run_jobs();
-        return ready.status == 200 ? id : "";
+        return id;
     }
 
     /// The only artifact the instructor sees in the class.

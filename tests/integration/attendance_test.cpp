@@ -375,6 +375,24 @@ TEST_P(Attendance, TheCoachFindsEachMomentInTheRecordingWithWhatWasSaid) {
     const auto& rec = listed.obj().at("results").at(0).as_object();
     EXPECT_EQ(js(rec.at("started_at")), format_iso8601(t0 + 120));
     const std::string rid(rec.at("id").as_string());
+    // A start that is not a whole non-negative number of seconds is not kept (the recording still is).
+    for (const auto& [record, bad] : {std::pair<const char*, json::value>{"jibri-text", "2026-11-28T10:00:00Z"},
+                                      {"jibri-negative", -5},
+                                      {"jibri-fraction", 1.5},
+                                      {"jibri-object", json::object{{"at", 1}}}}) {
+        ASSERT_EQ(post_jitsi_recording(srv, room, record, "http://127.0.0.1:9/none.mp4", "jibri-hook-secret",
+                                       {{"started_at", bad}})
+                      .status,
+                  200u)
+            << record;
+    }
+    srv.app().workers().run_due();
+    const auto all = srv.get(path(id, "recordings/"), s.instructor_token).obj().at("results").as_array();
+    ASSERT_EQ(all.size(), 5u);
+    for (const auto& r : all)
+        if (js(r.at("id")) != rid) {
+            EXPECT_TRUE(r.at("started_at").is_null()) << json::serialize(r);
+        }
 
     auto drop = [&] {
         auto tl = srv.get(path(id, "attendance/timeline/"), s.instructor_token);

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "bbb_recording.hpp"
 #include "core/time.hpp"
 #include "fake_bbb.hpp"
 #include "fake_language_model.hpp"
@@ -13,7 +14,6 @@
 #include "file_host.hpp"
 #include "harness.hpp"
 #include "infra/crypto.hpp"
-#include "infra/jwt.hpp"
 #include "recording_report.hpp"
 
 namespace lc::testing {
@@ -766,30 +766,11 @@ TEST_P(LessonNotes, BigBlueButtonsCaptionsAreTheRecordingsTranscript) {
     auto bbb_class = [&](School& school, const std::string& record, std::vector<FakeBbb::Track> tracks) {
         school.admin_token = srv.token_for(school.admin, school.tenant);  // another class's jobs took hours
         school.instructor_token = srv.token_for(school.instructor, school.tenant);
-        auto config = srv.put_json("/api/v1/tenants/" + school.tenant.id + "/live-config/",
-                                   json::object{{"provider", "bbb"},
-                                                {"is_default", true},
-                                                {"bbb_server_url", fake.server_url()},
-                                                {"bbb_shared_secret", kBbbSecret}},
-                                   school.admin_token);
-        EXPECT_EQ(config.status, 200u) << config.body;
-        auto created = srv.create_session(school);
-        const std::string id(created.at("id").as_string()), room(created.at("room_id").as_string());
-        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/start/", "", school.instructor_token).status, 200u);
-        EXPECT_EQ(srv.post("/api/v1/live-sessions/" + id + "/end/", "", school.instructor_token).status, 200u);
-        FakeBbb::Recording rec{record,        room,          files.url("/playback/presentation/2.3/" + record),
-                               1764150000000, 1764153000000, 52000000,
-                               true};
+        FakeBbb::Recording rec{
+            record,   "",  files.url("/playback/presentation/2.3/" + record), 1764150000000, 1764153000000,
+            52000000, true};
         rec.tracks = std::move(tracks);
-        fake.add_recording(rec);
-        const std::string jwt =
-            infra::jwt_sign_hs256(json::object{{"meeting_id", room}, {"record_id", record}}, kBbbSecret);
-        auto ready =
-            http_request(srv.port(), "POST",
-                         "/api/v1/live-sessions/webhooks/bbb/?tenant=" + school.tenant.id + "&event=recording-ready",
-                         infra::form_encode({{"signed_parameters", jwt}}), "",
-                         {{"Content-Type", "application/x-www-form-urlencoded"}});
-        EXPECT_EQ(ready.status, 200u) << ready.body;
+        const std::string id = bbb_recording_ready(srv, school, fake, kBbbSecret, std::move(rec));
         for (int i = 0; i < 3; ++i) retry(srv, school);
         auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", school.instructor_token);
         EXPECT_EQ(listed.status, 200u) << listed.body;
