@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import type { AttendanceInsight, AttendanceTimeline } from '../api/types';
 import { Link } from 'react-router-dom';
+import type { AttendanceInsight, AttendanceTimeline } from '../api/types';
 import { formatTime, formatTimestamp } from '../lib/time';
 
 /** Kinds that happened at a point in the class: worth watching in the recording. */
@@ -28,9 +28,10 @@ export function insightText(
 /**
  * The instructor coach (seed 13.5): what stood out in the class — people first, then the moments in
  * time order, as the server found them — each with a suggestion for next time. A moment the server
- * found in a recording says where in it, and what was said there when the recording has a transcript. High-severity findings
- * are marked so they are read first. While the class runs (or before its summaries are computed) only
- * the moments are judged, and the page says the rest comes later.
+ * found in a recording says where in it and what was said there (when the recording has a transcript),
+ * and links to the recording's player at that point. High-severity findings are marked so they are read
+ * first. While the class runs (or before its summaries are computed) only the moments are judged, and
+ * the page says the rest comes later.
  */
 export function CoachingInsights({
   timeline,
