@@ -349,21 +349,21 @@ bool insert_provider_recording(soci::session& sql, const std::string& id, const 
                                const std::string& session_id, const std::string& provider_recording_id,
                                const std::string& provider_url, long long duration_seconds, long long size_bytes,
                                const std::string& format, UnixTime now, std::optional<UnixTime> started_at) {
-    int n = 0;
-    sql << "SELECT COUNT(*) FROM live_session_recordings WHERE session_id = :s AND provider_recording_id = :r",
-        soci::into(n), soci::use(session_id), soci::use(provider_recording_id);
-    if (n > 0) return false;
     long long t = now;
     int duration = static_cast<int>(duration_seconds);
     detail::Nullable<long long> started;
     started.set(started_at ? std::optional<long long>(*started_at) : std::nullopt);
-    sql << "INSERT INTO live_session_recordings(id, tenant_id, session_id, provider_recording_id, provider_url, "
-           "duration_seconds, file_size_bytes, format, status, created_at, started_at) "
-           "VALUES(:i, :t, :s, :r, :u, :d, :z, :f, 'processing', :c, :sa)",
-        soci::use(id), soci::use(tenant_id), soci::use(session_id), soci::use(provider_recording_id),
-        soci::use(provider_url), soci::use(duration), soci::use(size_bytes), soci::use(format), soci::use(t),
-        soci::use(started.value, started.ind);
-    return true;
+    // ON CONFLICT, not a look first: two workers reporting the same recording at once would both find
+    // none (migration 0018's unique index; on PostgreSQL the second insert waits for the first to commit).
+    soci::statement st =
+        (sql.prepare << "INSERT INTO live_session_recordings(id, tenant_id, session_id, provider_recording_id, "
+                        "provider_url, duration_seconds, file_size_bytes, format, status, created_at, started_at) "
+                        "VALUES(:i, :t, :s, :r, :u, :d, :z, :f, 'processing', :c, :sa) ON CONFLICT DO NOTHING",
+         soci::use(id), soci::use(tenant_id), soci::use(session_id), soci::use(provider_recording_id),
+         soci::use(provider_url), soci::use(duration), soci::use(size_bytes), soci::use(format), soci::use(t),
+         soci::use(started.value, started.ind));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
 }
 
 std::vector<std::string> ignored_events_of_session(soci::session& sql, const std::string& tenant_id,

@@ -100,7 +100,8 @@ std::vector<std::string> kicked_users(soci::session& sql, const std::string& ses
 /// participant_count = users in the room now; peak_participants grows with it.
 void recount_participants(soci::session& sql, const std::string& session_id);
 
-/// A recording the provider reported: false when it is already known (whatever its status).
+/// A recording the provider reported: false when the session already has it (whatever its status),
+/// also when another worker inserted it a moment ago.
 /// started_at: when the recording begins, when the provider says.
 bool insert_provider_recording(soci::session& sql, const std::string& id, const std::string& tenant_id,
                                const std::string& session_id, const std::string& provider_recording_id,

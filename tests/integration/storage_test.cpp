@@ -3,13 +3,16 @@
 // repository functions (sessions with moderators, policies at three levels, provider configs and
 // tenant secrets encrypted at rest).
 #include <algorithm>
+#include <future>
 #include <set>
+#include <thread>
 
 #include "harness.hpp"
 #include "infra/crypto.hpp"
 #include "store/attendance_repo.hpp"
 #include "store/migrations.hpp"
 #include "store/repositories.hpp"
+#include "store/webhook_repo.hpp"
 
 namespace lc::testing {
 namespace {
@@ -222,6 +225,9 @@ TEST_P(Storage, SeedIndexesExistOnTheRightColumns) {
         {"live_session_participants_session_active", "live_session_participants", "session_id, is_active", false},
         {"live_session_attendance_session_user", "live_session_attendance_summaries", "session_id, user_id", true},
         {"live_session_recordings_session_status", "live_session_recordings", "session_id, status", false},
+        // A provider's recording once per class (0018); the prefix finds it by the provider's id.
+        {"live_session_recordings_provider_id", "live_session_recordings",
+         "tenant_id, provider_recording_id, session_id", true},
         {"live_provider_configs_tenant_provider", "live_provider_configs", "tenant_id, provider", true},
         {"jobs_status_run_at", "jobs", "status, run_at", false},
     };
@@ -383,6 +389,97 @@ TEST_P(Storage, UniqueConstraints) {
     long long n = 0;
     c.sql() << "SELECT COUNT(*) FROM live_session_attendance_summaries", soci::into(n);
     EXPECT_EQ(n, 2);
+}
+
+TEST_P(Storage, AProviderRecordingIsKeptOncePerSession) {
+    auto f = fixture("reconce");
+    auto s = session_of(f), other = session_of(f);
+    other.room_id = f.tenant.slug + "-" + other.id;
+    other.moderator_ids.clear();
+    {
+        store::Tx tx(db());
+        store::insert_session(tx.sql(), s);
+        store::insert_session(tx.sql(), other);
+        tx.commit();
+    }
+    auto report = [&](const std::string& session_id, const std::string& provider_id) {
+        store::Tx tx(db());
+        bool added = store::insert_provider_recording(tx.sql(), infra::new_uuid(), f.tenant.id, session_id, provider_id,
+                                                      "https://x.test/r", 60, 1000, "mp4", now());
+        tx.commit();
+        return added;
+    };
+    EXPECT_TRUE(report(s.id, "rec-1"));
+    EXPECT_FALSE(report(s.id, "rec-1")) << "the same recording of the same class again";
+    EXPECT_TRUE(report(s.id, "rec-2"));
+    EXPECT_TRUE(report(other.id, "rec-1")) << "the uniqueness is per class";
+    EXPECT_PRED1(unique_violation,
+                 try_exec("INSERT INTO live_session_recordings(id, tenant_id, session_id, provider_recording_id, "
+                          "created_at) VALUES('" +
+                          infra::new_uuid() + "', '" + f.tenant.id + "', '" + s.id + "', 'rec-2', 0)"));
+    EXPECT_EQ(srv.count_rows("live_session_recordings WHERE session_id = '" + s.id + "'"), 2);
+
+    // Two workers (PostgreSQL, two processes) report the same recording at the same moment: the second
+    // insert waits for the first transaction and then adds nothing. (SQLite has one writer at a time.)
+    if (sqlite()) return;
+    soci::session first(db().pool()), second(db().pool());
+    first.begin();
+    EXPECT_TRUE(
+        store::insert_provider_recording(first, infra::new_uuid(), f.tenant.id, s.id, "rec-3", "", 0, 0, "mp4", now()));
+    std::promise<bool> second_added;
+    std::thread racer([&] {
+        second.begin();
+        second_added.set_value(store::insert_provider_recording(second, infra::new_uuid(), f.tenant.id, s.id, "rec-3",
+                                                                "", 0, 0, "mp4", now()));
+        second.commit();
+    });
+    auto outcome = second_added.get_future();
+    EXPECT_EQ(outcome.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout)
+        << "the second insert waits for the first transaction";
+    first.commit();
+    EXPECT_FALSE(outcome.get());
+    racer.join();
+    EXPECT_EQ(srv.count_rows("live_session_recordings WHERE provider_recording_id = 'rec-3'"), 1);
+}
+
+TEST_P(Storage, RecordingsThatRacedBeforeTheUniqueIndexAreKeptAndRenamed) {
+    // A database from before migration 0018 where two workers inserted one recording twice (and a
+    // third time at the same second): the migration keeps every row, the oldest under the provider's id.
+    auto f = fixture("recdup");
+    auto s = session_of(f);
+    {
+        store::Tx tx(db());
+        store::insert_session(tx.sql(), s);
+        tx.commit();
+    }
+    store::Conn c(db());
+    c.sql() << "DROP INDEX live_session_recordings_provider_id";
+    c.sql() << "DELETE FROM schema_migrations WHERE name = '0018_recording_once.sql'";
+    const std::string first = "00000000-0000-7000-8000-000000000001", second = "00000000-0000-7000-8000-000000000002",
+                      third = "00000000-0000-7000-8000-000000000003", lone = infra::new_uuid();
+    auto insert = [&](const std::string& id, const std::string& provider_id, long long created) {
+        c.sql() << "INSERT INTO live_session_recordings(id, tenant_id, session_id, provider_recording_id, "
+                   "created_at) VALUES(:i, :t, :s, :p, :c)",
+            soci::use(id), soci::use(f.tenant.id), soci::use(s.id), soci::use(provider_id), soci::use(created);
+    };
+    insert(third, "zoom-uuid/file", 200);
+    insert(second, "zoom-uuid/file", 100);
+    insert(first, "zoom-uuid/file", 100);
+    insert(lone, "other", 50);
+    auto applied = store::migrate(db());
+    ASSERT_TRUE(applied) << applied.error().message;
+    EXPECT_EQ(*applied, std::vector<std::string>{"0018_recording_once.sql"});
+    auto provider_id = [&](const std::string& id) {
+        std::string p;
+        c.sql() << "SELECT provider_recording_id FROM live_session_recordings WHERE id = :i", soci::into(p),
+            soci::use(id);
+        return p;
+    };
+    EXPECT_EQ(provider_id(first), "zoom-uuid/file") << "the oldest (lowest id at the same second) keeps the id";
+    EXPECT_EQ(provider_id(second), "zoom-uuid/file (duplicate " + second + ")");
+    EXPECT_EQ(provider_id(third), "zoom-uuid/file (duplicate " + third + ")");
+    EXPECT_EQ(provider_id(lone), "other");
+    EXPECT_FALSE(index_def("live_session_recordings_provider_id").empty());
 }
 
 // ---- repository round trips ----
