@@ -9,6 +9,7 @@
 #include "domain/policy.hpp"
 #include "infra/crypto.hpp"
 #include "infra/json_fields.hpp"
+#include "providers/bbb.hpp"
 #include "services/audit.hpp"
 #include "services/lesson_notes_service.hpp"
 #include "store/notes_repo.hpp"
@@ -82,11 +83,28 @@ bool transcripts_wanted(soci::session& sql, const LiveSession& s) {
     return effective_policy_of(sql, s).transcribe_recordings;
 }
 
-void queue_transcript(soci::session& sql, Recording& r, UnixTime now) {
+namespace {
+
+/// Marks `r` as being transcribed (the caller saves it) by job `job_id`, which owns the transcript from
+/// now on: what an earlier one kept is dropped, and so is what was made of it (a new summary follows the
+/// new transcript).
+void hand_transcript_to(soci::session& sql, Recording& r, const std::string& job_id, UnixTime now) {
     r.transcript_status = "processing";
     r.transcript_progress = 0;
     r.transcript_language.clear();
     r.transcript_url.clear();
+    store::delete_notes(sql, r.tenant_id, r.id);
+    store::TranscriptRow row;
+    row.recording_id = r.id;
+    row.tenant_id = r.tenant_id;
+    row.job_id = job_id;
+    row.updated_at = now;
+    store::save_transcript(sql, row);
+}
+
+}  // namespace
+
+void queue_transcript(soci::session& sql, Recording& r, UnixTime now) {
     store::Job job;
     job.id = infra::new_uuid();
     job.tenant_id = r.tenant_id;
@@ -94,19 +112,12 @@ void queue_transcript(soci::session& sql, Recording& r, UnixTime now) {
     job.max_attempts = TranscriptService::kAttempts;
     job.payload = json::serialize(json::object{{"recording_id", r.id}, {"tenant_id", r.tenant_id}});
     store::enqueue_job(sql, job, now);
-    // The job owns the transcript from now on; what an earlier one kept is dropped, and so is what was
-    // made of it (a new summary follows the new transcript).
-    store::delete_notes(sql, r.tenant_id, r.id);
-    store::TranscriptRow row;
-    row.recording_id = r.id;
-    row.tenant_id = r.tenant_id;
-    row.job_id = job.id;
-    row.updated_at = now;
-    store::save_transcript(sql, row);
+    hand_transcript_to(sql, r, job.id, now);
 }
 
-void queue_transcript_import(soci::session& sql, const std::string& tenant_id, const std::string& recording_id,
-                             ProviderKind provider, const std::string& url, UnixTime now, const std::string& language) {
+std::string queue_transcript_import(soci::session& sql, const std::string& tenant_id, const std::string& recording_id,
+                                    ProviderKind provider, const std::string& url, UnixTime now,
+                                    const std::string& language) {
     store::Job job;
     job.id = infra::new_uuid();
     job.tenant_id = tenant_id;
@@ -118,38 +129,95 @@ void queue_transcript_import(soci::session& sql, const std::string& tenant_id, c
                                                {"url", url},
                                                {"language", language}});
     store::enqueue_job(sql, job, now);
+    return job.id;
+}
+
+Status TranscriptService::may_request(soci::session& sql, const RecordingService::Target& t, bool ours) const {
+    if (!can_publish_recordings(t.actor))
+        return Error::denied("only the class's instructors, moderators and school admins can ask for a transcript");
+    if (ours && !enabled()) return transcripts_off();
+    if (!transcripts_wanted(sql, t.session))
+        return Error::conflict(
+            "this class's policy does not allow transcripts: a school admin turns on transcribe_recordings in "
+            "the school's policy, and no course or class policy may turn it off (what the class said is then "
+            "kept, and the recording's voices may be sent to the speech-to-text service)");
+    const Recording& r = t.recording;
+    if (!is_playable(r.status)) return Error::conflict("only a ready or published recording can be transcribed");
+    if (r.transcript_status == "processing" && owner_at_work(sql, r))
+        return Error::conflict("this recording is being transcribed already: see its transcript_progress");
+    return ok_status();
 }
 
 Result<Recording> TranscriptService::request(const Principal& p, const std::string& session_id,
                                              const std::string& recording_id, const RequestMeta& meta) {
     return guarded([&]() -> Result<Recording> {
+        // Without a copy of our own, the provider's captions may still be had: BigBlueButton keeps those
+        // uploaded after the class, and those its speech recognition finished after the recording was
+        // ready, next to its playback. They are asked for before the transaction, which holds no lock
+        // while a provider answers.
+        bool ours = true;
+        std::optional<providers::TextTrack> captions;
+        {
+            std::vector<ProviderConfig> configs;
+            std::optional<RecordingService::Target> seen;
+            {
+                store::Conn c(ctx_.db);
+                auto t = recordings_.load(c.sql(), p, session_id, recording_id, /*for_update=*/false);
+                if (!t) return t.take_error();
+                ours = t->recording.storage_status == "stored";
+                if (auto st = may_request(c.sql(), *t, ours); !st) return st.take_error();
+                if (!ours) configs = store::list_provider_configs(c.sql(), p.tenant.id, ctx_.keys.box);
+                seen = std::move(*t);
+            }
+            if (!ours) {
+                auto found = provider_captions(configs, *seen);
+                if (!found) return found.take_error();
+                captions = std::move(*found);
+            }
+        }
         store::Tx tx(ctx_.db, /*bump_generation=*/false);
         auto t = recordings_.load(tx.sql(), p, session_id, recording_id, /*for_update=*/true);
         if (!t) return t.take_error();
-        if (!can_publish_recordings(t->actor))
-            return Error::denied("only the class's instructors, moderators and school admins can ask for a transcript");
-        if (!enabled()) return transcripts_off();
-        if (!transcripts_wanted(tx.sql(), t->session))
-            return Error::conflict(
-                "this class's policy does not allow transcripts: a school admin turns on transcribe_recordings in "
-                "the school's policy, and no course or class policy may turn it off (the recording's voices are "
-                "then sent to the speech-to-text service)");
+        if (ours != (t->recording.storage_status == "stored"))
+            return Error::conflict("our copy of this recording changed meanwhile: ask again");
+        if (auto st = may_request(tx.sql(), *t, ours); !st) return st.take_error();
         Recording& r = t->recording;
-        if (!is_playable(r.status)) return Error::conflict("only a ready or published recording can be transcribed");
-        if (r.storage_status != "stored")
-            return Error::conflict(
-                "we keep no copy of this recording to transcribe (yet): transcripts are made from our copy, "
-                "once its storage_status is stored");
-        if (r.transcript_status == "processing" && owner_at_work(tx.sql(), r))
-            return Error::conflict("this recording is being transcribed already: see its transcript_progress");
-        queue_transcript(tx.sql(), r, ctx_.clock.now());
+        if (ours) {
+            queue_transcript(tx.sql(), r, ctx_.clock.now());
+        } else {
+            const std::string job = queue_transcript_import(tx.sql(), r.tenant_id, r.id, t->session.provider,
+                                                            captions->href, ctx_.clock.now(), captions->lang);
+            hand_transcript_to(tx.sql(), r, job, ctx_.clock.now());
+        }
         store::save_recording(tx.sql(), r);
-        store::insert_audit(tx.sql(), audit_row(ctx_, p, "recording.transcribe", "live_session_recording", r.id, meta,
-                                                {{"session_id", session_id}}));
+        store::insert_audit(
+            tx.sql(), audit_row(ctx_, p, "recording.transcribe", "live_session_recording", r.id, meta,
+                                {{"session_id", session_id}, {"source", ours ? "our_copy" : "provider_captions"}}));
         tx.commit();
         ctx_.jobs_enqueued();
         return r;
     });
+}
+
+Result<providers::TextTrack> TranscriptService::provider_captions(const std::vector<ProviderConfig>& configs,
+                                                                  const RecordingService::Target& t) {
+    auto provider = ctx_.providers.for_kind(configs, t.session.provider);
+    if (!provider) return provider.take_error();
+    auto tracks = (*provider)->text_tracks(t.recording.provider_recording_id);
+    if (!tracks && tracks.error().code == Code::kUnimplemented)
+        return Error::conflict(
+            "we keep no copy of this recording to transcribe (yet): transcripts are made from our copy, once its "
+            "storage_status is stored");
+    if (!tracks)
+        return Error::unavailable("the provider could not be asked for this recording's captions now; try again later",
+                                  tracks.error().message);
+    auto best = providers::best_text_track(*tracks);
+    if (!best)
+        return Error::conflict(
+            "the provider keeps no captions for this recording (yet), and we keep no copy of it to transcribe: "
+            "upload a caption file for it in BigBlueButton's recordings, or wait for its automatic captions, "
+            "then ask again");
+    return std::move(*best);
 }
 
 Result<Transcript> TranscriptService::read(const Principal& p, const std::string& session_id,
@@ -343,7 +411,10 @@ Status TranscriptService::run_import_job(const store::Job& job) {
     // the copy skipped it while this import was at work.
     const bool last_attempt = job.attempts >= job.max_attempts;
     auto fail = [&](Error e) -> Status {
-        if (e.permanent || last_attempt) fall_back_to_ours(tenant, id);
+        if (e.permanent || last_attempt) {
+            mark_failed(job, tenant, id);  // when the staff asked for this import (it owns the transcript)
+            fall_back_to_ours(tenant, id);
+        }
         return e;
     };
     return guarded([&]() -> Status {

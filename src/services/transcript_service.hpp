@@ -45,9 +45,10 @@ void queue_transcript(soci::session& sql, domain::Recording& r, UnixTime now);
 /// Queues, in the caller's transaction, the import of the transcript a provider made of recording
 /// `recording_id` itself (Zoom's audio transcript, BigBlueButton's captions: a WebVTT file at `url`), in
 /// `language` (a language tag such as "tr-TR"; "" when the provider does not say).
-void queue_transcript_import(soci::session& sql, const std::string& tenant_id, const std::string& recording_id,
-                             domain::ProviderKind provider, const std::string& url, UnixTime now,
-                             const std::string& language = {});
+/// Returns the job's id.
+std::string queue_transcript_import(soci::session& sql, const std::string& tenant_id, const std::string& recording_id,
+                                    domain::ProviderKind provider, const std::string& url, UnixTime now,
+                                    const std::string& language = {});
 
 class TranscriptService {
 public:
@@ -63,8 +64,11 @@ public:
     /// A service is set, and ffmpeg (which cuts the audio) is not switched off.
     bool enabled() const { return !opt_.service.url.empty() && opt_.ffmpeg != "off"; }
 
-    /// The class's staff ask for a transcript of a recording we keep a copy of (one made before the
-    /// policy was switched on, or one that failed). Audited as recording.transcribe.
+    /// The class's staff ask for a transcript of a recording (one made before the policy was switched
+    /// on, or one that failed, or to make it again). Of a recording we keep a copy of, ours is made;
+    /// of one we do not (BigBlueButton's playback), the provider's captions are imported when it has
+    /// some (uploaded or finished after the recording was ready), else 409 says what to do. Audited as
+    /// recording.transcribe.
     Result<domain::Recording> request(const Principal& p, const std::string& session_id,
                                       const std::string& recording_id, const RequestMeta& meta);
     /// The finished transcript, for whoever may see the recording.
@@ -93,6 +97,11 @@ private:
         std::vector<domain::TranscriptSegment> segments;
         int done = 0, total = 0;
     };
+    /// Who may ask for a transcript of `t`, and when: `ours` from our copy (else the provider's captions).
+    Status may_request(soci::session& sql, const RecordingService::Target& t, bool ours) const;
+    /// The provider's best caption file of `t`'s recording; 409 when it keeps none (or none at all).
+    Result<providers::TextTrack> provider_captions(const std::vector<domain::ProviderConfig>& configs,
+                                                   const RecordingService::Target& t);
     /// Whether the job that owns `r`'s transcript is queued or running.
     static bool owner_at_work(soci::session& sql, const domain::Recording& r);
     /// The recording (locked), when it still waits for this job's transcript: not deleted, still

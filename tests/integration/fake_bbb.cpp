@@ -121,6 +121,12 @@ void FakeBbb::add_recording(Recording r) {
     recordings_.push_back(std::move(r));
 }
 
+void FakeBbb::add_track(const std::string& record_id, Track t) {
+    std::lock_guard lk(mu_);
+    for (auto& r : recordings_)
+        if (r.record_id == record_id) r.tracks.push_back(t);
+}
+
 std::vector<FakeBbb::Recording> FakeBbb::recordings() const {
     std::lock_guard lk(mu_);
     return recordings_;

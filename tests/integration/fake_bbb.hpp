@@ -53,6 +53,8 @@ public:
     void end_meeting(const std::string& id);
     void add_attendee(const std::string& meeting_id, Attendee a);
     void add_recording(Recording r);
+    /// A caption file kept with a recording from now on (uploaded, or finished by speech recognition).
+    void add_track(const std::string& record_id, Track t);
     std::vector<Recording> recordings() const;
     /// Checks a full URL the way the server would (join links are opened by browsers, not by us).
     bool checksum_valid(const std::string& url) const;

@@ -22,6 +22,11 @@ namespace {
 namespace json = boost::json;
 
 constexpr const char* kHookSecret = "jitsi-webhook-secret-0123456789";
+constexpr const char* kBbbSecret = "bbb-shared-secret-0123456789abcdef";
+// The captions BigBlueButton keeps with a recording, timed to its playback.
+constexpr const char* kCaptions =
+    "WEBVTT\n\n00:00:02.000 --> 00:00:06.000\nGünaydın, bugün kesirler.\n\n"
+    "00:00:40.500 --> 00:00:44.000\nPay üstte, payda altta.\n";
 
 class LessonNotes : public ::testing::TestWithParam<Engine> {
 protected:
@@ -61,6 +66,24 @@ protected:
         auto r = srv.get(path(id, rid, kind), token);
         EXPECT_EQ(r.status, 200u) << r.body;
         return r.status == 200 ? r.obj() : json::object{};
+    }
+    /// An ended BigBlueButton class of `school` whose recording `record` (its playback on `files`) BBB
+    /// calls ready, with `tracks`, the jobs run: (class id, the recording as the instructor lists it).
+    static std::pair<std::string, json::object> bbb_class(TestServer& srv, FakeBbb& fake, const FileHost& files,
+                                                          School& school, const std::string& record,
+                                                          std::vector<FakeBbb::Track> tracks) {
+        school.admin_token = srv.token_for(school.admin, school.tenant);  // another class's jobs took hours
+        school.instructor_token = srv.token_for(school.instructor, school.tenant);
+        FakeBbb::Recording rec{
+            record,   "",  files.url("/playback/presentation/2.3/" + record), 1764150000000, 1764153000000,
+            52000000, true};
+        rec.tracks = std::move(tracks);
+        const std::string id = bbb_recording_ready(srv, school, fake, kBbbSecret, std::move(rec));
+        for (int i = 0; i < 3; ++i) retry(srv, school);
+        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", school.instructor_token);
+        EXPECT_EQ(listed.status, 200u) << listed.body;
+        if (listed.status != 200) return {id, json::object{}};
+        return {id, listed.obj().at("results").as_array().at(0).as_object()};
     }
     /// Lets the jobs' backoff pass and runs what is due; the instructor signs in again afterwards.
     static void retry(TestServer& srv, School& s) {
@@ -752,29 +775,14 @@ TEST_P(LessonNotes, ZoomsOwnTranscriptIsImportedAndSummarisedWithoutSpeechToText
 }
 
 TEST_P(LessonNotes, BigBlueButtonsCaptionsAreTheRecordingsTranscript) {
-    // The captions BigBlueButton keeps with a recording (live captioning here), timed to its playback.
-    constexpr const char* kCaptions =
-        "WEBVTT\n\n00:00:02.000 --> 00:00:06.000\nGünaydın, bugün kesirler.\n\n"
-        "00:00:40.500 --> 00:00:44.000\nPay üstte, payda altta.\n";
-    constexpr const char* kBbbSecret = "bbb-shared-secret-0123456789abcdef";
+    // Live captioning here.
     FileHost files{{{"/captions/rec-1/subtitles_tr-TR.vtt", kCaptions}}};
     FakeBbb fake{kBbbSecret};
     Config cfg = settings();
     cfg.storage_allow_private_sources = true;  // the caption host is on loopback
     TestServer srv{GetParam(), true, cfg};
-    // An ended BigBlueButton class of `school` whose recording BBB calls ready, with `tracks`.
     auto bbb_class = [&](School& school, const std::string& record, std::vector<FakeBbb::Track> tracks) {
-        school.admin_token = srv.token_for(school.admin, school.tenant);  // another class's jobs took hours
-        school.instructor_token = srv.token_for(school.instructor, school.tenant);
-        FakeBbb::Recording rec{
-            record,   "",  files.url("/playback/presentation/2.3/" + record), 1764150000000, 1764153000000,
-            52000000, true};
-        rec.tracks = std::move(tracks);
-        const std::string id = bbb_recording_ready(srv, school, fake, kBbbSecret, std::move(rec));
-        for (int i = 0; i < 3; ++i) retry(srv, school);
-        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", school.instructor_token);
-        EXPECT_EQ(listed.status, 200u) << listed.body;
-        return std::pair{id, listed.obj().at("results").as_array().at(0).as_object()};
+        return LessonNotes::bbb_class(srv, fake, files, school, record, std::move(tracks));
     };
 
     auto s = srv.make_school("bbbcaps", 1);
@@ -814,6 +822,81 @@ TEST_P(LessonNotes, BigBlueButtonsCaptionsAreTheRecordingsTranscript) {
     auto [bare_id, bare_rec] = bbb_class(s, "rec-3", {});
     EXPECT_EQ(bare_rec.at("status"), "ready");
     EXPECT_EQ(bare_rec.at("transcript_status"), "none");
+}
+
+TEST_P(LessonNotes, CaptionsBigBlueButtonGetsLaterAreImportedWhenTheStaffAsk) {
+    // Captions uploaded in BigBlueButton after the recording was ready (or finished by its speech
+    // recognition later): the staff ask for the transcript and the captions are imported. No
+    // speech-to-text service is needed for that: this server has none.
+    FileHost files{{{"/captions/rec-4/subtitles_tr-TR.vtt", kCaptions}, {"/captions/rec-4/broken.vtt", "<html/>"}}};
+    FakeBbb fake{kBbbSecret};
+    Config cfg = settings();
+    cfg.transcribe_url.clear();
+    cfg.storage_allow_private_sources = true;  // the caption host is on loopback
+    TestServer srv{GetParam(), true, cfg};
+    auto s = srv.make_school("bbblater", 1);
+    allow(srv, s, false);
+    auto [id, rec] = bbb_class(srv, fake, files, s, "rec-4", {});
+    ASSERT_EQ(rec.at("transcript_status"), "none");
+    const std::string rid(rec.at("id").as_string());
+    const std::string ask = path(id, rid, "transcript");
+    auto status = [&, id = id] {
+        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", s.instructor_token);
+        return listed.status == 200 ? js(listed.obj().at("results").as_array().at(0).at("transcript_status")) : "";
+    };
+    auto imports = [&] { return srv.count_rows("jobs WHERE type = 'import_provider_transcript'"); };
+
+    // Only the class's staff ask (a student sees the published recording); BigBlueButton has nothing yet:
+    // the answer says what to do.
+    ASSERT_EQ(
+        srv.post("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/publish/", "", s.instructor_token).status,
+        200u);
+    EXPECT_EQ(srv.post(ask, "", s.student_tokens[0]).status, 403u);
+    auto none = srv.post(ask, "", s.instructor_token);
+    EXPECT_EQ(none.status, 409u) << none.body;
+    EXPECT_NE(none.body.find("upload a caption file"), std::string::npos) << none.body;
+    fake.set_mode(FakeBbb::Mode::kHttp500);
+    auto down = srv.post(ask, "", s.instructor_token);
+    EXPECT_EQ(down.status, 503u) << down.body;
+    fake.set_mode(FakeBbb::Mode::kNormal);
+    EXPECT_EQ(imports(), 0);
+    EXPECT_EQ(status(), "none") << "nothing changed";
+
+    // A track that is no WebVTT file: the import fails at once and says so.
+    fake.add_track("rec-4", {files.url("/captions/rec-4/broken.vtt"), "captions", "Türkçe", "tr-TR", "automatic"});
+    auto asked = srv.post(ask, "", s.instructor_token);
+    ASSERT_EQ(asked.status, 202u) << asked.body;
+    EXPECT_EQ(asked.obj().at("transcript_status"), "processing");
+    EXPECT_EQ(srv.post(ask, "", s.instructor_token).status, 409u) << "asked already: it is at work";
+    srv.app().workers().run_due();
+    EXPECT_EQ(status(), "failed");
+
+    // The teacher uploads captions in BigBlueButton (preferred over the automatic ones) and asks again.
+    fake.add_track("rec-4",
+                   {files.url("/captions/rec-4/subtitles_tr-TR.vtt"), "subtitles", "Türkçe", "tr-TR", "upload"});
+    asked = srv.post(ask, "", s.instructor_token);
+    ASSERT_EQ(asked.status, 202u) << asked.body;
+    srv.app().workers().run_due();
+    EXPECT_EQ(status(), "ready");
+    auto doc = srv.get(ask, s.student_tokens[0]);
+    ASSERT_EQ(doc.status, 200u) << doc.body;
+    EXPECT_EQ(doc.obj().at("language"), "tr");
+    ASSERT_EQ(doc.obj().at("segments").as_array().size(), 2u);
+    EXPECT_EQ(doc.obj().at("segments").as_array()[0].at("text"), "Günaydın, bugün kesirler.");
+    EXPECT_EQ(stt.requests(), 0);
+    EXPECT_EQ(srv.count_rows("audit_logs WHERE action = 'recording.transcribe' AND details LIKE "
+                             "'%provider_captions%'"),
+              2);
+
+    // Another school's staff cannot ask; with the policy off, nobody can.
+    auto other = srv.make_school("bbblater2", 1);
+    EXPECT_EQ(srv.post(ask, "", other.instructor_token).status, 404u);
+    auto r = srv.put_json("/api/v1/tenants/" + s.tenant.id + "/live-policy/",
+                          json::object{{"transcribe_recordings", false}}, s.admin_token);
+    ASSERT_EQ(r.status, 200u) << r.body;
+    auto off = srv.post(ask, "", s.instructor_token);
+    EXPECT_EQ(off.status, 409u) << off.body;
+    EXPECT_NE(off.body.find("transcribe_recordings"), std::string::npos) << off.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, LessonNotes, ::testing::ValuesIn(available_engines()), engine_name);

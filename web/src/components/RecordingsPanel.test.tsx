@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import i18n from '../i18n';
-import type { LiveSession, Recording } from '../api/types';
+import type { LiveSession, Provider, Recording } from '../api/types';
 import {
   RECORDING_ID,
   SID,
@@ -30,8 +30,8 @@ const SIGNED = `https://media.example.org/rec/${R1}.mp4?exp=1795694700&sig=abc12
 const rec = recording;
 const list = listOf<Recording>;
 
-function renderPanel(role: LiveSession['my_role']) {
-  return renderWithApp(<RecordingsPanel sessionId={SID} role={role} timeZone="Europe/Istanbul" />);
+function renderPanel(role: LiveSession['my_role'], provider?: Provider) {
+  return renderWithApp(<RecordingsPanel sessionId={SID} role={role} provider={provider} timeZone="Europe/Istanbul" />);
 }
 
 const panel = () => screen.getByRole('region', { name: /Kayıtlar|Recordings/ });
@@ -838,6 +838,45 @@ describe('RecordingsPanel — transcripts', () => {
     expect(buttonsOf(R1)).toEqual(['İzle']);
     // A failure is nothing a student can act on.
     expect(panel().querySelector('[data-transcript]')).toBeNull();
+  });
+
+  it('offers BigBlueButton’s captions of a recording it does not copy, and shows their import', async () => {
+    const bbb = { format: 'presentation', resolution: '', storage_status: 'none' } as const;
+    const fetchMock = mockApi({
+      [`GET ${base}`]: () =>
+        list(
+          rec({ id: R1, ...bbb }),
+          rec({ id: R2, ...bbb, status: 'processing', published_at: undefined }),
+          rec({ id: R3, ...bbb, transcript_status: 'failed' }),
+        ),
+      [`POST ${transcriptOf(R1)}`]: () => json(rec({ id: R1, ...bbb, transcript_status: 'processing' }), 202),
+    });
+    const user = userEvent.setup({ delay: null });
+    const { unmount } = renderPanel('host', 'bbb');
+    await screen.findByRole('list');
+    expect(buttonsOf(R1)).toEqual(['İzle', 'Yayından kaldır', 'BigBlueButton altyazılarını al', 'Sil']);
+    expect(buttonsOf(R2)).toEqual(['Sil']); // not playable yet: nothing to caption
+    expect(transcriptLine(R3)).toHaveTextContent(/^Altyazılar alınamadı\.$/);
+    expect(buttonsOf(R3)).toContain('BigBlueButton altyazılarını al');
+    await user.click(within(item(R1)).getByRole('button', { name: 'BigBlueButton altyazılarını al' }));
+    await waitFor(() => expect(transcriptLine(R1)).toHaveTextContent(/^Altyazılar alınıyor…$/));
+    expect(screen.getByRole('status')).toHaveTextContent(
+      "BigBlueButton'daki altyazılar alınıyor; döküm hazır olunca burada görünecek.",
+    );
+    expect(callsTo(fetchMock, 'POST', transcriptOf(R1))).toHaveLength(1);
+    expect(buttonsOf(R1)).toEqual(['İzle', 'Yayından kaldır', 'Sil']);
+    unmount();
+
+    // Another provider's recording without our copy has nothing to offer; nor has a student.
+    const zoom = renderPanel('host', 'zoom');
+    await screen.findByRole('list');
+    expect(buttonsOf(R3)).toEqual(['İzle', 'Yayından kaldır', 'Sil']);
+    expect(transcriptLine(R3)).toHaveTextContent(/^Yazıya dökülemedi\.$/);
+    zoom.unmount();
+    signIn(student);
+    renderPanel('participant', 'bbb');
+    await screen.findByRole('list');
+    expect(within(panel()).queryByRole('button', { name: 'BigBlueButton altyazılarını al' })).not.toBeInTheDocument();
   });
 
   it('looks again every 10 s while a transcript is being made, and stops once it is ready', async () => {

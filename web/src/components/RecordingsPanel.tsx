@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, NETWORK_PROBLEM, toApiError } from '../api/client';
-import type { LiveSession, Recording, RecordingAccess, RecordingList, Transcript } from '../api/types';
+import type { LiveSession, Provider, Recording, RecordingAccess, RecordingList, Transcript } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { fileNameFromDisposition, saveBlob } from '../lib/download';
 import { errorMessage } from '../lib/errors';
@@ -29,7 +29,9 @@ function transcriptPath(base: string, r: Recording, format: 'json' | 'vtt' | 'sr
  * A recording with a thumbnail shows it first in its row.
  *
  * Transcripts (speech-to-text): the staff ask for one with "Transcribe" once the server holds its own
- * copy of the file (again after a failure); its progress is followed every 10 s. A ready transcript can
+ * copy of the file (again after a failure); its progress is followed every 10 s. Of a BigBlueButton
+ * recording (never copied) they ask for BigBlueButton's captions instead ("Get BigBlueButton's
+ * captions"): those uploaded, or finished by its speech recognition, after the recording was ready. A ready transcript can
  * be downloaded as WebVTT or SubRip subtitles (fetched with the bearer token) or read here, with each
  * segment's position in the recording. A recording the server keeps a copy of can also be watched here
  * with its transcript as captions ("Watch with captions": CaptionedPlayer); "Watch" opens it in a new tab.
@@ -41,12 +43,15 @@ function transcriptPath(base: string, r: Recording, format: 'json' | 'vtt' | 'sr
 export function RecordingsPanel({
   sessionId,
   role,
+  provider,
   timeZone,
   focus = false,
   play,
 }: {
   sessionId: string;
   role: LiveSession['my_role'];
+  /** The class's provider: a BigBlueButton recording's transcript comes from its captions. */
+  provider?: Provider;
   timeZone?: string;
   /** Scroll to the panel and move the focus to its heading (the e-mails' /sessions/:id/recordings). */
   focus?: boolean;
@@ -119,10 +124,14 @@ export function RecordingsPanel({
     }
   };
 
+  /** Its transcript can only be the provider's captions: we keep no copy to transcribe. */
+  const fromCaptions = (r: Recording) => provider === 'bbb' && r.storage_status !== 'stored';
+
   /** The transcript's state in a line, null when there is none to tell (a failure is told to the staff only). */
   const transcript = (r: Recording) => {
     switch (r.transcript_status) {
       case 'processing': {
+        if (fromCaptions(r)) return t('recording.transcript.importing');
         const p = r.transcript_progress;
         return typeof p === 'number' && Number.isFinite(p)
           ? t('recording.transcript.processingPercent', { percent: Math.min(100, Math.max(0, Math.floor(p))) })
@@ -133,13 +142,16 @@ export function RecordingsPanel({
           ? t('recording.transcript.ready', { language: r.transcript_language })
           : t('recording.transcript.readyNoLanguage');
       case 'failed':
-        return manager ? t('recording.transcript.failed') : null;
+        if (!manager) return null;
+        return t(fromCaptions(r) ? 'recording.transcript.importFailed' : 'recording.transcript.failed');
       default:
         return null;
     }
   };
   const canTranscribe = (r: Recording) =>
-    manager && (r.transcript_status === 'none' || r.transcript_status === 'failed') && r.storage_status === 'stored';
+    manager &&
+    (r.transcript_status === 'none' || r.transcript_status === 'failed') &&
+    (r.storage_status === 'stored' || (fromCaptions(r) && playable(r)));
 
   const toggle = (part: string) =>
     setShownParts((cur) => {
@@ -210,7 +222,7 @@ export function RecordingsPanel({
             cur ? { ...cur, results: cur.results.map((x) => (x.id === updated.id ? updated : x)) } : cur,
           );
         else await queryClient.invalidateQueries({ queryKey: key });
-        setNotice({ text: t('recording.didTranscribe'), error: false });
+        setNotice({ text: t(fromCaptions(r) ? 'recording.didFetchCaptions' : 'recording.didTranscribe'), error: false });
         return;
       }
       if (action === 'delete') await api.delete(`${base}${r.id}/`);
@@ -372,7 +384,8 @@ export function RecordingsPanel({
                   {playable(r) && button(r, 'watch', t('recording.watch'), 'small primary')}
                   {manager && r.status === 'ready' && button(r, 'publish', t('recording.publish'))}
                   {manager && r.status === 'published' && button(r, 'unpublish', t('recording.unpublish'))}
-                  {canTranscribe(r) && button(r, 'transcribe', t('recording.transcribe'))}
+                  {canTranscribe(r) &&
+                    button(r, 'transcribe', t(fromCaptions(r) ? 'recording.fetchCaptions' : 'recording.transcribe'))}
                   {canDelete && button(r, 'delete', t('recording.delete'), 'small danger')}
                 </div>
               </li>

@@ -157,6 +157,7 @@ export function SessionPage({ focus }: { focus?: 'recordings' } = {}) {
         <RecordingsPanel
           sessionId={id}
           role={s.my_role}
+          provider={s.provider}
           timeZone={timeZone}
           focus={focus === 'recordings'}
           play={focus === 'recordings' ? playRequest(searchParams) : undefined}
