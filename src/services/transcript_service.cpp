@@ -144,7 +144,12 @@ Status TranscriptService::may_request(soci::session& sql, const RecordingService
     const Recording& r = t.recording;
     if (!is_playable(r.status)) return Error::conflict("only a ready or published recording can be transcribed");
     if (r.transcript_status == "processing" && owner_at_work(sql, r))
-        return Error::conflict("this recording is being transcribed already: see its transcript_progress");
+        return Error::conflict(ours ? "this recording is being transcribed already: see its transcript_progress"
+                                    : "the provider's captions of this recording are being imported already");
+    // The import queued when the recording became ready may still be at work (retried while the caption
+    // file could not be had): a second one would fetch the same file.
+    if (!ours && store::job_at_work_for(sql, kImportJob, r.tenant_id, "recording_id", r.id))
+        return Error::conflict("the provider's captions of this recording are being imported already");
     return ok_status();
 }
 
@@ -208,9 +213,13 @@ Result<providers::TextTrack> TranscriptService::provider_captions(const std::vec
         return Error::conflict(
             "we keep no copy of this recording to transcribe (yet): transcripts are made from our copy, once its "
             "storage_status is stored");
-    if (!tracks)
-        return Error::unavailable("the provider could not be asked for this recording's captions now; try again later",
-                                  tracks.error().message);
+    if (!tracks) {
+        // The provider's own reason (a wrong secret is a setting to fix; down or busy, try again later),
+        // with its code and Retry-After.
+        Error e = tracks.take_error();
+        e.message = "the provider could not be asked for this recording's captions: " + e.message;
+        return e;
+    }
     auto best = providers::best_text_track(*tracks);
     if (!best)
         return Error::conflict(
@@ -420,6 +429,7 @@ Status TranscriptService::run_import_job(const store::Job& job) {
     return guarded([&]() -> Status {
         std::vector<ProviderConfig> configs;
         bool not_ready = false;
+        std::optional<Recording> unwanted;  // the class's policy keeps no transcripts (any more)
         {
             store::Conn c(ctx_.db);  // released before the provider is called
             auto r = store::find_recording_by_id(c.sql(), tenant, id);
@@ -429,10 +439,19 @@ Status TranscriptService::run_import_job(const store::Job& job) {
             // A transcript is kept of the classes whose policy asks for transcripts, whoever makes it: what the
             // class said, with the speakers' names, is the school's to keep or not.
             auto s = store::find_session(c.sql(), tenant, r->session_id);
-            if (!s || !transcripts_wanted(c.sql(), *s)) return ok_status();
-            // Its summary and quiz are made of a playable recording only: wait until the provider is done.
-            not_ready = r->status == RecordingStatus::kProcessing;
-            if (!not_ready) configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
+            if (!s) return ok_status();
+            if (!transcripts_wanted(c.sql(), *s)) {
+                unwanted = std::move(*r);
+            } else {
+                // Its summary and quiz are made of a playable recording only: wait until the provider is done.
+                not_ready = r->status == RecordingStatus::kProcessing;
+                if (!not_ready) configs = store::list_provider_configs(c.sql(), tenant, ctx_.keys.box);
+            }
+        }
+        // Turned off since the staff asked for it: the transcript this import owns reads as none again.
+        if (unwanted) {
+            withdrawn(job, *unwanted);
+            return ok_status();
         }
         if (not_ready)
             return fail(Error::unavailable("the recording is not ready yet: its transcript is imported afterwards"));

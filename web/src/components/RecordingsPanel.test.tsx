@@ -879,6 +879,22 @@ describe('RecordingsPanel — transcripts', () => {
     expect(within(panel()).queryByRole('button', { name: 'BigBlueButton altyazılarını al' })).not.toBeInTheDocument();
   });
 
+  it('shows why BigBlueButton’s captions could not be asked for, and keeps the button', async () => {
+    mockApi({
+      [`GET ${base}`]: () => list(rec({ format: 'presentation', storage_status: 'none' })),
+      [`POST ${transcriptOf(R1)}`]: () =>
+        problem('unavailable', 503, 'the shared secret in the school’s live-class settings does not match'),
+    });
+    const user = userEvent.setup({ delay: null });
+    renderPanel('host', 'bbb');
+    await user.click(await screen.findByRole('button', { name: 'BigBlueButton altyazılarını al' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Hizmet şu an yanıt veremiyor; birazdan tekrar deneyin. (the shared secret in the school’s live-class settings does not match)',
+    );
+    expect(transcriptLine(R1)).toBeNull();
+    expect(screen.getByRole('button', { name: 'BigBlueButton altyazılarını al' })).toBeEnabled();
+  });
+
   it('looks again every 10 s while a transcript is being made, and stops once it is ready', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'], shouldAdvanceTime: true });
     const answers = [
