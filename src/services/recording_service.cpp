@@ -13,6 +13,7 @@
 #include "services/transcript_service.hpp"
 #include "store/notes_repo.hpp"
 #include "store/recording_repo.hpp"
+#include "store/transcript_repo.hpp"
 
 namespace lc::services {
 
@@ -83,6 +84,10 @@ Result<std::vector<Recording>> RecordingService::list(const Principal& p, const 
                                : staff                 ? s->second.status
                                : s->second.has_content ? "ready"
                                                        : "none";
+            // A transcript whose job is no longer at work will never be finished: it reads as failed, which
+            // the staff may ask for again, instead of "processing" for ever.
+            if (r.transcript_status == "processing" && !store::transcript_job_at_work(c.sql(), p.tenant.id, r.id))
+                r.transcript_status = "failed";
             out.push_back(std::move(r));
         }
         return out;

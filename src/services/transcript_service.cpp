@@ -243,12 +243,9 @@ Result<Transcript> TranscriptService::read(const Principal& p, const std::string
 }
 
 bool TranscriptService::owner_at_work(soci::session& sql, const Recording& r) {
-    auto row = store::find_transcript(sql, r.tenant_id, r.id);
-    if (!row || row->job_id.empty()) return false;
-    auto job = store::find_job(sql, row->job_id);
     // A job that is done or dead without having said so (its process died on its last attempt) leaves the
     // transcript "processing": the staff may ask again.
-    return job && (job->status == "queued" || job->status == "running");
+    return store::transcript_job_at_work(sql, r.tenant_id, r.id);
 }
 
 std::optional<Recording> TranscriptService::owned(soci::session& sql, const store::Job& job, const std::string& tenant,

@@ -16,6 +16,19 @@ std::optional<TranscriptRow> find_transcript(soci::session& sql, const std::stri
     return row;
 }
 
+bool transcript_job_at_work(soci::session& sql, const std::string& tenant_id, const std::string& recording_id) {
+    // Two lookups, not a join: jobs.id is a uuid on PostgreSQL and the transcript's job_id text, and a
+    // cast in a join would read the whole jobs table.
+    std::string job_id;
+    sql << "SELECT job_id FROM live_recording_transcripts WHERE tenant_id = :t AND recording_id = :r",
+        soci::into(job_id), soci::use(tenant_id), soci::use(recording_id);
+    if (!sql.got_data() || job_id.empty()) return false;
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM jobs WHERE id = :j AND status IN ('queued', 'running')", soci::into(n),
+        soci::use(job_id);
+    return n > 0;
+}
+
 void save_transcript(soci::session& sql, const TranscriptRow& row) {
     long long updated = row.updated_at;
     sql << "INSERT INTO live_recording_transcripts(recording_id, tenant_id, job_id, piece_seconds, language, "

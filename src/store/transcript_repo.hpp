@@ -28,6 +28,10 @@ std::optional<TranscriptRow> find_transcript(soci::session& sql, const std::stri
                                              const std::string& recording_id);
 /// Inserts or replaces the recording's row.
 void save_transcript(soci::session& sql, const TranscriptRow& row);
+/// Whether the job that owns the recording's transcript is queued or running. A transcript left
+/// "processing" by one that is not (its process died on its last attempt, or it stopped on an error it
+/// could not record) will never be finished: it reads as failed, and can be asked for again.
+bool transcript_job_at_work(soci::session& sql, const std::string& tenant_id, const std::string& recording_id);
 /// Removes the recording's transcript (none there is fine).
 void delete_transcript(soci::session& sql, const std::string& tenant_id, const std::string& recording_id);
 
