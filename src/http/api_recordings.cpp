@@ -55,6 +55,7 @@ json::object notes_json(const services::LessonNotes& n) {
                    {"model", n.model},
                    {"error", n.error},
                    {"previous", n.previous},
+                   {"made_at", opt_time(n.made_at)},
                    {"created_at", format_iso8601(n.created_at)},
                    {"updated_at", format_iso8601(n.updated_at)}};
     if (!n.content_json.empty()) {

@@ -238,6 +238,7 @@ LessonNotes view(Recording r, NotesKind kind, const store::NotesRow& row) {
     // Notes asked for again keep the earlier document until the new one is ready (or if it fails).
     n.content_json = row.content_json;
     n.previous = row.status != "ready" && !row.content_json.empty();
+    n.made_at = row.made_at;
     n.created_at = row.created_at;
     n.updated_at = row.updated_at;
     return n;
@@ -278,6 +279,7 @@ void queue_lesson_notes(soci::session& sql, const Recording& r, NotesKind kind, 
     if (auto before = store::find_notes(sql, r.tenant_id, r.id, row.kind); before && !before->content_json.empty()) {
         row.content_json = before->content_json;
         row.model = before->model;
+        row.made_at = before->made_at;
     }
     store::save_notes(sql, row);
 }
@@ -402,6 +404,7 @@ bool LessonNotesService::save(const Work& w, const std::string& parts_json, int 
         row->status = "ready";
         row->progress = 100;
         row->content_json = *content;
+        row->made_at = row->updated_at;
     } else {
         // The putting together of a summary in parts is one more request.
         const int steps = row->parts_total + (w.kind == "summary" && row->parts_total > 1 ? 1 : 0);

@@ -32,6 +32,7 @@ struct LessonNotes {
     std::string language, model, error;
     std::string content_json;  // the summary or quiz document: the new one when ready, else the last one made
     bool previous = false;     // content_json is the last one made, kept while new notes are made or after they failed
+    std::optional<UnixTime> made_at;  // when content_json was finished (none: not known, or no document)
     UnixTime created_at = 0, updated_at = 0;
 };
 

@@ -26,7 +26,8 @@ struct NotesRow {
     int part_chars = 0;  // LIVE_AI_PART_CHARS when the parts were cut (a resume needs the same cut)
     std::string parts_json = "[]";
     std::string content_json;
-    std::string error;  // why it failed, for a person
+    std::optional<UnixTime> made_at;  // when content_json was finished (none: not known, or no document)
+    std::string error;                // why it failed, for a person
     UnixTime created_at = 0;
     UnixTime updated_at = 0;
 };

@@ -328,8 +328,13 @@ TEST_P(LessonNotes, AskingAgainKeepsTheLastNotesUntilNewOnesAreReadyAndWhenTheyF
     ASSERT_EQ(
         srv.post("/api/v1/live-sessions/" + id + "/recordings/" + rid + "/publish/", "", s.instructor_token).status,
         200u);
-    const std::string first = js(notes(srv, id, rid, "summary", s.instructor_token).at("summary").at("overview"));
+    const auto first_doc = notes(srv, id, rid, "summary", s.instructor_token);
+    const std::string first = js(first_doc.at("summary").at("overview"));
     ASSERT_EQ(first, "Ders özeti: istek 1 <0> sn istek 1 <4> sn");
+    // When the document was finished: its readers are told how old a kept one is.
+    const std::string first_made = js(first_doc.at("made_at"));
+    ASSERT_FALSE(first_made.empty());
+    srv.clock().advance(600);
     auto summary_status = [&](const std::string& token) {
         auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", token);
         EXPECT_EQ(listed.status, 200u) << listed.body;
@@ -342,6 +347,7 @@ TEST_P(LessonNotes, AskingAgainKeepsTheLastNotesUntilNewOnesAreReadyAndWhenTheyF
     EXPECT_EQ(asked.obj().at("status"), "processing");
     EXPECT_EQ(asked.obj().at("previous"), true);
     EXPECT_EQ(js(asked.obj().at("summary").at("overview")), first);
+    EXPECT_EQ(js(asked.obj().at("made_at")), first_made) << "the kept document's, not the request's";
     EXPECT_EQ(summary_status(s.instructor_token), "processing");
     // A student reads the last finished summary, as finished: what is being made is not theirs to see.
     auto student = srv.get(path(id, rid, "summary"), s.student_tokens[0]);
@@ -358,6 +364,7 @@ TEST_P(LessonNotes, AskingAgainKeepsTheLastNotesUntilNewOnesAreReadyAndWhenTheyF
     EXPECT_EQ(failed.at("error"), "the AI model declined to answer");
     EXPECT_EQ(failed.at("previous"), true);
     EXPECT_EQ(js(failed.at("summary").at("overview")), first);
+    EXPECT_EQ(js(failed.at("made_at")), first_made);
     EXPECT_EQ(js(notes(srv, id, rid, "summary", s.student_tokens[0]).at("summary").at("overview")), first);
     EXPECT_EQ(summary_status(s.instructor_token), "failed");
     EXPECT_EQ(summary_status(s.student_tokens[0]), "ready");
@@ -369,6 +376,8 @@ TEST_P(LessonNotes, AskingAgainKeepsTheLastNotesUntilNewOnesAreReadyAndWhenTheyF
     EXPECT_EQ(made.at("status"), "ready");
     EXPECT_EQ(made.at("previous"), false);
     EXPECT_EQ(js(made.at("summary").at("overview")), "Yeni özet.");
+    EXPECT_EQ(made.at("made_at"), made.at("updated_at"));
+    EXPECT_GT(js(made.at("made_at")), first_made) << "ISO 8601 in UTC: ordered as text";
     EXPECT_EQ(js(notes(srv, id, rid, "summary", s.student_tokens[0]).at("summary").at("overview")), "Yeni özet.");
     EXPECT_EQ(made.at("model"), "gpt-4o-mini-2024-07-18");
 
@@ -383,6 +392,7 @@ TEST_P(LessonNotes, AskingAgainKeepsTheLastNotesUntilNewOnesAreReadyAndWhenTheyF
     EXPECT_EQ(back.at("status"), "ready");
     EXPECT_EQ(back.at("previous"), false);
     EXPECT_EQ(js(back.at("summary").at("overview")), "Yeni özet.");
+    EXPECT_EQ(back.at("made_at"), made.at("made_at"));
 
     // A new transcript is another text: nothing made of the old one is kept.
     ASSERT_EQ(

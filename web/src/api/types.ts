@@ -303,6 +303,8 @@ export interface RecordingNotes {
   error: string;
   /** summary/quiz is the last one made, kept while new notes are made (processing) or after they failed. */
   previous?: boolean;
+  /** When the summary/quiz shown was finished (null: none, or not known for an older kept one). */
+  made_at?: string | null;
   created_at: string;
   updated_at: string;
   summary?: LessonSummary;

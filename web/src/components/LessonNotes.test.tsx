@@ -214,7 +214,7 @@ describe('Lesson summary', () => {
       [`GET ${base}`]: () => list(readyRec()),
       [`GET ${summaryOf(R1)}`]: () => json(current),
       [`POST ${summaryOf(R1)}`]: () => {
-        current = { ...SUMMARY, status: 'processing', progress: 0, previous: true };
+        current = { ...SUMMARY, status: 'processing', progress: 0, previous: true, made_at: '2026-11-26T12:05:00Z' };
         return json(current, 202);
       },
     });
@@ -225,6 +225,10 @@ describe('Lesson summary', () => {
     expect(await within(summaryRegion()).findByRole('status')).toHaveTextContent('Özet hazırlanıyor… %0');
     expect(summaryRegion()).toHaveTextContent('Yenisi hazırlanırken önceki gösteriliyor; hazır olunca yerini alacak.');
     expect(within(summaryRegion()).getByText(before)).toBeInTheDocument();
+    // The kept one says when it was made (in the school's time zone).
+    expect(summaryRegion()).toHaveTextContent(
+      '26 Kas 2026 15:05 tarihinde transkriptten yapay zekâ (gpt-4o-mini) hazırladı; hatalı olabilir',
+    );
     expect(within(summaryRegion()).queryByRole('button', { name: 'Özeti yeniden çıkar' })).not.toBeInTheDocument();
     expect(callsTo(fetchMock, 'POST', summaryOf(R1))).toHaveLength(1);
 

@@ -5,7 +5,7 @@ import { ApiError } from '../api/client';
 import type { LessonQuiz, LessonSummary, QuizQuestion, RecordingNotes, RecordingNotesKind } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { errorMessage } from '../lib/errors';
-import { formatTimestamp } from '../lib/time';
+import { formatDateTime, formatTimestamp } from '../lib/time';
 import { Notice } from './Notice';
 
 /** How often a summary or quiz being made is looked at again while it is shown. */
@@ -22,8 +22,8 @@ export const notesPath = (recordingsBase: string, recordingId: string, kind: Rec
  * being made its progress is shown and looked at again every 5 s (or at once with "Refresh"). None yet
  * (404): the staff may ask for one; so they may after a failure, and again for ready notes. Notes asked
  * for again keep showing the last ones made (`previous`) until the new ones are ready, and after the new
- * ones failed. A refusal (409: no AI service, the school's policy, already being made) is shown with the
- * server's reason.
+ * ones failed; the document says when it was made. A refusal (409: no AI service, the school's policy,
+ * already being made) is shown with the server's reason.
  */
 export function LessonNotes({
   id,
@@ -31,6 +31,7 @@ export function LessonNotes({
   path,
   manager,
   label,
+  timeZone,
 }: {
   id: string;
   kind: RecordingNotesKind;
@@ -39,14 +40,25 @@ export function LessonNotes({
   manager: boolean;
   /** The region's accessible name (names the recording). */
   label: string;
+  /** The school's time zone, for when the document was made. */
+  timeZone?: string;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { api } = useAuth();
   const queryClient = useQueryClient();
   const headingId = `${id}-title`;
   const [asking, setAsking] = useState(false);
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   const key = ['recording-notes', path];
+  /** Who made the document shown, and when (a kept earlier one is older than the notes' other dates). */
+  const madeBy = (doc: RecordingNotes) => {
+    const date = doc.made_at ? formatDateTime(doc.made_at, i18n.language, timeZone) : null;
+    if (doc.model)
+      return date
+        ? t('recording.notes.madeByOn', { model: doc.model, date })
+        : t('recording.notes.madeBy', { model: doc.model });
+    return date ? t('recording.notes.madeByAiOn', { date }) : t('recording.notes.madeByAi');
+  };
 
   const query = useQuery({
     queryKey: key,
@@ -144,9 +156,7 @@ export function LessonNotes({
           ) : (
             <QuizView quiz={doc.quiz} headingId={headingId} />
           )}
-          <p className="muted small notes-made-by">
-            {doc.model ? t('recording.notes.madeBy', { model: doc.model }) : t('recording.notes.madeByAi')}
-          </p>
+          <p className="muted small notes-made-by">{madeBy(doc)}</p>
         </div>
       )}
       {/* Ready notes can be made again (the model may do better); the shown ones stay until then. */}

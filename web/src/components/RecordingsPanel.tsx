@@ -368,6 +368,7 @@ export function RecordingsPanel({
                       path={notesPath(base, r.id, 'summary')}
                       manager={manager}
                       label={t('recording.summary.label', { title })}
+                      timeZone={timeZone}
                     />
                   )}
                   {quizShown && (
@@ -377,6 +378,7 @@ export function RecordingsPanel({
                       path={notesPath(base, r.id, 'quiz')}
                       manager={manager}
                       label={t('recording.quiz.label', { title })}
+                      timeZone={timeZone}
                     />
                   )}
                 </div>

@@ -58,6 +58,10 @@ const tr: Record<string, string> = {
   'recording.notes.previousKept': 'Yenisi çıkarılamadığı için önceki gösteriliyor.',
   'recording.notes.madeBy': 'Transkriptten yapay zekâ ({{model}}) hazırladı; hatalı olabilir, kullanmadan önce gözden geçirin.',
   'recording.notes.madeByAi': 'Transkriptten yapay zekâ hazırladı; hatalı olabilir, kullanmadan önce gözden geçirin.',
+  'recording.notes.madeByOn':
+    '{{date}} tarihinde transkriptten yapay zekâ ({{model}}) hazırladı; hatalı olabilir, kullanmadan önce gözden geçirin.',
+  'recording.notes.madeByAiOn':
+    '{{date}} tarihinde transkriptten yapay zekâ hazırladı; hatalı olabilir, kullanmadan önce gözden geçirin.',
   'recording.summary.show': 'Özet',
   'recording.summary.label': 'Özet: {{title}}',
   'recording.summary.heading': 'Ders özeti',
@@ -159,6 +163,8 @@ const en: Record<string, string> = {
   'recording.notes.previousKept': 'The new one could not be made, so the previous one is shown.',
   'recording.notes.madeBy': 'Made by AI ({{model}}) from the transcript; it may be wrong, so review it before use.',
   'recording.notes.madeByAi': 'Made by AI from the transcript; it may be wrong, so review it before use.',
+  'recording.notes.madeByOn': 'Made by AI ({{model}}) from the transcript on {{date}}; it may be wrong, so review it before use.',
+  'recording.notes.madeByAiOn': 'Made by AI from the transcript on {{date}}; it may be wrong, so review it before use.',
   'recording.summary.show': 'Summary',
   'recording.summary.label': 'Summary: {{title}}',
   'recording.summary.heading': 'Lesson summary',
