@@ -39,6 +39,8 @@ struct Recording {
     /// Seed 13.2: the summary's status (none | processing | ready | failed) as the reader may know it; only
     /// listings fill it (the notes live in their own table).
     std::optional<std::string> summary_status;
+    /// Seed 13.1: why its transcript failed, for the class's staff (listings only; none otherwise).
+    std::optional<std::string> transcript_error;
     RecordingStatus status = RecordingStatus::kProcessing;
     bool is_public = false;
     std::optional<UnixTime> published_at;

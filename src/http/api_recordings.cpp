@@ -39,7 +39,8 @@ json::object recording_json(const domain::Recording& r) {
                    {"published_at", opt_time(r.published_at)},
                    {"expires_at", opt_time(r.expires_at)},
                    {"created_at", format_iso8601(r.created_at)}};
-    if (r.summary_status) o["summary_status"] = *r.summary_status;  // listings only
+    if (r.summary_status) o["summary_status"] = *r.summary_status;        // listings only
+    if (r.transcript_error) o["transcript_error"] = *r.transcript_error;  // listings, to the staff only
     return o;
 }
 

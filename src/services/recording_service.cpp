@@ -86,8 +86,15 @@ Result<std::vector<Recording>> RecordingService::list(const Principal& p, const 
                                                        : "none";
             // A transcript whose job is no longer at work will never be finished: it reads as failed, which
             // the staff may ask for again, instead of "processing" for ever.
-            if (r.transcript_status == "processing" && !store::transcript_job_at_work(c.sql(), p.tenant.id, r.id))
-                r.transcript_status = "failed";
+            const bool lost =
+                r.transcript_status == "processing" && !store::transcript_job_at_work(c.sql(), p.tenant.id, r.id);
+            if (lost) r.transcript_status = "failed";
+            // Why, for the staff: what they can do about it (a student is told nothing of a failure).
+            if (staff && r.transcript_status == "failed") {
+                std::string why = store::transcript_job_error(c.sql(), p.tenant.id, r.id);
+                if (why.empty() && lost) why = "the work on it stopped: ask for it again";
+                r.transcript_error = std::move(why);
+            }
             out.push_back(std::move(r));
         }
         return out;

@@ -463,8 +463,11 @@ Status TranscriptService::run_import_job(const store::Job& job) {
         // A download Zoom does not allow can come back as 200 with its sign-in page.
         if (const auto first = file->find_first_not_of(" \t\r\n"); first != std::string::npos && (*file)[first] == '<')
             return fail(Error::give_up(Error::invalid(
-                "the provider answered a web page instead of the transcript: check that its app may read "
-                "recordings (Zoom: the recording:read scope)")));
+                *kind == ProviderKind::kZoom
+                    ? "Zoom answered a web page instead of the transcript: check that its app may read recordings "
+                      "(the recording:read scope)"
+                    : "the provider answered a web page instead of the caption file: check that the file is "
+                      "still there")));
         auto cues = parse_webvtt(*file);
         if (!cues) return fail(Error::give_up(Error::invalid("the provider's transcript is not a WebVTT file")));
         std::vector<TranscriptSegment> segments;

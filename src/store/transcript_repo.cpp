@@ -29,6 +29,17 @@ bool transcript_job_at_work(soci::session& sql, const std::string& tenant_id, co
     return n > 0;
 }
 
+std::string transcript_job_error(soci::session& sql, const std::string& tenant_id, const std::string& recording_id) {
+    std::string job_id;
+    sql << "SELECT job_id FROM live_recording_transcripts WHERE tenant_id = :t AND recording_id = :r",
+        soci::into(job_id), soci::use(tenant_id), soci::use(recording_id);
+    if (!sql.got_data() || job_id.empty()) return "";
+    std::string error;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT public_error FROM jobs WHERE id = :j", soci::into(error, ind), soci::use(job_id);
+    return sql.got_data() && ind == soci::i_ok ? error : "";
+}
+
 void save_transcript(soci::session& sql, const TranscriptRow& row) {
     long long updated = row.updated_at;
     sql << "INSERT INTO live_recording_transcripts(recording_id, tenant_id, job_id, piece_seconds, language, "

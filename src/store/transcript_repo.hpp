@@ -32,6 +32,8 @@ void save_transcript(soci::session& sql, const TranscriptRow& row);
 /// "processing" by one that is not (its process died on its last attempt, or it stopped on an error it
 /// could not record) will never be finished: it reads as failed, and can be asked for again.
 bool transcript_job_at_work(soci::session& sql, const std::string& tenant_id, const std::string& recording_id);
+/// The public error (for a person) of the job that owns the recording's transcript ("" when it left none).
+std::string transcript_job_error(soci::session& sql, const std::string& tenant_id, const std::string& recording_id);
 /// Removes the recording's transcript (none there is fine).
 void delete_transcript(soci::session& sql, const std::string& tenant_id, const std::string& recording_id);
 

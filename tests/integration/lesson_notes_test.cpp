@@ -880,6 +880,15 @@ TEST_P(LessonNotes, CaptionsBigBlueButtonGetsLaterAreImportedWhenTheStaffAsk) {
     EXPECT_EQ(srv.post(ask, "", s.instructor_token).status, 409u) << "asked already: it is at work";
     srv.app().workers().run_due();
     EXPECT_EQ(status(), "failed");
+    // The staff are told why; a student, who sees the published recording, is told nothing of it.
+    auto first_of = [&](const std::string& token) {
+        auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", token);
+        EXPECT_EQ(listed.status, 200u) << listed.body;
+        return listed.status == 200 ? listed.obj().at("results").as_array().at(0).as_object() : json::object{};
+    };
+    EXPECT_EQ(js(first_of(s.instructor_token).at("transcript_error")),
+              "the provider answered a web page instead of the caption file: check that the file is still there");
+    EXPECT_FALSE(first_of(s.student_tokens[0]).contains("transcript_error"));
 
     // The teacher uploads captions in BigBlueButton (preferred over the automatic ones) and asks again.
     fake.add_track("rec-4",

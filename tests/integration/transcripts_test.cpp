@@ -351,6 +351,8 @@ TEST_P(Transcripts, AskingAgainReplacesTheTranscriptAndALostJobDoesNotBlockIt) {
     // It will never be finished: the listing says failed (the page then offers to ask again), not
     // "processing" for ever; the row keeps what the job left.
     EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_status"), "failed");
+    EXPECT_EQ(recording(srv, id, s.instructor_token).at("transcript_error"),
+              "the work on it stopped: ask for it again");
     EXPECT_EQ(srv.count_rows("live_session_recordings WHERE transcript_status = 'processing'"), 1);
     auto again = srv.post(path(id, rid), "", s.instructor_token);
     ASSERT_EQ(again.status, 202u) << "a transcript nobody works on can be asked for again: " << again.body;

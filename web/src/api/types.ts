@@ -206,6 +206,8 @@ export interface Recording {
   transcript_language?: string;
   /** The API path of the transcript (GET .../recordings/{rid}/transcript/) once ready, "" before. */
   transcript_url?: string;
+  /** Why the transcript failed, in the staff's listing only. */
+  transcript_error?: string;
   is_public: boolean;
   published_at: string | null;
   /** When the retention policy deletes it. */

@@ -847,7 +847,7 @@ describe('RecordingsPanel — transcripts', () => {
         list(
           rec({ id: R1, ...bbb }),
           rec({ id: R2, ...bbb, status: 'processing', published_at: undefined }),
-          rec({ id: R3, ...bbb, transcript_status: 'failed' }),
+          rec({ id: R3, ...bbb, transcript_status: 'failed', transcript_error: 'the file is not WebVTT' }),
         ),
       [`POST ${transcriptOf(R1)}`]: () => json(rec({ id: R1, ...bbb, transcript_status: 'processing' }), 202),
     });
@@ -856,7 +856,7 @@ describe('RecordingsPanel — transcripts', () => {
     await screen.findByRole('list');
     expect(buttonsOf(R1)).toEqual(['İzle', 'Yayından kaldır', 'BigBlueButton altyazılarını al', 'Sil']);
     expect(buttonsOf(R2)).toEqual(['Sil']); // not playable yet: nothing to caption
-    expect(transcriptLine(R3)).toHaveTextContent(/^Altyazılar alınamadı\.$/);
+    expect(transcriptLine(R3)).toHaveTextContent(/^Altyazılar alınamadı: the file is not WebVTT$/);
     expect(buttonsOf(R3)).toContain('BigBlueButton altyazılarını al');
     await user.click(within(item(R1)).getByRole('button', { name: 'BigBlueButton altyazılarını al' }));
     await waitFor(() => expect(transcriptLine(R1)).toHaveTextContent(/^Altyazılar alınıyor…$/));
@@ -871,7 +871,7 @@ describe('RecordingsPanel — transcripts', () => {
     const zoom = renderPanel('host', 'zoom');
     await screen.findByRole('list');
     expect(buttonsOf(R3)).toEqual(['İzle', 'Yayından kaldır', 'Sil']);
-    expect(transcriptLine(R3)).toHaveTextContent(/^Yazıya dökülemedi\.$/);
+    expect(transcriptLine(R3)).toHaveTextContent(/^Yazıya dökülemedi: the file is not WebVTT$/);
     zoom.unmount();
     signIn(student);
     renderPanel('participant', 'bbb');

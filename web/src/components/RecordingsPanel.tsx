@@ -141,9 +141,16 @@ export function RecordingsPanel({
         return r.transcript_language
           ? t('recording.transcript.ready', { language: r.transcript_language })
           : t('recording.transcript.readyNoLanguage');
-      case 'failed':
+      case 'failed': {
         if (!manager) return null;
-        return t(fromCaptions(r) ? 'recording.transcript.importFailed' : 'recording.transcript.failed');
+        const captions = fromCaptions(r);
+        // The server's reason (staff listings carry it): what to fix before asking again.
+        if (r.transcript_error)
+          return t(captions ? 'recording.transcript.importFailedReason' : 'recording.transcript.failedReason', {
+            error: r.transcript_error,
+          });
+        return t(captions ? 'recording.transcript.importFailed' : 'recording.transcript.failed');
+      }
       default:
         return null;
     }
