@@ -881,7 +881,7 @@ TEST_P(LessonNotes, CaptionsBigBlueButtonGetsLaterAreImportedWhenTheStaffAsk) {
     srv.app().workers().run_due();
     EXPECT_EQ(status(), "failed");
     // The staff are told why; a student, who sees the published recording, is told nothing of it.
-    auto first_of = [&](const std::string& token) {
+    auto first_of = [&, id = id](const std::string& token) {
         auto listed = srv.get("/api/v1/live-sessions/" + id + "/recordings/", token);
         EXPECT_EQ(listed.status, 200u) << listed.body;
         return listed.status == 200 ? listed.obj().at("results").as_array().at(0).as_object() : json::object{};
