@@ -29,11 +29,11 @@ function transcriptPath(base: string, r: Recording, format: 'json' | 'vtt' | 'sr
  * A recording with a thumbnail shows it first in its row.
  *
  * Transcripts (speech-to-text): the staff ask for one with "Transcribe" once the server holds its own
- * copy of the file (again after a failure); its progress is followed every 10 s. Of a BigBlueButton
- * recording (never copied) they ask for BigBlueButton's captions instead ("Get BigBlueButton's
- * captions"): those uploaded, or finished by its speech recognition, after the recording was ready. A ready transcript can
- * be downloaded as WebVTT or SubRip subtitles (fetched with the bearer token) or read here, with each
- * segment's position in the recording. A recording the server keeps a copy of can also be watched here
+ * copy of the file (again after a failure); its progress is followed every 10 s, and a failure shows the
+ * server's reason. Of a BigBlueButton recording (never copied) they ask for BigBlueButton's captions
+ * instead ("Get BigBlueButton's captions"): those uploaded, or finished by its speech recognition, after
+ * the recording was ready. A ready transcript can be downloaded as WebVTT or SubRip subtitles (fetched
+ * with the bearer token) or read here, with each segment's position in the recording. A recording the server keeps a copy of can also be watched here
  * with its transcript as captions ("Watch with captions": CaptionedPlayer); "Watch" opens it in a new tab.
  *
  * Lesson notes (seeds 13.2, 13.3), for a recording whose transcript is ready: "Summary" shows what the AI
