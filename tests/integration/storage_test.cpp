@@ -11,6 +11,7 @@
 #include "infra/crypto.hpp"
 #include "store/attendance_repo.hpp"
 #include "store/migrations.hpp"
+#include "store/notes_repo.hpp"
 #include "store/repositories.hpp"
 #include "store/webhook_repo.hpp"
 
@@ -480,6 +481,43 @@ TEST_P(Storage, RecordingsThatRacedBeforeTheUniqueIndexAreKeptAndRenamed) {
     EXPECT_EQ(provider_id(third), "zoom-uuid/file (duplicate " + third + ")");
     EXPECT_EQ(provider_id(lone), "other");
     EXPECT_FALSE(index_def("live_session_recordings_provider_id").empty());
+}
+
+TEST_P(Storage, NotesFinishedBeforeTheirMadeAtColumnGetTheirTimeWhereItIsKnown) {
+    // A database from before migration 0019: a ready summary (finished when it was last written), and
+    // quiz suggestions being made again over a kept document (whose own time nobody recorded).
+    auto f = fixture("notesmade");
+    auto s = session_of(f);
+    {
+        store::Tx tx(db());
+        store::insert_session(tx.sql(), s);
+        store::insert_provider_recording(tx.sql(), infra::new_uuid(), f.tenant.id, s.id, "rec-1", "", 0, 0, "mp4", 1);
+        tx.commit();
+    }
+    store::Conn c(db());
+    std::string rid;
+    c.sql() << "SELECT id FROM live_session_recordings WHERE session_id = :s", soci::into(rid), soci::use(s.id);
+    c.sql() << "ALTER TABLE live_recording_notes DROP COLUMN made_at";
+    c.sql() << "DELETE FROM schema_migrations WHERE name = '0019_notes_made_at.sql'";
+    // Named, not temporaries: a one-off soci statement runs when the whole expression ends.
+    auto note = [&](const std::string& kind, const std::string& status, const std::string& content, long long updated) {
+        c.sql() << "INSERT INTO live_recording_notes(recording_id, kind, tenant_id, status, content, created_at, "
+                   "updated_at) VALUES(:r, :k, :t, :s, :c, 1, :u)",
+            soci::use(rid), soci::use(kind), soci::use(f.tenant.id), soci::use(status), soci::use(content),
+            soci::use(updated);
+    };
+    note("summary", "ready", "{\"overview\": \"o\"}", 1700000000);
+    note("quiz", "processing", "{\"topics\": []}", 1700000500);
+    auto applied = store::migrate(db());
+    ASSERT_TRUE(applied) << applied.error().message;
+    EXPECT_EQ(*applied, std::vector<std::string>{"0019_notes_made_at.sql"});
+    auto made = [&](const char* kind) {
+        auto row = store::find_notes(c.sql(), f.tenant.id, rid, kind);
+        EXPECT_TRUE(row) << kind;
+        return row ? row->made_at : std::optional<UnixTime>(-1);
+    };
+    EXPECT_EQ(made("summary"), std::optional<UnixTime>(1700000000));
+    EXPECT_EQ(made("quiz"), std::nullopt) << "not known: the row's time is the new attempt's";
 }
 
 // ---- repository round trips ----
